@@ -1,0 +1,60 @@
+//! Signing in and out.
+
+use crate::domain::{OrganisationId, Permission};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person, as the pages need them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub name: String,
+    pub email: String,
+    pub organisation_id: OrganisationId,
+    pub organisation_name: String,
+    pub role: String,
+    pub permissions: Vec<Permission>,
+}
+
+impl SessionUser {
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+}
+
+/// Who is signed in, or `None`.
+#[server(endpoint = "session")]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    use crate::server::actor::{authenticate, serve};
+    use crate::server::ServerError;
+    serve(|scope| async move {
+        match authenticate(&scope).await {
+            Ok(actor) => Ok(Some(SessionUser {
+                name: actor.display_name,
+                email: actor.email,
+                organisation_id: actor.organisation_id,
+                organisation_name: actor.organisation_name,
+                role: actor.role_name,
+                permissions: actor.permissions.iter().collect(),
+            })),
+            Err(ServerError::App(AppError::Unauthenticated)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    })
+    .await
+}
+
+/// Signs in with email and password, then redirects to `next` when it is a
+/// path on this site (otherwise to the team page).
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::server::actor::serve;
+    serve(|scope| crate::server::sign_in::sign_in(scope, email, password, next)).await
+}
+
+/// Ends this browser's session and returns to the sign-in page.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::server::actor::serve;
+    serve(crate::server::sign_in::sign_out).await
+}

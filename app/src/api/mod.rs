@@ -1,0 +1,7 @@
+//! Server functions and the types they exchange with the browser. Each is
+//! thin: find the actor, check permission and organisation, call the data
+//! layer, map errors. Endpoints are stable (`/api/<endpoint>`) so that tests
+//! and tools can call them directly.
+
+pub mod auth;
+pub mod team;

@@ -1,0 +1,46 @@
+//! Domain types and rules. Pure: no I/O, so everything here is unit-tested
+//! and compiles into both builds.
+
+pub mod email;
+pub mod ids;
+pub mod next_path;
+pub mod permission;
+
+pub use email::EmailAddress;
+pub use ids::*;
+pub use permission::{Permission, PermissionSet};
+
+use serde::{Deserialize, Serialize};
+
+/// Whether a member may use the organisation. Disabled members keep their
+/// data and history but every request of theirs is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MembershipStatus {
+    Enabled,
+    Disabled,
+}
+
+impl MembershipStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "enabled" => Some(Self::Enabled),
+            "disabled" => Some(Self::Disabled),
+            _ => None,
+        }
+    }
+
+    /// The label people see in tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+        }
+    }
+}

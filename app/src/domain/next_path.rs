@@ -1,0 +1,52 @@
+//! Where to go after signing in.
+
+/// Where a signed-in person lands when no (safe) `next` was given.
+pub const DEFAULT_LANDING: &str = "/team";
+
+/// Returns `next` when it is a path on this site, or `None`.
+///
+/// Only a path that starts with exactly one `/` is local: `//evil.example`
+/// and `/\evil.example` are read by browsers as other hosts. Control
+/// characters are refused because browsers strip some of them (a tab or a
+/// newline inside `/\t/evil.example` disappears), which would turn a path
+/// into a host.
+pub fn safe_next_path(next: &str) -> Option<&str> {
+    let mut chars = next.chars();
+    let first = chars.next()?;
+    let second = chars.next();
+    let local = first == '/'
+        && !matches!(second, Some('/') | Some('\\'))
+        && !next.contains('\\')
+        && next.len() <= 2048
+        && !next.chars().any(char::is_control);
+    local.then_some(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_local_paths() {
+        for good in ["/", "/team", "/team?tab=inactive#x", "/a/b//c"] {
+            assert_eq!(safe_next_path(good), Some(good));
+        }
+    }
+
+    #[test]
+    fn refuses_anything_that_leaves_the_site() {
+        for bad in [
+            "",
+            "team",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "/team\\..\\x",
+        ] {
+            assert_eq!(safe_next_path(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The error that server functions return, and the one place that decides
+//! what a person reads for each case.
+//!
+//! Nothing here carries internal detail (SQL text, file paths): server-side
+//! failures become [`AppError::Internal`] with the request id, which matches
+//! the server's log lines.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// No valid session: signed out, expired, revoked, or access removed.
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    /// Signed in, but this actor may not do this or see this data.
+    #[error("You don't have access to this. Ask an owner or admin of your organisation if you need it.")]
+    Forbidden,
+    /// The same message whether the email is unknown or the password wrong,
+    /// so that the answer never reveals who has an account.
+    #[error("The email or password is incorrect.")]
+    InvalidCredentials,
+    #[error("Too many failed sign-in attempts. Try again in {minutes} {}.", if *minutes == 1 { "minute" } else { "minutes" })]
+    RateLimited { minutes: u32 },
+    /// Correct password, but no organisation where the membership is enabled.
+    #[error("Your access has been disabled. Contact an administrator of your organisation.")]
+    AccessDisabled,
+    /// Bad input: `field` names the form field the message belongs beside.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    #[error("That was not found.")]
+    NotFound,
+    /// A failure on our side. The reference matches the server's logs.
+    #[error("Something went wrong on our side. Please try again (reference {reference}).")]
+    Internal { reference: String },
+    /// The request did not reach the server or its answer did not make sense.
+    #[error("Could not reach Roster. Check your connection and try again.")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid { field: field.to_string(), message: message.into() }
+    }
+
+    /// The message for a form field, if this error belongs beside it.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Invalid { field, message } if field == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status a server function answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden | Self::AccessDisabled => 403,
+            Self::NotFound => 404,
+            Self::Invalid { .. } => 422,
+            Self::RateLimited { .. } => 429,
+            Self::Internal { .. } | Self::Transport(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Arguments that do not decode are bad input, not our failure.
+            ServerFnErrorErr::Args(message) => Self::invalid("request", message),
+            other => Self::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_specific_and_leak_nothing() {
+        assert_eq!(
+            AppError::RateLimited { minutes: 1 }.to_string(),
+            "Too many failed sign-in attempts. Try again in 1 minute."
+        );
+        assert_eq!(
+            AppError::RateLimited { minutes: 14 }.to_string(),
+            "Too many failed sign-in attempts. Try again in 14 minutes."
+        );
+        let e = AppError::invalid("email", "Enter an email address.");
+        assert_eq!(e.for_field("email").as_deref(), Some("Enter an email address."));
+        assert_eq!(e.for_field("password"), None);
+    }
+}

@@ -1,0 +1,79 @@
+//! The audit log: append-only (the table refuses UPDATE, DELETE and
+//! TRUNCATE), with name snapshots so history outlives what it names.
+
+use super::super::request::RequestMeta;
+use crate::domain::{AccountId, OrganisationId};
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+/// What happened. The string form is stored and filtered on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    SignIn,
+    SignInFailed,
+    SignInRefused,
+    SignOut,
+    OrganisationCreated,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::SignInFailed => "sign_in.failed",
+            Self::SignInRefused => "sign_in.refused",
+            Self::SignOut => "sign_out",
+            Self::OrganisationCreated => "organisation.created",
+        }
+    }
+}
+
+/// One event. `target_*` name what the action was done to.
+pub struct AuditEvent<'a> {
+    pub action: AuditAction,
+    pub organisation: Option<OrganisationId>,
+    pub actor: Option<(AccountId, &'a str)>,
+    pub target_type: Option<&'a str>,
+    pub target_id: Option<Uuid>,
+    pub target_name: Option<&'a str>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+impl<'a> AuditEvent<'a> {
+    pub fn new(action: AuditAction) -> Self {
+        Self {
+            action,
+            organisation: None,
+            actor: None,
+            target_type: None,
+            target_id: None,
+            target_name: None,
+            before: None,
+            after: None,
+        }
+    }
+}
+
+pub async fn record(db: impl PgExecutor<'_>, meta: &RequestMeta, event: AuditEvent<'_>) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO audit_events
+             (organisation_id, actor_id, actor_name, action, target_type, target_id, target_name,
+              before, after, request_id, client_ip)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        event.organisation as Option<OrganisationId>,
+        event.actor.map(|(id, _)| id) as Option<AccountId>,
+        event.actor.map(|(_, name)| name),
+        event.action.as_str(),
+        event.target_type,
+        event.target_id,
+        event.target_name,
+        event.before,
+        event.after,
+        meta.request_id,
+        meta.client_ip
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}

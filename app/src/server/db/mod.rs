@@ -1,0 +1,9 @@
+//! Database access, one module per concept. Every query is checked against
+//! the schema at compile time (`sqlx::query!`, offline data in `.sqlx/`).
+
+pub mod accounts;
+pub mod audit;
+pub mod memberships;
+pub mod organisations;
+pub mod sessions;
+pub mod sign_in_attempts;

@@ -1,0 +1,109 @@
+//! Sessions: one row per signed-in browser, keyed by the hash of its token.
+
+use crate::domain::{AccountId, MembershipId, OrganisationId, SessionId};
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+use std::time::Duration;
+
+pub struct NewSession<'a> {
+    pub token_hash: &'a [u8],
+    pub account: AccountId,
+    pub organisation: OrganisationId,
+    pub absolute: Duration,
+    pub client_ip: &'a str,
+    pub user_agent: Option<&'a str>,
+}
+
+pub async fn insert(db: impl PgExecutor<'_>, s: NewSession<'_>) -> sqlx::Result<SessionId> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO sessions (token_hash, account_id, organisation_id, expires_at, client_ip, user_agent)
+           VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)
+           RETURNING id AS "id: SessionId""#,
+        s.token_hash,
+        s.account as AccountId,
+        s.organisation as OrganisationId,
+        s.absolute.as_secs_f64(),
+        s.client_ip,
+        s.user_agent
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Everything a request needs to know about who is asking. Found only for a
+/// live session whose account's membership in the session's organisation
+/// is enabled: disabling or deleting a member ends their sessions on their
+/// very next request.
+pub struct SessionActor {
+    pub session_id: SessionId,
+    pub last_seen_at: DateTime<Utc>,
+    pub account_id: AccountId,
+    pub display_name: String,
+    pub email: String,
+    pub organisation_id: OrganisationId,
+    pub organisation_name: String,
+    pub membership_id: MembershipId,
+    pub role_key: String,
+    pub role_name: String,
+    pub permissions: Vec<String>,
+}
+
+pub async fn find_actor(db: impl PgExecutor<'_>, token_hash: &[u8], idle: Duration) -> sqlx::Result<Option<SessionActor>> {
+    sqlx::query_as!(
+        SessionActor,
+        r#"SELECT s.id AS "session_id: SessionId", s.last_seen_at,
+                  a.id AS "account_id: AccountId", a.display_name, a.email,
+                  o.id AS "organisation_id: OrganisationId", o.name AS organisation_name,
+                  m.id AS "membership_id: MembershipId",
+                  r.key AS role_key, r.name AS role_name, r.permissions
+           FROM sessions s
+           JOIN accounts a ON a.id = s.account_id
+           JOIN organisations o ON o.id = s.organisation_id
+           JOIN memberships m ON m.account_id = s.account_id AND m.organisation_id = s.organisation_id
+           JOIN roles r ON r.id = m.role_id
+           WHERE s.token_hash = $1
+             AND s.revoked_at IS NULL
+             AND s.expires_at > now()
+             AND s.last_seen_at > now() - make_interval(secs => $2)
+             AND m.status = 'enabled'"#,
+        token_hash,
+        idle.as_secs_f64()
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Moves the idle deadline. Called at most once a minute per session, so a
+/// busy page does not write on every request.
+pub async fn touch(db: impl PgExecutor<'_>, session: SessionId) -> sqlx::Result<()> {
+    sqlx::query!("UPDATE sessions SET last_seen_at = now() WHERE id = $1", session as SessionId)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Ends the session with this token, if it is live. Returns its account.
+pub async fn revoke_by_token(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx::Result<Option<AccountId>> {
+    sqlx::query_scalar!(
+        r#"UPDATE sessions SET revoked_at = now()
+           WHERE token_hash = $1 AND revoked_at IS NULL
+           RETURNING account_id AS "account_id: AccountId""#,
+        token_hash
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Ends every live session of an account in one organisation (disable,
+/// delete) or everywhere (`org = None`: password change).
+pub async fn revoke_all(db: impl PgExecutor<'_>, account: AccountId, org: Option<OrganisationId>) -> sqlx::Result<u64> {
+    sqlx::query!(
+        "UPDATE sessions SET revoked_at = now()
+         WHERE account_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR organisation_id = $2)",
+        account as AccountId,
+        org as Option<OrganisationId>
+    )
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
+}

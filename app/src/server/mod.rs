@@ -1,0 +1,19 @@
+//! Server-only code: compiled into the `ssr` build, never into the WASM
+//! bundle. Database access lives in [`db`], one module per concept.
+
+pub mod actor;
+pub mod db;
+pub mod error;
+pub mod password;
+pub mod request;
+pub mod seed;
+pub mod session;
+pub mod sign_in;
+pub mod state;
+pub mod token;
+
+pub use error::ServerError;
+pub use state::{AppState, AuthSettings};
+
+/// The migrations, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");

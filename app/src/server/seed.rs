@@ -1,0 +1,132 @@
+//! Creating organisations: the demo seeded on first run, and the
+//! organisations that end-to-end tests make for themselves.
+
+use super::db::{accounts, audit, memberships, organisations};
+use super::error::ServerError;
+use super::password::hash_blocking;
+use super::request::RequestMeta;
+use crate::domain::{AccountId, OrganisationId};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use rand::RngCore as _;
+use sqlx::{PgPool, Postgres, Transaction};
+
+/// A generated password: 120 random bits, URL-safe, 20 characters.
+pub fn generate_password() -> String {
+    let mut bytes = [0u8; 15];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Departments every new organisation starts with.
+pub const DEFAULT_DEPARTMENTS: [&str; 2] = ["Customer Support", "Technical"];
+
+pub struct NewPerson<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role_key: &'a str,
+    pub password_hash: &'a str,
+}
+
+/// Creates an organisation with its default departments and the given
+/// people (the first is its primary contact), in the caller's transaction.
+pub async fn create_organisation(
+    tx: &mut Transaction<'_, Postgres>,
+    name: &str,
+    people: &[NewPerson<'_>],
+    meta: &RequestMeta,
+) -> Result<(OrganisationId, Vec<AccountId>), ServerError> {
+    let org = organisations::insert(&mut **tx, name).await?;
+    for department in DEFAULT_DEPARTMENTS {
+        organisations::insert_department(&mut **tx, org, department).await?;
+    }
+    let mut ids = Vec::with_capacity(people.len());
+    for person in people {
+        let account = accounts::insert(&mut **tx, person.email, person.name, Some(person.password_hash)).await?;
+        let role = memberships::builtin_role(&mut **tx, person.role_key).await?;
+        memberships::insert(&mut **tx, account, org, role, None, None).await?;
+        ids.push(account);
+    }
+    if let Some(first) = ids.first() {
+        organisations::set_primary_contact(&mut **tx, org, *first).await?;
+    }
+    let mut event = audit::AuditEvent::new(audit::AuditAction::OrganisationCreated);
+    event.organisation = Some(org);
+    event.target_type = Some("organisation");
+    event.target_id = Some(org.0);
+    event.target_name = Some(name);
+    audit::record(&mut **tx, meta, event).await?;
+    Ok((org, ids))
+}
+
+/// The demo owner's sign-in, returned once when the demo is created.
+pub struct DemoCredentials {
+    pub email: String,
+    pub password: String,
+}
+
+pub const DEMO_OWNER_EMAIL: &str = "owner@demo-co.example";
+
+/// Seeds "Demo Co" when the database has no organisation yet. Returns the
+/// owner's credentials only on the run that created it. Safe when several
+/// processes start at once: an advisory lock serialises the check.
+pub async fn seed_demo_if_empty(pool: &PgPool) -> Result<Option<DemoCredentials>, ServerError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!("SELECT pg_advisory_xact_lock(7301)").execute(&mut *tx).await?;
+    if organisations::any_exists(&mut *tx).await? {
+        return Ok(None);
+    }
+    let password = generate_password();
+    let hash = {
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || hash_blocking(&password))
+            .await
+            .map_err(|e| ServerError::Hashing(e.to_string()))??
+    };
+    let owner = NewPerson { email: DEMO_OWNER_EMAIL, name: "Demo Owner", role_key: "owner", password_hash: &hash };
+    create_organisation(&mut tx, "Demo Co", &[owner], &RequestMeta::internal("seed")).await?;
+    tx.commit().await?;
+    Ok(Some(DemoCredentials { email: DEMO_OWNER_EMAIL.to_string(), password }))
+}
+
+/// An organisation made by a test for itself.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TestOrganisation {
+    pub organisation_id: OrganisationId,
+    pub name: String,
+    pub owner_email: String,
+    pub admin_email: String,
+    pub member_email: String,
+    /// The same for all three people.
+    pub password: String,
+}
+
+/// Creates an organisation with an owner, an admin and a member whose
+/// emails are unique to this call.
+pub async fn create_test_organisation(pool: &PgPool) -> Result<TestOrganisation, ServerError> {
+    let tag = {
+        let mut bytes = [0u8; 6];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let password = generate_password();
+    let hash = {
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || hash_blocking(&password))
+            .await
+            .map_err(|e| ServerError::Hashing(e.to_string()))??
+    };
+    let name = format!("Test Org {tag}");
+    let owner_email = format!("owner-{tag}@test.roster.example");
+    let admin_email = format!("admin-{tag}@test.roster.example");
+    let member_email = format!("member-{tag}@test.roster.example");
+    let people = [
+        NewPerson { email: &owner_email, name: "Olive Owner", role_key: "owner", password_hash: &hash },
+        NewPerson { email: &admin_email, name: "Adam Admin", role_key: "admin", password_hash: &hash },
+        NewPerson { email: &member_email, name: "Mia Member", role_key: "member", password_hash: &hash },
+    ];
+    let mut tx = pool.begin().await?;
+    let (organisation_id, _) = create_organisation(&mut tx, &name, &people, &RequestMeta::internal("test-support")).await?;
+    tx.commit().await?;
+    Ok(TestOrganisation { organisation_id, name, owner_email, admin_email, member_email, password })
+}

@@ -1,0 +1,57 @@
+//! Session cookies.
+
+use super::state::AuthSettings;
+use std::time::Duration;
+
+/// The `Set-Cookie` value that stores a new session token. HttpOnly so
+/// scripts cannot read it; SameSite=Lax so other sites cannot send it with
+/// their POSTs; Secure and `__Host-` when served over https.
+pub fn session_cookie(settings: &AuthSettings, token: &str) -> String {
+    let max_age = settings.session_absolute.as_secs();
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        settings.session_cookie_name(),
+        if settings.secure_cookies { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_session_cookie(settings: &AuthSettings) -> String {
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        settings.session_cookie_name(),
+        if settings.secure_cookies { "; Secure" } else { "" }
+    )
+}
+
+/// Minutes, rounded up, for "try again in N minutes".
+pub fn minutes_ceil(duration: Duration) -> u32 {
+    let secs = duration.as_secs().max(1);
+    u32::try_from(secs.div_ceil(60)).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_flags_follow_the_scheme() {
+        let mut settings = AuthSettings::default();
+        let plain = session_cookie(&settings, "t");
+        assert!(plain.starts_with("roster_session=t;"));
+        assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Lax"));
+        assert!(!plain.contains("Secure"));
+        settings.secure_cookies = true;
+        let secure = session_cookie(&settings, "t");
+        assert!(secure.starts_with("__Host-roster_session=t;"));
+        assert!(secure.contains("; Secure") && secure.contains("Path=/"));
+        assert!(clear_session_cookie(&settings).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn minutes_round_up() {
+        assert_eq!(minutes_ceil(Duration::from_secs(1)), 1);
+        assert_eq!(minutes_ceil(Duration::from_secs(60)), 1);
+        assert_eq!(minutes_ceil(Duration::from_secs(61)), 2);
+    }
+}

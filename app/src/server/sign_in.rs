@@ -1,0 +1,171 @@
+//! Sign-in and sign-out.
+
+use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::{accounts, memberships, sessions, sign_in_attempts};
+use super::error::ServerError;
+use super::password::Password;
+use super::request::RequestScope;
+use super::session::{clear_session_cookie, minutes_ceil, session_cookie};
+use super::token::{hash_token, SecretToken};
+use crate::domain::next_path::{safe_next_path, DEFAULT_LANDING};
+use crate::domain::EmailAddress;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use http::header::SET_COOKIE;
+use http::HeaderValue;
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use std::time::Duration;
+
+/// How long until the oldest of `failures` (newest first, at most `limit`)
+/// leaves the window, if the limit is reached.
+fn locked_for(failures: &[DateTime<Utc>], limit: i64, window: Duration) -> Option<Duration> {
+    if i64::try_from(failures.len()).unwrap_or(i64::MAX) < limit {
+        return None;
+    }
+    let oldest = failures.last()?;
+    let unlock = *oldest + chrono::Duration::from_std(window).ok()?;
+    (unlock - Utc::now()).to_std().ok()
+}
+
+pub async fn sign_in(scope: RequestScope, email: String, password: String, next: Option<String>) -> Result<(), ServerError> {
+    let settings = scope.state.auth.clone();
+    let pool = &scope.state.pool;
+    let meta = &scope.meta;
+
+    let email = EmailAddress::parse(&email).map_err(|e| AppError::invalid("email", e.to_string()))?;
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "Enter your password.").into());
+    }
+    let password = Password::new(password);
+    let email_lower = email.normalized();
+
+    // Limits first, before any hashing: a locked account or address costs
+    // the server nothing, and known and unknown emails lock alike.
+    let window = settings.sign_in_window;
+    let by_account =
+        sign_in_attempts::recent_account_failures(pool, &email_lower, window, settings.max_failures_per_account).await?;
+    let by_address =
+        sign_in_attempts::recent_address_failures(pool, &meta.client_ip, window, settings.max_failures_per_address).await?;
+    let locked = [
+        locked_for(&by_account, settings.max_failures_per_account, window),
+        locked_for(&by_address, settings.max_failures_per_address, window),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    if let Some(wait) = locked {
+        return Err(AppError::RateLimited { minutes: minutes_ceil(wait) }.into());
+    }
+
+    let account = accounts::find_credentials(pool, &email_lower).await?;
+    let verified = scope
+        .state
+        .hasher
+        .verify(&password, account.as_ref().and_then(|a| a.password_hash.as_deref()))
+        .await?;
+
+    let account = match account {
+        Some(account) if verified => account,
+        account => {
+            let mut tx = pool.begin().await?;
+            sign_in_attempts::record(&mut *tx, &email_lower, &meta.client_ip, false).await?;
+            let mut event = AuditEvent::new(AuditAction::SignInFailed);
+            event.target_type = Some("account");
+            event.target_id = account.as_ref().map(|a| a.id.0);
+            event.target_name = Some(&email_lower);
+            audit::record(&mut *tx, meta, event).await?;
+            tx.commit().await?;
+            return Err(AppError::InvalidCredentials.into());
+        }
+    };
+
+    let Some(target) = memberships::sign_in_target(pool, account.id).await? else {
+        let mut event = AuditEvent::new(AuditAction::SignInRefused);
+        event.actor = Some((account.id, &account.display_name));
+        event.target_type = Some("account");
+        event.target_id = Some(account.id.0);
+        event.target_name = Some(&account.display_name);
+        audit::record(pool, meta, event).await?;
+        return Err(AppError::AccessDisabled.into());
+    };
+
+    // A new token at every sign-in; a session this browser already had ends.
+    let token = SecretToken::generate();
+    let mut tx = pool.begin().await?;
+    if let Some(old) = scope.cookie(settings.session_cookie_name()) {
+        sessions::revoke_by_token(&mut *tx, &hash_token(&old)).await?;
+    }
+    sessions::insert(
+        &mut *tx,
+        sessions::NewSession {
+            token_hash: &token.hash(),
+            account: account.id,
+            organisation: target.organisation_id,
+            absolute: settings.session_absolute,
+            client_ip: &meta.client_ip,
+            user_agent: meta.user_agent.as_deref(),
+        },
+    )
+    .await?;
+    memberships::record_sign_in(&mut *tx, account.id, target.organisation_id).await?;
+    sign_in_attempts::record(&mut *tx, &email_lower, &meta.client_ip, true).await?;
+    let mut event = AuditEvent::new(AuditAction::SignIn);
+    event.organisation = Some(target.organisation_id);
+    event.actor = Some((account.id, &account.display_name));
+    event.target_type = Some("account");
+    event.target_id = Some(account.id.0);
+    event.target_name = Some(&account.display_name);
+    audit::record(&mut *tx, meta, event).await?;
+    tx.commit().await?;
+
+    set_cookie(&session_cookie(&settings, token.expose()));
+    let landing = next.as_deref().and_then(safe_next_path).unwrap_or(DEFAULT_LANDING);
+    leptos_axum::redirect(landing);
+    Ok(())
+}
+
+pub async fn sign_out(scope: RequestScope) -> Result<(), ServerError> {
+    let settings = scope.state.auth.clone();
+    if let Some(token) = scope.cookie(settings.session_cookie_name()) {
+        let pool = &scope.state.pool;
+        let mut tx = pool.begin().await?;
+        let found = sessions::find_actor(&mut *tx, &hash_token(&token), settings.session_idle).await?;
+        sessions::revoke_by_token(&mut *tx, &hash_token(&token)).await?;
+        if let Some(actor) = found {
+            let mut event = AuditEvent::new(AuditAction::SignOut);
+            event.organisation = Some(actor.organisation_id);
+            event.actor = Some((actor.account_id, &actor.display_name));
+            event.target_type = Some("account");
+            event.target_id = Some(actor.account_id.0);
+            event.target_name = Some(&actor.display_name);
+            audit::record(&mut *tx, &scope.meta, event).await?;
+        }
+        tx.commit().await?;
+    }
+    set_cookie(&clear_session_cookie(&settings));
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+        response.append_header(SET_COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locks_only_when_the_limit_is_reached_inside_the_window() {
+        let window = Duration::from_secs(900);
+        let now = Utc::now();
+        let four: Vec<_> = (0..4).map(|i| now - chrono::Duration::seconds(i * 10)).collect();
+        assert_eq!(locked_for(&four, 5, window), None);
+        let five: Vec<_> = (0..5).map(|i| now - chrono::Duration::seconds(i * 10)).collect();
+        let wait = locked_for(&five, 5, window).unwrap();
+        assert!(wait <= Duration::from_secs(860) && wait > Duration::from_secs(850), "{wait:?}");
+    }
+}

@@ -1,0 +1,55 @@
+//! What every request handler can reach.
+
+use super::password::PasswordHasher;
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Shared state, provided to server functions through Leptos context and to
+/// axum handlers through `State`.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub auth: Arc<AuthSettings>,
+    pub hasher: PasswordHasher,
+}
+
+/// The parts of the configuration that sign-in and sessions need.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// Whether `PUBLIC_BASE_URL` is https: cookies are then `Secure` and
+    /// `__Host-` prefixed.
+    pub secure_cookies: bool,
+    /// A session unused for this long ends.
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, however active.
+    pub session_absolute: Duration,
+    /// Failed sign-ins per account inside [`Self::sign_in_window`] before it is locked.
+    pub max_failures_per_account: i64,
+    /// Failed sign-ins per client address inside the window before it is locked.
+    pub max_failures_per_address: i64,
+    pub sign_in_window: Duration,
+}
+
+impl AuthSettings {
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-roster_session"
+        } else {
+            "roster_session"
+        }
+    }
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_idle: Duration::from_secs(2 * 3600),
+            session_absolute: Duration::from_secs(12 * 3600),
+            max_failures_per_account: 5,
+            max_failures_per_address: 50,
+            sign_in_window: Duration::from_secs(15 * 60),
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import { defineConfig, devices } from '@playwright/test';
+import * as path from 'path';
+
+// scripts/test chooses the port, the data directory and the binary (a
+// release build with the test-support feature) and exports them.
+const port = Number(process.env.ROSTER_E2E_PORT ?? 0);
+if (!port) {
+  throw new Error('Run the end-to-end tests through scripts/test (ROSTER_E2E_PORT is not set).');
+}
+const baseURL = `http://127.0.0.1:${port}`;
+const repoRoot = path.resolve(__dirname, '..');
+
+const chromium = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  workers: 2,
+  reporter: [['list']],
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL,
+    launchOptions: chromium,
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions: chromium } },
+    // A phone profile (412 px wide), in the same Chromium.
+    { name: 'phone', use: { ...devices['Pixel 7'], launchOptions: chromium } },
+  ],
+  webServer: {
+    command: process.env.ROSTER_E2E_BIN ?? 'false',
+    cwd: repoRoot,
+    url: `${baseURL}/healthz`,
+    // Never test a development server that happens to be running.
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      PUBLIC_BASE_URL: baseURL,
+      ROSTER_DATA_DIR: process.env.ROSTER_E2E_DATA_DIR ?? '',
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,259 @@
+//! One typed configuration, read once at start from the environment and an
+//! optional file (`ROSTER_CONFIG_FILE`, lines of `NAME=value`; the
+//! environment wins). A wrong value stops the server with a message that
+//! names the variable.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A value that must never reach a log. `Debug` prints `<redacted>`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTransport {
+    /// Emails are stored and listed at `/dev/mailbox` (the demo's default).
+    DevMailbox,
+    /// Emails go to this SMTP server (`smtp://` with STARTTLS, `smtps://`
+    /// with TLS; credentials in the URL).
+    Smtp { url: Secret },
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Scheme, host and port people reach Roster at, without a trailing
+    /// slash. Used for links in emails, cookie flags and the Origin check.
+    pub public_base_url: String,
+    /// An external PostgreSQL; `None` starts the embedded cluster.
+    pub database_url: Option<Secret>,
+    /// Where the embedded cluster and other local state live.
+    pub data_dir: PathBuf,
+    pub mail: MailTransport,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    /// The Leptos site settings file read at start.
+    pub leptos_toml: PathBuf,
+    /// Tracing filter, as `RUST_LOG`.
+    pub log_filter: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+fn err(variable: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError { variable, message: message.into() }
+}
+
+/// The default `ROSTER_DATA_DIR`. As root the embedded PostgreSQL runs as the
+/// unprivileged `postgres` user, which cannot enter `/root`, so root's
+/// default lives under `/var/lib`.
+pub fn default_data_dir(is_root: bool, home: Option<&str>) -> PathBuf {
+    match (is_root, home) {
+        (false, Some(home)) if !home.is_empty() => PathBuf::from(home).join(".local/share/roster"),
+        _ => PathBuf::from("/var/lib/roster"),
+    }
+}
+
+impl Config {
+    /// Reads the process environment (and `ROSTER_CONFIG_FILE`, if set).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let mut vars: HashMap<String, String> = HashMap::new();
+        if let Ok(path) = std::env::var("ROSTER_CONFIG_FILE") {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| err("ROSTER_CONFIG_FILE", format!("cannot read {path}: {e}")))?;
+            vars.extend(parse_env_file(&text).map_err(|m| err("ROSTER_CONFIG_FILE", m))?);
+        }
+        vars.extend(std::env::vars());
+        #[allow(unsafe_code)]
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let is_root = unsafe { libc::geteuid() } == 0;
+        Self::from_map(&vars, is_root)
+    }
+
+    pub fn from_map(vars: &HashMap<String, String>, is_root: bool) -> Result<Self, ConfigError> {
+        let get = |name: &str| vars.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+
+        let site_addr = get("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_string());
+        let public_base_url = match get("PUBLIC_BASE_URL") {
+            Some(url) => parse_base_url(&url).map_err(|m| err("PUBLIC_BASE_URL", m))?,
+            None => format!("http://{site_addr}"),
+        };
+
+        let database_url = match get("DATABASE_URL") {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Some(Secret::new(url)),
+            Some(_) => return Err(err("DATABASE_URL", "must start with postgres:// or postgresql://")),
+            None => None,
+        };
+
+        let data_dir = match get("ROSTER_DATA_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => default_data_dir(is_root, get("HOME").as_deref()),
+        };
+        if !data_dir.is_absolute() && database_url.is_none() {
+            return Err(err("ROSTER_DATA_DIR", "must be an absolute path"));
+        }
+
+        let mail = match get("ROSTER_MAIL").as_deref().unwrap_or("dev-mailbox") {
+            "dev-mailbox" => MailTransport::DevMailbox,
+            "smtp" => {
+                let url = get("SMTP_URL").ok_or_else(|| err("SMTP_URL", "is required when ROSTER_MAIL=smtp"))?;
+                if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                    return Err(err("SMTP_URL", "must start with smtp:// (STARTTLS) or smtps:// (TLS)"));
+                }
+                MailTransport::Smtp { url: Secret::new(url) }
+            }
+            other => return Err(err("ROSTER_MAIL", format!("must be dev-mailbox or smtp, not {other:?}"))),
+        };
+
+        let session_idle = minutes(get("ROSTER_SESSION_IDLE_MINUTES"), 120, "ROSTER_SESSION_IDLE_MINUTES")?;
+        let session_absolute = minutes(get("ROSTER_SESSION_ABSOLUTE_MINUTES"), 720, "ROSTER_SESSION_ABSOLUTE_MINUTES")?;
+        if session_idle > session_absolute {
+            return Err(err("ROSTER_SESSION_IDLE_MINUTES", "must not exceed ROSTER_SESSION_ABSOLUTE_MINUTES"));
+        }
+
+        Ok(Self {
+            public_base_url,
+            database_url,
+            data_dir,
+            mail,
+            session_idle,
+            session_absolute,
+            leptos_toml: PathBuf::from(get("ROSTER_LEPTOS_TOML").unwrap_or_else(|| "Leptos.toml".to_string())),
+            log_filter: get("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn,tower_http=info".to_string()),
+        })
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_base_url.starts_with("https://")
+    }
+}
+
+fn minutes(value: Option<String>, default: u64, variable: &'static str) -> Result<Duration, ConfigError> {
+    let minutes = match value {
+        None => default,
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|m| (1..=60 * 24 * 30).contains(m))
+            .ok_or_else(|| err(variable, format!("must be a whole number of minutes from 1 to 43200, not {v:?}")))?,
+    };
+    Ok(Duration::from_secs(minutes * 60))
+}
+
+/// Checks `http(s)://host[:port]` and returns it without a trailing slash.
+fn parse_base_url(url: &str) -> Result<String, String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must start with http:// or https://")?;
+    let authority = rest.trim_end_matches('/');
+    if authority.is_empty() {
+        return Err("has no host".into());
+    }
+    if authority.contains(['/', '?', '#', '@', ' ']) {
+        return Err("must be scheme, host and optional port only (no path, query or credentials)".into());
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+fn parse_env_file(text: &str) -> Result<Vec<(String, String)>, String> {
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| (i, line.trim()))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+        .map(|(i, line)| {
+            let (k, v) = line.split_once('=').ok_or_else(|| format!("line {} is not NAME=value", i + 1))?;
+            let v = v.trim();
+            let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+            Ok((k.trim().to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_are_usable() {
+        let c = Config::from_map(&map(&[("HOME", "/home/ada")]), false).unwrap();
+        assert_eq!(c.public_base_url, "http://127.0.0.1:3000");
+        assert_eq!(c.data_dir, PathBuf::from("/home/ada/.local/share/roster"));
+        assert_eq!(c.mail, MailTransport::DevMailbox);
+        assert_eq!(c.session_idle, Duration::from_secs(7200));
+        assert_eq!(c.session_absolute, Duration::from_secs(43200));
+        assert!(c.database_url.is_none());
+        assert!(!c.is_https());
+        let root = Config::from_map(&map(&[("HOME", "/root")]), true).unwrap();
+        assert_eq!(root.data_dir, PathBuf::from("/var/lib/roster"));
+    }
+
+    #[test]
+    fn wrong_values_name_their_variable() {
+        let cases = [
+            (map(&[("PUBLIC_BASE_URL", "example.com")]), "PUBLIC_BASE_URL"),
+            (map(&[("PUBLIC_BASE_URL", "https://example.com/app")]), "PUBLIC_BASE_URL"),
+            (map(&[("DATABASE_URL", "mysql://x")]), "DATABASE_URL"),
+            (map(&[("ROSTER_MAIL", "carrier-pigeon")]), "ROSTER_MAIL"),
+            (map(&[("ROSTER_MAIL", "smtp")]), "SMTP_URL"),
+            (map(&[("ROSTER_MAIL", "smtp"), ("SMTP_URL", "http://x")]), "SMTP_URL"),
+            (map(&[("ROSTER_SESSION_IDLE_MINUTES", "soon")]), "ROSTER_SESSION_IDLE_MINUTES"),
+            (map(&[("ROSTER_SESSION_IDLE_MINUTES", "900")]), "ROSTER_SESSION_IDLE_MINUTES"),
+            (map(&[("ROSTER_DATA_DIR", "relative/dir")]), "ROSTER_DATA_DIR"),
+        ];
+        for (vars, variable) in cases {
+            let error = Config::from_map(&vars, false).unwrap_err();
+            assert_eq!(error.variable, variable, "{vars:?}");
+            assert!(error.to_string().starts_with(variable));
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let c = Config::from_map(
+            &map(&[
+                ("DATABASE_URL", "postgres://roster:hunter2@db/roster"),
+                ("ROSTER_MAIL", "smtp"),
+                ("SMTP_URL", "smtps://mailer:sw0rdfish@mail.example"),
+                ("PUBLIC_BASE_URL", "https://roster.example/"),
+            ]),
+            false,
+        )
+        .unwrap();
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("hunter2") && !printed.contains("sw0rdfish"), "{printed}");
+        assert_eq!(c.public_base_url, "https://roster.example");
+        assert!(c.is_https());
+    }
+
+    #[test]
+    fn env_file_lines() {
+        let parsed = parse_env_file("# comment\nA=1\n B = \"two\" \n\n").unwrap();
+        assert_eq!(parsed, vec![("A".into(), "1".into()), ("B".into(), "two".into())]);
+        assert!(parse_env_file("nonsense").is_err());
+    }
+}

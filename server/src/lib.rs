@@ -1,0 +1,7 @@
+//! The Roster server: configuration, the embedded database, the HTTP
+//! router and its middleware. `main.rs` is the command line around it.
+
+pub mod config;
+pub mod database;
+pub mod embedded_pg;
+pub mod web;

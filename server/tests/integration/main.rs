@@ -1,0 +1,11 @@
+//! Roster's integration tests: one binary (one link), many modules. Each
+//! test gets its own database, cloned from a migrated template in a
+//! PostgreSQL cluster that this binary starts for itself.
+
+mod harness;
+
+mod config_files;
+mod embedded_database;
+mod security;
+mod sign_in;
+mod team;
