@@ -133,6 +133,9 @@ fn serve(config: Config) -> Result<ExitCode, String> {
                 https: config.is_https(),
             }),
         };
+        // Handlers first: a signal that arrives once we say we are serving
+        // must shut down in order, not kill the process.
+        let shutdown = shutdown_signal().map_err(|e| format!("signal handlers: {e}"))?;
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         println!("roster: serving at {} (listening on {addr})", config.public_base_url);
         if let Some(demo) = demo {
@@ -144,7 +147,7 @@ fn serve(config: Config) -> Result<ExitCode, String> {
             println!();
         }
         let app = web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
+        axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| e.to_string())?;
         pool.close().await;
         Ok::<_, String>(())
     });
@@ -156,15 +159,17 @@ fn serve(config: Config) -> Result<ExitCode, String> {
     })
 }
 
-async fn shutdown_signal() {
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed when
+/// this is called, not when the future is first polled.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{signal, SignalKind};
-    let mut term = match signal(SignalKind::terminate()) {
-        Ok(s) => s,
-        Err(_) => return std::future::pending().await,
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
-    println!("roster: shutting down");
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        println!("roster: shutting down");
+    })
 }

@@ -18,6 +18,15 @@ pub fn generate_password() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Hashes a generated password on the blocking pool. (Request paths use the
+/// bounded [`super::password::PasswordHasher`].)
+async fn hash_off_thread(password: &str) -> Result<String, ServerError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_blocking(&password))
+        .await
+        .map_err(|e| ServerError::Hashing(e.to_string()))?
+}
+
 /// Departments every new organisation starts with.
 pub const DEFAULT_DEPARTMENTS: [&str; 2] = ["Customer Support", "Technical"];
 
@@ -77,12 +86,7 @@ pub async fn seed_demo_if_empty(pool: &PgPool) -> Result<Option<DemoCredentials>
         return Ok(None);
     }
     let password = generate_password();
-    let hash = {
-        let password = password.clone();
-        tokio::task::spawn_blocking(move || hash_blocking(&password))
-            .await
-            .map_err(|e| ServerError::Hashing(e.to_string()))??
-    };
+    let hash = hash_off_thread(&password).await?;
     let owner = NewPerson { email: DEMO_OWNER_EMAIL, name: "Demo Owner", role_key: "owner", password_hash: &hash };
     create_organisation(&mut tx, "Demo Co", &[owner], &RequestMeta::internal("seed")).await?;
     tx.commit().await?;
@@ -110,12 +114,7 @@ pub async fn create_test_organisation(pool: &PgPool) -> Result<TestOrganisation,
         bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
     let password = generate_password();
-    let hash = {
-        let password = password.clone();
-        tokio::task::spawn_blocking(move || hash_blocking(&password))
-            .await
-            .map_err(|e| ServerError::Hashing(e.to_string()))??
-    };
+    let hash = hash_off_thread(&password).await?;
     let name = format!("Test Org {tag}");
     let owner_email = format!("owner-{tag}@test.roster.example");
     let admin_email = format!("admin-{tag}@test.roster.example");

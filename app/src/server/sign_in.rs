@@ -70,10 +70,7 @@ pub async fn sign_in(scope: RequestScope, email: String, password: String, next:
         account => {
             let mut tx = pool.begin().await?;
             sign_in_attempts::record(&mut *tx, &email_lower, &meta.client_ip, false).await?;
-            let mut event = AuditEvent::new(AuditAction::SignInFailed);
-            event.target_type = Some("account");
-            event.target_id = account.as_ref().map(|a| a.id.0);
-            event.target_name = Some(&email_lower);
+            let event = AuditEvent::new(AuditAction::SignInFailed).on_account(account.map(|a| a.id), &email_lower);
             audit::record(&mut *tx, meta, event).await?;
             tx.commit().await?;
             return Err(AppError::InvalidCredentials.into());
@@ -81,11 +78,9 @@ pub async fn sign_in(scope: RequestScope, email: String, password: String, next:
     };
 
     let Some(target) = memberships::sign_in_target(pool, account.id).await? else {
-        let mut event = AuditEvent::new(AuditAction::SignInRefused);
-        event.actor = Some((account.id, &account.display_name));
-        event.target_type = Some("account");
-        event.target_id = Some(account.id.0);
-        event.target_name = Some(&account.display_name);
+        let event = AuditEvent::new(AuditAction::SignInRefused)
+            .by(account.id, &account.display_name)
+            .on_account(Some(account.id), &account.display_name);
         audit::record(pool, meta, event).await?;
         return Err(AppError::AccessDisabled.into());
     };
@@ -110,12 +105,10 @@ pub async fn sign_in(scope: RequestScope, email: String, password: String, next:
     .await?;
     memberships::record_sign_in(&mut *tx, account.id, target.organisation_id).await?;
     sign_in_attempts::record(&mut *tx, &email_lower, &meta.client_ip, true).await?;
-    let mut event = AuditEvent::new(AuditAction::SignIn);
-    event.organisation = Some(target.organisation_id);
-    event.actor = Some((account.id, &account.display_name));
-    event.target_type = Some("account");
-    event.target_id = Some(account.id.0);
-    event.target_name = Some(&account.display_name);
+    let event = AuditEvent::new(AuditAction::SignIn)
+        .in_organisation(target.organisation_id)
+        .by(account.id, &account.display_name)
+        .on_account(Some(account.id), &account.display_name);
     audit::record(&mut *tx, meta, event).await?;
     tx.commit().await?;
 
@@ -133,12 +126,10 @@ pub async fn sign_out(scope: RequestScope) -> Result<(), ServerError> {
         let found = sessions::find_actor(&mut *tx, &hash_token(&token), settings.session_idle).await?;
         sessions::revoke_by_token(&mut *tx, &hash_token(&token)).await?;
         if let Some(actor) = found {
-            let mut event = AuditEvent::new(AuditAction::SignOut);
-            event.organisation = Some(actor.organisation_id);
-            event.actor = Some((actor.account_id, &actor.display_name));
-            event.target_type = Some("account");
-            event.target_id = Some(actor.account_id.0);
-            event.target_name = Some(&actor.display_name);
+            let event = AuditEvent::new(AuditAction::SignOut)
+                .in_organisation(actor.organisation_id)
+                .by(actor.account_id, &actor.display_name)
+                .on_account(Some(actor.account_id), &actor.display_name);
             audit::record(&mut *tx, &scope.meta, event).await?;
         }
         tx.commit().await?;

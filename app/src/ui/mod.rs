@@ -1,5 +1,6 @@
 //! Pages and components.
 
+mod field;
 mod format;
 mod layout;
 mod login;

@@ -2,6 +2,9 @@
 //! test gets its own database, cloned from a migrated template in a
 //! PostgreSQL cluster that this binary starts for itself.
 
+// Test code: an unwrap that fails is a test failure with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod harness;
 
 mod config_files;

@@ -53,6 +53,24 @@ impl<'a> AuditEvent<'a> {
             after: None,
         }
     }
+
+    pub fn in_organisation(mut self, organisation: OrganisationId) -> Self {
+        self.organisation = Some(organisation);
+        self
+    }
+
+    pub fn by(mut self, actor: AccountId, name: &'a str) -> Self {
+        self.actor = Some((actor, name));
+        self
+    }
+
+    /// The action was done to (or by) this account.
+    pub fn on_account(mut self, account: Option<AccountId>, name: &'a str) -> Self {
+        self.target_type = Some("account");
+        self.target_id = account.map(|a| a.0);
+        self.target_name = Some(name);
+        self
+    }
 }
 
 pub async fn record(db: impl PgExecutor<'_>, meta: &RequestMeta, event: AuditEvent<'_>) -> sqlx::Result<()> {
