@@ -96,10 +96,10 @@ fn MembersTable(members: Vec<TeamMember>) -> impl IntoView {
                     <thead>
                         <tr>
                             <th scope="col">"Name"</th>
-                            <th scope="col">"Email"</th>
+                            <th scope="col" class="col-wide">"Email"</th>
                             <th scope="col">"Role"</th>
                             <th scope="col">"Status"</th>
-                            <th scope="col">"Last sign-in"</th>
+                            <th scope="col" class="col-wide">"Last sign-in"</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -112,11 +112,16 @@ fn MembersTable(members: Vec<TeamMember>) -> impl IntoView {
                                 };
                                 view! {
                                     <tr>
-                                        <th scope="row">{m.name}</th>
-                                        <td>{m.email}</td>
+                                        // On phones the email column is hidden and
+                                        // shown under the name instead.
+                                        <th scope="row">
+                                            {m.name}
+                                            <span class="cell-sub">{m.email.clone()}</span>
+                                        </th>
+                                        <td class="col-wide">{m.email}</td>
                                         <td>{m.role}</td>
                                         <td><span class=status_class>{m.status.label()}</span></td>
-                                        <td><Timestamp at=m.last_sign_in_at never="Never" /></td>
+                                        <td class="col-wide"><Timestamp at=m.last_sign_in_at never="Never" /></td>
                                     </tr>
                                 }
                             })
