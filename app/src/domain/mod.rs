@@ -4,7 +4,9 @@
 pub mod email;
 pub mod ids;
 pub mod next_path;
+pub mod password_policy;
 pub mod permission;
+pub mod person;
 
 pub use email::EmailAddress;
 pub use ids::*;
