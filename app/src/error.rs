@@ -15,7 +15,9 @@ pub enum AppError {
     #[error("Please sign in to continue.")]
     Unauthenticated,
     /// Signed in, but this actor may not do this or see this data.
-    #[error("You don't have access to this. Ask an owner or admin of your organisation if you need it.")]
+    #[error(
+        "You don't have access to this. Ask an owner or admin of your organisation if you need it."
+    )]
     Forbidden,
     /// The same message whether the email is unknown or the password wrong,
     /// so that the answer never reveals who has an account.
@@ -41,7 +43,10 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::Invalid { field: field.to_string(), message: message.into() }
+        Self::Invalid {
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
 
     /// The message for a form field, if this error belongs beside it.
@@ -92,7 +97,10 @@ mod tests {
             "Too many failed sign-in attempts. Try again in 14 minutes."
         );
         let e = AppError::invalid("email", "Enter an email address.");
-        assert_eq!(e.for_field("email").as_deref(), Some("Enter an email address."));
+        assert_eq!(
+            e.for_field("email").as_deref(),
+            Some("Enter an email address.")
+        );
         assert_eq!(e.for_field("password"), None);
     }
 }

@@ -61,7 +61,10 @@ pub struct ConfigError {
 }
 
 fn err(variable: &'static str, message: impl Into<String>) -> ConfigError {
-    ConfigError { variable, message: message.into() }
+    ConfigError {
+        variable,
+        message: message.into(),
+    }
 }
 
 /// The default `ROSTER_DATA_DIR`. As root the embedded PostgreSQL runs as the
@@ -91,7 +94,11 @@ impl Config {
     }
 
     pub fn from_map(vars: &HashMap<String, String>, is_root: bool) -> Result<Self, ConfigError> {
-        let get = |name: &str| vars.get(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            vars.get(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
 
         let site_addr = get("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_string());
         let public_base_url = match get("PUBLIC_BASE_URL") {
@@ -100,8 +107,15 @@ impl Config {
         };
 
         let database_url = match get("DATABASE_URL") {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Some(Secret::new(url)),
-            Some(_) => return Err(err("DATABASE_URL", "must start with postgres:// or postgresql://")),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Some(Secret::new(url))
+            }
+            Some(_) => {
+                return Err(err(
+                    "DATABASE_URL",
+                    "must start with postgres:// or postgresql://",
+                ))
+            }
             None => None,
         };
 
@@ -116,19 +130,41 @@ impl Config {
         let mail = match get("ROSTER_MAIL").as_deref().unwrap_or("dev-mailbox") {
             "dev-mailbox" => MailTransport::DevMailbox,
             "smtp" => {
-                let url = get("SMTP_URL").ok_or_else(|| err("SMTP_URL", "is required when ROSTER_MAIL=smtp"))?;
+                let url = get("SMTP_URL")
+                    .ok_or_else(|| err("SMTP_URL", "is required when ROSTER_MAIL=smtp"))?;
                 if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-                    return Err(err("SMTP_URL", "must start with smtp:// (STARTTLS) or smtps:// (TLS)"));
+                    return Err(err(
+                        "SMTP_URL",
+                        "must start with smtp:// (STARTTLS) or smtps:// (TLS)",
+                    ));
                 }
-                MailTransport::Smtp { url: Secret::new(url) }
+                MailTransport::Smtp {
+                    url: Secret::new(url),
+                }
             }
-            other => return Err(err("ROSTER_MAIL", format!("must be dev-mailbox or smtp, not {other:?}"))),
+            other => {
+                return Err(err(
+                    "ROSTER_MAIL",
+                    format!("must be dev-mailbox or smtp, not {other:?}"),
+                ))
+            }
         };
 
-        let session_idle = minutes(get("ROSTER_SESSION_IDLE_MINUTES"), 120, "ROSTER_SESSION_IDLE_MINUTES")?;
-        let session_absolute = minutes(get("ROSTER_SESSION_ABSOLUTE_MINUTES"), 720, "ROSTER_SESSION_ABSOLUTE_MINUTES")?;
+        let session_idle = minutes(
+            get("ROSTER_SESSION_IDLE_MINUTES"),
+            120,
+            "ROSTER_SESSION_IDLE_MINUTES",
+        )?;
+        let session_absolute = minutes(
+            get("ROSTER_SESSION_ABSOLUTE_MINUTES"),
+            720,
+            "ROSTER_SESSION_ABSOLUTE_MINUTES",
+        )?;
         if session_idle > session_absolute {
-            return Err(err("ROSTER_SESSION_IDLE_MINUTES", "must not exceed ROSTER_SESSION_ABSOLUTE_MINUTES"));
+            return Err(err(
+                "ROSTER_SESSION_IDLE_MINUTES",
+                "must not exceed ROSTER_SESSION_ABSOLUTE_MINUTES",
+            ));
         }
 
         Ok(Self {
@@ -138,8 +174,11 @@ impl Config {
             mail,
             session_idle,
             session_absolute,
-            leptos_toml: PathBuf::from(get("ROSTER_LEPTOS_TOML").unwrap_or_else(|| "Leptos.toml".to_string())),
-            log_filter: get("RUST_LOG").unwrap_or_else(|| "info,sqlx=warn,tower_http=info".to_string()),
+            leptos_toml: PathBuf::from(
+                get("ROSTER_LEPTOS_TOML").unwrap_or_else(|| "Leptos.toml".to_string()),
+            ),
+            log_filter: get("RUST_LOG")
+                .unwrap_or_else(|| "info,sqlx=warn,tower_http=info".to_string()),
         })
     }
 
@@ -148,14 +187,23 @@ impl Config {
     }
 }
 
-fn minutes(value: Option<String>, default: u64, variable: &'static str) -> Result<Duration, ConfigError> {
+fn minutes(
+    value: Option<String>,
+    default: u64,
+    variable: &'static str,
+) -> Result<Duration, ConfigError> {
     let minutes = match value {
         None => default,
         Some(v) => v
             .parse::<u64>()
             .ok()
             .filter(|m| (1..=60 * 24 * 30).contains(m))
-            .ok_or_else(|| err(variable, format!("must be a whole number of minutes from 1 to 43200, not {v:?}")))?,
+            .ok_or_else(|| {
+                err(
+                    variable,
+                    format!("must be a whole number of minutes from 1 to 43200, not {v:?}"),
+                )
+            })?,
     };
     Ok(Duration::from_secs(minutes * 60))
 }
@@ -171,7 +219,9 @@ fn parse_base_url(url: &str) -> Result<String, String> {
         return Err("has no host".into());
     }
     if authority.contains(['/', '?', '#', '@', ' ']) {
-        return Err("must be scheme, host and optional port only (no path, query or credentials)".into());
+        return Err(
+            "must be scheme, host and optional port only (no path, query or credentials)".into(),
+        );
     }
     Ok(url.trim_end_matches('/').to_string())
 }
@@ -182,9 +232,14 @@ fn parse_env_file(text: &str) -> Result<Vec<(String, String)>, String> {
         .map(|(i, line)| (i, line.trim()))
         .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
         .map(|(i, line)| {
-            let (k, v) = line.split_once('=').ok_or_else(|| format!("line {} is not NAME=value", i + 1))?;
+            let (k, v) = line
+                .split_once('=')
+                .ok_or_else(|| format!("line {} is not NAME=value", i + 1))?;
             let v = v.trim();
-            let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+            let v = v
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(v);
             Ok((k.trim().to_string(), v.to_string()))
         })
         .collect()
@@ -195,7 +250,10 @@ mod tests {
     use super::*;
 
     fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -215,15 +273,33 @@ mod tests {
     #[test]
     fn wrong_values_name_their_variable() {
         let cases = [
-            (map(&[("PUBLIC_BASE_URL", "example.com")]), "PUBLIC_BASE_URL"),
-            (map(&[("PUBLIC_BASE_URL", "https://example.com/app")]), "PUBLIC_BASE_URL"),
+            (
+                map(&[("PUBLIC_BASE_URL", "example.com")]),
+                "PUBLIC_BASE_URL",
+            ),
+            (
+                map(&[("PUBLIC_BASE_URL", "https://example.com/app")]),
+                "PUBLIC_BASE_URL",
+            ),
             (map(&[("DATABASE_URL", "mysql://x")]), "DATABASE_URL"),
             (map(&[("ROSTER_MAIL", "carrier-pigeon")]), "ROSTER_MAIL"),
             (map(&[("ROSTER_MAIL", "smtp")]), "SMTP_URL"),
-            (map(&[("ROSTER_MAIL", "smtp"), ("SMTP_URL", "http://x")]), "SMTP_URL"),
-            (map(&[("ROSTER_SESSION_IDLE_MINUTES", "soon")]), "ROSTER_SESSION_IDLE_MINUTES"),
-            (map(&[("ROSTER_SESSION_IDLE_MINUTES", "900")]), "ROSTER_SESSION_IDLE_MINUTES"),
-            (map(&[("ROSTER_DATA_DIR", "relative/dir")]), "ROSTER_DATA_DIR"),
+            (
+                map(&[("ROSTER_MAIL", "smtp"), ("SMTP_URL", "http://x")]),
+                "SMTP_URL",
+            ),
+            (
+                map(&[("ROSTER_SESSION_IDLE_MINUTES", "soon")]),
+                "ROSTER_SESSION_IDLE_MINUTES",
+            ),
+            (
+                map(&[("ROSTER_SESSION_IDLE_MINUTES", "900")]),
+                "ROSTER_SESSION_IDLE_MINUTES",
+            ),
+            (
+                map(&[("ROSTER_DATA_DIR", "relative/dir")]),
+                "ROSTER_DATA_DIR",
+            ),
         ];
         for (vars, variable) in cases {
             let error = Config::from_map(&vars, false).unwrap_err();
@@ -245,7 +321,10 @@ mod tests {
         )
         .unwrap();
         let printed = format!("{c:?}");
-        assert!(!printed.contains("hunter2") && !printed.contains("sw0rdfish"), "{printed}");
+        assert!(
+            !printed.contains("hunter2") && !printed.contains("sw0rdfish"),
+            "{printed}"
+        );
         assert_eq!(c.public_base_url, "https://roster.example");
         assert!(c.is_https());
     }
@@ -253,7 +332,10 @@ mod tests {
     #[test]
     fn env_file_lines() {
         let parsed = parse_env_file("# comment\nA=1\n B = \"two\" \n\n").unwrap();
-        assert_eq!(parsed, vec![("A".into(), "1".into()), ("B".into(), "two".into())]);
+        assert_eq!(
+            parsed,
+            vec![("A".into(), "1".into()), ("B".into(), "two".into())]
+        );
         assert!(parse_env_file("nonsense").is_err());
     }
 }

@@ -32,7 +32,10 @@ impl Database {
     /// Uses `DATABASE_URL`, or starts the embedded cluster (synchronously:
     /// call this before the async runtime starts, or from a thread that may
     /// block).
-    pub fn open(config: &Config, on_unexpected_exit: impl FnOnce() + Send + 'static) -> Result<Self, DatabaseError> {
+    pub fn open(
+        config: &Config,
+        on_unexpected_exit: impl FnOnce() + Send + 'static,
+    ) -> Result<Self, DatabaseError> {
         match &config.database_url {
             Some(url) => Ok(Self {
                 options: PgConnectOptions::from_str(url.expose()).map_err(DatabaseError::Url)?,
@@ -40,7 +43,10 @@ impl Database {
             }),
             None => {
                 let embedded = EmbeddedPostgres::start(&config.data_dir, on_unexpected_exit)?;
-                Ok(Self { options: embedded.connect_options(EMBEDDED_DATABASE), embedded: Some(embedded) })
+                Ok(Self {
+                    options: embedded.connect_options(EMBEDDED_DATABASE),
+                    embedded: Some(embedded),
+                })
             }
         }
     }
@@ -74,13 +80,19 @@ pub async fn pool(options: PgConnectOptions, max_connections: u32) -> Result<PgP
 /// Creates `name` in the embedded cluster unless it exists.
 pub async fn ensure_database(embedded: &EmbeddedPostgres, name: &str) -> Result<(), sqlx::Error> {
     let mut conn = embedded.connect_options("postgres").connect().await?;
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(name)
-        .fetch_one(&mut conn)
-        .await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await?;
     if !exists {
         // Identifiers cannot be bound; `name` is ours, and quoted.
-        sqlx::query(&format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\""))).execute(&mut conn).await?;
+        sqlx::query(&format!(
+            "CREATE DATABASE \"{}\"",
+            name.replace('"', "\"\"")
+        ))
+        .execute(&mut conn)
+        .await?;
     }
     Ok(())
 }

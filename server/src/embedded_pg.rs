@@ -60,7 +60,11 @@ fn run_as() -> Result<RunAs, EmbeddedError> {
     // SAFETY: geteuid/getegid have no preconditions.
     let (euid, egid) = unsafe { (libc::geteuid(), libc::getegid()) };
     if euid != 0 {
-        return Ok(RunAs { uid: euid, gid: egid, switch: false });
+        return Ok(RunAs {
+            uid: euid,
+            gid: egid,
+            switch: false,
+        });
     }
     let name = c"postgres";
     // SAFETY: getpwnam is called with a valid NUL-terminated string; the
@@ -72,7 +76,11 @@ fn run_as() -> Result<RunAs, EmbeddedError> {
     }
     // SAFETY: `pw` is non-null and points to a valid passwd record.
     let (uid, gid) = unsafe { ((*pw).pw_uid, (*pw).pw_gid) };
-    Ok(RunAs { uid, gid, switch: true })
+    Ok(RunAs {
+        uid,
+        gid,
+        switch: true,
+    })
 }
 
 /// Finds the directory holding `initdb`, `pg_ctl` and `postgres`.
@@ -116,7 +124,10 @@ pub struct EmbeddedPostgres {
 
 impl std::fmt::Debug for EmbeddedPostgres {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmbeddedPostgres").field("pid", &self.pid).field("socket_dir", &self.socket_dir).finish()
+        f.debug_struct("EmbeddedPostgres")
+            .field("pid", &self.pid)
+            .field("socket_dir", &self.socket_dir)
+            .finish()
     }
 }
 
@@ -124,10 +135,16 @@ impl EmbeddedPostgres {
     /// Starts (and on first use creates) the cluster in `data_dir`, and waits
     /// until it accepts connections. `on_unexpected_exit` runs if postgres
     /// stops without [`Self::stop`] having been called.
-    pub fn start(data_dir: &Path, on_unexpected_exit: impl FnOnce() + Send + 'static) -> Result<Self, EmbeddedError> {
+    pub fn start(
+        data_dir: &Path,
+        on_unexpected_exit: impl FnOnce() + Send + 'static,
+    ) -> Result<Self, EmbeddedError> {
         let bin = find_binaries().ok_or(EmbeddedError::BinariesNotFound)?;
         let who = run_as()?;
-        let data_err = |reason: String| EmbeddedError::DataDir { dir: data_dir.to_path_buf(), reason };
+        let data_err = |reason: String| EmbeddedError::DataDir {
+            dir: data_dir.to_path_buf(),
+            reason,
+        };
 
         fs::create_dir_all(data_dir).map_err(|e| data_err(format!("cannot create it: {e}")))?;
         if who.switch {
@@ -144,7 +161,11 @@ impl EmbeddedPostgres {
         }
         clear_stale_lock(&cluster);
 
-        let log = fs::OpenOptions::new().create(true).append(true).mode(0o600).open(&log_file)?;
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(&log_file)?;
         if who.switch {
             chown(&log_file, who)?;
         }
@@ -154,14 +175,25 @@ impl EmbeddedPostgres {
             .arg(&cluster)
             .arg("-k")
             .arg(&socket_dir)
-            .args(["-c", "listen_addresses=", "-c", "unix_socket_permissions=0700", "-c", "max_connections=200"])
+            .args([
+                "-c",
+                "listen_addresses=",
+                "-c",
+                "unix_socket_permissions=0700",
+                "-c",
+                "max_connections=200",
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::from(log.try_clone()?))
             .stderr(Stdio::from(log))
             .current_dir(&cluster)
             .process_group(0);
         if who.switch {
-            command.uid(who.uid).gid(who.gid).env("HOME", &cluster).env_remove("PGDATA");
+            command
+                .uid(who.uid)
+                .gid(who.gid)
+                .env("HOME", &cluster)
+                .env_remove("PGDATA");
         }
         // SAFETY: getpid has no preconditions.
         let parent = unsafe { libc::getpid() };
@@ -184,34 +216,42 @@ impl EmbeddedPostgres {
         let exited = Arc::new((Mutex::new(false), Condvar::new()));
         let (pid_tx, pid_rx) = std::sync::mpsc::channel();
         let exited_in_thread = exited.clone();
-        std::thread::Builder::new().name("embedded-postgres".into()).spawn(move || {
-            let mut child = match command.spawn() {
-                Ok(child) => child,
-                Err(e) => {
-                    let _ = pid_tx.send(Err(e));
-                    return;
+        std::thread::Builder::new()
+            .name("embedded-postgres".into())
+            .spawn(move || {
+                let mut child = match command.spawn() {
+                    Ok(child) => child,
+                    Err(e) => {
+                        let _ = pid_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let _ = pid_tx.send(Ok(child.id()));
+                let status = child.wait();
+                let (lock, cvar) = &*exited_in_thread;
+                let mut done = lock.lock().unwrap_or_else(|p| p.into_inner());
+                let was_stopping = *done;
+                *done = true;
+                cvar.notify_all();
+                drop(done);
+                if !was_stopping {
+                    tracing::error!(?status, "embedded postgres exited unexpectedly");
+                    on_unexpected_exit();
                 }
-            };
-            let _ = pid_tx.send(Ok(child.id()));
-            let status = child.wait();
-            let (lock, cvar) = &*exited_in_thread;
-            let mut done = lock.lock().unwrap_or_else(|p| p.into_inner());
-            let was_stopping = *done;
-            *done = true;
-            cvar.notify_all();
-            drop(done);
-            if !was_stopping {
-                tracing::error!(?status, "embedded postgres exited unexpectedly");
-                on_unexpected_exit();
-            }
-        })?;
+            })?;
         let pid = pid_rx
             .recv()
             .map_err(|_| EmbeddedError::ExitedEarly(log_file.clone()))?
             .map_err(EmbeddedError::Spawn)?;
         let pid = i32::try_from(pid).map_err(|_| EmbeddedError::ExitedEarly(log_file.clone()))?;
 
-        let this = Self { pid, socket_dir, password, log_file, exited };
+        let this = Self {
+            pid,
+            socket_dir,
+            password,
+            log_file,
+            exited,
+        };
         this.wait_ready(&cluster, Duration::from_secs(60))?;
         Ok(this)
     }
@@ -284,7 +324,12 @@ impl EmbeddedPostgres {
 fn process_alive(pid: i32) -> bool {
     // A zombie still answers kill(0); read its state instead.
     match fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'),
+        Ok(stat) => !stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z'),
         Err(_) => false,
     }
 }
@@ -347,12 +392,23 @@ fn load_or_create_password(path: &Path) -> Result<String, EmbeddedError> {
     let mut bytes = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let password = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let mut file = fs::OpenOptions::new().create(true).write(true).truncate(true).mode(0o600).open(path)?;
+    let mut file = fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
     writeln!(file, "{password}")?;
     Ok(password)
 }
 
-fn init_cluster(bin: &Path, cluster: &Path, socket_dir: &Path, password: &str, who: RunAs) -> Result<(), EmbeddedError> {
+fn init_cluster(
+    bin: &Path,
+    cluster: &Path,
+    socket_dir: &Path,
+    password: &str,
+    who: RunAs,
+) -> Result<(), EmbeddedError> {
     // A half-made cluster from an interrupted initdb is useless: start over.
     if cluster.exists() {
         fs::remove_dir_all(cluster)?;
@@ -362,7 +418,12 @@ fn init_cluster(bin: &Path, cluster: &Path, socket_dir: &Path, password: &str, w
     // socket directory is private to the same user. Removed right after.
     let pwfile = socket_dir.join("initdb-password");
     {
-        let mut f = fs::OpenOptions::new().create(true).write(true).truncate(true).mode(0o600).open(&pwfile)?;
+        let mut f = fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&pwfile)?;
         writeln!(f, "{password}")?;
     }
     if who.switch {
@@ -372,7 +433,13 @@ fn init_cluster(bin: &Path, cluster: &Path, socket_dir: &Path, password: &str, w
     command
         .arg("-D")
         .arg(cluster)
-        .args(["--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "-U", DB_USER])
+        .args([
+            "--auth=scram-sha-256",
+            "--encoding=UTF8",
+            "--locale=C",
+            "-U",
+            DB_USER,
+        ])
         .arg(format!("--pwfile={}", pwfile.display()))
         .current_dir(cluster)
         .stdin(Stdio::null());
@@ -397,7 +464,10 @@ fn init_cluster(bin: &Path, cluster: &Path, socket_dir: &Path, password: &str, w
 /// is removed (PostgreSQL itself handles one naming a dead PID).
 fn clear_stale_lock(cluster: &Path) {
     let lock = cluster.join("postmaster.pid");
-    let Some(pid) = fs::read_to_string(&lock).ok().and_then(|s| s.lines().next()?.trim().parse::<i32>().ok()) else {
+    let Some(pid) = fs::read_to_string(&lock)
+        .ok()
+        .and_then(|s| s.lines().next()?.trim().parse::<i32>().ok())
+    else {
         return;
     };
     if !process_alive(pid) {
@@ -429,10 +499,16 @@ mod tests {
 
     #[test]
     fn long_data_dirs_get_a_short_socket_dir() {
-        assert_eq!(socket_dir_for(Path::new("/var/lib/roster")), PathBuf::from("/var/lib/roster/run"));
+        assert_eq!(
+            socket_dir_for(Path::new("/var/lib/roster")),
+            PathBuf::from("/var/lib/roster/run")
+        );
         let long = PathBuf::from(format!("/tmp/{}", "x".repeat(120)));
         let dir = socket_dir_for(&long);
-        assert!(dir.to_string_lossy().starts_with("/tmp/roster-pg-"), "{dir:?}");
+        assert!(
+            dir.to_string_lossy().starts_with("/tmp/roster-pg-"),
+            "{dir:?}"
+        );
         assert!(dir.as_os_str().len() < 90);
     }
 }

@@ -51,14 +51,20 @@ fn main() -> ExitCode {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
 }
 
 /// Opens the database before the runtime starts: the embedded cluster is
 /// started synchronously, from its own long-lived thread.
 fn open_database(config: &Config) -> Result<Database, String> {
     if config.database_url.is_none() {
-        println!("roster: starting the embedded PostgreSQL in {}", config.data_dir.display());
+        println!(
+            "roster: starting the embedded PostgreSQL in {}",
+            config.data_dir.display()
+        );
     }
     Database::open(config, || {
         eprintln!("roster: the embedded PostgreSQL stopped unexpectedly; stopping");
@@ -103,22 +109,34 @@ fn with_db(config: Config, args: &[String]) -> Result<ExitCode, String> {
     });
     db.stop();
     let status = status?;
-    Ok(ExitCode::from(u8::try_from(status.code().unwrap_or(1)).unwrap_or(1)))
+    Ok(ExitCode::from(
+        u8::try_from(status.code().unwrap_or(1)).unwrap_or(1),
+    ))
 }
 
 fn serve(config: Config) -> Result<ExitCode, String> {
-    let leptos_conf = leptos::config::get_configuration(Some(&config.leptos_toml.to_string_lossy()))
-        .map_err(|e| format!("ROSTER_LEPTOS_TOML={}: {e}", config.leptos_toml.display()))?;
+    let leptos_conf =
+        leptos::config::get_configuration(Some(&config.leptos_toml.to_string_lossy()))
+            .map_err(|e| format!("ROSTER_LEPTOS_TOML={}: {e}", config.leptos_toml.display()))?;
     let leptos_options = leptos_conf.leptos_options;
     let addr = leptos_options.site_addr;
 
     let db = open_database(&config)?;
     let runtime = runtime()?;
     let result = runtime.block_on(async {
-        let pool = db.connect_and_migrate(20).await.map_err(|e| e.to_string())?;
-        let demo = app::server::seed::seed_demo_if_empty(&pool).await.map_err(|e| e.to_string())?;
-        let hasher = PasswordHasher::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+        let pool = db
+            .connect_and_migrate(20)
+            .await
             .map_err(|e| e.to_string())?;
+        let demo = app::server::seed::seed_demo_if_empty(&pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        let hasher = PasswordHasher::new(
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        )
+        .map_err(|e| e.to_string())?;
         let auth = AuthSettings {
             secure_cookies: config.is_https(),
             session_idle: config.session_idle,
@@ -127,7 +145,11 @@ fn serve(config: Config) -> Result<ExitCode, String> {
         };
         let state = ServerState {
             leptos_options,
-            app: AppState { pool: pool.clone(), auth: Arc::new(auth), hasher },
+            app: AppState {
+                pool: pool.clone(),
+                auth: Arc::new(auth),
+                hasher,
+            },
             security: Arc::new(SecuritySettings {
                 public_origin: config.public_base_url.clone(),
                 https: config.is_https(),
@@ -136,18 +158,29 @@ fn serve(config: Config) -> Result<ExitCode, String> {
         // Handlers first: a signal that arrives once we say we are serving
         // must shut down in order, not kill the process.
         let shutdown = shutdown_signal().map_err(|e| format!("signal handlers: {e}"))?;
-        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-        println!("roster: serving at {} (listening on {addr})", config.public_base_url);
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        println!(
+            "roster: serving at {} (listening on {addr})",
+            config.public_base_url
+        );
         if let Some(demo) = demo {
             println!();
-            println!("  Created the demo organisation \"Demo Co\". Sign in at {}/login as:", config.public_base_url);
+            println!(
+                "  Created the demo organisation \"Demo Co\". Sign in at {}/login as:",
+                config.public_base_url
+            );
             println!("    email:    {}", demo.email);
             println!("    password: {}", demo.password);
             println!("  This password is shown only once.");
             println!();
         }
         let app = web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| e.to_string())?;
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|e| e.to_string())?;
         pool.close().await;
         Ok::<_, String>(())
     });

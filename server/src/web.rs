@@ -54,19 +54,36 @@ pub fn router(state: ServerState) -> Router {
     let options = state.leptos_options.clone();
     let router = Router::new().route("/healthz", get(healthz));
     #[cfg(feature = "test-support")]
-    let router = router.route("/test-support/organisations", axum::routing::post(test_support_organisation));
+    let router = router.route(
+        "/test-support/organisations",
+        axum::routing::post(test_support_organisation),
+    );
     router
-        .leptos_routes_with_context(&state, routes, context.clone(), move || app::ui::shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::ui::shell))
-        .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
-        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            app::ui::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, app::ui::shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            refuse_cross_site,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(middleware::from_fn(request_meta))
         .with_state(state)
 }
 
 async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
-    match sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.app.pool).await {
+    match sqlx::query_scalar::<_, i32>("SELECT 1")
+        .fetch_one(&state.app.pool)
+        .await
+    {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
@@ -91,12 +108,20 @@ async fn request_meta(mut request: Request, next: Next) -> Response {
         .map(|v| v.chars().take(300).collect());
     let method = request.method().clone();
     let path = request.uri().path().to_string();
-    request.extensions_mut().insert(RequestMeta { request_id: request_id.clone(), client_ip, user_agent });
+    request.extensions_mut().insert(RequestMeta {
+        request_id: request_id.clone(),
+        client_ip,
+        user_agent,
+    });
     let span = tracing::info_span!("request", %request_id, %method, %path);
     let started = std::time::Instant::now();
     let mut response = tracing::Instrument::instrument(next.run(request), span.clone()).await;
     span.in_scope(|| {
-        tracing::info!(status = response.status().as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "served")
+        tracing::info!(
+            status = response.status().as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "served"
+        )
     });
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
@@ -107,18 +132,36 @@ async fn request_meta(mut request: Request, next: Next) -> Response {
 /// Headers every response carries. HTML pages set their own
 /// Content-Security-Policy (with the page's script nonce); everything else
 /// gets a policy that allows nothing.
-async fn security_headers(State(state): State<ServerState>, request: Request, next: Next) -> Response {
+async fn security_headers(
+    State(state): State<ServerState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let is_asset = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
-        headers.entry(name).or_insert(HeaderValue::from_static(value));
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
     };
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(headers, header::REFERRER_POLICY, "strict-origin-when-cross-origin");
+    set(
+        headers,
+        header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    );
     set(headers, header::X_FRAME_OPTIONS, "DENY");
-    set(headers, HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
-    set(headers, HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
+    set(
+        headers,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        headers,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
     set(
         headers,
         header::CONTENT_SECURITY_POLICY,
@@ -126,9 +169,17 @@ async fn security_headers(State(state): State<ServerState>, request: Request, ne
     );
     // Pages carry people's data: never stored by shared caches or the
     // browser's disk cache. Assets revalidate (their names are stable).
-    set(headers, header::CACHE_CONTROL, if is_asset { "no-cache" } else { "no-store" });
+    set(
+        headers,
+        header::CACHE_CONTROL,
+        if is_asset { "no-cache" } else { "no-store" },
+    );
     if state.security.https {
-        set(headers, header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        );
     }
     response
 }
@@ -137,11 +188,19 @@ async fn security_headers(State(state): State<ServerState>, request: Request, ne
 /// site (CSRF). `Sec-Fetch-Site` is set by the browser and cannot be forged
 /// by a page; older browsers send `Origin`, which must be ours. A request
 /// with neither is not from a browser, so no ambient cookie was abused.
-async fn refuse_cross_site(State(state): State<ServerState>, request: Request, next: Next) -> Response {
+async fn refuse_cross_site(
+    State(state): State<ServerState>,
+    request: Request,
+    next: Next,
+) -> Response {
     if !is_safe_method(request.method()) {
         if let Err(reason) = check_same_origin(request.headers(), &state.security.public_origin) {
             let meta = request.extensions().get::<RequestMeta>();
-            tracing::warn!(request_id = meta.map(|m| m.request_id.as_str()), reason, "cross-site request refused");
+            tracing::warn!(
+                request_id = meta.map(|m| m.request_id.as_str()),
+                reason,
+                "cross-site request refused"
+            );
             return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();
         }
     }
@@ -153,7 +212,10 @@ fn is_safe_method(method: &Method) -> bool {
 }
 
 /// Why a request's headers say it comes from another site, if they do.
-pub fn check_same_origin(headers: &axum::http::HeaderMap, public_origin: &str) -> Result<(), &'static str> {
+pub fn check_same_origin(
+    headers: &axum::http::HeaderMap,
+    public_origin: &str,
+) -> Result<(), &'static str> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     match header("sec-fetch-site") {
         Some("same-origin") | Some("none") => return Ok(()),
@@ -184,7 +246,10 @@ mod tests {
     use axum::http::HeaderMap;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        pairs.iter().map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v)))
+            .collect()
     }
 
     #[test]
@@ -196,6 +261,9 @@ mod tests {
         assert!(check_same_origin(&headers(&[("origin", "http://127.0.0.1:3000")]), ours).is_ok());
         assert!(check_same_origin(&headers(&[("origin", "https://evil.example")]), ours).is_err());
         assert!(check_same_origin(&headers(&[("origin", "null")]), ours).is_err());
-        assert!(check_same_origin(&headers(&[]), ours).is_ok(), "no browser, no ambient credentials");
+        assert!(
+            check_same_origin(&headers(&[]), ours).is_ok(),
+            "no browser, no ambient credentials"
+        );
     }
 }

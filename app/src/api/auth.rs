@@ -47,7 +47,11 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 /// Signs in with email and password, then redirects to `next` when it is a
 /// path on this site (otherwise to the team page).
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use crate::server::actor::serve;
     serve(|scope| crate::server::sign_in::sign_in(scope, email, password, next)).await
 }

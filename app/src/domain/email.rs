@@ -79,8 +79,23 @@ mod tests {
 
     #[test]
     fn rejects_malformed_addresses() {
-        for bad in ["plain", "@example.com", "a@", "a@b", "a@.com", "a@b..com", "a b@c.com", "a@b.com.", "a@@b.com", "a@b\u{0}.com"] {
-            assert_eq!(EmailAddress::parse(bad), Err(EmailError::Malformed), "{bad:?}");
+        for bad in [
+            "plain",
+            "@example.com",
+            "a@",
+            "a@b",
+            "a@.com",
+            "a@b..com",
+            "a b@c.com",
+            "a@b.com.",
+            "a@@b.com",
+            "a@b\u{0}.com",
+        ] {
+            assert_eq!(
+                EmailAddress::parse(bad),
+                Err(EmailError::Malformed),
+                "{bad:?}"
+            );
         }
         assert_eq!(EmailAddress::parse("   "), Err(EmailError::Empty));
         let long = format!("{}@example.com", "a".repeat(250));

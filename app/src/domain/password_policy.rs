@@ -13,7 +13,9 @@ pub const MAX_CHARS: usize = 256;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PasswordProblem {
-    #[error("Use at least 15 characters. A few unrelated words make a strong, memorable password.")]
+    #[error(
+        "Use at least 15 characters. A few unrelated words make a strong, memorable password."
+    )]
     TooShort,
     #[error("Use at most 256 characters.")]
     TooLong,
@@ -21,7 +23,9 @@ pub enum PasswordProblem {
     Repetitive,
     /// The password contains a word from its context (the organisation's
     /// name, parts of the email address).
-    #[error("Don't use \"{0}\" in your password: it is easy to guess from your email or organisation.")]
+    #[error(
+        "Don't use \"{0}\" in your password: it is easy to guess from your email or organisation."
+    )]
     ContainsContextWord(String),
 }
 
@@ -72,24 +76,49 @@ mod tests {
 
     #[test]
     fn long_passphrases_pass_without_composition_rules() {
-        assert_eq!(check_new_password("correct horse battery staple", &[]), Ok(()));
-        assert_eq!(check_new_password("ñandú corre rápido hoy", &["ana@demo-co.example"]), Ok(()));
-        assert_eq!(check_new_password(&"abcdefghij".repeat(25), &[]), Ok(()), "250 characters are fine");
+        assert_eq!(
+            check_new_password("correct horse battery staple", &[]),
+            Ok(())
+        );
+        assert_eq!(
+            check_new_password("ñandú corre rápido hoy", &["ana@demo-co.example"]),
+            Ok(())
+        );
+        assert_eq!(
+            check_new_password(&"abcdefghij".repeat(25), &[]),
+            Ok(()),
+            "250 characters are fine"
+        );
     }
 
     #[test]
     fn length_is_counted_in_characters() {
-        assert_eq!(check_new_password("fourteen chars", &[]), Err(PasswordProblem::TooShort));
+        assert_eq!(
+            check_new_password("fourteen chars", &[]),
+            Err(PasswordProblem::TooShort)
+        );
         // 15 characters, 19 bytes.
         assert_eq!(check_new_password("élève à l'école", &[]), Ok(()));
-        assert_eq!(check_new_password("élève à l'écol", &[]), Err(PasswordProblem::TooShort));
-        assert_eq!(check_new_password(&"abcdefgh".repeat(33), &[]), Err(PasswordProblem::TooLong));
+        assert_eq!(
+            check_new_password("élève à l'écol", &[]),
+            Err(PasswordProblem::TooShort)
+        );
+        assert_eq!(
+            check_new_password(&"abcdefgh".repeat(33), &[]),
+            Err(PasswordProblem::TooLong)
+        );
     }
 
     #[test]
     fn repetition_is_refused() {
-        assert_eq!(check_new_password("aaaaaaaaaaaaaaaaaaaa", &[]), Err(PasswordProblem::Repetitive));
-        assert_eq!(check_new_password("abababababababab", &[]), Err(PasswordProblem::Repetitive));
+        assert_eq!(
+            check_new_password("aaaaaaaaaaaaaaaaaaaa", &[]),
+            Err(PasswordProblem::Repetitive)
+        );
+        assert_eq!(
+            check_new_password("abababababababab", &[]),
+            Err(PasswordProblem::Repetitive)
+        );
     }
 
     #[test]
@@ -108,6 +137,9 @@ mod tests {
             Err(PasswordProblem::ContainsContextWord("demo".into()))
         );
         // Short words ("ada", "co") are too common to refuse.
-        assert_eq!(check_new_password("ada went to the coast today", &context), Ok(()));
+        assert_eq!(
+            check_new_password("ada went to the coast today", &context),
+            Ok(())
+        );
     }
 }

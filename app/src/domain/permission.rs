@@ -56,7 +56,11 @@ impl PermissionSet {
     /// Reads stored keys. Unknown keys (from a newer version, say) grant
     /// nothing rather than failing the request.
     pub fn from_keys<S: AsRef<str>>(keys: &[S]) -> Self {
-        Self(keys.iter().filter_map(|k| Permission::from_key(k.as_ref())).collect())
+        Self(
+            keys.iter()
+                .filter_map(|k| Permission::from_key(k.as_ref()))
+                .collect(),
+        )
     }
 
     pub fn contains(&self, permission: Permission) -> bool {
@@ -97,7 +101,9 @@ mod tests {
         Permission::ALL.into_iter().collect()
     }
     fn admin() -> PermissionSet {
-        [ViewTeam, InviteMembers, ManageMembers].into_iter().collect()
+        [ViewTeam, InviteMembers, ManageMembers]
+            .into_iter()
+            .collect()
     }
     fn member() -> PermissionSet {
         PermissionSet::default()
@@ -128,6 +134,9 @@ mod tests {
         assert!(may_act_on_role(&admin(), &member()));
         assert!(!may_act_on_role(&member(), &admin()));
         let custom: PermissionSet = [ViewTeam, ViewAuditLog].into_iter().collect();
-        assert!(!may_act_on_role(&admin(), &custom), "admin lacks audit.view");
+        assert!(
+            !may_act_on_role(&admin(), &custom),
+            "admin lacks audit.view"
+        );
     }
 }

@@ -75,7 +75,10 @@ impl PhoneNumber {
             Some(rest) => ("+", rest),
             None => ("", value),
         };
-        if !rest.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')')) {
+        if !rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        {
             return Err(PhoneError::Malformed);
         }
         let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
@@ -96,30 +99,68 @@ mod tests {
 
     #[test]
     fn real_names_are_kept_and_normalised() {
-        for name in ["O'Brien & Co", "José Álvarez", "李小龍", "Zoë-Anne d'Arc", "أحمد"] {
+        for name in [
+            "O'Brien & Co",
+            "José Álvarez",
+            "李小龍",
+            "Zoë-Anne d'Arc",
+            "أحمد",
+        ] {
             assert_eq!(PersonName::parse(name).unwrap().as_str(), name);
         }
         // "e" + combining acute becomes the single precomposed "é".
-        assert_eq!(PersonName::parse("  Jose\u{301} ").unwrap().as_str(), "Jos\u{e9}");
-        assert_eq!(PersonName::parse(&"é".repeat(100)).map(|n| n.as_str().chars().count()), Ok(100));
+        assert_eq!(
+            PersonName::parse("  Jose\u{301} ").unwrap().as_str(),
+            "Jos\u{e9}"
+        );
+        assert_eq!(
+            PersonName::parse(&"é".repeat(100)).map(|n| n.as_str().chars().count()),
+            Ok(100)
+        );
     }
 
     #[test]
     fn names_that_hide_or_inject_text_are_refused() {
         assert_eq!(PersonName::parse(" \t "), Err(NameError::Empty));
         assert_eq!(PersonName::parse(&"a".repeat(101)), Err(NameError::TooLong));
-        assert_eq!(PersonName::parse("Eve\u{202E}gnp.exe"), Err(NameError::HiddenCharacters));
-        assert_eq!(PersonName::parse("Eve\u{2066}x"), Err(NameError::HiddenCharacters));
-        assert_eq!(PersonName::parse("Eve\nAdmin"), Err(NameError::HiddenCharacters));
+        assert_eq!(
+            PersonName::parse("Eve\u{202E}gnp.exe"),
+            Err(NameError::HiddenCharacters)
+        );
+        assert_eq!(
+            PersonName::parse("Eve\u{2066}x"),
+            Err(NameError::HiddenCharacters)
+        );
+        assert_eq!(
+            PersonName::parse("Eve\nAdmin"),
+            Err(NameError::HiddenCharacters)
+        );
         assert_eq!(PersonName::parse("<script>"), Err(NameError::AngleBrackets));
     }
 
     #[test]
     fn phone_numbers_keep_digits_and_a_leading_plus() {
-        assert_eq!(PhoneNumber::parse("+44 (20) 7946-0958").unwrap().as_str(), "+442079460958");
-        assert_eq!(PhoneNumber::parse("030.123456").unwrap().as_str(), "030123456");
-        for bad in ["", "12345", "+1234567890123456", "call me", "+44 20 7946 0958 ext 2", "++44123456"] {
-            assert_eq!(PhoneNumber::parse(bad), Err(PhoneError::Malformed), "{bad:?}");
+        assert_eq!(
+            PhoneNumber::parse("+44 (20) 7946-0958").unwrap().as_str(),
+            "+442079460958"
+        );
+        assert_eq!(
+            PhoneNumber::parse("030.123456").unwrap().as_str(),
+            "030123456"
+        );
+        for bad in [
+            "",
+            "12345",
+            "+1234567890123456",
+            "call me",
+            "+44 20 7946 0958 ext 2",
+            "++44123456",
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(bad),
+                Err(PhoneError::Malformed),
+                "{bad:?}"
+            );
         }
     }
 }

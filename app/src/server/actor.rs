@@ -4,7 +4,9 @@ use super::db::sessions;
 use super::error::ServerError;
 use super::request::{RequestMeta, RequestScope};
 use super::token::hash_token;
-use crate::domain::{AccountId, MembershipId, OrganisationId, Permission, PermissionSet, SessionId};
+use crate::domain::{
+    AccountId, MembershipId, OrganisationId, Permission, PermissionSet, SessionId,
+};
 use crate::error::AppError;
 use std::future::Future;
 
@@ -52,10 +54,16 @@ impl Actor {
 /// [`AppError::Unauthenticated`].
 pub async fn authenticate(scope: &RequestScope) -> Result<Actor, ServerError> {
     let settings = &scope.state.auth;
-    let token = scope.cookie(settings.session_cookie_name()).ok_or(AppError::Unauthenticated)?;
-    let found = sessions::find_actor(&scope.state.pool, &hash_token(&token), settings.session_idle)
-        .await?
+    let token = scope
+        .cookie(settings.session_cookie_name())
         .ok_or(AppError::Unauthenticated)?;
+    let found = sessions::find_actor(
+        &scope.state.pool,
+        &hash_token(&token),
+        settings.session_idle,
+    )
+    .await?
+    .ok_or(AppError::Unauthenticated)?;
     if chrono::Utc::now() - found.last_seen_at > chrono::Duration::seconds(60) {
         sessions::touch(&scope.state.pool, found.session_id).await?;
     }

@@ -26,7 +26,9 @@ impl ServerError {
             ServerError::App(e) => e,
             other => {
                 tracing::error!(request_id, error = %other, "request failed");
-                AppError::Internal { reference: request_id.to_string() }
+                AppError::Internal {
+                    reference: request_id.to_string(),
+                }
             }
         }
     }

@@ -17,7 +17,11 @@ pub struct RequestMeta {
 impl RequestMeta {
     /// For code that runs outside a request (seeding, the command line).
     pub fn internal(label: &str) -> Self {
-        Self { request_id: label.to_string(), client_ip: "local".to_string(), user_agent: None }
+        Self {
+            request_id: label.to_string(),
+            client_ip: "local".to_string(),
+            user_agent: None,
+        }
     }
 }
 
@@ -65,8 +69,14 @@ mod tests {
     #[test]
     fn finds_cookies_among_others() {
         let mut headers = http::HeaderMap::new();
-        headers.append(http::header::COOKIE, "a=1; roster_session=abc; b=2".parse().unwrap());
-        assert_eq!(cookie_value(&headers, "roster_session").as_deref(), Some("abc"));
+        headers.append(
+            http::header::COOKIE,
+            "a=1; roster_session=abc; b=2".parse().unwrap(),
+        );
+        assert_eq!(
+            cookie_value(&headers, "roster_session").as_deref(),
+            Some("abc")
+        );
         assert_eq!(cookie_value(&headers, "roster"), None);
     }
 }

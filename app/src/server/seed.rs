@@ -51,7 +51,13 @@ pub async fn create_organisation(
     }
     let mut ids = Vec::with_capacity(people.len());
     for person in people {
-        let account = accounts::insert(&mut **tx, person.email, person.name, Some(person.password_hash)).await?;
+        let account = accounts::insert(
+            &mut **tx,
+            person.email,
+            person.name,
+            Some(person.password_hash),
+        )
+        .await?;
         let role = memberships::builtin_role(&mut **tx, person.role_key).await?;
         memberships::insert(&mut **tx, account, org, role, None, None).await?;
         ids.push(account);
@@ -81,16 +87,26 @@ pub const DEMO_OWNER_EMAIL: &str = "owner@demo-co.example";
 /// processes start at once: an advisory lock serialises the check.
 pub async fn seed_demo_if_empty(pool: &PgPool) -> Result<Option<DemoCredentials>, ServerError> {
     let mut tx = pool.begin().await?;
-    sqlx::query!("SELECT pg_advisory_xact_lock(7301)").execute(&mut *tx).await?;
+    sqlx::query!("SELECT pg_advisory_xact_lock(7301)")
+        .execute(&mut *tx)
+        .await?;
     if organisations::any_exists(&mut *tx).await? {
         return Ok(None);
     }
     let password = generate_password();
     let hash = hash_off_thread(&password).await?;
-    let owner = NewPerson { email: DEMO_OWNER_EMAIL, name: "Demo Owner", role_key: "owner", password_hash: &hash };
+    let owner = NewPerson {
+        email: DEMO_OWNER_EMAIL,
+        name: "Demo Owner",
+        role_key: "owner",
+        password_hash: &hash,
+    };
     create_organisation(&mut tx, "Demo Co", &[owner], &RequestMeta::internal("seed")).await?;
     tx.commit().await?;
-    Ok(Some(DemoCredentials { email: DEMO_OWNER_EMAIL.to_string(), password }))
+    Ok(Some(DemoCredentials {
+        email: DEMO_OWNER_EMAIL.to_string(),
+        password,
+    }))
 }
 
 /// An organisation made by a test for itself.
@@ -120,12 +136,40 @@ pub async fn create_test_organisation(pool: &PgPool) -> Result<TestOrganisation,
     let admin_email = format!("admin-{tag}@test.roster.example");
     let member_email = format!("member-{tag}@test.roster.example");
     let people = [
-        NewPerson { email: &owner_email, name: "Olive Owner", role_key: "owner", password_hash: &hash },
-        NewPerson { email: &admin_email, name: "Adam Admin", role_key: "admin", password_hash: &hash },
-        NewPerson { email: &member_email, name: "Mia Member", role_key: "member", password_hash: &hash },
+        NewPerson {
+            email: &owner_email,
+            name: "Olive Owner",
+            role_key: "owner",
+            password_hash: &hash,
+        },
+        NewPerson {
+            email: &admin_email,
+            name: "Adam Admin",
+            role_key: "admin",
+            password_hash: &hash,
+        },
+        NewPerson {
+            email: &member_email,
+            name: "Mia Member",
+            role_key: "member",
+            password_hash: &hash,
+        },
     ];
     let mut tx = pool.begin().await?;
-    let (organisation_id, _) = create_organisation(&mut tx, &name, &people, &RequestMeta::internal("test-support")).await?;
+    let (organisation_id, _) = create_organisation(
+        &mut tx,
+        &name,
+        &people,
+        &RequestMeta::internal("test-support"),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(TestOrganisation { organisation_id, name, owner_email, admin_email, member_email, password })
+    Ok(TestOrganisation {
+        organisation_id,
+        name,
+        owner_email,
+        admin_email,
+        member_email,
+        password,
+    })
 }

@@ -11,7 +11,11 @@ pub fn session_cookie(settings: &AuthSettings, token: &str) -> String {
     format!(
         "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
         settings.session_cookie_name(),
-        if settings.secure_cookies { "; Secure" } else { "" }
+        if settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 
@@ -20,7 +24,11 @@ pub fn clear_session_cookie(settings: &AuthSettings) -> String {
     format!(
         "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
         settings.session_cookie_name(),
-        if settings.secure_cookies { "; Secure" } else { "" }
+        if settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 

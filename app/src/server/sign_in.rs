@@ -28,12 +28,18 @@ fn locked_for(failures: &[DateTime<Utc>], limit: i64, window: Duration) -> Optio
     (unlock - Utc::now()).to_std().ok()
 }
 
-pub async fn sign_in(scope: RequestScope, email: String, password: String, next: Option<String>) -> Result<(), ServerError> {
+pub async fn sign_in(
+    scope: RequestScope,
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), ServerError> {
     let settings = scope.state.auth.clone();
     let pool = &scope.state.pool;
     let meta = &scope.meta;
 
-    let email = EmailAddress::parse(&email).map_err(|e| AppError::invalid("email", e.to_string()))?;
+    let email =
+        EmailAddress::parse(&email).map_err(|e| AppError::invalid("email", e.to_string()))?;
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password.").into());
     }
@@ -43,10 +49,20 @@ pub async fn sign_in(scope: RequestScope, email: String, password: String, next:
     // Limits first, before any hashing: a locked account or address costs
     // the server nothing, and known and unknown emails lock alike.
     let window = settings.sign_in_window;
-    let by_account =
-        sign_in_attempts::recent_account_failures(pool, &email_lower, window, settings.max_failures_per_account).await?;
-    let by_address =
-        sign_in_attempts::recent_address_failures(pool, &meta.client_ip, window, settings.max_failures_per_address).await?;
+    let by_account = sign_in_attempts::recent_account_failures(
+        pool,
+        &email_lower,
+        window,
+        settings.max_failures_per_account,
+    )
+    .await?;
+    let by_address = sign_in_attempts::recent_address_failures(
+        pool,
+        &meta.client_ip,
+        window,
+        settings.max_failures_per_address,
+    )
+    .await?;
     let locked = [
         locked_for(&by_account, settings.max_failures_per_account, window),
         locked_for(&by_address, settings.max_failures_per_address, window),
@@ -55,14 +71,20 @@ pub async fn sign_in(scope: RequestScope, email: String, password: String, next:
     .flatten()
     .max();
     if let Some(wait) = locked {
-        return Err(AppError::RateLimited { minutes: minutes_ceil(wait) }.into());
+        return Err(AppError::RateLimited {
+            minutes: minutes_ceil(wait),
+        }
+        .into());
     }
 
     let account = accounts::find_credentials(pool, &email_lower).await?;
     let verified = scope
         .state
         .hasher
-        .verify(&password, account.as_ref().and_then(|a| a.password_hash.as_deref()))
+        .verify(
+            &password,
+            account.as_ref().and_then(|a| a.password_hash.as_deref()),
+        )
         .await?;
 
     let account = match account {
@@ -70,7 +92,8 @@ pub async fn sign_in(scope: RequestScope, email: String, password: String, next:
         account => {
             let mut tx = pool.begin().await?;
             sign_in_attempts::record(&mut *tx, &email_lower, &meta.client_ip, false).await?;
-            let event = AuditEvent::new(AuditAction::SignInFailed).on_account(account.map(|a| a.id), &email_lower);
+            let event = AuditEvent::new(AuditAction::SignInFailed)
+                .on_account(account.map(|a| a.id), &email_lower);
             audit::record(&mut *tx, meta, event).await?;
             tx.commit().await?;
             return Err(AppError::InvalidCredentials.into());
@@ -113,7 +136,10 @@ pub async fn sign_in(scope: RequestScope, email: String, password: String, next:
     tx.commit().await?;
 
     set_cookie(&session_cookie(&settings, token.expose()));
-    let landing = next.as_deref().and_then(safe_next_path).unwrap_or(DEFAULT_LANDING);
+    let landing = next
+        .as_deref()
+        .and_then(safe_next_path)
+        .unwrap_or(DEFAULT_LANDING);
     leptos_axum::redirect(landing);
     Ok(())
 }
@@ -123,7 +149,8 @@ pub async fn sign_out(scope: RequestScope) -> Result<(), ServerError> {
     if let Some(token) = scope.cookie(settings.session_cookie_name()) {
         let pool = &scope.state.pool;
         let mut tx = pool.begin().await?;
-        let found = sessions::find_actor(&mut *tx, &hash_token(&token), settings.session_idle).await?;
+        let found =
+            sessions::find_actor(&mut *tx, &hash_token(&token), settings.session_idle).await?;
         sessions::revoke_by_token(&mut *tx, &hash_token(&token)).await?;
         if let Some(actor) = found {
             let event = AuditEvent::new(AuditAction::SignOut)
@@ -140,7 +167,10 @@ pub async fn sign_out(scope: RequestScope) -> Result<(), ServerError> {
 }
 
 fn set_cookie(value: &str) {
-    if let (Some(response), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
         response.append_header(SET_COOKIE, value);
     }
 }
@@ -153,10 +183,17 @@ mod tests {
     fn locks_only_when_the_limit_is_reached_inside_the_window() {
         let window = Duration::from_secs(900);
         let now = Utc::now();
-        let four: Vec<_> = (0..4).map(|i| now - chrono::Duration::seconds(i * 10)).collect();
+        let four: Vec<_> = (0..4)
+            .map(|i| now - chrono::Duration::seconds(i * 10))
+            .collect();
         assert_eq!(locked_for(&four, 5, window), None);
-        let five: Vec<_> = (0..5).map(|i| now - chrono::Duration::seconds(i * 10)).collect();
+        let five: Vec<_> = (0..5)
+            .map(|i| now - chrono::Duration::seconds(i * 10))
+            .collect();
         let wait = locked_for(&five, 5, window).unwrap();
-        assert!(wait <= Duration::from_secs(860) && wait > Duration::from_secs(850), "{wait:?}");
+        assert!(
+            wait <= Duration::from_secs(860) && wait > Duration::from_secs(850),
+            "{wait:?}"
+        );
     }
 }

@@ -13,7 +13,11 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let error = move || action.value().get().and_then(Result::err);
     let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
-    let form_error = move || error().filter(|e| !matches!(e, crate::error::AppError::Invalid { .. })).map(|e| e.to_string());
+    let form_error = move || {
+        error()
+            .filter(|e| !matches!(e, crate::error::AppError::Invalid { .. }))
+            .map(|e| e.to_string())
+    };
     view! {
         <Title text="Sign in" />
         <main class="centered">

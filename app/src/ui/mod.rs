@@ -40,9 +40,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 fn set_content_security_policy() {
     use http::header::CONTENT_SECURITY_POLICY;
     use http::HeaderValue;
-    let (Some(nonce), Some(response)) =
-        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    else {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
         return;
     };
     let policy = format!(
@@ -62,7 +63,10 @@ pub fn App() -> impl IntoView {
     // marker before they click.
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });

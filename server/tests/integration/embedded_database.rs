@@ -21,13 +21,20 @@ fn data_dir(label: &str) -> PathBuf {
 }
 
 fn start(dir: &Path) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
         .arg("serve")
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("ROSTER_DATA_DIR", dir)
-        .env("ROSTER_LEPTOS_TOML", concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml"))
+        .env(
+            "ROSTER_LEPTOS_TOML",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml"),
+        )
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -69,7 +76,13 @@ fn postmaster_pid(dir: &Path) -> i32 {
 
 fn alive(pid: i32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| !s.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+        .map(|s| {
+            !s.rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
         .unwrap_or(false)
 }
 
@@ -85,7 +98,10 @@ fn wait_gone(pid: i32) -> bool {
 }
 
 fn signal(child: &Child, sig: &str) {
-    let status = Command::new("kill").args(["-s", sig, &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-s", sig, &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
 }
 
@@ -96,7 +112,9 @@ fn the_server_owns_its_database_and_leaves_nothing_behind() {
     // First start: creates the cluster, seeds the demo and prints the
     // owner's credentials once.
     let mut first = start(&dir);
-    let output = first.wait_for("This password is shown only once").join("\n");
+    let output = first
+        .wait_for("This password is shown only once")
+        .join("\n");
     assert!(output.contains("owner@demo-co.example"), "{output}");
     let pg = postmaster_pid(&dir);
     assert!(alive(pg));
@@ -109,7 +127,10 @@ fn the_server_owns_its_database_and_leaves_nothing_behind() {
     // Second start finds the data (no new demo) and stops cleanly on SIGTERM.
     let mut second = start(&dir);
     let output = second.wait_for("roster: serving at").join("\n");
-    assert!(!output.contains("password:"), "the demo is seeded only once: {output}");
+    assert!(
+        !output.contains("password:"),
+        "the demo is seeded only once: {output}"
+    );
     let pg = postmaster_pid(&dir);
     signal(&second.child, "TERM");
     assert!(second.child.wait().unwrap().success());

@@ -27,7 +27,9 @@ fn cluster() -> &'static Cluster {
     CLUSTER.get_or_init(|| {
         // Tests run inside tokio runtimes, which may not block on another:
         // set up from a plain thread.
-        std::thread::spawn(start_cluster).join().expect("cluster set-up thread")
+        std::thread::spawn(start_cluster)
+            .join()
+            .expect("cluster set-up thread")
     })
 }
 
@@ -38,25 +40,45 @@ fn start_cluster() -> Cluster {
     std::fs::create_dir_all(&dir).expect("create test cluster dir");
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod test dir");
-    let pg = EmbeddedPostgres::start(&dir, || eprintln!("test cluster stopped unexpectedly")).expect("start test cluster");
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let pg = EmbeddedPostgres::start(&dir, || eprintln!("test cluster stopped unexpectedly"))
+        .expect("start test cluster");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let hasher = runtime.block_on(async {
-        ensure_database(&pg, TEMPLATE).await.expect("create template");
-        let template = pool(pg.connect_options(TEMPLATE), 1).await.expect("connect template");
-        app::server::MIGRATOR.run(&template).await.expect("migrate template");
+        ensure_database(&pg, TEMPLATE)
+            .await
+            .expect("create template");
+        let template = pool(pg.connect_options(TEMPLATE), 1)
+            .await
+            .expect("connect template");
+        app::server::MIGRATOR
+            .run(&template)
+            .await
+            .expect("migrate template");
         template.close().await;
         PasswordHasher::new(2).expect("hasher")
     });
-    Cluster { pg, next_db: AtomicU32::new(0), hasher }
+    Cluster {
+        pg,
+        next_db: AtomicU32::new(0),
+        hasher,
+    }
 }
 
 /// Removes clusters left by earlier runs whose process is gone (their
 /// postgres stopped with them).
 fn remove_stale_dirs() {
-    let Ok(entries) = std::fs::read_dir("/tmp") else { return };
+    let Ok(entries) = std::fs::read_dir("/tmp") else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(pid) = name.strip_prefix("roster-it-").and_then(|p| p.parse::<u32>().ok()) {
+        if let Some(pid) = name
+            .strip_prefix("roster-it-")
+            .and_then(|p| p.parse::<u32>().ok())
+        {
             if !PathBuf::from(format!("/proc/{pid}")).exists() {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
@@ -81,26 +103,49 @@ impl TestApp {
 
     pub async fn spawn_with(auth: AuthSettings) -> TestApp {
         let cluster = cluster();
-        let name = format!("t{}_{}", std::process::id(), cluster.next_db.fetch_add(1, Ordering::SeqCst));
-        let mut admin = cluster.pg.connect_options("postgres").connect().await.expect("admin connection");
+        let name = format!(
+            "t{}_{}",
+            std::process::id(),
+            cluster.next_db.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut admin = cluster
+            .pg
+            .connect_options("postgres")
+            .connect()
+            .await
+            .expect("admin connection");
         sqlx::query(&format!("CREATE DATABASE \"{name}\" TEMPLATE {TEMPLATE}"))
             .execute(&mut admin)
             .await
             .expect("create test database");
-        let pool = pool(cluster.pg.connect_options(&name), 5).await.expect("connect test database");
+        let pool = pool(cluster.pg.connect_options(&name), 5)
+            .await
+            .expect("connect test database");
 
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let base = format!("http://{addr}");
         let leptos_toml = concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml");
-        let mut leptos_options = leptos::config::get_configuration(Some(leptos_toml)).expect("Leptos.toml").leptos_options;
+        let mut leptos_options = leptos::config::get_configuration(Some(leptos_toml))
+            .expect("Leptos.toml")
+            .leptos_options;
         leptos_options.site_addr = addr;
         let state = ServerState {
             leptos_options,
-            app: AppState { pool: pool.clone(), auth: Arc::new(auth), hasher: cluster.hasher.clone() },
-            security: Arc::new(SecuritySettings { public_origin: base.clone(), https: false }),
+            app: AppState {
+                pool: pool.clone(),
+                auth: Arc::new(auth),
+                hasher: cluster.hasher.clone(),
+            },
+            security: Arc::new(SecuritySettings {
+                public_origin: base.clone(),
+                https: false,
+            }),
         };
-        let service = web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let service =
+            web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move {
             let _ = axum::serve(listener, service).await;
         });
@@ -112,7 +157,9 @@ impl TestApp {
     }
 
     pub async fn organisation(&self) -> TestOrganisation {
-        app::server::seed::create_test_organisation(&self.pool).await.expect("test organisation")
+        app::server::seed::create_test_organisation(&self.pool)
+            .await
+            .expect("test organisation")
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -121,7 +168,12 @@ impl TestApp {
 
     /// Calls a server function the way the browser does (a same-origin
     /// form POST), with `cookie` as the session if given.
-    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> ApiResponse {
+    pub async fn call(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> ApiResponse {
         let mut request = self
             .client
             .post(self.url(&format!("/api/{endpoint}")))
@@ -134,18 +186,34 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.text().await.expect("body");
-        ApiResponse { status, headers, body }
+        ApiResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// Signs in and returns the session token from the cookie.
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
-        let response = self.call("sign_in", &[("email", email), ("password", password), ("next", "")], None).await;
-        assert_eq!(response.status, StatusCode::OK, "sign-in failed: {}", response.body);
+        let response = self
+            .call(
+                "sign_in",
+                &[("email", email), ("password", password), ("next", "")],
+                None,
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "sign-in failed: {}",
+            response.body
+        );
         response.session_cookie().expect("session cookie")
     }
 
     pub async fn list_team(&self, organisation: &str, cookie: Option<&str>) -> ApiResponse {
-        self.call("team/list", &[("organisation_id", organisation)], cookie).await
+        self.call("team/list", &[("organisation_id", organisation)], cookie)
+            .await
     }
 }
 
@@ -158,15 +226,22 @@ pub struct ApiResponse {
 impl ApiResponse {
     /// The error a server function answered with.
     pub fn error(&self) -> AppError {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
     }
 
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("unexpected body ({e}): {}", self.body))
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("unexpected body ({e}): {}", self.body))
     }
 
     pub fn set_cookies(&self) -> Vec<String> {
-        self.headers.get_all(SET_COOKIE).iter().filter_map(|v: &HeaderValue| v.to_str().ok()).map(String::from).collect()
+        self.headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v: &HeaderValue| v.to_str().ok())
+            .map(String::from)
+            .collect()
     }
 
     pub fn session_cookie(&self) -> Option<String> {

@@ -5,13 +5,38 @@ use reqwest::StatusCode;
 async fn cross_site_posts_are_refused() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
-    let form = [("email", org.owner_email.as_str()), ("password", org.password.as_str())];
-    for (header, value) in [("sec-fetch-site", "cross-site"), ("sec-fetch-site", "same-site"), ("origin", "https://evil.example")] {
-        let response = app.client.post(app.url("/api/sign_in")).header(header, value).form(&form).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{header}: {value}");
+    let form = [
+        ("email", org.owner_email.as_str()),
+        ("password", org.password.as_str()),
+    ];
+    for (header, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+        ("origin", "https://evil.example"),
+    ] {
+        let response = app
+            .client
+            .post(app.url("/api/sign_in"))
+            .header(header, value)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "{header}: {value}"
+        );
         assert!(response.headers().get("set-cookie").is_none());
     }
-    let ours = app.client.post(app.url("/api/sign_in")).header("origin", &app.base).form(&form).send().await.unwrap();
+    let ours = app
+        .client
+        .post(app.url("/api/sign_in"))
+        .header("origin", &app.base)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ours.status(), StatusCode::OK);
 }
 
@@ -21,21 +46,44 @@ async fn pages_carry_a_nonce_based_content_security_policy() {
     let response = app.client.get(app.url("/login")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers().clone();
-    let csp = headers["content-security-policy"].to_str().unwrap().to_string();
-    for directive in ["'strict-dynamic'", "'wasm-unsafe-eval'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    for directive in [
+        "'strict-dynamic'",
+        "'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
         assert!(csp.contains(directive), "{directive} missing from {csp}");
     }
-    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("nonce").to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("nonce")
+        .to_string();
     assert!(nonce.len() >= 16);
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert!(headers.contains_key("referrer-policy"));
     assert!(headers.contains_key("x-request-id"));
     assert_eq!(headers["cache-control"], "no-store");
     let body = response.text().await.unwrap();
-    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "the page's scripts carry the header's nonce");
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "the page's scripts carry the header's nonce"
+    );
 
     let second = app.client.get(app.url("/login")).send().await.unwrap();
-    assert!(!second.headers()["content-security-policy"].to_str().unwrap().contains(&nonce), "a new nonce per response");
+    assert!(
+        !second.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains(&nonce),
+        "a new nonce per response"
+    );
 }
 
 #[tokio::test]
@@ -43,7 +91,10 @@ async fn other_responses_get_a_deny_all_policy_and_no_hsts_over_http() {
     let app = TestApp::spawn().await;
     let response = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
+    assert!(response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("default-src 'none'"));
     assert!(!response.headers().contains_key("strict-transport-security"));
 }
 
@@ -51,7 +102,13 @@ async fn other_responses_get_a_deny_all_policy_and_no_hsts_over_http() {
 async fn responses_are_compressed() {
     let app = TestApp::spawn().await;
     for (accept, expected) in [("br", "br"), ("gzip", "gzip")] {
-        let response = app.client.get(app.url("/login")).header("accept-encoding", accept).send().await.unwrap();
+        let response = app
+            .client
+            .get(app.url("/login"))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.headers()["content-encoding"], expected);
     }
 }
@@ -60,11 +117,18 @@ async fn responses_are_compressed() {
 async fn the_audit_log_cannot_be_edited_or_deleted() {
     let app = TestApp::spawn().await;
     app.organisation().await;
-    let update = sqlx::query("UPDATE audit_events SET action = 'forged'").execute(&app.pool).await;
+    let update = sqlx::query("UPDATE audit_events SET action = 'forged'")
+        .execute(&app.pool)
+        .await;
     assert!(update.is_err());
-    let delete = sqlx::query("DELETE FROM audit_events").execute(&app.pool).await;
+    let delete = sqlx::query("DELETE FROM audit_events")
+        .execute(&app.pool)
+        .await;
     assert!(delete.is_err());
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_events").fetch_one(&app.pool).await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_events")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(count, 1, "organisation.created is still there");
 }
 

@@ -9,15 +9,35 @@ use reqwest::StatusCode;
 async fn signing_in_sets_a_hardened_cookie_and_stores_only_its_hash() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
-    let response = app.call("sign_in", &[("email", &org.owner_email), ("password", &org.password), ("next", "")], None).await;
+    let response = app
+        .call(
+            "sign_in",
+            &[
+                ("email", &org.owner_email),
+                ("password", &org.password),
+                ("next", ""),
+            ],
+            None,
+        )
+        .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     assert_eq!(response.location(), Some("/team"));
-    let cookie = response.set_cookies().into_iter().find(|c| c.starts_with("roster_session=")).expect("cookie");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    let cookie = response
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("roster_session="))
+        .expect("cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
     let token = response.session_cookie().expect("token");
     assert!(token.len() >= 43, "256 bits, base64url");
 
-    let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT token_hash FROM sessions").fetch_all(&app.pool).await.unwrap();
+    let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT token_hash FROM sessions")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(stored, vec![hash_token(&token)]);
     let raw_anywhere: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sessions WHERE encode(token_hash, 'escape') LIKE '%' || $1 || '%')")
         .bind(&token)
@@ -27,17 +47,48 @@ async fn signing_in_sets_a_hardened_cookie_and_stores_only_its_hash() {
     assert!(!raw_anywhere);
 
     // Emails match case-insensitively.
-    let again = app.call("sign_in", &[("email", &org.owner_email.to_uppercase()), ("password", &org.password)], None).await;
+    let again = app
+        .call(
+            "sign_in",
+            &[
+                ("email", &org.owner_email.to_uppercase()),
+                ("password", &org.password),
+            ],
+            None,
+        )
+        .await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
-    assert_ne!(again.session_cookie(), Some(token), "a new token at every sign-in");
+    assert_ne!(
+        again.session_cookie(),
+        Some(token),
+        "a new token at every sign-in"
+    );
 }
 
 #[tokio::test]
 async fn wrong_password_and_unknown_email_get_identical_answers() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
-    let wrong = app.call("sign_in", &[("email", &org.owner_email), ("password", "not-the-password")], None).await;
-    let unknown = app.call("sign_in", &[("email", "nobody@test.roster.example"), ("password", "not-the-password")], None).await;
+    let wrong = app
+        .call(
+            "sign_in",
+            &[
+                ("email", &org.owner_email),
+                ("password", "not-the-password"),
+            ],
+            None,
+        )
+        .await;
+    let unknown = app
+        .call(
+            "sign_in",
+            &[
+                ("email", "nobody@test.roster.example"),
+                ("password", "not-the-password"),
+            ],
+            None,
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.status, unknown.status);
     assert_eq!(wrong.body, unknown.body);
@@ -48,11 +99,29 @@ async fn wrong_password_and_unknown_email_get_identical_answers() {
 #[tokio::test]
 async fn bad_input_names_its_field() {
     let app = TestApp::spawn().await;
-    let response = app.call("sign_in", &[("email", "not-an-email"), ("password", "x")], None).await;
+    let response = app
+        .call(
+            "sign_in",
+            &[("email", "not-an-email"), ("password", "x")],
+            None,
+        )
+        .await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(response.error().for_field("email").as_deref(), Some("Enter an email address like name@example.com."));
-    let response = app.call("sign_in", &[("email", "a@example.com"), ("password", "")], None).await;
-    assert_eq!(response.error().for_field("password").as_deref(), Some("Enter your password."));
+    assert_eq!(
+        response.error().for_field("email").as_deref(),
+        Some("Enter an email address like name@example.com.")
+    );
+    let response = app
+        .call(
+            "sign_in",
+            &[("email", "a@example.com"), ("password", "")],
+            None,
+        )
+        .await;
+    assert_eq!(
+        response.error().for_field("password").as_deref(),
+        Some("Enter your password.")
+    );
 }
 
 #[tokio::test]
@@ -66,8 +135,16 @@ async fn a_disabled_member_cannot_sign_in() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    memberships::set_status(&app.pool, membership, MembershipStatus::Disabled).await.unwrap();
-    let response = app.call("sign_in", &[("email", &org.member_email), ("password", &org.password)], None).await;
+    memberships::set_status(&app.pool, membership, MembershipStatus::Disabled)
+        .await
+        .unwrap();
+    let response = app
+        .call(
+            "sign_in",
+            &[("email", &org.member_email), ("password", &org.password)],
+            None,
+        )
+        .await;
     assert_eq!(response.status, StatusCode::FORBIDDEN);
     assert_eq!(response.error(), AppError::AccessDisabled);
     assert!(response.session_cookie().is_none());
@@ -79,7 +156,10 @@ async fn a_session_ends_on_the_next_request_after_its_member_is_disabled() {
     let org = app.organisation().await;
     let cookie = app.sign_in(&org.admin_email, &org.password).await;
     let organisation = org.organisation_id.to_string();
-    assert_eq!(app.list_team(&organisation, Some(&cookie)).await.status, StatusCode::OK);
+    assert_eq!(
+        app.list_team(&organisation, Some(&cookie)).await.status,
+        StatusCode::OK
+    );
 
     sqlx::query("UPDATE memberships SET status = 'disabled' WHERE account_id = (SELECT id FROM accounts WHERE email = $1)")
         .bind(&org.admin_email)
@@ -96,30 +176,62 @@ async fn repeated_failures_lock_the_account_with_a_wait_in_minutes() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     for _ in 0..5 {
-        let r = app.call("sign_in", &[("email", &org.owner_email), ("password", "guess")], None).await;
+        let r = app
+            .call(
+                "sign_in",
+                &[("email", &org.owner_email), ("password", "guess")],
+                None,
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     // Even the right password is refused while locked.
-    let locked = app.call("sign_in", &[("email", &org.owner_email), ("password", &org.password)], None).await;
+    let locked = app
+        .call(
+            "sign_in",
+            &[("email", &org.owner_email), ("password", &org.password)],
+            None,
+        )
+        .await;
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(locked.error(), AppError::RateLimited { minutes: 15 });
-    assert_eq!(locked.error().to_string(), "Too many failed sign-in attempts. Try again in 15 minutes.");
+    assert_eq!(
+        locked.error().to_string(),
+        "Too many failed sign-in attempts. Try again in 15 minutes."
+    );
     // Other accounts are unaffected.
     assert_eq!(
-        app.call("sign_in", &[("email", &org.admin_email), ("password", &org.password)], None).await.status,
+        app.call(
+            "sign_in",
+            &[("email", &org.admin_email), ("password", &org.password)],
+            None
+        )
+        .await
+        .status,
         StatusCode::OK
     );
 }
 
 #[tokio::test]
 async fn too_many_failures_from_one_address_lock_it() {
-    let app = TestApp::spawn_with(app::server::AuthSettings { max_failures_per_address: 3, ..Default::default() }).await;
+    let app = TestApp::spawn_with(app::server::AuthSettings {
+        max_failures_per_address: 3,
+        ..Default::default()
+    })
+    .await;
     let org = app.organisation().await;
     for i in 0..3 {
         let email = format!("spray-{i}@test.roster.example");
-        app.call("sign_in", &[("email", &email), ("password", "guess")], None).await;
+        app.call("sign_in", &[("email", &email), ("password", "guess")], None)
+            .await;
     }
-    let locked = app.call("sign_in", &[("email", &org.owner_email), ("password", &org.password)], None).await;
+    let locked = app
+        .call(
+            "sign_in",
+            &[("email", &org.owner_email), ("password", &org.password)],
+            None,
+        )
+        .await;
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -134,7 +246,17 @@ async fn only_local_next_paths_are_followed() {
         ("https://evil.example", "/team"),
         ("/\t/evil.example", "/team"),
     ] {
-        let r = app.call("sign_in", &[("email", &org.owner_email), ("password", &org.password), ("next", next)], None).await;
+        let r = app
+            .call(
+                "sign_in",
+                &[
+                    ("email", &org.owner_email),
+                    ("password", &org.password),
+                    ("next", next),
+                ],
+                None,
+            )
+            .await;
         assert_eq!(r.location(), Some(expected), "next={next:?}");
     }
 }
@@ -143,15 +265,29 @@ async fn only_local_next_paths_are_followed() {
 async fn sign_in_and_sign_out_are_audited_and_sign_out_ends_the_session() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
-    app.call("sign_in", &[("email", &org.owner_email), ("password", "wrong")], None).await;
+    app.call(
+        "sign_in",
+        &[("email", &org.owner_email), ("password", "wrong")],
+        None,
+    )
+    .await;
     let cookie = app.sign_in(&org.owner_email, &org.password).await;
     let out = app.call("sign_out", &[], Some(&cookie)).await;
     assert_eq!(out.status, StatusCode::OK);
     assert_eq!(out.location(), Some("/login"));
-    assert!(out.set_cookies().iter().any(|c| c.starts_with("roster_session=;") && c.contains("Max-Age=0")));
+    assert!(out
+        .set_cookies()
+        .iter()
+        .any(|c| c.starts_with("roster_session=;") && c.contains("Max-Age=0")));
 
-    let after = app.list_team(&org.organisation_id.to_string(), Some(&cookie)).await;
-    assert_eq!(after.status, StatusCode::UNAUTHORIZED, "the old cookie no longer works");
+    let after = app
+        .list_team(&org.organisation_id.to_string(), Some(&cookie))
+        .await;
+    assert_eq!(
+        after.status,
+        StatusCode::UNAUTHORIZED,
+        "the old cookie no longer works"
+    );
 
     let actions: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT action, request_id, client_ip FROM audit_events WHERE action LIKE 'sign%' ORDER BY id",

@@ -10,7 +10,10 @@ pub struct AccountCredentials {
 }
 
 /// Looks an account up by email, case-insensitively.
-pub async fn find_credentials(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<AccountCredentials>> {
+pub async fn find_credentials(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Option<AccountCredentials>> {
     sqlx::query_as!(
         AccountCredentials,
         r#"SELECT id AS "id: AccountId", display_name, password_hash

@@ -73,7 +73,11 @@ impl<'a> AuditEvent<'a> {
     }
 }
 
-pub async fn record(db: impl PgExecutor<'_>, meta: &RequestMeta, event: AuditEvent<'_>) -> sqlx::Result<()> {
+pub async fn record(
+    db: impl PgExecutor<'_>,
+    meta: &RequestMeta,
+    event: AuditEvent<'_>,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO audit_events
              (organisation_id, actor_id, actor_name, action, target_type, target_id, target_name,

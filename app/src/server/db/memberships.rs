@@ -1,15 +1,20 @@
 //! Memberships: an account's place, role and status in one organisation.
 
 use crate::api::team::TeamMember;
-use crate::domain::{AccountId, DepartmentId, MembershipId, MembershipStatus, OrganisationId, RoleId};
+use crate::domain::{
+    AccountId, DepartmentId, MembershipId, MembershipStatus, OrganisationId, RoleId,
+};
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
 /// The id of a built-in role by its stable key (`owner`, `admin`, `member`).
 pub async fn builtin_role(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<RoleId> {
-    sqlx::query_scalar!(r#"SELECT id AS "id: RoleId" FROM roles WHERE organisation_id IS NULL AND key = $1"#, key)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id: RoleId" FROM roles WHERE organisation_id IS NULL AND key = $1"#,
+        key
+    )
+    .fetch_one(db)
+    .await
 }
 
 pub async fn insert(
@@ -40,7 +45,10 @@ pub struct SignInTarget {
     pub organisation_name: String,
 }
 
-pub async fn sign_in_target(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<Option<SignInTarget>> {
+pub async fn sign_in_target(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<Option<SignInTarget>> {
     sqlx::query_as!(
         SignInTarget,
         r#"SELECT m.organisation_id AS "organisation_id: OrganisationId", o.name AS organisation_name
@@ -54,7 +62,11 @@ pub async fn sign_in_target(db: impl PgExecutor<'_>, account: AccountId) -> sqlx
     .await
 }
 
-pub async fn record_sign_in(db: impl PgExecutor<'_>, account: AccountId, org: OrganisationId) -> sqlx::Result<()> {
+pub async fn record_sign_in(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    org: OrganisationId,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE memberships SET last_sign_in_at = now() WHERE account_id = $1 AND organisation_id = $2",
         account as AccountId,
@@ -65,17 +77,28 @@ pub async fn record_sign_in(db: impl PgExecutor<'_>, account: AccountId, org: Or
     .map(|_| ())
 }
 
-pub async fn set_status(db: impl PgExecutor<'_>, membership: MembershipId, status: MembershipStatus) -> sqlx::Result<()> {
-    sqlx::query!("UPDATE memberships SET status = $2 WHERE id = $1", membership as MembershipId, status.as_str())
-        .execute(db)
-        .await
-        .map(|_| ())
+pub async fn set_status(
+    db: impl PgExecutor<'_>,
+    membership: MembershipId,
+    status: MembershipStatus,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE memberships SET status = $2 WHERE id = $1",
+        membership as MembershipId,
+        status.as_str()
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 /// Most members an organisation's table shows until paging lands.
 pub const TEAM_LIST_LIMIT: i64 = 500;
 
-pub async fn list_team(db: impl PgExecutor<'_>, org: OrganisationId) -> sqlx::Result<Vec<TeamMember>> {
+pub async fn list_team(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+) -> sqlx::Result<Vec<TeamMember>> {
     struct Row {
         id: MembershipId,
         display_name: String,

@@ -48,7 +48,11 @@ pub struct SessionActor {
     pub permissions: Vec<String>,
 }
 
-pub async fn find_actor(db: impl PgExecutor<'_>, token_hash: &[u8], idle: Duration) -> sqlx::Result<Option<SessionActor>> {
+pub async fn find_actor(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+    idle: Duration,
+) -> sqlx::Result<Option<SessionActor>> {
     sqlx::query_as!(
         SessionActor,
         r#"SELECT s.id AS "session_id: SessionId", s.last_seen_at,
@@ -76,14 +80,20 @@ pub async fn find_actor(db: impl PgExecutor<'_>, token_hash: &[u8], idle: Durati
 /// Moves the idle deadline. Called at most once a minute per session, so a
 /// busy page does not write on every request.
 pub async fn touch(db: impl PgExecutor<'_>, session: SessionId) -> sqlx::Result<()> {
-    sqlx::query!("UPDATE sessions SET last_seen_at = now() WHERE id = $1", session as SessionId)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query!(
+        "UPDATE sessions SET last_seen_at = now() WHERE id = $1",
+        session as SessionId
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 /// Ends the session with this token, if it is live. Returns its account.
-pub async fn revoke_by_token(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx::Result<Option<AccountId>> {
+pub async fn revoke_by_token(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+) -> sqlx::Result<Option<AccountId>> {
     sqlx::query_scalar!(
         r#"UPDATE sessions SET revoked_at = now()
            WHERE token_hash = $1 AND revoked_at IS NULL
@@ -96,7 +106,11 @@ pub async fn revoke_by_token(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx
 
 /// Ends every live session of an account in one organisation (disable,
 /// delete) or everywhere (`org = None`: password change).
-pub async fn revoke_all(db: impl PgExecutor<'_>, account: AccountId, org: Option<OrganisationId>) -> sqlx::Result<u64> {
+pub async fn revoke_all(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    org: Option<OrganisationId>,
+) -> sqlx::Result<u64> {
     sqlx::query!(
         "UPDATE sessions SET revoked_at = now()
          WHERE account_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR organisation_id = $2)",

@@ -4,7 +4,12 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use std::time::Duration;
 
-pub async fn record(db: impl PgExecutor<'_>, email_lower: &str, client_ip: &str, succeeded: bool) -> sqlx::Result<()> {
+pub async fn record(
+    db: impl PgExecutor<'_>,
+    email_lower: &str,
+    client_ip: &str,
+    succeeded: bool,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO sign_in_attempts (email_lower, client_ip, succeeded) VALUES ($1, $2, $3)",
         email_lower,
