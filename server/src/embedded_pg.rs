@@ -119,7 +119,15 @@ pub struct EmbeddedPostgres {
     socket_dir: PathBuf,
     password: String,
     log_file: PathBuf,
-    exited: Arc<(Mutex<bool>, Condvar)>,
+    lifecycle: Arc<(Mutex<Lifecycle>, Condvar)>,
+}
+
+/// Shared between the owner and the thread that waits on the child.
+#[derive(Default)]
+struct Lifecycle {
+    /// [`EmbeddedPostgres::stop`] asked it to stop: its exit is expected.
+    stopping: bool,
+    exited: bool,
 }
 
 impl std::fmt::Debug for EmbeddedPostgres {
@@ -213,9 +221,9 @@ impl EmbeddedPostgres {
             });
         }
 
-        let exited = Arc::new((Mutex::new(false), Condvar::new()));
+        let lifecycle = Arc::new((Mutex::new(Lifecycle::default()), Condvar::new()));
         let (pid_tx, pid_rx) = std::sync::mpsc::channel();
-        let exited_in_thread = exited.clone();
+        let lifecycle_in_thread = lifecycle.clone();
         std::thread::Builder::new()
             .name("embedded-postgres".into())
             .spawn(move || {
@@ -228,13 +236,13 @@ impl EmbeddedPostgres {
                 };
                 let _ = pid_tx.send(Ok(child.id()));
                 let status = child.wait();
-                let (lock, cvar) = &*exited_in_thread;
-                let mut done = lock.lock().unwrap_or_else(|p| p.into_inner());
-                let was_stopping = *done;
-                *done = true;
+                let (lock, cvar) = &*lifecycle_in_thread;
+                let mut state = lock.lock().unwrap_or_else(|p| p.into_inner());
+                state.exited = true;
+                let expected = state.stopping;
                 cvar.notify_all();
-                drop(done);
-                if !was_stopping {
+                drop(state);
+                if !expected {
                     tracing::error!(?status, "embedded postgres exited unexpectedly");
                     on_unexpected_exit();
                 }
@@ -250,7 +258,7 @@ impl EmbeddedPostgres {
             socket_dir,
             password,
             log_file,
-            exited,
+            lifecycle,
         };
         this.wait_ready(&cluster, Duration::from_secs(60))?;
         Ok(this)
@@ -259,7 +267,13 @@ impl EmbeddedPostgres {
     fn wait_ready(&self, cluster: &Path, timeout: Duration) -> Result<(), EmbeddedError> {
         let started = Instant::now();
         loop {
-            if *self.exited.0.lock().unwrap_or_else(|p| p.into_inner()) {
+            if self
+                .lifecycle
+                .0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .exited
+            {
                 return Err(EmbeddedError::ExitedEarly(self.log_file.clone()));
             }
             // postmaster.pid's eighth line reads "ready" once connections
@@ -298,26 +312,22 @@ impl EmbeddedPostgres {
     /// Stops the cluster with a fast shutdown (open sessions are ended,
     /// everything committed is kept) and waits for it to exit.
     pub fn stop(&self) {
-        let (lock, cvar) = &*self.exited;
-        let mut done = lock.lock().unwrap_or_else(|p| p.into_inner());
-        if *done {
+        let (lock, cvar) = &*self.lifecycle;
+        let mut state = lock.lock().unwrap_or_else(|p| p.into_inner());
+        if state.exited {
             return;
         }
-        // Marks the exit as expected before signalling.
-        *done = true;
-        drop(done);
+        state.stopping = true;
         // SAFETY: kill has no memory-safety preconditions.
         unsafe { libc::kill(self.pid, libc::SIGINT) };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while process_alive(self.pid) {
-            if Instant::now() > deadline {
-                // SAFETY: as above. SIGQUIT is PostgreSQL's immediate shutdown.
-                unsafe { libc::kill(self.pid, libc::SIGQUIT) };
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        let (state, waited) = cvar
+            .wait_timeout_while(state, Duration::from_secs(30), |s| !s.exited)
+            .unwrap_or_else(|p| p.into_inner());
+        if waited.timed_out() {
+            // SAFETY: as above. SIGQUIT is PostgreSQL's immediate shutdown.
+            unsafe { libc::kill(self.pid, libc::SIGQUIT) };
+            let _ = cvar.wait_timeout_while(state, Duration::from_secs(5), |s| !s.exited);
         }
-        let _ = cvar;
     }
 }
 

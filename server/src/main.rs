@@ -73,13 +73,18 @@ fn open_database(config: &Config) -> Result<Database, String> {
     .map_err(|e| e.to_string())
 }
 
-fn migrate(config: Config) -> Result<ExitCode, String> {
-    let db = open_database(&config)?;
-    let result = runtime()?.block_on(async {
+/// Creates the database if needed and applies the migrations.
+fn apply_migrations(db: &Database) -> Result<(), String> {
+    runtime()?.block_on(async {
         let pool = db.connect_and_migrate(2).await.map_err(|e| e.to_string())?;
         pool.close().await;
-        Ok::<_, String>(())
-    });
+        Ok(())
+    })
+}
+
+fn migrate(config: Config) -> Result<ExitCode, String> {
+    let db = open_database(&config)?;
+    let result = apply_migrations(&db);
     db.stop();
     result?;
     println!("roster: migrations applied");
@@ -90,11 +95,7 @@ fn with_db(config: Config, args: &[String]) -> Result<ExitCode, String> {
     let args = args.strip_prefix(&["--".to_string()]).unwrap_or(args);
     let (program, rest) = args.split_first().ok_or(USAGE)?;
     let db = open_database(&config)?;
-    let result = runtime()?.block_on(async {
-        let pool = db.connect_and_migrate(2).await.map_err(|e| e.to_string())?;
-        pool.close().await;
-        Ok::<_, String>(())
-    });
+    let result = apply_migrations(&db);
     let status = result.and_then(|()| {
         let url = match (&db.embedded, &config.database_url) {
             (Some(embedded), _) => embedded.url(server::database::EMBEDDED_DATABASE),

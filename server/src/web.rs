@@ -92,10 +92,7 @@ async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
 /// Gives every request an id (logged, returned as `x-request-id`, shown in
 /// error messages) and records the client's address.
 async fn request_meta(mut request: Request, next: Next) -> Response {
-    use rand::RngCore as _;
-    let mut bytes = [0u8; 8];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let request_id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let request_id = app::server::token::random_hex(8);
     let client_ip = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()

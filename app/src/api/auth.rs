@@ -25,7 +25,8 @@ impl SessionUser {
 /// Who is signed in, or `None`.
 #[server(endpoint = "session")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    use crate::server::actor::{authenticate, serve};
+    use crate::server::actor::authenticate;
+    use crate::server::request::serve;
     use crate::server::ServerError;
     serve(|scope| async move {
         match authenticate(&scope).await {
@@ -52,13 +53,13 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::actor::serve;
+    use crate::server::request::serve;
     serve(|scope| crate::server::sign_in::sign_in(scope, email, password, next)).await
 }
 
 /// Ends this browser's session and returns to the sign-in page.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::server::actor::serve;
+    use crate::server::request::serve;
     serve(crate::server::sign_in::sign_out).await
 }

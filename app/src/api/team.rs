@@ -25,8 +25,9 @@ pub struct TeamMember {
 #[server(endpoint = "team/list")]
 pub async fn list_team(organisation_id: OrganisationId) -> Result<Vec<TeamMember>, AppError> {
     use crate::domain::Permission;
-    use crate::server::actor::{authenticate, serve};
+    use crate::server::actor::authenticate;
     use crate::server::db::memberships;
+    use crate::server::request::serve;
     serve(|scope| async move {
         let actor = authenticate(&scope).await?;
         actor.require_organisation(organisation_id)?;

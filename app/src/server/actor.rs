@@ -8,7 +8,6 @@ use crate::domain::{
     AccountId, MembershipId, OrganisationId, Permission, PermissionSet, SessionId,
 };
 use crate::error::AppError;
-use std::future::Future;
 
 /// A signed-in member of one organisation, re-read from the database on
 /// every request.
@@ -80,28 +79,4 @@ pub async fn authenticate(scope: &RequestScope) -> Result<Actor, ServerError> {
         permissions: PermissionSet::from_keys(&found.permissions),
         meta: scope.meta.clone(),
     })
-}
-
-/// Runs the body of a server function: gives it the request scope, turns
-/// internal failures into an opaque error carrying the request id (logged
-/// with the detail), and sets the HTTP status that matches the error.
-pub async fn serve<T, F, Fut>(body: F) -> Result<T, AppError>
-where
-    F: FnOnce(RequestScope) -> Fut,
-    Fut: Future<Output = Result<T, ServerError>>,
-{
-    let scope = match RequestScope::current() {
-        Ok(scope) => scope,
-        Err(e) => return Err(e.into_app_error("no-request")),
-    };
-    let request_id = scope.meta.request_id.clone();
-    let result = body(scope).await.map_err(|e| e.into_app_error(&request_id));
-    if let Err(error) = &result {
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(status) = http::StatusCode::from_u16(error.status()) {
-                response.set_status(status);
-            }
-        }
-    }
-    result
 }

@@ -2,8 +2,10 @@
 
 use super::error::ServerError;
 use super::state::AppState;
+use crate::error::AppError;
 use http::request::Parts;
 use leptos::prelude::use_context;
+use std::future::Future;
 
 /// Set on every request by the server's middleware, before routing.
 #[derive(Debug, Clone)]
@@ -60,6 +62,30 @@ pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
+}
+
+/// Runs the body of a server function: gives it the request scope, turns
+/// internal failures into an opaque error carrying the request id (logged
+/// with the detail), and sets the HTTP status that matches the error.
+pub async fn serve<T, F, Fut>(body: F) -> Result<T, AppError>
+where
+    F: FnOnce(RequestScope) -> Fut,
+    Fut: Future<Output = Result<T, ServerError>>,
+{
+    let scope = match RequestScope::current() {
+        Ok(scope) => scope,
+        Err(e) => return Err(e.into_app_error("no-request")),
+    };
+    let request_id = scope.meta.request_id.clone();
+    let result = body(scope).await.map_err(|e| e.into_app_error(&request_id));
+    if let Err(error) = &result {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+                response.set_status(status);
+            }
+        }
+    }
+    result
 }
 
 #[cfg(test)]

@@ -124,11 +124,7 @@ pub struct TestOrganisation {
 /// Creates an organisation with an owner, an admin and a member whose
 /// emails are unique to this call.
 pub async fn create_test_organisation(pool: &PgPool) -> Result<TestOrganisation, ServerError> {
-    let tag = {
-        let mut bytes = [0u8; 6];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    };
+    let tag = super::token::random_hex(6);
     let password = generate_password();
     let hash = hash_off_thread(&password).await?;
     let name = format!("Test Org {tag}");

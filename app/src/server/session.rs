@@ -1,7 +1,6 @@
 //! Session cookies.
 
 use super::state::AuthSettings;
-use std::time::Duration;
 
 /// The `Set-Cookie` value that stores a new session token. HttpOnly so
 /// scripts cannot read it; SameSite=Lax so other sites cannot send it with
@@ -32,12 +31,6 @@ pub fn clear_session_cookie(settings: &AuthSettings) -> String {
     )
 }
 
-/// Minutes, rounded up, for "try again in N minutes".
-pub fn minutes_ceil(duration: Duration) -> u32 {
-    let secs = duration.as_secs().max(1);
-    u32::try_from(secs.div_ceil(60)).unwrap_or(u32::MAX)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,12 +47,5 @@ mod tests {
         assert!(secure.starts_with("__Host-roster_session=t;"));
         assert!(secure.contains("; Secure") && secure.contains("Path=/"));
         assert!(clear_session_cookie(&settings).contains("Max-Age=0"));
-    }
-
-    #[test]
-    fn minutes_round_up() {
-        assert_eq!(minutes_ceil(Duration::from_secs(1)), 1);
-        assert_eq!(minutes_ceil(Duration::from_secs(60)), 1);
-        assert_eq!(minutes_ceil(Duration::from_secs(61)), 2);
     }
 }

@@ -5,7 +5,7 @@ use super::db::{accounts, memberships, sessions, sign_in_attempts};
 use super::error::ServerError;
 use super::password::Password;
 use super::request::RequestScope;
-use super::session::{clear_session_cookie, minutes_ceil, session_cookie};
+use super::session::{clear_session_cookie, session_cookie};
 use super::token::{hash_token, SecretToken};
 use crate::domain::next_path::{safe_next_path, DEFAULT_LANDING};
 use crate::domain::EmailAddress;
@@ -147,16 +147,12 @@ pub async fn sign_in(
 pub async fn sign_out(scope: RequestScope) -> Result<(), ServerError> {
     let settings = scope.state.auth.clone();
     if let Some(token) = scope.cookie(settings.session_cookie_name()) {
-        let pool = &scope.state.pool;
-        let mut tx = pool.begin().await?;
-        let found =
-            sessions::find_actor(&mut *tx, &hash_token(&token), settings.session_idle).await?;
-        sessions::revoke_by_token(&mut *tx, &hash_token(&token)).await?;
-        if let Some(actor) = found {
+        let mut tx = scope.state.pool.begin().await?;
+        if let Some(ended) = sessions::revoke_by_token(&mut *tx, &hash_token(&token)).await? {
             let event = AuditEvent::new(AuditAction::SignOut)
-                .in_organisation(actor.organisation_id)
-                .by(actor.account_id, &actor.display_name)
-                .on_account(Some(actor.account_id), &actor.display_name);
+                .in_organisation(ended.organisation_id)
+                .by(ended.account_id, &ended.display_name)
+                .on_account(Some(ended.account_id), &ended.display_name);
             audit::record(&mut *tx, &scope.meta, event).await?;
         }
         tx.commit().await?;
@@ -164,6 +160,12 @@ pub async fn sign_out(scope: RequestScope) -> Result<(), ServerError> {
     set_cookie(&clear_session_cookie(&settings));
     leptos_axum::redirect("/login");
     Ok(())
+}
+
+/// Minutes, rounded up, for "try again in N minutes".
+fn minutes_ceil(duration: Duration) -> u32 {
+    let secs = duration.as_secs().max(1);
+    u32::try_from(secs.div_ceil(60)).unwrap_or(u32::MAX)
 }
 
 fn set_cookie(value: &str) {
@@ -178,6 +180,13 @@ fn set_cookie(value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minutes_round_up() {
+        assert_eq!(minutes_ceil(Duration::from_secs(1)), 1);
+        assert_eq!(minutes_ceil(Duration::from_secs(60)), 1);
+        assert_eq!(minutes_ceil(Duration::from_secs(61)), 2);
+    }
 
     #[test]
     fn locks_only_when_the_limit_is_reached_inside_the_window() {

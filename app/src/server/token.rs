@@ -31,6 +31,14 @@ impl std::fmt::Debug for SecretToken {
     }
 }
 
+/// `bytes` random bytes as lowercase hex: for ids that must be unique but
+/// not secret (request ids, test tags).
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// SHA-256 of a presented token. A fast hash is right here: the token has
 /// 256 bits of entropy, so nothing can be guessed from the hash.
 pub fn hash_token(raw: &str) -> Vec<u8> {
@@ -50,5 +58,6 @@ mod tests {
         assert_eq!(a.hash(), hash_token(a.expose()));
         assert_eq!(a.hash().len(), 32);
         assert!(!format!("{a:?}").contains(a.expose()));
+        assert_eq!(random_hex(8).len(), 16);
     }
 }

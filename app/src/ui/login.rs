@@ -6,6 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+/// The form's fields, as server errors name them.
+const FIELDS: [&str; 2] = ["email", "password"];
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
@@ -15,7 +18,8 @@ pub fn LoginPage() -> impl IntoView {
     let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
     let form_error = move || {
         error()
-            .filter(|e| !matches!(e, crate::error::AppError::Invalid { .. }))
+            // Messages that belong beside a field are shown there.
+            .filter(|e| FIELDS.iter().all(|f| e.for_field(f).is_none()))
             .map(|e| e.to_string())
     };
     view! {

@@ -89,15 +89,26 @@ pub async fn touch(db: impl PgExecutor<'_>, session: SessionId) -> sqlx::Result<
     .map(|_| ())
 }
 
-/// Ends the session with this token, if it is live. Returns its account.
+/// The session a sign-out ended, for its audit event.
+pub struct RevokedSession {
+    pub account_id: AccountId,
+    pub organisation_id: OrganisationId,
+    pub display_name: String,
+}
+
+/// Ends the session with this token, if it is live.
 pub async fn revoke_by_token(
     db: impl PgExecutor<'_>,
     token_hash: &[u8],
-) -> sqlx::Result<Option<AccountId>> {
-    sqlx::query_scalar!(
-        r#"UPDATE sessions SET revoked_at = now()
-           WHERE token_hash = $1 AND revoked_at IS NULL
-           RETURNING account_id AS "account_id: AccountId""#,
+) -> sqlx::Result<Option<RevokedSession>> {
+    sqlx::query_as!(
+        RevokedSession,
+        r#"UPDATE sessions s SET revoked_at = now()
+           FROM accounts a
+           WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND a.id = s.account_id
+           RETURNING s.account_id AS "account_id: AccountId",
+                     s.organisation_id AS "organisation_id: OrganisationId",
+                     a.display_name"#,
         token_hash
     )
     .fetch_optional(db)
