@@ -8,6 +8,13 @@ if (!port) {
   throw new Error('Run the end-to-end tests through scripts/test (ROSTER_E2E_PORT is not set).');
 }
 const baseURL = `http://127.0.0.1:${port}`;
+// A real SMTP server (maildev) that the app sends through; tests read what
+// arrived from its web API.
+const smtpPort = Number(process.env.ROSTER_E2E_SMTP_PORT ?? 0);
+const maildevPort = Number(process.env.ROSTER_E2E_MAILDEV_PORT ?? 0);
+if (!smtpPort || !maildevPort) {
+  throw new Error('Run the end-to-end tests through scripts/test (ROSTER_E2E_SMTP_PORT is not set).');
+}
 const repoRoot = path.resolve(__dirname, '..');
 
 const chromium = {
@@ -41,20 +48,30 @@ export default defineConfig({
     // A phone profile (412 px wide), in the same Chromium.
     { name: 'phone', use: { ...devices['Pixel 7'], launchOptions: chromium } },
   ],
-  webServer: {
-    command: process.env.ROSTER_E2E_BIN ?? 'false',
-    cwd: repoRoot,
-    url: `${baseURL}/healthz`,
-    // Never test a development server that happens to be running.
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      PUBLIC_BASE_URL: baseURL,
-      ROSTER_DATA_DIR: process.env.ROSTER_E2E_DATA_DIR ?? '',
-      RUST_LOG: 'warn',
+  webServer: [
+    {
+      command: `node_modules/.bin/maildev --smtp ${smtpPort} --web ${maildevPort} --ip 127.0.0.1 --web-ip 127.0.0.1 --silent`,
+      url: `http://127.0.0.1:${maildevPort}/email`,
+      reuseExistingServer: false,
+      timeout: 60_000,
     },
-  },
+    {
+      command: process.env.ROSTER_E2E_BIN ?? 'false',
+      cwd: repoRoot,
+      url: `${baseURL}/healthz`,
+      // Never test a development server that happens to be running.
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+        PUBLIC_BASE_URL: baseURL,
+        ROSTER_DATA_DIR: process.env.ROSTER_E2E_DATA_DIR ?? '',
+        RUST_LOG: 'warn',
+        ROSTER_MAIL: 'smtp',
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      },
+    },
+  ],
 });

@@ -29,6 +29,13 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** Signs in as someone who may see the team, and waits until they do. */
+export async function signedIn(page: Page, email: string, password: string) {
+  await signIn(page, email, password);
+  await expect(page).toHaveURL(/\/team$/);
+  await hydrated(page);
+}
+
 export const test = base.extend<{ org: TestOrganisation }>({
   org: async ({ request }, use) => {
     await use(await createOrganisation(request));

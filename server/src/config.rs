@@ -30,8 +30,9 @@ impl std::fmt::Debug for Secret {
 pub enum MailTransport {
     /// Emails are stored and listed at `/dev/mailbox` (the demo's default).
     DevMailbox,
-    /// Emails go to this SMTP server (`smtp://` with STARTTLS, `smtps://`
-    /// with TLS; credentials in the URL).
+    /// Emails go to this SMTP server, as lettre reads the URL: `smtps://`
+    /// for TLS, `smtp://…?tls=required` for STARTTLS, plain `smtp://` only
+    /// for a relay on the same host. Credentials go in the URL's user info.
     Smtp { url: Secret },
 }
 
@@ -45,6 +46,8 @@ pub struct Config {
     /// Where the embedded cluster and other local state live.
     pub data_dir: PathBuf,
     pub mail: MailTransport,
+    /// The From header of every email.
+    pub mail_from: String,
     pub session_idle: Duration,
     pub session_absolute: Duration,
     /// The Leptos site settings file read at start.
@@ -135,7 +138,7 @@ impl Config {
                 if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
                     return Err(err(
                         "SMTP_URL",
-                        "must start with smtp:// (STARTTLS) or smtps:// (TLS)",
+                        "must start with smtps:// (TLS) or smtp:// (add ?tls=required for STARTTLS)",
                     ));
                 }
                 MailTransport::Smtp {
@@ -149,6 +152,15 @@ impl Config {
                 ))
             }
         };
+
+        let mail_from =
+            get("ROSTER_MAIL_FROM").unwrap_or_else(|| "Roster <roster@localhost>".to_string());
+        if !mail_from.contains('@') || mail_from.chars().any(char::is_control) {
+            return Err(err(
+                "ROSTER_MAIL_FROM",
+                "must be an address like Roster <roster@example.com>",
+            ));
+        }
 
         let session_idle = minutes(
             get("ROSTER_SESSION_IDLE_MINUTES"),
@@ -172,6 +184,7 @@ impl Config {
             database_url,
             data_dir,
             mail,
+            mail_from,
             session_idle,
             session_absolute,
             leptos_toml: PathBuf::from(

@@ -4,4 +4,5 @@
 pub mod config;
 pub mod database;
 pub mod embedded_pg;
+pub mod mailer;
 pub mod web;

@@ -4,17 +4,20 @@
 //! roster [serve]          serve Roster (the default)
 //! roster migrate          apply database migrations and exit
 //! roster with-db -- CMD   run CMD with DATABASE_URL set to a migrated database
+//! roster create-org --name NAME --owner-email EMAIL
+//!                         create an organisation and print its owner's invitation link
 //! ```
 
 use app::server::password::PasswordHasher;
-use app::server::{AppState, AuthSettings};
+use app::server::{AppState, AuthSettings, Links, OutboxSignal};
 use server::config::Config;
 use server::database::Database;
+use server::mailer::{self, Transport, WorkerSettings};
 use server::web::{self, SecuritySettings, ServerState};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-const USAGE: &str = "usage: roster [serve | migrate | with-db -- COMMAND [ARGS...]]";
+const USAGE: &str = "usage: roster [serve | migrate | with-db -- COMMAND [ARGS...] | create-org --name NAME --owner-email EMAIL]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         "serve" => serve(config),
         "migrate" => migrate(config),
         "with-db" => with_db(config, &args[1..]),
+        "create-org" => create_org(config, &args[1..]),
         other => Err(format!("unknown command {other:?}\n{USAGE}")),
     };
     match result {
@@ -115,6 +119,41 @@ fn with_db(config: Config, args: &[String]) -> Result<ExitCode, String> {
     ))
 }
 
+/// The value after `--flag` in `args`.
+fn flag<'a>(args: &'a [String], flag: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}
+
+fn create_org(config: Config, args: &[String]) -> Result<ExitCode, String> {
+    let (Some(name), Some(email)) = (flag(args, "--name"), flag(args, "--owner-email")) else {
+        return Err(USAGE.to_string());
+    };
+    let db = open_database(&config)?;
+    let links = Links::new(&config.public_base_url);
+    let result = runtime()?.block_on(async {
+        let pool = db.connect_and_migrate(2).await.map_err(|e| e.to_string())?;
+        let link = app::server::invitations::create_organisation_with_owner_invitation(
+            &pool, &links, name, email,
+        )
+        .await
+        .map_err(|e| match e {
+            app::server::ServerError::App(app) => app.to_string(),
+            other => other.to_string(),
+        });
+        pool.close().await;
+        link
+    });
+    db.stop();
+    let link = result?;
+    println!("roster: created the organisation {name:?}.");
+    println!("Send this link to {email}; it makes them the owner and works for 48 hours:");
+    println!("{link}");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn serve(config: Config) -> Result<ExitCode, String> {
     let leptos_conf =
         leptos::config::get_configuration(Some(&config.leptos_toml.to_string_lossy()))
@@ -144,17 +183,34 @@ fn serve(config: Config) -> Result<ExitCode, String> {
             session_absolute: config.session_absolute,
             ..AuthSettings::default()
         };
+        let transport = Transport::from_config(&config.mail)?;
+        let from = config
+            .mail_from
+            .parse()
+            .map_err(|e| format!("ROSTER_MAIL_FROM: {e}"))?;
+        let outbox = OutboxSignal::default();
+        let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
+        let worker = mailer::spawn(
+            pool.clone(),
+            transport.clone(),
+            outbox.clone(),
+            WorkerSettings::new(from),
+            worker_stopped,
+        );
         let state = ServerState {
             leptos_options,
             app: AppState {
                 pool: pool.clone(),
                 auth: Arc::new(auth),
                 hasher,
+                links: Arc::new(Links::new(&config.public_base_url)),
+                outbox,
             },
             security: Arc::new(SecuritySettings {
                 public_origin: config.public_base_url.clone(),
                 https: config.is_https(),
             }),
+            dev_mailbox: transport.dev_mailbox().cloned(),
         };
         // Handlers first: a signal that arrives once we say we are serving
         // must shut down in order, not kill the process.
@@ -166,6 +222,12 @@ fn serve(config: Config) -> Result<ExitCode, String> {
             "roster: serving at {} (listening on {addr})",
             config.public_base_url
         );
+        if state.dev_mailbox.is_some() {
+            println!(
+                "roster: emails are not sent (ROSTER_MAIL=dev-mailbox); read them at {}/dev/mailbox",
+                config.public_base_url
+            );
+        }
         if let Some(demo) = demo {
             println!();
             println!(
@@ -182,6 +244,8 @@ fn serve(config: Config) -> Result<ExitCode, String> {
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(|e| e.to_string())?;
+        let _ = stop_worker.send(true);
+        let _ = worker.await;
         pool.close().await;
         Ok::<_, String>(())
     });

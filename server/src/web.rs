@@ -1,8 +1,10 @@
 //! The HTTP side: router, middleware and the few plain axum routes.
 
+use crate::mailer::DevMailbox;
+use app::server::email::escape_html;
 use app::server::request::RequestMeta;
 use app::server::AppState;
-use axum::extract::{ConnectInfo, FromRef, Request, State};
+use axum::extract::{ConnectInfo, FromRef, Path, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -21,6 +23,8 @@ pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
     pub security: Arc<SecuritySettings>,
+    /// Set when `ROSTER_MAIL=dev-mailbox`: `/dev/mailbox` exists only then.
+    pub dev_mailbox: Option<DevMailbox>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -50,14 +54,29 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: ServerState) -> Router {
     let routes = generate_route_list(app::ui::App);
     let app_state = state.app.clone();
-    let context = move || provide_context(app_state.clone());
+    let context = move || {
+        provide_context(app_state.clone());
+        PageNonce::remember();
+    };
     let options = state.leptos_options.clone();
     let router = Router::new().route("/healthz", get(healthz));
+    let router = if state.dev_mailbox.is_some() {
+        router
+            .route("/dev/mailbox", get(dev_mailbox_list))
+            .route("/dev/mailbox/{id}", get(dev_mailbox_html))
+    } else {
+        router
+    };
     #[cfg(feature = "test-support")]
-    let router = router.route(
-        "/test-support/organisations",
-        axum::routing::post(test_support_organisation),
-    );
+    let router = router
+        .route(
+            "/test-support/organisations",
+            axum::routing::post(test_support_organisation),
+        )
+        .route(
+            "/test-support/invitations/expire",
+            axum::routing::post(test_support_expire_invitation),
+        );
     router
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             app::ui::shell(options.clone())
@@ -126,23 +145,75 @@ async fn request_meta(mut request: Request, next: Next) -> Response {
     response
 }
 
-/// Headers every response carries. HTML pages set their own
-/// Content-Security-Policy (with the page's script nonce); everything else
-/// gets a policy that allows nothing.
+/// The script nonce of the page being rendered, carried from Leptos's
+/// rendering (which makes it) back to [`security_headers`] (which puts it
+/// in the page's Content-Security-Policy) through the request's extensions.
+/// The policy is set here rather than from inside the render so that every
+/// page gets it the same way as every other header.
+#[derive(Clone, Default)]
+struct PageNonce(Arc<std::sync::OnceLock<String>>);
+
+impl PageNonce {
+    /// Runs in each page render's context, after Leptos provides its nonce.
+    fn remember() {
+        use leptos::prelude::use_context;
+        let (Some(parts), Some(nonce)) = (
+            use_context::<axum::http::request::Parts>(),
+            leptos::nonce::use_nonce(),
+        ) else {
+            return;
+        };
+        if let Some(slot) = parts.extensions.get::<PageNonce>() {
+            let _ = slot.0.set(nonce.to_string());
+        }
+    }
+
+    /// Allows only this page's scripts (by nonce) and what they load, WASM
+    /// compilation, and nothing inline.
+    fn policy(&self) -> Option<HeaderValue> {
+        let nonce = self.0.get()?;
+        HeaderValue::from_str(&format!(
+            "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+             object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+        ))
+        .ok()
+    }
+}
+
+/// Headers every response carries. Pages get a Content-Security-Policy
+/// with their script nonce; everything else a policy that allows nothing.
 async fn security_headers(
     State(state): State<ServerState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
-    let is_asset = request.uri().path().starts_with("/pkg/");
+    let path = request.uri().path();
+    let is_asset = path.starts_with("/pkg/");
+    // Pages whose address carries a secret token (or that link to them):
+    // no Referer may take it to another site.
+    let secret_in_url = path == "/invite" || path.starts_with("/dev/mailbox");
+    let nonce = PageNonce::default();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if let Some(policy) = nonce.policy() {
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(policy);
+    }
     let set = |headers: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
         headers
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     };
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    if secret_in_url {
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+    }
     set(
         headers,
         header::REFERRER_POLICY,
@@ -226,6 +297,108 @@ pub fn check_same_origin(
     }
 }
 
+/// Whether the request comes from this machine. The dev mailbox shows
+/// every email's link, so it answers only local browsers.
+fn is_local(request: &Request) -> bool {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(addr)| addr.ip().is_loopback())
+}
+
+/// The dev mailbox's pages may use their own inline styles, and nothing else.
+const MAILBOX_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+fn html_page(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, MAILBOX_CSP),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `/dev/mailbox`: the emails the demo "sent", newest first, with their
+/// plain-text part (links clickable) and a link to the HTML part.
+async fn dev_mailbox_list(State(state): State<ServerState>, request: Request) -> Response {
+    let Some(mailbox) = state.dev_mailbox.as_ref().filter(|_| is_local(&request)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let emails = mailbox.list();
+    let mut body = String::from(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Dev mailbox · Roster</title><style>\
+         body{font-family:system-ui,sans-serif;margin:0;padding:16px;background:#f5f6f8;color:#1d2433}\
+         main{max-width:760px;margin:0 auto}article{background:#fff;border-radius:8px;padding:16px;margin:12px 0}\
+         pre{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit}a{color:#2f5bea}\
+         h2{font-size:1.1rem;margin:0 0 4px}.meta{color:#5b6475;font-size:.9rem;margin:0 0 8px}\
+         </style></head><body><main><h1>Dev mailbox</h1>\
+         <p>Emails Roster would have sent (<code>ROSTER_MAIL=dev-mailbox</code>), newest first. \
+         Kept in memory: they are gone when the server restarts.</p>",
+    );
+    if emails.is_empty() {
+        body.push_str("<p>No emails yet. Invite someone from the team page.</p>");
+    }
+    for email in emails {
+        body.push_str(&format!(
+            "<article aria-labelledby=\"email-{id}\"><h2 id=\"email-{id}\">{subject}</h2>\
+             <p class=\"meta\">To {to} · {at} · <a href=\"/dev/mailbox/{id}\">HTML version</a></p>\
+             <pre>{text}</pre></article>",
+            id = email.id,
+            subject = escape_html(&email.subject),
+            to = escape_html(&email.to),
+            at = email.received_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            text = linkify(&email.text),
+        ));
+    }
+    body.push_str("</main></body></html>");
+    html_page(body)
+}
+
+/// `/dev/mailbox/{id}`: one email's HTML part, as a mail client shows it.
+async fn dev_mailbox_html(
+    State(state): State<ServerState>,
+    Path(id): Path<u64>,
+    request: Request,
+) -> Response {
+    match state
+        .dev_mailbox
+        .as_ref()
+        .filter(|_| is_local(&request))
+        .and_then(|m| m.get(id))
+    {
+        Some(email) => html_page(email.html),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// Escapes `text` and makes its http(s) addresses links.
+fn linkify(text: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let words: Vec<String> = line
+            .split(' ')
+            .map(|word| {
+                if word.starts_with("http://") || word.starts_with("https://") {
+                    let url = escape_html(word);
+                    format!("<a href=\"{url}\">{url}</a>")
+                } else {
+                    escape_html(word)
+                }
+            })
+            .collect();
+        out.push_str(&words.join(" "));
+    }
+    out
+}
+
 #[cfg(feature = "test-support")]
 async fn test_support_organisation(State(state): State<ServerState>) -> Response {
     match app::server::seed::create_test_organisation(&state.app.pool).await {
@@ -235,6 +408,36 @@ async fn test_support_organisation(State(state): State<ServerState>) -> Response
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// Moves an invitation's expiry into the past, so that a browser test can
+/// see the expired-link page without waiting an hour.
+#[cfg(feature = "test-support")]
+async fn test_support_expire_invitation(
+    State(state): State<ServerState>,
+    axum::Json(request): axum::Json<ExpireInvitation>,
+) -> Response {
+    let result = sqlx::query(
+        "UPDATE invitations SET expires_at = now() - interval '1 minute'
+         WHERE lower(email) = lower($1) AND revoked_at IS NULL AND accepted_at IS NULL",
+    )
+    .bind(&request.email)
+    .execute(&state.app.pool)
+    .await;
+    match result {
+        Ok(done) if done.rows_affected() == 1 => StatusCode::NO_CONTENT.into_response(),
+        Ok(_) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "expire invitation");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[cfg(feature = "test-support")]
+#[derive(serde::Deserialize)]
+struct ExpireInvitation {
+    email: String,
 }
 
 #[cfg(test)]
@@ -247,6 +450,14 @@ mod tests {
             .iter()
             .map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v)))
             .collect()
+    }
+
+    #[test]
+    fn mailbox_text_is_escaped_and_links_are_clickable() {
+        assert_eq!(
+            linkify("Go <now>:\nhttp://x.example/invite?token=a&b=1 ok"),
+            "Go &lt;now&gt;:\n<a href=\"http://x.example/invite?token=a&amp;b=1\">http://x.example/invite?token=a&amp;b=1</a> ok"
+        );
     }
 
     #[test]

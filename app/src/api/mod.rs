@@ -3,5 +3,8 @@
 //! layer, map errors. Endpoints are stable (`/api/<endpoint>`) so that tests
 //! and tools can call them directly.
 
+pub mod accept;
 pub mod auth;
+pub mod invitations;
+pub mod organisation;
 pub mod team;

@@ -41,4 +41,6 @@ typed_id!(
     DepartmentId,
     /// A signed-in browser session.
     SessionId,
+    /// An invitation to join one organisation.
+    InvitationId,
 );

@@ -3,6 +3,7 @@
 
 pub mod email;
 pub mod ids;
+pub mod invitation;
 pub mod next_path;
 pub mod password_policy;
 pub mod permission;

@@ -27,6 +27,10 @@ pub enum PasswordProblem {
         "Don't use \"{0}\" in your password: it is easy to guess from your email or organisation."
     )]
     ContainsContextWord(String),
+    /// Found by the server's check against common passwords, words and
+    /// patterns; the text says what to change.
+    #[error("This password is easy to guess. {0}")]
+    Guessable(String),
 }
 
 /// Checks a new password. `context` holds strings an attacker would know

@@ -3,8 +3,12 @@
 
 pub mod actor;
 pub mod db;
+pub mod email;
 pub mod error;
+pub mod invitations;
+pub mod organisations;
 pub mod password;
+pub mod password_strength;
 pub mod request;
 pub mod seed;
 pub mod session;
@@ -13,7 +17,7 @@ pub mod state;
 pub mod token;
 
 pub use error::ServerError;
-pub use state::{AppState, AuthSettings};
+pub use state::{AppState, AuthSettings, Links, OutboxSignal};
 
 /// The migrations, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");

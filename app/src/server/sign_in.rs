@@ -8,13 +8,14 @@ use super::request::RequestScope;
 use super::session::{clear_session_cookie, session_cookie};
 use super::token::{hash_token, SecretToken};
 use crate::domain::next_path::{safe_next_path, DEFAULT_LANDING};
-use crate::domain::EmailAddress;
+use crate::domain::{AccountId, EmailAddress, OrganisationId};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use http::header::SET_COOKIE;
 use http::HeaderValue;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
+use sqlx::{Postgres, Transaction};
 use std::time::Duration;
 
 /// How long until the oldest of `failures` (newest first, at most `limit`)
@@ -34,7 +35,6 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), ServerError> {
-    let settings = scope.state.auth.clone();
     let pool = &scope.state.pool;
     let meta = &scope.meta;
 
@@ -43,22 +43,85 @@ pub async fn sign_in(
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password.").into());
     }
-    let password = Password::new(password);
     let email_lower = email.normalized();
+    let account = verify_password(&scope, &email_lower, Password::new(password)).await?;
 
-    // Limits first, before any hashing: a locked account or address costs
-    // the server nothing, and known and unknown emails lock alike.
+    let Some(target) = memberships::sign_in_target(pool, account.id).await? else {
+        let event = AuditEvent::new(AuditAction::SignInRefused)
+            .by(account.id, &account.display_name)
+            .on_account(Some(account.id), &account.display_name);
+        audit::record(pool, meta, event).await?;
+        return Err(AppError::AccessDisabled.into());
+    };
+
+    let mut tx = pool.begin().await?;
+    let token = open_session(
+        &mut tx,
+        &scope,
+        account.id,
+        &account.display_name,
+        target.organisation_id,
+    )
+    .await?;
+    sign_in_attempts::record(&mut *tx, &email_lower, &meta.client_ip, true).await?;
+    tx.commit().await?;
+
+    set_session_cookie(&scope, &token);
+    let landing = next
+        .as_deref()
+        .and_then(safe_next_path)
+        .unwrap_or(DEFAULT_LANDING);
+    leptos_axum::redirect(landing);
+    Ok(())
+}
+
+/// The account whose email is `email_lower`, if `password` is its password.
+/// Under the sign-in limits: a locked email or address is refused before
+/// any hashing, and a wrong password (or unknown email, which takes as long)
+/// is counted and audited, then refused with
+/// [`AppError::InvalidCredentials`].
+pub async fn verify_password(
+    scope: &RequestScope,
+    email_lower: &str,
+    password: Password,
+) -> Result<accounts::AccountCredentials, ServerError> {
+    refuse_if_locked(scope, email_lower).await?;
+    let account = accounts::find_credentials(&scope.state.pool, email_lower).await?;
+    let verified = scope
+        .state
+        .hasher
+        .verify(
+            &password,
+            account.as_ref().and_then(|a| a.password_hash.as_deref()),
+        )
+        .await?;
+    match account {
+        Some(account) if verified => Ok(account),
+        account => {
+            record_failure(scope, email_lower, account.map(|a| a.id)).await?;
+            Err(AppError::InvalidCredentials.into())
+        }
+    }
+}
+
+/// Refuses with [`AppError::RateLimited`] while the email or the client's
+/// address has too many recent failures. Runs before any hashing: a locked
+/// account or address costs the server nothing, and known and unknown emails
+/// lock alike.
+async fn refuse_if_locked(scope: &RequestScope, email_lower: &str) -> Result<(), ServerError> {
+    let settings = &scope.state.auth;
+    let pool = &scope.state.pool;
     let window = settings.sign_in_window;
     let by_account = sign_in_attempts::recent_account_failures(
         pool,
-        &email_lower,
+        email_lower,
         window,
         settings.max_failures_per_account,
     )
     .await?;
     let by_address = sign_in_attempts::recent_address_failures(
         pool,
-        &meta.client_ip,
+        &scope.meta.client_ip,
         window,
         settings.max_failures_per_address,
     )
@@ -70,78 +133,68 @@ pub async fn sign_in(
     .into_iter()
     .flatten()
     .max();
-    if let Some(wait) = locked {
-        return Err(AppError::RateLimited {
+    match locked {
+        Some(wait) => Err(AppError::RateLimited {
             minutes: minutes_ceil(wait),
         }
-        .into());
+        .into()),
+        None => Ok(()),
     }
+}
 
-    let account = accounts::find_credentials(pool, &email_lower).await?;
-    let verified = scope
-        .state
-        .hasher
-        .verify(
-            &password,
-            account.as_ref().and_then(|a| a.password_hash.as_deref()),
-        )
-        .await?;
+/// Counts a wrong password towards the limits and audits it.
+async fn record_failure(
+    scope: &RequestScope,
+    email_lower: &str,
+    account: Option<AccountId>,
+) -> Result<(), ServerError> {
+    let mut tx = scope.state.pool.begin().await?;
+    sign_in_attempts::record(&mut *tx, email_lower, &scope.meta.client_ip, false).await?;
+    let event = AuditEvent::new(AuditAction::SignInFailed).on_account(account, email_lower);
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
 
-    let account = match account {
-        Some(account) if verified => account,
-        account => {
-            let mut tx = pool.begin().await?;
-            sign_in_attempts::record(&mut *tx, &email_lower, &meta.client_ip, false).await?;
-            let event = AuditEvent::new(AuditAction::SignInFailed)
-                .on_account(account.map(|a| a.id), &email_lower);
-            audit::record(&mut *tx, meta, event).await?;
-            tx.commit().await?;
-            return Err(AppError::InvalidCredentials.into());
-        }
-    };
-
-    let Some(target) = memberships::sign_in_target(pool, account.id).await? else {
-        let event = AuditEvent::new(AuditAction::SignInRefused)
-            .by(account.id, &account.display_name)
-            .on_account(Some(account.id), &account.display_name);
-        audit::record(pool, meta, event).await?;
-        return Err(AppError::AccessDisabled.into());
-    };
-
-    // A new token at every sign-in; a session this browser already had ends.
+/// Starts a session for `account` in `organisation`, in the caller's
+/// transaction: a new token at every sign-in, and a session this browser
+/// already had ends. The caller sets the cookie after committing.
+pub async fn open_session(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    account: AccountId,
+    display_name: &str,
+    organisation: OrganisationId,
+) -> Result<SecretToken, ServerError> {
+    let settings = &scope.state.auth;
     let token = SecretToken::generate();
-    let mut tx = pool.begin().await?;
     if let Some(old) = scope.cookie(settings.session_cookie_name()) {
-        sessions::revoke_by_token(&mut *tx, &hash_token(&old)).await?;
+        sessions::revoke_by_token(&mut **tx, &hash_token(&old)).await?;
     }
     sessions::insert(
-        &mut *tx,
+        &mut **tx,
         sessions::NewSession {
             token_hash: &token.hash(),
-            account: account.id,
-            organisation: target.organisation_id,
+            account,
+            organisation,
             absolute: settings.session_absolute,
-            client_ip: &meta.client_ip,
-            user_agent: meta.user_agent.as_deref(),
+            client_ip: &scope.meta.client_ip,
+            user_agent: scope.meta.user_agent.as_deref(),
         },
     )
     .await?;
-    memberships::record_sign_in(&mut *tx, account.id, target.organisation_id).await?;
-    sign_in_attempts::record(&mut *tx, &email_lower, &meta.client_ip, true).await?;
+    memberships::record_sign_in(&mut **tx, account, organisation).await?;
     let event = AuditEvent::new(AuditAction::SignIn)
-        .in_organisation(target.organisation_id)
-        .by(account.id, &account.display_name)
-        .on_account(Some(account.id), &account.display_name);
-    audit::record(&mut *tx, meta, event).await?;
-    tx.commit().await?;
+        .in_organisation(organisation)
+        .by(account, display_name)
+        .on_account(Some(account), display_name);
+    audit::record(&mut **tx, &scope.meta, event).await?;
+    Ok(token)
+}
 
-    set_cookie(&session_cookie(&settings, token.expose()));
-    let landing = next
-        .as_deref()
-        .and_then(safe_next_path)
-        .unwrap_or(DEFAULT_LANDING);
-    leptos_axum::redirect(landing);
-    Ok(())
+/// Sends the session cookie for `token` with the response.
+pub fn set_session_cookie(scope: &RequestScope, token: &SecretToken) {
+    set_cookie(&session_cookie(&scope.state.auth, token.expose()));
 }
 
 pub async fn sign_out(scope: RequestScope) -> Result<(), ServerError> {

@@ -12,6 +12,47 @@ pub struct AppState {
     pub pool: PgPool,
     pub auth: Arc<AuthSettings>,
     pub hasher: PasswordHasher,
+    pub links: Arc<Links>,
+    pub outbox: OutboxSignal,
+}
+
+/// Builds the links that go into emails and onto the command line. They
+/// always start with `PUBLIC_BASE_URL`, never with a request's Host header,
+/// which an attacker could set.
+#[derive(Debug, Clone)]
+pub struct Links {
+    public_base_url: String,
+}
+
+impl Links {
+    /// `public_base_url` is scheme, host and port, without a trailing slash.
+    pub fn new(public_base_url: &str) -> Self {
+        Self {
+            public_base_url: public_base_url.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// The accept page for an invitation token. The token goes in the query,
+    /// which the request log leaves out (it logs only the path).
+    pub fn invitation(&self, token: &str) -> String {
+        format!("{}/invite?token={token}", self.public_base_url)
+    }
+}
+
+/// Wakes this process's outbox worker when an email is queued, so it goes
+/// out at once instead of at the next poll. Other processes find it at
+/// their next poll.
+#[derive(Clone, Default)]
+pub struct OutboxSignal(Arc<tokio::sync::Notify>);
+
+impl OutboxSignal {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    pub async fn woken(&self) {
+        self.0.notified().await;
+    }
 }
 
 /// The parts of the configuration that sign-in and sessions need.

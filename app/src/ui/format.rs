@@ -3,16 +3,119 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-/// A point in time as `<time datetime=…>`, shown in UTC until the browser
-/// localises it.
+/// A point in time as `<time datetime=…>`. The server renders UTC (it
+/// cannot know the viewer's zone); after hydration the browser rewrites the
+/// text in the viewer's own zone and language.
 #[component]
 pub fn Timestamp(at: Option<DateTime<Utc>>, #[prop(into)] never: String) -> impl IntoView {
     match at {
-        Some(at) => {
-            let machine = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            let human = at.format("%Y-%m-%d %H:%M UTC").to_string();
-            view! { <time datetime=machine>{human}</time> }.into_any()
-        }
+        Some(at) => view! { <LocalTime at /> }.into_any(),
         None => view! { <span class="muted">{never}</span> }.into_any(),
+    }
+}
+
+/// `at` in the viewer's zone once hydrated.
+#[component]
+pub fn LocalTime(at: DateTime<Utc>) -> impl IntoView {
+    let machine = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let human = at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let node = NodeRef::<leptos::html::Time>::new();
+    localise(node, machine.clone(), false);
+    view! { <time node_ref=node datetime=machine>{human}</time> }
+}
+
+/// `at` relative to now ("in 2 days"), with the exact local time on hover.
+#[component]
+pub fn RelativeTime(at: DateTime<Utc>) -> impl IntoView {
+    let machine = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let exact = at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let text = relative(at, now());
+    let node = NodeRef::<leptos::html::Time>::new();
+    localise(node, machine.clone(), true);
+    view! { <time node_ref=node datetime=machine title=exact>{text}</time> }
+}
+
+/// Rewrites the element's text (or, with `title_only`, its title) in the
+/// browser's zone and language, after hydration.
+#[allow(unused_variables)]
+fn localise(node: NodeRef<leptos::html::Time>, iso: String, title_only: bool) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(element) = node.get() {
+            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&iso));
+            let local: String = date
+                .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+                .into();
+            if title_only {
+                let _ = element.set_attribute("title", &local);
+            } else {
+                element.set_text_content(Some(&local));
+            }
+        }
+    });
+}
+
+/// The current time, from the browser's clock in the browser.
+pub fn now() -> DateTime<Utc> {
+    #[cfg(feature = "hydrate")]
+    {
+        let millis = js_sys::Date::now() as i64;
+        DateTime::from_timestamp_millis(millis).unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Utc::now()
+    }
+}
+
+/// "in 2 days", "3 hours ago", "in 5 minutes".
+pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let delta = at - now;
+    let future = delta.num_seconds() >= 0;
+    let secs = delta.num_seconds().unsigned_abs();
+    let (n, unit) = if secs < 60 {
+        // A few seconds ahead is clock skew between database and browser
+        // (a row written "now" must not read as being in the future).
+        return if future && secs >= 5 {
+            "in under a minute"
+        } else {
+            "just now"
+        }
+        .to_string();
+    } else if secs < 3600 {
+        (secs / 60, "minute")
+    } else if secs < 86_400 * 2 {
+        (secs / 3600, "hour")
+    } else {
+        (secs / 86_400, "day")
+    };
+    let plural = if n == 1 { "" } else { "s" };
+    if future {
+        format!("in {n} {unit}{plural}")
+    } else {
+        format!("{n} {unit}{plural} ago")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = Utc::now();
+        assert_eq!(
+            relative(now + Duration::seconds(30), now),
+            "in under a minute"
+        );
+        assert_eq!(relative(now + Duration::seconds(2), now), "just now");
+        assert_eq!(relative(now - Duration::seconds(2), now), "just now");
+        assert_eq!(relative(now + Duration::minutes(5), now), "in 5 minutes");
+        assert_eq!(relative(now + Duration::hours(1), now), "in 1 hour");
+        assert_eq!(relative(now + Duration::hours(47), now), "in 47 hours");
+        assert_eq!(relative(now + Duration::hours(48), now), "in 2 days");
+        assert_eq!(relative(now - Duration::hours(3), now), "3 hours ago");
+        assert_eq!(relative(now - Duration::seconds(5), now), "just now");
     }
 }

@@ -1,17 +1,22 @@
 //! The frame around signed-in pages.
 
 use crate::api::auth::{SessionUser, SignOut};
+use crate::domain::Permission;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn AppHeader(user: SessionUser) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    let owner = user.can(Permission::ManageOrganisation);
     view! {
         <header class="app-header">
             <a class="brand" href="/team">"Roster"</a>
             <span class="org-name">{user.organisation_name.clone()}</span>
             <nav aria-label="Main">
-                <a href="/team">"Team"</a>
+                // `A` marks the current page with aria-current.
+                <A href="/team">"Team"</A>
+                {owner.then(|| view! { <A href="/settings/organisation">"Settings"</A> })}
             </nav>
             <div class="account">
                 <span class="who">
@@ -23,5 +28,32 @@ pub fn AppHeader(user: SessionUser) -> impl IntoView {
                 </ActionForm>
             </div>
         </header>
+    }
+    // Erased here so that the deeply nested page types that contain the
+    // header stay within the compiler's query depth in the WASM build.
+    .into_any()
+}
+
+/// Sets the HTTP status of the page being rendered on the server (a real
+/// 403 or 404 for a refusal page, not a 200 that says "no").
+#[allow(unused_variables)]
+pub fn set_page_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
+        response.set_status(status);
+    }
+}
+
+/// A page whose data could not be loaded: the error's message, which
+/// carries a reference for support when it was internal.
+#[component]
+pub fn PageError(error: crate::error::AppError) -> impl IntoView {
+    view! {
+        <main class="page">
+            <p class="form-error" role="alert">{error.to_string()}</p>
+        </main>
     }
 }

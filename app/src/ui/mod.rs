@@ -1,9 +1,11 @@
 //! Pages and components.
 
+mod accept;
 mod field;
 mod format;
 mod layout;
 mod login;
+mod settings;
 mod team;
 
 use leptos::prelude::*;
@@ -13,8 +15,8 @@ use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered only on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    set_content_security_policy();
+    // The server adds the Content-Security-Policy with this page's script
+    // nonce (server/src/web.rs).
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,28 +33,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
-    }
-}
-
-/// Every HTML page gets a policy that allows only this response's scripts
-/// (by nonce) and what they load, WASM compilation, and nothing inline.
-#[cfg(feature = "ssr")]
-fn set_content_security_policy() {
-    use http::header::CONTENT_SECURITY_POLICY;
-    use http::HeaderValue;
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
-         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-    );
-    if let Ok(value) = HeaderValue::from_str(&policy) {
-        response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }
 
@@ -80,6 +60,9 @@ pub fn App() -> impl IntoView {
                 // sent, so a signed-out visitor gets a real redirect and a
                 // Member a real 403.
                 <Route path=path!("/team") view=team::TeamPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/organisation") view=settings::OrganisationSettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/invite") view=accept::InvitePage ssr=SsrMode::Async />
+                <Route path=path!("/welcome") view=accept::WelcomePage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }
@@ -87,10 +70,7 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
+    layout::set_page_status(404);
     view! {
         <Title text="Page not found" />
         <main class="centered">

@@ -2,16 +2,19 @@
 
 use app::error::AppError;
 use app::server::password::PasswordHasher;
-use app::server::{AppState, AuthSettings};
+use app::server::{AppState, AuthSettings, Links, OutboxSignal};
 use reqwest::header::{HeaderMap, HeaderValue, SET_COOKIE};
 use reqwest::StatusCode;
+use server::config::{MailTransport, Secret};
 use server::database::{ensure_database, pool};
 use server::embedded_pg::EmbeddedPostgres;
+use server::mailer::{self, DevMailbox, Transport, WorkerSettings};
 use server::web::{self, SecuritySettings, ServerState};
 use sqlx::{ConnectOptions as _, PgPool};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 const TEMPLATE: &str = "roster_template";
 
@@ -86,11 +89,23 @@ fn remove_stale_dirs() {
     }
 }
 
-/// A running application on its own database and port.
+/// A running application on its own database and port, with its outbox
+/// worker.
 pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
     pub client: reqwest::Client,
+    /// Where emails go unless the test chose SMTP.
+    pub mailbox: DevMailbox,
+}
+
+/// Outbox settings that make a test wait milliseconds, not minutes.
+pub fn fast_worker() -> WorkerSettings {
+    let mut settings = WorkerSettings::new("Roster <roster@localhost>".parse().expect("from"));
+    settings.poll = Duration::from_millis(50);
+    settings.backoff_base = Duration::from_millis(100);
+    settings.backoff_max = Duration::from_millis(400);
+    settings
 }
 
 /// An organisation made for one test.
@@ -102,6 +117,24 @@ impl TestApp {
     }
 
     pub async fn spawn_with(auth: AuthSettings) -> TestApp {
+        let transport = Transport::DevMailbox(DevMailbox::default());
+        Self::spawn_full(auth, transport, fast_worker()).await
+    }
+
+    /// With emails going to the SMTP server at `smtp_url`.
+    pub async fn spawn_with_smtp(smtp_url: &str) -> TestApp {
+        let transport = Transport::from_config(&MailTransport::Smtp {
+            url: Secret::new(smtp_url),
+        })
+        .expect("smtp transport");
+        Self::spawn_full(AuthSettings::default(), transport, fast_worker()).await
+    }
+
+    pub async fn spawn_full(
+        auth: AuthSettings,
+        transport: Transport,
+        worker: WorkerSettings,
+    ) -> TestApp {
         let cluster = cluster();
         let name = format!(
             "t{}_{}",
@@ -132,17 +165,31 @@ impl TestApp {
             .expect("Leptos.toml")
             .leptos_options;
         leptos_options.site_addr = addr;
+        let outbox = OutboxSignal::default();
+        // Never told to stop: it ends with the test's runtime.
+        let (_, stopped) = tokio::sync::watch::channel(false);
+        mailer::spawn(
+            pool.clone(),
+            transport.clone(),
+            outbox.clone(),
+            worker,
+            stopped,
+        );
+        let mailbox = transport.dev_mailbox().cloned().unwrap_or_default();
         let state = ServerState {
             leptos_options,
             app: AppState {
                 pool: pool.clone(),
                 auth: Arc::new(auth),
                 hasher: cluster.hasher.clone(),
+                links: Arc::new(Links::new(&base)),
+                outbox,
             },
             security: Arc::new(SecuritySettings {
                 public_origin: base.clone(),
                 https: false,
             }),
+            dev_mailbox: transport.dev_mailbox().cloned(),
         };
         let service =
             web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -153,7 +200,12 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        TestApp { base, pool, client }
+        TestApp {
+            base,
+            pool,
+            client,
+            mailbox,
+        }
     }
 
     pub async fn organisation(&self) -> TestOrganisation {
@@ -253,5 +305,84 @@ impl ApiResponse {
 
     pub fn location(&self) -> Option<&str> {
         self.headers.get("location").and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Waits up to `limit` for `check` to return `Some`.
+pub async fn eventually<T, F, Fut>(limit: Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(value) = check().await {
+            return Some(value);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// A real SMTP server (maildev, from end2end's npm packages), stopped on
+/// drop.
+pub struct Maildev {
+    child: std::process::Child,
+    pub web_port: u16,
+}
+
+impl Maildev {
+    pub async fn start(smtp_port: u16) -> Maildev {
+        let bin = std::env::var("ROSTER_MAILDEV").unwrap_or_else(|_| {
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../end2end/node_modules/.bin/maildev"
+            )
+            .to_string()
+        });
+        let web_port = free_port();
+        let child = std::process::Command::new(&bin)
+            .args([
+                "--smtp",
+                &smtp_port.to_string(),
+                "--web",
+                &web_port.to_string(),
+            ])
+            .args(["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {bin} (run npm ci in end2end): {e}"));
+        let maildev = Maildev { child, web_port };
+        let up = eventually(Duration::from_secs(20), || async {
+            maildev.emails().await.ok()
+        })
+        .await;
+        assert!(up.is_some(), "maildev did not start");
+        maildev
+    }
+
+    /// What arrived, as maildev's API lists it.
+    pub async fn emails(&self) -> Result<Vec<serde_json::Value>, reqwest::Error> {
+        reqwest::get(format!("http://127.0.0.1:{}/email", self.web_port))
+            .await?
+            .json()
+            .await
+    }
+}
+
+impl Drop for Maildev {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

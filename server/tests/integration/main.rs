@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
+mod invitations;
+mod organisation_settings;
 
 mod config_files;
 mod embedded_database;

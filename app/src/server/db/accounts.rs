@@ -40,3 +40,40 @@ pub async fn insert(
     .fetch_one(db)
     .await
 }
+
+/// Creates the account of a person accepting an invitation.
+pub async fn insert_invited(
+    db: impl PgExecutor<'_>,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+    phone: Option<&str>,
+) -> sqlx::Result<AccountId> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO accounts (email, display_name, password_hash, phone)
+           VALUES ($1, $2, $3, $4) RETURNING id AS "id: AccountId""#,
+        email,
+        display_name,
+        password_hash,
+        phone
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Whether `email` belongs to an enabled or disabled member of `org`.
+pub async fn is_member(
+    db: impl PgExecutor<'_>,
+    org: crate::domain::OrganisationId,
+    email: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (
+               SELECT 1 FROM memberships m JOIN accounts a ON a.id = m.account_id
+               WHERE m.organisation_id = $1 AND lower(a.email) = lower($2)) AS "exists!""#,
+        org as crate::domain::OrganisationId,
+        email
+    )
+    .fetch_one(db)
+    .await
+}

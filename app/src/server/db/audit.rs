@@ -14,6 +14,15 @@ pub enum AuditAction {
     SignInRefused,
     SignOut,
     OrganisationCreated,
+    OrganisationUpdated,
+    InvitationCreated,
+    InvitationResent,
+    InvitationLinkRotated,
+    InvitationRevoked,
+    InvitationUpdated,
+    InvitationAccepted,
+    AccountCreated,
+    MembershipCreated,
 }
 
 impl AuditAction {
@@ -24,6 +33,15 @@ impl AuditAction {
             Self::SignInRefused => "sign_in.refused",
             Self::SignOut => "sign_out",
             Self::OrganisationCreated => "organisation.created",
+            Self::OrganisationUpdated => "organisation.updated",
+            Self::InvitationCreated => "invitation.created",
+            Self::InvitationResent => "invitation.resent",
+            Self::InvitationLinkRotated => "invitation.link_rotated",
+            Self::InvitationRevoked => "invitation.revoked",
+            Self::InvitationUpdated => "invitation.updated",
+            Self::InvitationAccepted => "invitation.accepted",
+            Self::AccountCreated => "account.created",
+            Self::MembershipCreated => "membership.created",
         }
     }
 }
@@ -69,6 +87,37 @@ impl<'a> AuditEvent<'a> {
         self.target_type = Some("account");
         self.target_id = account.map(|a| a.0);
         self.target_name = Some(name);
+        self
+    }
+}
+
+impl<'a> AuditEvent<'a> {
+    /// The action was done to this invitation (named by its email).
+    pub fn on_invitation(
+        mut self,
+        invitation: crate::domain::InvitationId,
+        email: &'a str,
+    ) -> Self {
+        self.target_type = Some("invitation");
+        self.target_id = Some(invitation.0);
+        self.target_name = Some(email);
+        self
+    }
+
+    pub fn on_organisation(mut self, organisation: OrganisationId, name: &'a str) -> Self {
+        self.target_type = Some("organisation");
+        self.target_id = Some(organisation.0);
+        self.target_name = Some(name);
+        self
+    }
+
+    pub fn with_change(
+        mut self,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Self {
+        self.before = before;
+        self.after = after;
         self
     }
 }

@@ -3,7 +3,10 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod invitations;
 pub mod memberships;
 pub mod organisations;
+pub mod outbox;
+pub mod roles;
 pub mod sessions;
 pub mod sign_in_attempts;

@@ -46,3 +46,92 @@ pub async fn any_exists(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
         .fetch_one(db)
         .await
 }
+
+pub struct DepartmentRow {
+    pub id: DepartmentId,
+    pub name: String,
+}
+
+pub async fn departments(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+) -> sqlx::Result<Vec<DepartmentRow>> {
+    sqlx::query_as!(
+        DepartmentRow,
+        r#"SELECT id AS "id: DepartmentId", name FROM departments
+           WHERE organisation_id = $1 ORDER BY lower(name)"#,
+        org as OrganisationId
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Whether `department` belongs to `org`.
+pub async fn has_department(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    department: DepartmentId,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM departments WHERE organisation_id = $1 AND id = $2) AS "exists!""#,
+        org as OrganisationId,
+        department as DepartmentId
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub struct Settings {
+    pub name: String,
+    pub time_zone: String,
+    pub invitation_expiry_hours: i32,
+}
+
+pub async fn settings(db: impl PgExecutor<'_>, org: OrganisationId) -> sqlx::Result<Settings> {
+    sqlx::query_as!(
+        Settings,
+        "SELECT name, time_zone, invitation_expiry_hours FROM organisations WHERE id = $1",
+        org as OrganisationId
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub async fn update_settings(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    settings: &Settings,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE organisations SET name = $2, time_zone = $3, invitation_expiry_hours = $4
+         WHERE id = $1",
+        org as OrganisationId,
+        settings.name,
+        settings.time_zone,
+        settings.invitation_expiry_hours
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Whether PostgreSQL knows `zone` as an IANA time zone name. The server
+/// converts times with the database's zone data, so it is the authority.
+pub async fn is_known_time_zone(db: impl PgExecutor<'_>, zone: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS "exists!""#,
+        zone
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Every time zone name, for the settings page's picker.
+pub async fn time_zones(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT name AS "name!" FROM pg_timezone_names
+           WHERE name !~ '^(posix|Etc/|SystemV)' AND name ~ '/|^UTC$' ORDER BY name"#
+    )
+    .fetch_all(db)
+    .await
+}

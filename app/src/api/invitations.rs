@@ -1,0 +1,156 @@
+//! Invitations, from the admin's side: invite, list, resend, new link,
+//! revoke, edit. Every function needs [`Permission::InviteMembers`] in the
+//! session's organisation, and acting on a role needs the right to grant it.
+//!
+//! [`Permission::InviteMembers`]: crate::domain::Permission::InviteMembers
+
+use crate::domain::invitation::{DeliveryState, InvitationStatus};
+use crate::domain::{DepartmentId, InvitationId, RoleId};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A choice in a picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice<Id> {
+    pub id: Id,
+    pub name: String,
+}
+
+/// What the invite dialog offers this inviter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InviteOptions {
+    /// Only the roles this inviter may grant, in picker order.
+    pub roles: Vec<Choice<RoleId>>,
+    pub departments: Vec<Choice<DepartmentId>>,
+    /// The organisation's default, in hours.
+    pub default_expiry_hours: i32,
+}
+
+/// A link just issued: shown once, in the confirmation dialog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssuedLink {
+    pub invitation_id: InvitationId,
+    pub email: String,
+    pub link: String,
+    pub expires_at: DateTime<Utc>,
+    /// `None` when no email was sent (a new link only).
+    pub delivery: Option<DeliveryState>,
+}
+
+/// What inviting an email led to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum InviteOutcome {
+    Created(IssuedLink),
+    /// The email already has an open invitation; the dialog offers to
+    /// resend it (or, if expired, send a new one) instead of a second.
+    AlreadyInvited {
+        invitation_id: InvitationId,
+        status: InvitationStatus,
+    },
+}
+
+/// One row of the Invitations tab.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationRow {
+    pub id: InvitationId,
+    pub email: String,
+    pub name: String,
+    pub role_id: RoleId,
+    pub role: String,
+    pub department_id: Option<DepartmentId>,
+    pub department: Option<String>,
+    pub invited_by: String,
+    pub sent_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub resend_count: i32,
+    pub status: InvitationStatus,
+    /// The latest email's state; `None` if none was ever queued.
+    pub delivery: Option<DeliveryState>,
+}
+
+#[server(endpoint = "invitations/options")]
+pub async fn load_invite_options() -> Result<InviteOptions, AppError> {
+    use crate::server::request::serve;
+    serve(crate::server::invitations::options).await
+}
+
+/// Invites `email`. Empty strings mean "not given" for `name`,
+/// `department_id` and `expiry_hours` (the organisation's default).
+#[server(endpoint = "invitations/create")]
+pub async fn create_invitation(
+    email: String,
+    name: String,
+    role_id: String,
+    department_id: String,
+    expiry_hours: String,
+) -> Result<InviteOutcome, AppError> {
+    use crate::server::invitations::{create, InviteForm};
+    use crate::server::request::serve;
+    serve(|scope| {
+        create(
+            scope,
+            InviteForm {
+                email,
+                name,
+                role_id,
+                department_id,
+                expiry_hours,
+            },
+        )
+    })
+    .await
+}
+
+/// The organisation's invitations, newest first: open ones, plus revoked
+/// and accepted ones when `include_closed`.
+#[server(endpoint = "invitations/list")]
+pub async fn list_invitations(include_closed: bool) -> Result<Vec<InvitationRow>, AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::invitations::list(scope, include_closed)).await
+}
+
+/// Sends the invitation again with a new link and expiry; the old link
+/// stops working at once. Also "Send new invitation" for an expired one.
+#[server(endpoint = "invitations/resend")]
+pub async fn resend_invitation(invitation_id: InvitationId) -> Result<IssuedLink, AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::invitations::reissue(scope, invitation_id, true)).await
+}
+
+/// A new link to share by other means, without an email; the old link stops
+/// working at once.
+#[server(endpoint = "invitations/new_link")]
+pub async fn new_invitation_link(invitation_id: InvitationId) -> Result<IssuedLink, AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::invitations::reissue(scope, invitation_id, false)).await
+}
+
+#[server(endpoint = "invitations/revoke")]
+pub async fn revoke_invitation(invitation_id: InvitationId) -> Result<(), AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::invitations::revoke(scope, invitation_id)).await
+}
+
+/// Changes the role or department an open invitation grants.
+#[server(endpoint = "invitations/update")]
+pub async fn update_invitation(
+    invitation_id: InvitationId,
+    role_id: String,
+    department_id: String,
+) -> Result<(), AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::invitations::update(scope, invitation_id, role_id, department_id))
+        .await
+}
+
+/// The delivery state of an invitation's latest email, for the
+/// confirmation dialog to follow.
+#[server(endpoint = "invitations/delivery")]
+pub async fn invitation_delivery(
+    invitation_id: InvitationId,
+) -> Result<Option<DeliveryState>, AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::invitations::delivery(scope, invitation_id)).await
+}

@@ -1,0 +1,231 @@
+//! Invitation rules: where an invitation stands, how long it lasts, and how
+//! its email is doing.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Where an invitation stands. Pending and expired are read off the clock;
+/// revoked and accepted are facts recorded with a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationStatus {
+    Pending,
+    Expired,
+    Revoked,
+    Accepted,
+}
+
+impl InvitationStatus {
+    pub fn at(
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        revoked_at: Option<DateTime<Utc>>,
+        accepted_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        match (accepted_at, revoked_at) {
+            (Some(_), _) => Self::Accepted,
+            (None, Some(_)) => Self::Revoked,
+            (None, None) if now >= expires_at => Self::Expired,
+            (None, None) => Self::Pending,
+        }
+    }
+
+    /// Pending or expired: the row still holds the person's place, so a new
+    /// invitation for the same email rotates it instead of adding a second.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Pending | Self::Expired)
+    }
+
+    /// The label in the Invitations tab.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Expired => "Expired",
+            Self::Revoked => "Revoked",
+            Self::Accepted => "Accepted",
+        }
+    }
+
+    /// The label where invitations are listed among members.
+    pub fn member_label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending Invitation",
+            other => other.label(),
+        }
+    }
+}
+
+/// The shortest and longest an invitation may last: 1 hour to 30 days.
+pub const MIN_EXPIRY_HOURS: i32 = 1;
+pub const MAX_EXPIRY_HOURS: i32 = 720;
+pub const DEFAULT_EXPIRY_HOURS: i32 = 48;
+
+/// How long an invitation lasts, within the allowed bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpiryHours(i32);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("Choose between 1 hour and 30 days (720 hours).")]
+pub struct ExpiryOutOfRange;
+
+impl ExpiryHours {
+    pub fn new(hours: i32) -> Result<Self, ExpiryOutOfRange> {
+        if (MIN_EXPIRY_HOURS..=MAX_EXPIRY_HOURS).contains(&hours) {
+            Ok(Self(hours))
+        } else {
+            Err(ExpiryOutOfRange)
+        }
+    }
+
+    /// Reads a form value such as "48" (hours). Empty means "not given".
+    pub fn parse_optional(input: &str) -> Result<Option<Self>, ExpiryOutOfRange> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Ok(None);
+        }
+        input
+            .parse::<i32>()
+            .map_err(|_| ExpiryOutOfRange)
+            .and_then(Self::new)
+            .map(Some)
+    }
+
+    pub fn hours(self) -> i32 {
+        self.0
+    }
+
+    pub fn after(self, from: DateTime<Utc>) -> DateTime<Utc> {
+        from + Duration::hours(i64::from(self.0))
+    }
+
+    /// "48 hours", "1 hour", "7 days": how the duration reads in an email.
+    pub fn describe(self) -> String {
+        match self.0 {
+            1 => "1 hour".to_string(),
+            h if h % 24 == 0 && h >= 48 => format!("{} days", h / 24),
+            h => format!("{h} hours"),
+        }
+    }
+}
+
+impl Default for ExpiryHours {
+    fn default() -> Self {
+        Self(DEFAULT_EXPIRY_HOURS)
+    }
+}
+
+/// The expiry choices the invite dialog and settings page offer.
+pub const EXPIRY_CHOICES: [i32; 8] = [1, 4, 24, 48, 72, 168, 336, 720];
+
+/// How an invitation's latest email is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeliveryState {
+    /// Waiting for its first attempt.
+    Queued,
+    Sent,
+    /// An attempt failed; it will be retried.
+    Failing,
+    /// Retries are exhausted; resend or share a new link instead.
+    Failed,
+    /// Replaced by a newer email (resend, new link) or the invitation closed
+    /// before it was sent.
+    Superseded,
+}
+
+impl DeliveryState {
+    /// Reads the outbox row's state and attempt count.
+    pub fn from_outbox(state: &str, attempts: i32) -> Self {
+        match state {
+            "sent" => Self::Sent,
+            "failed" => Self::Failed,
+            "superseded" => Self::Superseded,
+            _ if attempts > 0 => Self::Failing,
+            _ => Self::Queued,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Queued => "Queued",
+            Self::Sent => "Sent",
+            Self::Failing => "Failing, retrying",
+            Self::Failed => "Not delivered",
+            Self::Superseded => "Superseded",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_is_read_off_the_clock_and_the_facts() {
+        let now = Utc::now();
+        let later = now + Duration::hours(1);
+        let earlier = now - Duration::hours(1);
+        use InvitationStatus::*;
+        assert_eq!(InvitationStatus::at(now, later, None, None), Pending);
+        assert_eq!(InvitationStatus::at(now, earlier, None, None), Expired);
+        assert_eq!(
+            InvitationStatus::at(now, now, None, None),
+            Expired,
+            "expiry instant is expired"
+        );
+        assert_eq!(
+            InvitationStatus::at(now, later, Some(earlier), None),
+            Revoked
+        );
+        assert_eq!(
+            InvitationStatus::at(now, earlier, None, Some(earlier)),
+            Accepted
+        );
+        assert!(Pending.is_open() && Expired.is_open());
+        assert!(!Revoked.is_open() && !Accepted.is_open());
+        assert_eq!(Pending.member_label(), "Pending Invitation");
+    }
+
+    #[test]
+    fn expiry_stays_within_one_hour_and_thirty_days() {
+        assert_eq!(ExpiryHours::new(0), Err(ExpiryOutOfRange));
+        assert_eq!(ExpiryHours::new(721), Err(ExpiryOutOfRange));
+        assert_eq!(ExpiryHours::new(1).map(ExpiryHours::hours), Ok(1));
+        assert_eq!(ExpiryHours::new(720).map(ExpiryHours::hours), Ok(720));
+        assert_eq!(ExpiryHours::parse_optional(" "), Ok(None));
+        assert_eq!(
+            ExpiryHours::parse_optional("72"),
+            Ok(ExpiryHours::new(72).ok())
+        );
+        assert_eq!(ExpiryHours::parse_optional("soon"), Err(ExpiryOutOfRange));
+        assert_eq!(ExpiryHours::default().hours(), 48);
+        for hours in EXPIRY_CHOICES {
+            assert!(ExpiryHours::new(hours).is_ok());
+        }
+    }
+
+    #[test]
+    fn expiry_reads_naturally() {
+        let d = |h| ExpiryHours::new(h).unwrap().describe();
+        assert_eq!(d(1), "1 hour");
+        assert_eq!(d(24), "24 hours");
+        assert_eq!(d(48), "2 days");
+        assert_eq!(d(36), "36 hours");
+        assert_eq!(d(720), "30 days");
+    }
+
+    #[test]
+    fn delivery_state_from_the_outbox() {
+        assert_eq!(
+            DeliveryState::from_outbox("queued", 0),
+            DeliveryState::Queued
+        );
+        assert_eq!(
+            DeliveryState::from_outbox("queued", 2),
+            DeliveryState::Failing
+        );
+        assert_eq!(DeliveryState::from_outbox("sent", 1), DeliveryState::Sent);
+        assert_eq!(
+            DeliveryState::from_outbox("failed", 9),
+            DeliveryState::Failed
+        );
+    }
+}

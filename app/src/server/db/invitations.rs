@@ -1,0 +1,324 @@
+//! Invitations: who was invited to which organisation, by whom, and what
+//! became of it. Pending and expired are computed from `expires_at` when
+//! read; the open-invitation unique index keeps one open row per email.
+
+use crate::api::invitations::InvitationRow;
+use crate::domain::invitation::{DeliveryState, InvitationStatus};
+use crate::domain::{AccountId, DepartmentId, InvitationId, OrganisationId, RoleId};
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+
+pub struct NewInvitation<'a> {
+    pub organisation: OrganisationId,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: RoleId,
+    pub department: Option<DepartmentId>,
+    pub token_hash: &'a [u8],
+    pub invited_by: Option<AccountId>,
+    pub invited_by_name: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Inserts an open invitation. Fails with a unique violation when the email
+/// already has an open invitation in the organisation.
+pub async fn insert(db: impl PgExecutor<'_>, new: NewInvitation<'_>) -> sqlx::Result<InvitationId> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO invitations
+               (organisation_id, email, display_name, role_id, department_id, token_hash,
+                invited_by, invited_by_name, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           RETURNING id AS "id: InvitationId""#,
+        new.organisation as OrganisationId,
+        new.email,
+        new.display_name,
+        new.role as RoleId,
+        new.department as Option<DepartmentId>,
+        new.token_hash,
+        new.invited_by as Option<AccountId>,
+        new.invited_by_name,
+        new.expires_at
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// The open (pending or expired) invitation for `email`, if there is one.
+pub async fn find_open_by_email(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    email: &str,
+) -> sqlx::Result<Option<(InvitationId, DateTime<Utc>)>> {
+    let row = sqlx::query!(
+        r#"SELECT id AS "id: InvitationId", expires_at FROM invitations
+           WHERE organisation_id = $1 AND lower(email) = lower($2)
+             AND revoked_at IS NULL AND accepted_at IS NULL"#,
+        org as OrganisationId,
+        email
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.id, r.expires_at)))
+}
+
+/// Most invitations the tab lists until paging lands.
+pub const LIST_LIMIT: i64 = 500;
+
+/// The organisation's invitations, newest first, each with the state of its
+/// latest email. Revoked and accepted ones only when `include_closed`.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    include_closed: bool,
+) -> sqlx::Result<Vec<InvitationRow>> {
+    let rows = sqlx::query!(
+        r#"SELECT i.id AS "id: InvitationId", i.email, i.display_name,
+                  r.id AS "role_id: RoleId", r.name AS role_name,
+                  d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
+                  i.invited_by_name, i.sent_at, i.expires_at, i.resend_count,
+                  i.revoked_at, i.accepted_at,
+                  o.state AS "delivery_state?", o.attempts AS "delivery_attempts?"
+           FROM invitations i
+           JOIN roles r ON r.id = i.role_id
+           LEFT JOIN departments d ON d.id = i.department_id
+           LEFT JOIN LATERAL (
+               SELECT state, attempts FROM outbox_emails e
+               WHERE e.invitation_id = i.id ORDER BY e.id DESC LIMIT 1
+           ) o ON true
+           WHERE i.organisation_id = $1
+             AND ($2 OR (i.revoked_at IS NULL AND i.accepted_at IS NULL))
+           ORDER BY i.created_at DESC, i.id
+           LIMIT $3"#,
+        org as OrganisationId,
+        include_closed,
+        LIST_LIMIT
+    )
+    .fetch_all(db)
+    .await?;
+    let now = Utc::now();
+    Ok(rows
+        .into_iter()
+        .map(|r| InvitationRow {
+            id: r.id,
+            email: r.email,
+            name: r.display_name,
+            role_id: r.role_id,
+            role: r.role_name,
+            department_id: r.department_id,
+            department: r.department_name,
+            invited_by: r.invited_by_name,
+            sent_at: r.sent_at,
+            expires_at: r.expires_at,
+            resend_count: r.resend_count,
+            status: InvitationStatus::at(now, r.expires_at, r.revoked_at, r.accepted_at),
+            delivery: r
+                .delivery_state
+                .map(|s| DeliveryState::from_outbox(&s, r.delivery_attempts.unwrap_or(0))),
+        })
+        .collect())
+}
+
+/// An invitation as an admin acting on it needs it, locked for the rest of
+/// the transaction so that concurrent actions on it take turns.
+pub struct ManagedInvitation {
+    pub id: InvitationId,
+    pub email: String,
+    pub display_name: String,
+    pub role_permissions: Vec<String>,
+    pub status: InvitationStatus,
+}
+
+pub async fn lock_for_admin(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    id: InvitationId,
+) -> sqlx::Result<Option<ManagedInvitation>> {
+    let row = sqlx::query!(
+        r#"SELECT i.id AS "id: InvitationId", i.email, i.display_name, r.permissions,
+                  i.expires_at, i.revoked_at, i.accepted_at
+           FROM invitations i JOIN roles r ON r.id = i.role_id
+           WHERE i.organisation_id = $1 AND i.id = $2
+           FOR UPDATE OF i"#,
+        org as OrganisationId,
+        id as InvitationId
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| ManagedInvitation {
+        id: r.id,
+        email: r.email,
+        display_name: r.display_name,
+        role_permissions: r.permissions,
+        status: InvitationStatus::at(Utc::now(), r.expires_at, r.revoked_at, r.accepted_at),
+    }))
+}
+
+/// Gives the invitation a new token and expiry: the old link stops working
+/// at once. `resent` counts it as a resend.
+pub async fn rotate_token(
+    db: impl PgExecutor<'_>,
+    id: InvitationId,
+    token_hash: &[u8],
+    expires_at: DateTime<Utc>,
+    resent: bool,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE invitations
+         SET token_hash = $2, expires_at = $3, sent_at = now(),
+             resend_count = resend_count + CASE WHEN $4 THEN 1 ELSE 0 END
+         WHERE id = $1",
+        id as InvitationId,
+        token_hash,
+        expires_at,
+        resent
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn revoke(db: impl PgExecutor<'_>, id: InvitationId, by_name: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE invitations SET revoked_at = now(), revoked_by_name = $2
+         WHERE id = $1 AND revoked_at IS NULL AND accepted_at IS NULL",
+        id as InvitationId,
+        by_name
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn update_assignment(
+    db: impl PgExecutor<'_>,
+    id: InvitationId,
+    role: RoleId,
+    department: Option<DepartmentId>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE invitations SET role_id = $2, department_id = $3 WHERE id = $1",
+        id as InvitationId,
+        role as RoleId,
+        department as Option<DepartmentId>
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// What the invitation email needs, with the expiry already written in the
+/// organisation's time zone.
+pub struct EmailContext {
+    pub email: String,
+    pub display_name: String,
+    pub organisation_id: OrganisationId,
+    pub organisation_name: String,
+    pub time_zone: String,
+    pub inviter_name: String,
+    pub role_name: String,
+    pub expires_at: DateTime<Utc>,
+    pub expires_local: String,
+}
+
+pub async fn email_context(
+    db: impl PgExecutor<'_>,
+    id: InvitationId,
+) -> sqlx::Result<EmailContext> {
+    sqlx::query_as!(
+        EmailContext,
+        r#"SELECT i.email, i.display_name, o.id AS "organisation_id: OrganisationId",
+                  o.name AS organisation_name, o.time_zone,
+                  i.invited_by_name AS inviter_name, r.name AS role_name, i.expires_at,
+                  to_char(i.expires_at AT TIME ZONE o.time_zone,
+                          'FMDay FMDD FMMonth YYYY, HH24:MI') AS "expires_local!"
+           FROM invitations i
+           JOIN organisations o ON o.id = i.organisation_id
+           JOIN roles r ON r.id = i.role_id
+           WHERE i.id = $1"#,
+        id as InvitationId
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// An invitation found by its link's token, for the accept pages.
+pub struct ByToken {
+    pub id: InvitationId,
+    pub organisation_id: OrganisationId,
+    pub organisation_name: String,
+    pub email: String,
+    pub display_name: String,
+    pub role_id: RoleId,
+    pub role_name: String,
+    pub department_id: Option<DepartmentId>,
+    pub department_name: Option<String>,
+    pub inviter_name: String,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// The account that already uses this email, in any organisation.
+    pub account_id: Option<AccountId>,
+}
+
+impl ByToken {
+    pub fn status(&self) -> InvitationStatus {
+        InvitationStatus::at(
+            Utc::now(),
+            self.expires_at,
+            self.revoked_at,
+            self.accepted_at,
+        )
+    }
+}
+
+/// Locks the invitation behind a token hash for the rest of the
+/// transaction, so that two accepts of one link take turns.
+pub async fn lock_by_token(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx::Result<()> {
+    sqlx::query!(
+        "SELECT id FROM invitations WHERE token_hash = $1 FOR UPDATE",
+        token_hash
+    )
+    .fetch_optional(db)
+    .await
+    .map(|_| ())
+}
+
+/// Finds the invitation behind a token hash.
+pub async fn find_by_token(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+) -> sqlx::Result<Option<ByToken>> {
+    sqlx::query_as!(
+        ByToken,
+        r#"SELECT i.id AS "id: InvitationId", o.id AS "organisation_id: OrganisationId",
+                  o.name AS organisation_name, i.email, i.display_name,
+                  r.id AS "role_id: RoleId", r.name AS role_name,
+                  d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
+                  i.invited_by_name AS inviter_name, i.expires_at, i.revoked_at, i.accepted_at,
+                  (SELECT a.id FROM accounts a WHERE lower(a.email) = lower(i.email))
+                      AS "account_id?: AccountId"
+           FROM invitations i
+           JOIN organisations o ON o.id = i.organisation_id
+           JOIN roles r ON r.id = i.role_id
+           LEFT JOIN departments d ON d.id = i.department_id
+           WHERE i.token_hash = $1"#,
+        token_hash
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn mark_accepted(
+    db: impl PgExecutor<'_>,
+    id: InvitationId,
+    account: AccountId,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE invitations SET accepted_at = now(), accepted_account_id = $2 WHERE id = $1",
+        id as InvitationId,
+        account as AccountId
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}

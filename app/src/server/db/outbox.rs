@@ -1,0 +1,163 @@
+//! The email outbox. Emails are queued in the transaction that causes them,
+//! sent by a worker in any server process, retried with backoff, and their
+//! bodies (which carry secret links) are scrubbed once they are sent,
+//! superseded or given up on.
+
+use crate::domain::invitation::DeliveryState;
+use crate::domain::{InvitationId, OrganisationId};
+use crate::server::email::RenderedEmail;
+use sqlx::PgExecutor;
+use std::time::Duration;
+
+/// What kind of email a row holds, for logs and filters.
+pub const KIND_INVITATION: &str = "invitation";
+
+pub async fn enqueue(
+    db: impl PgExecutor<'_>,
+    organisation: Option<OrganisationId>,
+    invitation: Option<InvitationId>,
+    kind: &str,
+    recipient: &str,
+    email: &RenderedEmail,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        "INSERT INTO outbox_emails
+             (organisation_id, invitation_id, kind, recipient, subject, body_text, body_html)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        organisation as Option<OrganisationId>,
+        invitation as Option<InvitationId>,
+        kind,
+        recipient,
+        email.subject,
+        email.text,
+        email.html
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Stops unsent emails of an invitation (their link no longer works) and
+/// scrubs their bodies.
+pub async fn supersede_for_invitation(
+    db: impl PgExecutor<'_>,
+    invitation: InvitationId,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE outbox_emails SET state = 'superseded', body_text = NULL, body_html = NULL,
+                                  locked_until = NULL
+         WHERE invitation_id = $1 AND state = 'queued'",
+        invitation as InvitationId
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// The delivery state of the latest email of an invitation of `org`.
+pub async fn latest_delivery(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    invitation: InvitationId,
+) -> sqlx::Result<Option<DeliveryState>> {
+    let row = sqlx::query!(
+        "SELECT state, attempts FROM outbox_emails
+         WHERE invitation_id = $1 AND organisation_id = $2
+         ORDER BY id DESC LIMIT 1",
+        invitation as InvitationId,
+        org as OrganisationId
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| DeliveryState::from_outbox(&r.state, r.attempts)))
+}
+
+/// A claimed email, ready to send.
+pub struct Claimed {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub attempts: i32,
+}
+
+impl std::fmt::Debug for Claimed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Claimed")
+            .field("id", &self.id)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Claims up to `limit` due emails for `lease`. Rows another worker holds
+/// are skipped; a claim whose worker died is taken over when its lease ends.
+pub async fn claim_due(
+    db: impl PgExecutor<'_>,
+    limit: i64,
+    lease: Duration,
+) -> sqlx::Result<Vec<Claimed>> {
+    let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+    sqlx::query_as!(
+        Claimed,
+        r#"UPDATE outbox_emails
+           SET locked_until = now() + make_interval(secs => $2::bigint / 1000.0)
+           WHERE id IN (
+               SELECT id FROM outbox_emails
+               WHERE state = 'queued' AND next_attempt_at <= now()
+                 AND (locked_until IS NULL OR locked_until < now())
+               ORDER BY next_attempt_at, id
+               LIMIT $1
+               FOR UPDATE SKIP LOCKED)
+           RETURNING id, recipient, subject, body_text AS "body_text!", body_html AS "body_html!",
+                     attempts"#,
+        limit,
+        lease_ms
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Records a successful send and scrubs the bodies.
+pub async fn mark_sent(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE outbox_emails
+         SET state = CASE WHEN state = 'queued' THEN 'sent' ELSE state END,
+             sent_at = now(), attempts = attempts + 1, last_error = NULL,
+             body_text = NULL, body_html = NULL, locked_until = NULL
+         WHERE id = $1",
+        id
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Records a failed attempt: retried after `retry_in`, or given up (and
+/// scrubbed) once `max_attempts` is reached.
+pub async fn mark_failed(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    error: &str,
+    retry_in: Duration,
+    max_attempts: i32,
+) -> sqlx::Result<()> {
+    let retry_ms = i64::try_from(retry_in.as_millis()).unwrap_or(i64::MAX);
+    let error: String = error.chars().take(500).collect();
+    sqlx::query!(
+        "UPDATE outbox_emails
+         SET attempts = attempts + 1, last_error = $2, locked_until = NULL,
+             next_attempt_at = now() + make_interval(secs => $3::bigint / 1000.0),
+             state = CASE WHEN attempts + 1 >= $4 AND state = 'queued' THEN 'failed' ELSE state END,
+             body_text = CASE WHEN attempts + 1 >= $4 THEN NULL ELSE body_text END,
+             body_html = CASE WHEN attempts + 1 >= $4 THEN NULL ELSE body_html END
+         WHERE id = $1",
+        id,
+        error,
+        retry_ms,
+        max_attempts
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,741 @@
+//! Invitations: the rules behind the server functions in
+//! [`crate::api::invitations`] and [`crate::api::accept`].
+//!
+//! Every write that touches more than one row runs in one transaction: the
+//! invitation and its queued email, a resend and the superseded email, an
+//! accept and the account, membership, audit events and session.
+
+use super::actor::{authenticate, Actor};
+use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::{accounts, invitations, memberships, organisations, outbox, roles};
+use super::email::InvitationEmail;
+use super::error::{is_unique_violation, ServerError};
+use super::password::Password;
+use super::password_strength;
+use super::request::RequestScope;
+use super::sign_in::{open_session, set_session_cookie, verify_password};
+use super::state::Links;
+use super::token::{hash_token, SecretToken};
+use crate::api::accept::{InvitationDetails, InvitationPage, PasswordHint};
+use crate::api::invitations::{Choice, InvitationRow, InviteOptions, InviteOutcome, IssuedLink};
+use crate::domain::invitation::{DeliveryState, ExpiryHours, InvitationStatus};
+use crate::domain::permission::may_act_on_role;
+use crate::domain::person::{PersonName, PhoneNumber};
+use crate::domain::{
+    AccountId, DepartmentId, EmailAddress, InvitationId, OrganisationId, Permission, PermissionSet,
+    RoleId,
+};
+use crate::error::AppError;
+use chrono::Utc;
+use sqlx::{PgPool, Postgres, Transaction};
+
+/// Where a person lands after accepting.
+pub const WELCOME_PATH: &str = "/welcome";
+
+async fn inviter(scope: &RequestScope) -> Result<Actor, ServerError> {
+    let actor = authenticate(scope).await?;
+    actor.require(Permission::InviteMembers)?;
+    Ok(actor)
+}
+
+pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> {
+    let actor = inviter(&scope).await?;
+    let pool = &scope.state.pool;
+    let roles = roles::available(pool, actor.organisation_id)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            may_act_on_role(
+                &actor.permissions,
+                &PermissionSet::from_keys(&r.permissions),
+            )
+        })
+        .map(|r| Choice {
+            id: r.id,
+            name: r.name,
+        })
+        .collect();
+    let departments = organisations::departments(pool, actor.organisation_id)
+        .await?
+        .into_iter()
+        .map(|d| Choice {
+            id: d.id,
+            name: d.name,
+        })
+        .collect();
+    let settings = organisations::settings(pool, actor.organisation_id).await?;
+    Ok(InviteOptions {
+        roles,
+        departments,
+        default_expiry_hours: settings.invitation_expiry_hours,
+    })
+}
+
+/// The invite dialog's fields, as typed.
+pub struct InviteForm {
+    pub email: String,
+    pub name: String,
+    pub role_id: String,
+    pub department_id: String,
+    pub expiry_hours: String,
+}
+
+/// A role this actor may grant in their organisation, or a message for the
+/// `role` field.
+async fn grantable_role(
+    db: &PgPool,
+    actor: &Actor,
+    input: &str,
+) -> Result<roles::RoleRow, ServerError> {
+    let choose = || AppError::invalid("role", "Choose a role.");
+    let id: RoleId = input.trim().parse().map_err(|_| choose())?;
+    let role = roles::find(db, actor.organisation_id, id)
+        .await?
+        .ok_or_else(choose)?;
+    if !may_act_on_role(
+        &actor.permissions,
+        &PermissionSet::from_keys(&role.permissions),
+    ) {
+        return Err(AppError::invalid(
+            "role",
+            format!(
+                "You can't grant the {} role: it has permissions your role doesn't have.",
+                role.name
+            ),
+        )
+        .into());
+    }
+    Ok(role)
+}
+
+/// One of the organisation's departments, or none for an empty input.
+async fn department_of(
+    db: &PgPool,
+    organisation: OrganisationId,
+    input: &str,
+) -> Result<Option<DepartmentId>, ServerError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    let unknown = || {
+        AppError::invalid(
+            "department",
+            "Choose one of your organisation's departments.",
+        )
+    };
+    let id: DepartmentId = input.parse().map_err(|_| unknown())?;
+    if organisations::has_department(db, organisation, id).await? {
+        Ok(Some(id))
+    } else {
+        Err(unknown().into())
+    }
+}
+
+pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutcome, ServerError> {
+    let actor = inviter(&scope).await?;
+    let pool = &scope.state.pool;
+    let org = actor.organisation_id;
+
+    let email =
+        EmailAddress::parse(&form.email).map_err(|e| AppError::invalid("email", e.to_string()))?;
+    let name = match form.name.trim() {
+        "" => String::new(),
+        typed => PersonName::parse(typed)
+            .map_err(|e| AppError::invalid("name", e.to_string()))?
+            .as_str()
+            .to_string(),
+    };
+    let role = grantable_role(pool, &actor, &form.role_id).await?;
+    let department = department_of(pool, org, &form.department_id).await?;
+    let expiry = match ExpiryHours::parse_optional(&form.expiry_hours)
+        .map_err(|e| AppError::invalid("expiry_hours", e.to_string()))?
+    {
+        Some(expiry) => expiry,
+        None => organisation_expiry(pool, org).await?,
+    };
+
+    // Only this organisation's members are looked at: whether the email has
+    // an account elsewhere is never revealed to the inviter.
+    if accounts::is_member(pool, org, email.as_str()).await? {
+        return Err(AppError::invalid(
+            "email",
+            "This person is already a member of this organisation.",
+        )
+        .into());
+    }
+    if let Some(outcome) = already_invited(pool, org, email.as_str()).await? {
+        return Ok(outcome);
+    }
+
+    let token = SecretToken::generate();
+    let expires_at = expiry.after(Utc::now());
+    let mut tx = pool.begin().await?;
+    let inserted = invitations::insert(
+        &mut *tx,
+        invitations::NewInvitation {
+            organisation: org,
+            email: email.as_str(),
+            display_name: &name,
+            role: role.id,
+            department,
+            token_hash: &token.hash(),
+            invited_by: Some(actor.account_id),
+            invited_by_name: &actor.display_name,
+            expires_at,
+        },
+    )
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        // Another admin invited the same email a moment ago: the unique
+        // index kept one open invitation, and this one offers it.
+        Err(e) if is_unique_violation(&e) => {
+            drop(tx);
+            return already_invited(pool, org, email.as_str())
+                .await?
+                .ok_or_else(|| ServerError::Database(e));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    queue_email(&mut tx, &scope.state.links, id, &token).await?;
+    let event = AuditEvent::new(AuditAction::InvitationCreated)
+        .in_organisation(org)
+        .by(actor.account_id, &actor.display_name)
+        .on_invitation(id, email.as_str())
+        .with_change(
+            None,
+            Some(serde_json::json!({
+                "role": role.name,
+                "department_id": department,
+                "expires_at": expires_at,
+            })),
+        );
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    scope.state.outbox.wake();
+    tracing::info!(request_id = %scope.meta.request_id, invitation = %id, "invitation created");
+    Ok(InviteOutcome::Created(IssuedLink {
+        invitation_id: id,
+        email: email.as_str().to_string(),
+        link: scope.state.links.invitation(token.expose()),
+        expires_at,
+        delivery: Some(DeliveryState::Queued),
+    }))
+}
+
+async fn organisation_expiry(db: &PgPool, org: OrganisationId) -> Result<ExpiryHours, ServerError> {
+    let settings = organisations::settings(db, org).await?;
+    Ok(ExpiryHours::new(settings.invitation_expiry_hours).unwrap_or_default())
+}
+
+async fn already_invited(
+    db: &PgPool,
+    org: OrganisationId,
+    email: &str,
+) -> Result<Option<InviteOutcome>, ServerError> {
+    Ok(invitations::find_open_by_email(db, org, email)
+        .await?
+        .map(
+            |(invitation_id, expires_at)| InviteOutcome::AlreadyInvited {
+                invitation_id,
+                status: InvitationStatus::at(Utc::now(), expires_at, None, None),
+            },
+        ))
+}
+
+/// Renders the invitation email and queues it, in the caller's transaction.
+async fn queue_email(
+    tx: &mut Transaction<'_, Postgres>,
+    links: &Links,
+    id: InvitationId,
+    token: &SecretToken,
+) -> Result<(), ServerError> {
+    let context = invitations::email_context(&mut **tx, id).await?;
+    let link = links.invitation(token.expose());
+    let rendered = InvitationEmail {
+        organisation_name: &context.organisation_name,
+        inviter_name: &context.inviter_name,
+        invitee_name: &context.display_name,
+        role_name: &context.role_name,
+        link: &link,
+        expires_at: context.expires_at,
+        expires_local: &context.expires_local,
+        time_zone: &context.time_zone,
+    }
+    .render();
+    outbox::enqueue(
+        &mut **tx,
+        Some(context.organisation_id),
+        Some(id),
+        outbox::KIND_INVITATION,
+        &context.email,
+        &rendered,
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn list(
+    scope: RequestScope,
+    include_closed: bool,
+) -> Result<Vec<InvitationRow>, ServerError> {
+    let actor = inviter(&scope).await?;
+    Ok(invitations::list(&scope.state.pool, actor.organisation_id, include_closed).await?)
+}
+
+/// Locks an open invitation of the actor's organisation that the actor may
+/// act on (its role is one they could grant).
+async fn lock_open(
+    tx: &mut Transaction<'_, Postgres>,
+    actor: &Actor,
+    id: InvitationId,
+) -> Result<invitations::ManagedInvitation, ServerError> {
+    let invitation = invitations::lock_for_admin(&mut **tx, actor.organisation_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_act_on_role(
+        &actor.permissions,
+        &PermissionSet::from_keys(&invitation.role_permissions),
+    ) {
+        return Err(AppError::Forbidden.into());
+    }
+    match invitation.status {
+        InvitationStatus::Revoked => Err(AppError::invalid(
+            "invitation",
+            "This invitation was revoked. Send a new invitation instead.",
+        )
+        .into()),
+        InvitationStatus::Accepted => {
+            Err(AppError::invalid("invitation", "This invitation was already accepted.").into())
+        }
+        InvitationStatus::Pending | InvitationStatus::Expired => Ok(invitation),
+    }
+}
+
+/// Gives an open invitation a new token and a fresh expiry; with `email`,
+/// sends it again (Resend, Send new invitation), otherwise only returns the
+/// link (Create new link). Either way the old link stops working at once
+/// and its unsent email is superseded.
+pub async fn reissue(
+    scope: RequestScope,
+    id: InvitationId,
+    email: bool,
+) -> Result<IssuedLink, ServerError> {
+    let actor = inviter(&scope).await?;
+    let pool = &scope.state.pool;
+    let expiry = organisation_expiry(pool, actor.organisation_id).await?;
+    let mut tx = pool.begin().await?;
+    let invitation = lock_open(&mut tx, &actor, id).await?;
+    let token = SecretToken::generate();
+    let expires_at = expiry.after(Utc::now());
+    outbox::supersede_for_invitation(&mut *tx, id).await?;
+    invitations::rotate_token(&mut *tx, id, &token.hash(), expires_at, email).await?;
+    if email {
+        queue_email(&mut tx, &scope.state.links, id, &token).await?;
+    }
+    let action = if email {
+        AuditAction::InvitationResent
+    } else {
+        AuditAction::InvitationLinkRotated
+    };
+    let event = AuditEvent::new(action)
+        .in_organisation(actor.organisation_id)
+        .by(actor.account_id, &actor.display_name)
+        .on_invitation(id, &invitation.email)
+        .with_change(None, Some(serde_json::json!({ "expires_at": expires_at })));
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    if email {
+        scope.state.outbox.wake();
+    }
+    Ok(IssuedLink {
+        invitation_id: id,
+        email: invitation.email,
+        link: scope.state.links.invitation(token.expose()),
+        expires_at,
+        delivery: email.then_some(DeliveryState::Queued),
+    })
+}
+
+pub async fn revoke(scope: RequestScope, id: InvitationId) -> Result<(), ServerError> {
+    let actor = inviter(&scope).await?;
+    let mut tx = scope.state.pool.begin().await?;
+    let invitation = lock_open(&mut tx, &actor, id).await?;
+    invitations::revoke(&mut *tx, id, &actor.display_name).await?;
+    outbox::supersede_for_invitation(&mut *tx, id).await?;
+    let event = AuditEvent::new(AuditAction::InvitationRevoked)
+        .in_organisation(actor.organisation_id)
+        .by(actor.account_id, &actor.display_name)
+        .on_invitation(id, &invitation.email);
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn update(
+    scope: RequestScope,
+    id: InvitationId,
+    role_id: String,
+    department_id: String,
+) -> Result<(), ServerError> {
+    let actor = inviter(&scope).await?;
+    let pool = &scope.state.pool;
+    let role = grantable_role(pool, &actor, &role_id).await?;
+    let department = department_of(pool, actor.organisation_id, &department_id).await?;
+    let mut tx = pool.begin().await?;
+    let invitation = lock_open(&mut tx, &actor, id).await?;
+    invitations::update_assignment(&mut *tx, id, role.id, department).await?;
+    let event = AuditEvent::new(AuditAction::InvitationUpdated)
+        .in_organisation(actor.organisation_id)
+        .by(actor.account_id, &actor.display_name)
+        .on_invitation(id, &invitation.email)
+        .with_change(
+            None,
+            Some(serde_json::json!({ "role": role.name, "department_id": department })),
+        );
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delivery(
+    scope: RequestScope,
+    id: InvitationId,
+) -> Result<Option<DeliveryState>, ServerError> {
+    let actor = inviter(&scope).await?;
+    // Scoped to the actor's organisation: another's invitation reads as
+    // having no email.
+    Ok(outbox::latest_delivery(&scope.state.pool, actor.organisation_id, id).await?)
+}
+
+// ---------------------------------------------------------------------------
+// The invitee's side.
+
+pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, ServerError> {
+    let found = invitations::find_by_token(&scope.state.pool, &hash_token(token.trim())).await?;
+    let Some(found) = found else {
+        return Ok(InvitationPage::Unknown);
+    };
+    Ok(match found.status() {
+        InvitationStatus::Pending => InvitationPage::Open(InvitationDetails {
+            organisation_name: found.organisation_name,
+            inviter_name: found.inviter_name,
+            email: found.email,
+            name: found.display_name,
+            role: found.role_name,
+            department: found.department_name,
+            expires_at: found.expires_at,
+            has_account: found.account_id.is_some(),
+        }),
+        InvitationStatus::Expired => InvitationPage::Expired {
+            organisation_name: found.organisation_name,
+            inviter_name: found.inviter_name,
+        },
+        InvitationStatus::Revoked => InvitationPage::Revoked {
+            organisation_name: found.organisation_name,
+        },
+        InvitationStatus::Accepted => InvitationPage::Accepted {
+            organisation_name: found.organisation_name,
+        },
+    })
+}
+
+/// Why a link cannot be accepted, as the message beside the form.
+fn closed(status: Option<InvitationStatus>) -> AppError {
+    let message = match status {
+        Some(InvitationStatus::Expired) => {
+            "This invitation has expired. Ask the person who invited you for a new one."
+        }
+        Some(InvitationStatus::Revoked) | None => {
+            "This invitation link is no longer valid. Ask the person who invited you for a new one."
+        }
+        Some(InvitationStatus::Accepted) => {
+            "This invitation was already accepted. Sign in to continue."
+        }
+        Some(InvitationStatus::Pending) => "This invitation cannot be accepted.",
+    };
+    AppError::invalid("invitation", message)
+}
+
+/// The pending invitation behind `token`, locked for this transaction.
+async fn lock_pending(
+    tx: &mut Transaction<'_, Postgres>,
+    token: &str,
+) -> Result<invitations::ByToken, ServerError> {
+    let hash = hash_token(token.trim());
+    invitations::lock_by_token(&mut **tx, &hash).await?;
+    let found = invitations::find_by_token(&mut **tx, &hash).await?;
+    match found {
+        Some(found) if found.status() == InvitationStatus::Pending => Ok(found),
+        other => Err(closed(other.map(|f| f.status())).into()),
+    }
+}
+
+/// The pending invitation behind `token`, without a lock, for validating
+/// input before the transaction.
+async fn pending(db: &PgPool, token: &str) -> Result<invitations::ByToken, ServerError> {
+    let found = invitations::find_by_token(db, &hash_token(token.trim())).await?;
+    match found {
+        Some(found) if found.status() == InvitationStatus::Pending => Ok(found),
+        other => Err(closed(other.map(|f| f.status())).into()),
+    }
+}
+
+/// The new-account form, as typed.
+pub struct NewAccountForm {
+    pub token: String,
+    pub name: String,
+    pub position: String,
+    pub phone: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(), ServerError> {
+    let pool = &scope.state.pool;
+    let invitation = pending(pool, &form.token).await?;
+    if invitation.account_id.is_some() {
+        return Err(AppError::invalid(
+            "password",
+            "You already have a Roster account. Sign in with its password to accept.",
+        )
+        .into());
+    }
+    let name =
+        PersonName::parse(&form.name).map_err(|e| AppError::invalid("name", e.to_string()))?;
+    let position = match form.position.trim() {
+        "" => None,
+        typed => Some(
+            PersonName::parse(typed)
+                .map_err(|_| {
+                    AppError::invalid(
+                        "position",
+                        "A position can be at most 100 characters, without control characters, < or >.",
+                    )
+                })?
+                .as_str()
+                .to_string(),
+        ),
+    };
+    let phone = match form.phone.trim() {
+        "" => None,
+        typed => {
+            Some(PhoneNumber::parse(typed).map_err(|e| AppError::invalid("phone", e.to_string()))?)
+        }
+    };
+    let strength = password_strength::assess(
+        &form.password,
+        &[
+            &invitation.email,
+            &invitation.organisation_name,
+            name.as_str(),
+        ],
+    );
+    if let Some(problem) = strength.problem {
+        return Err(AppError::invalid("password", problem.to_string()).into());
+    }
+    if form.password != form.password_confirm {
+        return Err(AppError::invalid("password_confirm", "The two passwords don't match.").into());
+    }
+    let hash = scope
+        .state
+        .hasher
+        .hash(&Password::new(form.password))
+        .await?;
+
+    let mut tx = pool.begin().await?;
+    let invitation = lock_pending(&mut tx, &form.token).await?;
+    let account = match accounts::insert_invited(
+        &mut *tx,
+        &invitation.email,
+        name.as_str(),
+        &hash,
+        phone.as_ref().map(PhoneNumber::as_str),
+    )
+    .await
+    {
+        Ok(account) => account,
+        // The email got an account since the form was shown.
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::invalid(
+                "password",
+                "You already have a Roster account. Sign in with its password to accept.",
+            )
+            .into())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let event = AuditEvent::new(AuditAction::AccountCreated)
+        .in_organisation(invitation.organisation_id)
+        .by(account, name.as_str())
+        .on_account(Some(account), name.as_str());
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    join(
+        tx,
+        &scope,
+        &invitation,
+        account,
+        name.as_str(),
+        position.as_deref(),
+    )
+    .await
+}
+
+pub async fn accept_existing(
+    scope: RequestScope,
+    token: String,
+    password: String,
+) -> Result<(), ServerError> {
+    let pool = &scope.state.pool;
+    let invitation = pending(pool, &token).await?;
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "Enter your password.").into());
+    }
+    let email_lower = invitation.email.to_lowercase();
+    // Counts towards the sign-in limits; the invitation is untouched.
+    let account = verify_password(&scope, &email_lower, Password::new(password))
+        .await
+        .map_err(|e| match e {
+            ServerError::App(AppError::InvalidCredentials) => {
+                AppError::invalid("password", "The password is incorrect.").into()
+            }
+            other => other,
+        })?;
+    let mut tx = pool.begin().await?;
+    let invitation = lock_pending(&mut tx, &token).await?;
+    join(
+        tx,
+        &scope,
+        &invitation,
+        account.id,
+        &account.display_name,
+        None,
+    )
+    .await
+}
+
+/// Adds the membership the invitation grants, closes the invitation, signs
+/// the person in and commits; then sets the cookie and sends them to the
+/// welcome page.
+async fn join(
+    mut tx: Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    invitation: &invitations::ByToken,
+    account: AccountId,
+    name: &str,
+    position: Option<&str>,
+) -> Result<(), ServerError> {
+    let org = invitation.organisation_id;
+    let membership = match memberships::insert(
+        &mut *tx,
+        account,
+        org,
+        invitation.role_id,
+        invitation.department_id,
+        position,
+    )
+    .await
+    {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::invalid(
+                "invitation",
+                "You are already a member of this organisation. Sign in to continue.",
+            )
+            .into())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    invitations::mark_accepted(&mut *tx, invitation.id, account).await?;
+    outbox::supersede_for_invitation(&mut *tx, invitation.id).await?;
+    let accepted = AuditEvent::new(AuditAction::InvitationAccepted)
+        .in_organisation(org)
+        .by(account, name)
+        .on_invitation(invitation.id, &invitation.email);
+    audit::record(&mut *tx, &scope.meta, accepted).await?;
+    let joined = AuditEvent::new(AuditAction::MembershipCreated)
+        .in_organisation(org)
+        .by(account, name)
+        .on_account(Some(account), name)
+        .with_change(
+            None,
+            Some(serde_json::json!({
+                "membership_id": membership,
+                "role": invitation.role_name,
+                "department": invitation.department_name,
+            })),
+        );
+    audit::record(&mut *tx, &scope.meta, joined).await?;
+    let token = open_session(&mut tx, scope, account, name, org).await?;
+    tx.commit().await?;
+    set_session_cookie(scope, &token);
+    leptos_axum::redirect(WELCOME_PATH);
+    Ok(())
+}
+
+pub async fn password_hint(
+    scope: RequestScope,
+    token: String,
+    password: String,
+) -> Result<PasswordHint, ServerError> {
+    // Only for a live invitation: not an open oracle for anyone's guesses.
+    let invitation = pending(&scope.state.pool, &token).await?;
+    let strength = password_strength::assess(
+        &password,
+        &[&invitation.email, &invitation.organisation_name],
+    );
+    Ok(PasswordHint {
+        score: strength.score,
+        acceptable: strength.problem.is_none(),
+        message: match strength.problem {
+            Some(problem) => problem.to_string(),
+            None if strength.score >= 4 => "Strong password.".to_string(),
+            None => "Good password.".to_string(),
+        },
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The command line.
+
+/// Creates an organisation with no members and an owner invitation for
+/// `owner_email`; returns the link, which goes through the usual accept
+/// flow. No email is sent: the operator hands the link over.
+pub async fn create_organisation_with_owner_invitation(
+    pool: &PgPool,
+    links: &Links,
+    name: &str,
+    owner_email: &str,
+) -> Result<String, ServerError> {
+    let name = PersonName::parse(name).map_err(|e| AppError::invalid("name", e.to_string()))?;
+    let email = EmailAddress::parse(owner_email)
+        .map_err(|e| AppError::invalid("owner-email", e.to_string()))?;
+    let meta = super::request::RequestMeta::internal("create-org");
+    let mut tx = pool.begin().await?;
+    let (org, _) = super::seed::create_organisation(&mut tx, name.as_str(), &[], &meta).await?;
+    let owner = memberships::builtin_role(&mut *tx, "owner").await?;
+    let token = SecretToken::generate();
+    let expires_at = ExpiryHours::default().after(Utc::now());
+    let id = invitations::insert(
+        &mut *tx,
+        invitations::NewInvitation {
+            organisation: org,
+            email: email.as_str(),
+            display_name: "",
+            role: owner,
+            department: None,
+            token_hash: &token.hash(),
+            invited_by: None,
+            invited_by_name: "Roster",
+            expires_at,
+        },
+    )
+    .await?;
+    let event = AuditEvent::new(AuditAction::InvitationCreated)
+        .in_organisation(org)
+        .on_invitation(id, email.as_str());
+    audit::record(&mut *tx, &meta, event).await?;
+    tx.commit().await?;
+    Ok(links.invitation(token.expose()))
+}

@@ -1,0 +1,79 @@
+//! Organisation settings: name, time zone, invitation expiry.
+
+use super::actor::authenticate;
+use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::organisations;
+use super::error::ServerError;
+use super::request::RequestScope;
+use crate::api::organisation::OrganisationSettings;
+use crate::domain::invitation::ExpiryHours;
+use crate::domain::person::PersonName;
+use crate::domain::Permission;
+use crate::error::AppError;
+
+pub async fn settings(scope: RequestScope) -> Result<OrganisationSettings, ServerError> {
+    let actor = authenticate(&scope).await?;
+    actor.require(Permission::ManageOrganisation)?;
+    let pool = &scope.state.pool;
+    let current = organisations::settings(pool, actor.organisation_id).await?;
+    Ok(OrganisationSettings {
+        name: current.name,
+        time_zone: current.time_zone,
+        invitation_expiry_hours: current.invitation_expiry_hours,
+        time_zones: organisations::time_zones(pool).await?,
+    })
+}
+
+pub async fn save(
+    scope: RequestScope,
+    name: String,
+    time_zone: String,
+    invitation_expiry_hours: String,
+) -> Result<(), ServerError> {
+    let actor = authenticate(&scope).await?;
+    actor.require(Permission::ManageOrganisation)?;
+    let pool = &scope.state.pool;
+    // Organisation names follow the same rules as people's names: any
+    // script, no hidden or markup characters.
+    let name = PersonName::parse(&name)
+        .map_err(|e| AppError::invalid("name", e.to_string().replace("A name", "The name")))?;
+    let time_zone = time_zone.trim().to_string();
+    if !organisations::is_known_time_zone(pool, &time_zone).await? {
+        return Err(AppError::invalid("time_zone", "Choose a time zone from the list.").into());
+    }
+    let expiry = ExpiryHours::parse_optional(&invitation_expiry_hours)
+        .map_err(|e| AppError::invalid("invitation_expiry_hours", e.to_string()))?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "invitation_expiry_hours",
+                "Choose how long invitations last.",
+            )
+        })?;
+    let new = organisations::Settings {
+        name: name.as_str().to_string(),
+        time_zone,
+        invitation_expiry_hours: expiry.hours(),
+    };
+    let mut tx = pool.begin().await?;
+    let before = organisations::settings(&mut *tx, actor.organisation_id).await?;
+    organisations::update_settings(&mut *tx, actor.organisation_id, &new).await?;
+    let event = AuditEvent::new(AuditAction::OrganisationUpdated)
+        .in_organisation(actor.organisation_id)
+        .by(actor.account_id, &actor.display_name)
+        .on_organisation(actor.organisation_id, &new.name)
+        .with_change(
+            Some(serde_json::json!({
+                "name": before.name,
+                "time_zone": before.time_zone,
+                "invitation_expiry_hours": before.invitation_expiry_hours,
+            })),
+            Some(serde_json::json!({
+                "name": new.name,
+                "time_zone": new.time_zone,
+                "invitation_expiry_hours": new.invitation_expiry_hours,
+            })),
+        );
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,292 @@
+//! The invitee's pages: the invitation link (phone first) and the welcome
+//! page after accepting.
+
+use super::field::Field;
+use super::format::LocalTime;
+use crate::api::accept::{
+    check_password, view_invitation, AcceptAsExisting, AcceptAsNew, InvitationDetails,
+    InvitationPage, PasswordHint,
+};
+use crate::api::auth::current_user;
+use crate::domain::Permission;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    // Looking only: the token is consumed by a successful accept, never here.
+    let page = Resource::new(token, view_invitation);
+    view! {
+        <main class="centered invite">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(InvitationPage::Open(details)) => {
+                            view! { <OpenInvitation details token=token() /> }.into_any()
+                        }
+                        Ok(InvitationPage::Expired { organisation_name, inviter_name }) => {
+                            view! {
+                                <Closed title="This invitation has expired">
+                                    <p>
+                                        {format!(
+                                            "The invitation to join {organisation_name} is past its expiry date. Ask {inviter_name} at {organisation_name} to send you a new invitation."
+                                        )}
+                                    </p>
+                                </Closed>
+                            }
+                            .into_any()
+                        }
+                        Ok(InvitationPage::Accepted { organisation_name }) => {
+                            view! {
+                                <Closed title="This invitation has already been accepted">
+                                    <p>
+                                        {format!(
+                                            "This invitation to {organisation_name} was used already. Sign in with your email and password to continue."
+                                        )}
+                                    </p>
+                                    <a class="button primary wide" href="/login">"Sign in"</a>
+                                </Closed>
+                            }
+                            .into_any()
+                        }
+                        Ok(InvitationPage::Revoked { .. } | InvitationPage::Unknown) => {
+                            view! {
+                                <Closed title="This invitation link is no longer valid">
+                                    <p>
+                                        "The invitation was withdrawn, or a newer link was sent and replaced this one. "
+                                        "Check your email for a newer invitation, or ask the person who invited you to send a new one."
+                                    </p>
+                                </Closed>
+                            }
+                            .into_any()
+                        }
+                        Err(error) => {
+                            view! {
+                                <section class="card invite-card">
+                                    <p class="form-error" role="alert">{error.to_string()}</p>
+                                </section>
+                            }
+                            .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+/// A page for a link that cannot be used, saying what happened and what to do.
+#[component]
+fn Closed(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <Title text=title />
+        <section class="card invite-card" aria-labelledby="closed-title">
+            <h1 id="closed-title">{title}</h1>
+            {children()}
+        </section>
+    }
+}
+
+#[component]
+fn OpenInvitation(details: InvitationDetails, token: String) -> impl IntoView {
+    let heading = format!("Join {}", details.organisation_name);
+    let role = match &details.department {
+        Some(department) => format!("{} in {department}", details.role),
+        None => details.role.clone(),
+    };
+    view! {
+        <Title text=heading.clone() />
+        <section class="card invite-card" aria-labelledby="invite-title">
+            <h1 id="invite-title">{heading}</h1>
+            <p>
+                <strong>{details.inviter_name.clone()}</strong>
+                " invited you to join as "
+                <strong>{role}</strong>
+                "."
+            </p>
+            <dl class="facts">
+                <dt>"Email"</dt>
+                <dd class="break">{details.email.clone()}</dd>
+                <dt>"Expires"</dt>
+                <dd><LocalTime at=details.expires_at /></dd>
+            </dl>
+            {if details.has_account {
+                view! { <ExistingAccountForm token /> }.into_any()
+            } else {
+                view! { <NewAccountForm token name=details.name.clone() /> }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Field errors go beside their fields; the rest above the button.
+fn general_error(error: Option<AppError>, fields: &[&str]) -> Option<String> {
+    error
+        .filter(|e| fields.iter().all(|f| e.for_field(f).is_none()))
+        .map(|e| e.to_string())
+}
+
+#[component]
+fn ExistingAccountForm(token: String) -> impl IntoView {
+    let action = ServerAction::<AcceptAsExisting>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    view! {
+        <p>"You already have a Roster account. Enter its password to accept."</p>
+        <ActionForm action=action>
+            <input type="hidden" name="token" value=token />
+            <Field
+                name="password"
+                label="Your Roster password"
+                input_type="password"
+                autocomplete="current-password"
+                required=true
+                error=Signal::derive(move || error().and_then(|e| e.for_field("password")))
+            />
+            <p class="form-error" role="alert">{move || general_error(error(), &["password"])}</p>
+            <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+                "Accept and sign in"
+            </button>
+        </ActionForm>
+    }
+}
+
+const NEW_ACCOUNT_FIELDS: [&str; 5] = ["name", "position", "phone", "password", "password_confirm"];
+
+#[component]
+fn NewAccountForm(token: String, name: String) -> impl IntoView {
+    let action = ServerAction::<AcceptAsNew>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    let field =
+        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
+    let hint = RwSignal::new(None::<PasswordHint>);
+    let typed = RwSignal::new(0u32);
+    let hint_token = token.clone();
+    // Asks the server how strong the password is once typing pauses: the
+    // dictionaries stay on the server.
+    let on_password = move |ev: leptos::ev::Event| {
+        let password = event_target_value(&ev);
+        typed.update(|n| *n += 1);
+        let generation = typed.get_untracked();
+        let token = hint_token.clone();
+        set_timeout(
+            move || {
+                if typed.get_untracked() != generation {
+                    return;
+                }
+                if password.is_empty() {
+                    hint.set(None);
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    if let Ok(result) = check_password(token, password).await {
+                        if typed.get_untracked() == generation {
+                            hint.set(Some(result));
+                        }
+                    }
+                });
+            },
+            std::time::Duration::from_millis(400),
+        );
+    };
+    let password_error = field("password");
+    view! {
+        <p>"Create your account: it takes a minute."</p>
+        <ActionForm action=action>
+            <input type="hidden" name="token" value=token />
+            <Field name="name" label="Full name" autocomplete="name" required=true value=name error=field("name") />
+            <Field name="position" label="Position" autocomplete="organization-title" error=field("position") />
+            <Field
+                name="phone"
+                label="Phone"
+                input_type="tel"
+                inputmode="tel"
+                autocomplete="tel"
+                help="Optional. For example +44 20 7946 0958."
+                error=field("phone")
+            />
+            <div class="field">
+                <label for="password">"Password"</label>
+                <p id="password-help" class="field-help">
+                    "At least 15 characters. A few unrelated words work well."
+                </p>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="new-password"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    minlength="15"
+                    maxlength="256"
+                    required
+                    on:input=on_password
+                    aria-invalid=move || password_error.get().is_some().to_string()
+                    aria-describedby="password-help password-hint password-error"
+                />
+                <p id="password-hint" class="password-hint" aria-live="polite">
+                    {move || {
+                        hint.get()
+                            .map(|h| {
+                                let class = if h.acceptable { "hint-ok" } else { "hint-weak" };
+                                view! {
+                                    <span class=class>
+                                        <meter min="0" max="4" low="2" high="3" optimum="4" value=h.score.to_string()></meter>
+                                        " "
+                                        {h.message}
+                                    </span>
+                                }
+                            })
+                    }}
+                </p>
+                <p id="password-error" class="field-error">{move || password_error.get()}</p>
+            </div>
+            <Field
+                name="password_confirm"
+                label="Confirm password"
+                input_type="password"
+                autocomplete="new-password"
+                required=true
+                error=field("password_confirm")
+            />
+            <p class="form-error" role="alert">{move || general_error(error(), &NEW_ACCOUNT_FIELDS)}</p>
+            <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+                {move || if action.pending().get() { "Creating your account…" } else { "Create account and join" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn WelcomePage() -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    view! {
+        <Title text="Welcome" />
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) => {
+                        let team = user.can(Permission::ViewTeam);
+                        view! {
+                            <main class="centered invite">
+                                <section class="card invite-card" aria-labelledby="welcome-title">
+                                    <h1 id="welcome-title">{format!("Welcome to {}", user.organisation_name)}</h1>
+                                    <p>{format!("You're signed in as {} ({}).", user.name, user.email)}</p>
+                                    <p>{format!("Your role: {}.", user.role)}</p>
+                                    {team.then(|| view! { <a class="button primary wide" href="/team">"Go to the team"</a> })}
+                                </section>
+                            </main>
+                        }
+                        .into_any()
+                    }
+                    Ok(None) => view! { <Redirect path="/login?next=%2Fwelcome" /> }.into_any(),
+                    Err(error) => view! { <super::layout::PageError error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,136 @@
+//! The organisation settings page (owners): name, time zone and how long
+//! invitations last by default.
+
+use super::field::{Field, SelectField};
+use super::layout::{set_page_status, AppHeader, PageError};
+use crate::api::auth::{current_user, SessionUser};
+use crate::api::organisation::{
+    load_organisation_settings, OrganisationSettings, SaveOrganisationSettings,
+};
+use crate::domain::invitation::{ExpiryHours, EXPIRY_CHOICES};
+use crate::domain::Permission;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum SettingsView {
+    SignedOut,
+    NoAccess(SessionUser),
+    Settings {
+        user: SessionUser,
+        settings: OrganisationSettings,
+    },
+}
+
+async fn load() -> Result<SettingsView, AppError> {
+    let Some(user) = current_user().await? else {
+        return Ok(SettingsView::SignedOut);
+    };
+    if !user.can(Permission::ManageOrganisation) {
+        return Ok(SettingsView::NoAccess(user));
+    }
+    match load_organisation_settings().await {
+        Ok(settings) => Ok(SettingsView::Settings { user, settings }),
+        Err(AppError::Forbidden) => Ok(SettingsView::NoAccess(user)),
+        Err(AppError::Unauthenticated) => Ok(SettingsView::SignedOut),
+        Err(e) => Err(e),
+    }
+}
+
+const FIELDS: [&str; 3] = ["name", "time_zone", "invitation_expiry_hours"];
+
+#[component]
+pub fn OrganisationSettingsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load());
+    let save = ServerAction::<SaveOrganisationSettings>::new();
+    // A saved change shows in the header (the organisation's name) and in
+    // the form, so reload both from the server.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = save.value().get() {
+            data.refetch();
+        }
+    });
+    view! {
+        <Title text="Organisation settings" />
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(SettingsView::SignedOut) => view! {
+                        <Redirect path="/login?next=%2Fsettings%2Forganisation" />
+                    }
+                    .into_any(),
+                    Ok(SettingsView::NoAccess(user)) => {
+                        set_page_status(403);
+                        view! {
+                            <AppHeader user />
+                            <main class="page">
+                                <section class="card notice" aria-labelledby="no-access-title">
+                                    <h1 id="no-access-title">"Only owners can change organisation settings"</h1>
+                                    <p>"Ask an owner of your organisation if something here needs to change."</p>
+                                </section>
+                            </main>
+                        }
+                        .into_any()
+                    }
+                    Ok(SettingsView::Settings { user, settings }) => view! {
+                        <AppHeader user />
+                        <SettingsForm settings save />
+                    }
+                    .into_any(),
+                    Err(error) => view! { <PageError error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn SettingsForm(
+    settings: OrganisationSettings,
+    save: ServerAction<SaveOrganisationSettings>,
+) -> impl IntoView {
+    let error = move || save.value().get().and_then(Result::err);
+    let field =
+        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
+    let zones: Vec<(String, String)> = settings
+        .time_zones
+        .iter()
+        .map(|z| (z.clone(), z.replace('_', " ")))
+        .collect();
+    // The organisation's current value stays selectable even if it is not
+    // one of the usual choices (it may have been set from the command line).
+    let mut hours: Vec<i32> = EXPIRY_CHOICES.to_vec();
+    if !hours.contains(&settings.invitation_expiry_hours) {
+        hours.push(settings.invitation_expiry_hours);
+        hours.sort_unstable();
+    }
+    let expiry_choices: Vec<(String, String)> = hours
+        .into_iter()
+        .filter_map(|h| ExpiryHours::new(h).ok())
+        .map(|h| (h.hours().to_string(), h.describe()))
+        .collect();
+    view! {
+        <main class="page narrow">
+            <h1>"Organisation settings"</h1>
+            <section class="card">
+                <ActionForm action=save>
+                    <Field name="name" label="Organisation name" autocomplete="organization" required=true value=settings.name.clone() error=field("name") />
+                    <SelectField name="time_zone" label="Time zone" options=zones selected=settings.time_zone.clone() help="Invitation emails give expiry times in this zone and in UTC." error=field("time_zone") />
+                    <SelectField name="invitation_expiry_hours" label="Invitations expire after" options=expiry_choices selected=settings.invitation_expiry_hours.to_string() help="The default for new invitations. Whoever invites can choose another duration, from 1 hour to 30 days." error=field("invitation_expiry_hours") />
+                    <p class="form-error" role="alert">
+                        {move || error().filter(|e| FIELDS.iter().all(|f| e.for_field(f).is_none())).map(|e| e.to_string())}
+                    </p>
+                    <p class="form-success" role="status">
+                        {move || matches!(save.value().get(), Some(Ok(()))).then_some("Settings saved.")}
+                    </p>
+                    <div class="form-actions">
+                        <button type="submit" class="button primary" disabled=move || save.pending().get()>"Save settings"</button>
+                    </div>
+                </ActionForm>
+            </section>
+        </main>
+    }
+}

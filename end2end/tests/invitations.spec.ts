@@ -1,0 +1,189 @@
+import { Browser, Page, devices } from '@playwright/test';
+import { test, expect, hydrated, signedIn } from './fixtures';
+
+// The app sends through a real SMTP server (maildev, started by the
+// Playwright config); these read what arrived from its web API.
+const maildev = `http://127.0.0.1:${process.env.ROSTER_E2E_MAILDEV_PORT}`;
+
+type MaildevEmail = { subject: string; text: string; html: string; to: { address: string }[] };
+
+/** The newest email to `address`, waiting for it to arrive. */
+async function emailTo(address: string, after = 0): Promise<MaildevEmail> {
+  let found: MaildevEmail | undefined;
+  await expect
+    .poll(
+      async () => {
+        const response = await fetch(`${maildev}/email`);
+        const emails = ((await response.json()) as MaildevEmail[]).filter((e) =>
+          e.to.some((t) => t.address.toLowerCase() === address.toLowerCase()),
+        );
+        found = emails.length > after ? emails[emails.length - 1] : undefined;
+        return emails.length;
+      },
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThan(after);
+  return found as MaildevEmail;
+}
+
+function linkIn(email: MaildevEmail): string {
+  const match = email.text.match(/https?:\/\/\S+\/invite\?token=[A-Za-z0-9_-]+/);
+  expect(match, 'the email carries the invitation link').not.toBeNull();
+  return (match as RegExpMatchArray)[0];
+}
+
+function uniqueEmail(label: string): string {
+  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@invitee.example`;
+}
+
+/** Invites `email` from the team page; returns with the confirmation open. */
+async function invite(page: Page, email: string, name: string) {
+  await page.goto('/team');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Invite user' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Invite user' });
+  await dialog.getByLabel('Email').fill(email);
+  await dialog.getByLabel('Full name').fill(name);
+  await dialog.getByLabel('Department').selectOption({ label: 'Technical' });
+  await dialog.getByLabel('Role').selectOption({ label: 'Member' });
+  await dialog.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByRole('dialog', { name: 'Invitation created' })).toBeVisible();
+}
+
+/** A second browser context with a phone profile: the invitee's phone. */
+async function phone(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ ...devices['Pixel 7'] });
+  return context.newPage();
+}
+
+async function openInvitationsTab(page: Page) {
+  await page.goto('/team');
+  await hydrated(page);
+  await page.getByRole('tab', { name: /Invitations/ }).click();
+}
+
+test('an admin invites, the invitee accepts on a phone and is signed in', async ({ page, org, browser }) => {
+  test.skip(test.info().project.name === 'phone', 'the admin side runs once, on desktop; the invitee uses a phone context');
+  const email = uniqueEmail('ana');
+  await signedIn(page, org.admin_email, org.password);
+  await invite(page, email, 'Ana Lima');
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  const message = await emailTo(email);
+  expect(message.subject).toContain(org.name);
+  expect(message.html).toContain('Accept the invitation');
+  const link = linkIn(message);
+
+  const invitee = await phone(browser);
+  await invitee.goto(link);
+  await hydrated(invitee);
+  await expect(invitee.getByRole('heading', { name: `Join ${org.name}` })).toBeVisible();
+  await expect(invitee.getByText(email)).toBeVisible();
+  // No horizontal scroll on a phone.
+  const overflow = await invitee.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expect(invitee.getByLabel('Full name')).toHaveValue('Ana Lima');
+  await invitee.getByLabel('Position').fill('Support lead');
+  await invitee.getByLabel('Phone').fill('+44 20 7946 0958');
+  await invitee.getByLabel('Password', { exact: true }).fill('violet lantern harbour seventeen');
+  await invitee.getByLabel('Confirm password').fill('violet lantern harbour seventeen');
+  const submit = invitee.getByRole('button', { name: 'Create account and join' });
+  const box = await submit.boundingBox();
+  expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
+  await submit.click();
+  await expect(invitee).toHaveURL(/\/welcome$/);
+  await expect(invitee.getByRole('heading', { name: `Welcome to ${org.name}` })).toBeVisible();
+  await invitee.context().close();
+
+  await openInvitationsTab(page);
+  await page.getByLabel('Show revoked and accepted').check();
+  await expect(page.getByRole('row', { name: new RegExp(email) })).toContainText('Accepted');
+  await page.getByRole('tab', { name: /Members/ }).click();
+  await expect(page.getByRole('row', { name: /Ana Lima/ })).toContainText('Enabled');
+});
+
+test('after a resend the old link shows the no-longer-valid page', async ({ page, org }) => {
+  const email = uniqueEmail('resend');
+  await signedIn(page, org.admin_email, org.password);
+  await invite(page, email, 'Rae Send');
+  await page.getByRole('button', { name: 'Done' }).click();
+  const first = linkIn(await emailTo(email));
+
+  await openInvitationsTab(page);
+  await page.getByRole('button', { name: `Resend invitation to ${email}` }).click();
+  const second = linkIn(await emailTo(email, 1));
+  expect(second).not.toBe(first);
+
+  await page.goto(first);
+  await expect(page.getByRole('heading', { name: 'This invitation link is no longer valid' })).toBeVisible();
+  await page.goto(second);
+  await expect(page.getByRole('heading', { name: `Join ${org.name}` })).toBeVisible();
+});
+
+test('a revoked link shows the no-longer-valid page', async ({ page, org }) => {
+  const email = uniqueEmail('revoke');
+  await signedIn(page, org.admin_email, org.password);
+  await invite(page, email, 'Rev Oked');
+  await page.getByRole('button', { name: 'Done' }).click();
+  const link = linkIn(await emailTo(email));
+
+  await openInvitationsTab(page);
+  await page.getByRole('button', { name: `Revoke invitation to ${email}` }).click();
+  const confirm = page.getByRole('dialog', { name: 'Revoke invitation?' });
+  await confirm.getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.getByRole('row', { name: new RegExp(email) })).toHaveCount(0);
+
+  await page.goto(link);
+  await expect(page.getByRole('heading', { name: 'This invitation link is no longer valid' })).toBeVisible();
+});
+
+test('an expired link says so and what to do', async ({ page, org, request }) => {
+  const email = uniqueEmail('late');
+  await signedIn(page, org.admin_email, org.password);
+  await invite(page, email, 'Lee Late');
+  await page.getByRole('button', { name: 'Done' }).click();
+  const link = linkIn(await emailTo(email));
+  const expired = await request.post('/test-support/invitations/expire', { data: { email } });
+  expect(expired.status()).toBe(204);
+
+  await page.goto(link);
+  await expect(page.getByRole('heading', { name: 'This invitation has expired' })).toBeVisible();
+  await expect(page.getByText(/new invitation/)).toBeVisible();
+  await openInvitationsTab(page);
+  await expect(page.getByRole('row', { name: new RegExp(email) })).toContainText('Expired');
+});
+
+test('an accepted link shows the already-accepted page', async ({ page, org, browser }) => {
+  const email = uniqueEmail('twice');
+  await signedIn(page, org.admin_email, org.password);
+  await invite(page, email, 'Tom Twice');
+  await page.getByRole('button', { name: 'Done' }).click();
+  const link = linkIn(await emailTo(email));
+
+  const invitee = await phone(browser);
+  await invitee.goto(link);
+  await hydrated(invitee);
+  await invitee.getByLabel('Password', { exact: true }).fill('copper meadow lighthouse ninety');
+  await invitee.getByLabel('Confirm password').fill('copper meadow lighthouse ninety');
+  await invitee.getByRole('button', { name: 'Create account and join' }).click();
+  await expect(invitee).toHaveURL(/\/welcome$/);
+  await invitee.context().close();
+
+  await page.goto(link);
+  await expect(page.getByRole('heading', { name: 'This invitation has already been accepted' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+});
+
+test('Copy link puts the invitation link on the clipboard', async ({ page, org, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const email = uniqueEmail('copy');
+  await signedIn(page, org.admin_email, org.password);
+  await invite(page, email, 'Cory Copy');
+  const confirmation = page.getByRole('dialog', { name: 'Invitation created' });
+  const link = await confirmation.getByLabel('Invitation link').inputValue();
+  expect(link).toMatch(/\/invite\?token=/);
+  await confirmation.getByRole('button', { name: 'Copy link' }).click();
+  await expect(confirmation.getByText('Copied')).toBeVisible();
+  const clipboard = await page.evaluate(() => navigator.clipboard.readText());
+  expect(clipboard).toBe(link);
+});

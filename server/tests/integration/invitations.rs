@@ -1,0 +1,844 @@
+//! Invitations end to end at the HTTP boundary, against real PostgreSQL.
+
+use crate::harness::{eventually, free_port, Maildev, TestApp, TestOrganisation};
+use app::api::accept::InvitationPage;
+use app::api::invitations::{InvitationRow, InviteOutcome, IssuedLink};
+use app::domain::invitation::{DeliveryState, InvitationStatus};
+use app::error::AppError;
+use reqwest::StatusCode;
+use std::time::Duration;
+use uuid::Uuid;
+
+pub(crate) async fn role_id(app: &TestApp, key: &str) -> String {
+    let id: Uuid =
+        sqlx::query_scalar("SELECT id FROM roles WHERE organisation_id IS NULL AND key = $1")
+            .bind(key)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    id.to_string()
+}
+
+async fn department_id(app: &TestApp, org: &TestOrganisation, name: &str) -> String {
+    let id: Uuid =
+        sqlx::query_scalar("SELECT id FROM departments WHERE organisation_id = $1 AND name = $2")
+            .bind(org.organisation_id.0)
+            .bind(name)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    id.to_string()
+}
+
+pub(crate) struct Invite<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub department: &'a str,
+    pub expiry: &'a str,
+}
+
+impl<'a> Invite<'a> {
+    pub fn member(email: &'a str, role: &'a str) -> Self {
+        Self {
+            email,
+            name: "Ana Invitee",
+            role,
+            department: "",
+            expiry: "",
+        }
+    }
+}
+
+pub(crate) async fn invite(
+    app: &TestApp,
+    cookie: &str,
+    invite: Invite<'_>,
+) -> crate::harness::ApiResponse {
+    app.call(
+        "invitations/create",
+        &[
+            ("email", invite.email),
+            ("name", invite.name),
+            ("role_id", invite.role),
+            ("department_id", invite.department),
+            ("expiry_hours", invite.expiry),
+        ],
+        Some(cookie),
+    )
+    .await
+}
+
+/// Invites `email` as a Member and returns the issued link.
+async fn invited(app: &TestApp, cookie: &str, email: &str) -> IssuedLink {
+    let member = role_id(app, "member").await;
+    let response = invite(app, cookie, Invite::member(email, &member)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    match response.json::<InviteOutcome>() {
+        InviteOutcome::Created(link) => link,
+        other => panic!("expected a new invitation, got {other:?}"),
+    }
+}
+
+fn token_of(link: &str) -> String {
+    link.split_once("token=")
+        .map(|(_, t)| t.to_string())
+        .expect("token in link")
+}
+
+async fn view(app: &TestApp, token: &str) -> InvitationPage {
+    let response = app.call("invitation/view", &[("token", token)], None).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    response.json()
+}
+
+async fn accept_new(app: &TestApp, token: &str) -> crate::harness::ApiResponse {
+    app.call(
+        "invitation/accept_new",
+        &[
+            ("token", token),
+            ("name", "Ana Invitee"),
+            ("position", "Support lead"),
+            ("phone", "+44 20 7946 0958"),
+            ("password", "violet lantern harbour seventeen"),
+            ("password_confirm", "violet lantern harbour seventeen"),
+        ],
+        None,
+    )
+    .await
+}
+
+async fn open_invitations(app: &TestApp, email: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM invitations
+         WHERE lower(email) = lower($1) AND revoked_at IS NULL AND accepted_at IS NULL",
+    )
+    .bind(email)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_existing_member_is_refused_beside_the_email_field() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let member = role_id(&app, "member").await;
+    let response = invite(
+        &app,
+        &cookie,
+        Invite::member(&org.member_email.to_uppercase(), &member),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        response.error().for_field("email").as_deref(),
+        Some("This person is already a member of this organisation.")
+    );
+}
+
+#[tokio::test]
+async fn an_email_with_an_open_invitation_is_offered_a_resend_not_a_second_one() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let first = invited(&app, &cookie, "dup@example.com").await;
+    let member = role_id(&app, "member").await;
+    let again = invite(&app, &cookie, Invite::member("DUP@example.com", &member)).await;
+    assert_eq!(
+        again.json::<InviteOutcome>(),
+        InviteOutcome::AlreadyInvited {
+            invitation_id: first.invitation_id,
+            status: InvitationStatus::Pending
+        }
+    );
+    assert_eq!(open_invitations(&app, "dup@example.com").await, 1);
+}
+
+#[tokio::test]
+async fn two_admins_inviting_one_email_at_once_leave_one_open_invitation() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let member = role_id(&app, "member").await;
+    for round in 0..5 {
+        let email = format!("race{round}@example.com");
+        let (a, b) = tokio::join!(
+            invite(&app, &owner, Invite::member(&email, &member)),
+            invite(&app, &admin, Invite::member(&email, &member)),
+        );
+        let outcomes = [a.json::<InviteOutcome>(), b.json::<InviteOutcome>()];
+        let created = outcomes
+            .iter()
+            .filter(|o| matches!(o, InviteOutcome::Created(_)))
+            .count();
+        assert_eq!(created, 1, "round {round}: {outcomes:?}");
+        assert_eq!(open_invitations(&app, &email).await, 1);
+    }
+}
+
+#[tokio::test]
+async fn resend_makes_the_old_link_fail_at_once() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let first = invited(&app, &cookie, "resend@example.com").await;
+    let id = first.invitation_id.to_string();
+    let response = app
+        .call(
+            "invitations/resend",
+            &[("invitation_id", &id)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let second: IssuedLink = response.json();
+    assert_ne!(second.link, first.link);
+    assert_eq!(second.delivery, Some(DeliveryState::Queued));
+
+    let old = token_of(&first.link);
+    assert_eq!(view(&app, &old).await, InvitationPage::Unknown);
+    let refused = accept_new(&app, &old).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .error()
+        .for_field("invitation")
+        .unwrap()
+        .contains("no longer valid"));
+    assert!(matches!(
+        view(&app, &token_of(&second.link)).await,
+        InvitationPage::Open(_)
+    ));
+    let resends: i32 = sqlx::query_scalar("SELECT resend_count FROM invitations WHERE id = $1")
+        .bind(first.invitation_id.0)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(resends, 1);
+
+    // A new link (no email) rotates the token again.
+    let response = app
+        .call(
+            "invitations/new_link",
+            &[("invitation_id", &id)],
+            Some(&cookie),
+        )
+        .await;
+    let third: IssuedLink = response.json();
+    assert_eq!(third.delivery, None);
+    assert_eq!(
+        view(&app, &token_of(&second.link)).await,
+        InvitationPage::Unknown
+    );
+}
+
+#[tokio::test]
+async fn revoke_makes_the_link_fail() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &cookie, "revoke@example.com").await;
+    let response = app
+        .call(
+            "invitations/revoke",
+            &[("invitation_id", &link.invitation_id.to_string())],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let token = token_of(&link.link);
+    assert!(matches!(
+        view(&app, &token).await,
+        InvitationPage::Revoked { .. }
+    ));
+    assert_eq!(
+        accept_new(&app, &token).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(open_invitations(&app, "revoke@example.com").await, 0);
+    // Revoked ones are listed only behind the filter.
+    let open = app
+        .call(
+            "invitations/list",
+            &[("include_closed", "false")],
+            Some(&cookie),
+        )
+        .await
+        .json::<Vec<InvitationRow>>();
+    assert!(open.is_empty());
+    let all = app
+        .call(
+            "invitations/list",
+            &[("include_closed", "true")],
+            Some(&cookie),
+        )
+        .await
+        .json::<Vec<InvitationRow>>();
+    assert_eq!(all[0].status, InvitationStatus::Revoked);
+}
+
+#[tokio::test]
+async fn an_expired_link_fails_and_says_so() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &cookie, "late@example.com").await;
+    sqlx::query("UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE id = $1")
+        .bind(link.invitation_id.0)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let token = token_of(&link.link);
+    assert!(matches!(
+        view(&app, &token).await,
+        InvitationPage::Expired { .. }
+    ));
+    let refused = accept_new(&app, &token).await;
+    assert!(refused
+        .error()
+        .for_field("invitation")
+        .unwrap()
+        .contains("expired"));
+    // An expired invitation is still open: inviting again offers a new one.
+    let member = role_id(&app, "member").await;
+    let again = invite(&app, &cookie, Invite::member("late@example.com", &member)).await;
+    assert_eq!(
+        again.json::<InviteOutcome>(),
+        InviteOutcome::AlreadyInvited {
+            invitation_id: link.invitation_id,
+            status: InvitationStatus::Expired
+        }
+    );
+}
+
+#[tokio::test]
+async fn accepting_signs_in_and_a_second_accept_fails() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &cookie, "ana@example.com").await;
+    let token = token_of(&link.link);
+
+    let accepted = accept_new(&app, &token).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    let session = accepted.session_cookie().expect("signed in");
+    let me = app.call("session", &[], Some(&session)).await;
+    assert!(me.body.contains("ana@example.com"), "{}", me.body);
+    assert!(me.body.contains(&org.name), "{}", me.body);
+
+    let (status, position): (String, Option<String>) = sqlx::query_as(
+        "SELECT m.status, m.position FROM memberships m JOIN accounts a ON a.id = m.account_id
+         WHERE a.email = 'ana@example.com' AND m.organisation_id = $1",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (status.as_str(), position.as_deref()),
+        ("enabled", Some("Support lead"))
+    );
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_events WHERE organisation_id = $1 ORDER BY id",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    for action in [
+        "invitation.created",
+        "account.created",
+        "invitation.accepted",
+        "membership.created",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
+    }
+
+    let again = accept_new(&app, &token).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again
+        .error()
+        .for_field("invitation")
+        .unwrap()
+        .contains("already accepted"));
+    assert!(matches!(
+        view(&app, &token).await,
+        InvitationPage::Accepted { .. }
+    ));
+}
+
+#[tokio::test]
+async fn opening_the_link_never_consumes_it() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &cookie, "scanner@example.com").await;
+    let path = link.link.trim_start_matches(&app.base);
+    for _ in 0..3 {
+        let page = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+        assert_eq!(page.headers()["cache-control"], "no-store");
+        let html = page.text().await.unwrap();
+        assert!(html.contains(&org.name), "the page shows the organisation");
+    }
+    assert_eq!(open_invitations(&app, "scanner@example.com").await, 1);
+    assert!(matches!(
+        view(&app, &token_of(&link.link)).await,
+        InvitationPage::Open(_)
+    ));
+}
+
+#[tokio::test]
+async fn once_sent_no_table_holds_the_token_or_the_link() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &cookie, "secret@example.com").await;
+    let sent = eventually(Duration::from_secs(10), || async {
+        let emails = app.mailbox.list();
+        emails.into_iter().find(|e| e.to == "secret@example.com")
+    })
+    .await
+    .expect("the worker sent the email");
+    assert!(sent.text.contains(&link.link));
+    assert!(sent.html.contains(&link.link));
+    // The demo reads it at /dev/mailbox, link clickable.
+    let page = app
+        .client
+        .get(app.url("/dev/mailbox"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!("<a href=\"{}\">", link.link)),
+        "{html}"
+    );
+    let state = eventually(Duration::from_secs(5), || async {
+        let state: String =
+            sqlx::query_scalar("SELECT state FROM outbox_emails WHERE invitation_id = $1")
+                .bind(link.invitation_id.0)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        (state == "sent").then_some(state)
+    })
+    .await;
+    assert_eq!(state.as_deref(), Some("sent"));
+
+    let token = token_of(&link.link);
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert!(tables.len() >= 10, "{tables:?}");
+    for table in tables {
+        let dump: Vec<String> =
+            sqlx::query_scalar(&format!("SELECT row_to_json(t)::text FROM \"{table}\" t"))
+                .fetch_all(&app.pool)
+                .await
+                .unwrap();
+        for row in dump {
+            assert!(!row.contains(&token), "{table} holds the token: {row}");
+            assert!(!row.contains("token="), "{table} holds a link: {row}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn each_bad_field_gets_its_own_message() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let member = role_id(&app, "member").await;
+    let long_name = "a".repeat(101);
+    let cases: [(Invite, &str, &str); 7] = [
+        (
+            Invite {
+                email: "not-an-email",
+                ..Invite::member("", &member)
+            },
+            "email",
+            "Enter an email address like name@example.com.",
+        ),
+        (
+            Invite {
+                name: &long_name,
+                ..Invite::member("x@example.com", &member)
+            },
+            "name",
+            "A name can be at most 100 characters.",
+        ),
+        (
+            Invite {
+                name: "Eve\u{202E}gnp.exe",
+                ..Invite::member("x@example.com", &member)
+            },
+            "name",
+            "A name cannot contain control characters or text-direction marks.",
+        ),
+        (
+            Invite {
+                name: "<b>Eve</b>",
+                ..Invite::member("x@example.com", &member)
+            },
+            "name",
+            "A name cannot contain < or >.",
+        ),
+        (
+            Invite {
+                department: "6f1c0a4e-0000-4000-8000-000000000000",
+                ..Invite::member("x@example.com", &member)
+            },
+            "department",
+            "Choose one of your organisation's departments.",
+        ),
+        (
+            Invite::member("x@example.com", "nonsense"),
+            "role",
+            "Choose a role.",
+        ),
+        (
+            Invite {
+                expiry: "721",
+                ..Invite::member("x@example.com", &member)
+            },
+            "expiry_hours",
+            "Choose between 1 hour and 30 days (720 hours).",
+        ),
+    ];
+    for (case, field, message) in cases {
+        let response = invite(&app, &cookie, case).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert_eq!(
+            response.error().for_field(field).as_deref(),
+            Some(message),
+            "{field}"
+        );
+    }
+    // Names like this are fine, stored NFC-normalised.
+    let technical = department_id(&app, &org, "Technical").await;
+    let response = invite(
+        &app,
+        &cookie,
+        Invite {
+            name: "O'Brien & Co Jose\u{301}",
+            department: &technical,
+            expiry: "72",
+            ..Invite::member("obrien@example.com", &member)
+        },
+    )
+    .await;
+    let InviteOutcome::Created(link) = response.json() else {
+        panic!("{}", response.body)
+    };
+    let name: String = sqlx::query_scalar("SELECT display_name FROM invitations WHERE id = $1")
+        .bind(link.invitation_id.0)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "O'Brien & Co Jos\u{e9}");
+    let hours = (link.expires_at - chrono::Utc::now()).num_minutes();
+    assert!((71 * 60..=72 * 60).contains(&hours), "{hours}");
+    assert_eq!(
+        open_invitations(&app, "x@example.com").await,
+        0,
+        "nothing half-written"
+    );
+}
+
+#[tokio::test]
+async fn roles_the_inviter_cannot_grant_and_members_who_cannot_invite_are_refused() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let owner_role = role_id(&app, "owner").await;
+    let response = invite(
+        &app,
+        &admin,
+        Invite::member("boss@example.com", &owner_role),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response
+        .error()
+        .for_field("role")
+        .unwrap()
+        .starts_with("You can't grant the Owner role"));
+    let options = app.call("invitations/options", &[], Some(&admin)).await;
+    assert!(!options.body.contains("Owner"), "{}", options.body);
+
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    let member_role = role_id(&app, "member").await;
+    let refused = invite(&app, &member, Invite::member("x@example.com", &member_role)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.error(), AppError::Forbidden);
+    assert_eq!(open_invitations(&app, "boss@example.com").await, 0);
+}
+
+#[tokio::test]
+async fn a_weak_or_mismatched_password_is_refused_and_the_invitation_stays() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &cookie, "weak@example.com").await;
+    let token = token_of(&link.link);
+    let cases = [
+        ("short", "short", "password", "at least 15"),
+        (
+            "passwordpassword1",
+            "passwordpassword1",
+            "password",
+            "easy to guess",
+        ),
+        (
+            "violet lantern harbour seventeen",
+            "violet lantern harbour",
+            "password_confirm",
+            "don't match",
+        ),
+    ];
+    for (password, confirm, field, expected) in cases {
+        let response = app
+            .call(
+                "invitation/accept_new",
+                &[
+                    ("token", token.as_str()),
+                    ("name", "Wes Weak"),
+                    ("position", ""),
+                    ("phone", ""),
+                    ("password", password),
+                    ("password_confirm", confirm),
+                ],
+                None,
+            )
+            .await;
+        let message = response.error().for_field(field).unwrap_or_default();
+        assert!(message.contains(expected), "{password}: {}", response.body);
+    }
+    let hint = app
+        .call(
+            "invitation/password_hint",
+            &[("token", token.as_str()), ("password", "qwertyuiopasdfgh")],
+            None,
+        )
+        .await;
+    assert!(hint.body.contains("\"acceptable\":false"), "{}", hint.body);
+    assert_eq!(open_invitations(&app, "weak@example.com").await, 1);
+    assert!(matches!(view(&app, &token).await, InvitationPage::Open(_)));
+}
+
+#[tokio::test]
+async fn a_person_with_an_account_joins_a_second_organisation_with_their_password() {
+    let app = TestApp::spawn().await;
+    let first = app.organisation().await;
+    let second = app.organisation().await;
+    let cookie = app.sign_in(&second.owner_email, &second.password).await;
+    // The inviter sees nothing that says the email has an account.
+    let link = invited(&app, &cookie, &first.member_email).await;
+    let token = token_of(&link.link);
+    let InvitationPage::Open(details) = view(&app, &token).await else {
+        panic!("open")
+    };
+    assert!(details.has_account);
+
+    let wrong = app
+        .call(
+            "invitation/accept_existing",
+            &[("token", token.as_str()), ("password", "not the password")],
+            None,
+        )
+        .await;
+    assert_eq!(
+        wrong.error().for_field("password").as_deref(),
+        Some("The password is incorrect.")
+    );
+    assert_eq!(open_invitations(&app, &first.member_email).await, 1);
+
+    let right = app
+        .call(
+            "invitation/accept_existing",
+            &[
+                ("token", token.as_str()),
+                ("password", first.password.as_str()),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::OK, "{}", right.body);
+    let session = right.session_cookie().expect("signed in");
+    let me = app.call("session", &[], Some(&session)).await;
+    assert!(me.body.contains(&second.name), "{}", me.body);
+    let memberships: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM memberships m JOIN accounts a ON a.id = m.account_id
+         WHERE lower(a.email) = lower($1)",
+    )
+    .bind(&first.member_email)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(memberships, 2, "one account, two organisations");
+}
+
+#[tokio::test]
+async fn the_outbox_keeps_an_email_while_smtp_is_down_and_sends_it_when_it_returns() {
+    let smtp_port = free_port();
+    let app = TestApp::spawn_with_smtp(&format!("smtp://127.0.0.1:{smtp_port}")).await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &cookie, "patient@example.com").await;
+
+    let failing = eventually(Duration::from_secs(10), || async {
+        let (state, attempts, error): (String, i32, Option<String>) = sqlx::query_as(
+            "SELECT state, attempts, last_error FROM outbox_emails WHERE invitation_id = $1",
+        )
+        .bind(link.invitation_id.0)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        (attempts >= 2).then_some((state, error))
+    })
+    .await
+    .expect("the worker retried");
+    assert_eq!(failing.0, "queued");
+    assert!(failing.1.is_some_and(|e| e.starts_with("SMTP")));
+    let delivery = app
+        .call(
+            "invitations/delivery",
+            &[("invitation_id", &link.invitation_id.to_string())],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        delivery.json::<Option<DeliveryState>>(),
+        Some(DeliveryState::Failing)
+    );
+
+    // With SMTP, the dev mailbox does not exist.
+    let page = app
+        .client
+        .get(app.url("/dev/mailbox"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+
+    let maildev = Maildev::start(smtp_port).await;
+    let email = eventually(Duration::from_secs(20), || async {
+        let emails = maildev.emails().await.ok()?;
+        emails
+            .into_iter()
+            .find(|e| e["to"][0]["address"].as_str() == Some("patient@example.com"))
+    })
+    .await
+    .expect("the email arrived once the server was back");
+    assert!(email["subject"].as_str().unwrap().contains(&org.name));
+    assert!(email["text"].as_str().unwrap().contains(&link.link));
+    assert!(email["html"].as_str().unwrap().contains(&link.link));
+    let state = eventually(Duration::from_secs(5), || async {
+        let state: String =
+            sqlx::query_scalar("SELECT state FROM outbox_emails WHERE invitation_id = $1")
+                .bind(link.invitation_id.0)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        (state == "sent").then_some(())
+    })
+    .await;
+    assert!(state.is_some());
+}
+
+#[tokio::test]
+async fn create_org_gives_an_owner_invitation_through_the_same_accept_flow() {
+    let app = TestApp::spawn().await;
+    let links = app::server::Links::new(&app.base);
+    let link = app::server::invitations::create_organisation_with_owner_invitation(
+        &app.pool,
+        &links,
+        "Globex",
+        "founder@globex.example",
+    )
+    .await
+    .unwrap();
+    let token = token_of(&link);
+    let InvitationPage::Open(details) = view(&app, &token).await else {
+        panic!("open")
+    };
+    assert_eq!(details.role, "Owner");
+    assert_eq!(details.organisation_name, "Globex");
+    let accepted = accept_new(&app, &token).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    let session = accepted.session_cookie().unwrap();
+    let me = app.call("session", &[], Some(&session)).await;
+    assert!(me.body.contains("ManageOrganisation"), "{}", me.body);
+}
+
+#[tokio::test]
+async fn several_workers_on_one_database_send_each_email_exactly_once() {
+    use app::server::db::outbox;
+    use app::server::email::RenderedEmail;
+    use app::server::OutboxSignal;
+    use server::mailer::{self, DevMailbox, Transport};
+
+    let app = TestApp::spawn().await;
+    let email = RenderedEmail {
+        subject: "Hello".to_string(),
+        text: "text".to_string(),
+        html: "<p>html</p>".to_string(),
+    };
+    for i in 0..40 {
+        outbox::enqueue(
+            &app.pool,
+            None,
+            None,
+            "test",
+            &format!("p{i}@example.com"),
+            &email,
+        )
+        .await
+        .unwrap();
+    }
+    // Two more "processes" besides the app's own worker.
+    let boxes = [DevMailbox::default(), DevMailbox::default()];
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    for mailbox in &boxes {
+        let mut settings = crate::harness::fast_worker();
+        settings.batch = 3;
+        mailer::spawn(
+            app.pool.clone(),
+            Transport::DevMailbox(mailbox.clone()),
+            OutboxSignal::default(),
+            settings,
+            stopped.clone(),
+        );
+    }
+    let done = eventually(Duration::from_secs(20), || async {
+        let queued: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM outbox_emails WHERE state <> 'sent'")
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        (queued == 0).then_some(())
+    })
+    .await;
+    assert!(done.is_some(), "all sent");
+    let mut recipients: Vec<String> = boxes
+        .iter()
+        .chain([&app.mailbox])
+        .flat_map(|m| m.list())
+        .map(|e| e.to)
+        .collect();
+    let total = recipients.len();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!((total, recipients.len()), (40, 40), "each email once");
+}

@@ -1,0 +1,145 @@
+//! The organisation settings page's server functions: owners only,
+//! validated per field, audited, and the expiry default reaches new
+//! invitations.
+
+use crate::harness::TestApp;
+use crate::invitations::{invite, role_id, Invite};
+use app::api::invitations::InviteOutcome;
+use app::api::organisation::OrganisationSettings;
+use app::error::AppError;
+use reqwest::StatusCode;
+
+fn settings<'a>(name: &'a str, zone: &'a str, hours: &'a str) -> [(&'a str, &'a str); 3] {
+    [
+        ("name", name),
+        ("time_zone", zone),
+        ("invitation_expiry_hours", hours),
+    ]
+}
+
+#[tokio::test]
+async fn only_owners_read_or_change_settings() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    for email in [&org.admin_email, &org.member_email] {
+        let cookie = app.sign_in(email, &org.password).await;
+        let read = app.call("organisation/settings", &[], Some(&cookie)).await;
+        assert_eq!(read.status, StatusCode::FORBIDDEN, "{email}");
+        let write = app
+            .call(
+                "organisation/save_settings",
+                &settings("Taken over", "UTC", "24"),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(write.error(), AppError::Forbidden, "{email}");
+    }
+    let signed_out = app.call("organisation/settings", &[], None).await;
+    assert_eq!(signed_out.error(), AppError::Unauthenticated);
+    let name: String = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+        .bind(org.organisation_id.0)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(name, org.name);
+
+    // The page itself answers 403 to an admin, with an explanation.
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let page = app
+        .client
+        .get(app.url("/settings/organisation"))
+        .header("accept", "text/html")
+        .header("cookie", format!("roster_session={admin}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Only owners can change organisation settings"));
+}
+
+#[tokio::test]
+async fn each_bad_value_is_named_and_nothing_is_saved() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let cases = [
+        (settings("", "UTC", "48"), "name"),
+        (settings("Acme <script>", "UTC", "48"), "name"),
+        (settings("Acme", "Mars/Olympus_Mons", "48"), "time_zone"),
+        (settings("Acme", "UTC", "0"), "invitation_expiry_hours"),
+        (settings("Acme", "UTC", "721"), "invitation_expiry_hours"),
+        (
+            settings("Acme", "UTC", "two days"),
+            "invitation_expiry_hours",
+        ),
+    ];
+    for (form, field) in cases {
+        let response = app
+            .call("organisation/save_settings", &form, Some(&owner))
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{form:?}"
+        );
+        assert!(
+            response.error().for_field(field).is_some(),
+            "{form:?}: {}",
+            response.body
+        );
+    }
+    let read = app.call("organisation/settings", &[], Some(&owner)).await;
+    let current: OrganisationSettings = read.json();
+    assert_eq!(current.name, org.name);
+    assert_eq!(current.invitation_expiry_hours, 48);
+    assert!(current.time_zones.iter().any(|z| z == "Europe/Amsterdam"));
+}
+
+#[tokio::test]
+async fn saved_settings_are_audited_and_set_the_default_expiry() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let saved = app
+        .call(
+            "organisation/save_settings",
+            &settings("Acme Renamed", "Europe/Amsterdam", "4"),
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let current: OrganisationSettings = app
+        .call("organisation/settings", &[], Some(&owner))
+        .await
+        .json();
+    assert_eq!(
+        (current.name.as_str(), current.time_zone.as_str()),
+        ("Acme Renamed", "Europe/Amsterdam")
+    );
+    assert_eq!(current.invitation_expiry_hours, 4);
+
+    let (before, after): (serde_json::Value, serde_json::Value) = sqlx::query_as(
+        "SELECT before, after FROM audit_events \
+         WHERE organisation_id = $1 AND action = 'organisation.updated'",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(before["invitation_expiry_hours"], 48);
+    assert_eq!(after["invitation_expiry_hours"], 4);
+    assert_eq!(after["name"], "Acme Renamed");
+
+    // An invitation without an override now lasts four hours.
+    let member = role_id(&app, "member").await;
+    let response = invite(&app, &owner, Invite::member("short@example.com", &member)).await;
+    let InviteOutcome::Created(link) = response.json() else {
+        panic!("{}", response.body)
+    };
+    let minutes = (link.expires_at - chrono::Utc::now()).num_minutes();
+    assert!((3 * 60..=4 * 60).contains(&minutes), "{minutes}");
+}
