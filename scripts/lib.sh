@@ -38,6 +38,14 @@ wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
 
+# Build helpers installed with `cargo install`: lightly optimised, without
+# LTO, because on 2 cores a cold install otherwise takes most of an hour and
+# these tools spend their time waiting on rustc, not computing.
+tool_install() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install "$@"
+}
+
 ensure_rust() {
   step "Rust toolchain"
   command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup first (https://rustup.rs)"; exit 1; }
@@ -51,8 +59,7 @@ ensure_rust() {
     note "cargo-leptos $CARGO_LEPTOS_VERSION: present"
   else
     note "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes on 2 cores, once)"
-    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-      cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+    tool_install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
   fi
   local wbg
   wbg="$(wasm_bindgen_version)"
@@ -61,7 +68,7 @@ ensure_rust() {
   else
     # Not --locked: its lockfile pins a crate the registry no longer has.
     note "installing wasm-bindgen-cli $wbg (matches Cargo.lock)"
-    cargo install wasm-bindgen-cli --version "$wbg" --force
+    tool_install wasm-bindgen-cli --version "$wbg" --force
   fi
 }
 
@@ -113,7 +120,7 @@ ensure_sqlx_cli() {
     note "sqlx-cli $SQLX_CLI_VERSION: present"
   else
     note "installing sqlx-cli $SQLX_CLI_VERSION (postgres only)"
-    cargo install sqlx-cli --version "$SQLX_CLI_VERSION" --no-default-features --features postgres,rustls --locked
+    tool_install sqlx-cli --version "$SQLX_CLI_VERSION" --no-default-features --features postgres,rustls --locked
   fi
 }
 
