@@ -33,6 +33,11 @@ pub enum AppError {
     Invalid { field: String, message: String },
     #[error("That was not found.")]
     NotFound,
+    /// A change that a rule of the organisation forbids (the last Owner,
+    /// the primary contact, oneself); the message says what to do instead.
+    /// The text comes from [`crate::domain::member::Refusal`].
+    #[error("{0}")]
+    Refused(String),
     /// A failure on our side. The reference matches the server's logs.
     #[error("Something went wrong on our side. Please try again (reference {reference}).")]
     Internal { reference: String },
@@ -63,6 +68,7 @@ impl AppError {
             Self::Unauthenticated | Self::InvalidCredentials => 401,
             Self::Forbidden | Self::AccessDisabled => 403,
             Self::NotFound => 404,
+            Self::Refused(_) => 409,
             Self::Invalid { .. } => 422,
             Self::RateLimited { .. } => 429,
             Self::Internal { .. } | Self::Transport(_) => 500,

@@ -70,10 +70,11 @@ pub struct InvitationRow {
     pub delivery: Option<DeliveryState>,
 }
 
+/// The roles this person may grant and the organisation's departments.
 #[server(endpoint = "invitations/options")]
 pub async fn load_invite_options() -> Result<InviteOptions, AppError> {
     use crate::server::request::serve;
-    serve(crate::server::invitations::options).await
+    serve(crate::server::assignment::options).await
 }
 
 /// Invites `email`. Empty strings mean "not given" for `name`,

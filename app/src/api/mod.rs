@@ -6,5 +6,6 @@
 pub mod accept;
 pub mod auth;
 pub mod invitations;
+pub mod members;
 pub mod organisation;
 pub mod team;

@@ -3,6 +3,8 @@
 //!
 //! [`Permission::ManageOrganisation`]: crate::domain::Permission::ManageOrganisation
 
+use crate::api::invitations::Choice;
+use crate::domain::AccountId;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,6 +16,11 @@ pub struct OrganisationSettings {
     pub invitation_expiry_hours: i32,
     /// The time zones the picker offers.
     pub time_zones: Vec<String>,
+    /// Who outsiders contact about the organisation. They cannot be
+    /// disabled or deleted until someone else is chosen.
+    pub primary_contact: Option<AccountId>,
+    /// Who may be primary contact: enabled owners and admins.
+    pub contact_choices: Vec<Choice<AccountId>>,
 }
 
 #[server(endpoint = "organisation/settings")]
@@ -27,10 +34,22 @@ pub async fn save_organisation_settings(
     name: String,
     time_zone: String,
     invitation_expiry_hours: String,
+    /// An account id; absent leaves the primary contact as it is.
+    #[server(default)]
+    primary_contact_id: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::server::organisations::{save, SettingsForm};
     use crate::server::request::serve;
     serve(|scope| {
-        crate::server::organisations::save(scope, name, time_zone, invitation_expiry_hours)
+        save(
+            scope,
+            SettingsForm {
+                name,
+                time_zone,
+                invitation_expiry_hours,
+                primary_contact_id,
+            },
+        )
     })
     .await
 }

@@ -1,6 +1,6 @@
 //! The team table.
 
-use crate::domain::{MembershipId, MembershipStatus, OrganisationId};
+use crate::domain::{DepartmentId, MembershipId, MembershipStatus, OrganisationId, RoleId};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -12,8 +12,13 @@ pub struct TeamMember {
     pub id: MembershipId,
     pub name: String,
     pub email: String,
+    pub role_id: RoleId,
     pub role: String,
+    pub department_id: Option<DepartmentId>,
+    pub department: Option<String>,
     pub status: MembershipStatus,
+    /// The row is the person looking at the table.
+    pub is_you: bool,
     pub last_sign_in_at: Option<DateTime<Utc>>,
 }
 
@@ -32,7 +37,7 @@ pub async fn list_team(organisation_id: OrganisationId) -> Result<Vec<TeamMember
         let actor = authenticate(&scope).await?;
         actor.require_organisation(organisation_id)?;
         actor.require(Permission::ViewTeam)?;
-        Ok(memberships::list_team(&scope.state.pool, organisation_id).await?)
+        Ok(memberships::list_team(&scope.state.pool, organisation_id, actor.account_id).await?)
     })
     .await
 }

@@ -4,6 +4,7 @@
 pub mod email;
 pub mod ids;
 pub mod invitation;
+pub mod member;
 pub mod next_path;
 pub mod password_policy;
 pub mod permission;

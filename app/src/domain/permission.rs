@@ -92,22 +92,33 @@ pub fn may_act_on_role(actor: &PermissionSet, role: &PermissionSet) -> bool {
     role.is_subset_of(actor)
 }
 
+/// The built-in roles' permissions, for tests of rules that take them.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use Permission::*;
+pub(crate) mod fixtures {
+    use super::{Permission, PermissionSet};
 
-    fn owner() -> PermissionSet {
+    pub fn owner() -> PermissionSet {
         Permission::ALL.into_iter().collect()
     }
-    fn admin() -> PermissionSet {
-        [ViewTeam, InviteMembers, ManageMembers]
-            .into_iter()
-            .collect()
+    pub fn admin() -> PermissionSet {
+        [
+            Permission::ViewTeam,
+            Permission::InviteMembers,
+            Permission::ManageMembers,
+        ]
+        .into_iter()
+        .collect()
     }
-    fn member() -> PermissionSet {
+    pub fn member() -> PermissionSet {
         PermissionSet::default()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{admin, member, owner};
+    use super::*;
+    use Permission::*;
 
     #[test]
     fn keys_round_trip() {

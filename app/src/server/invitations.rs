@@ -6,8 +6,9 @@
 //! accept and the account, membership, audit events and session.
 
 use super::actor::{authenticate, Actor};
+use super::assignment::{department_of, grantable_role};
 use super::db::audit::{self, AuditAction, AuditEvent};
-use super::db::{accounts, invitations, memberships, organisations, outbox, roles};
+use super::db::{accounts, invitations, memberships, organisations, outbox};
 use super::email::InvitationEmail;
 use super::error::{is_unique_violation, ServerError};
 use super::password::Password;
@@ -17,13 +18,12 @@ use super::sign_in::{open_session, set_session_cookie, verify_password};
 use super::state::Links;
 use super::token::{hash_token, SecretToken};
 use crate::api::accept::{InvitationDetails, InvitationPage, PasswordHint};
-use crate::api::invitations::{Choice, InvitationRow, InviteOptions, InviteOutcome, IssuedLink};
+use crate::api::invitations::{InvitationRow, InviteOutcome, IssuedLink};
 use crate::domain::invitation::{DeliveryState, ExpiryHours, InvitationStatus};
 use crate::domain::permission::may_act_on_role;
 use crate::domain::person::{PersonName, PhoneNumber};
 use crate::domain::{
-    AccountId, DepartmentId, EmailAddress, InvitationId, OrganisationId, Permission, PermissionSet,
-    RoleId,
+    AccountId, EmailAddress, InvitationId, OrganisationId, Permission, PermissionSet,
 };
 use crate::error::AppError;
 use chrono::Utc;
@@ -38,39 +38,6 @@ async fn inviter(scope: &RequestScope) -> Result<Actor, ServerError> {
     Ok(actor)
 }
 
-pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> {
-    let actor = inviter(&scope).await?;
-    let pool = &scope.state.pool;
-    let roles = roles::available(pool, actor.organisation_id)
-        .await?
-        .into_iter()
-        .filter(|r| {
-            may_act_on_role(
-                &actor.permissions,
-                &PermissionSet::from_keys(&r.permissions),
-            )
-        })
-        .map(|r| Choice {
-            id: r.id,
-            name: r.name,
-        })
-        .collect();
-    let departments = organisations::departments(pool, actor.organisation_id)
-        .await?
-        .into_iter()
-        .map(|d| Choice {
-            id: d.id,
-            name: d.name,
-        })
-        .collect();
-    let settings = organisations::settings(pool, actor.organisation_id).await?;
-    Ok(InviteOptions {
-        roles,
-        departments,
-        default_expiry_hours: settings.invitation_expiry_hours,
-    })
-}
-
 /// The invite dialog's fields, as typed.
 pub struct InviteForm {
     pub email: String,
@@ -78,58 +45,6 @@ pub struct InviteForm {
     pub role_id: String,
     pub department_id: String,
     pub expiry_hours: String,
-}
-
-/// A role this actor may grant in their organisation, or a message for the
-/// `role` field.
-async fn grantable_role(
-    db: &PgPool,
-    actor: &Actor,
-    input: &str,
-) -> Result<roles::RoleRow, ServerError> {
-    let choose = || AppError::invalid("role", "Choose a role.");
-    let id: RoleId = input.trim().parse().map_err(|_| choose())?;
-    let role = roles::find(db, actor.organisation_id, id)
-        .await?
-        .ok_or_else(choose)?;
-    if !may_act_on_role(
-        &actor.permissions,
-        &PermissionSet::from_keys(&role.permissions),
-    ) {
-        return Err(AppError::invalid(
-            "role",
-            format!(
-                "You can't grant the {} role: it has permissions your role doesn't have.",
-                role.name
-            ),
-        )
-        .into());
-    }
-    Ok(role)
-}
-
-/// One of the organisation's departments, or none for an empty input.
-async fn department_of(
-    db: &PgPool,
-    organisation: OrganisationId,
-    input: &str,
-) -> Result<Option<DepartmentId>, ServerError> {
-    let input = input.trim();
-    if input.is_empty() {
-        return Ok(None);
-    }
-    let unknown = || {
-        AppError::invalid(
-            "department",
-            "Choose one of your organisation's departments.",
-        )
-    };
-    let id: DepartmentId = input.parse().map_err(|_| unknown())?;
-    if organisations::has_department(db, organisation, id).await? {
-        Ok(Some(id))
-    } else {
-        Err(unknown().into())
-    }
 }
 
 pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutcome, ServerError> {
@@ -404,9 +319,12 @@ pub async fn delivery(
     id: InvitationId,
 ) -> Result<Option<DeliveryState>, ServerError> {
     let actor = inviter(&scope).await?;
-    // Scoped to the actor's organisation: another's invitation reads as
-    // having no email.
-    Ok(outbox::latest_delivery(&scope.state.pool, actor.organisation_id, id).await?)
+    let pool = &scope.state.pool;
+    // Another organisation's invitation is unknown here, not "no email".
+    if !invitations::exists_in(pool, actor.organisation_id, id).await? {
+        return Err(AppError::NotFound.into());
+    }
+    Ok(outbox::latest_delivery(pool, actor.organisation_id, id).await?)
 }
 
 // ---------------------------------------------------------------------------
@@ -648,6 +566,7 @@ async fn join(
         Err(e) => return Err(e.into()),
     };
     invitations::mark_accepted(&mut *tx, invitation.id, account).await?;
+    organisations::claim_primary_contact(&mut *tx, org, account, invitation.role_id).await?;
     outbox::supersede_for_invitation(&mut *tx, invitation.id).await?;
     let accepted = AuditEvent::new(AuditAction::InvitationAccepted)
         .in_organisation(org)

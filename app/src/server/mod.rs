@@ -2,10 +2,12 @@
 //! bundle. Database access lives in [`db`], one module per concept.
 
 pub mod actor;
+pub mod assignment;
 pub mod db;
 pub mod email;
 pub mod error;
 pub mod invitations;
+pub mod members;
 pub mod organisations;
 pub mod password;
 pub mod password_strength;

@@ -5,10 +5,11 @@ use super::db::audit::{self, AuditAction, AuditEvent};
 use super::db::organisations;
 use super::error::ServerError;
 use super::request::RequestScope;
+use crate::api::invitations::Choice;
 use crate::api::organisation::OrganisationSettings;
 use crate::domain::invitation::ExpiryHours;
 use crate::domain::person::PersonName;
-use crate::domain::Permission;
+use crate::domain::{AccountId, Permission};
 use crate::error::AppError;
 
 pub async fn settings(scope: RequestScope) -> Result<OrganisationSettings, ServerError> {
@@ -21,27 +22,37 @@ pub async fn settings(scope: RequestScope) -> Result<OrganisationSettings, Serve
         time_zone: current.time_zone,
         invitation_expiry_hours: current.invitation_expiry_hours,
         time_zones: organisations::time_zones(pool).await?,
+        primary_contact: current.primary_contact_id,
+        contact_choices: organisations::contact_candidates(pool, actor.organisation_id)
+            .await?
+            .into_iter()
+            .map(|(id, name)| Choice { id, name })
+            .collect(),
     })
 }
 
-pub async fn save(
-    scope: RequestScope,
-    name: String,
-    time_zone: String,
-    invitation_expiry_hours: String,
-) -> Result<(), ServerError> {
+/// The settings form, as typed.
+pub struct SettingsForm {
+    pub name: String,
+    pub time_zone: String,
+    pub invitation_expiry_hours: String,
+    /// `None` leaves the primary contact as it is.
+    pub primary_contact_id: Option<String>,
+}
+
+pub async fn save(scope: RequestScope, form: SettingsForm) -> Result<(), ServerError> {
     let actor = authenticate(&scope).await?;
     actor.require(Permission::ManageOrganisation)?;
     let pool = &scope.state.pool;
     // Organisation names follow the same rules as people's names: any
     // script, no hidden or markup characters.
-    let name = PersonName::parse(&name)
+    let name = PersonName::parse(&form.name)
         .map_err(|e| AppError::invalid("name", e.to_string().replace("A name", "The name")))?;
-    let time_zone = time_zone.trim().to_string();
+    let time_zone = form.time_zone.trim().to_string();
     if !organisations::is_known_time_zone(pool, &time_zone).await? {
         return Err(AppError::invalid("time_zone", "Choose a time zone from the list.").into());
     }
-    let expiry = ExpiryHours::parse_optional(&invitation_expiry_hours)
+    let expiry = ExpiryHours::parse_optional(&form.invitation_expiry_hours)
         .map_err(|e| AppError::invalid("invitation_expiry_hours", e.to_string()))?
         .ok_or_else(|| {
             AppError::invalid(
@@ -49,13 +60,35 @@ pub async fn save(
                 "Choose how long invitations last.",
             )
         })?;
+    let mut tx = pool.begin().await?;
+    // Under the organisation's lock: a member change that checks "is this
+    // the primary contact?" and this change take turns.
+    organisations::lock(&mut *tx, actor.organisation_id).await?;
+    let before = organisations::settings(&mut *tx, actor.organisation_id).await?;
+    let primary_contact_id = match form.primary_contact_id.as_deref().map(str::trim) {
+        None => before.primary_contact_id,
+        Some(input) => {
+            let choose = || {
+                AppError::invalid(
+                    "primary_contact_id",
+                    "Choose one of your organisation's enabled owners or admins.",
+                )
+            };
+            let id: AccountId = input.parse().map_err(|_| choose())?;
+            let candidates =
+                organisations::contact_candidates(&mut *tx, actor.organisation_id).await?;
+            if !candidates.iter().any(|(candidate, _)| *candidate == id) {
+                return Err(choose().into());
+            }
+            Some(id)
+        }
+    };
     let new = organisations::Settings {
         name: name.as_str().to_string(),
         time_zone,
         invitation_expiry_hours: expiry.hours(),
+        primary_contact_id,
     };
-    let mut tx = pool.begin().await?;
-    let before = organisations::settings(&mut *tx, actor.organisation_id).await?;
     organisations::update_settings(&mut *tx, actor.organisation_id, &new).await?;
     let event = AuditEvent::new(AuditAction::OrganisationUpdated)
         .in_organisation(actor.organisation_id)
@@ -66,11 +99,13 @@ pub async fn save(
                 "name": before.name,
                 "time_zone": before.time_zone,
                 "invitation_expiry_hours": before.invitation_expiry_hours,
+                "primary_contact_id": before.primary_contact_id,
             })),
             Some(serde_json::json!({
                 "name": new.name,
                 "time_zone": new.time_zone,
                 "invitation_expiry_hours": new.invitation_expiry_hours,
+                "primary_contact_id": new.primary_contact_id,
             })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;

@@ -7,15 +7,6 @@ use leptos::prelude::*;
 /// cannot know the viewer's zone); after hydration the browser rewrites the
 /// text in the viewer's own zone and language.
 #[component]
-pub fn Timestamp(at: Option<DateTime<Utc>>, #[prop(into)] never: String) -> impl IntoView {
-    match at {
-        Some(at) => view! { <LocalTime at /> }.into_any(),
-        None => view! { <span class="muted">{never}</span> }.into_any(),
-    }
-}
-
-/// `at` in the viewer's zone once hydrated.
-#[component]
 pub fn LocalTime(at: DateTime<Utc>) -> impl IntoView {
     let machine = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let human = at.format("%Y-%m-%d %H:%M UTC").to_string();

@@ -40,7 +40,12 @@ async fn load() -> Result<SettingsView, AppError> {
     }
 }
 
-const FIELDS: [&str; 3] = ["name", "time_zone", "invitation_expiry_hours"];
+const FIELDS: [&str; 4] = [
+    "name",
+    "time_zone",
+    "invitation_expiry_hours",
+    "primary_contact_id",
+];
 
 #[component]
 pub fn OrganisationSettingsPage() -> impl IntoView {
@@ -107,6 +112,15 @@ fn SettingsForm(
         hours.push(settings.invitation_expiry_hours);
         hours.sort_unstable();
     }
+    let contacts: Vec<(String, String)> = settings
+        .contact_choices
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect();
+    let contact = settings
+        .primary_contact
+        .map(|id| id.to_string())
+        .unwrap_or_default();
     let expiry_choices: Vec<(String, String)> = hours
         .into_iter()
         .filter_map(|h| ExpiryHours::new(h).ok())
@@ -120,6 +134,7 @@ fn SettingsForm(
                     <Field name="name" label="Organisation name" autocomplete="organization" required=true value=settings.name.clone() error=field("name") />
                     <SelectField name="time_zone" label="Time zone" options=zones selected=settings.time_zone.clone() help="Invitation emails give expiry times in this zone and in UTC." error=field("time_zone") />
                     <SelectField name="invitation_expiry_hours" label="Invitations expire after" options=expiry_choices selected=settings.invitation_expiry_hours.to_string() help="The default for new invitations. Whoever invites can choose another duration, from 1 hour to 30 days." error=field("invitation_expiry_hours") />
+                    <SelectField name="primary_contact_id" label="Primary contact" options=contacts selected=contact help="Who to contact about the organisation: an enabled owner or admin. They can't be disabled or deleted until someone else is chosen." error=field("primary_contact_id") />
                     <p class="form-error" role="alert">
                         {move || error().filter(|e| FIELDS.iter().all(|f| e.for_field(f).is_none())).map(|e| e.to_string())}
                     </p>

@@ -2,7 +2,7 @@
 //! Invitations tab, and the invite, link, revoke and edit dialogs.
 
 use super::field::{Field, SelectField};
-use super::format::{RelativeTime, Timestamp};
+use super::format::RelativeTime;
 use super::layout::{set_page_status, AppHeader, PageError};
 use crate::api::auth::{current_user, SessionUser};
 use crate::api::invitations::{
@@ -11,6 +11,7 @@ use crate::api::invitations::{
 };
 use crate::api::team::{list_team, TeamMember};
 use crate::domain::invitation::{DeliveryState, ExpiryHours, InvitationStatus, EXPIRY_CHOICES};
+use crate::domain::member::MemberChange;
 use crate::domain::{InvitationId, MembershipStatus, Permission};
 use crate::error::AppError;
 use leptos::html::{Dialog, Form};
@@ -85,7 +86,10 @@ struct TeamState {
     revoking: RwSignal<Option<(InvitationId, String)>>,
     editing: RwSignal<Option<InvitationRow>>,
     notice: RwSignal<Option<String>>,
+    /// The member and the change the member dialog is about.
+    member_action: RwSignal<Option<(TeamMember, MemberChange)>>,
     invite_dialog: NodeRef<Dialog>,
+    member_dialog: NodeRef<Dialog>,
     link_dialog: NodeRef<Dialog>,
     revoke_dialog: NodeRef<Dialog>,
     edit_dialog: NodeRef<Dialog>,
@@ -189,6 +193,23 @@ impl TeamState {
         });
     }
 
+    /// Opens the member dialog for `action` on `member` (with the role and
+    /// department choices loaded when it needs them).
+    fn act_on_member(self, member: TeamMember, action: MemberChange) {
+        let show = move || {
+            self.member_action.set(Some((member, action)));
+            open(self.member_dialog);
+        };
+        if matches!(
+            action,
+            MemberChange::ChangeRole | MemberChange::ChangeDepartment
+        ) {
+            self.with_options(show);
+        } else {
+            show();
+        }
+    }
+
     /// Loads the picker choices once, then runs `then`.
     fn with_options(self, then: impl FnOnce() + 'static) {
         if self.options.get_untracked().is_some() {
@@ -220,7 +241,9 @@ pub fn TeamPage() -> impl IntoView {
         revoking: RwSignal::new(None),
         editing: RwSignal::new(None),
         notice: RwSignal::new(None),
+        member_action: RwSignal::new(None),
         invite_dialog: NodeRef::new(),
+        member_dialog: NodeRef::new(),
         link_dialog: NodeRef::new(),
         revoke_dialog: NodeRef::new(),
         edit_dialog: NodeRef::new(),
@@ -248,6 +271,7 @@ pub fn TeamPage() -> impl IntoView {
         <LinkDialog />
         <RevokeDialog />
         <EditDialog />
+        <MemberDialog />
     }
 }
 
@@ -285,6 +309,7 @@ fn Team(
 ) -> impl IntoView {
     let state = expect_context::<TeamState>();
     let may_invite = user.can(Permission::InviteMembers);
+    let may_manage = user.can(Permission::ManageMembers);
     let open_invitations: Vec<InvitationRow> = invitations
         .iter()
         .filter(|i| i.status.is_open())
@@ -341,7 +366,7 @@ fn Team(
                 ().into_any()
             }}
             <div role="tabpanel" id="panel-members" aria-labelledby="tab-members" hidden=move || tab.get() != Tab::Members>
-                <MembersTable members invitations=open_invitations />
+                <MembersTable members invitations=open_invitations may_manage may_invite />
             </div>
             {may_invite.then(|| view! {
                 <div role="tabpanel" id="panel-invitations" aria-labelledby="tab-invitations" hidden=move || tab.get() != Tab::Invitations>
@@ -354,7 +379,13 @@ fn Team(
 }
 
 #[component]
-fn MembersTable(members: Vec<TeamMember>, invitations: Vec<InvitationRow>) -> impl IntoView {
+fn MembersTable(
+    members: Vec<TeamMember>,
+    invitations: Vec<InvitationRow>,
+    may_manage: bool,
+    may_invite: bool,
+) -> impl IntoView {
+    let state = expect_context::<TeamState>();
     view! {
         <div class="table-wrap">
             <table class="team-table">
@@ -366,6 +397,9 @@ fn MembersTable(members: Vec<TeamMember>, invitations: Vec<InvitationRow>) -> im
                         <th scope="col">"Role"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col" class="col-wide">"Last sign-in"</th>
+                        // Named for screen readers; the "⋯" buttons say it
+                        // by sight, and the width goes to the data.
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -376,18 +410,29 @@ fn MembersTable(members: Vec<TeamMember>, invitations: Vec<InvitationRow>) -> im
                                 MembershipStatus::Enabled => "status status-enabled",
                                 MembershipStatus::Disabled => "status status-disabled",
                             };
+                            let actions = may_manage.then(|| member_menu(state, &m));
                             view! {
                                 <tr>
                                     // On phones the email column is hidden and
                                     // shown under the name instead.
                                     <th scope="row">
-                                        {m.name}
+                                        {m.name.clone()}
+                                        {m.is_you.then(|| view! { <span class="you">" (you)"</span> })}
                                         <span class="cell-sub">{m.email.clone()}</span>
                                     </th>
-                                    <td class="col-wide">{m.email}</td>
-                                    <td>{m.role}</td>
+                                    <td class="col-wide">{m.email.clone()}</td>
+                                    <td>
+                                        {m.role.clone()}
+                                        <span class="line-2">{m.department.clone().unwrap_or_default()}</span>
+                                    </td>
                                     <td><span class=status_class>{m.status.label()}</span></td>
-                                    <td class="col-wide"><Timestamp at=m.last_sign_in_at never="Never" /></td>
+                                    <td class="col-wide">
+                                        {match m.last_sign_in_at {
+                                            Some(at) => view! { <RelativeTime at /> }.into_any(),
+                                            None => view! { <span class="muted">"Never"</span> }.into_any(),
+                                        }}
+                                    </td>
+                                    <td>{actions}</td>
                                 </tr>
                             }
                         })
@@ -400,16 +445,21 @@ fn MembersTable(members: Vec<TeamMember>, invitations: Vec<InvitationRow>) -> im
                                 _ => "status status-pending",
                             };
                             let name = if i.name.is_empty() { i.email.clone() } else { i.name.clone() };
+                            let actions = may_invite.then(|| invitation_menu(state, &i, "member-invitation-menu"));
                             view! {
                                 <tr>
                                     <th scope="row">
                                         {name}
                                         <span class="cell-sub">{i.email.clone()}</span>
                                     </th>
-                                    <td class="col-wide">{i.email}</td>
-                                    <td>{i.role}</td>
+                                    <td class="col-wide">{i.email.clone()}</td>
+                                    <td>
+                                        {i.role.clone()}
+                                        <span class="line-2">{i.department.clone().unwrap_or_default()}</span>
+                                    </td>
                                     <td><span class=status_class>{i.status.member_label()}</span></td>
                                     <td class="col-wide"><span class="muted">"Invited"</span></td>
+                                    <td>{actions}</td>
                                 </tr>
                             }
                         })
@@ -417,6 +467,131 @@ fn MembersTable(members: Vec<TeamMember>, invitations: Vec<InvitationRow>) -> im
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// One entry of a row's action menu.
+struct MenuItem {
+    label: &'static str,
+    danger: bool,
+    run: Callback<()>,
+}
+
+impl MenuItem {
+    fn new(label: &'static str, run: impl Fn() + Send + Sync + 'static) -> Self {
+        Self {
+            label,
+            danger: false,
+            run: Callback::new(move |()| run()),
+        }
+    }
+
+    fn danger(mut self) -> Self {
+        self.danger = true;
+        self
+    }
+}
+
+/// The actions a member's status allows.
+fn member_menu(state: TeamState, member: &TeamMember) -> impl IntoView {
+    let act = |label: &'static str, action: MemberChange| {
+        let member = member.clone();
+        MenuItem::new(label, move || state.act_on_member(member.clone(), action))
+    };
+    let items = match member.status {
+        // On your own row only what the server may allow (it explains the
+        // rest, such as a sole Owner stepping down).
+        _ if member.is_you => vec![
+            act("Change role", MemberChange::ChangeRole),
+            act("Change department", MemberChange::ChangeDepartment),
+        ],
+        MembershipStatus::Enabled => vec![
+            act("Change role", MemberChange::ChangeRole),
+            act("Change department", MemberChange::ChangeDepartment),
+            act("Disable", MemberChange::Disable).danger(),
+            act("Delete", MemberChange::Delete).danger(),
+        ],
+        MembershipStatus::Disabled => vec![
+            act("Enable", MemberChange::Enable),
+            act("Delete", MemberChange::Delete).danger(),
+        ],
+    };
+    view! { <RowMenu label=format!("Actions for {}", member.name) id=format!("member-menu-{}", member.id) items /> }
+}
+
+/// The actions an open invitation allows. `prefix` keeps the menu's id
+/// unique where the same invitation is listed twice (members and
+/// invitations tabs).
+fn invitation_menu(state: TeamState, invitation: &InvitationRow, prefix: &str) -> impl IntoView {
+    let id = invitation.id;
+    let email = invitation.email.clone();
+    let resend = if invitation.status == InvitationStatus::Expired {
+        "Send new invitation"
+    } else {
+        "Resend invitation"
+    };
+    let edit_row = invitation.clone();
+    let items = vec![
+        MenuItem::new(resend, move || state.resend(id)),
+        MenuItem::new("Create new link", move || state.new_link(id)),
+        MenuItem::new("Edit role or department", move || {
+            let row = edit_row.clone();
+            state.with_options(move || {
+                state.editing.set(Some(row));
+                open(state.edit_dialog);
+            });
+        }),
+        MenuItem::new("Revoke invitation", move || {
+            state.revoking.set(Some((id, email.clone())));
+            open(state.revoke_dialog);
+        })
+        .danger(),
+    ];
+    view! {
+        <RowMenu label=format!("Actions for {}", invitation.email) id=format!("{prefix}-{id}") items />
+    }
+}
+
+/// A button that opens a short list of actions. The list is a native
+/// popover: it sits in the browser's top layer (a scrolling table never
+/// clips it), follows the button in the tab order, and closes on Escape or
+/// a click elsewhere, with no script of ours; choosing an action closes it.
+#[component]
+fn RowMenu(label: String, id: String, items: Vec<MenuItem>) -> impl IntoView {
+    let list = NodeRef::<leptos::html::Div>::new();
+    let list_label = label.clone();
+    view! {
+        <div class="row-menu">
+            <button type="button" class="button small menu-button" aria-label=label popovertarget=id.clone()>
+                <span aria-hidden="true">"⋯"</span>
+            </button>
+            <div id=id node_ref=list popover="auto" class="row-menu-list" role="group" aria-label=list_label>
+                {items
+                    .into_iter()
+                    .map(|item| {
+                        let class = if item.danger { "button small danger" } else { "button small" };
+                        // Closed before the action runs: an action that opens
+                        // a modal dialog must find no popover above it.
+                        view! {
+                            <button type="button" class=class on:click=move |_| {
+                                hide_popover(list);
+                                item.run.run(());
+                            }>
+                                {item.label}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </div>
+    }
+}
+
+#[allow(unused_variables)]
+fn hide_popover(list: NodeRef<leptos::html::Div>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(list) = list.get_untracked() {
+        let _ = list.hide_popover();
     }
 }
 
@@ -445,11 +620,11 @@ fn InvitationsTable(invitations: Vec<InvitationRow>) -> impl IntoView {
                         // each cell) so that the actions fit without
                         // scrolling sideways.
                         <th scope="col">"Invitee"</th>
-                        <th scope="col">"Role and department"</th>
-                        <th scope="col">"Invited"</th>
-                        <th scope="col">"Expires"</th>
+                        <th scope="col" class="col-wide">"Role and department"</th>
+                        <th scope="col" class="col-wide">"Invited"</th>
+                        <th scope="col" class="col-wide">"Expires"</th>
                         <th scope="col">"Status and email"</th>
-                        <th scope="col">"Actions"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -470,8 +645,6 @@ fn resends(count: i32) -> String {
 #[component]
 fn InvitationTableRow(row: InvitationRow) -> impl IntoView {
     let state = expect_context::<TeamState>();
-    let id = row.id;
-    let email = row.email.clone();
     let status_class = match row.status {
         InvitationStatus::Pending => "status status-pending",
         InvitationStatus::Expired => "status status-expired",
@@ -482,64 +655,30 @@ fn InvitationTableRow(row: InvitationRow) -> impl IntoView {
         Some(DeliveryState::Failing | DeliveryState::Failed) => "delivery-problem",
         _ => "",
     };
-    let actions = row.status.is_open().then(|| {
-        let expired = row.status == InvitationStatus::Expired;
-        let resend_text = if expired { "Send new invitation" } else { "Resend" };
-        let resend_label = if expired {
-            format!("Send new invitation to {email}")
-        } else {
-            format!("Resend invitation to {email}")
-        };
-        let revoke_email = email.clone();
-        let edit_row = row.clone();
-        view! {
-            <div class="row-actions">
-                <button type="button" class="button small" aria-label=resend_label on:click=move |_| state.resend(id)>
-                    {resend_text}
-                </button>
-                <button type="button" class="button small" aria-label=format!("Create new link for {email}") on:click=move |_| state.new_link(id)>
-                    "Create new link"
-                </button>
-                <button type="button" class="button small" aria-label=format!("Edit invitation to {email}")
-                    on:click=move |_| {
-                        let row = edit_row.clone();
-                        state.with_options(move || {
-                            state.editing.set(Some(row));
-                            open(state.edit_dialog);
-                        });
-                    }
-                >
-                    "Edit"
-                </button>
-                <button type="button" class="button small danger" aria-label=format!("Revoke invitation to {email}")
-                    on:click=move |_| {
-                        state.revoking.set(Some((id, revoke_email.clone())));
-                        open(state.revoke_dialog);
-                    }
-                >
-                    "Revoke"
-                </button>
-            </div>
-        }
-    });
+    let actions = row
+        .status
+        .is_open()
+        .then(|| invitation_menu(state, &row, "invitation-menu"));
     view! {
         <tr>
             <th scope="row" class="break">
                 {row.email.clone()}
                 <span class="line-2">{row.name}</span>
+                // Phones: role and expiry here, their columns hidden.
+                <span class="cell-sub">{format!("{} · expires ", row.role)}<RelativeTime at=row.expires_at /></span>
             </th>
-            <td>
+            <td class="col-wide">
                 {row.role}
                 <span class="line-2">{row.department.unwrap_or_else(|| "No department".to_string())}</span>
             </td>
-            <td>
+            <td class="col-wide">
                 {format!("By {}", row.invited_by)}
                 <span class="line-2">"Sent " <RelativeTime at=row.sent_at /></span>
                 {(row.resend_count > 0).then(|| view! {
                     <span class="line-2">{resends(row.resend_count)}</span>
                 })}
             </td>
-            <td><RelativeTime at=row.expires_at /></td>
+            <td class="col-wide"><RelativeTime at=row.expires_at /></td>
             <td>
                 <span class=status_class>{row.status.label()}</span>
                 <span class=format!("line-2 {delivery_class}")>
@@ -760,13 +899,7 @@ fn EditDialog() -> impl IntoView {
             let form = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
-            let value = |name: &str| {
-                form.as_ref()
-                    .and_then(|f| f.get_with_name(name))
-                    .and_then(|el| el.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                    .map(|s| s.value())
-                    .unwrap_or_default()
-            };
+            let value = |name: &str| form_value(form.as_ref(), name);
             let (role, department) = (value("role_id"), value("department_id"));
             spawn_local(async move {
                 match crate::api::invitations::update_invitation(row.id, role, department).await {
@@ -801,5 +934,190 @@ fn EditDialog() -> impl IntoView {
                 </form>
             })}
         </dialog>
+    }
+}
+
+/// Reads a named control's value from a form (inputs and selects alike).
+#[cfg(feature = "hydrate")]
+fn form_value(form: Option<&web_sys::HtmlFormElement>, name: &str) -> String {
+    form.and_then(|f| f.get_with_name(name))
+        .and_then(|el| js_sys::Reflect::get(&el, &wasm_bindgen::JsValue::from_str("value")).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// What the member dialog says and asks for each change.
+fn member_dialog_title(member: &TeamMember, action: MemberChange) -> String {
+    match action {
+        MemberChange::Disable => format!("Disable {}?", member.name),
+        MemberChange::Enable => format!("Enable {}?", member.name),
+        MemberChange::Delete => format!("Delete {}?", member.name),
+        MemberChange::ChangeRole => format!("Change role for {}", member.name),
+        MemberChange::ChangeDepartment => format!("Change department for {}", member.name),
+    }
+}
+
+const MEMBER_FIELDS: [&str; 3] = ["role", "department", "confirm_email"];
+
+#[component]
+fn MemberDialog() -> impl IntoView {
+    let state = expect_context::<TeamState>();
+    let error = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+    let field = move |name: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.for_field(name)))
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some((member, action)) = state.member_action.get_untracked() else {
+            return;
+        };
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::api::members::{
+                change_member_department, change_member_role, delete_member, disable_member,
+                enable_member,
+            };
+            use wasm_bindgen::JsCast as _;
+            let form = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
+            let value = |name: &str| form_value(form.as_ref(), name);
+            let (role, department, confirm) = (
+                value("role_id"),
+                value("department_id"),
+                value("confirm_email"),
+            );
+            pending.set(true);
+            spawn_local(async move {
+                let id = member.id;
+                let result = match action {
+                    MemberChange::Disable => disable_member(id).await,
+                    MemberChange::Enable => enable_member(id).await,
+                    MemberChange::Delete => delete_member(id, confirm).await,
+                    MemberChange::ChangeRole => change_member_role(id, role).await,
+                    MemberChange::ChangeDepartment => {
+                        change_member_department(id, department).await
+                    }
+                };
+                pending.set(false);
+                match result {
+                    Ok(()) => {
+                        close(state.member_dialog);
+                        state.refresh();
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (member, action, pending);
+    };
+    let title = move || {
+        state
+            .member_action
+            .get()
+            .map(|(member, action)| member_dialog_title(&member, action))
+    };
+    view! {
+        <dialog node_ref=state.member_dialog class="dialog" aria-labelledby="member-title"
+            on:close=move |_| { error.set(None); state.member_action.set(None); }>
+            <h2 id="member-title">{title}</h2>
+            {move || state.member_action.get().map(|(member, action)| {
+                let (body, button, danger) = member_dialog_body(&member, action, state.options.get(), field);
+                let class = if danger { "button danger-solid" } else { "button primary" };
+                view! {
+                    <form on:submit=on_submit>
+                        {body}
+                        <p class="form-error" role="alert">
+                            {move || error.get().filter(|e| MEMBER_FIELDS.iter().all(|f| e.for_field(f).is_none())).map(|e| e.to_string())}
+                        </p>
+                        <div class="dialog-actions">
+                            <button type="button" class="button secondary" on:click=move |_| close(state.member_dialog)>"Cancel"</button>
+                            <button type="submit" class=class disabled=move || pending.get()>{button}</button>
+                        </div>
+                    </form>
+                }
+            })}
+        </dialog>
+    }
+}
+
+/// The dialog's explanation and fields for `action`, its confirm button's
+/// text, and whether that button is destructive.
+fn member_dialog_body(
+    member: &TeamMember,
+    action: MemberChange,
+    options: Option<InviteOptions>,
+    field: impl Fn(&'static str) -> Signal<Option<String>>,
+) -> (AnyView, &'static str, bool) {
+    let name = member.name.clone();
+    match action {
+        MemberChange::Disable => (
+            view! {
+                <p>
+                    <strong>{name}</strong>
+                    " loses access at once: their open sessions end and they can't sign in until someone enables them again. Nothing is deleted."
+                </p>
+            }
+            .into_any(),
+            "Disable",
+            true,
+        ),
+        MemberChange::Enable => (
+            view! { <p><strong>{name}</strong>" can sign in again with their current password."</p> }.into_any(),
+            "Enable",
+            false,
+        ),
+        MemberChange::Delete => {
+            let email = member.email.clone();
+            let label = format!("Type {email} to confirm");
+            let confirm_error = field("confirm_email");
+            (
+                view! {
+                    <p>"Deleting " <strong>{name}</strong> " from your organisation:"</p>
+                    <ul class="consequences">
+                        <li>"ends their sessions here at once;"</li>
+                        <li>"revokes the open invitations they sent;"</li>
+                        <li>"removes their account if they belong to no other organisation;"</li>
+                        <li>"keeps the audit history of what they did."</li>
+                    </ul>
+                    <p><strong>"This cannot be undone."</strong></p>
+                    <div class="field">
+                        <label for="confirm-email">{label}</label>
+                        <input id="confirm-email" name="confirm_email" type="email" autocomplete="off"
+                            autocapitalize="none" spellcheck="false" required
+                            aria-invalid=move || confirm_error.get().is_some().to_string()
+                            aria-describedby="confirm-email-error" />
+                        <p id="confirm-email-error" class="field-error">{move || confirm_error.get()}</p>
+                    </div>
+                }
+                .into_any(),
+                "Delete permanently",
+                true,
+            )
+        }
+        MemberChange::ChangeRole => (
+            options
+                .map(|options| view! {
+                    <SelectField name="role_id" id="member-role" label="Role" options=role_choices(&options)
+                        selected=member.role_id.to_string() error=field("role") />
+                }
+                .into_any())
+                .unwrap_or_else(|| ().into_any()),
+            "Save role",
+            false,
+        ),
+        MemberChange::ChangeDepartment => (
+            options
+                .map(|options| view! {
+                    <SelectField name="department_id" id="member-department" label="Department" options=department_choices(&options)
+                        selected=member.department_id.map(|d| d.to_string()).unwrap_or_default() error=field("department") />
+                }
+                .into_any())
+                .unwrap_or_else(|| ().into_any()),
+            "Save department",
+            false,
+        ),
     }
 }

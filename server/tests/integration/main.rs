@@ -5,8 +5,10 @@
 // Test code: an unwrap that fails is a test failure with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod authorization;
 mod harness;
 mod invitations;
+mod members;
 mod organisation_settings;
 
 mod config_files;

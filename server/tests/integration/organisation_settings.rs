@@ -143,3 +143,76 @@ async fn saved_settings_are_audited_and_set_the_default_expiry() {
     let minutes = (link.expires_at - chrono::Utc::now()).num_minutes();
     assert!((3 * 60..=4 * 60).contains(&minutes), "{minutes}");
 }
+
+#[tokio::test]
+async fn owners_choose_the_primary_contact_who_then_cannot_be_disabled() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let account_of = |email: String| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, uuid::Uuid>(
+                "SELECT id FROM accounts WHERE lower(email) = lower($1)",
+            )
+            .bind(email)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .to_string()
+        }
+    };
+    let admin_account = account_of(org.admin_email.clone()).await;
+    let member_account = account_of(org.member_email.clone()).await;
+    let save = |contact: String| {
+        let owner = owner.clone();
+        let name = org.name.clone();
+        let app = &app;
+        async move {
+            app.call(
+                "organisation/save_settings",
+                &[
+                    ("name", name.as_str()),
+                    ("time_zone", "UTC"),
+                    ("invitation_expiry_hours", "48"),
+                    ("primary_contact_id", contact.as_str()),
+                ],
+                Some(&owner),
+            )
+            .await
+        }
+    };
+
+    // A Member can't be primary contact: only enabled owners and admins.
+    let refused = save(member_account).await;
+    assert_eq!(
+        refused.error().for_field("primary_contact_id").as_deref(),
+        Some("Choose one of your organisation's enabled owners or admins.")
+    );
+    let moved = save(admin_account.clone()).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    let read: OrganisationSettings = app
+        .call("organisation/settings", &[], Some(&owner))
+        .await
+        .json();
+    assert_eq!(
+        read.primary_contact.map(|a| a.to_string()),
+        Some(admin_account)
+    );
+    assert!(read
+        .contact_choices
+        .iter()
+        .any(|c| c.name.contains(&org.admin_email)));
+
+    // Now the admin is protected, and the owner no longer is.
+    let admin_membership = crate::members::membership_of(&app, &org, &org.admin_email).await;
+    let disable = app
+        .call(
+            "members/disable",
+            &[("membership_id", &admin_membership)],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(disable.status, StatusCode::CONFLICT, "{}", disable.body);
+    assert!(disable.body.contains("primary contact"));
+}

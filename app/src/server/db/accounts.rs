@@ -77,3 +77,12 @@ pub async fn is_member(
     .fetch_one(db)
     .await
 }
+
+/// Deletes an account that belongs to no organisation any more. Its
+/// sessions go with it; audit events keep their snapshot of its name.
+pub async fn delete(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<()> {
+    sqlx::query!("DELETE FROM accounts WHERE id = $1", account as AccountId)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

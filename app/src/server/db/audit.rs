@@ -23,6 +23,11 @@ pub enum AuditAction {
     InvitationAccepted,
     AccountCreated,
     MembershipCreated,
+    MemberDisabled,
+    MemberEnabled,
+    MemberDeleted,
+    MemberRoleChanged,
+    MemberDepartmentChanged,
 }
 
 impl AuditAction {
@@ -42,6 +47,11 @@ impl AuditAction {
             Self::InvitationAccepted => "invitation.accepted",
             Self::AccountCreated => "account.created",
             Self::MembershipCreated => "membership.created",
+            Self::MemberDisabled => "member.disabled",
+            Self::MemberEnabled => "member.enabled",
+            Self::MemberDeleted => "member.deleted",
+            Self::MemberRoleChanged => "member.role_changed",
+            Self::MemberDepartmentChanged => "member.department_changed",
         }
     }
 }

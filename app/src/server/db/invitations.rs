@@ -322,3 +322,39 @@ pub async fn mark_accepted(
     .await
     .map(|_| ())
 }
+
+/// Revokes the open invitations `inviter` sent in `org` (when they are
+/// deleted, what they started stops too); returns their ids.
+pub async fn revoke_sent_by(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    inviter: AccountId,
+    by_name: &str,
+) -> sqlx::Result<Vec<InvitationId>> {
+    sqlx::query_scalar!(
+        r#"UPDATE invitations SET revoked_at = now(), revoked_by_name = $3
+           WHERE organisation_id = $1 AND invited_by = $2
+             AND revoked_at IS NULL AND accepted_at IS NULL
+           RETURNING id AS "id: InvitationId""#,
+        org as OrganisationId,
+        inviter as AccountId,
+        by_name
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Whether invitation `id` belongs to `org`.
+pub async fn exists_in(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    id: InvitationId,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM invitations WHERE organisation_id = $1 AND id = $2) AS "exists!""#,
+        org as OrganisationId,
+        id as InvitationId
+    )
+    .fetch_one(db)
+    .await
+}

@@ -4,7 +4,6 @@ use crate::api::team::TeamMember;
 use crate::domain::{
     AccountId, DepartmentId, MembershipId, MembershipStatus, OrganisationId, RoleId,
 };
-use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
 /// The id of a built-in role by its stable key (`owner`, `admin`, `member`).
@@ -95,30 +94,27 @@ pub async fn set_status(
 /// Most members an organisation's table shows until paging lands.
 pub const TEAM_LIST_LIMIT: i64 = 500;
 
+/// The members of `org`, with `viewer`'s own row marked.
 pub async fn list_team(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
+    viewer: AccountId,
 ) -> sqlx::Result<Vec<TeamMember>> {
-    struct Row {
-        id: MembershipId,
-        display_name: String,
-        email: String,
-        role_name: String,
-        status: String,
-        last_sign_in_at: Option<DateTime<Utc>>,
-    }
-    let rows = sqlx::query_as!(
-        Row,
-        r#"SELECT m.id AS "id: MembershipId", a.display_name, a.email, r.name AS role_name,
-                  m.status, m.last_sign_in_at
+    let rows = sqlx::query!(
+        r#"SELECT m.id AS "id: MembershipId", a.display_name, a.email,
+                  r.id AS "role_id: RoleId", r.name AS role_name,
+                  d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
+                  m.status, m.last_sign_in_at, (a.id = $3) AS "is_you!"
            FROM memberships m
            JOIN accounts a ON a.id = m.account_id
            JOIN roles r ON r.id = m.role_id
+           LEFT JOIN departments d ON d.id = m.department_id
            WHERE m.organisation_id = $1
            ORDER BY lower(a.display_name), a.id
            LIMIT $2"#,
         org as OrganisationId,
-        TEAM_LIST_LIMIT
+        TEAM_LIST_LIMIT,
+        viewer as AccountId
     )
     .fetch_all(db)
     .await?;
@@ -128,10 +124,127 @@ pub async fn list_team(
             id: r.id,
             name: r.display_name,
             email: r.email,
+            role_id: r.role_id,
             role: r.role_name,
+            department_id: r.department_id,
+            department: r.department_name,
             // The column's CHECK allows only the two values.
             status: MembershipStatus::parse(&r.status).unwrap_or(MembershipStatus::Disabled),
+            is_you: r.is_you,
             last_sign_in_at: r.last_sign_in_at,
         })
         .collect())
+}
+
+/// A member as an admin changing them needs them, locked for the rest of
+/// the transaction.
+pub struct ManagedMember {
+    pub id: MembershipId,
+    pub account_id: AccountId,
+    pub display_name: String,
+    pub email: String,
+    pub status: String,
+    pub role_id: RoleId,
+    pub role_name: String,
+    pub role_permissions: Vec<String>,
+    /// Holds the built-in Owner role.
+    pub is_owner: bool,
+    pub department_id: Option<DepartmentId>,
+    pub department_name: Option<String>,
+    pub is_primary_contact: bool,
+}
+
+/// Finds and locks a membership of `org`; `None` for another
+/// organisation's, so ids from elsewhere read as unknown.
+pub async fn lock_for_change(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    membership: MembershipId,
+) -> sqlx::Result<Option<ManagedMember>> {
+    sqlx::query_as!(
+        ManagedMember,
+        r#"SELECT m.id AS "id: MembershipId", a.id AS "account_id: AccountId",
+                  a.display_name, a.email, m.status,
+                  r.id AS "role_id: RoleId", r.name AS role_name,
+                  r.permissions AS role_permissions,
+                  (r.key = 'owner' AND r.organisation_id IS NULL) AS "is_owner!",
+                  d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
+                  (o.primary_contact_id IS NOT DISTINCT FROM a.id) AS "is_primary_contact!"
+           FROM memberships m
+           JOIN accounts a ON a.id = m.account_id
+           JOIN roles r ON r.id = m.role_id
+           JOIN organisations o ON o.id = m.organisation_id
+           LEFT JOIN departments d ON d.id = m.department_id
+           WHERE m.organisation_id = $1 AND m.id = $2
+           FOR UPDATE OF m"#,
+        org as OrganisationId,
+        membership as MembershipId
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Enabled members of `org` who hold the built-in Owner role.
+pub async fn count_enabled_owners(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM memberships m JOIN roles r ON r.id = m.role_id
+           WHERE m.organisation_id = $1 AND m.status = 'enabled'
+             AND r.key = 'owner' AND r.organisation_id IS NULL"#,
+        org as OrganisationId
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub async fn set_role(
+    db: impl PgExecutor<'_>,
+    membership: MembershipId,
+    role: RoleId,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE memberships SET role_id = $2 WHERE id = $1",
+        membership as MembershipId,
+        role as RoleId
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn set_department(
+    db: impl PgExecutor<'_>,
+    membership: MembershipId,
+    department: Option<DepartmentId>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE memberships SET department_id = $2 WHERE id = $1",
+        membership as MembershipId,
+        department as Option<DepartmentId>
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn delete(db: impl PgExecutor<'_>, membership: MembershipId) -> sqlx::Result<()> {
+    sqlx::query!(
+        "DELETE FROM memberships WHERE id = $1",
+        membership as MembershipId
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// How many organisations the account still belongs to.
+pub async fn count_for_account(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM memberships WHERE account_id = $1"#,
+        account as AccountId
+    )
+    .fetch_one(db)
+    .await
 }

@@ -27,6 +27,29 @@ pub async fn set_primary_contact(
     .map(|_| ())
 }
 
+/// Makes `account` the primary contact of an organisation that has none,
+/// when `role` is the built-in Owner role: the first owner of an
+/// organisation made by `roster create-org` becomes its primary contact.
+pub async fn claim_primary_contact(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    account: AccountId,
+    role: crate::domain::RoleId,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE organisations SET primary_contact_id = $2
+         WHERE id = $1 AND primary_contact_id IS NULL
+           AND EXISTS (SELECT 1 FROM roles r
+                       WHERE r.id = $3 AND r.key = 'owner' AND r.organisation_id IS NULL)",
+        org as OrganisationId,
+        account as AccountId,
+        role as crate::domain::RoleId
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
 pub async fn insert_department(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
@@ -85,16 +108,44 @@ pub struct Settings {
     pub name: String,
     pub time_zone: String,
     pub invitation_expiry_hours: i32,
+    pub primary_contact_id: Option<AccountId>,
 }
 
 pub async fn settings(db: impl PgExecutor<'_>, org: OrganisationId) -> sqlx::Result<Settings> {
     sqlx::query_as!(
         Settings,
-        "SELECT name, time_zone, invitation_expiry_hours FROM organisations WHERE id = $1",
+        r#"SELECT name, time_zone, invitation_expiry_hours,
+                  primary_contact_id AS "primary_contact_id: AccountId"
+           FROM organisations WHERE id = $1"#,
         org as OrganisationId
     )
     .fetch_one(db)
     .await
+}
+
+/// Who may be primary contact: enabled members whose role lets them see
+/// the team (owners and admins), by name.
+pub async fn contact_candidates(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+) -> sqlx::Result<Vec<(AccountId, String)>> {
+    let rows = sqlx::query!(
+        r#"SELECT a.id AS "id: AccountId", a.display_name, a.email
+           FROM memberships m
+           JOIN accounts a ON a.id = m.account_id
+           JOIN roles r ON r.id = m.role_id
+           WHERE m.organisation_id = $1 AND m.status = 'enabled'
+             AND 'team.view' = ANY (r.permissions)
+           ORDER BY lower(a.display_name), a.id
+           LIMIT 500"#,
+        org as OrganisationId
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, format!("{} ({})", r.display_name, r.email)))
+        .collect())
 }
 
 pub async fn update_settings(
@@ -103,12 +154,14 @@ pub async fn update_settings(
     settings: &Settings,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "UPDATE organisations SET name = $2, time_zone = $3, invitation_expiry_hours = $4
+        "UPDATE organisations SET name = $2, time_zone = $3, invitation_expiry_hours = $4,
+                                  primary_contact_id = $5
          WHERE id = $1",
         org as OrganisationId,
         settings.name,
         settings.time_zone,
-        settings.invitation_expiry_hours
+        settings.invitation_expiry_hours,
+        settings.primary_contact_id as Option<AccountId>
     )
     .execute(db)
     .await
@@ -134,4 +187,18 @@ pub async fn time_zones(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<String>> {
     )
     .fetch_all(db)
     .await
+}
+
+/// Locks the organisation's row for the rest of the transaction. Changes
+/// that guard an organisation-wide rule (never zero enabled Owners) take it
+/// first, so two admins acting at once take turns and the second sees the
+/// first's result.
+pub async fn lock(db: impl PgExecutor<'_>, org: OrganisationId) -> sqlx::Result<()> {
+    sqlx::query!(
+        "SELECT id FROM organisations WHERE id = $1 FOR UPDATE",
+        org as OrganisationId
+    )
+    .fetch_one(db)
+    .await
+    .map(|_| ())
 }

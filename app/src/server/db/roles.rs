@@ -7,13 +7,18 @@ pub struct RoleRow {
     pub id: RoleId,
     pub name: String,
     pub permissions: Vec<String>,
+    /// The built-in Owner role, which the organisation must always have
+    /// one enabled holder of.
+    pub is_owner: bool,
 }
 
 /// The roles members of `org` can hold, in picker order.
 pub async fn available(db: impl PgExecutor<'_>, org: OrganisationId) -> sqlx::Result<Vec<RoleRow>> {
     sqlx::query_as!(
         RoleRow,
-        r#"SELECT id AS "id: RoleId", name, permissions FROM roles
+        r#"SELECT id AS "id: RoleId", name, permissions,
+                  (key = 'owner' AND organisation_id IS NULL) AS "is_owner!"
+           FROM roles
            WHERE organisation_id IS NULL OR organisation_id = $1
            ORDER BY rank, name"#,
         org as OrganisationId
@@ -30,7 +35,9 @@ pub async fn find(
 ) -> sqlx::Result<Option<RoleRow>> {
     sqlx::query_as!(
         RoleRow,
-        r#"SELECT id AS "id: RoleId", name, permissions FROM roles
+        r#"SELECT id AS "id: RoleId", name, permissions,
+                  (key = 'owner' AND organisation_id IS NULL) AS "is_owner!"
+           FROM roles
            WHERE id = $2 AND (organisation_id IS NULL OR organisation_id = $1)"#,
         org as OrganisationId,
         id as RoleId

@@ -1,0 +1,63 @@
+//! Changing members: disable, enable, delete, role, department. Every
+//! function needs [`Permission::ManageMembers`] in the session's
+//! organisation, acts only on that organisation's members, and keeps its
+//! guards (never zero enabled Owners, the primary contact, nobody on
+//! themselves, nobody above their own permissions) in the same transaction
+//! as the change.
+//!
+//! [`Permission::ManageMembers`]: crate::domain::Permission::ManageMembers
+
+use crate::domain::MembershipId;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Disables a member: their sessions in this organisation end at once.
+#[server(endpoint = "members/disable")]
+pub async fn disable_member(membership_id: MembershipId) -> Result<(), AppError> {
+    use crate::domain::MembershipStatus;
+    use crate::server::request::serve;
+    serve(|scope| {
+        crate::server::members::set_status(scope, membership_id, MembershipStatus::Disabled)
+    })
+    .await
+}
+
+#[server(endpoint = "members/enable")]
+pub async fn enable_member(membership_id: MembershipId) -> Result<(), AppError> {
+    use crate::domain::MembershipStatus;
+    use crate::server::request::serve;
+    serve(|scope| {
+        crate::server::members::set_status(scope, membership_id, MembershipStatus::Enabled)
+    })
+    .await
+}
+
+/// Deletes a member for good; `confirm_email` is their email, typed.
+#[server(endpoint = "members/delete")]
+pub async fn delete_member(
+    membership_id: MembershipId,
+    confirm_email: String,
+) -> Result<(), AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::members::delete(scope, membership_id, confirm_email)).await
+}
+
+#[server(endpoint = "members/change_role")]
+pub async fn change_member_role(
+    membership_id: MembershipId,
+    role_id: String,
+) -> Result<(), AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::members::change_role(scope, membership_id, role_id)).await
+}
+
+/// An empty `department_id` means no department.
+#[server(endpoint = "members/change_department")]
+pub async fn change_member_department(
+    membership_id: MembershipId,
+    department_id: String,
+) -> Result<(), AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::members::change_department(scope, membership_id, department_id))
+        .await
+}

@@ -1,0 +1,205 @@
+//! What admins may do to a member, and the guards that keep an organisation
+//! manageable: it never loses its last enabled Owner or its primary
+//! contact, nobody locks themselves out, and nobody acts above their own
+//! permissions.
+
+use super::permission::{may_act_on_role, PermissionSet};
+
+/// A change to a member's place in an organisation (also what the team
+/// page's member dialog is about).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberChange {
+    Disable,
+    Enable,
+    Delete,
+    ChangeRole,
+    ChangeDepartment,
+}
+
+/// The facts a change is judged on, read under the organisation's lock so
+/// that two admins acting at once see each other's result.
+#[derive(Debug, Clone)]
+pub struct Situation<'a> {
+    pub actor_permissions: &'a PermissionSet,
+    /// The target is the actor.
+    pub is_self: bool,
+    pub target_permissions: &'a PermissionSet,
+    /// The target is an enabled Owner now.
+    pub target_is_enabled_owner: bool,
+    /// Enabled Owners in the organisation, the target included.
+    pub enabled_owners: i64,
+    pub target_is_primary_contact: bool,
+    /// With [`MemberChange::ChangeRole`]: the new role's permissions and
+    /// whether it is the Owner role.
+    pub new_role: Option<(&'a PermissionSet, bool)>,
+}
+
+/// Why a change is refused. Each message says what to do instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error(
+        "You can't disable your own access. Ask another owner or admin if it needs to change."
+    )]
+    DisableSelf,
+    #[error("You can't delete yourself. Ask another owner to do it if you are leaving.")]
+    DeleteSelf,
+    #[error("You can't change your own role. Ask another owner if it needs to change.")]
+    ChangeOwnRole,
+    #[error(
+        "This is the organisation's only enabled owner. Make someone else an owner first, then try again."
+    )]
+    LastOwner,
+    #[error(
+        "This person is the organisation's primary contact. An owner can choose another primary contact in Settings first."
+    )]
+    PrimaryContact,
+    #[error("Only someone with at least this person's permissions can change them. Ask an owner.")]
+    Outranked,
+    #[error("You can't grant that role: it has permissions your role doesn't have.")]
+    RoleNotGrantable,
+}
+
+/// Judges `change` in `situation`.
+pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
+    // Owners act on Owners; Admins on Admins and Members; nobody above
+    // themselves.
+    if !may_act_on_role(s.actor_permissions, s.target_permissions) {
+        return Err(Refusal::Outranked);
+    }
+    let loses_owner = s.target_is_enabled_owner && s.enabled_owners <= 1;
+    // The last-Owner reason comes first: for a sole Owner trying to step
+    // down it says what to do (make someone else an owner), where "not
+    // yourself" would only say no.
+    match change {
+        MemberChange::Disable | MemberChange::Delete => {
+            if loses_owner {
+                return Err(Refusal::LastOwner);
+            }
+            if s.is_self {
+                return Err(if change == MemberChange::Disable {
+                    Refusal::DisableSelf
+                } else {
+                    Refusal::DeleteSelf
+                });
+            }
+            if s.target_is_primary_contact {
+                return Err(Refusal::PrimaryContact);
+            }
+        }
+        MemberChange::ChangeRole => {
+            let Some((new_permissions, new_is_owner)) = s.new_role else {
+                return Err(Refusal::RoleNotGrantable);
+            };
+            if !may_act_on_role(s.actor_permissions, new_permissions) {
+                return Err(Refusal::RoleNotGrantable);
+            }
+            if loses_owner && !new_is_owner {
+                return Err(Refusal::LastOwner);
+            }
+            if s.is_self {
+                return Err(Refusal::ChangeOwnRole);
+            }
+        }
+        MemberChange::Enable | MemberChange::ChangeDepartment => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::permission::fixtures::{admin, member, owner};
+
+    fn situation<'a>(actor: &'a PermissionSet, target: &'a PermissionSet) -> Situation<'a> {
+        Situation {
+            actor_permissions: actor,
+            is_self: false,
+            target_permissions: target,
+            target_is_enabled_owner: false,
+            enabled_owners: 2,
+            target_is_primary_contact: false,
+            new_role: None,
+        }
+    }
+
+    #[test]
+    fn the_last_enabled_owner_stays() {
+        let (o, m) = (owner(), member());
+        let mut s = situation(&o, &o);
+        s.target_is_enabled_owner = true;
+        s.enabled_owners = 1;
+        assert_eq!(judge(MemberChange::Disable, &s), Err(Refusal::LastOwner));
+        assert_eq!(judge(MemberChange::Delete, &s), Err(Refusal::LastOwner));
+        s.new_role = Some((&m, false));
+        assert_eq!(judge(MemberChange::ChangeRole, &s), Err(Refusal::LastOwner));
+        s.new_role = Some((&o, true));
+        assert_eq!(judge(MemberChange::ChangeRole, &s), Ok(()));
+        s.enabled_owners = 2;
+        s.new_role = Some((&m, false));
+        assert_eq!(judge(MemberChange::ChangeRole, &s), Ok(()));
+        assert_eq!(judge(MemberChange::Disable, &s), Ok(()));
+    }
+
+    #[test]
+    fn a_sole_owner_stepping_down_is_told_to_make_another_owner_first() {
+        let (o, m) = (owner(), member());
+        let mut s = situation(&o, &o);
+        s.is_self = true;
+        s.target_is_enabled_owner = true;
+        s.enabled_owners = 1;
+        s.new_role = Some((&m, false));
+        assert_eq!(judge(MemberChange::ChangeRole, &s), Err(Refusal::LastOwner));
+        assert_eq!(judge(MemberChange::Disable, &s), Err(Refusal::LastOwner));
+    }
+
+    #[test]
+    fn nobody_locks_themselves_out() {
+        let (o, m) = (owner(), member());
+        let mut s = situation(&o, &o);
+        s.is_self = true;
+        assert_eq!(judge(MemberChange::Disable, &s), Err(Refusal::DisableSelf));
+        assert_eq!(judge(MemberChange::Delete, &s), Err(Refusal::DeleteSelf));
+        s.new_role = Some((&m, false));
+        assert_eq!(
+            judge(MemberChange::ChangeRole, &s),
+            Err(Refusal::ChangeOwnRole)
+        );
+        assert_eq!(judge(MemberChange::ChangeDepartment, &s), Ok(()));
+    }
+
+    #[test]
+    fn the_primary_contact_is_replaced_before_leaving() {
+        let (o, a) = (owner(), admin());
+        let mut s = situation(&o, &a);
+        s.target_is_primary_contact = true;
+        assert_eq!(
+            judge(MemberChange::Disable, &s),
+            Err(Refusal::PrimaryContact)
+        );
+        assert_eq!(
+            judge(MemberChange::Delete, &s),
+            Err(Refusal::PrimaryContact)
+        );
+        assert_eq!(judge(MemberChange::Enable, &s), Ok(()));
+    }
+
+    #[test]
+    fn admins_act_only_within_their_own_permissions() {
+        let (o, a, m) = (owner(), admin(), member());
+        let s = situation(&a, &o);
+        assert_eq!(judge(MemberChange::Disable, &s), Err(Refusal::Outranked));
+        assert_eq!(
+            judge(MemberChange::ChangeDepartment, &s),
+            Err(Refusal::Outranked)
+        );
+        let mut s = situation(&a, &m);
+        assert_eq!(judge(MemberChange::Disable, &s), Ok(()));
+        s.new_role = Some((&o, true));
+        assert_eq!(
+            judge(MemberChange::ChangeRole, &s),
+            Err(Refusal::RoleNotGrantable)
+        );
+        s.new_role = Some((&a, false));
+        assert_eq!(judge(MemberChange::ChangeRole, &s), Ok(()));
+    }
+}

@@ -1,0 +1,115 @@
+//! Roles and departments as admins assign them, to invitations and to
+//! members alike: the choices an actor is offered, and the checks on what
+//! they send back.
+
+use super::actor::{authenticate, Actor};
+use super::db::{organisations, roles};
+use super::error::ServerError;
+use super::request::RequestScope;
+use crate::api::invitations::{Choice, InviteOptions};
+use crate::domain::permission::may_act_on_role;
+use crate::domain::{DepartmentId, OrganisationId, Permission, PermissionSet, RoleId};
+use crate::error::AppError;
+use sqlx::PgPool;
+
+/// The roles this actor may grant and the organisation's departments, for
+/// the invite dialog and the member dialogs. Either inviting or managing
+/// members is enough to see them.
+pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> {
+    let actor = authenticate(&scope).await?;
+    if !actor.permissions.contains(Permission::ManageMembers) {
+        actor.require(Permission::InviteMembers)?;
+    }
+    let pool = &scope.state.pool;
+    let roles = roles::available(pool, actor.organisation_id)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            may_act_on_role(
+                &actor.permissions,
+                &PermissionSet::from_keys(&r.permissions),
+            )
+        })
+        .map(|r| Choice {
+            id: r.id,
+            name: r.name,
+        })
+        .collect();
+    let departments = organisations::departments(pool, actor.organisation_id)
+        .await?
+        .into_iter()
+        .map(|d| Choice {
+            id: d.id,
+            name: d.name,
+        })
+        .collect();
+    let settings = organisations::settings(pool, actor.organisation_id).await?;
+    Ok(InviteOptions {
+        roles,
+        departments,
+        default_expiry_hours: settings.invitation_expiry_hours,
+    })
+}
+
+/// A role of the actor's organisation (or a built-in one), or a message for
+/// the `role` field. Whether the actor may grant it is checked separately.
+pub async fn role_of(
+    db: &PgPool,
+    organisation: OrganisationId,
+    input: &str,
+) -> Result<roles::RoleRow, ServerError> {
+    let choose = || AppError::invalid("role", "Choose a role.");
+    let id: RoleId = input.trim().parse().map_err(|_| choose())?;
+    Ok(roles::find(db, organisation, id)
+        .await?
+        .ok_or_else(choose)?)
+}
+
+/// The message beside the `role` field for a role the actor may not grant.
+pub fn not_grantable(role_name: &str) -> AppError {
+    AppError::invalid(
+        "role",
+        format!("You can't grant the {role_name} role: it has permissions your role doesn't have."),
+    )
+}
+
+/// A role this actor may grant in their organisation, or a message for the
+/// `role` field.
+pub async fn grantable_role(
+    db: &PgPool,
+    actor: &Actor,
+    input: &str,
+) -> Result<roles::RoleRow, ServerError> {
+    let role = role_of(db, actor.organisation_id, input).await?;
+    if !may_act_on_role(
+        &actor.permissions,
+        &PermissionSet::from_keys(&role.permissions),
+    ) {
+        return Err(not_grantable(&role.name).into());
+    }
+    Ok(role)
+}
+
+/// One of the organisation's departments, or none for an empty input.
+pub async fn department_of(
+    db: &PgPool,
+    organisation: OrganisationId,
+    input: &str,
+) -> Result<Option<DepartmentId>, ServerError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    let unknown = || {
+        AppError::invalid(
+            "department",
+            "Choose one of your organisation's departments.",
+        )
+    };
+    let id: DepartmentId = input.parse().map_err(|_| unknown())?;
+    if organisations::has_department(db, organisation, id).await? {
+        Ok(Some(id))
+    } else {
+        Err(unknown().into())
+    }
+}

@@ -1,0 +1,233 @@
+//! Member lifecycle: disable, enable, delete, change role or department.
+//! The rules behind [`crate::api::members`].
+//!
+//! Every change takes the organisation's row lock first, then reads the
+//! facts its guards need (how many enabled Owners, who is primary contact)
+//! and writes, all in one transaction: two admins demoting the last two
+//! Owners at the same moment take turns, and the second is refused.
+
+use super::actor::{authenticate, Actor};
+use super::assignment::{department_of, not_grantable, role_of};
+use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::{accounts, invitations, memberships, organisations, outbox, sessions};
+use super::error::ServerError;
+use super::request::RequestScope;
+use crate::domain::member::{judge, MemberChange, Refusal, Situation};
+use crate::domain::{MembershipId, MembershipStatus, Permission, PermissionSet};
+use crate::error::AppError;
+use serde_json::json;
+use sqlx::{Postgres, Transaction};
+
+async fn manager(scope: &RequestScope) -> Result<Actor, ServerError> {
+    let actor = authenticate(scope).await?;
+    actor.require(Permission::ManageMembers)?;
+    Ok(actor)
+}
+
+/// A refusal as the client sees it: beside the role picker when it is
+/// about the new role, otherwise as the dialog's message.
+fn refused(refusal: Refusal, role_name: &str) -> ServerError {
+    match refusal {
+        Refusal::RoleNotGrantable => not_grantable(role_name).into(),
+        other => AppError::Refused(other.to_string()).into(),
+    }
+}
+
+/// Locks the organisation, then the member; judges `change`.
+async fn lock_and_judge(
+    tx: &mut Transaction<'_, Postgres>,
+    actor: &Actor,
+    id: MembershipId,
+    change: MemberChange,
+    new_role: Option<(&PermissionSet, bool, &str)>,
+) -> Result<memberships::ManagedMember, ServerError> {
+    let org = actor.organisation_id;
+    organisations::lock(&mut **tx, org).await?;
+    // The actor as they are now, under the lock: an Owner demoted by a
+    // concurrent request must not act on the permissions they had when
+    // this request began.
+    let me = memberships::lock_for_change(&mut **tx, org, actor.membership_id)
+        .await?
+        .filter(|me| me.status == MembershipStatus::Enabled.as_str())
+        .ok_or(AppError::Unauthenticated)?;
+    let actor_permissions = PermissionSet::from_keys(&me.role_permissions);
+    if !actor_permissions.contains(Permission::ManageMembers) {
+        return Err(AppError::Forbidden.into());
+    }
+    let member = memberships::lock_for_change(&mut **tx, org, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let enabled_owners = memberships::count_enabled_owners(&mut **tx, org).await?;
+    let target_permissions = PermissionSet::from_keys(&member.role_permissions);
+    let situation = Situation {
+        actor_permissions: &actor_permissions,
+        is_self: member.account_id == actor.account_id,
+        target_permissions: &target_permissions,
+        target_is_enabled_owner: member.is_owner && member.status == "enabled",
+        enabled_owners,
+        target_is_primary_contact: member.is_primary_contact,
+        new_role: new_role.map(|(permissions, is_owner, _)| (permissions, is_owner)),
+    };
+    judge(change, &situation).map_err(|r| refused(r, new_role.map_or("", |(_, _, name)| name)))?;
+    Ok(member)
+}
+
+/// Disables or enables a member. Disabling ends their sessions in this
+/// organisation at once.
+pub async fn set_status(
+    scope: RequestScope,
+    id: MembershipId,
+    status: MembershipStatus,
+) -> Result<(), ServerError> {
+    let actor = manager(&scope).await?;
+    let org = actor.organisation_id;
+    let (change, action) = match status {
+        MembershipStatus::Disabled => (MemberChange::Disable, AuditAction::MemberDisabled),
+        MembershipStatus::Enabled => (MemberChange::Enable, AuditAction::MemberEnabled),
+    };
+    let mut tx = scope.state.pool.begin().await?;
+    let member = lock_and_judge(&mut tx, &actor, id, change, None).await?;
+    if member.status == status.as_str() {
+        // Already so (another admin was quicker): nothing to change.
+        return Ok(());
+    }
+    memberships::set_status(&mut *tx, id, status).await?;
+    if status == MembershipStatus::Disabled {
+        sessions::revoke_all(&mut *tx, member.account_id, Some(org)).await?;
+    }
+    let event = AuditEvent::new(action)
+        .in_organisation(org)
+        .by(actor.account_id, &actor.display_name)
+        .on_account(Some(member.account_id), &member.display_name)
+        .with_change(
+            Some(json!({ "status": member.status })),
+            Some(json!({ "status": status.as_str() })),
+        );
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    tracing::info!(request_id = %scope.meta.request_id, membership = %id, status = status.as_str(), "member status changed");
+    Ok(())
+}
+
+/// Removes a member for good. `confirm_email` must be their email, typed.
+/// Their sessions here end, the open invitations they sent are revoked, and
+/// their account goes too when it belongs to no other organisation. The
+/// audit history stays.
+pub async fn delete(
+    scope: RequestScope,
+    id: MembershipId,
+    confirm_email: String,
+) -> Result<(), ServerError> {
+    let actor = manager(&scope).await?;
+    let org = actor.organisation_id;
+    let mut tx = scope.state.pool.begin().await?;
+    let member = lock_and_judge(&mut tx, &actor, id, MemberChange::Delete, None).await?;
+    if !confirm_email.trim().eq_ignore_ascii_case(&member.email) {
+        return Err(AppError::invalid(
+            "confirm_email",
+            format!("Type {} exactly to confirm.", member.email),
+        )
+        .into());
+    }
+    sessions::revoke_all(&mut *tx, member.account_id, Some(org)).await?;
+    let revoked =
+        invitations::revoke_sent_by(&mut *tx, org, member.account_id, &actor.display_name).await?;
+    for invitation in &revoked {
+        outbox::supersede_for_invitation(&mut *tx, *invitation).await?;
+    }
+    memberships::delete(&mut *tx, id).await?;
+    let account_deleted = memberships::count_for_account(&mut *tx, member.account_id).await? == 0;
+    if account_deleted {
+        accounts::delete(&mut *tx, member.account_id).await?;
+    }
+    let event = AuditEvent::new(AuditAction::MemberDeleted)
+        .in_organisation(org)
+        .by(actor.account_id, &actor.display_name)
+        .on_account(Some(member.account_id), &member.display_name)
+        .with_change(
+            Some(json!({
+                "email": member.email,
+                "role": member.role_name,
+                "department": member.department_name,
+                "status": member.status,
+            })),
+            Some(json!({
+                "account_deleted": account_deleted,
+                "invitations_revoked": revoked.len(),
+            })),
+        );
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    tracing::info!(request_id = %scope.meta.request_id, membership = %id, account_deleted, "member deleted");
+    Ok(())
+}
+
+/// Gives a member another role. The new role must be one the actor may
+/// grant, and the organisation keeps at least one enabled Owner.
+pub async fn change_role(
+    scope: RequestScope,
+    id: MembershipId,
+    role_id: String,
+) -> Result<(), ServerError> {
+    let actor = manager(&scope).await?;
+    let org = actor.organisation_id;
+    let role = role_of(&scope.state.pool, org, &role_id).await?;
+    let role_permissions = PermissionSet::from_keys(&role.permissions);
+    let mut tx = scope.state.pool.begin().await?;
+    let member = lock_and_judge(
+        &mut tx,
+        &actor,
+        id,
+        MemberChange::ChangeRole,
+        Some((&role_permissions, role.is_owner, &role.name)),
+    )
+    .await?;
+    if member.role_id == role.id {
+        return Ok(());
+    }
+    memberships::set_role(&mut *tx, id, role.id).await?;
+    let event = AuditEvent::new(AuditAction::MemberRoleChanged)
+        .in_organisation(org)
+        .by(actor.account_id, &actor.display_name)
+        .on_account(Some(member.account_id), &member.display_name)
+        .with_change(
+            Some(json!({ "role": member.role_name })),
+            Some(json!({ "role": role.name })),
+        );
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves a member to another department, or to none.
+pub async fn change_department(
+    scope: RequestScope,
+    id: MembershipId,
+    department_id: String,
+) -> Result<(), ServerError> {
+    let actor = manager(&scope).await?;
+    let org = actor.organisation_id;
+    let department = department_of(&scope.state.pool, org, &department_id).await?;
+    let mut tx = scope.state.pool.begin().await?;
+    let member = lock_and_judge(&mut tx, &actor, id, MemberChange::ChangeDepartment, None).await?;
+    if member.department_id == department {
+        return Ok(());
+    }
+    memberships::set_department(&mut *tx, id, department).await?;
+    let after = organisations::departments(&mut *tx, org)
+        .await?
+        .into_iter()
+        .find(|d| Some(d.id) == department)
+        .map(|d| d.name);
+    let event = AuditEvent::new(AuditAction::MemberDepartmentChanged)
+        .in_organisation(org)
+        .by(actor.account_id, &actor.display_name)
+        .on_account(Some(member.account_id), &member.display_name)
+        .with_change(
+            Some(json!({ "department": member.department_name })),
+            Some(json!({ "department": after })),
+        );
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    Ok(())
+}

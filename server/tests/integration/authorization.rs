@@ -1,0 +1,279 @@
+//! Every server function, called by people who must not get through: the
+//! signed-out, a Member of the organisation, and an Owner of another
+//! organisation aiming at this one's data. The table below must name every
+//! registered server function, so a new one without a row (and without its
+//! checks) fails this test.
+
+use crate::harness::{TestApp, TestOrganisation};
+use crate::invitations::{invite, role_id, Invite};
+use crate::members::membership_of;
+use app::api::invitations::InviteOutcome;
+use reqwest::StatusCode;
+use std::collections::BTreeSet;
+
+/// Ids and values from the target organisation ("A") that calls aim at.
+struct Target {
+    org: TestOrganisation,
+    member_membership: String,
+    invitation: String,
+    member_role: String,
+    admin_role: String,
+}
+
+enum Access {
+    /// Answers anyone; the reason says why that is safe.
+    Public(&'static str),
+    /// Needs a session with a permission in the right organisation.
+    Protected(fn(&Target) -> Vec<(&'static str, String)>),
+}
+
+fn table() -> Vec<(&'static str, Access)> {
+    use Access::*;
+    vec![
+        (
+            "session",
+            Public("tells the caller about their own session only"),
+        ),
+        ("sign_in", Public("the way in; rate-limited and audited")),
+        ("sign_out", Public("ends the caller's own session only")),
+        (
+            "invitation/view",
+            Public("the link's token is the credential"),
+        ),
+        (
+            "invitation/accept_new",
+            Public("the link's token is the credential"),
+        ),
+        (
+            "invitation/accept_existing",
+            Public("the token and the account's password are the credentials"),
+        ),
+        (
+            "invitation/password_hint",
+            Public("answers only for a live invitation token"),
+        ),
+        (
+            "team/list",
+            Protected(|t| vec![("organisation_id", t.org.organisation_id.to_string())]),
+        ),
+        ("invitations/options", Protected(|_| vec![])),
+        (
+            "invitations/list",
+            Protected(|_| vec![("include_closed", "true".into())]),
+        ),
+        (
+            "invitations/create",
+            Protected(|t| {
+                vec![
+                    ("email", "new-person@example.com".into()),
+                    ("name", "New Person".into()),
+                    ("role_id", t.member_role.clone()),
+                    ("department_id", String::new()),
+                    ("expiry_hours", String::new()),
+                ]
+            }),
+        ),
+        (
+            "invitations/resend",
+            Protected(|t| vec![("invitation_id", t.invitation.clone())]),
+        ),
+        (
+            "invitations/new_link",
+            Protected(|t| vec![("invitation_id", t.invitation.clone())]),
+        ),
+        (
+            "invitations/revoke",
+            Protected(|t| vec![("invitation_id", t.invitation.clone())]),
+        ),
+        (
+            "invitations/delivery",
+            Protected(|t| vec![("invitation_id", t.invitation.clone())]),
+        ),
+        (
+            "invitations/update",
+            Protected(|t| {
+                vec![
+                    ("invitation_id", t.invitation.clone()),
+                    ("role_id", t.member_role.clone()),
+                    ("department_id", String::new()),
+                ]
+            }),
+        ),
+        ("organisation/settings", Protected(|_| vec![])),
+        (
+            "organisation/save_settings",
+            Protected(|_| {
+                vec![
+                    ("name", "Taken Over".into()),
+                    ("time_zone", "UTC".into()),
+                    ("invitation_expiry_hours", "48".into()),
+                ]
+            }),
+        ),
+        (
+            "members/disable",
+            Protected(|t| vec![("membership_id", t.member_membership.clone())]),
+        ),
+        (
+            "members/enable",
+            Protected(|t| vec![("membership_id", t.member_membership.clone())]),
+        ),
+        (
+            "members/delete",
+            Protected(|t| {
+                vec![
+                    ("membership_id", t.member_membership.clone()),
+                    ("confirm_email", t.org.member_email.clone()),
+                ]
+            }),
+        ),
+        (
+            "members/change_role",
+            Protected(|t| {
+                vec![
+                    ("membership_id", t.member_membership.clone()),
+                    ("role_id", t.admin_role.clone()),
+                ]
+            }),
+        ),
+        (
+            "members/change_department",
+            Protected(|t| {
+                vec![
+                    ("membership_id", t.member_membership.clone()),
+                    ("department_id", String::new()),
+                ]
+            }),
+        ),
+    ]
+}
+
+#[test]
+fn every_server_function_is_in_the_table() {
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_string())
+        .collect();
+    let listed: BTreeSet<String> = table().into_iter().map(|(e, _)| e.to_string()).collect();
+    let missing: Vec<_> = registered.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "server functions with no row in the authorization table: {missing:?}"
+    );
+    for (endpoint, access) in table() {
+        if let Access::Public(reason) = access {
+            assert!(!reason.is_empty(), "{endpoint}: say why it is public");
+        }
+    }
+    let stale: Vec<_> = listed.difference(&registered).collect();
+    assert!(stale.is_empty(), "rows for no server function: {stale:?}");
+}
+
+/// What the target organisation looks like to the database: anything a
+/// refused call changed would show here.
+async fn fingerprint(app: &TestApp, t: &Target) -> String {
+    sqlx::query_scalar(
+        "SELECT concat_ws('|',
+            (SELECT name || invitation_expiry_hours FROM organisations WHERE id = $1),
+            (SELECT string_agg(m.status || m.role_id || coalesce(m.department_id::text, ''), ',' ORDER BY m.id)
+               FROM memberships m WHERE m.organisation_id = $1),
+            (SELECT string_agg(encode(i.token_hash, 'hex') || coalesce(i.revoked_at::text, '') || i.role_id, ',' ORDER BY i.id)
+               FROM invitations i WHERE i.organisation_id = $1),
+            (SELECT count(*) FROM sessions s WHERE s.organisation_id = $1 AND s.revoked_at IS NOT NULL))",
+    )
+    .bind(t.org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn every_server_function_refuses_outsiders_and_members() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let outsiders = app.organisation().await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let member_role = role_id(&app, "member").await;
+    let invitation = match invite(
+        &app,
+        &admin,
+        Invite::member("target@example.com", &member_role),
+    )
+    .await
+    .json::<InviteOutcome>()
+    {
+        InviteOutcome::Created(link) => link.invitation_id.to_string(),
+        other => panic!("{other:?}"),
+    };
+    let target = Target {
+        member_membership: membership_of(&app, &org, &org.member_email).await,
+        invitation,
+        member_role,
+        admin_role: role_id(&app, "admin").await,
+        org,
+    };
+    let member = app
+        .sign_in(&target.org.member_email, &target.org.password)
+        .await;
+    let other_owner = app
+        .sign_in(&outsiders.owner_email, &outsiders.password)
+        .await;
+    let secrets = [
+        target.org.name.as_str(),
+        target.org.member_email.as_str(),
+        target.org.admin_email.as_str(),
+        "target@example.com",
+    ];
+    let before = fingerprint(&app, &target).await;
+
+    let mut checked = 0;
+    for (endpoint, access) in table() {
+        let Access::Protected(args) = access else {
+            continue;
+        };
+        let args = args(&target);
+        let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+        let anonymous = app.call(endpoint, &form, None).await;
+        assert_eq!(
+            anonymous.status,
+            StatusCode::UNAUTHORIZED,
+            "{endpoint} signed out: {}",
+            anonymous.body
+        );
+
+        let as_member = app.call(endpoint, &form, Some(&member)).await;
+        assert_eq!(
+            as_member.status,
+            StatusCode::FORBIDDEN,
+            "{endpoint} as a Member: {}",
+            as_member.body
+        );
+
+        // An Owner elsewhere is either refused, or (for functions that take
+        // no id and act on the caller's own organisation) gets only their
+        // own organisation's data.
+        let outsider = app.call(endpoint, &form, Some(&other_owner)).await;
+        if outsider.status.is_success() {
+            for secret in secrets {
+                assert!(
+                    !outsider.body.contains(secret),
+                    "{endpoint} showed another organisation's {secret:?}"
+                );
+            }
+        } else {
+            assert!(
+                [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&outsider.status),
+                "{endpoint} as another organisation's owner: {} {}",
+                outsider.status,
+                outsider.body
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 15, "the table lost its protected rows");
+    assert_eq!(
+        fingerprint(&app, &target).await,
+        before,
+        "a refused call changed the organisation"
+    );
+}
