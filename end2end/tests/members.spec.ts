@@ -111,3 +111,20 @@ test('the team page fits the screen on both tabs without sideways scrolling', as
   await expect(page.getByRole('table', { name: 'Invitations' })).toBeVisible();
   expect(await overflow()).toBeLessThanOrEqual(0);
 });
+
+test("a member's page shows who they are and offers the same changes", async ({ page, org }) => {
+  await signedIn(page, org.admin_email, org.password);
+  await membersTable(page).getByRole('link', { name: 'Mia Member' }).click();
+  await expect(page).toHaveURL(/\/team\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Mia Member' })).toBeVisible();
+  await expect(page.getByText(org.member_email)).toBeVisible();
+  await expect(page.getByText('Enabled', { exact: true })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Disable', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Disable Mia Member?' }).getByRole('button', { name: 'Disable' }).click();
+  await expect(page.getByText('Disabled', { exact: true })).toBeVisible();
+  const history = page.getByRole('table', { name: 'Recent activity' });
+  await expect(history.getByRole('row', { name: /Disabled Mia Member/ })).toContainText('Adam Admin');
+  // A disabled member offers Enable instead.
+  await expect(page.getByRole('button', { name: 'Enable', exact: true })).toBeVisible();
+});

@@ -7,9 +7,49 @@
 //!
 //! [`Permission::ManageMembers`]: crate::domain::Permission::ManageMembers
 
+use crate::api::team::TeamMember;
 use crate::domain::MembershipId;
 use crate::error::AppError;
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A member's page: their row in the team table and the rest of what the
+/// organisation knows of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberDetail {
+    pub member: TeamMember,
+    pub position: Option<String>,
+    pub phone: Option<String>,
+    pub joined_at: DateTime<Utc>,
+    /// Who invited them and when, if they joined through an invitation.
+    pub invited: Option<(String, DateTime<Utc>)>,
+    pub is_primary_contact: bool,
+    /// The latest audit events done by or to them here, newest first.
+    pub recent_events: Vec<MemberEvent>,
+}
+
+/// One line of a member's recent history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberEvent {
+    pub at: DateTime<Utc>,
+    /// The stable action key, such as `member.disabled`.
+    pub action: String,
+    /// Who did it, as named when it happened; `None` for the system.
+    pub actor: Option<String>,
+    /// What it was done to, as named when it happened.
+    pub target: Option<String>,
+}
+
+/// One member of the session's organisation, for their page. Needs
+/// [`Permission::ViewTeam`]; another organisation's member is not found.
+///
+/// [`Permission::ViewTeam`]: crate::domain::Permission::ViewTeam
+#[server(endpoint = "members/detail")]
+pub async fn load_member(membership_id: MembershipId) -> Result<MemberDetail, AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::members::detail(scope, membership_id)).await
+}
 
 /// Disables a member: their sessions in this organisation end at once.
 #[server(endpoint = "members/disable")]

@@ -37,7 +37,10 @@ pub async fn list_team(organisation_id: OrganisationId) -> Result<Vec<TeamMember
         let actor = authenticate(&scope).await?;
         actor.require_organisation(organisation_id)?;
         actor.require(Permission::ViewTeam)?;
-        Ok(memberships::list_team(&scope.state.pool, organisation_id, actor.account_id).await?)
+        Ok(
+            memberships::list_team(&scope.state.pool, organisation_id, actor.account_id, None)
+                .await?,
+        )
     })
     .await
 }

@@ -12,11 +12,51 @@ use super::db::audit::{self, AuditAction, AuditEvent};
 use super::db::{accounts, invitations, memberships, organisations, outbox, sessions};
 use super::error::ServerError;
 use super::request::RequestScope;
+use crate::api::members::{MemberDetail, MemberEvent};
 use crate::domain::member::{judge, MemberChange, Refusal, Situation};
 use crate::domain::{MembershipId, MembershipStatus, Permission, PermissionSet};
 use crate::error::AppError;
 use serde_json::json;
 use sqlx::{Postgres, Transaction};
+
+/// How many of a member's latest audit events their page shows.
+const RECENT_EVENTS: i64 = 20;
+
+/// A member's page. Needs [`Permission::ViewTeam`]; ids from another
+/// organisation are not found.
+pub async fn detail(scope: RequestScope, id: MembershipId) -> Result<MemberDetail, ServerError> {
+    let actor = authenticate(&scope).await?;
+    actor.require(Permission::ViewTeam)?;
+    let pool = &scope.state.pool;
+    let org = actor.organisation_id;
+    let member = memberships::list_team(pool, org, actor.account_id, Some(id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound)?;
+    let profile = memberships::profile(pool, org, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let recent_events = audit::recent_for_account(pool, org, profile.account_id, RECENT_EVENTS)
+        .await?
+        .into_iter()
+        .map(|e| MemberEvent {
+            at: e.occurred_at,
+            action: e.action,
+            actor: e.actor_name,
+            target: e.target_name,
+        })
+        .collect();
+    Ok(MemberDetail {
+        member,
+        position: profile.position,
+        phone: profile.phone,
+        joined_at: profile.joined_at,
+        invited: profile.invited_by.zip(profile.invited_at),
+        is_primary_contact: profile.is_primary_contact,
+        recent_events,
+    })
+}
 
 async fn manager(scope: &RequestScope) -> Result<Actor, ServerError> {
     let actor = authenticate(scope).await?;

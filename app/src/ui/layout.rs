@@ -57,3 +57,16 @@ pub fn PageError(error: crate::error::AppError) -> impl IntoView {
         </main>
     }
 }
+
+/// A page that only says something: what happened and what to do.
+#[component]
+pub fn Notice(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <main class="page">
+            <section class="card notice" aria-labelledby="notice-title">
+                <h1 id="notice-title">{title}</h1>
+                {children()}
+            </section>
+        </main>
+    }
+}

@@ -1,10 +1,13 @@
 //! Pages and components.
 
 mod accept;
+mod dialog;
 mod field;
 mod format;
 mod layout;
 mod login;
+mod member;
+mod member_actions;
 mod settings;
 mod team;
 
@@ -60,6 +63,7 @@ pub fn App() -> impl IntoView {
                 // sent, so a signed-out visitor gets a real redirect and a
                 // Member a real 403.
                 <Route path=path!("/team") view=team::TeamPage ssr=SsrMode::Async />
+                <Route path=path!("/team/:id") view=member::MemberPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/organisation") view=settings::OrganisationSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/invite") view=accept::InvitePage ssr=SsrMode::Async />
                 <Route path=path!("/welcome") view=accept::WelcomePage ssr=SsrMode::Async />

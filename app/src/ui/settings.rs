@@ -2,7 +2,7 @@
 //! invitations last by default.
 
 use super::field::{Field, SelectField};
-use super::layout::{set_page_status, AppHeader, PageError};
+use super::layout::{set_page_status, AppHeader, Notice, PageError};
 use crate::api::auth::{current_user, SessionUser};
 use crate::api::organisation::{
     load_organisation_settings, OrganisationSettings, SaveOrganisationSettings,
@@ -71,12 +71,9 @@ pub fn OrganisationSettingsPage() -> impl IntoView {
                         set_page_status(403);
                         view! {
                             <AppHeader user />
-                            <main class="page">
-                                <section class="card notice" aria-labelledby="no-access-title">
-                                    <h1 id="no-access-title">"Only owners can change organisation settings"</h1>
-                                    <p>"Ask an owner of your organisation if something here needs to change."</p>
-                                </section>
-                            </main>
+                            <Notice title="Only owners can change organisation settings">
+                                <p>"Ask an owner of your organisation if something here needs to change."</p>
+                            </Notice>
                         }
                         .into_any()
                     }

@@ -1,17 +1,20 @@
 //! The team page: members (with open invitations among them), the
 //! Invitations tab, and the invite, link, revoke and edit dialogs.
 
+use super::dialog::{close, open};
 use super::field::{Field, SelectField};
 use super::format::RelativeTime;
-use super::layout::{set_page_status, AppHeader, PageError};
+use super::layout::{set_page_status, AppHeader, Notice, PageError};
+use super::member_actions::{
+    changes_for, department_choices, role_choices, MemberActions, MemberDialog,
+};
 use crate::api::auth::{current_user, SessionUser};
 use crate::api::invitations::{
-    list_invitations, load_invite_options, new_invitation_link, resend_invitation,
-    revoke_invitation, CreateInvitation, InvitationRow, InviteOptions, InviteOutcome, IssuedLink,
+    list_invitations, new_invitation_link, resend_invitation, revoke_invitation, CreateInvitation,
+    InvitationRow, InviteOutcome, IssuedLink,
 };
 use crate::api::team::{list_team, TeamMember};
 use crate::domain::invitation::{DeliveryState, ExpiryHours, InvitationStatus, EXPIRY_CHOICES};
-use crate::domain::member::MemberChange;
 use crate::domain::{InvitationId, MembershipStatus, Permission};
 use crate::error::AppError;
 use leptos::html::{Dialog, Form};
@@ -80,37 +83,17 @@ struct TeamState {
     data: Resource<Result<TeamView, AppError>>,
     include_closed: RwSignal<bool>,
     tab: RwSignal<Tab>,
-    options: RwSignal<Option<InviteOptions>>,
     issued: RwSignal<Option<Issued>>,
     delivery: RwSignal<Option<DeliveryState>>,
     revoking: RwSignal<Option<(InvitationId, String)>>,
     editing: RwSignal<Option<InvitationRow>>,
-    notice: RwSignal<Option<String>>,
-    /// The member and the change the member dialog is about.
-    member_action: RwSignal<Option<(TeamMember, MemberChange)>>,
+    /// Member changes, their dialog, the role and department choices
+    /// (shared with the invitation dialogs) and the page's notice.
+    actions: MemberActions,
     invite_dialog: NodeRef<Dialog>,
-    member_dialog: NodeRef<Dialog>,
     link_dialog: NodeRef<Dialog>,
     revoke_dialog: NodeRef<Dialog>,
     edit_dialog: NodeRef<Dialog>,
-}
-
-#[allow(unused_variables)]
-fn open(dialog: NodeRef<Dialog>) {
-    #[cfg(feature = "hydrate")]
-    if let Some(dialog) = dialog.get_untracked() {
-        if !dialog.open() {
-            let _ = dialog.show_modal();
-        }
-    }
-}
-
-#[allow(unused_variables)]
-fn close(dialog: NodeRef<Dialog>) {
-    #[cfg(feature = "hydrate")]
-    if let Some(dialog) = dialog.get_untracked() {
-        dialog.close();
-    }
 }
 
 /// Waits `ms` milliseconds in the browser.
@@ -175,7 +158,7 @@ impl TeamState {
                     "A new email is on its way. The previous link no longer works.",
                     link,
                 ),
-                Err(e) => self.notice.set(Some(e.to_string())),
+                Err(e) => self.actions.notice.set(Some(e.to_string())),
             }
         });
     }
@@ -188,41 +171,7 @@ impl TeamState {
                     "The previous link no longer works. No email was sent: share this link yourself.",
                     link,
                 ),
-                Err(e) => self.notice.set(Some(e.to_string())),
-            }
-        });
-    }
-
-    /// Opens the member dialog for `action` on `member` (with the role and
-    /// department choices loaded when it needs them).
-    fn act_on_member(self, member: TeamMember, action: MemberChange) {
-        let show = move || {
-            self.member_action.set(Some((member, action)));
-            open(self.member_dialog);
-        };
-        if matches!(
-            action,
-            MemberChange::ChangeRole | MemberChange::ChangeDepartment
-        ) {
-            self.with_options(show);
-        } else {
-            show();
-        }
-    }
-
-    /// Loads the picker choices once, then runs `then`.
-    fn with_options(self, then: impl FnOnce() + 'static) {
-        if self.options.get_untracked().is_some() {
-            then();
-            return;
-        }
-        spawn_local(async move {
-            match load_invite_options().await {
-                Ok(options) => {
-                    self.options.set(Some(options));
-                    then();
-                }
-                Err(e) => self.notice.set(Some(e.to_string())),
+                Err(e) => self.actions.notice.set(Some(e.to_string())),
             }
         });
     }
@@ -231,25 +180,23 @@ impl TeamState {
 #[component]
 pub fn TeamPage() -> impl IntoView {
     let include_closed = RwSignal::new(false);
+    let data = Resource::new(move || include_closed.get(), load);
     let state = TeamState {
-        data: Resource::new(move || include_closed.get(), load),
+        data,
         include_closed,
         tab: RwSignal::new(Tab::Members),
-        options: RwSignal::new(None),
         issued: RwSignal::new(None),
         delivery: RwSignal::new(None),
         revoking: RwSignal::new(None),
         editing: RwSignal::new(None),
-        notice: RwSignal::new(None),
-        member_action: RwSignal::new(None),
+        actions: MemberActions::new(move || data.refetch()),
         invite_dialog: NodeRef::new(),
-        member_dialog: NodeRef::new(),
         link_dialog: NodeRef::new(),
         revoke_dialog: NodeRef::new(),
         edit_dialog: NodeRef::new(),
     };
     provide_context(state);
-    let data = state.data;
+    provide_context(state.actions);
     view! {
         <Title text="Team" />
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -278,15 +225,12 @@ pub fn TeamPage() -> impl IntoView {
 #[component]
 fn NoAccess() -> impl IntoView {
     view! {
-        <main class="page">
-            <section class="card notice" aria-labelledby="no-access-title">
-                <h1 id="no-access-title">"You don't have access to the team page"</h1>
-                <p>
-                    "Only owners and admins of your organisation can see and manage its members. "
-                    "If you need access, ask one of them to change your role."
-                </p>
-            </section>
-        </main>
+        <Notice title="You don't have access to the team page">
+            <p>
+                "Only owners and admins of your organisation can see and manage its members. "
+                "If you need access, ask one of them to change your role."
+            </p>
+        </Notice>
     }
 }
 
@@ -294,7 +238,9 @@ fn NoAccess() -> impl IntoView {
 fn InviteButton() -> impl IntoView {
     let state = expect_context::<TeamState>();
     let on_click = move |_| {
-        state.with_options(move || open(state.invite_dialog));
+        state
+            .actions
+            .with_options(move || open(state.invite_dialog));
     };
     view! {
         <button type="button" class="button primary" on:click=on_click>"Invite user"</button>
@@ -346,7 +292,7 @@ fn Team(
                 <h1>"Team"</h1>
                 {may_invite.then(|| view! { <InviteButton /> })}
             </div>
-            <p class="form-error" role="alert">{move || state.notice.get()}</p>
+            <p class="form-error" role="alert">{move || state.actions.notice.get()}</p>
             {(may_invite && only_me).then(|| view! {
                 <section class="card empty-state" aria-labelledby="empty-title">
                     <h2 id="empty-title">"Invite your team"</h2>
@@ -416,7 +362,7 @@ fn MembersTable(
                                     // On phones the email column is hidden and
                                     // shown under the name instead.
                                     <th scope="row">
-                                        {m.name.clone()}
+                                        <a href=format!("/team/{}", m.id)>{m.name.clone()}</a>
                                         {m.is_you.then(|| view! { <span class="you">" (you)"</span> })}
                                         <span class="cell-sub">{m.email.clone()}</span>
                                     </th>
@@ -494,28 +440,18 @@ impl MenuItem {
 
 /// The actions a member's status allows.
 fn member_menu(state: TeamState, member: &TeamMember) -> impl IntoView {
-    let act = |label: &'static str, action: MemberChange| {
-        let member = member.clone();
-        MenuItem::new(label, move || state.act_on_member(member.clone(), action))
-    };
-    let items = match member.status {
-        // On your own row only what the server may allow (it explains the
-        // rest, such as a sole Owner stepping down).
-        _ if member.is_you => vec![
-            act("Change role", MemberChange::ChangeRole),
-            act("Change department", MemberChange::ChangeDepartment),
-        ],
-        MembershipStatus::Enabled => vec![
-            act("Change role", MemberChange::ChangeRole),
-            act("Change department", MemberChange::ChangeDepartment),
-            act("Disable", MemberChange::Disable).danger(),
-            act("Delete", MemberChange::Delete).danger(),
-        ],
-        MembershipStatus::Disabled => vec![
-            act("Enable", MemberChange::Enable),
-            act("Delete", MemberChange::Delete).danger(),
-        ],
-    };
+    let items = changes_for(member)
+        .into_iter()
+        .map(|(label, danger, change)| {
+            let member = member.clone();
+            let item = MenuItem::new(label, move || state.actions.start(member.clone(), change));
+            if danger {
+                item.danger()
+            } else {
+                item
+            }
+        })
+        .collect();
     view! { <RowMenu label=format!("Actions for {}", member.name) id=format!("member-menu-{}", member.id) items /> }
 }
 
@@ -536,7 +472,7 @@ fn invitation_menu(state: TeamState, invitation: &InvitationRow, prefix: &str) -
         MenuItem::new("Create new link", move || state.new_link(id)),
         MenuItem::new("Edit role or department", move || {
             let row = edit_row.clone();
-            state.with_options(move || {
+            state.actions.with_options(move || {
                 state.editing.set(Some(row));
                 open(state.edit_dialog);
             });
@@ -692,25 +628,6 @@ fn InvitationTableRow(row: InvitationRow) -> impl IntoView {
 
 const INVITE_FIELDS: [&str; 5] = ["email", "name", "role", "department", "expiry_hours"];
 
-fn role_choices(options: &InviteOptions) -> Vec<(String, String)> {
-    options
-        .roles
-        .iter()
-        .map(|r| (r.id.to_string(), r.name.clone()))
-        .collect()
-}
-
-fn department_choices(options: &InviteOptions) -> Vec<(String, String)> {
-    std::iter::once((String::new(), "No department".to_string()))
-        .chain(
-            options
-                .departments
-                .iter()
-                .map(|d| (d.id.to_string(), d.name.clone())),
-        )
-        .collect()
-}
-
 #[component]
 fn InviteDialog() -> impl IntoView {
     let state = expect_context::<TeamState>();
@@ -749,7 +666,7 @@ fn InviteDialog() -> impl IntoView {
         <dialog node_ref=state.invite_dialog class="dialog" aria-labelledby="invite-title"
             on:close=move |_| action.value().set(None)>
             <h2 id="invite-title">"Invite user"</h2>
-            {move || state.options.get().map(|options| {
+            {move || state.actions.options.get().map(|options| {
                 let default_role = options.roles.last().map(|r| r.id.to_string()).unwrap_or_default();
                 let expiry_default = options.default_expiry_hours.to_string();
                 let expiry_choices: Vec<(String, String)> = EXPIRY_CHOICES
@@ -899,7 +816,7 @@ fn EditDialog() -> impl IntoView {
             let form = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
-            let value = |name: &str| form_value(form.as_ref(), name);
+            let value = |name: &str| super::dialog::form_value(form.as_ref(), name);
             let (role, department) = (value("role_id"), value("department_id"));
             spawn_local(async move {
                 match crate::api::invitations::update_invitation(row.id, role, department).await {
@@ -918,7 +835,7 @@ fn EditDialog() -> impl IntoView {
         <dialog node_ref=state.edit_dialog class="dialog" aria-labelledby="edit-title"
             on:close=move |_| { error.set(None); state.editing.set(None); }>
             <h2 id="edit-title">"Edit invitation"</h2>
-            {move || state.editing.get().zip(state.options.get()).map(|(row, options)| view! {
+            {move || state.editing.get().zip(state.actions.options.get()).map(|(row, options)| view! {
                 <p>"For " <strong class="break">{row.email.clone()}</strong> "."</p>
                 <form on:submit=on_submit>
                     <SelectField name="role_id" id="edit-role" label="Role" options=role_choices(&options) selected=row.role_id.to_string() error=field("role") />
@@ -934,190 +851,5 @@ fn EditDialog() -> impl IntoView {
                 </form>
             })}
         </dialog>
-    }
-}
-
-/// Reads a named control's value from a form (inputs and selects alike).
-#[cfg(feature = "hydrate")]
-fn form_value(form: Option<&web_sys::HtmlFormElement>, name: &str) -> String {
-    form.and_then(|f| f.get_with_name(name))
-        .and_then(|el| js_sys::Reflect::get(&el, &wasm_bindgen::JsValue::from_str("value")).ok())
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
-}
-
-/// What the member dialog says and asks for each change.
-fn member_dialog_title(member: &TeamMember, action: MemberChange) -> String {
-    match action {
-        MemberChange::Disable => format!("Disable {}?", member.name),
-        MemberChange::Enable => format!("Enable {}?", member.name),
-        MemberChange::Delete => format!("Delete {}?", member.name),
-        MemberChange::ChangeRole => format!("Change role for {}", member.name),
-        MemberChange::ChangeDepartment => format!("Change department for {}", member.name),
-    }
-}
-
-const MEMBER_FIELDS: [&str; 3] = ["role", "department", "confirm_email"];
-
-#[component]
-fn MemberDialog() -> impl IntoView {
-    let state = expect_context::<TeamState>();
-    let error = RwSignal::new(None::<AppError>);
-    let pending = RwSignal::new(false);
-    let field = move |name: &'static str| {
-        Signal::derive(move || error.get().and_then(|e| e.for_field(name)))
-    };
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some((member, action)) = state.member_action.get_untracked() else {
-            return;
-        };
-        #[cfg(feature = "hydrate")]
-        {
-            use crate::api::members::{
-                change_member_department, change_member_role, delete_member, disable_member,
-                enable_member,
-            };
-            use wasm_bindgen::JsCast as _;
-            let form = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
-            let value = |name: &str| form_value(form.as_ref(), name);
-            let (role, department, confirm) = (
-                value("role_id"),
-                value("department_id"),
-                value("confirm_email"),
-            );
-            pending.set(true);
-            spawn_local(async move {
-                let id = member.id;
-                let result = match action {
-                    MemberChange::Disable => disable_member(id).await,
-                    MemberChange::Enable => enable_member(id).await,
-                    MemberChange::Delete => delete_member(id, confirm).await,
-                    MemberChange::ChangeRole => change_member_role(id, role).await,
-                    MemberChange::ChangeDepartment => {
-                        change_member_department(id, department).await
-                    }
-                };
-                pending.set(false);
-                match result {
-                    Ok(()) => {
-                        close(state.member_dialog);
-                        state.refresh();
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (member, action, pending);
-    };
-    let title = move || {
-        state
-            .member_action
-            .get()
-            .map(|(member, action)| member_dialog_title(&member, action))
-    };
-    view! {
-        <dialog node_ref=state.member_dialog class="dialog" aria-labelledby="member-title"
-            on:close=move |_| { error.set(None); state.member_action.set(None); }>
-            <h2 id="member-title">{title}</h2>
-            {move || state.member_action.get().map(|(member, action)| {
-                let (body, button, danger) = member_dialog_body(&member, action, state.options.get(), field);
-                let class = if danger { "button danger-solid" } else { "button primary" };
-                view! {
-                    <form on:submit=on_submit>
-                        {body}
-                        <p class="form-error" role="alert">
-                            {move || error.get().filter(|e| MEMBER_FIELDS.iter().all(|f| e.for_field(f).is_none())).map(|e| e.to_string())}
-                        </p>
-                        <div class="dialog-actions">
-                            <button type="button" class="button secondary" on:click=move |_| close(state.member_dialog)>"Cancel"</button>
-                            <button type="submit" class=class disabled=move || pending.get()>{button}</button>
-                        </div>
-                    </form>
-                }
-            })}
-        </dialog>
-    }
-}
-
-/// The dialog's explanation and fields for `action`, its confirm button's
-/// text, and whether that button is destructive.
-fn member_dialog_body(
-    member: &TeamMember,
-    action: MemberChange,
-    options: Option<InviteOptions>,
-    field: impl Fn(&'static str) -> Signal<Option<String>>,
-) -> (AnyView, &'static str, bool) {
-    let name = member.name.clone();
-    match action {
-        MemberChange::Disable => (
-            view! {
-                <p>
-                    <strong>{name}</strong>
-                    " loses access at once: their open sessions end and they can't sign in until someone enables them again. Nothing is deleted."
-                </p>
-            }
-            .into_any(),
-            "Disable",
-            true,
-        ),
-        MemberChange::Enable => (
-            view! { <p><strong>{name}</strong>" can sign in again with their current password."</p> }.into_any(),
-            "Enable",
-            false,
-        ),
-        MemberChange::Delete => {
-            let email = member.email.clone();
-            let label = format!("Type {email} to confirm");
-            let confirm_error = field("confirm_email");
-            (
-                view! {
-                    <p>"Deleting " <strong>{name}</strong> " from your organisation:"</p>
-                    <ul class="consequences">
-                        <li>"ends their sessions here at once;"</li>
-                        <li>"revokes the open invitations they sent;"</li>
-                        <li>"removes their account if they belong to no other organisation;"</li>
-                        <li>"keeps the audit history of what they did."</li>
-                    </ul>
-                    <p><strong>"This cannot be undone."</strong></p>
-                    <div class="field">
-                        <label for="confirm-email">{label}</label>
-                        <input id="confirm-email" name="confirm_email" type="email" autocomplete="off"
-                            autocapitalize="none" spellcheck="false" required
-                            aria-invalid=move || confirm_error.get().is_some().to_string()
-                            aria-describedby="confirm-email-error" />
-                        <p id="confirm-email-error" class="field-error">{move || confirm_error.get()}</p>
-                    </div>
-                }
-                .into_any(),
-                "Delete permanently",
-                true,
-            )
-        }
-        MemberChange::ChangeRole => (
-            options
-                .map(|options| view! {
-                    <SelectField name="role_id" id="member-role" label="Role" options=role_choices(&options)
-                        selected=member.role_id.to_string() error=field("role") />
-                }
-                .into_any())
-                .unwrap_or_else(|| ().into_any()),
-            "Save role",
-            false,
-        ),
-        MemberChange::ChangeDepartment => (
-            options
-                .map(|options| view! {
-                    <SelectField name="department_id" id="member-department" label="Department" options=department_choices(&options)
-                        selected=member.department_id.map(|d| d.to_string()).unwrap_or_default() error=field("department") />
-                }
-                .into_any())
-                .unwrap_or_else(|| ().into_any()),
-            "Save department",
-            false,
-        ),
     }
 }

@@ -111,6 +111,10 @@ fn table() -> Vec<(&'static str, Access)> {
             }),
         ),
         (
+            "members/detail",
+            Protected(|t| vec![("membership_id", t.member_membership.clone())]),
+        ),
+        (
             "members/disable",
             Protected(|t| vec![("membership_id", t.member_membership.clone())]),
         ),

@@ -499,3 +499,49 @@ async fn a_sole_owner_stepping_down_is_told_to_make_another_owner_first() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_members_page_shows_their_access_and_recent_history() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let member = membership_of(&app, &org, &org.member_email).await;
+    let response = disable(&app, &admin, &member).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+
+    let page = app
+        .call(
+            "members/detail",
+            &[("membership_id", &member)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let detail: app::api::members::MemberDetail = page.json();
+    assert_eq!(detail.member.name, "Mia Member");
+    assert_eq!(detail.member.role, "Member");
+    assert_eq!(
+        detail.member.status,
+        app::domain::MembershipStatus::Disabled
+    );
+    assert!(!detail.is_primary_contact);
+    let latest = detail.recent_events.first().expect("an event");
+    assert_eq!(latest.action, "member.disabled");
+    assert_eq!(latest.actor.as_deref(), Some("Adam Admin"));
+
+    // The owner is the primary contact; unknown ids are not found.
+    let owner = membership_of(&app, &org, &org.owner_email).await;
+    let owner_page: app::api::members::MemberDetail = app
+        .call("members/detail", &[("membership_id", &owner)], Some(&admin))
+        .await
+        .json();
+    assert!(owner_page.is_primary_contact);
+    let unknown = app
+        .call(
+            "members/detail",
+            &[("membership_id", &Uuid::new_v4().to_string())],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}

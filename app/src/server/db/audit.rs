@@ -158,3 +158,32 @@ pub async fn record(
     .await
     .map(|_| ())
 }
+
+/// An event as a member's page lists it.
+pub struct RecentEvent {
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
+    pub action: String,
+    pub actor_name: Option<String>,
+    pub target_name: Option<String>,
+}
+
+/// The latest `limit` events in `org` done by or to `account`.
+pub async fn recent_for_account(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    account: AccountId,
+    limit: i64,
+) -> sqlx::Result<Vec<RecentEvent>> {
+    sqlx::query_as!(
+        RecentEvent,
+        "SELECT occurred_at, action, actor_name, target_name FROM audit_events
+         WHERE organisation_id = $1 AND (actor_id = $2 OR target_id = $2)
+         ORDER BY occurred_at DESC, id DESC
+         LIMIT $3",
+        org as OrganisationId,
+        account.0,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}

@@ -4,6 +4,7 @@ use crate::api::team::TeamMember;
 use crate::domain::{
     AccountId, DepartmentId, MembershipId, MembershipStatus, OrganisationId, RoleId,
 };
+use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
 /// The id of a built-in role by its stable key (`owner`, `admin`, `member`).
@@ -94,11 +95,13 @@ pub async fn set_status(
 /// Most members an organisation's table shows until paging lands.
 pub const TEAM_LIST_LIMIT: i64 = 500;
 
-/// The members of `org`, with `viewer`'s own row marked.
+/// The members of `org` (only the one with id `only`, when given), with
+/// `viewer`'s own row marked.
 pub async fn list_team(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
     viewer: AccountId,
+    only: Option<MembershipId>,
 ) -> sqlx::Result<Vec<TeamMember>> {
     let rows = sqlx::query!(
         r#"SELECT m.id AS "id: MembershipId", a.display_name, a.email,
@@ -109,12 +112,13 @@ pub async fn list_team(
            JOIN accounts a ON a.id = m.account_id
            JOIN roles r ON r.id = m.role_id
            LEFT JOIN departments d ON d.id = m.department_id
-           WHERE m.organisation_id = $1
+           WHERE m.organisation_id = $1 AND ($4::uuid IS NULL OR m.id = $4)
            ORDER BY lower(a.display_name), a.id
            LIMIT $2"#,
         org as OrganisationId,
         TEAM_LIST_LIMIT,
-        viewer as AccountId
+        viewer as AccountId,
+        only as Option<MembershipId>
     )
     .fetch_all(db)
     .await?;
@@ -246,5 +250,43 @@ pub async fn count_for_account(db: impl PgExecutor<'_>, account: AccountId) -> s
         account as AccountId
     )
     .fetch_one(db)
+    .await
+}
+
+/// What a member's page shows beyond their table row.
+pub struct Profile {
+    pub account_id: AccountId,
+    pub position: Option<String>,
+    pub phone: Option<String>,
+    pub joined_at: DateTime<Utc>,
+    pub is_primary_contact: bool,
+    /// From the invitation they accepted to join, if any.
+    pub invited_by: Option<String>,
+    pub invited_at: Option<DateTime<Utc>>,
+}
+
+pub async fn profile(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    membership: MembershipId,
+) -> sqlx::Result<Option<Profile>> {
+    sqlx::query_as!(
+        Profile,
+        r#"SELECT a.id AS "account_id: AccountId", m.position, a.phone, m.joined_at,
+                  (o.primary_contact_id IS NOT DISTINCT FROM a.id) AS "is_primary_contact!",
+                  i.invited_by_name AS "invited_by?", i.created_at AS "invited_at?"
+           FROM memberships m
+           JOIN accounts a ON a.id = m.account_id
+           JOIN organisations o ON o.id = m.organisation_id
+           LEFT JOIN LATERAL (
+               SELECT invited_by_name, created_at FROM invitations
+               WHERE organisation_id = m.organisation_id AND accepted_account_id = a.id
+               ORDER BY accepted_at DESC LIMIT 1
+           ) i ON true
+           WHERE m.organisation_id = $1 AND m.id = $2"#,
+        org as OrganisationId,
+        membership as MembershipId
+    )
+    .fetch_optional(db)
     .await
 }

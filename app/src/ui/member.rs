@@ -1,0 +1,280 @@
+//! A member's page, `/team/{id}`: who they are, their access, their recent
+//! history, and the same changes as their row's menu.
+
+use super::format::{LocalTime, RelativeTime};
+use super::layout::{set_page_status, AppHeader, Notice, PageError};
+use super::member_actions::{changes_for, MemberActions, MemberDialog};
+use crate::api::auth::{current_user, SessionUser};
+use crate::api::members::{load_member, MemberDetail, MemberEvent};
+use crate::domain::{MembershipId, MembershipStatus, Permission};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum MemberView {
+    SignedOut(String),
+    NoAccess(SessionUser),
+    NotFound(SessionUser),
+    Member {
+        user: SessionUser,
+        detail: Box<MemberDetail>,
+    },
+}
+
+async fn load(id: String) -> Result<MemberView, AppError> {
+    let Some(user) = current_user().await? else {
+        return Ok(MemberView::SignedOut(format!("/login?next=%2Fteam%2F{id}")));
+    };
+    if !user.can(Permission::ViewTeam) {
+        return Ok(MemberView::NoAccess(user));
+    }
+    let Ok(membership) = id.parse::<MembershipId>() else {
+        return Ok(MemberView::NotFound(user));
+    };
+    match load_member(membership).await {
+        Ok(detail) => Ok(MemberView::Member {
+            user,
+            detail: Box::new(detail),
+        }),
+        Err(AppError::NotFound) => Ok(MemberView::NotFound(user)),
+        Err(AppError::Forbidden) => Ok(MemberView::NoAccess(user)),
+        Err(e) => Err(e),
+    }
+}
+
+#[component]
+pub fn MemberPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let data = Resource::new(id, load);
+    let actions = MemberActions::new(move || data.refetch());
+    provide_context(actions);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(MemberView::SignedOut(path)) => view! { <Redirect path /> }.into_any(),
+                    Ok(MemberView::NoAccess(user)) => {
+                        set_page_status(403);
+                        view! {
+                            <Title text="No access" />
+                            <AppHeader user />
+                            <Notice title="You don't have access to member pages">
+                                <p>"Only owners and admins of your organisation can see its members."</p>
+                            </Notice>
+                        }
+                        .into_any()
+                    }
+                    Ok(MemberView::NotFound(user)) => {
+                        set_page_status(404);
+                        view! {
+                            <Title text="Member not found" />
+                            <AppHeader user />
+                            <Notice title="This person is not a member of your organisation">
+                                <p>"They may have been deleted, or the link is mistyped."</p>
+                                <a class="button" href="/team">"Back to the team"</a>
+                            </Notice>
+                        }
+                        .into_any()
+                    }
+                    Ok(MemberView::Member { user, detail }) => {
+                        let may_manage = user.can(Permission::ManageMembers);
+                        view! {
+                            <AppHeader user />
+                            <MemberDetails detail=*detail may_manage />
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <PageError error /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <MemberDialog />
+    }
+}
+
+/// Initials for the avatar, until people can upload a picture.
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// How an audit action reads on a member's page.
+fn describe(event: &MemberEvent) -> String {
+    let what = match event.action.as_str() {
+        "sign_in" => "Signed in",
+        "sign_in.failed" => "Failed sign-in",
+        "sign_in.refused" => "Sign-in refused (access disabled)",
+        "sign_out" => "Signed out",
+        "account.created" => "Created their account",
+        "membership.created" => "Joined the organisation",
+        "invitation.accepted" => "Accepted the invitation",
+        "invitation.created" => "Invited",
+        "invitation.resent" => "Resent an invitation to",
+        "invitation.link_rotated" => "Created a new invitation link for",
+        "invitation.revoked" => "Revoked the invitation of",
+        "invitation.updated" => "Changed the invitation of",
+        "member.disabled" => "Disabled",
+        "member.enabled" => "Enabled",
+        "member.deleted" => "Deleted",
+        "member.role_changed" => "Changed the role of",
+        "member.department_changed" => "Changed the department of",
+        "organisation.updated" => "Changed the organisation's settings",
+        other => other,
+    };
+    match &event.target {
+        Some(target)
+            if event.action.starts_with("member.") || event.action.starts_with("invitation.") =>
+        {
+            format!("{what} {target}")
+        }
+        _ => what.to_string(),
+    }
+}
+
+#[component]
+fn MemberDetails(detail: MemberDetail, may_manage: bool) -> impl IntoView {
+    let actions = expect_context::<MemberActions>();
+    let member = detail.member.clone();
+    let status_class = match member.status {
+        MembershipStatus::Enabled => "status status-enabled",
+        MembershipStatus::Disabled => "status status-disabled",
+    };
+    let buttons = may_manage.then(|| {
+        changes_for(&member)
+            .into_iter()
+            .map(|(label, danger, change)| {
+                let member = member.clone();
+                let class = if danger { "button danger" } else { "button" };
+                view! {
+                    <button type="button" class=class on:click=move |_| actions.start(member.clone(), change)>
+                        {label}
+                    </button>
+                }
+            })
+            .collect_view()
+    });
+    let none = || view! { <span class="muted">"None"</span> };
+    let events = detail.recent_events;
+    view! {
+        <Title text=member.name.clone() />
+        <main class="page narrow">
+            <p><a href="/team">"← Team"</a></p>
+            <section class="card member-card" aria-labelledby="member-name">
+                <div class="member-head">
+                    <span class="avatar" aria-hidden="true">{initials(&member.name)}</span>
+                    <div>
+                        <h1 id="member-name">
+                            {member.name.clone()}
+                            {member.is_you.then(|| view! { <span class="you">" (you)"</span> })}
+                        </h1>
+                        <p class="break">{member.email.clone()}</p>
+                        <span class=status_class>{member.status.label()}</span>
+                    </div>
+                </div>
+                <p class="form-error" role="alert">{move || actions.notice.get()}</p>
+                {buttons.map(|buttons| view! { <div class="member-actions">{buttons}</div> })}
+                <dl class="facts">
+                    <dt>"Role"</dt>
+                    <dd>{member.role.clone()}</dd>
+                    <dt>"Department"</dt>
+                    <dd>{member.department.clone().map(|d| d.into_any()).unwrap_or_else(|| none().into_any())}</dd>
+                    <dt>"Position"</dt>
+                    <dd>{detail.position.map(|p| p.into_any()).unwrap_or_else(|| none().into_any())}</dd>
+                    <dt>"Phone"</dt>
+                    <dd>{detail.phone.map(|p| p.into_any()).unwrap_or_else(|| none().into_any())}</dd>
+                    <dt>"Primary contact"</dt>
+                    <dd>{if detail.is_primary_contact { "Yes" } else { "No" }}</dd>
+                    <dt>"Two-factor sign-in"</dt>
+                    <dd><span class="muted">"Not available yet"</span></dd>
+                    <dt>"Sites"</dt>
+                    <dd><span class="muted">"Not available yet"</span></dd>
+                    <dt>"Last sign-in"</dt>
+                    <dd>
+                        {match member.last_sign_in_at {
+                            Some(at) => view! { <RelativeTime at /> }.into_any(),
+                            None => view! { <span class="muted">"Never"</span> }.into_any(),
+                        }}
+                    </dd>
+                    <dt>"Joined"</dt>
+                    <dd><LocalTime at=detail.joined_at /></dd>
+                    <dt>"Invited"</dt>
+                    <dd>
+                        {match detail.invited {
+                            Some((by, at)) => view! { {format!("By {by}, ")} <RelativeTime at /> }.into_any(),
+                            None => none().into_any(),
+                        }}
+                    </dd>
+                </dl>
+            </section>
+            <section class="card" aria-labelledby="history-title">
+                <h2 id="history-title">"Recent activity"</h2>
+                {events.is_empty().then(|| view! { <p class="muted">"Nothing yet."</p> })}
+                <div class="table-wrap">
+                    <table class="history-table">
+                        <caption class="visually-hidden">"Recent activity"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"What"</th>
+                                <th scope="col">"By"</th>
+                                <th scope="col">"When"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {events
+                                .into_iter()
+                                .map(|event| {
+                                    let what = describe(&event);
+                                    view! {
+                                        <tr>
+                                            <td>{what}</td>
+                                            <td>{event.actor.unwrap_or_else(|| "Roster".to_string())}</td>
+                                            <td><RelativeTime at=event.at /></td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        </main>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_take_the_first_letters_of_two_words() {
+        assert_eq!(initials("Mia Member"), "MM");
+        assert_eq!(initials("olive"), "O");
+        assert_eq!(initials("José María Pérez"), "JM");
+        assert_eq!(initials(""), "");
+    }
+
+    #[test]
+    fn member_events_name_who_they_were_done_to() {
+        let event = |action: &str, target: Option<&str>| MemberEvent {
+            at: chrono::Utc::now(),
+            action: action.to_string(),
+            actor: None,
+            target: target.map(String::from),
+        };
+        assert_eq!(
+            describe(&event("member.disabled", Some("Mia Member"))),
+            "Disabled Mia Member"
+        );
+        assert_eq!(describe(&event("sign_in", Some("Mia Member"))), "Signed in");
+        assert_eq!(describe(&event("something.new", None)), "something.new");
+    }
+}

@@ -1,0 +1,288 @@
+//! Changing a member from any page (the team table's row menu, the
+//! member's own page): which changes their status allows, and the dialog
+//! that explains and confirms each.
+
+use super::dialog::{close, open};
+use super::field::SelectField;
+use crate::api::invitations::{load_invite_options, InviteOptions};
+use crate::api::team::TeamMember;
+use crate::domain::member::MemberChange;
+use crate::domain::MembershipStatus;
+use crate::error::AppError;
+use leptos::html::Dialog;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// What a page provides so that its members can be changed: the dialog,
+/// the change it is about, the role and department choices (loaded once),
+/// where a failure to load them is reported, and what to do after a change
+/// (reload the page's data).
+#[derive(Clone, Copy)]
+pub struct MemberActions {
+    pub pending: RwSignal<Option<(TeamMember, MemberChange)>>,
+    pub dialog: NodeRef<Dialog>,
+    pub options: RwSignal<Option<InviteOptions>>,
+    pub notice: RwSignal<Option<String>>,
+    pub changed: Callback<()>,
+}
+
+impl MemberActions {
+    pub fn new(changed: impl Fn() + Send + Sync + 'static) -> Self {
+        Self {
+            pending: RwSignal::new(None),
+            dialog: NodeRef::new(),
+            options: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            changed: Callback::new(move |()| changed()),
+        }
+    }
+
+    /// Opens the dialog for `change` on `member` (with the role and
+    /// department choices loaded when it needs them).
+    pub fn start(self, member: TeamMember, change: MemberChange) {
+        let show = move || {
+            self.pending.set(Some((member, change)));
+            open(self.dialog);
+        };
+        if matches!(
+            change,
+            MemberChange::ChangeRole | MemberChange::ChangeDepartment
+        ) {
+            self.with_options(show);
+        } else {
+            show();
+        }
+    }
+
+    /// Loads the picker choices once, then runs `then`.
+    pub fn with_options(self, then: impl FnOnce() + 'static) {
+        if self.options.get_untracked().is_some() {
+            then();
+            return;
+        }
+        spawn_local(async move {
+            match load_invite_options().await {
+                Ok(options) => {
+                    self.options.set(Some(options));
+                    then();
+                }
+                Err(e) => self.notice.set(Some(e.to_string())),
+            }
+        });
+    }
+}
+
+/// The changes `member`'s status allows, as (label, destructive, change).
+/// On one's own row only role and department: the server explains the rest
+/// (a sole Owner stepping down, say).
+pub fn changes_for(member: &TeamMember) -> Vec<(&'static str, bool, MemberChange)> {
+    let role = ("Change role", false, MemberChange::ChangeRole);
+    let department = ("Change department", false, MemberChange::ChangeDepartment);
+    let delete = ("Delete", true, MemberChange::Delete);
+    match member.status {
+        _ if member.is_you => vec![role, department],
+        MembershipStatus::Enabled => vec![
+            role,
+            department,
+            ("Disable", true, MemberChange::Disable),
+            delete,
+        ],
+        MembershipStatus::Disabled => vec![("Enable", false, MemberChange::Enable), delete],
+    }
+}
+
+pub fn role_choices(options: &InviteOptions) -> Vec<(String, String)> {
+    options
+        .roles
+        .iter()
+        .map(|r| (r.id.to_string(), r.name.clone()))
+        .collect()
+}
+
+pub fn department_choices(options: &InviteOptions) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "No department".to_string()))
+        .chain(
+            options
+                .departments
+                .iter()
+                .map(|d| (d.id.to_string(), d.name.clone())),
+        )
+        .collect()
+}
+
+/// What the member dialog says and asks for each change.
+fn member_dialog_title(member: &TeamMember, action: MemberChange) -> String {
+    match action {
+        MemberChange::Disable => format!("Disable {}?", member.name),
+        MemberChange::Enable => format!("Enable {}?", member.name),
+        MemberChange::Delete => format!("Delete {}?", member.name),
+        MemberChange::ChangeRole => format!("Change role for {}", member.name),
+        MemberChange::ChangeDepartment => format!("Change department for {}", member.name),
+    }
+}
+
+const MEMBER_FIELDS: [&str; 3] = ["role", "department", "confirm_email"];
+
+#[component]
+pub fn MemberDialog() -> impl IntoView {
+    let actions = expect_context::<MemberActions>();
+    let error = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+    let field = move |name: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.for_field(name)))
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some((member, action)) = actions.pending.get_untracked() else {
+            return;
+        };
+        #[cfg(feature = "hydrate")]
+        {
+            use super::dialog::form_value;
+            use crate::api::members::{
+                change_member_department, change_member_role, delete_member, disable_member,
+                enable_member,
+            };
+            use wasm_bindgen::JsCast as _;
+            let form = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
+            let value = |name: &str| form_value(form.as_ref(), name);
+            let (role, department, confirm) = (
+                value("role_id"),
+                value("department_id"),
+                value("confirm_email"),
+            );
+            pending.set(true);
+            spawn_local(async move {
+                let id = member.id;
+                let result = match action {
+                    MemberChange::Disable => disable_member(id).await,
+                    MemberChange::Enable => enable_member(id).await,
+                    MemberChange::Delete => delete_member(id, confirm).await,
+                    MemberChange::ChangeRole => change_member_role(id, role).await,
+                    MemberChange::ChangeDepartment => {
+                        change_member_department(id, department).await
+                    }
+                };
+                pending.set(false);
+                match result {
+                    Ok(()) => {
+                        close(actions.dialog);
+                        actions.changed.run(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (member, action, pending, actions.changed);
+    };
+    let title = move || {
+        actions
+            .pending
+            .get()
+            .map(|(member, action)| member_dialog_title(&member, action))
+    };
+    view! {
+        <dialog node_ref=actions.dialog class="dialog" aria-labelledby="member-title"
+            on:close=move |_| { error.set(None); actions.pending.set(None); }>
+            <h2 id="member-title">{title}</h2>
+            {move || actions.pending.get().map(|(member, action)| {
+                let (body, button, danger) = member_dialog_body(&member, action, actions.options.get(), field);
+                let class = if danger { "button danger-solid" } else { "button primary" };
+                view! {
+                    <form on:submit=on_submit>
+                        {body}
+                        <p class="form-error" role="alert">
+                            {move || error.get().filter(|e| MEMBER_FIELDS.iter().all(|f| e.for_field(f).is_none())).map(|e| e.to_string())}
+                        </p>
+                        <div class="dialog-actions">
+                            <button type="button" class="button secondary" on:click=move |_| close(actions.dialog)>"Cancel"</button>
+                            <button type="submit" class=class disabled=move || pending.get()>{button}</button>
+                        </div>
+                    </form>
+                }
+            })}
+        </dialog>
+    }
+}
+
+/// The dialog's explanation and fields for `action`, its confirm button's
+/// text, and whether that button is destructive.
+fn member_dialog_body(
+    member: &TeamMember,
+    action: MemberChange,
+    options: Option<InviteOptions>,
+    field: impl Fn(&'static str) -> Signal<Option<String>>,
+) -> (AnyView, &'static str, bool) {
+    let name = member.name.clone();
+    match action {
+        MemberChange::Disable => (
+            view! {
+                <p>
+                    <strong>{name}</strong>
+                    " loses access at once: their open sessions end and they can't sign in until someone enables them again. Nothing is deleted."
+                </p>
+            }
+            .into_any(),
+            "Disable",
+            true,
+        ),
+        MemberChange::Enable => (
+            view! { <p><strong>{name}</strong>" can sign in again with their current password."</p> }.into_any(),
+            "Enable",
+            false,
+        ),
+        MemberChange::Delete => {
+            let email = member.email.clone();
+            let label = format!("Type {email} to confirm");
+            let confirm_error = field("confirm_email");
+            (
+                view! {
+                    <p>"Deleting " <strong>{name}</strong> " from your organisation:"</p>
+                    <ul class="consequences">
+                        <li>"ends their sessions here at once;"</li>
+                        <li>"revokes the open invitations they sent;"</li>
+                        <li>"removes their account if they belong to no other organisation;"</li>
+                        <li>"keeps the audit history of what they did."</li>
+                    </ul>
+                    <p><strong>"This cannot be undone."</strong></p>
+                    <div class="field">
+                        <label for="confirm-email">{label}</label>
+                        <input id="confirm-email" name="confirm_email" type="email" autocomplete="off"
+                            autocapitalize="none" spellcheck="false" required
+                            aria-invalid=move || confirm_error.get().is_some().to_string()
+                            aria-describedby="confirm-email-error" />
+                        <p id="confirm-email-error" class="field-error">{move || confirm_error.get()}</p>
+                    </div>
+                }
+                .into_any(),
+                "Delete permanently",
+                true,
+            )
+        }
+        MemberChange::ChangeRole => (
+            options
+                .map(|options| view! {
+                    <SelectField name="role_id" id="member-role" label="Role" options=role_choices(&options)
+                        selected=member.role_id.to_string() error=field("role") />
+                }
+                .into_any())
+                .unwrap_or_else(|| ().into_any()),
+            "Save role",
+            false,
+        ),
+        MemberChange::ChangeDepartment => (
+            options
+                .map(|options| view! {
+                    <SelectField name="department_id" id="member-department" label="Department" options=department_choices(&options)
+                        selected=member.department_id.map(|d| d.to_string()).unwrap_or_default() error=field("department") />
+                }
+                .into_any())
+                .unwrap_or_else(|| ().into_any()),
+            "Save department",
+            false,
+        ),
+    }
+}
