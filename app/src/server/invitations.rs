@@ -464,11 +464,11 @@ pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(),
 
     let mut tx = pool.begin().await?;
     let invitation = lock_pending(&mut tx, &form.token).await?;
-    let account = match accounts::insert_invited(
+    let account = match accounts::insert(
         &mut *tx,
         &invitation.email,
         name.as_str(),
-        &hash,
+        Some(hash.as_str()),
         phone.as_ref().map(PhoneNumber::as_str),
     )
     .await

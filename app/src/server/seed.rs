@@ -56,6 +56,7 @@ pub async fn create_organisation(
             person.email,
             person.name,
             Some(person.password_hash),
+            None,
         )
         .await?;
         let role = memberships::builtin_role(&mut **tx, person.role_key).await?;

@@ -30,13 +30,19 @@ async fn whoami(app: &TestApp, cookie: &str) -> Option<SessionUser> {
     response.json()
 }
 
+/// Calls a `members/…` server function that takes only the membership.
+async fn on_member(
+    app: &TestApp,
+    cookie: &str,
+    endpoint: &str,
+    membership: &str,
+) -> crate::harness::ApiResponse {
+    app.call(endpoint, &[("membership_id", membership)], Some(cookie))
+        .await
+}
+
 async fn disable(app: &TestApp, cookie: &str, membership: &str) -> crate::harness::ApiResponse {
-    app.call(
-        "members/disable",
-        &[("membership_id", membership)],
-        Some(cookie),
-    )
-    .await
+    on_member(app, cookie, "members/disable", membership).await
 }
 
 async fn delete(
@@ -210,13 +216,7 @@ async fn disabling_ends_the_members_sessions_at_once_and_enabling_lets_them_back
     assert_eq!(signed_in.error(), AppError::AccessDisabled);
     assert_eq!(audit_count(&app, &org, "member.disabled").await, 1);
 
-    let enabled = app
-        .call(
-            "members/enable",
-            &[("membership_id", &member)],
-            Some(&admin),
-        )
-        .await;
+    let enabled = on_member(&app, &admin, "members/enable", &member).await;
     assert_eq!(enabled.status, StatusCode::OK, "{}", enabled.body);
     assert_eq!(
         whoami(&app, &member_session).await,
@@ -509,13 +509,7 @@ async fn a_members_page_shows_their_access_and_recent_history() {
     let response = disable(&app, &admin, &member).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
 
-    let page = app
-        .call(
-            "members/detail",
-            &[("membership_id", &member)],
-            Some(&admin),
-        )
-        .await;
+    let page = on_member(&app, &admin, "members/detail", &member).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let detail: app::api::members::MemberDetail = page.json();
     assert_eq!(detail.member.name, "Mia Member");
@@ -531,10 +525,10 @@ async fn a_members_page_shows_their_access_and_recent_history() {
 
     // The owner is the primary contact; unknown ids are not found.
     let owner = membership_of(&app, &org, &org.owner_email).await;
-    let owner_page: app::api::members::MemberDetail = app
-        .call("members/detail", &[("membership_id", &owner)], Some(&admin))
-        .await
-        .json();
+    let owner_page: app::api::members::MemberDetail =
+        on_member(&app, &admin, "members/detail", &owner)
+            .await
+            .json();
     assert!(owner_page.is_primary_contact);
     let unknown = app
         .call(

@@ -24,29 +24,13 @@ pub async fn find_credentials(
     .await
 }
 
+/// Creates an account: seeded people (no phone) and people accepting an
+/// invitation alike.
 pub async fn insert(
     db: impl PgExecutor<'_>,
     email: &str,
     display_name: &str,
     password_hash: Option<&str>,
-) -> sqlx::Result<AccountId> {
-    sqlx::query_scalar!(
-        r#"INSERT INTO accounts (email, display_name, password_hash)
-           VALUES ($1, $2, $3) RETURNING id AS "id: AccountId""#,
-        email,
-        display_name,
-        password_hash
-    )
-    .fetch_one(db)
-    .await
-}
-
-/// Creates the account of a person accepting an invitation.
-pub async fn insert_invited(
-    db: impl PgExecutor<'_>,
-    email: &str,
-    display_name: &str,
-    password_hash: &str,
     phone: Option<&str>,
 ) -> sqlx::Result<AccountId> {
     sqlx::query_scalar!(
