@@ -59,7 +59,8 @@ async function phone(browser: Browser): Promise<Page> {
 async function openInvitationsTab(page: Page) {
   await page.goto('/team');
   await hydrated(page);
-  await page.getByRole('tab', { name: /Invitations/ }).click();
+  await page.getByRole('navigation', { name: 'Team views' }).getByRole('link', { name: /^Invitations/ }).click();
+  await expect(page).toHaveURL(/\/team\?tab=invitations$/);
 }
 
 test('an admin invites, the invitee accepts on a phone and is signed in', async ({ page, org, browser }) => {
@@ -99,9 +100,9 @@ test('an admin invites, the invitee accepts on a phone and is signed in', async 
   await invitee.context().close();
 
   await openInvitationsTab(page);
-  await page.getByLabel('Show revoked and accepted').check();
+  await page.getByLabel('Status').selectOption({ label: 'All, including revoked and accepted' });
   await expect(page.getByRole('row', { name: new RegExp(email) })).toContainText('Accepted');
-  await page.getByRole('tab', { name: /Members/ }).click();
+  await page.getByRole('navigation', { name: 'Team views' }).getByRole('link', { name: /^Active/ }).click();
   await expect(page.getByRole('row', { name: /Ana Lima/ })).toContainText('Enabled');
 });
 

@@ -28,6 +28,11 @@ test('disabling a member sends their open session to sign-in on its next action'
   await expect(dialog).toContainText('loses access at once');
   await dialog.getByRole('button', { name: 'Disable' }).click();
   await expect(dialog).toBeHidden();
+  // Disabled members leave the Active tab for the Inactive one.
+  await expect(membersTable(page).getByRole('row', { name: /Mia Member/ })).toHaveCount(0);
+  const tabs = page.getByRole('navigation', { name: 'Team views' });
+  await expect(tabs.getByRole('link', { name: 'Inactive (1)' })).toBeVisible();
+  await tabs.getByRole('link', { name: /^Inactive/ }).click();
   await expect(membersTable(page).getByRole('row', { name: /Mia Member/ })).toContainText('Disabled');
 
   // Their next request finds the session gone.
@@ -38,6 +43,8 @@ test('disabling a member sends their open session to sign-in on its next action'
   // And the admin can let them back in.
   await act(page, 'Mia Member', 'Enable');
   await page.getByRole('dialog', { name: 'Enable Mia Member?' }).getByRole('button', { name: 'Enable' }).click();
+  await expect(membersTable(page).getByRole('row', { name: /Mia Member/ })).toHaveCount(0);
+  await tabs.getByRole('link', { name: /^Active/ }).click();
   await expect(membersTable(page).getByRole('row', { name: /Mia Member/ })).toContainText('Enabled');
 });
 
@@ -107,7 +114,7 @@ test('the team page fits the screen on both tabs without sideways scrolling', as
   const width = page.viewportSize()?.width ?? 0;
   const overflow = async () => (await page.evaluate(() => document.documentElement.scrollWidth)) - width;
   expect(await overflow()).toBeLessThanOrEqual(0);
-  await page.getByRole('tab', { name: /Invitations/ }).click();
+  await page.getByRole('navigation', { name: 'Team views' }).getByRole('link', { name: /^Invitations/ }).click();
   await expect(page.getByRole('table', { name: 'Invitations' })).toBeVisible();
   expect(await overflow()).toBeLessThanOrEqual(0);
 });

@@ -1,13 +1,15 @@
 //! The HTTP side: router, middleware and the few plain axum routes.
 
 use crate::mailer::DevMailbox;
+use app::domain::team_view::TeamQuery;
+use app::error::AppError;
 use app::server::email::escape_html;
-use app::server::request::RequestMeta;
+use app::server::request::{RequestMeta, RequestScope};
 use app::server::AppState;
-use axum::extract::{ConnectInfo, FromRef, Path, Request, State};
+use axum::extract::{ConnectInfo, FromRef, Path, Query, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -59,7 +61,9 @@ pub fn router(state: ServerState) -> Router {
         PageNonce::remember();
     };
     let options = state.leptos_options.clone();
-    let router = Router::new().route("/healthz", get(healthz));
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/team/export.csv", get(team_export));
     let router = if state.dev_mailbox.is_some() {
         router
             .route("/dev/mailbox", get(dev_mailbox_list))
@@ -105,6 +109,45 @@ async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
     {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// The team table's current view as a CSV download. A plain route, not a
+/// server function: the browser downloads it from a link.
+async fn team_export(
+    State(state): State<ServerState>,
+    Query(pairs): Query<Vec<(String, String)>>,
+    request: Request,
+) -> Response {
+    let query = TeamQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (parts, _) = request.into_parts();
+    let scope = RequestScope::new(parts, state.app.clone());
+    let request_id = scope.meta.request_id.clone();
+    match app::server::team::export_csv(scope, query).await {
+        Ok(csv) => {
+            let filename = format!(
+                "attachment; filename=\"team-{}.csv\"",
+                chrono::Utc::now().format("%Y-%m-%d")
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, filename),
+                    (header::CACHE_CONTROL, "no-store".to_string()),
+                ],
+                csv,
+            )
+                .into_response()
+        }
+        Err(error) => {
+            let error = error.into_app_error(&request_id);
+            if error == AppError::Unauthenticated {
+                return Redirect::to("/login?next=%2Fteam").into_response();
+            }
+            let status =
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, error.to_string()).into_response()
+        }
     }
 }
 

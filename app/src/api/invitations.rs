@@ -104,14 +104,6 @@ pub async fn create_invitation(
     .await
 }
 
-/// The organisation's invitations, newest first: open ones, plus revoked
-/// and accepted ones when `include_closed`.
-#[server(endpoint = "invitations/list")]
-pub async fn list_invitations(include_closed: bool) -> Result<Vec<InvitationRow>, AppError> {
-    use crate::server::request::serve;
-    serve(|scope| crate::server::invitations::list(scope, include_closed)).await
-}
-
 /// Sends the invitation again with a new link and expiry; the old link
 /// stops working at once. Also "Send new invitation" for an expired one.
 #[server(endpoint = "invitations/resend")]

@@ -1,12 +1,15 @@
-//! The team table.
+//! The team table: one page of a view (tab, search, filters, sort), the
+//! tab counts, and the choices its filters offer.
 
+use crate::api::invitations::{Choice, InvitationRow};
+use crate::domain::team_view::TeamQuery;
 use crate::domain::{DepartmentId, MembershipId, MembershipStatus, OrganisationId, RoleId};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// One row of the team table.
+/// One member's row of the team table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamMember {
     pub id: MembershipId,
@@ -19,28 +22,75 @@ pub struct TeamMember {
     pub status: MembershipStatus,
     /// The row is the person looking at the table.
     pub is_you: bool,
+    /// Two-factor sign-in is set up (always false until it exists).
+    pub two_factor: bool,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    pub joined_at: DateTime<Utc>,
 }
 
-/// The members of `organisation_id`. Needs [`Permission::ViewTeam`] in that
-/// organisation: a Member, or anyone from another organisation, gets
-/// [`AppError::Forbidden`], never an empty list.
+/// A row of the team table: a member, or an invitation (open ones show
+/// among the active members as "Pending Invitation" or "Expired").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TeamEntry {
+    Member(TeamMember),
+    Invitation(InvitationRow),
+}
+
+/// Unfiltered counts for the tab labels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TabCounts {
+    /// Enabled members and open invitations.
+    pub active: i64,
+    /// Disabled members.
+    pub inactive: i64,
+    /// Open invitations.
+    pub invitations: i64,
+}
+
+/// One page of a view of the team table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamListing {
+    /// The view as the server understood it, filters that do not apply
+    /// dropped.
+    pub query: TeamQuery,
+    pub entries: Vec<TeamEntry>,
+    /// Cursors for the neighbouring pages, when there are rows there.
+    pub next: Option<String>,
+    pub previous: Option<String>,
+    pub counts: TabCounts,
+    /// The viewer may see and act on invitations.
+    pub with_invitations: bool,
+}
+
+/// One page of `organisation_id`'s team table as `query` describes it.
+/// Needs [`Permission::ViewTeam`] in that organisation, and
+/// [`Permission::InviteMembers`] for the Invitations tab (without it the
+/// Active tab leaves invitations out). A Member, or anyone from another
+/// organisation, gets [`AppError::Forbidden`], never an empty list.
 ///
 /// [`Permission::ViewTeam`]: crate::domain::Permission::ViewTeam
+/// [`Permission::InviteMembers`]: crate::domain::Permission::InviteMembers
 #[server(endpoint = "team/list")]
-pub async fn list_team(organisation_id: OrganisationId) -> Result<Vec<TeamMember>, AppError> {
-    use crate::domain::Permission;
-    use crate::server::actor::authenticate;
-    use crate::server::db::memberships;
+pub async fn list_team(
+    organisation_id: OrganisationId,
+    #[server(default)] query: TeamQuery,
+) -> Result<TeamListing, AppError> {
     use crate::server::request::serve;
-    serve(|scope| async move {
-        let actor = authenticate(&scope).await?;
-        actor.require_organisation(organisation_id)?;
-        actor.require(Permission::ViewTeam)?;
-        Ok(
-            memberships::list_team(&scope.state.pool, organisation_id, actor.account_id, None)
-                .await?,
-        )
-    })
-    .await
+    serve(|scope| crate::server::team::list(scope, organisation_id, query)).await
+}
+
+/// What the team table's filters offer: every role of the organisation and
+/// its departments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilterChoices {
+    pub roles: Vec<Choice<RoleId>>,
+    pub departments: Vec<Choice<DepartmentId>>,
+}
+
+/// The choices of the team table's filters. Needs
+/// [`Permission::ViewTeam`](crate::domain::Permission::ViewTeam).
+#[server(endpoint = "team/filters")]
+pub async fn team_filters() -> Result<FilterChoices, AppError> {
+    use crate::server::request::serve;
+    serve(crate::server::team::filters).await
 }

@@ -1,6 +1,7 @@
 //! Domain types and rules. Pure: no I/O, so everything here is unit-tested
 //! and compiles into both builds.
 
+pub mod csv;
 pub mod email;
 pub mod ids;
 pub mod invitation;
@@ -9,6 +10,7 @@ pub mod next_path;
 pub mod password_policy;
 pub mod permission;
 pub mod person;
+pub mod team_view;
 
 pub use email::EmailAddress;
 pub use ids::*;

@@ -18,7 +18,7 @@ use super::sign_in::{open_session, set_session_cookie, verify_password};
 use super::state::Links;
 use super::token::{hash_token, SecretToken};
 use crate::api::accept::{InvitationDetails, InvitationPage, PasswordHint};
-use crate::api::invitations::{InvitationRow, InviteOutcome, IssuedLink};
+use crate::api::invitations::{InviteOutcome, IssuedLink};
 use crate::domain::invitation::{DeliveryState, ExpiryHours, InvitationStatus};
 use crate::domain::permission::may_act_on_role;
 use crate::domain::person::{PersonName, PhoneNumber};
@@ -189,14 +189,6 @@ async fn queue_email(
     )
     .await?;
     Ok(())
-}
-
-pub async fn list(
-    scope: RequestScope,
-    include_closed: bool,
-) -> Result<Vec<InvitationRow>, ServerError> {
-    let actor = inviter(&scope).await?;
-    Ok(invitations::list(&scope.state.pool, actor.organisation_id, include_closed).await?)
 }
 
 /// Locks an open invitation of the actor's organisation that the actor may

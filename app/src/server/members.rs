@@ -29,7 +29,7 @@ pub async fn detail(scope: RequestScope, id: MembershipId) -> Result<MemberDetai
     actor.require(Permission::ViewTeam)?;
     let pool = &scope.state.pool;
     let org = actor.organisation_id;
-    let member = memberships::list_team(pool, org, actor.account_id, Some(id))
+    let member = memberships::team_rows(pool, org, actor.account_id, &[id])
         .await?
         .into_iter()
         .next()

@@ -16,6 +16,7 @@ pub mod seed;
 pub mod session;
 pub mod sign_in;
 pub mod state;
+pub mod team;
 pub mod token;
 
 pub use error::ServerError;

@@ -170,3 +170,18 @@ pub async fn create_test_organisation(pool: &PgPool) -> Result<TestOrganisation,
         password,
     })
 }
+
+/// Adds `count` made-up Members to `org` (see
+/// [`memberships::bulk_insert`]), all with the password `password`, hashed
+/// once.
+pub async fn bulk_members(
+    pool: &PgPool,
+    org: OrganisationId,
+    count: i32,
+    password: &str,
+) -> Result<u64, ServerError> {
+    let hash = hash_off_thread(password).await?;
+    let role = memberships::builtin_role(pool, "member").await?;
+    let tag = super::token::random_hex(4);
+    Ok(memberships::bulk_insert(pool, org, role, &tag, count, &hash).await?)
+}

@@ -1,5 +1,6 @@
-//! The team page: members (with open invitations among them), the
-//! Invitations tab, and the invite, link, revoke and edit dialogs.
+//! The team page: a view of the team (tab, search, filters, sort, page,
+//! all in the URL), the row menus, and the invite, link, revoke and edit
+//! dialogs.
 
 use super::dialog::{close, open};
 use super::field::{Field, SelectField};
@@ -10,11 +11,14 @@ use super::member_actions::{
 };
 use crate::api::auth::{current_user, SessionUser};
 use crate::api::invitations::{
-    list_invitations, new_invitation_link, resend_invitation, revoke_invitation, CreateInvitation,
-    InvitationRow, InviteOutcome, IssuedLink,
+    new_invitation_link, resend_invitation, revoke_invitation, CreateInvitation, InvitationRow,
+    InviteOutcome, IssuedLink,
 };
-use crate::api::team::{list_team, TeamMember};
+use crate::api::team::{
+    list_team, team_filters, FilterChoices, TeamEntry, TeamListing, TeamMember,
+};
 use crate::domain::invitation::{DeliveryState, ExpiryHours, InvitationStatus, EXPIRY_CHOICES};
+use crate::domain::team_view::{Direction, PageAt, SignInFilter, SortKey, TeamQuery, TeamTab};
 use crate::domain::{InvitationId, MembershipStatus, Permission};
 use crate::error::AppError;
 use leptos::html::{Dialog, Form};
@@ -22,51 +26,35 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+use leptos_router::NavigateOptions;
 use serde::{Deserialize, Serialize};
 
-/// What the team page shows, decided once per load.
+/// What the page around the table shows, decided once per load.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-enum TeamView {
+enum TeamFrame {
     SignedOut,
     NoAccess(SessionUser),
     Team {
         user: SessionUser,
-        members: Vec<TeamMember>,
-        /// Empty unless the user may invite.
-        invitations: Vec<InvitationRow>,
+        filters: FilterChoices,
     },
 }
 
-async fn load(include_closed: bool) -> Result<TeamView, AppError> {
+async fn load_frame() -> Result<TeamFrame, AppError> {
     let Some(user) = current_user().await? else {
-        return Ok(TeamView::SignedOut);
+        return Ok(TeamFrame::SignedOut);
     };
     if !user.can(Permission::ViewTeam) {
         // The server refuses too; asking would only log a refusal.
-        return Ok(TeamView::NoAccess(user));
+        return Ok(TeamFrame::NoAccess(user));
     }
-    let members = match list_team(user.organisation_id).await {
-        Ok(members) => members,
-        Err(AppError::Forbidden) => return Ok(TeamView::NoAccess(user)),
-        Err(AppError::Unauthenticated) => return Ok(TeamView::SignedOut),
-        Err(e) => return Err(e),
-    };
-    let invitations = if user.can(Permission::InviteMembers) {
-        list_invitations(include_closed).await?
-    } else {
-        Vec::new()
-    };
-    Ok(TeamView::Team {
-        user,
-        members,
-        invitations,
-    })
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tab {
-    Members,
-    Invitations,
+    match team_filters().await {
+        Ok(filters) => Ok(TeamFrame::Team { user, filters }),
+        Err(AppError::Forbidden) => Ok(TeamFrame::NoAccess(user)),
+        Err(AppError::Unauthenticated) => Ok(TeamFrame::SignedOut),
+        Err(e) => Err(e),
+    }
 }
 
 /// A link just issued, shown once in the link dialog.
@@ -80,9 +68,8 @@ struct Issued {
 /// Everything the rows and dialogs share: signals are `Copy`, so this is too.
 #[derive(Clone, Copy)]
 struct TeamState {
-    data: Resource<Result<TeamView, AppError>>,
-    include_closed: RwSignal<bool>,
-    tab: RwSignal<Tab>,
+    /// Bumped to read the current view again after a change.
+    version: RwSignal<u32>,
     issued: RwSignal<Option<Issued>>,
     delivery: RwSignal<Option<DeliveryState>>,
     revoking: RwSignal<Option<(InvitationId, String)>>,
@@ -109,7 +96,7 @@ async fn sleep(ms: i32) {
 
 impl TeamState {
     fn refresh(self) {
-        self.data.refetch();
+        self.version.update(|v| *v = v.wrapping_add(1));
     }
 
     /// Shows a freshly issued link and follows its email's delivery.
@@ -177,19 +164,31 @@ impl TeamState {
     }
 }
 
+/// The view the URL asks for.
+fn use_team_query() -> Memo<TeamQuery> {
+    let params = use_query_map();
+    Memo::new(move |_| {
+        params.with(|params| {
+            TeamQuery::from_pairs(
+                TeamQuery::URL_KEYS
+                    .iter()
+                    .filter_map(|key| params.get_str(key).map(|value| (*key, value))),
+            )
+        })
+    })
+}
+
 #[component]
 pub fn TeamPage() -> impl IntoView {
-    let include_closed = RwSignal::new(false);
-    let data = Resource::new(move || include_closed.get(), load);
+    let frame = Resource::new(|| (), |()| load_frame());
+    let version = RwSignal::new(0u32);
     let state = TeamState {
-        data,
-        include_closed,
-        tab: RwSignal::new(Tab::Members),
+        version,
         issued: RwSignal::new(None),
         delivery: RwSignal::new(None),
         revoking: RwSignal::new(None),
         editing: RwSignal::new(None),
-        actions: MemberActions::new(move || data.refetch()),
+        actions: MemberActions::new(move || version.update(|v| *v = v.wrapping_add(1))),
         invite_dialog: NodeRef::new(),
         link_dialog: NodeRef::new(),
         revoke_dialog: NodeRef::new(),
@@ -201,14 +200,14 @@ pub fn TeamPage() -> impl IntoView {
         <Title text="Team" />
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(TeamView::SignedOut) => view! { <Redirect path="/login?next=%2Fteam" /> }.into_any(),
-                    Ok(TeamView::NoAccess(user)) => {
+                match frame.await {
+                    Ok(TeamFrame::SignedOut) => view! { <Redirect path="/login?next=%2Fteam" /> }.into_any(),
+                    Ok(TeamFrame::NoAccess(user)) => {
                         set_page_status(403);
                         view! { <AppHeader user /> <NoAccess /> }.into_any()
                     }
-                    Ok(TeamView::Team { user, members, invitations }) => {
-                        view! { <AppHeader user=user.clone() /> <Team user members invitations /> }.into_any()
+                    Ok(TeamFrame::Team { user, filters }) => {
+                        view! { <AppHeader user=user.clone() /> <Team user filters /> }.into_any()
                     }
                     Err(error) => view! { <PageError error /> }.into_any(),
                 }
@@ -247,90 +246,338 @@ fn InviteButton() -> impl IntoView {
     }
 }
 
+/// The page's main part. The search and filter form stays in place while
+/// views load (typing is never interrupted); the tabs, table and pager
+/// below it follow the URL.
 #[component]
-fn Team(
-    user: SessionUser,
-    members: Vec<TeamMember>,
-    invitations: Vec<InvitationRow>,
-) -> impl IntoView {
+fn Team(user: SessionUser, filters: FilterChoices) -> impl IntoView {
     let state = expect_context::<TeamState>();
     let may_invite = user.can(Permission::InviteMembers);
     let may_manage = user.can(Permission::ManageMembers);
-    let open_invitations: Vec<InvitationRow> = invitations
-        .iter()
-        .filter(|i| i.status.is_open())
-        .cloned()
-        .collect();
-    let only_me = members.len() <= 1 && open_invitations.is_empty();
-    let member_count = members.len() + open_invitations.len();
-    let invitation_count = open_invitations.len();
-    let tab = state.tab;
-    let tab_button = move |which: Tab, id: &'static str, panel: &'static str, label: String| {
-        view! {
-            <button
-                type="button"
-                role="tab"
-                id=id
-                class="tab"
-                aria-selected=move || (tab.get() == which).to_string()
-                aria-controls=panel
-                tabindex=move || if tab.get() == which { "0" } else { "-1" }
-                on:click=move |_| tab.set(which)
-                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                    if matches!(ev.key().as_str(), "ArrowLeft" | "ArrowRight") {
-                        tab.update(|t| *t = if *t == Tab::Members { Tab::Invitations } else { Tab::Members });
-                    }
-                }
-            >
-                {label}
-            </button>
-        }
+    let organisation = user.organisation_id;
+    let query = use_team_query();
+    let listing = Resource::new(
+        move || (query.get(), state.version.get()),
+        move |(query, _)| list_team(organisation, query),
+    );
+    let export_href = move || {
+        format!(
+            "/team/export.csv?{}",
+            query.get().first_page().to_query_string()
+        )
     };
     view! {
         <main class="page">
             <div class="page-title">
                 <h1>"Team"</h1>
-                {may_invite.then(|| view! { <InviteButton /> })}
+                <div class="page-actions">
+                    <a class="button" href=export_href download>"Export CSV"</a>
+                    {may_invite.then(|| view! { <InviteButton /> })}
+                </div>
             </div>
             <p class="form-error" role="alert">{move || state.actions.notice.get()}</p>
-            {(may_invite && only_me).then(|| view! {
-                <section class="card empty-state" aria-labelledby="empty-title">
-                    <h2 id="empty-title">"Invite your team"</h2>
-                    <p>"You are the only member so far. Invite people by email: they choose a password on their phone and are in."</p>
-                    <InviteButton />
-                </section>
-            })}
-            {if may_invite {
-                view! {
-                    <div role="tablist" aria-label="Team views" class="tabs">
-                        {tab_button(Tab::Members, "tab-members", "panel-members", format!("Members ({member_count})"))}
-                        {tab_button(Tab::Invitations, "tab-invitations", "panel-invitations", format!("Invitations ({invitation_count})"))}
-                    </div>
-                }
-                .into_any()
-            } else {
-                ().into_any()
-            }}
-            <div role="tabpanel" id="panel-members" aria-labelledby="tab-members" hidden=move || tab.get() != Tab::Members>
-                <MembersTable members invitations=open_invitations may_manage may_invite />
-            </div>
-            {may_invite.then(|| view! {
-                <div role="tabpanel" id="panel-invitations" aria-labelledby="tab-invitations" hidden=move || tab.get() != Tab::Invitations>
-                    <InvitationsTable invitations />
-                </div>
-            })}
+            <FilterForm query filters />
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match listing.await {
+                        Ok(listing) => view! { <Listing listing may_manage may_invite /> }.into_any(),
+                        Err(error) => view! { <PageError error /> }.into_any(),
+                    }
+                })}
+            </Transition>
         </main>
     }
     .into_any()
 }
 
+/// Whether going from `current` to `view` only refines a search: that
+/// replaces the history entry, so Back leaves the search, not each letter.
+fn refines_search(view: &TeamQuery, current: &TeamQuery) -> bool {
+    !current.search.is_empty()
+        && !view.search.is_empty()
+        && view.search != current.search
+        && TeamQuery {
+            search: current.search.clone(),
+            ..view.clone()
+        } == current.first_page()
+}
+
+/// Search, filters and sort: a plain GET form to `/team` (it works before
+/// the page is interactive), which after hydration applies each change at
+/// once by changing the URL.
 #[component]
-fn MembersTable(
-    members: Vec<TeamMember>,
-    invitations: Vec<InvitationRow>,
-    may_manage: bool,
-    may_invite: bool,
+fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl IntoView {
+    let form = NodeRef::<Form>::new();
+    let search = NodeRef::<leptos::html::Input>::new();
+    // Browser-only: a local value dropped on another server thread panics.
+    #[cfg(feature = "hydrate")]
+    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
+    // The view the form's fields describe, from its first page.
+    let read_form = move || -> Option<TeamQuery> {
+        #[cfg(feature = "hydrate")]
+        {
+            let form = form.get_untracked()?;
+            let data = web_sys::FormData::new_with_form(&form).ok()?;
+            let pairs: Vec<(String, String)> = TeamQuery::URL_KEYS
+                .iter()
+                .filter_map(|key| data.get(key).as_string().map(|v| (key.to_string(), v)))
+                .collect();
+            Some(TeamQuery::from_pairs(
+                pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ))
+        }
+        #[cfg(not(feature = "hydrate"))]
+        None
+    };
+    let apply = move || {
+        let Some(view) = read_form() else {
+            return;
+        };
+        let current = query.get_untracked();
+        if view == current.first_page() && current.page == PageAt::First {
+            return;
+        }
+        let options = NavigateOptions {
+            replace: refines_search(&view, &current),
+            scroll: false,
+            ..Default::default()
+        };
+        #[cfg(feature = "hydrate")]
+        navigate.with_value(|navigate| navigate(&view.href(), options));
+        #[cfg(not(feature = "hydrate"))]
+        let _ = options;
+    };
+    // Typing waits for a pause before it searches.
+    let typed = RwSignal::new(0u32);
+    let on_input = move |_| {
+        let this = typed.get_untracked().wrapping_add(1);
+        typed.set(this);
+        #[cfg(feature = "hydrate")]
+        spawn_local(async move {
+            sleep(300).await;
+            if typed.get_untracked() == this {
+                apply();
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = this;
+    };
+    // Back and forward change the URL under the search box: follow it,
+    // unless the box already says the same (it may hold a trailing space).
+    Effect::new(move |_| {
+        let wanted = query.get().search;
+        #[cfg(feature = "hydrate")]
+        if let Some(input) = search.get() {
+            if input.value().trim() != wanted {
+                input.set_value(&wanted);
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (wanted, search);
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        apply();
+    };
+    let tab = move || query.get().tab;
+    let role_options = filters
+        .roles
+        .iter()
+        .map(|r| (r.id.to_string(), r.name.clone()))
+        .collect::<Vec<_>>();
+    let department_options = filters
+        .departments
+        .iter()
+        .map(|d| (d.id.to_string(), d.name.clone()))
+        .collect::<Vec<_>>();
+    view! {
+        <form node_ref=form class="filters" role="search" aria-label="Search and filter the team" method="get" action="/team" on:submit=on_submit>
+            <input type="hidden" name="tab" value=query.get_untracked().tab.key() prop:value=move || tab().key() />
+            <div class="field filter-search">
+                <label for="team-search">"Search"</label>
+                <input id="team-search" node_ref=search name="q" type="search" placeholder="Name or email"
+                    autocomplete="off" value=query.get_untracked().search on:input=on_input />
+            </div>
+            <FilterSelect id="filter-role" name="role" label="Role" any="All roles" options=role_options
+                selected=Signal::derive(move || query.get().role.map(|r| r.to_string())) on_change=apply />
+            {(!department_options.is_empty()).then(|| view! {
+                <FilterSelect id="filter-department" name="department" label="Department" any="All departments"
+                    options=department_options
+                    selected=Signal::derive(move || query.get().department.map(|d| d.to_string())) on_change=apply />
+            })}
+            {move || {
+                let statuses: Vec<(String, String)> = tab()
+                    .statuses()
+                    .iter()
+                    .map(|s| (s.key().to_string(), s.label().to_string()))
+                    .collect();
+                (!statuses.is_empty()).then(|| view! {
+                    <FilterSelect id="filter-status" name="status" label="Status"
+                        any=if tab() == TeamTab::Invitations { "Open (pending and expired)" } else { "All statuses" }
+                        options=statuses
+                        selected=Signal::derive(move || query.get().status.map(|s| s.key().to_string())) on_change=apply />
+                })
+            }}
+            {move || tab().has_members().then(|| view! {
+                <FilterSelect id="filter-two-factor" name="two_factor" label="Two-factor" any="Any"
+                    options=vec![("yes".to_string(), "Set up".to_string()), ("no".to_string(), "Not set up".to_string())]
+                    selected=Signal::derive(move || query.get().two_factor.map(|t| if t { "yes" } else { "no" }.to_string()))
+                    on_change=apply />
+                <FilterSelect id="filter-sign-in" name="sign_in" label="Last sign-in" any="Any time"
+                    options=[SignInFilter::Never, SignInFilter::Stale].iter().map(|s| (s.key().to_string(), s.label().to_string())).collect()
+                    selected=Signal::derive(move || query.get().sign_in.map(|s| s.key().to_string()))
+                    on_change=apply />
+            })}
+            <div class="field">
+                <label for="filter-sort">"Sort by"</label>
+                <select id="filter-sort" name="sort" on:change=move |_| apply()>
+                    {move || {
+                        let current = query.get();
+                        SortKey::ALL
+                            .iter()
+                            .flat_map(|key| [(*key, key.default_direction()), (*key, opposite(key.default_direction()))])
+                            .map(|(key, direction)| {
+                                let selected = current.sort_key() == key && current.sort_direction() == direction;
+                                view! {
+                                    <option value=format!("{}:{}", key.key(), direction.key()) selected=selected>
+                                        {key.describe(direction)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+            <div class="filter-actions">
+                // Needed before hydration; afterwards each change applies itself.
+                <button type="submit" class="button">"Apply"</button>
+                {move || query.get().is_filtered().then(|| view! {
+                    <a class="button secondary" href=TeamQuery::for_tab(tab()).href()>"Clear filters"</a>
+                })}
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+fn opposite(direction: Direction) -> Direction {
+    match direction {
+        Direction::Asc => Direction::Desc,
+        Direction::Desc => Direction::Asc,
+    }
+}
+
+/// A labelled filter select whose first choice means "any".
+#[component]
+fn FilterSelect(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    any: &'static str,
+    options: Vec<(String, String)>,
+    selected: Signal<Option<String>>,
+    on_change: impl Fn() + 'static,
 ) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name=name on:change=move |_| on_change()>
+                // The attribute for the server's page, the property for
+                // changes after a person has used the select (Back).
+                <option value="" selected=selected.get_untracked().is_none()
+                    prop:selected=move || selected.get().is_none()>{any}</option>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let this = value.clone();
+                        let initially = selected.get_untracked().as_deref() == Some(value.as_str());
+                        view! {
+                            <option value=value selected=initially
+                                prop:selected=move || selected.get().as_deref() == Some(this.as_str())>{text}</option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The tabs with their counts, the table of one page and the pager.
+#[component]
+fn Listing(listing: TeamListing, may_manage: bool, may_invite: bool) -> impl IntoView {
+    let query = listing.query.clone();
+    let counts = listing.counts;
+    let tabs = TeamTab::ALL
+        .into_iter()
+        .filter(|t| *t != TeamTab::Invitations || listing.with_invitations)
+        .map(|t| {
+            let count = match t {
+                TeamTab::Active => counts.active,
+                TeamTab::Inactive => counts.inactive,
+                TeamTab::Invitations => counts.invitations,
+            };
+            let current = (t == query.tab).then_some("page");
+            // The search and the filters every tab has go along.
+            let href = TeamQuery {
+                tab: t,
+                status: None,
+                page: PageAt::First,
+                ..query.clone()
+            }
+            .normalised()
+            .href();
+            view! {
+                <a class="tab" href=href aria-current=current>
+                    {format!("{} ({count})", t.label())}
+                </a>
+            }
+        })
+        .collect_view();
+    let only_me = query.tab == TeamTab::Active && !query.is_filtered() && counts.active <= 1;
+    let empty = listing.entries.is_empty();
+    let pager = (listing.previous.is_some() || listing.next.is_some()).then(|| {
+        let at = |page: PageAt| TeamQuery { page, ..query.clone() }.href();
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {listing.previous.clone().map(|c| view! { <a class="button" href=at(PageAt::Before(c)) rel="prev">"Previous page"</a> })}
+                {listing.next.clone().map(|c| view! { <a class="button" href=at(PageAt::After(c)) rel="next">"Next page"</a> })}
+            </nav>
+        }
+    });
+    let table = if query.tab == TeamTab::Invitations {
+        let rows = listing
+            .entries
+            .into_iter()
+            .filter_map(|e| match e {
+                TeamEntry::Invitation(i) => Some(i),
+                TeamEntry::Member(_) => None,
+            })
+            .collect();
+        view! { <InvitationsTable invitations=rows /> }.into_any()
+    } else {
+        view! { <MembersTable entries=listing.entries may_manage may_invite /> }.into_any()
+    };
+    view! {
+        <nav class="tabs" aria-label="Team views">{tabs}</nav>
+        {(may_invite && only_me).then(|| view! {
+            <section class="card empty-state" aria-labelledby="empty-title">
+                <h2 id="empty-title">"Invite your team"</h2>
+                <p>"You are the only member so far. Invite people by email: they choose a password on their phone and are in."</p>
+                <InviteButton />
+            </section>
+        })}
+        {empty.then(|| view! {
+            <p class="muted" role="status">
+                {if query.is_filtered() { "No one matches this search and these filters." } else { "No one here yet." }}
+            </p>
+        })}
+        {(!empty).then_some(table)}
+        {pager}
+    }
+}
+
+#[component]
+fn MembersTable(entries: Vec<TeamEntry>, may_manage: bool, may_invite: bool) -> impl IntoView {
     let state = expect_context::<TeamState>();
     view! {
         <div class="table-wrap">
@@ -342,6 +589,7 @@ fn MembersTable(
                         <th scope="col" class="col-wide">"Email"</th>
                         <th scope="col">"Role"</th>
                         <th scope="col">"Status"</th>
+                        <th scope="col" class="col-wide">"Two-factor"</th>
                         <th scope="col" class="col-wide">"Last sign-in"</th>
                         // Named for screen readers; the "⋯" buttons say it
                         // by sight, and the width goes to the data.
@@ -349,70 +597,79 @@ fn MembersTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {members
+                    {entries
                         .into_iter()
-                        .map(|m| {
-                            let status_class = match m.status {
-                                MembershipStatus::Enabled => "status status-enabled",
-                                MembershipStatus::Disabled => "status status-disabled",
-                            };
-                            let actions = may_manage.then(|| member_menu(state, &m));
-                            view! {
-                                <tr>
-                                    // On phones the email column is hidden and
-                                    // shown under the name instead.
-                                    <th scope="row">
-                                        <a href=format!("/team/{}", m.id)>{m.name.clone()}</a>
-                                        {m.is_you.then(|| view! { <span class="you">" (you)"</span> })}
-                                        <span class="cell-sub">{m.email.clone()}</span>
-                                    </th>
-                                    <td class="col-wide">{m.email.clone()}</td>
-                                    <td>
-                                        {m.role.clone()}
-                                        <span class="line-2">{m.department.clone().unwrap_or_default()}</span>
-                                    </td>
-                                    <td><span class=status_class>{m.status.label()}</span></td>
-                                    <td class="col-wide">
-                                        {match m.last_sign_in_at {
-                                            Some(at) => view! { <RelativeTime at /> }.into_any(),
-                                            None => view! { <span class="muted">"Never"</span> }.into_any(),
-                                        }}
-                                    </td>
-                                    <td>{actions}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                    {invitations
-                        .into_iter()
-                        .map(|i| {
-                            let status_class = match i.status {
-                                InvitationStatus::Expired => "status status-expired",
-                                _ => "status status-pending",
-                            };
-                            let name = if i.name.is_empty() { i.email.clone() } else { i.name.clone() };
-                            let actions = may_invite.then(|| invitation_menu(state, &i, "member-invitation-menu"));
-                            view! {
-                                <tr>
-                                    <th scope="row">
-                                        {name}
-                                        <span class="cell-sub">{i.email.clone()}</span>
-                                    </th>
-                                    <td class="col-wide">{i.email.clone()}</td>
-                                    <td>
-                                        {i.role.clone()}
-                                        <span class="line-2">{i.department.clone().unwrap_or_default()}</span>
-                                    </td>
-                                    <td><span class=status_class>{i.status.member_label()}</span></td>
-                                    <td class="col-wide"><span class="muted">"Invited"</span></td>
-                                    <td>{actions}</td>
-                                </tr>
-                            }
+                        .map(|entry| match entry {
+                            TeamEntry::Member(m) => member_row(state, m, may_manage).into_any(),
+                            TeamEntry::Invitation(i) => invitation_row(state, i, may_invite).into_any(),
                         })
                         .collect_view()}
                 </tbody>
             </table>
         </div>
+    }
+}
+
+fn member_row(state: TeamState, m: TeamMember, may_manage: bool) -> impl IntoView {
+    let status_class = match m.status {
+        MembershipStatus::Enabled => "status status-enabled",
+        MembershipStatus::Disabled => "status status-disabled",
+    };
+    let actions = may_manage.then(|| member_menu(state, &m));
+    view! {
+        <tr>
+            // On phones the email column is hidden and shown under the
+            // name instead.
+            <th scope="row">
+                <a href=format!("/team/{}", m.id)>{m.name.clone()}</a>
+                {m.is_you.then(|| view! { <span class="you">" (you)"</span> })}
+                <span class="cell-sub">{m.email.clone()}</span>
+            </th>
+            <td class="col-wide">{m.email.clone()}</td>
+            <td>
+                {m.role.clone()}
+                <span class="line-2">{m.department.clone().unwrap_or_default()}</span>
+            </td>
+            <td><span class=status_class>{m.status.label()}</span></td>
+            <td class="col-wide">{if m.two_factor { "Set up" } else { "Not set up" }}</td>
+            <td class="col-wide">
+                {match m.last_sign_in_at {
+                    Some(at) => view! { <RelativeTime at /> }.into_any(),
+                    None => view! { <span class="muted">"Never"</span> }.into_any(),
+                }}
+            </td>
+            <td>{actions}</td>
+        </tr>
+    }
+}
+
+fn invitation_row(state: TeamState, i: InvitationRow, may_invite: bool) -> impl IntoView {
+    let status_class = match i.status {
+        InvitationStatus::Expired => "status status-expired",
+        _ => "status status-pending",
+    };
+    let name = if i.name.is_empty() {
+        i.email.clone()
+    } else {
+        i.name.clone()
+    };
+    let actions = may_invite.then(|| invitation_menu(state, &i, "member-invitation-menu"));
+    view! {
+        <tr>
+            <th scope="row">
+                {name}
+                <span class="cell-sub">{i.email.clone()}</span>
+            </th>
+            <td class="col-wide">{i.email.clone()}</td>
+            <td>
+                {i.role.clone()}
+                <span class="line-2">{i.department.clone().unwrap_or_default()}</span>
+            </td>
+            <td><span class=status_class>{i.status.member_label()}</span></td>
+            <td class="col-wide"><span class="muted">"—"</span></td>
+            <td class="col-wide"><span class="muted">"Invited"</span></td>
+            <td>{actions}</td>
+        </tr>
     }
 }
 
@@ -533,20 +790,7 @@ fn hide_popover(list: NodeRef<leptos::html::Div>) {
 
 #[component]
 fn InvitationsTable(invitations: Vec<InvitationRow>) -> impl IntoView {
-    let state = expect_context::<TeamState>();
-    let empty = invitations.is_empty();
     view! {
-        <div class="table-tools">
-            <label class="check">
-                <input
-                    type="checkbox"
-                    prop:checked=move || state.include_closed.get()
-                    on:change=move |ev| state.include_closed.set(event_target_checked(&ev))
-                />
-                "Show revoked and accepted"
-            </label>
-        </div>
-        {empty.then(|| view! { <p class="muted">"No open invitations."</p> })}
         <div class="table-wrap">
             <table class="invitations-table">
                 <caption class="visually-hidden">"Invitations"</caption>

@@ -54,13 +54,15 @@ fn table() -> Vec<(&'static str, Access)> {
         ),
         (
             "team/list",
-            Protected(|t| vec![("organisation_id", t.org.organisation_id.to_string())]),
+            Protected(|t| {
+                vec![
+                    ("organisation_id", t.org.organisation_id.to_string()),
+                    ("query[tab]", "Invitations".into()),
+                ]
+            }),
         ),
+        ("team/filters", Protected(|_| vec![])),
         ("invitations/options", Protected(|_| vec![])),
-        (
-            "invitations/list",
-            Protected(|_| vec![("include_closed", "true".into())]),
-        ),
         (
             "invitations/create",
             Protected(|t| {

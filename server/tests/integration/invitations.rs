@@ -3,6 +3,7 @@
 use crate::harness::{eventually, free_port, Maildev, TestApp, TestOrganisation};
 use app::api::accept::InvitationPage;
 use app::api::invitations::{InvitationRow, InviteOutcome, IssuedLink};
+use app::api::team::{TeamEntry, TeamListing};
 use app::domain::invitation::{DeliveryState, InvitationStatus};
 use app::error::AppError;
 use reqwest::StatusCode;
@@ -259,23 +260,32 @@ async fn revoke_makes_the_link_fail() {
     );
     assert_eq!(open_invitations(&app, "revoke@example.com").await, 0);
     // Revoked ones are listed only behind the filter.
-    let open = app
-        .call(
-            "invitations/list",
-            &[("include_closed", "false")],
-            Some(&cookie),
-        )
-        .await
-        .json::<Vec<InvitationRow>>();
-    assert!(open.is_empty());
-    let all = app
-        .call(
-            "invitations/list",
-            &[("include_closed", "true")],
-            Some(&cookie),
-        )
-        .await
-        .json::<Vec<InvitationRow>>();
+    let organisation = org.organisation_id.to_string();
+    let tab = |status: &'static str| {
+        let organisation = organisation.clone();
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            let mut form = vec![
+                ("organisation_id", organisation.as_str()),
+                ("query[tab]", "Invitations"),
+            ];
+            if !status.is_empty() {
+                form.push(("query[status]", status));
+            }
+            let listing: TeamListing = app.call("team/list", &form, Some(&cookie)).await.json();
+            listing
+                .entries
+                .into_iter()
+                .filter_map(|e| match e {
+                    TeamEntry::Invitation(i) => Some(i),
+                    TeamEntry::Member(_) => None,
+                })
+                .collect::<Vec<InvitationRow>>()
+        }
+    };
+    assert!(tab("").await.is_empty());
+    let all = tab("AnyInvitation").await;
     assert_eq!(all[0].status, InvitationStatus::Revoked);
 }
 

@@ -16,3 +16,4 @@ mod embedded_database;
 mod security;
 mod sign_in;
 mod team;
+mod team_view;

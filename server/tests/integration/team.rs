@@ -1,5 +1,5 @@
 use crate::harness::TestApp;
-use app::api::team::TeamMember;
+use app::api::team::{TeamEntry, TeamListing};
 use app::error::AppError;
 use reqwest::StatusCode;
 
@@ -14,8 +14,15 @@ async fn owners_and_admins_list_their_organisation() {
             .list_team(&org.organisation_id.to_string(), Some(&cookie))
             .await;
         assert_eq!(response.status, StatusCode::OK);
-        let members: Vec<TeamMember> = response.json();
-        let mut emails: Vec<&str> = members.iter().map(|m| m.email.as_str()).collect();
+        let listing: TeamListing = response.json();
+        let mut emails: Vec<&str> = listing
+            .entries
+            .iter()
+            .map(|e| match e {
+                TeamEntry::Member(m) => m.email.as_str(),
+                TeamEntry::Invitation(i) => i.email.as_str(),
+            })
+            .collect();
         emails.sort();
         let mut expected = vec![
             org.admin_email.as_str(),

@@ -28,6 +28,7 @@ pub enum AuditAction {
     MemberDeleted,
     MemberRoleChanged,
     MemberDepartmentChanged,
+    TeamExported,
 }
 
 impl AuditAction {
@@ -52,6 +53,7 @@ impl AuditAction {
             Self::MemberDeleted => "member.deleted",
             Self::MemberRoleChanged => "member.role_changed",
             Self::MemberDepartmentChanged => "member.department_changed",
+            Self::TeamExported => "team.exported",
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::domain::invitation::{DeliveryState, InvitationStatus};
 use crate::domain::{AccountId, DepartmentId, InvitationId, OrganisationId, RoleId};
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
+use uuid::Uuid;
 
 pub struct NewInvitation<'a> {
     pub organisation: OrganisationId,
@@ -61,16 +62,14 @@ pub async fn find_open_by_email(
     Ok(row.map(|r| (r.id, r.expires_at)))
 }
 
-/// Most invitations the tab lists until paging lands.
-pub const LIST_LIMIT: i64 = 500;
-
-/// The organisation's invitations, newest first, each with the state of its
-/// latest email. Revoked and accepted ones only when `include_closed`.
-pub async fn list(
+/// The team-table rows of `org`'s invitations `ids` (in no particular
+/// order), each with the state of its latest email.
+pub async fn team_rows(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
-    include_closed: bool,
+    ids: &[InvitationId],
 ) -> sqlx::Result<Vec<InvitationRow>> {
+    let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
     let rows = sqlx::query!(
         r#"SELECT i.id AS "id: InvitationId", i.email, i.display_name,
                   r.id AS "role_id: RoleId", r.name AS role_name,
@@ -85,13 +84,9 @@ pub async fn list(
                SELECT state, attempts FROM outbox_emails e
                WHERE e.invitation_id = i.id ORDER BY e.id DESC LIMIT 1
            ) o ON true
-           WHERE i.organisation_id = $1
-             AND ($2 OR (i.revoked_at IS NULL AND i.accepted_at IS NULL))
-           ORDER BY i.created_at DESC, i.id
-           LIMIT $3"#,
+           WHERE i.organisation_id = $1 AND i.id = ANY($2)"#,
         org as OrganisationId,
-        include_closed,
-        LIST_LIMIT
+        &ids
     )
     .fetch_all(db)
     .await?;

@@ -6,6 +6,7 @@ use crate::domain::{
 };
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
+use uuid::Uuid;
 
 /// The id of a built-in role by its stable key (`owner`, `admin`, `member`).
 pub async fn builtin_role(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<RoleId> {
@@ -92,33 +93,31 @@ pub async fn set_status(
     .map(|_| ())
 }
 
-/// Most members an organisation's table shows until paging lands.
-pub const TEAM_LIST_LIMIT: i64 = 500;
-
-/// The members of `org` (only the one with id `only`, when given), with
-/// `viewer`'s own row marked.
-pub async fn list_team(
+/// The team-table rows of `org`'s memberships `ids` (in no particular
+/// order: the caller knows the page's order), with `viewer`'s own row
+/// marked. Ids of another organisation's memberships find nothing.
+pub async fn team_rows(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
     viewer: AccountId,
-    only: Option<MembershipId>,
+    ids: &[MembershipId],
 ) -> sqlx::Result<Vec<TeamMember>> {
+    let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
     let rows = sqlx::query!(
         r#"SELECT m.id AS "id: MembershipId", a.display_name, a.email,
                   r.id AS "role_id: RoleId", r.name AS role_name,
                   d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
-                  m.status, m.last_sign_in_at, (a.id = $3) AS "is_you!"
+                  m.status, m.last_sign_in_at, m.joined_at,
+                  (a.two_factor_enabled_at IS NOT NULL) AS "two_factor!",
+                  (a.id = $2) AS "is_you!"
            FROM memberships m
            JOIN accounts a ON a.id = m.account_id
            JOIN roles r ON r.id = m.role_id
            LEFT JOIN departments d ON d.id = m.department_id
-           WHERE m.organisation_id = $1 AND ($4::uuid IS NULL OR m.id = $4)
-           ORDER BY lower(a.display_name), a.id
-           LIMIT $2"#,
+           WHERE m.organisation_id = $1 AND m.id = ANY($3)"#,
         org as OrganisationId,
-        TEAM_LIST_LIMIT,
         viewer as AccountId,
-        only as Option<MembershipId>
+        &ids
     )
     .fetch_all(db)
     .await?;
@@ -135,7 +134,9 @@ pub async fn list_team(
             // The column's CHECK allows only the two values.
             status: MembershipStatus::parse(&r.status).unwrap_or(MembershipStatus::Disabled),
             is_you: r.is_you,
+            two_factor: r.two_factor,
             last_sign_in_at: r.last_sign_in_at,
+            joined_at: r.joined_at,
         })
         .collect())
 }
@@ -289,4 +290,54 @@ pub async fn profile(
     )
     .fetch_optional(db)
     .await
+}
+
+/// Adds `count` made-up enabled or disabled members to `org` in one
+/// statement, for benchmarks and paging tests: varied names, departments
+/// (spread over the organisation's), sign-in times and join dates, every
+/// account with the same `password_hash`. Emails are
+/// `{tag}-{n}@bulk.roster.example`.
+pub async fn bulk_insert(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    role: RoleId,
+    tag: &str,
+    count: i32,
+    password_hash: &str,
+) -> sqlx::Result<u64> {
+    sqlx::query!(
+        r#"WITH departments_of AS (
+               SELECT coalesce(array_agg(id ORDER BY name), '{}') AS ids
+               FROM departments WHERE organisation_id = $1
+           ), new_accounts AS (
+               INSERT INTO accounts (email, display_name, password_hash)
+               SELECT $3 || '-' || n || '@bulk.roster.example',
+                      (ARRAY['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Ken',
+                             'Margaret', 'Linus', 'Frances'])[1 + n % 10]
+                      || ' ' ||
+                      (ARRAY['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth',
+                             'Thompson', 'Hamilton', 'Torvalds', 'Allen', 'Smith', 'Jones'])[1 + (n / 10) % 12]
+                      || ' ' || n,
+                      $5
+               FROM generate_series(1, $4::integer) AS n
+               RETURNING id, email
+           )
+           INSERT INTO memberships (account_id, organisation_id, role_id, department_id, status,
+                                    last_sign_in_at, joined_at)
+           SELECT a.id, $1, $2,
+                  d.ids[1 + abs(hashtext(a.email)) % greatest(cardinality(d.ids), 1)],
+                  CASE WHEN abs(hashtext(a.email)) % 10 = 0 THEN 'disabled' ELSE 'enabled' END,
+                  CASE WHEN abs(hashtext(a.email || 's')) % 5 = 0 THEN NULL
+                       ELSE now() - (abs(hashtext(a.email || 's')) % 90) * interval '1 day' END,
+                  now() - (abs(hashtext(a.email || 'j')) % 700) * interval '1 day'
+           FROM new_accounts a, departments_of d"#,
+        org as OrganisationId,
+        role as RoleId,
+        tag,
+        count,
+        password_hash
+    )
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected())
 }

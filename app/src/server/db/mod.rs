@@ -1,5 +1,6 @@
 //! Database access, one module per concept. Every query is checked against
-//! the schema at compile time (`sqlx::query!`, offline data in `.sqlx/`).
+//! the schema at compile time (`sqlx::query!`, offline data in `.sqlx/`),
+//! except the team table's page query, which `team_view` explains.
 
 pub mod accounts;
 pub mod audit;
@@ -10,3 +11,4 @@ pub mod outbox;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in_attempts;
+pub mod team_view;

@@ -1,0 +1,352 @@
+//! The team table's page query: which members and invitations a view
+//! shows, in its order, one page at a time; and the tab counts.
+//!
+//! The page query is the one place where SQL is built at run time, with
+//! `QueryBuilder` and every value bound: a view combines up to seven
+//! filters, five sorts, two directions and two paging directions, and each
+//! combination must keep a plain `ORDER BY … LIMIT` over the columns the
+//! indexes in `migrations/20261123000001_team_view.sql` cover, which one
+//! static query with `CASE` orderings would not. It returns ids and sort
+//! keys only; the rows' contents come from checked queries in
+//! `memberships` and `invitations`.
+//!
+//! Paging is keyset paging: a page is the rows after (or before) the last
+//! row seen, in the view's order, so any page costs about what the first
+//! one does and nothing counts the whole filtered table.
+
+use crate::domain::team_view::{like_substring, Direction, STALE_SIGN_IN_DAYS};
+use crate::domain::team_view::{SignInFilter, SortKey, StatusFilter, TeamQuery, TeamTab};
+use crate::domain::OrganisationId;
+use chrono::{DateTime, Utc};
+use sqlx::{PgExecutor, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+/// Where a row sits in a view's order: its sort key and a tie-breaker
+/// (the account id for members, the invitation id for invitations).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+pub struct Position {
+    #[sqlx(rename = "k_rank")]
+    pub rank: i32,
+    #[sqlx(rename = "k_text")]
+    pub text: String,
+    #[sqlx(rename = "k_time")]
+    pub time: DateTime<Utc>,
+    pub tiebreak: Uuid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Member,
+    Invitation,
+}
+
+/// One row of a page: what it is and where it sits.
+#[derive(Debug, Clone)]
+pub struct PageRow {
+    pub kind: RowKind,
+    /// A membership id or an invitation id.
+    pub id: Uuid,
+    pub position: Position,
+}
+
+#[derive(sqlx::FromRow)]
+struct RawRow {
+    is_member: bool,
+    id: Uuid,
+    #[sqlx(flatten)]
+    position: Position,
+}
+
+/// Which side of a position a page starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seek {
+    After,
+    Before,
+}
+
+/// Sort-key expressions of one branch (members or invitations). The
+/// members' must match the index expressions in the migration.
+struct Keys {
+    rank: &'static str,
+    text: &'static str,
+    time: &'static str,
+    tiebreak: &'static str,
+}
+
+/// A constant for a sort-key column this sort does not use; constant
+/// columns leave the order to the others.
+const NO_RANK: &str = "0";
+const NO_TEXT: &str = "''";
+const NO_TIME: &str = "timestamptz 'epoch'";
+
+fn member_keys(sort: SortKey) -> Keys {
+    let name = "lower(a.display_name)";
+    let (rank, text, time, tiebreak) = match sort {
+        SortKey::Name => (NO_RANK, name, NO_TIME, "a.id"),
+        SortKey::Email => (NO_RANK, "lower(a.email)", NO_TIME, "a.id"),
+        SortKey::Role => ("r.rank", name, NO_TIME, "a.id"),
+        SortKey::LastSignIn => (
+            NO_RANK,
+            NO_TEXT,
+            "coalesce(m.last_sign_in_at, timestamptz 'epoch')",
+            "m.account_id",
+        ),
+        SortKey::Added => (NO_RANK, NO_TEXT, "m.joined_at", "m.account_id"),
+    };
+    Keys {
+        rank,
+        text,
+        time,
+        tiebreak,
+    }
+}
+
+fn invitation_keys(sort: SortKey) -> Keys {
+    let name = "lower(coalesce(nullif(i.display_name, ''), i.email))";
+    let (rank, text, time) = match sort {
+        SortKey::Name => (NO_RANK, name, NO_TIME),
+        SortKey::Email => (NO_RANK, "lower(i.email)", NO_TIME),
+        SortKey::Role => ("r.rank", name, NO_TIME),
+        // Invitees have never signed in: they sort with "never".
+        SortKey::LastSignIn => (NO_RANK, NO_TEXT, NO_TIME),
+        SortKey::Added => (NO_RANK, NO_TEXT, "i.created_at"),
+    };
+    Keys {
+        rank,
+        text,
+        time,
+        tiebreak: "i.id",
+    }
+}
+
+impl Keys {
+    /// The expressions this sort orders by, in order.
+    fn used(&self) -> Vec<&'static str> {
+        [self.rank, self.text, self.time]
+            .into_iter()
+            .filter(|e| ![NO_RANK, NO_TEXT, NO_TIME].contains(e))
+            .chain([self.tiebreak])
+            .collect()
+    }
+}
+
+/// The page of `org`'s view `query` after or before `from` (the first page
+/// when `None`), at most `limit` rows, in the view's order.
+/// `with_invitations` is false when the viewer may not see invitations.
+pub async fn page(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    query: &TeamQuery,
+    with_invitations: bool,
+    from: Option<(Seek, &Position)>,
+    limit: i64,
+) -> sqlx::Result<Vec<PageRow>> {
+    let sort = query.sort_key();
+    // Seeking backwards reads the view in reverse and flips the page.
+    let backwards = matches!(from, Some((Seek::Before, _)));
+    let ascending = (query.sort_direction() == Direction::Asc) != backwards;
+    let order = if ascending { "ASC" } else { "DESC" };
+    let compare = if ascending { ">" } else { "<" };
+    let from = from.map(|(_, position)| position);
+
+    let mut sql = QueryBuilder::<Postgres>::new("SELECT * FROM (");
+    let mut branches = 0;
+    if query.includes_members() {
+        let keys = member_keys(sort);
+        sql.push("(SELECT true AS is_member, m.id");
+        push_key_columns(&mut sql, &keys);
+        sql.push(
+            " FROM memberships m JOIN accounts a ON a.id = m.account_id \
+             JOIN roles r ON r.id = m.role_id WHERE m.organisation_id = ",
+        );
+        sql.push_bind(org.0);
+        sql.push(" AND m.status = ");
+        sql.push_bind(if query.tab == TeamTab::Inactive {
+            "disabled"
+        } else {
+            "enabled"
+        });
+        push_common_filters(&mut sql, query, "m", "a.display_name", "a.email");
+        if let Some(two_factor) = query.two_factor {
+            sql.push(if two_factor {
+                " AND a.two_factor_enabled_at IS NOT NULL"
+            } else {
+                " AND a.two_factor_enabled_at IS NULL"
+            });
+        }
+        match query.sign_in {
+            Some(SignInFilter::Never) => {
+                sql.push(" AND m.last_sign_in_at IS NULL");
+            }
+            Some(SignInFilter::Stale) => {
+                sql.push(" AND m.last_sign_in_at < now() - make_interval(days => ");
+                sql.push_bind(STALE_SIGN_IN_DAYS as i32);
+                sql.push(")");
+            }
+            None => {}
+        }
+        push_branch_tail(&mut sql, &keys, from, compare, order, limit);
+        branches += 1;
+    }
+    if with_invitations && query.includes_invitations() {
+        if branches > 0 {
+            sql.push(" UNION ALL ");
+        }
+        let keys = invitation_keys(sort);
+        sql.push("(SELECT false AS is_member, i.id");
+        push_key_columns(&mut sql, &keys);
+        sql.push(" FROM invitations i JOIN roles r ON r.id = i.role_id WHERE i.organisation_id = ");
+        sql.push_bind(org.0);
+        let open = " AND i.revoked_at IS NULL AND i.accepted_at IS NULL";
+        match query.status {
+            Some(StatusFilter::Pending) => {
+                sql.push(open);
+                sql.push(" AND i.expires_at > now()");
+            }
+            Some(StatusFilter::Expired) => {
+                sql.push(open);
+                sql.push(" AND i.expires_at <= now()");
+            }
+            Some(StatusFilter::Accepted) => {
+                sql.push(" AND i.accepted_at IS NOT NULL");
+            }
+            Some(StatusFilter::Revoked) => {
+                sql.push(" AND i.revoked_at IS NOT NULL");
+            }
+            Some(StatusFilter::AnyInvitation) => {}
+            Some(StatusFilter::Enabled) | None => {
+                sql.push(open);
+            }
+        }
+        push_common_filters(&mut sql, query, "i", "i.display_name", "i.email");
+        push_branch_tail(&mut sql, &keys, from, compare, order, limit);
+        branches += 1;
+    }
+    if branches == 0 {
+        return Ok(Vec::new());
+    }
+    sql.push(") page ORDER BY ");
+    sql.push(
+        ["k_rank", "k_text", "k_time", "tiebreak"]
+            .map(|c| format!("{c} {order}"))
+            .join(", "),
+    );
+    sql.push(" LIMIT ");
+    sql.push_bind(limit);
+
+    let mut rows: Vec<PageRow> = sql
+        .build_query_as::<RawRow>()
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(|r| PageRow {
+            kind: if r.is_member {
+                RowKind::Member
+            } else {
+                RowKind::Invitation
+            },
+            id: r.id,
+            position: r.position,
+        })
+        .collect();
+    if backwards {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+fn push_key_columns(sql: &mut QueryBuilder<'_, Postgres>, keys: &Keys) {
+    sql.push(format!(
+        ", {} AS k_rank, {} AS k_text, {} AS k_time, {} AS tiebreak",
+        keys.rank, keys.text, keys.time, keys.tiebreak
+    ));
+}
+
+/// Search, role and department: both branches have them.
+fn push_common_filters(
+    sql: &mut QueryBuilder<'_, Postgres>,
+    query: &TeamQuery,
+    table: &str,
+    name: &str,
+    email: &str,
+) {
+    if !query.search.is_empty() {
+        // Two binds of one pattern: each LIKE can use its trigram index.
+        let pattern = like_substring(&query.search);
+        sql.push(format!(" AND (lower({name}) LIKE "));
+        sql.push_bind(pattern.clone());
+        sql.push(format!(" OR lower({email}) LIKE "));
+        sql.push_bind(pattern);
+        sql.push(")");
+    }
+    if let Some(role) = query.role {
+        sql.push(format!(" AND {table}.role_id = "));
+        sql.push_bind(role.0);
+    }
+    if let Some(department) = query.department {
+        sql.push(format!(" AND {table}.department_id = "));
+        sql.push_bind(department.0);
+    }
+}
+
+/// The keyset condition, the branch's order and its limit: each branch
+/// reads at most a page from its own index before the two are merged.
+fn push_branch_tail(
+    sql: &mut QueryBuilder<'_, Postgres>,
+    keys: &Keys,
+    from: Option<&Position>,
+    compare: &str,
+    order: &str,
+    limit: i64,
+) {
+    let used = keys.used();
+    if let Some(from) = from {
+        sql.push(format!(" AND ({}) {compare} (", used.join(", ")));
+        let mut values = sql.separated(", ");
+        for expression in &used {
+            if *expression == keys.rank {
+                values.push_bind(from.rank);
+            } else if *expression == keys.text {
+                values.push_bind(from.text.clone());
+            } else if *expression == keys.time {
+                values.push_bind(from.time);
+            } else {
+                values.push_bind(from.tiebreak);
+            }
+        }
+        sql.push(")");
+    }
+    sql.push(" ORDER BY ");
+    sql.push(
+        used.iter()
+            .map(|e| format!("{e} {order}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    sql.push(" LIMIT ");
+    sql.push_bind(limit);
+    sql.push(")");
+}
+
+/// Tab counts, unfiltered, kept by triggers (see the migration).
+pub struct Counts {
+    pub enabled_members: i32,
+    pub disabled_members: i32,
+    pub open_invitations: i32,
+}
+
+pub async fn counts(db: impl PgExecutor<'_>, org: OrganisationId) -> sqlx::Result<Counts> {
+    let counts = sqlx::query_as!(
+        Counts,
+        "SELECT enabled_members, disabled_members, open_invitations
+         FROM team_counts WHERE organisation_id = $1",
+        org as OrganisationId
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(counts.unwrap_or(Counts {
+        enabled_members: 0,
+        disabled_members: 0,
+        open_invitations: 0,
+    }))
+}

@@ -1,0 +1,270 @@
+//! The team table: a page of a view, and the same view exported as CSV.
+
+use super::actor::{authenticate, Actor};
+use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::team_view::{self, PageRow, Position, RowKind, Seek};
+use super::db::{invitations, memberships, organisations, roles};
+use super::error::ServerError;
+use super::request::RequestScope;
+use crate::api::invitations::Choice;
+use crate::api::team::{FilterChoices, TabCounts, TeamEntry, TeamListing};
+use crate::domain::team_view::{PageAt, SortKey, TeamQuery, TeamTab, PAGE_SIZE};
+use crate::domain::{csv, InvitationId, MembershipId, OrganisationId, Permission};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Rows read per query while exporting.
+const EXPORT_BATCH: usize = 1000;
+
+/// What a page cursor holds: a row's place in one sort. It is not secret
+/// (a name or email prefix of a row the viewer saw), only opaque.
+#[derive(Serialize, Deserialize)]
+struct Cursor {
+    sort: SortKey,
+    position: Position,
+}
+
+fn encode_cursor(sort: SortKey, position: &Position) -> String {
+    let cursor = Cursor {
+        sort,
+        position: position.clone(),
+    };
+    // Serialising plain data to JSON cannot fail.
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&cursor).unwrap_or_default())
+}
+
+/// The position a cursor names, if it is one of ours for this sort. A
+/// cursor from another sort (an edited URL) means the first page.
+fn decode_cursor(cursor: &str, sort: SortKey) -> Option<Position> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let cursor: Cursor = serde_json::from_slice(&bytes).ok()?;
+    (cursor.sort == sort).then_some(cursor.position)
+}
+
+/// The viewer, allowed to see the view `query` of their organisation
+/// (which must be `org`, when the caller names one), and whether they may
+/// see invitations.
+async fn viewer(
+    scope: &RequestScope,
+    org: Option<OrganisationId>,
+    query: &TeamQuery,
+) -> Result<(Actor, bool), ServerError> {
+    let actor = authenticate(scope).await?;
+    if let Some(org) = org {
+        actor.require_organisation(org)?;
+    }
+    actor.require(Permission::ViewTeam)?;
+    let with_invitations = actor.permissions.contains(Permission::InviteMembers);
+    if query.tab == TeamTab::Invitations && !with_invitations {
+        actor.require(Permission::InviteMembers)?;
+    }
+    Ok((actor, with_invitations))
+}
+
+pub async fn list(
+    scope: RequestScope,
+    org: OrganisationId,
+    query: TeamQuery,
+) -> Result<TeamListing, ServerError> {
+    let query = query.normalised();
+    let (actor, with_invitations) = viewer(&scope, Some(org), &query).await?;
+    let pool = &scope.state.pool;
+    let sort = query.sort_key();
+    let from = match &query.page {
+        PageAt::First => None,
+        PageAt::After(c) => decode_cursor(c, sort).map(|p| (Seek::After, p)),
+        PageAt::Before(c) => decode_cursor(c, sort).map(|p| (Seek::Before, p)),
+    };
+    let mut rows = team_view::page(
+        pool,
+        org,
+        &query,
+        with_invitations,
+        from.as_ref().map(|(seek, p)| (*seek, p)),
+        PAGE_SIZE as i64 + 1,
+    )
+    .await?;
+    // One row more than a page says whether there is a page beyond.
+    let more = rows.len() > PAGE_SIZE;
+    let backwards = matches!(from, Some((Seek::Before, _)));
+    if more {
+        if backwards {
+            rows.remove(0);
+        } else {
+            rows.truncate(PAGE_SIZE);
+        }
+    }
+    let cursor_at = |row: Option<&PageRow>| row.map(|r| encode_cursor(sort, &r.position));
+    // Coming from a cursor, the rows on its side exist; an empty page
+    // (everything after it was deleted) links back across the cursor.
+    let (next, previous) = match (&from, backwards) {
+        (None, _) => (more.then(|| cursor_at(rows.last())).flatten(), None),
+        (Some(_), false) => (
+            more.then(|| cursor_at(rows.last())).flatten(),
+            cursor_at(rows.first()).or_else(|| from.as_ref().map(|(_, p)| encode_cursor(sort, p))),
+        ),
+        (Some(_), true) => (
+            cursor_at(rows.last()).or_else(|| from.as_ref().map(|(_, p)| encode_cursor(sort, p))),
+            more.then(|| cursor_at(rows.first())).flatten(),
+        ),
+    };
+    let entries = entries(&scope, &actor, &rows).await?;
+    let counts = team_view::counts(pool, org).await?;
+    let open_invitations = if with_invitations {
+        i64::from(counts.open_invitations)
+    } else {
+        0
+    };
+    Ok(TeamListing {
+        query,
+        entries,
+        next,
+        previous,
+        counts: TabCounts {
+            active: i64::from(counts.enabled_members) + open_invitations,
+            inactive: i64::from(counts.disabled_members),
+            invitations: open_invitations,
+        },
+        with_invitations,
+    })
+}
+
+pub async fn filters(scope: RequestScope) -> Result<FilterChoices, ServerError> {
+    let actor = authenticate(&scope).await?;
+    actor.require(Permission::ViewTeam)?;
+    let pool = &scope.state.pool;
+    let org = actor.organisation_id;
+    let roles = roles::available(pool, org)
+        .await?
+        .into_iter()
+        .map(|r| Choice {
+            id: r.id,
+            name: r.name,
+        })
+        .collect();
+    let departments = organisations::departments(pool, org)
+        .await?
+        .into_iter()
+        .map(|d| Choice {
+            id: d.id,
+            name: d.name,
+        })
+        .collect();
+    Ok(FilterChoices { roles, departments })
+}
+
+/// The rows of a page, in its order, read by id.
+async fn entries(
+    scope: &RequestScope,
+    actor: &Actor,
+    rows: &[PageRow],
+) -> Result<Vec<TeamEntry>, ServerError> {
+    let pool = &scope.state.pool;
+    let org = actor.organisation_id;
+    let member_ids: Vec<MembershipId> = rows
+        .iter()
+        .filter(|r| r.kind == RowKind::Member)
+        .map(|r| MembershipId(r.id))
+        .collect();
+    let invitation_ids: Vec<InvitationId> = rows
+        .iter()
+        .filter(|r| r.kind == RowKind::Invitation)
+        .map(|r| InvitationId(r.id))
+        .collect();
+    let mut members: HashMap<_, _> =
+        memberships::team_rows(pool, org, actor.account_id, &member_ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id.0, m))
+            .collect();
+    let mut invitations: HashMap<_, _> = invitations::team_rows(pool, org, &invitation_ids)
+        .await?
+        .into_iter()
+        .map(|i| (i.id.0, i))
+        .collect();
+    // A row deleted between the two reads is left out, not an error.
+    Ok(rows
+        .iter()
+        .filter_map(|r| match r.kind {
+            RowKind::Member => members.remove(&r.id).map(TeamEntry::Member),
+            RowKind::Invitation => invitations.remove(&r.id).map(TeamEntry::Invitation),
+        })
+        .collect())
+}
+
+/// The CSV file of a view: every row it has, not only one page, with
+/// cells neutralised against spreadsheet formulas. Recorded in the audit
+/// log, since it takes personal data out of Roster.
+pub async fn export_csv(scope: RequestScope, query: TeamQuery) -> Result<String, ServerError> {
+    let query = query.first_page();
+    let (actor, with_invitations) = viewer(&scope, None, &query).await?;
+    let pool = &scope.state.pool;
+    let org = actor.organisation_id;
+    let mut out = csv::row(&[
+        "Name",
+        "Email",
+        "Status",
+        "Role",
+        "Department",
+        "Two-factor",
+        "Last sign-in (UTC)",
+        "Added (UTC)",
+    ]);
+    let mut from: Option<Position> = None;
+    let mut exported = 0usize;
+    loop {
+        let rows = team_view::page(
+            pool,
+            org,
+            &query,
+            with_invitations,
+            from.as_ref().map(|p| (Seek::After, p)),
+            EXPORT_BATCH as i64,
+        )
+        .await?;
+        for entry in entries(&scope, &actor, &rows).await? {
+            out.push_str(&export_line(&entry));
+            exported += 1;
+        }
+        if rows.len() < EXPORT_BATCH {
+            break;
+        }
+        from = rows.last().map(|r| r.position.clone());
+    }
+    let filters = serde_json::json!({ "view": query.to_query_string(), "rows": exported });
+    let mut event = AuditEvent::new(AuditAction::TeamExported)
+        .in_organisation(org)
+        .by(actor.account_id, &actor.display_name);
+    event.after = Some(filters);
+    audit::record(pool, &scope.meta, event).await?;
+    tracing::info!(request_id = %scope.meta.request_id, rows = exported, "team exported");
+    Ok(out)
+}
+
+fn export_line(entry: &TeamEntry) -> String {
+    let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+    match entry {
+        TeamEntry::Member(m) => csv::row(&[
+            m.name.clone(),
+            m.email.clone(),
+            m.status.label().to_string(),
+            m.role.clone(),
+            m.department.clone().unwrap_or_default(),
+            if m.two_factor { "Set up" } else { "Not set up" }.to_string(),
+            m.last_sign_in_at.map(time).unwrap_or_default(),
+            time(m.joined_at),
+        ]),
+        TeamEntry::Invitation(i) => csv::row(&[
+            i.name.clone(),
+            i.email.clone(),
+            i.status.member_label().to_string(),
+            i.role.clone(),
+            i.department.clone().unwrap_or_default(),
+            String::new(),
+            String::new(),
+            time(i.sent_at),
+        ]),
+    }
+}
