@@ -600,19 +600,10 @@ pub async fn password_hint(
 ) -> Result<PasswordHint, ServerError> {
     // Only for a live invitation: not an open oracle for anyone's guesses.
     let invitation = pending(&scope.state.pool, &token).await?;
-    let strength = password_strength::assess(
+    Ok(password_strength::hint(
         &password,
         &[&invitation.email, &invitation.organisation_name],
-    );
-    Ok(PasswordHint {
-        score: strength.score,
-        acceptable: strength.problem.is_none(),
-        message: match strength.problem {
-            Some(problem) => problem.to_string(),
-            None if strength.score >= 4 => "Strong password.".to_string(),
-            None => "Good password.".to_string(),
-        },
-    })
+    ))
 }
 
 // ---------------------------------------------------------------------------

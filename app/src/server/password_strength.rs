@@ -3,6 +3,7 @@
 //! patterns and the person's own context. Server-only, so the dictionaries
 //! stay out of the WASM bundle.
 
+use crate::api::accept::PasswordHint;
 use crate::domain::password_policy::{check_new_password, PasswordProblem};
 
 /// zxcvbn's score (0 to 4) below which a password is refused: 3 means
@@ -58,6 +59,20 @@ pub fn assess(password: &str, context: &[&str]) -> Strength {
     Strength {
         score,
         problem: Some(PasswordProblem::Guessable(advice)),
+    }
+}
+
+/// The hint shown under a new-password field while the person types.
+pub fn hint(password: &str, context: &[&str]) -> PasswordHint {
+    let strength = assess(password, context);
+    PasswordHint {
+        score: strength.score,
+        acceptable: strength.problem.is_none(),
+        message: match strength.problem {
+            Some(problem) => problem.to_string(),
+            None if strength.score >= 4 => "Strong password.".to_string(),
+            None => "Good password.".to_string(),
+        },
     }
 }
 

@@ -28,6 +28,9 @@ pub enum AuditAction {
     MemberDeleted,
     MemberRoleChanged,
     MemberDepartmentChanged,
+    PasswordResetSent,
+    PasswordResetRequested,
+    PasswordResetCompleted,
 }
 
 impl AuditAction {
@@ -52,6 +55,9 @@ impl AuditAction {
             Self::MemberDeleted => "member.deleted",
             Self::MemberRoleChanged => "member.role_changed",
             Self::MemberDepartmentChanged => "member.department_changed",
+            Self::PasswordResetSent => "password_reset.sent",
+            Self::PasswordResetRequested => "password_reset.requested",
+            Self::PasswordResetCompleted => "password_reset.completed",
         }
     }
 }
