@@ -442,25 +442,17 @@ pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(),
             Some(PhoneNumber::parse(typed).map_err(|e| AppError::invalid("phone", e.to_string()))?)
         }
     };
-    let strength = password_strength::assess(
-        &form.password,
+    let hash = password_strength::hash_new_password(
+        &scope.state.hasher,
+        form.password,
+        &form.password_confirm,
         &[
             &invitation.email,
             &invitation.organisation_name,
             name.as_str(),
         ],
-    );
-    if let Some(problem) = strength.problem {
-        return Err(AppError::invalid("password", problem.to_string()).into());
-    }
-    if form.password != form.password_confirm {
-        return Err(AppError::invalid("password_confirm", "The two passwords don't match.").into());
-    }
-    let hash = scope
-        .state
-        .hasher
-        .hash(&Password::new(form.password))
-        .await?;
+    )
+    .await?;
 
     let mut tx = pool.begin().await?;
     let invitation = lock_pending(&mut tx, &form.token).await?;

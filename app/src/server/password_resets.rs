@@ -12,7 +12,6 @@ use super::db::password_resets::{self, Sender};
 use super::db::{accounts, outbox, sessions};
 use super::email::{PasswordChangedEmail, PasswordResetEmail};
 use super::error::ServerError;
-use super::password::Password;
 use super::password_strength;
 use super::request::{RequestMeta, RequestScope};
 use super::sign_in::{locked_for, minutes_ceil};
@@ -231,22 +230,20 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
     let token_hash = hash_token(form.token.trim());
     // Checked before hashing, so a dead link costs no hashing work.
     let reset = require_open(password_resets::find_by_token(pool, &token_hash).await?)?;
-    let strength = password_strength::assess(&form.password, &password_context(&reset));
-    if let Some(problem) = strength.problem {
-        return Err(AppError::invalid("password", problem.to_string()).into());
-    }
-    if form.password != form.password_confirm {
-        return Err(AppError::invalid("password_confirm", "The two passwords don't match.").into());
-    }
-    let hash = scope
-        .state
-        .hasher
-        .hash(&Password::new(form.password))
-        .await?;
+    let hash = password_strength::hash_new_password(
+        &scope.state.hasher,
+        form.password,
+        &form.password_confirm,
+        &password_context(&reset),
+    )
+    .await?;
 
     let mut tx = pool.begin().await?;
-    // Under the lock, the link is checked again: of two completions at
-    // once, the second finds it used.
+    // The account first, then its link: the order in which issuing a reset
+    // takes them, so that a reset sent at this very moment and this
+    // completion never wait on each other. Under the lock, the link is
+    // checked again: of two completions at once, the second finds it used.
+    accounts::lock(&mut *tx, reset.account_id).await?;
     password_resets::lock_by_token(&mut *tx, &token_hash).await?;
     let reset = require_open(password_resets::find_by_token(&mut *tx, &token_hash).await?)?;
     accounts::set_password(&mut *tx, reset.account_id, &hash).await?;

@@ -65,18 +65,21 @@ pub fn InvitePage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(error) => {
-                            view! {
-                                <section class="card invite-card">
-                                    <p class="form-error" role="alert">{error.to_string()}</p>
-                                </section>
-                            }
-                            .into_any()
-                        }
+                        Err(error) => view! { <LinkError error /> }.into_any(),
                     }
                 })}
             </Suspense>
         </main>
+    }
+}
+
+/// A link page whose data could not be loaded.
+#[component]
+pub(super) fn LinkError(error: AppError) -> impl IntoView {
+    view! {
+        <section class="card invite-card">
+            <p class="form-error" role="alert">{error.to_string()}</p>
+        </section>
     }
 }
 

@@ -1,7 +1,7 @@
 //! Password resets from the person's side: "Forgot password?" and the
 //! page a reset link opens (phone first, like the invitation page).
 
-use super::accept::{general_error, Closed};
+use super::accept::{general_error, Closed, LinkError};
 use super::field::Field;
 use super::format::LocalTime;
 use super::password_field::{NewPasswordField, PasswordHints};
@@ -103,14 +103,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(error) => {
-                            view! {
-                                <section class="card invite-card">
-                                    <p class="form-error" role="alert">{error.to_string()}</p>
-                                </section>
-                            }
-                            .into_any()
-                        }
+                        Err(error) => view! { <LinkError error /> }.into_any(),
                     }
                 })}
             </Suspense>
