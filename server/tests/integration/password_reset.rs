@@ -208,17 +208,7 @@ async fn an_admin_sent_reset_sets_a_new_password_ends_every_session_and_does_not
         assert_eq!(after.status, StatusCode::UNAUTHORIZED, "{}", after.body);
     }
     // The old password fails, the new one works.
-    let old = app
-        .call(
-            "sign_in",
-            &[
-                ("email", org.member_email.as_str()),
-                ("password", org.password.as_str()),
-                ("next", ""),
-            ],
-            None,
-        )
-        .await;
+    let old = app.try_sign_in(&org.member_email, &org.password).await;
     assert_eq!(old.error(), AppError::InvalidCredentials);
     app.sign_in(&org.member_email, NEW_PASSWORD).await;
 
@@ -308,23 +298,7 @@ async fn the_link_is_stored_only_as_a_hash_and_the_admin_never_sees_it() {
         .await
         .unwrap();
     assert_eq!(stored, app::server::token::hash_token(&token));
-    let tables: Vec<String> =
-        sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
-            .fetch_all(&app.pool)
-            .await
-            .unwrap();
-    assert!(tables.iter().any(|t| t == "password_resets"), "{tables:?}");
-    for table in tables {
-        let dump: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT row_to_json(t)::text FROM \"{table}\" t"))
-                .fetch_all(&app.pool)
-                .await
-                .unwrap();
-        for row in dump {
-            assert!(!row.contains(&token), "{table} holds the token: {row}");
-            assert!(!row.contains("token="), "{table} holds a link: {row}");
-        }
-    }
+    app.assert_no_table_holds(&token).await;
 }
 
 #[tokio::test]
