@@ -25,6 +25,10 @@ pub enum AppError {
     InvalidCredentials,
     #[error("Too many failed sign-in attempts. Try again in {minutes} {}.", if *minutes == 1 { "minute" } else { "minutes" })]
     RateLimited { minutes: u32 },
+    /// Too many "Forgot password?" requests from one address, whatever
+    /// emails they named: it says nothing about who has an account.
+    #[error("Too many password reset requests from your network. Try again in {minutes} {}.", if *minutes == 1 { "minute" } else { "minutes" })]
+    TooManyResetRequests { minutes: u32 },
     /// Correct password, but no organisation where the membership is enabled.
     #[error("Your access has been disabled. Contact an administrator of your organisation.")]
     AccessDisabled,
@@ -70,7 +74,7 @@ impl AppError {
             Self::NotFound => 404,
             Self::Refused(_) => 409,
             Self::Invalid { .. } => 422,
-            Self::RateLimited { .. } => 429,
+            Self::RateLimited { .. } | Self::TooManyResetRequests { .. } => 429,
             Self::Internal { .. } | Self::Transport(_) => 500,
         }
     }

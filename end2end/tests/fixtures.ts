@@ -1,4 +1,4 @@
-import { test as base, expect, Page, APIRequestContext } from '@playwright/test';
+import { test as base, expect, Browser, Page, APIRequestContext, devices } from '@playwright/test';
 
 /** An organisation made for one test (the server's test-support route). */
 export type TestOrganisation = {
@@ -34,6 +34,49 @@ export async function signedIn(page: Page, email: string, password: string) {
   await signIn(page, email, password);
   await expect(page).toHaveURL(/\/team$/);
   await hydrated(page);
+}
+
+// The app sends through a real SMTP server (maildev, started by the
+// Playwright config); these read what arrived from its web API.
+const maildev = `http://127.0.0.1:${process.env.ROSTER_E2E_MAILDEV_PORT}`;
+
+export type MaildevEmail = { subject: string; text: string; html: string; to: { address: string }[] };
+
+/** The emails to `address` so far, oldest first. */
+export async function emailsTo(address: string): Promise<MaildevEmail[]> {
+  const response = await fetch(`${maildev}/email`);
+  return ((await response.json()) as MaildevEmail[]).filter((e) =>
+    e.to.some((t) => t.address.toLowerCase() === address.toLowerCase()),
+  );
+}
+
+/** The newest email to `address` once more than `after` arrived, waiting for it. */
+export async function emailTo(address: string, after = 0): Promise<MaildevEmail> {
+  let found: MaildevEmail | undefined;
+  await expect
+    .poll(
+      async () => {
+        const emails = await emailsTo(address);
+        found = emails.length > after ? emails[emails.length - 1] : undefined;
+        return emails.length;
+      },
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThan(after);
+  return found as MaildevEmail;
+}
+
+/** A second browser context with a phone profile: the person's phone. */
+export async function phone(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ ...devices['Pixel 7'] });
+  return context.newPage();
+}
+
+/** How far the page overflows the device's width (0 or less: no sideways
+ * scrolling). Measured against the device, not innerWidth: a phone
+ * browser widens its layout viewport to fit content that overflows. */
+export async function overflowX(page: Page): Promise<number> {
+  return (await page.evaluate(() => document.documentElement.scrollWidth)) - (page.viewportSize()?.width ?? 0);
 }
 
 export const test = base.extend<{ org: TestOrganisation }>({

@@ -1,30 +1,5 @@
-import { Browser, Page, devices } from '@playwright/test';
-import { test, expect, hydrated, signedIn } from './fixtures';
-
-// The app sends through a real SMTP server (maildev, started by the
-// Playwright config); these read what arrived from its web API.
-const maildev = `http://127.0.0.1:${process.env.ROSTER_E2E_MAILDEV_PORT}`;
-
-type MaildevEmail = { subject: string; text: string; html: string; to: { address: string }[] };
-
-/** The newest email to `address`, waiting for it to arrive. */
-async function emailTo(address: string, after = 0): Promise<MaildevEmail> {
-  let found: MaildevEmail | undefined;
-  await expect
-    .poll(
-      async () => {
-        const response = await fetch(`${maildev}/email`);
-        const emails = ((await response.json()) as MaildevEmail[]).filter((e) =>
-          e.to.some((t) => t.address.toLowerCase() === address.toLowerCase()),
-        );
-        found = emails.length > after ? emails[emails.length - 1] : undefined;
-        return emails.length;
-      },
-      { timeout: 20_000 },
-    )
-    .toBeGreaterThan(after);
-  return found as MaildevEmail;
-}
+import { Page } from '@playwright/test';
+import { test, expect, emailTo, hydrated, MaildevEmail, overflowX, phone, signedIn } from './fixtures';
 
 function linkIn(email: MaildevEmail): string {
   const match = email.text.match(/https?:\/\/\S+\/invite\?token=[A-Za-z0-9_-]+/);
@@ -48,12 +23,6 @@ async function invite(page: Page, email: string, name: string) {
   await dialog.getByLabel('Role').selectOption({ label: 'Member' });
   await dialog.getByRole('button', { name: 'Send invitation' }).click();
   await expect(page.getByRole('dialog', { name: 'Invitation created' })).toBeVisible();
-}
-
-/** A second browser context with a phone profile: the invitee's phone. */
-async function phone(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ ...devices['Pixel 7'] });
-  return context.newPage();
 }
 
 async function openInvitationsTab(page: Page) {
@@ -81,11 +50,7 @@ test('an admin invites, the invitee accepts on a phone and is signed in', async 
   await expect(invitee.getByRole('heading', { name: `Join ${org.name}` })).toBeVisible();
   await expect(invitee.getByText(email)).toBeVisible();
   // No horizontal scroll on a phone.
-  // Against the device's width: a phone browser widens its layout viewport
-  // to fit content that overflows, so innerWidth would hide it.
-  const overflow =
-    (await invitee.evaluate(() => document.documentElement.scrollWidth)) - (invitee.viewportSize()?.width ?? 0);
-  expect(overflow).toBeLessThanOrEqual(0);
+  expect(await overflowX(invitee)).toBeLessThanOrEqual(0);
   await expect(invitee.getByLabel('Full name')).toHaveValue('Ana Lima');
   await invitee.getByLabel('Position').fill('Support lead');
   await invitee.getByLabel('Phone').fill('+44 20 7946 0958');

@@ -8,6 +8,7 @@
 //! [`Permission::ManageMembers`]: crate::domain::Permission::ManageMembers
 
 use crate::api::team::TeamMember;
+use crate::domain::password_reset::PasswordResetState;
 use crate::domain::MembershipId;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -25,6 +26,10 @@ pub struct MemberDetail {
     /// Who invited them and when, if they joined through an invitation.
     pub invited: Option<(String, DateTime<Utc>)>,
     pub is_primary_contact: bool,
+    /// The latest password reset this organisation's admins sent them, while
+    /// it is pending or after it expired unused; `None` once used or
+    /// replaced, or if none was sent.
+    pub password_reset: Option<PasswordResetState>,
     /// The latest audit events done by or to them here, newest first.
     pub recent_events: Vec<MemberEvent>,
 }
@@ -100,4 +105,22 @@ pub async fn change_member_department(
     use crate::server::request::serve;
     serve(|scope| crate::server::members::change_department(scope, membership_id, department_id))
         .await
+}
+
+/// Where an admin's password reset went, and until when its link works.
+/// Never the link itself: only the member may use it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasswordResetSent {
+    pub email: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Emails an enabled member a single-use link, valid for an hour, to choose
+/// a new password.
+#[server(endpoint = "members/send_password_reset")]
+pub async fn send_password_reset(
+    membership_id: MembershipId,
+) -> Result<PasswordResetSent, AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::members::send_password_reset(scope, membership_id)).await
 }

@@ -8,4 +8,5 @@ pub mod auth;
 pub mod invitations;
 pub mod members;
 pub mod organisation;
+pub mod password_reset;
 pub mod team;

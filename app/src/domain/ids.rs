@@ -43,4 +43,6 @@ typed_id!(
     SessionId,
     /// An invitation to join one organisation.
     InvitationId,
+    /// One password reset link.
+    PasswordResetId,
 );

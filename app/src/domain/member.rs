@@ -14,6 +14,9 @@ pub enum MemberChange {
     Delete,
     ChangeRole,
     ChangeDepartment,
+    /// Emails the member a link to choose a new password. The admin never
+    /// sees the link nor the password.
+    SendPasswordReset,
 }
 
 /// The facts a change is judged on, read under the organisation's lock so
@@ -24,6 +27,8 @@ pub struct Situation<'a> {
     /// The target is the actor.
     pub is_self: bool,
     pub target_permissions: &'a PermissionSet,
+    /// The target's membership is enabled now.
+    pub target_is_enabled: bool,
     /// The target is an enabled Owner now.
     pub target_is_enabled_owner: bool,
     /// Enabled Owners in the organisation, the target included.
@@ -57,6 +62,15 @@ pub enum Refusal {
     Outranked,
     #[error("You can't grant that role: it has permissions your role doesn't have.")]
     RoleNotGrantable,
+    #[error(
+        "This person's access is disabled, so a new password would not let them sign in. Enable them first."
+    )]
+    ResetWhileDisabled,
+    #[error(
+        "This person was already sent {max} password reset emails in the last hour, the most Roster sends. They can use the latest one, or you can try again later.",
+        max = super::password_reset::MAX_EMAILS_PER_ACCOUNT_PER_HOUR
+    )]
+    TooManyResets,
 }
 
 /// Judges `change` in `situation`.
@@ -100,6 +114,11 @@ pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
                 return Err(Refusal::ChangeOwnRole);
             }
         }
+        MemberChange::SendPasswordReset => {
+            if !s.target_is_enabled {
+                return Err(Refusal::ResetWhileDisabled);
+            }
+        }
         MemberChange::Enable | MemberChange::ChangeDepartment => {}
     }
     Ok(())
@@ -115,6 +134,7 @@ mod tests {
             actor_permissions: actor,
             is_self: false,
             target_permissions: target,
+            target_is_enabled: true,
             target_is_enabled_owner: false,
             enabled_owners: 2,
             target_is_primary_contact: false,
@@ -201,5 +221,22 @@ mod tests {
         );
         s.new_role = Some((&a, false));
         assert_eq!(judge(MemberChange::ChangeRole, &s), Ok(()));
+    }
+
+    #[test]
+    fn password_resets_go_to_enabled_members_within_the_actors_permissions() {
+        let (o, a, m) = (owner(), admin(), member());
+        let mut s = situation(&a, &m);
+        assert_eq!(judge(MemberChange::SendPasswordReset, &s), Ok(()));
+        s.target_is_enabled = false;
+        assert_eq!(
+            judge(MemberChange::SendPasswordReset, &s),
+            Err(Refusal::ResetWhileDisabled)
+        );
+        let s = situation(&a, &o);
+        assert_eq!(
+            judge(MemberChange::SendPasswordReset, &s),
+            Err(Refusal::Outranked)
+        );
     }
 }

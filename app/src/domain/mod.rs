@@ -8,6 +8,7 @@ pub mod invitation;
 pub mod member;
 pub mod next_path;
 pub mod password_policy;
+pub mod password_reset;
 pub mod permission;
 pub mod person;
 pub mod team_view;

@@ -42,20 +42,8 @@ impl InvitationEmail<'_> {
             "{} invited you to join {} on Roster",
             self.inviter_name, self.organisation_name
         );
-        let greeting = if self.invitee_name.trim().is_empty() {
-            "Hello,".to_string()
-        } else {
-            format!("Hello {},", self.invitee_name)
-        };
-        let utc = self.expires_at.format("%Y-%m-%d %H:%M UTC").to_string();
-        let expiry = if self.time_zone == "UTC" {
-            utc.clone()
-        } else {
-            format!(
-                "{} ({}), which is {utc}",
-                self.expires_local, self.time_zone
-            )
-        };
+        let greeting = greeting(self.invitee_name);
+        let expiry = time_phrase(self.expires_at, self.expires_local, self.time_zone);
         let text = format!(
             "{greeting}\n\n\
              {inviter} invited you to join {org} on Roster as {role}.\n\n\
@@ -68,34 +56,208 @@ impl InvitationEmail<'_> {
             link = self.link,
         );
         let e = escape_html;
-        let html = format!(
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{subject}</title></head>\n\
-             <body style=\"margin:0;padding:24px;background:#f5f6f8;font-family:system-ui,sans-serif;color:#1d2433\">\n\
-             <div style=\"max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:24px\">\n\
-             <p>{greeting}</p>\n\
+        let content = format!(
+            "<p>{greeting}</p>\n\
              <p><strong>{inviter}</strong> invited you to join <strong>{org}</strong> on Roster as <strong>{role}</strong>.</p>\n\
-             <p><a href=\"{link}\" style=\"display:inline-block;padding:12px 20px;background:#2f5bea;color:#fff;border-radius:6px;text-decoration:none;font-weight:600\">Accept the invitation</a></p>\n\
+             {button}\
              <p>The link works until {expiry}. After that, ask {inviter} for a new invitation.</p>\n\
-             <p style=\"color:#5b6475;font-size:14px\">If the button does not work, copy this address into your browser:<br>\
-             <span style=\"word-break:break-all\">{link}</span></p>\n\
-             <p style=\"color:#5b6475;font-size:14px\">If you did not expect this email, you can ignore it: nothing happens unless you open the link and accept.</p>\n\
-             </div>\n</body></html>\n",
-            subject = e(&subject),
+             {fallback}\
+             {ignore}",
             greeting = e(&greeting),
             inviter = e(self.inviter_name),
             org = e(self.organisation_name),
             role = e(self.role_name),
-            link = e(self.link),
+            button = html_button(self.link, "Accept the invitation"),
             expiry = e(&expiry),
+            fallback = html_link_fallback(self.link),
+            ignore = html_aside(
+                "If you did not expect this email, you can ignore it: nothing happens unless you open the link and accept."
+            ),
         );
         RenderedEmail {
+            html: html_document(&subject, &content),
             subject,
             text,
-            html,
         }
     }
+}
+
+/// What the password reset email says.
+pub struct PasswordResetEmail<'a> {
+    /// The account's name; may be empty.
+    pub name: &'a str,
+    pub email: &'a str,
+    /// The admin who sent it and their organisation; `None` when the
+    /// person asked for it on the sign-in page.
+    pub sent_by: Option<(&'a str, &'a str)>,
+    /// The reset link, built from `PUBLIC_BASE_URL`.
+    pub link: &'a str,
+    /// Where to ask for another link.
+    pub forgot_link: &'a str,
+    pub expires_at: DateTime<Utc>,
+    /// `expires_at` in the recipient's time zone, already formatted.
+    pub expires_local: &'a str,
+    pub time_zone: &'a str,
+}
+
+impl PasswordResetEmail<'_> {
+    pub fn render(&self) -> RenderedEmail {
+        let subject = "Reset your Roster password".to_string();
+        let greeting = greeting(self.name);
+        let expiry = time_phrase(self.expires_at, self.expires_local, self.time_zone);
+        let who = |strong: &dyn Fn(&str) -> String| match self.sent_by {
+            Some((admin, organisation)) => format!(
+                "{} at {} sent you a link to choose a new password for your Roster account ({}).",
+                strong(admin),
+                strong(organisation),
+                strong(self.email)
+            ),
+            None => format!(
+                "You asked to reset the password of your Roster account ({}).",
+                strong(self.email)
+            ),
+        };
+        const IGNORE: &str = "If you did not expect this email, you can ignore it: your password stays as it is unless you open the link and choose a new one.";
+        let text = format!(
+            "{greeting}\n\n\
+             {who}\n\n\
+             Choose a new password here:\n{link}\n\n\
+             The link works once, until {expiry}. After that, you can ask for a new one here:\n{forgot}\n\n\
+             {IGNORE}\n",
+            who = who(&|s| s.to_string()),
+            link = self.link,
+            forgot = self.forgot_link,
+        );
+        let e = escape_html;
+        let content = format!(
+            "<p>{greeting}</p>\n\
+             <p>{who}</p>\n\
+             {button}\
+             <p>The link works once, until {expiry}. After that, you can <a href=\"{forgot}\">ask for a new one</a>.</p>\n\
+             {fallback}\
+             {ignore}",
+            greeting = e(&greeting),
+            who = who(&|s| format!("<strong>{}</strong>", e(s))),
+            button = html_button(self.link, "Choose a new password"),
+            expiry = e(&expiry),
+            forgot = e(self.forgot_link),
+            fallback = html_link_fallback(self.link),
+            ignore = html_aside(IGNORE),
+        );
+        RenderedEmail {
+            html: html_document(&subject, &content),
+            subject,
+            text,
+        }
+    }
+}
+
+/// The notice that an account's password was changed with a reset link.
+pub struct PasswordChangedEmail<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub changed_at: DateTime<Utc>,
+    /// `changed_at` in the recipient's time zone, already formatted.
+    pub changed_local: &'a str,
+    pub time_zone: &'a str,
+    /// Where to ask for a reset link if it was not them.
+    pub forgot_link: &'a str,
+}
+
+impl PasswordChangedEmail<'_> {
+    pub fn render(&self) -> RenderedEmail {
+        let subject = "Your Roster password was changed".to_string();
+        let greeting = greeting(self.name);
+        let when = time_phrase(self.changed_at, self.changed_local, self.time_zone);
+        const SIGNED_OUT: &str = "Everywhere you were signed in, you have been signed out.";
+        const IF_YOU: &str = "If this was you, there is nothing else to do.";
+        const IF_NOT: &str = "If it was not you, choose a new password at once and tell an administrator of your organisation:";
+        let text = format!(
+            "{greeting}\n\n\
+             The password of your Roster account ({email}) was changed on {when} with a password reset link. {SIGNED_OUT}\n\n\
+             {IF_YOU}\n\n\
+             {IF_NOT}\n{forgot}\n",
+            email = self.email,
+            forgot = self.forgot_link,
+        );
+        let e = escape_html;
+        let content = format!(
+            "<p>{greeting}</p>\n\
+             <p>The password of your Roster account (<strong>{email}</strong>) was changed on {when} with a password reset link. {SIGNED_OUT}</p>\n\
+             <p>{IF_YOU}</p>\n\
+             <p>{IF_NOT}</p>\n\
+             {button}",
+            greeting = e(&greeting),
+            email = e(self.email),
+            when = e(&when),
+            button = html_button(self.forgot_link, "Choose a new password"),
+        );
+        RenderedEmail {
+            html: html_document(&subject, &content),
+            subject,
+            text,
+        }
+    }
+}
+
+/// "Hello Name," or, without a name, "Hello,".
+fn greeting(name: &str) -> String {
+    if name.trim().is_empty() {
+        "Hello,".to_string()
+    } else {
+        format!("Hello {name},")
+    }
+}
+
+/// A time as emails state it: in the recipient's zone and in UTC, or once
+/// when the zone is UTC.
+fn time_phrase(at: DateTime<Utc>, local: &str, time_zone: &str) -> String {
+    let utc = at.format("%Y-%m-%d %H:%M UTC").to_string();
+    if time_zone == "UTC" {
+        utc
+    } else {
+        format!("{local} ({time_zone}), which is {utc}")
+    }
+}
+
+/// The HTML part around `content` (already escaped): one centred card.
+fn html_document(subject: &str, content: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{subject}</title></head>\n\
+         <body style=\"margin:0;padding:24px;background:#f5f6f8;font-family:system-ui,sans-serif;color:#1d2433\">\n\
+         <div style=\"max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:24px\">\n\
+         {content}\
+         </div>\n</body></html>\n",
+        subject = escape_html(subject),
+    )
+}
+
+/// A link styled as a large button.
+fn html_button(link: &str, label: &str) -> String {
+    format!(
+        "<p><a href=\"{link}\" style=\"display:inline-block;padding:12px 20px;background:#2f5bea;color:#fff;border-radius:6px;text-decoration:none;font-weight:600\">{label}</a></p>\n",
+        link = escape_html(link),
+        label = escape_html(label),
+    )
+}
+
+/// The link written out, for mail clients where the button does not work.
+fn html_link_fallback(link: &str) -> String {
+    format!(
+        "<p style=\"color:#5b6475;font-size:14px\">If the button does not work, copy this address into your browser:<br>\
+         <span style=\"word-break:break-all\">{}</span></p>\n",
+        escape_html(link)
+    )
+}
+
+/// A paragraph in small grey print.
+fn html_aside(text: &str) -> String {
+    format!(
+        "<p style=\"color:#5b6475;font-size:14px\">{}</p>\n",
+        escape_html(text)
+    )
 }
 
 /// Escapes text for HTML element content and double-quoted attributes.
@@ -178,5 +340,82 @@ mod tests {
             .text
             .contains("works until 2026-11-24 09:30 UTC. After"));
         assert!(!format!("{email:?}").contains("token"));
+    }
+
+    fn reset_sample(sent_by: Option<(&'static str, &'static str)>) -> PasswordResetEmail<'static> {
+        PasswordResetEmail {
+            name: "Mia Member",
+            email: "mia@example.com",
+            sent_by,
+            link: "https://roster.example/reset-password?token=abc_DEF-123",
+            forgot_link: "https://roster.example/forgot-password",
+            expires_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
+            expires_local: "Tuesday 24 November 2026, 09:30",
+            time_zone: "Europe/London",
+        }
+    }
+
+    #[test]
+    fn password_reset_email_snapshot() {
+        let email = reset_sample(Some(("Adam <Admin>", "O'Brien & Co"))).render();
+        assert_eq!(email.subject, "Reset your Roster password");
+        assert_eq!(
+            email.text,
+            "Hello Mia Member,\n\n\
+             Adam <Admin> at O'Brien & Co sent you a link to choose a new password for your Roster account (mia@example.com).\n\n\
+             Choose a new password here:\nhttps://roster.example/reset-password?token=abc_DEF-123\n\n\
+             The link works once, until Tuesday 24 November 2026, 09:30 (Europe/London), which is 2026-11-24 09:30 UTC. \
+             After that, you can ask for a new one here:\nhttps://roster.example/forgot-password\n\n\
+             If you did not expect this email, you can ignore it: your password stays as it is unless you open the link and choose a new one.\n"
+        );
+        assert!(email.html.contains(
+            "<p><strong>Adam &lt;Admin&gt;</strong> at <strong>O&#39;Brien &amp; Co</strong> sent you a link"
+        ));
+        assert!(email.html.contains(
+            "<a href=\"https://roster.example/reset-password?token=abc_DEF-123\" style=\"display:inline-block"
+        ));
+        assert!(email.html.contains(">Choose a new password</a>"));
+        assert!(email
+            .html
+            .contains("<a href=\"https://roster.example/forgot-password\">ask for a new one</a>"));
+        assert!(!format!("{email:?}").contains("token"));
+    }
+
+    #[test]
+    fn a_reset_the_person_asked_for_says_so() {
+        let email = reset_sample(None).render();
+        assert!(email.text.contains(
+            "\n\nYou asked to reset the password of your Roster account (mia@example.com).\n\n"
+        ));
+        assert!(email
+            .html
+            .contains("<p>You asked to reset the password of your Roster account (<strong>mia@example.com</strong>).</p>"));
+    }
+
+    #[test]
+    fn password_changed_notice_says_when_and_what_to_do_if_it_was_not_them() {
+        let email = PasswordChangedEmail {
+            name: "",
+            email: "mia@example.com",
+            changed_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
+            changed_local: "ignored",
+            time_zone: "UTC",
+            forgot_link: "https://roster.example/forgot-password",
+        }
+        .render();
+        assert_eq!(email.subject, "Your Roster password was changed");
+        assert_eq!(
+            email.text,
+            "Hello,\n\n\
+             The password of your Roster account (mia@example.com) was changed on 2026-11-24 09:30 UTC with a password reset link. \
+             Everywhere you were signed in, you have been signed out.\n\n\
+             If this was you, there is nothing else to do.\n\n\
+             If it was not you, choose a new password at once and tell an administrator of your organisation:\n\
+             https://roster.example/forgot-password\n"
+        );
+        assert!(email.html.contains("<strong>mia@example.com</strong>"));
+        assert!(email
+            .html
+            .contains("href=\"https://roster.example/forgot-password\""));
     }
 }

@@ -434,25 +434,17 @@ pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(),
             Some(PhoneNumber::parse(typed).map_err(|e| AppError::invalid("phone", e.to_string()))?)
         }
     };
-    let strength = password_strength::assess(
-        &form.password,
+    let hash = password_strength::hash_new_password(
+        &scope.state.hasher,
+        form.password,
+        &form.password_confirm,
         &[
             &invitation.email,
             &invitation.organisation_name,
             name.as_str(),
         ],
-    );
-    if let Some(problem) = strength.problem {
-        return Err(AppError::invalid("password", problem.to_string()).into());
-    }
-    if form.password != form.password_confirm {
-        return Err(AppError::invalid("password_confirm", "The two passwords don't match.").into());
-    }
-    let hash = scope
-        .state
-        .hasher
-        .hash(&Password::new(form.password))
-        .await?;
+    )
+    .await?;
 
     let mut tx = pool.begin().await?;
     let invitation = lock_pending(&mut tx, &form.token).await?;
@@ -592,19 +584,10 @@ pub async fn password_hint(
 ) -> Result<PasswordHint, ServerError> {
     // Only for a live invitation: not an open oracle for anyone's guesses.
     let invitation = pending(&scope.state.pool, &token).await?;
-    let strength = password_strength::assess(
+    Ok(password_strength::hint(
         &password,
         &[&invitation.email, &invitation.organisation_name],
-    );
-    Ok(PasswordHint {
-        score: strength.score,
-        acceptable: strength.problem.is_none(),
-        message: match strength.problem {
-            Some(problem) => problem.to_string(),
-            None if strength.score >= 4 => "Strong password.".to_string(),
-            None => "Good password.".to_string(),
-        },
-    })
+    ))
 }
 
 // ---------------------------------------------------------------------------

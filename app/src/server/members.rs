@@ -9,10 +9,11 @@
 use super::actor::{authenticate, Actor};
 use super::assignment::{department_of, not_grantable, role_of};
 use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::password_resets::{self, Sender};
 use super::db::{accounts, invitations, memberships, organisations, outbox, sessions};
 use super::error::ServerError;
 use super::request::RequestScope;
-use crate::api::members::{MemberDetail, MemberEvent};
+use crate::api::members::{MemberDetail, MemberEvent, PasswordResetSent};
 use crate::domain::member::{judge, MemberChange, Refusal, Situation};
 use crate::domain::{MembershipId, MembershipStatus, Permission, PermissionSet};
 use crate::error::AppError;
@@ -37,6 +38,11 @@ pub async fn detail(scope: RequestScope, id: MembershipId) -> Result<MemberDetai
     let profile = memberships::profile(pool, org, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let password_reset = password_resets::latest_states(pool, org, Some(id))
+        .await?
+        .into_iter()
+        .next()
+        .map(|(_, state)| state);
     let recent_events = audit::recent_for_account(pool, org, profile.account_id, RECENT_EVENTS)
         .await?
         .into_iter()
@@ -54,6 +60,7 @@ pub async fn detail(scope: RequestScope, id: MembershipId) -> Result<MemberDetai
         joined_at: profile.joined_at,
         invited: profile.invited_by.zip(profile.invited_at),
         is_primary_contact: profile.is_primary_contact,
+        password_reset,
         recent_events,
     })
 }
@@ -103,6 +110,7 @@ async fn lock_and_judge(
         actor_permissions: &actor_permissions,
         is_self: member.account_id == actor.account_id,
         target_permissions: &target_permissions,
+        target_is_enabled: member.status == MembershipStatus::Enabled.as_str(),
         target_is_enabled_owner: member.is_owner && member.status == "enabled",
         enabled_owners,
         target_is_primary_contact: member.is_primary_contact,
@@ -270,4 +278,40 @@ pub async fn change_department(
     audit::record(&mut *tx, &scope.meta, event).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Emails an enabled member a link to choose a new password: single-use,
+/// valid for an hour, and their older link stops working. The admin never
+/// sees the link or the password; the answer says only where it went and
+/// until when.
+pub async fn send_password_reset(
+    scope: RequestScope,
+    id: MembershipId,
+) -> Result<PasswordResetSent, ServerError> {
+    let actor = manager(&scope).await?;
+    let org = actor.organisation_id;
+    let mut tx = scope.state.pool.begin().await?;
+    let member = lock_and_judge(&mut tx, &actor, id, MemberChange::SendPasswordReset, None).await?;
+    let sender = Sender {
+        organisation: org,
+        account: actor.account_id,
+        name: &actor.display_name,
+    };
+    let issued =
+        super::password_resets::issue(&mut tx, &scope.state.links, member.account_id, Some(sender))
+            .await?
+            .ok_or_else(|| AppError::Refused(Refusal::TooManyResets.to_string()))?;
+    let event = AuditEvent::new(AuditAction::PasswordResetSent)
+        .in_organisation(org)
+        .by(actor.account_id, &actor.display_name)
+        .on_account(Some(member.account_id), &member.display_name)
+        .with_change(None, Some(json!({ "expires_at": issued.expires_at })));
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    scope.state.outbox.wake();
+    tracing::info!(request_id = %scope.meta.request_id, membership = %id, reset = %issued.id, "password reset sent");
+    Ok(PasswordResetSent {
+        email: member.email,
+        expires_at: issued.expires_at,
+    })
 }

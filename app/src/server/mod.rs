@@ -10,6 +10,7 @@ pub mod invitations;
 pub mod members;
 pub mod organisations;
 pub mod password;
+pub mod password_resets;
 pub mod password_strength;
 pub mod request;
 pub mod seed;

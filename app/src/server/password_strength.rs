@@ -3,7 +3,11 @@
 //! patterns and the person's own context. Server-only, so the dictionaries
 //! stay out of the WASM bundle.
 
+use super::error::ServerError;
+use super::password::{Password, PasswordHasher};
+use crate::api::accept::PasswordHint;
 use crate::domain::password_policy::{check_new_password, PasswordProblem};
+use crate::error::AppError;
 
 /// zxcvbn's score (0 to 4) below which a password is refused: 3 means
 /// "safely unguessable" by an online attacker and slowed offline.
@@ -58,6 +62,37 @@ pub fn assess(password: &str, context: &[&str]) -> Strength {
     Strength {
         score,
         problem: Some(PasswordProblem::Guessable(advice)),
+    }
+}
+
+/// Checks a new password (the rules, then its confirmation, each refused
+/// beside its field: `password`, `password_confirm`) and hashes it.
+pub async fn hash_new_password(
+    hasher: &PasswordHasher,
+    password: String,
+    confirm: &str,
+    context: &[&str],
+) -> Result<String, ServerError> {
+    if let Some(problem) = assess(&password, context).problem {
+        return Err(AppError::invalid("password", problem.to_string()).into());
+    }
+    if password != confirm {
+        return Err(AppError::invalid("password_confirm", "The two passwords don't match.").into());
+    }
+    hasher.hash(&Password::new(password)).await
+}
+
+/// The hint shown under a new-password field while the person types.
+pub fn hint(password: &str, context: &[&str]) -> PasswordHint {
+    let strength = assess(password, context);
+    PasswordHint {
+        score: strength.score,
+        acceptable: strength.problem.is_none(),
+        message: match strength.problem {
+            Some(problem) => problem.to_string(),
+            None if strength.score >= 4 => "Strong password.".to_string(),
+            None => "Good password.".to_string(),
+        },
     }
 }
 

@@ -20,7 +20,11 @@ use std::time::Duration;
 
 /// How long until the oldest of `failures` (newest first, at most `limit`)
 /// leaves the window, if the limit is reached.
-fn locked_for(failures: &[DateTime<Utc>], limit: i64, window: Duration) -> Option<Duration> {
+pub(super) fn locked_for(
+    failures: &[DateTime<Utc>],
+    limit: i64,
+    window: Duration,
+) -> Option<Duration> {
     if i64::try_from(failures.len()).unwrap_or(i64::MAX) < limit {
         return None;
     }
@@ -216,7 +220,7 @@ pub async fn sign_out(scope: RequestScope) -> Result<(), ServerError> {
 }
 
 /// Minutes, rounded up, for "try again in N minutes".
-fn minutes_ceil(duration: Duration) -> u32 {
+pub(super) fn minutes_ceil(duration: Duration) -> u32 {
     let secs = duration.as_secs().max(1);
     u32::try_from(secs.div_ceil(60)).unwrap_or(u32::MAX)
 }

@@ -37,6 +37,17 @@ impl Links {
     pub fn invitation(&self, token: &str) -> String {
         format!("{}/invite?token={token}", self.public_base_url)
     }
+
+    /// The page that sets a new password with a reset token; the token is
+    /// in the query, as for invitations.
+    pub fn password_reset(&self, token: &str) -> String {
+        format!("{}/reset-password?token={token}", self.public_base_url)
+    }
+
+    /// Where anyone asks for a reset link (no secret in it).
+    pub fn forgot_password(&self) -> String {
+        format!("{}/forgot-password", self.public_base_url)
+    }
 }
 
 /// Wakes this process's outbox worker when an email is queued, so it goes

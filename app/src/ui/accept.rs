@@ -3,9 +3,9 @@
 
 use super::field::Field;
 use super::format::LocalTime;
+use super::password_field::{NewPasswordField, PasswordHints};
 use crate::api::accept::{
-    check_password, view_invitation, AcceptAsExisting, AcceptAsNew, InvitationDetails,
-    InvitationPage, PasswordHint,
+    view_invitation, AcceptAsExisting, AcceptAsNew, InvitationDetails, InvitationPage,
 };
 use crate::api::auth::current_user;
 use crate::domain::Permission;
@@ -65,14 +65,7 @@ pub fn InvitePage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(error) => {
-                            view! {
-                                <section class="card invite-card">
-                                    <p class="form-error" role="alert">{error.to_string()}</p>
-                                </section>
-                            }
-                            .into_any()
-                        }
+                        Err(error) => view! { <LinkError error /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -80,9 +73,19 @@ pub fn InvitePage() -> impl IntoView {
     }
 }
 
+/// A link page whose data could not be loaded.
+#[component]
+pub(super) fn LinkError(error: AppError) -> impl IntoView {
+    view! {
+        <section class="card invite-card">
+            <p class="form-error" role="alert">{error.to_string()}</p>
+        </section>
+    }
+}
+
 /// A page for a link that cannot be used, saying what happened and what to do.
 #[component]
-fn Closed(title: &'static str, children: Children) -> impl IntoView {
+pub(super) fn Closed(title: &'static str, children: Children) -> impl IntoView {
     view! {
         <Title text=title />
         <section class="card invite-card" aria-labelledby="closed-title">
@@ -125,7 +128,7 @@ fn OpenInvitation(details: InvitationDetails, token: String) -> impl IntoView {
 }
 
 /// Field errors go beside their fields; the rest above the button.
-fn general_error(error: Option<AppError>, fields: &[&str]) -> Option<String> {
+pub(super) fn general_error(error: Option<AppError>, fields: &[&str]) -> Option<String> {
     error
         .filter(|e| fields.iter().all(|f| e.for_field(f).is_none()))
         .map(|e| e.to_string())
@@ -163,37 +166,8 @@ fn NewAccountForm(token: String, name: String) -> impl IntoView {
     let error = move || action.value().get().and_then(Result::err);
     let field =
         move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
-    let hint = RwSignal::new(None::<PasswordHint>);
-    let typed = RwSignal::new(0u32);
-    let hint_token = token.clone();
-    // Asks the server how strong the password is once typing pauses: the
-    // dictionaries stay on the server.
-    let on_password = move |ev: leptos::ev::Event| {
-        let password = event_target_value(&ev);
-        typed.update(|n| *n += 1);
-        let generation = typed.get_untracked();
-        let token = hint_token.clone();
-        set_timeout(
-            move || {
-                if typed.get_untracked() != generation {
-                    return;
-                }
-                if password.is_empty() {
-                    hint.set(None);
-                    return;
-                }
-                leptos::task::spawn_local(async move {
-                    if let Ok(result) = check_password(token, password).await {
-                        if typed.get_untracked() == generation {
-                            hint.set(Some(result));
-                        }
-                    }
-                });
-            },
-            std::time::Duration::from_millis(400),
-        );
-    };
     let password_error = field("password");
+    let hints = PasswordHints::Invitation(token.clone());
     view! {
         <p>"Create your account: it takes a minute."</p>
         <ActionForm action=action>
@@ -209,42 +183,11 @@ fn NewAccountForm(token: String, name: String) -> impl IntoView {
                 help="Optional. For example +44 20 7946 0958."
                 error=field("phone")
             />
-            <div class="field">
-                <label for="password">"Password"</label>
-                <p id="password-help" class="field-help">
-                    "At least 15 characters. A few unrelated words work well."
-                </p>
-                <input
-                    id="password"
-                    name="password"
-                    type="password"
-                    autocomplete="new-password"
-                    autocapitalize="none"
-                    spellcheck="false"
-                    minlength="15"
-                    maxlength="256"
-                    required
-                    on:input=on_password
-                    aria-invalid=move || password_error.get().is_some().to_string()
-                    aria-describedby="password-help password-hint password-error"
-                />
-                <p id="password-hint" class="password-hint" aria-live="polite">
-                    {move || {
-                        hint.get()
-                            .map(|h| {
-                                let class = if h.acceptable { "hint-ok" } else { "hint-weak" };
-                                view! {
-                                    <span class=class>
-                                        <meter min="0" max="4" low="2" high="3" optimum="4" value=h.score.to_string()></meter>
-                                        " "
-                                        {h.message}
-                                    </span>
-                                }
-                            })
-                    }}
-                </p>
-                <p id="password-error" class="field-error">{move || password_error.get()}</p>
-            </div>
+            <NewPasswordField
+                label="Password"
+                hints
+                error=password_error
+            />
             <Field
                 name="password_confirm"
                 label="Confirm password"

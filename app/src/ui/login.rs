@@ -51,6 +51,7 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
+                <p class="auth-links"><a href="/forgot-password">"Forgot password?"</a></p>
             </section>
         </main>
     }

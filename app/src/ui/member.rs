@@ -6,6 +6,7 @@ use super::layout::{set_page_status, AppHeader, Notice, PageError};
 use super::member_actions::{changes_for, MemberActions, MemberDialog};
 use crate::api::auth::{current_user, SessionUser};
 use crate::api::members::{load_member, MemberDetail, MemberEvent};
+use crate::domain::password_reset::PasswordResetState;
 use crate::domain::{MembershipId, MembershipStatus, Permission};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -127,15 +128,33 @@ fn describe(event: &MemberEvent) -> String {
         "member.role_changed" => "Changed the role of",
         "member.department_changed" => "Changed the department of",
         "organisation.updated" => "Changed the organisation's settings",
+        "password_reset.sent" => "Sent a password reset to",
+        "password_reset.requested" => "Asked for a password reset",
+        "password_reset.completed" => "Chose a new password with a reset link",
         other => other,
     };
     match &event.target {
         Some(target)
-            if event.action.starts_with("member.") || event.action.starts_with("invitation.") =>
+            if event.action.starts_with("member.")
+                || event.action.starts_with("invitation.")
+                || event.action == "password_reset.sent" =>
         {
             format!("{what} {target}")
         }
         _ => what.to_string(),
+    }
+}
+
+/// The latest password reset an admin sent them, while it matters.
+fn reset_state(state: PasswordResetState) -> AnyView {
+    match state {
+        PasswordResetState::Pending { expires_at } => view! {
+            <p class="reset-state">"Password reset pending (expires " <LocalTime at=expires_at /> ")"</p>
+        }
+        .into_any(),
+        PasswordResetState::Expired => {
+            view! { <p class="reset-state">"Password reset expired"</p> }.into_any()
+        }
     }
 }
 
@@ -177,6 +196,7 @@ fn MemberDetails(detail: MemberDetail, may_manage: bool) -> impl IntoView {
                         </h1>
                         <p class="break">{member.email.clone()}</p>
                         <span class=status_class>{member.status.label()}</span>
+                        {detail.password_reset.map(reset_state)}
                     </div>
                 </div>
                 <p class="form-error" role="alert">{move || actions.notice.get()}</p>
@@ -275,6 +295,14 @@ mod tests {
             "Disabled Mia Member"
         );
         assert_eq!(describe(&event("sign_in", Some("Mia Member"))), "Signed in");
+        assert_eq!(
+            describe(&event("password_reset.sent", Some("Mia Member"))),
+            "Sent a password reset to Mia Member"
+        );
+        assert_eq!(
+            describe(&event("password_reset.completed", Some("Mia Member"))),
+            "Chose a new password with a reset link"
+        );
         assert_eq!(describe(&event("something.new", None)), "something.new");
     }
 }

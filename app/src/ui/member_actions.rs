@@ -4,7 +4,9 @@
 
 use super::dialog::{close, open};
 use super::field::SelectField;
+use super::format::LocalTime;
 use crate::api::invitations::{load_invite_options, InviteOptions};
+use crate::api::members::PasswordResetSent;
 use crate::api::team::TeamMember;
 use crate::domain::member::MemberChange;
 use crate::domain::MembershipStatus;
@@ -84,6 +86,11 @@ pub fn changes_for(member: &TeamMember) -> Vec<(&'static str, bool, MemberChange
         MembershipStatus::Enabled => vec![
             role,
             department,
+            (
+                "Send password reset",
+                false,
+                MemberChange::SendPasswordReset,
+            ),
             ("Disable", true, MemberChange::Disable),
             delete,
         ],
@@ -118,6 +125,7 @@ fn member_dialog_title(member: &TeamMember, action: MemberChange) -> String {
         MemberChange::Delete => format!("Delete {}?", member.name),
         MemberChange::ChangeRole => format!("Change role for {}", member.name),
         MemberChange::ChangeDepartment => format!("Change department for {}", member.name),
+        MemberChange::SendPasswordReset => format!("Send a password reset to {}?", member.name),
     }
 }
 
@@ -128,6 +136,7 @@ pub fn MemberDialog() -> impl IntoView {
     let actions = expect_context::<MemberActions>();
     let error = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
+    let reset_sent = RwSignal::new(None::<PasswordResetSent>);
     let field = move |name: &'static str| {
         Signal::derive(move || error.get().and_then(|e| e.for_field(name)))
     };
@@ -141,7 +150,7 @@ pub fn MemberDialog() -> impl IntoView {
             use super::dialog::form_value;
             use crate::api::members::{
                 change_member_department, change_member_role, delete_member, disable_member,
-                enable_member,
+                enable_member, send_password_reset,
             };
             use wasm_bindgen::JsCast as _;
             let form = ev
@@ -156,19 +165,26 @@ pub fn MemberDialog() -> impl IntoView {
             pending.set(true);
             spawn_local(async move {
                 let id = member.id;
+                // Only a password reset has something to show afterwards:
+                // where the email went and until when its link works.
                 let result = match action {
-                    MemberChange::Disable => disable_member(id).await,
-                    MemberChange::Enable => enable_member(id).await,
-                    MemberChange::Delete => delete_member(id, confirm).await,
-                    MemberChange::ChangeRole => change_member_role(id, role).await,
-                    MemberChange::ChangeDepartment => {
-                        change_member_department(id, department).await
-                    }
+                    MemberChange::Disable => disable_member(id).await.map(|()| None),
+                    MemberChange::Enable => enable_member(id).await.map(|()| None),
+                    MemberChange::Delete => delete_member(id, confirm).await.map(|()| None),
+                    MemberChange::ChangeRole => change_member_role(id, role).await.map(|()| None),
+                    MemberChange::ChangeDepartment => change_member_department(id, department)
+                        .await
+                        .map(|()| None),
+                    MemberChange::SendPasswordReset => send_password_reset(id).await.map(Some),
                 };
                 pending.set(false);
                 match result {
-                    Ok(()) => {
-                        close(actions.dialog);
+                    Ok(sent) => {
+                        if sent.is_some() {
+                            reset_sent.set(sent);
+                        } else {
+                            close(actions.dialog);
+                        }
                         actions.changed.run(());
                     }
                     Err(e) => error.set(Some(e)),
@@ -176,9 +192,12 @@ pub fn MemberDialog() -> impl IntoView {
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (member, action, pending, actions.changed);
+        let _ = (member, action, pending, reset_sent, actions.changed);
     };
     let title = move || {
+        if reset_sent.get().is_some() {
+            return Some("Password reset sent".to_string());
+        }
         actions
             .pending
             .get()
@@ -186,24 +205,38 @@ pub fn MemberDialog() -> impl IntoView {
     };
     view! {
         <dialog node_ref=actions.dialog class="dialog" aria-labelledby="member-title"
-            on:close=move |_| { error.set(None); actions.pending.set(None); }>
+            on:close=move |_| { error.set(None); reset_sent.set(None); actions.pending.set(None); }>
             <h2 id="member-title">{title}</h2>
-            {move || actions.pending.get().map(|(member, action)| {
-                let (body, button, danger) = member_dialog_body(&member, action, actions.options.get(), field);
-                let class = if danger { "button danger-solid" } else { "button primary" };
-                view! {
-                    <form on:submit=on_submit>
-                        {body}
-                        <p class="form-error" role="alert">
-                            {move || error.get().filter(|e| MEMBER_FIELDS.iter().all(|f| e.for_field(f).is_none())).map(|e| e.to_string())}
-                        </p>
-                        <div class="dialog-actions">
-                            <button type="button" class="button secondary" on:click=move |_| close(actions.dialog)>"Cancel"</button>
-                            <button type="submit" class=class disabled=move || pending.get()>{button}</button>
-                        </div>
-                    </form>
+            {move || match reset_sent.get() {
+                Some(sent) => view! {
+                    <p>
+                        "We emailed a link to " <strong class="break">{sent.email}</strong>
+                        ". It works once, until " <LocalTime at=sent.expires_at /> "."
+                    </p>
+                    <p>"Only they can use it: you won't see the link or their new password."</p>
+                    <div class="dialog-actions">
+                        <button type="button" class="button primary" on:click=move |_| close(actions.dialog)>"Done"</button>
+                    </div>
                 }
-            })}
+                .into_any(),
+                None => actions.pending.get().map(|(member, action)| {
+                    let (body, button, danger) = member_dialog_body(&member, action, actions.options.get(), field);
+                    let class = if danger { "button danger-solid" } else { "button primary" };
+                    view! {
+                        <form on:submit=on_submit>
+                            {body}
+                            <p class="form-error" role="alert">
+                                {move || error.get().filter(|e| MEMBER_FIELDS.iter().all(|f| e.for_field(f).is_none())).map(|e| e.to_string())}
+                            </p>
+                            <div class="dialog-actions">
+                                <button type="button" class="button secondary" on:click=move |_| close(actions.dialog)>"Cancel"</button>
+                                <button type="submit" class=class disabled=move || pending.get()>{button}</button>
+                            </div>
+                        </form>
+                    }
+                })
+                .into_any(),
+            }}
         </dialog>
     }
 }
@@ -273,6 +306,26 @@ fn member_dialog_body(
             "Save role",
             false,
         ),
+        MemberChange::SendPasswordReset => {
+            let email = member.email.clone();
+            (
+                view! {
+                    <p>
+                        "Roster emails " <strong>{name}</strong> " at " <strong class="break">{email}</strong>
+                        " a link to choose a new password:"
+                    </p>
+                    <ul class="consequences">
+                        <li>"it works once, for one hour;"</li>
+                        <li>"any earlier reset link stops working;"</li>
+                        <li>"their current password keeps working until they choose a new one, and then every session of theirs ends;"</li>
+                        <li>"you won't see the link or the new password."</li>
+                    </ul>
+                }
+                .into_any(),
+                "Send reset email",
+                false,
+            )
+        }
         MemberChange::ChangeDepartment => (
             options
                 .map(|options| view! {

@@ -8,6 +8,8 @@ mod layout;
 mod login;
 mod member;
 mod member_actions;
+mod password_field;
+mod password_reset;
 mod settings;
 mod team;
 
@@ -67,6 +69,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/organisation") view=settings::OrganisationSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/invite") view=accept::InvitePage ssr=SsrMode::Async />
                 <Route path=path!("/welcome") view=accept::WelcomePage ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view=password_reset::ForgotPasswordPage />
+                <Route path=path!("/reset-password") view=password_reset::ResetPasswordPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

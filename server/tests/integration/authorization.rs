@@ -53,6 +53,22 @@ fn table() -> Vec<(&'static str, Access)> {
             Public("answers only for a live invitation token"),
         ),
         (
+            "password_reset/request",
+            Public("anyone may ask; the answer is the same for every email, and limited per address and account"),
+        ),
+        (
+            "password_reset/view",
+            Public("the link's token is the credential"),
+        ),
+        (
+            "password_reset/complete",
+            Public("the link's token is the credential"),
+        ),
+        (
+            "password_reset/password_hint",
+            Public("answers only for a live reset token"),
+        ),
+        (
             "team/list",
             Protected(|t| {
                 vec![
@@ -143,6 +159,10 @@ fn table() -> Vec<(&'static str, Access)> {
             }),
         ),
         (
+            "members/send_password_reset",
+            Protected(|t| vec![("membership_id", t.member_membership.clone())]),
+        ),
+        (
             "members/change_department",
             Protected(|t| {
                 vec![
@@ -184,7 +204,9 @@ async fn fingerprint(app: &TestApp, t: &Target) -> String {
                FROM memberships m WHERE m.organisation_id = $1),
             (SELECT string_agg(encode(i.token_hash, 'hex') || coalesce(i.revoked_at::text, '') || i.role_id, ',' ORDER BY i.id)
                FROM invitations i WHERE i.organisation_id = $1),
-            (SELECT count(*) FROM sessions s WHERE s.organisation_id = $1 AND s.revoked_at IS NOT NULL))",
+            (SELECT count(*) FROM sessions s WHERE s.organisation_id = $1 AND s.revoked_at IS NOT NULL),
+            (SELECT count(*) FROM password_resets r JOIN memberships m ON m.account_id = r.account_id
+               WHERE m.organisation_id = $1))",
     )
     .bind(t.org.organisation_id.0)
     .fetch_one(&app.pool)

@@ -245,15 +245,19 @@ impl TestApp {
         }
     }
 
+    /// Calls sign-in, whatever the answer: for tests of refusals.
+    pub async fn try_sign_in(&self, email: &str, password: &str) -> ApiResponse {
+        self.call(
+            "sign_in",
+            &[("email", email), ("password", password), ("next", "")],
+            None,
+        )
+        .await
+    }
+
     /// Signs in and returns the session token from the cookie.
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
-        let response = self
-            .call(
-                "sign_in",
-                &[("email", email), ("password", password), ("next", "")],
-                None,
-            )
-            .await;
+        let response = self.try_sign_in(email, password).await;
         assert_eq!(
             response.status,
             StatusCode::OK,
@@ -261,6 +265,29 @@ impl TestApp {
             response.body
         );
         response.session_cookie().expect("session cookie")
+    }
+
+    /// Fails unless no row of any table holds `token` or a link with a
+    /// token in it: secrets are stored only as hashes, and emails lose
+    /// their bodies once sent.
+    pub async fn assert_no_table_holds(&self, token: &str) {
+        let tables: Vec<String> =
+            sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
+                .fetch_all(&self.pool)
+                .await
+                .unwrap();
+        assert!(tables.len() >= 10, "{tables:?}");
+        for table in tables {
+            let dump: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT row_to_json(t)::text FROM \"{table}\" t"))
+                    .fetch_all(&self.pool)
+                    .await
+                    .unwrap();
+            for row in dump {
+                assert!(!row.contains(token), "{table} holds the token: {row}");
+                assert!(!row.contains("token="), "{table} holds a link: {row}");
+            }
+        }
     }
 
     pub async fn list_team(&self, organisation: &str, cookie: Option<&str>) -> ApiResponse {

@@ -10,6 +10,7 @@ mod harness;
 mod invitations;
 mod members;
 mod organisation_settings;
+mod password_reset;
 
 mod config_files;
 mod embedded_database;

@@ -24,6 +24,52 @@ pub async fn find_credentials(
     .await
 }
 
+/// The account behind `email` if it may get a password reset: it belongs
+/// to at least one organisation that has not disabled it. A reset for
+/// anyone else would not let them sign in.
+pub async fn find_resettable(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Option<(AccountId, String)>> {
+    let row = sqlx::query!(
+        r#"SELECT a.id AS "id: AccountId", a.display_name FROM accounts a
+           WHERE lower(a.email) = lower($1)
+             AND EXISTS (SELECT 1 FROM memberships m WHERE m.account_id = a.id AND m.status = 'enabled')"#,
+        email
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.id, r.display_name)))
+}
+
+/// Locks the account's row for the rest of the transaction, so that
+/// concurrent changes to it (several reset requests at once) take turns.
+pub async fn lock(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<()> {
+    sqlx::query!(
+        "SELECT id FROM accounts WHERE id = $1 FOR UPDATE",
+        account as AccountId
+    )
+    .fetch_optional(db)
+    .await
+    .map(|_| ())
+}
+
+/// Replaces the account's password hash (Argon2id, PHC string).
+pub async fn set_password(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    password_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE accounts SET password_hash = $2, updated_at = now() WHERE id = $1",
+        account as AccountId,
+        password_hash
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
 /// Creates an account: seeded people (no phone) and people accepting an
 /// invitation alike.
 pub async fn insert(

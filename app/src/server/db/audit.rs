@@ -29,6 +29,9 @@ pub enum AuditAction {
     MemberRoleChanged,
     MemberDepartmentChanged,
     TeamExported,
+    PasswordResetSent,
+    PasswordResetRequested,
+    PasswordResetCompleted,
 }
 
 impl AuditAction {
@@ -54,6 +57,9 @@ impl AuditAction {
             Self::MemberRoleChanged => "member.role_changed",
             Self::MemberDepartmentChanged => "member.department_changed",
             Self::TeamExported => "team.exported",
+            Self::PasswordResetSent => "password_reset.sent",
+            Self::PasswordResetRequested => "password_reset.requested",
+            Self::PasswordResetCompleted => "password_reset.completed",
         }
     }
 }

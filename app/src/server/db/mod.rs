@@ -8,6 +8,7 @@ pub mod invitations;
 pub mod memberships;
 pub mod organisations;
 pub mod outbox;
+pub mod password_resets;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in_attempts;

@@ -4,13 +4,15 @@
 //! superseded or given up on.
 
 use crate::domain::invitation::DeliveryState;
-use crate::domain::{InvitationId, OrganisationId};
+use crate::domain::{InvitationId, OrganisationId, PasswordResetId};
 use crate::server::email::RenderedEmail;
 use sqlx::PgExecutor;
 use std::time::Duration;
 
 /// What kind of email a row holds, for logs and filters.
 pub const KIND_INVITATION: &str = "invitation";
+pub const KIND_PASSWORD_RESET: &str = "password_reset";
+pub const KIND_PASSWORD_CHANGED: &str = "password_changed";
 
 pub async fn enqueue(
     db: impl PgExecutor<'_>,
@@ -47,6 +49,41 @@ pub async fn supersede_for_invitation(
                                   locked_until = NULL
          WHERE invitation_id = $1 AND state = 'queued'",
         invitation as InvitationId
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Marks a queued email as carrying the link of `reset`, so that a newer
+/// reset can supersede it.
+pub async fn attach_to_password_reset(
+    db: impl PgExecutor<'_>,
+    email: i64,
+    reset: PasswordResetId,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE outbox_emails SET password_reset_id = $2 WHERE id = $1",
+        email,
+        reset as PasswordResetId
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Stops the unsent emails of reset links that no longer work, and scrubs
+/// their bodies.
+pub async fn supersede_for_password_resets(
+    db: impl PgExecutor<'_>,
+    resets: &[PasswordResetId],
+) -> sqlx::Result<()> {
+    let ids: Vec<uuid::Uuid> = resets.iter().map(|r| r.0).collect();
+    sqlx::query!(
+        "UPDATE outbox_emails SET state = 'superseded', body_text = NULL, body_html = NULL,
+                                  locked_until = NULL
+         WHERE password_reset_id = ANY($1) AND state = 'queued'",
+        &ids
     )
     .execute(db)
     .await

@@ -1,0 +1,317 @@
+//! Password resets: the rules behind [`crate::api::password_reset`] and
+//! the admin's `members/send_password_reset` ([`super::members`]).
+//!
+//! Issuing a reset (lock the account, check its hourly limit, supersede
+//! its open link, store the new link's hash, queue the email) runs in the
+//! caller's transaction, next to the caller's audit event. Completing one
+//! (new password hash, link used, every session ended, audit event, notice
+//! email) is one transaction.
+
+use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::password_resets::{self, Sender};
+use super::db::{accounts, outbox, sessions};
+use super::email::{PasswordChangedEmail, PasswordResetEmail};
+use super::error::ServerError;
+use super::password_strength;
+use super::request::{RequestMeta, RequestScope};
+use super::sign_in::{locked_for, minutes_ceil};
+use super::state::{AppState, Links};
+use super::token::{hash_token, SecretToken};
+use crate::api::accept::PasswordHint;
+use crate::api::password_reset::PasswordResetPage;
+use crate::domain::password_reset::{
+    limit_window, link_expiry, ResetLinkStatus, MAX_EMAILS_PER_ACCOUNT_PER_HOUR,
+    MAX_REQUESTS_PER_ADDRESS_PER_HOUR,
+};
+use crate::domain::{AccountId, EmailAddress, PasswordResetId};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::{Postgres, Transaction};
+use tracing::Instrument as _;
+
+/// A reset just issued.
+#[derive(Debug, Clone, Copy)]
+pub struct Issued {
+    pub id: PasswordResetId,
+    /// When its link stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Issues a reset link for `account` and queues its email, in the caller's
+/// transaction; the account's older link stops working. `None` when the
+/// account was already sent [`MAX_EMAILS_PER_ACCOUNT_PER_HOUR`] reset
+/// emails in the last hour: then nothing changes and nothing is sent.
+pub async fn issue(
+    tx: &mut Transaction<'_, Postgres>,
+    links: &Links,
+    account: AccountId,
+    sender: Option<Sender<'_>>,
+) -> Result<Option<Issued>, ServerError> {
+    // Concurrent requests for one account take turns here, so the count
+    // below and the open-link swap see each other's result.
+    accounts::lock(&mut **tx, account).await?;
+    let recent = password_resets::count_recent(&mut **tx, account, limit_window()).await?;
+    if recent >= MAX_EMAILS_PER_ACCOUNT_PER_HOUR {
+        return Ok(None);
+    }
+    let superseded = password_resets::supersede_open(&mut **tx, account).await?;
+    outbox::supersede_for_password_resets(&mut **tx, &superseded).await?;
+    let token = SecretToken::generate();
+    let id = password_resets::insert(
+        &mut **tx,
+        account,
+        &token.hash(),
+        sender,
+        link_expiry(Utc::now()),
+    )
+    .await?;
+    let context = password_resets::email_context(&mut **tx, id).await?;
+    let link = links.password_reset(token.expose());
+    let forgot_link = links.forgot_password();
+    let rendered = PasswordResetEmail {
+        name: &context.display_name,
+        email: &context.email,
+        sent_by: context
+            .sent_by
+            .as_deref()
+            .zip(context.organisation_name.as_deref()),
+        link: &link,
+        forgot_link: &forgot_link,
+        expires_at: context.expires_at,
+        expires_local: &context.expires_local,
+        time_zone: &context.time_zone,
+    }
+    .render();
+    let email = outbox::enqueue(
+        &mut **tx,
+        context.organisation_id,
+        None,
+        outbox::KIND_PASSWORD_RESET,
+        &context.email,
+        &rendered,
+    )
+    .await?;
+    outbox::attach_to_password_reset(&mut **tx, email, id).await?;
+    Ok(Some(Issued {
+        id,
+        expires_at: context.expires_at,
+    }))
+}
+
+// ---------------------------------------------------------------------------
+// "Forgot password?"
+
+/// Takes a "Forgot password?" request. The answer is decided before
+/// anything looks at whether `email` has an account: malformed input and
+/// the per-address limit are refused (neither depends on the account), and
+/// everything else gets the same empty success, as fast for an unknown
+/// email as for a known one, because the lookup, the per-account limit and
+/// the email happen in a task that runs after the answer.
+pub async fn request(scope: RequestScope, email: String) -> Result<(), ServerError> {
+    let email =
+        EmailAddress::parse(&email).map_err(|e| AppError::invalid("email", e.to_string()))?;
+    let pool = &scope.state.pool;
+    let recent = password_resets::recent_requests_from(
+        pool,
+        &scope.meta.client_ip,
+        limit_window(),
+        MAX_REQUESTS_PER_ADDRESS_PER_HOUR,
+    )
+    .await?;
+    if let Some(wait) = locked_for(&recent, MAX_REQUESTS_PER_ADDRESS_PER_HOUR, limit_window()) {
+        return Err(AppError::TooManyResetRequests {
+            minutes: minutes_ceil(wait),
+        }
+        .into());
+    }
+    password_resets::record_request(pool, &scope.meta.client_ip).await?;
+    let state = scope.state.clone();
+    let meta = scope.meta.clone();
+    let span = tracing::info_span!("password_reset_request", request_id = %meta.request_id);
+    tokio::spawn(
+        async move {
+            if let Err(e) = send_requested(&state, &meta, &email).await {
+                tracing::error!(error = %e, "password reset request failed");
+            }
+        }
+        .instrument(span),
+    );
+    Ok(())
+}
+
+/// Sends a reset link to `email` if it belongs to an account with an
+/// enabled membership and under the per-account limit; otherwise nothing.
+async fn send_requested(
+    state: &AppState,
+    meta: &RequestMeta,
+    email: &EmailAddress,
+) -> Result<(), ServerError> {
+    let Some((account, name)) = accounts::find_resettable(&state.pool, email.as_str()).await?
+    else {
+        tracing::info!("no enabled account for the email; nothing sent");
+        return Ok(());
+    };
+    let mut tx = state.pool.begin().await?;
+    let Some(issued) = issue(&mut tx, &state.links, account, None).await? else {
+        tracing::info!(%account, "hourly reset limit reached; nothing sent");
+        return Ok(());
+    };
+    let event = AuditEvent::new(AuditAction::PasswordResetRequested)
+        .on_account(Some(account), &name)
+        .with_change(None, Some(json!({ "expires_at": issued.expires_at })));
+    audit::record(&mut *tx, meta, event).await?;
+    tx.commit().await?;
+    state.outbox.wake();
+    tracing::info!(%account, reset = %issued.id, "password reset sent on request");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The reset link.
+
+pub async fn view(scope: RequestScope, token: String) -> Result<PasswordResetPage, ServerError> {
+    let found =
+        password_resets::find_by_token(&scope.state.pool, &hash_token(token.trim())).await?;
+    let Some(found) = found else {
+        return Ok(PasswordResetPage::Invalid);
+    };
+    Ok(match found.status() {
+        ResetLinkStatus::Open => PasswordResetPage::Open {
+            email: found.email,
+            expires_at: found.expires_at,
+        },
+        ResetLinkStatus::Expired => PasswordResetPage::Expired,
+        ResetLinkStatus::Used => PasswordResetPage::Used,
+        ResetLinkStatus::Superseded => PasswordResetPage::Invalid,
+    })
+}
+
+/// The reset if its link still works; otherwise why not, as the message
+/// above the form.
+fn require_open(
+    found: Option<password_resets::ByToken>,
+) -> Result<password_resets::ByToken, ServerError> {
+    let message = match found.as_ref().map(password_resets::ByToken::status) {
+        Some(ResetLinkStatus::Open) => None,
+        Some(ResetLinkStatus::Expired) => {
+            Some("This link has expired. Ask for a new one: links work for an hour.")
+        }
+        Some(ResetLinkStatus::Used) => Some(
+            "This link was already used. Sign in with your new password, or ask for a new link.",
+        ),
+        Some(ResetLinkStatus::Superseded) | None => Some(
+            "This link is no longer valid: a newer one may have been sent. Check your email, or ask for a new link.",
+        ),
+    };
+    match (found, message) {
+        (Some(found), None) => Ok(found),
+        (_, message) => Err(AppError::invalid("reset", message.unwrap_or_default()).into()),
+    }
+}
+
+/// What an attacker would know about the person: their words may not be
+/// in the new password.
+fn password_context(reset: &password_resets::ByToken) -> Vec<&str> {
+    let mut context = vec![reset.email.as_str(), reset.display_name.as_str()];
+    context.extend(reset.organisation_name.as_deref());
+    context
+}
+
+/// The new-password form, as typed.
+pub struct NewPasswordForm {
+    pub token: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), ServerError> {
+    let pool = &scope.state.pool;
+    let token_hash = hash_token(form.token.trim());
+    // Checked before hashing, so a dead link costs no hashing work.
+    let reset = require_open(password_resets::find_by_token(pool, &token_hash).await?)?;
+    let hash = password_strength::hash_new_password(
+        &scope.state.hasher,
+        form.password,
+        &form.password_confirm,
+        &password_context(&reset),
+    )
+    .await?;
+
+    let mut tx = pool.begin().await?;
+    // The account first, then its link: the order in which issuing a reset
+    // takes them, so that a reset sent at this very moment and this
+    // completion never wait on each other. Under the lock, the link is
+    // checked again: of two completions at once, the second finds it used.
+    accounts::lock(&mut *tx, reset.account_id).await?;
+    password_resets::lock_by_token(&mut *tx, &token_hash).await?;
+    let reset = require_open(password_resets::find_by_token(&mut *tx, &token_hash).await?)?;
+    accounts::set_password(&mut *tx, reset.account_id, &hash).await?;
+    password_resets::mark_used(&mut *tx, reset.id).await?;
+    let sessions_ended = sessions::revoke_all(&mut *tx, reset.account_id, None).await?;
+    let mut event = AuditEvent::new(AuditAction::PasswordResetCompleted)
+        .by(reset.account_id, &reset.display_name)
+        .on_account(Some(reset.account_id), &reset.display_name)
+        .with_change(
+            None,
+            Some(json!({
+                "sessions_ended": sessions_ended,
+                "sent_by_admin": reset.organisation_id.is_some(),
+            })),
+        );
+    // An admin's reset belongs to their organisation's history; one the
+    // person asked for belongs to no organisation in particular.
+    if let Some(org) = reset.organisation_id {
+        event = event.in_organisation(org);
+    }
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    queue_changed_notice(&mut tx, &scope.state.links, reset.id).await?;
+    tx.commit().await?;
+    scope.state.outbox.wake();
+    tracing::info!(request_id = %scope.meta.request_id, account = %reset.account_id, sessions_ended, "password reset completed");
+    Ok(())
+}
+
+/// Queues "your password was changed" for the account of `reset`.
+async fn queue_changed_notice(
+    tx: &mut Transaction<'_, Postgres>,
+    links: &Links,
+    reset: PasswordResetId,
+) -> Result<(), ServerError> {
+    let context = password_resets::email_context(&mut **tx, reset).await?;
+    let forgot_link = links.forgot_password();
+    let rendered = PasswordChangedEmail {
+        name: &context.display_name,
+        email: &context.email,
+        changed_at: context.now,
+        changed_local: &context.now_local,
+        time_zone: &context.time_zone,
+        forgot_link: &forgot_link,
+    }
+    .render();
+    outbox::enqueue(
+        &mut **tx,
+        context.organisation_id,
+        None,
+        outbox::KIND_PASSWORD_CHANGED,
+        &context.email,
+        &rendered,
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn password_hint(
+    scope: RequestScope,
+    token: String,
+    password: String,
+) -> Result<PasswordHint, ServerError> {
+    // Only for a working link: not an open oracle for anyone's guesses.
+    let reset = require_open(
+        password_resets::find_by_token(&scope.state.pool, &hash_token(token.trim())).await?,
+    )?;
+    Ok(password_strength::hint(
+        &password,
+        &password_context(&reset),
+    ))
+}

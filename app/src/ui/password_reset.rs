@@ -1,0 +1,170 @@
+//! Password resets from the person's side: "Forgot password?" and the
+//! page a reset link opens (phone first, like the invitation page).
+
+use super::accept::{general_error, Closed, LinkError};
+use super::field::Field;
+use super::format::LocalTime;
+use super::password_field::{NewPasswordField, PasswordHints};
+use crate::api::password_reset::{
+    view_password_reset, CompletePasswordReset, PasswordResetPage, RequestPasswordReset,
+};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// What "Forgot password?" answers, whether or not the email has an
+/// account.
+pub const REQUEST_ANSWER: &str = "If an account exists for that address, we've sent a link to choose a new password. It works for one hour. If it isn't in your inbox in a few minutes, check your spam folder.";
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    let answered = move || matches!(action.value().get(), Some(Ok(())));
+    let form = move || {
+        view! {
+            <p>"Enter the email you sign in with, and we'll send you a link to choose a new password."</p>
+            <ActionForm action=action>
+                <Field
+                    name="email"
+                    label="Email"
+                    input_type="email"
+                    inputmode="email"
+                    autocomplete="email"
+                    required=true
+                    error=Signal::derive(move || error().and_then(|e| e.for_field("email")))
+                />
+                <p class="form-error" role="alert">{move || general_error(error(), &["email"])}</p>
+                <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Sending…" } else { "Send reset link" }}
+                </button>
+            </ActionForm>
+            <p><a href="/login">"Back to sign in"</a></p>
+        }
+    };
+    view! {
+        <Title text="Forgot password" />
+        <main class="centered invite">
+            <section class="card invite-card" aria-labelledby="forgot-title">
+                <h1 id="forgot-title">"Forgot your password?"</h1>
+                <Show when=answered fallback=form>
+                    <p role="status">{REQUEST_ANSWER}</p>
+                    <a class="button primary wide" href="/login">"Back to sign in"</a>
+                </Show>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    // Looking only: the token is consumed by setting a password, never here.
+    let page = Resource::new(token, view_password_reset);
+    let ask_again = || view! { <a class="button primary wide" href="/forgot-password">"Ask for a new link"</a> };
+    view! {
+        <main class="centered invite">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(PasswordResetPage::Open { email, expires_at }) => {
+                            view! { <ResetForm email expires_at token=token() /> }.into_any()
+                        }
+                        Ok(PasswordResetPage::Expired) => {
+                            view! {
+                                <Closed title="This link has expired">
+                                    <p>"Password reset links work for one hour. Ask for a new one, and use it within the hour."</p>
+                                    {ask_again()}
+                                </Closed>
+                            }
+                            .into_any()
+                        }
+                        Ok(PasswordResetPage::Used) => {
+                            view! {
+                                <Closed title="This link has already been used">
+                                    <p>"Each link works once. If you chose a new password with it, sign in with that password; otherwise ask for a new link."</p>
+                                    <a class="button primary wide" href="/login">"Sign in"</a>
+                                    <p><a href="/forgot-password">"Ask for a new link"</a></p>
+                                </Closed>
+                            }
+                            .into_any()
+                        }
+                        Ok(PasswordResetPage::Invalid) => {
+                            view! {
+                                <Closed title="This link is no longer valid">
+                                    <p>
+                                        "A newer link may have been sent and replaced this one, or the address is incomplete. "
+                                        "Check your email for a newer link, or ask for a new one."
+                                    </p>
+                                    {ask_again()}
+                                </Closed>
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <LinkError error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+const RESET_FIELDS: [&str; 2] = ["password", "password_confirm"];
+
+/// The new-password form; once the password is changed, where to sign in.
+/// It never signs in by itself.
+#[component]
+fn ResetForm(email: String, expires_at: DateTime<Utc>, token: String) -> impl IntoView {
+    let action = ServerAction::<CompletePasswordReset>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    let field =
+        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
+    let changed = move || matches!(action.value().get(), Some(Ok(())));
+    let form = move || {
+        let hints = PasswordHints::PasswordReset(token.clone());
+        let token = token.clone();
+        view! {
+            <h1 id="reset-title">"Choose a new password"</h1>
+            <dl class="facts">
+                <dt>"Account"</dt>
+                <dd class="break">{email.clone()}</dd>
+                <dt>"Link expires"</dt>
+                <dd><LocalTime at=expires_at /></dd>
+            </dl>
+            <ActionForm action=action>
+                <input type="hidden" name="token" value=token />
+                <NewPasswordField
+                    label="New password"
+                    hints
+                    error=field("password")
+                />
+                <Field
+                    name="password_confirm"
+                    label="Confirm new password"
+                    input_type="password"
+                    autocomplete="new-password"
+                    required=true
+                    error=field("password_confirm")
+                />
+                <p class="form-error" role="alert">{move || general_error(error(), &RESET_FIELDS)}</p>
+                <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Saving…" } else { "Save new password" }}
+                </button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <Title text="Choose a new password" />
+        <section class="card invite-card" aria-labelledby="reset-title">
+            <Show when=changed fallback=form>
+                <h1 id="reset-title">"Password changed"</h1>
+                <p role="status">
+                    "Your password was changed, and you were signed out everywhere you were signed in. Sign in with your new password."
+                </p>
+                <a class="button primary wide" href="/login">"Sign in"</a>
+            </Show>
+        </section>
+    }
+}
