@@ -8,7 +8,6 @@
 //! [`Permission::ManageMembers`]: crate::domain::Permission::ManageMembers
 
 use crate::api::team::TeamMember;
-use crate::domain::password_reset::PasswordResetState;
 use crate::domain::MembershipId;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -26,10 +25,6 @@ pub struct MemberDetail {
     /// Who invited them and when, if they joined through an invitation.
     pub invited: Option<(String, DateTime<Utc>)>,
     pub is_primary_contact: bool,
-    /// The latest password reset this organisation's admins sent them, while
-    /// it is pending or after it expired unused; `None` once used or
-    /// replaced, or if none was sent.
-    pub password_reset: Option<PasswordResetState>,
     /// The latest audit events done by or to them here, newest first.
     pub recent_events: Vec<MemberEvent>,
 }

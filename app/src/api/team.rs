@@ -2,6 +2,7 @@
 //! tab counts, and the choices its filters offer.
 
 use crate::api::invitations::{Choice, InvitationRow};
+use crate::domain::password_reset::PasswordResetState;
 use crate::domain::team_view::TeamQuery;
 use crate::domain::{DepartmentId, MembershipId, MembershipStatus, OrganisationId, RoleId};
 use crate::error::AppError;
@@ -26,6 +27,9 @@ pub struct TeamMember {
     pub two_factor: bool,
     pub last_sign_in_at: Option<DateTime<Utc>>,
     pub joined_at: DateTime<Utc>,
+    /// The latest password reset an admin of this organisation sent, while
+    /// it is pending or expired.
+    pub password_reset: Option<PasswordResetState>,
 }
 
 /// A row of the team table: a member, or an invitation (open ones show

@@ -9,7 +9,7 @@
 use super::actor::{authenticate, Actor};
 use super::assignment::{department_of, not_grantable, role_of};
 use super::db::audit::{self, AuditAction, AuditEvent};
-use super::db::password_resets::{self, Sender};
+use super::db::password_resets::Sender;
 use super::db::{accounts, invitations, memberships, organisations, outbox, sessions};
 use super::error::ServerError;
 use super::request::RequestScope;
@@ -38,11 +38,6 @@ pub async fn detail(scope: RequestScope, id: MembershipId) -> Result<MemberDetai
     let profile = memberships::profile(pool, org, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let password_reset = password_resets::latest_states(pool, org, Some(id))
-        .await?
-        .into_iter()
-        .next()
-        .map(|(_, state)| state);
     let recent_events = audit::recent_for_account(pool, org, profile.account_id, RECENT_EVENTS)
         .await?
         .into_iter()
@@ -60,7 +55,6 @@ pub async fn detail(scope: RequestScope, id: MembershipId) -> Result<MemberDetai
         joined_at: profile.joined_at,
         invited: profile.invited_by.zip(profile.invited_at),
         is_primary_contact: profile.is_primary_contact,
-        password_reset,
         recent_events,
     })
 }

@@ -196,7 +196,7 @@ fn MemberDetails(detail: MemberDetail, may_manage: bool) -> impl IntoView {
                         </h1>
                         <p class="break">{member.email.clone()}</p>
                         <span class=status_class>{member.status.label()}</span>
-                        {detail.password_reset.map(reset_state)}
+                        {detail.member.password_reset.map(reset_state)}
                     </div>
                 </div>
                 <p class="form-error" role="alert">{move || actions.notice.get()}</p>

@@ -630,7 +630,10 @@ fn member_row(state: TeamState, m: TeamMember, may_manage: bool) -> impl IntoVie
                 {m.role.clone()}
                 <span class="line-2">{m.department.clone().unwrap_or_default()}</span>
             </td>
-            <td><span class=status_class>{m.status.label()}</span></td>
+            <td>
+                <span class=status_class>{m.status.label()}</span>
+                {m.password_reset.map(|reset| view! { <span class="line-2">{reset.label()}</span> })}
+            </td>
             <td class="col-wide">{if m.two_factor { "Set up" } else { "Not set up" }}</td>
             <td class="col-wide">
                 {match m.last_sign_in_at {

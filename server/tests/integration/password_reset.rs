@@ -166,10 +166,26 @@ async fn an_admin_sent_reset_sets_a_new_password_ends_every_session_and_does_not
     assert!(email.html.contains("Choose a new password"));
     assert!(
         matches!(
-            member_detail(&app, &org).await.password_reset,
+            member_detail(&app, &org).await.member.password_reset,
             Some(PasswordResetState::Pending { expires_at }) if expires_at == sent.expires_at
         ),
         "the member's page shows the pending reset"
+    );
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let listing: app::api::team::TeamListing = app
+        .list_team(&org.organisation_id.to_string(), Some(&owner))
+        .await
+        .json();
+    let row = listing.entries.iter().find_map(|e| match e {
+        app::api::team::TeamEntry::Member(m) if m.email == org.member_email => Some(m),
+        _ => None,
+    });
+    assert!(
+        matches!(
+            row.and_then(|m| m.password_reset),
+            Some(PasswordResetState::Pending { .. })
+        ),
+        "and so does their row in the team table"
     );
 
     // Opening the link, as a page or through its server function, never
@@ -222,7 +238,7 @@ async fn an_admin_sent_reset_sets_a_new_password_ends_every_session_and_does_not
     .await;
     assert!(field_error(&again, "reset").contains("already used"));
     assert_eq!(view(&app, &token).await, PasswordResetPage::Used);
-    assert_eq!(member_detail(&app, &org).await.password_reset, None);
+    assert_eq!(member_detail(&app, &org).await.member.password_reset, None);
 
     // The notice went out, and both steps are in the audit log with who,
     // to whom, the request id and the client's address.
@@ -315,7 +331,7 @@ async fn an_expired_link_fails_and_the_member_page_says_so() {
     let refused = complete(&app, &token, NEW_PASSWORD, NEW_PASSWORD).await;
     assert!(field_error(&refused, "reset").contains("expired"));
     assert_eq!(
-        member_detail(&app, &org).await.password_reset,
+        member_detail(&app, &org).await.member.password_reset,
         Some(PasswordResetState::Expired)
     );
     app.sign_in(&org.member_email, &org.password).await;
@@ -339,7 +355,7 @@ async fn a_newer_reset_makes_the_older_link_stop_working() {
     let refused = complete(&app, &first, NEW_PASSWORD, NEW_PASSWORD).await;
     assert!(field_error(&refused, "reset").contains("no longer valid"));
     // The admin's reset was replaced: nothing pending from them to show.
-    assert_eq!(member_detail(&app, &org).await.password_reset, None);
+    assert_eq!(member_detail(&app, &org).await.member.password_reset, None);
     let done = complete(&app, &second, NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     app.sign_in(&org.member_email, NEW_PASSWORD).await;

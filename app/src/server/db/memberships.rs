@@ -1,6 +1,7 @@
 //! Memberships: an account's place, role and status in one organisation.
 
 use crate::api::team::TeamMember;
+use crate::domain::password_reset::PasswordResetState;
 use crate::domain::{
     AccountId, DepartmentId, MembershipId, MembershipStatus, OrganisationId, RoleId,
 };
@@ -109,11 +110,21 @@ pub async fn team_rows(
                   d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
                   m.status, m.last_sign_in_at, m.joined_at,
                   (a.two_factor_enabled_at IS NOT NULL) AS "two_factor!",
-                  (a.id = $2) AS "is_you!"
+                  (a.id = $2) AS "is_you!",
+                  pr.expires_at AS "reset_expires_at?", pr.used_at AS "reset_used_at?",
+                  pr.superseded_at AS "reset_superseded_at?"
            FROM memberships m
            JOIN accounts a ON a.id = m.account_id
            JOIN roles r ON r.id = m.role_id
            LEFT JOIN departments d ON d.id = m.department_id
+           -- The latest reset this organisation's admins sent: resets the
+           -- person asked for, or another organisation sent, are not this
+           -- organisation's business.
+           LEFT JOIN LATERAL (
+               SELECT expires_at, used_at, superseded_at FROM password_resets
+               WHERE organisation_id = m.organisation_id AND account_id = m.account_id
+               ORDER BY created_at DESC LIMIT 1
+           ) pr ON true
            WHERE m.organisation_id = $1 AND m.id = ANY($3)"#,
         org as OrganisationId,
         viewer as AccountId,
@@ -121,9 +132,13 @@ pub async fn team_rows(
     )
     .fetch_all(db)
     .await?;
+    let now = Utc::now();
     Ok(rows
         .into_iter()
         .map(|r| TeamMember {
+            password_reset: r.reset_expires_at.and_then(|expires_at| {
+                PasswordResetState::at(now, expires_at, r.reset_used_at, r.reset_superseded_at)
+            }),
             id: r.id,
             name: r.display_name,
             email: r.email,

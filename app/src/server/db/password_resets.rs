@@ -3,8 +3,8 @@
 //! Open and expired are computed from `expires_at` when read; the
 //! open-reset unique index keeps one working link per account.
 
-use crate::domain::password_reset::{PasswordResetState, ResetLinkStatus};
-use crate::domain::{AccountId, MembershipId, OrganisationId, PasswordResetId};
+use crate::domain::password_reset::ResetLinkStatus;
+use crate::domain::{AccountId, OrganisationId, PasswordResetId};
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use std::time::Duration;
@@ -179,40 +179,6 @@ pub async fn mark_used(db: impl PgExecutor<'_>, id: PasswordResetId) -> sqlx::Re
     .execute(db)
     .await
     .map(|_| ())
-}
-
-/// For each member of `org` (only the one with id `only`, when given)
-/// whose latest reset from this organisation's admins is pending or
-/// expired, that state. Resets the person asked for themselves, or that
-/// another organisation's admins sent, are not shown here: they are none of
-/// this organisation's business.
-pub async fn latest_states(
-    db: impl PgExecutor<'_>,
-    org: OrganisationId,
-    only: Option<MembershipId>,
-) -> sqlx::Result<Vec<(MembershipId, PasswordResetState)>> {
-    let rows = sqlx::query!(
-        r#"SELECT m.id AS "membership_id: MembershipId", r.expires_at, r.used_at, r.superseded_at
-           FROM memberships m
-           JOIN LATERAL (
-               SELECT expires_at, used_at, superseded_at FROM password_resets
-               WHERE organisation_id = m.organisation_id AND account_id = m.account_id
-               ORDER BY created_at DESC LIMIT 1
-           ) r ON true
-           WHERE m.organisation_id = $1 AND ($2::uuid IS NULL OR m.id = $2)"#,
-        org as OrganisationId,
-        only as Option<MembershipId>
-    )
-    .fetch_all(db)
-    .await?;
-    let now = Utc::now();
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            PasswordResetState::at(now, r.expires_at, r.used_at, r.superseded_at)
-                .map(|state| (r.membership_id, state))
-        })
-        .collect())
 }
 
 /// Counts a "Forgot password?" request from `client_ip`.
