@@ -9,6 +9,7 @@
 use super::actor::{authenticate, Actor};
 use super::assignment::{department_of, not_grantable, role_of};
 use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox, sessions};
 use super::error::ServerError;
 use super::request::RequestScope;
@@ -132,6 +133,7 @@ pub async fn set_status(
         return Ok(());
     }
     memberships::set_status(&mut *tx, id, status).await?;
+    team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     if status == MembershipStatus::Disabled {
         sessions::revoke_all(&mut *tx, member.account_id, Some(org)).await?;
     }
@@ -176,6 +178,9 @@ pub async fn delete(
         outbox::supersede_for_invitation(&mut *tx, *invitation).await?;
     }
     memberships::delete(&mut *tx, id).await?;
+    let mut notices = vec![TeamNotice::member(org, id)];
+    notices.extend(revoked.iter().map(|&i| TeamNotice::invitation(org, i)));
+    team_events::notify(&mut *tx, &notices).await?;
     let account_deleted = memberships::count_for_account(&mut *tx, member.account_id).await? == 0;
     if account_deleted {
         accounts::delete(&mut *tx, member.account_id).await?;
@@ -226,6 +231,7 @@ pub async fn change_role(
         return Ok(());
     }
     memberships::set_role(&mut *tx, id, role.id).await?;
+    team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     let event = AuditEvent::new(AuditAction::MemberRoleChanged)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name)
@@ -254,6 +260,7 @@ pub async fn change_department(
         return Ok(());
     }
     memberships::set_department(&mut *tx, id, department).await?;
+    team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     let after = organisations::departments(&mut *tx, org)
         .await?
         .into_iter()

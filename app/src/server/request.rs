@@ -38,12 +38,17 @@ impl RequestScope {
     pub fn current() -> Result<Self, ServerError> {
         let parts = use_context::<Parts>().ok_or(ServerError::MissingState)?;
         let state = use_context::<AppState>().ok_or(ServerError::MissingState)?;
+        Ok(Self::new(parts, state))
+    }
+
+    /// For a plain axum handler, which has the parts and state itself.
+    pub fn new(parts: Parts, state: AppState) -> Self {
         let meta = parts
             .extensions
             .get::<RequestMeta>()
             .cloned()
             .unwrap_or_else(|| RequestMeta::internal("unknown"));
-        Ok(Self { parts, state, meta })
+        Self { parts, state, meta }
     }
 
     /// The value of cookie `name`, if the request carries it.

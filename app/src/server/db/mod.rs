@@ -10,3 +10,4 @@ pub mod outbox;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in_attempts;
+pub mod team_events;
