@@ -80,7 +80,6 @@ struct Issued {
 /// Everything the rows and dialogs share: signals are `Copy`, so this is too.
 #[derive(Clone, Copy)]
 struct TeamState {
-    data: Resource<Result<TeamView, AppError>>,
     include_closed: RwSignal<bool>,
     tab: RwSignal<Tab>,
     issued: RwSignal<Option<Issued>>,
@@ -109,7 +108,9 @@ async fn sleep(ms: i32) {
 
 impl TeamState {
     fn refresh(self) {
-        self.data.refetch();
+        // Through the live refresh, which coalesces this with the stream's
+        // announcement of the same change.
+        self.actions.changed.run(());
     }
 
     /// Shows a freshly issued link and follows its email's delivery.
@@ -181,15 +182,15 @@ impl TeamState {
 pub fn TeamPage() -> impl IntoView {
     let include_closed = RwSignal::new(false);
     let data = Resource::new(move || include_closed.get(), load);
+    let refresh = super::live::on_team_change(move || data.refetch());
     let state = TeamState {
-        data,
         include_closed,
         tab: RwSignal::new(Tab::Members),
         issued: RwSignal::new(None),
         delivery: RwSignal::new(None),
         revoking: RwSignal::new(None),
         editing: RwSignal::new(None),
-        actions: MemberActions::new(move || data.refetch()),
+        actions: MemberActions::new(move || refresh.request()),
         invite_dialog: NodeRef::new(),
         link_dialog: NodeRef::new(),
         revoke_dialog: NodeRef::new(),
