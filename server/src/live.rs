@@ -43,7 +43,7 @@ async fn run(pool: PgPool, events: TeamEvents, mut stop: watch::Receiver<bool>) 
                 tracing::warn!(error = %e, retry_ms = retry.as_millis() as u64, "team listener cannot connect");
                 tokio::select! {
                     _ = tokio::time::sleep(retry) => {}
-                    _ = stop.changed() => {}
+                    changed = stop.changed() => if changed.is_err() { return },
                 }
                 retry = (retry * 2).min(RETRY_MAX);
                 continue;

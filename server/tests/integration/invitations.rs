@@ -19,7 +19,7 @@ pub(crate) async fn role_id(app: &TestApp, key: &str) -> String {
     id.to_string()
 }
 
-async fn department_id(app: &TestApp, org: &TestOrganisation, name: &str) -> String {
+pub(crate) async fn department_id(app: &TestApp, org: &TestOrganisation, name: &str) -> String {
     let id: Uuid =
         sqlx::query_scalar("SELECT id FROM departments WHERE organisation_id = $1 AND name = $2")
             .bind(org.organisation_id.0)

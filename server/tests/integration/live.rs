@@ -2,10 +2,10 @@
 //! by PostgreSQL LISTEN/NOTIFY, read as a browser's EventSource reads them.
 //! Every wait has a deadline, so a missing event fails instead of hanging.
 
-use crate::harness::TestApp;
-use crate::invitations::{accept_new, invited, role_id, token_of};
+use crate::harness::{TestApp, TestOrganisation};
+use crate::invitations::{accept_new, department_id, invited, role_id, token_of};
 use crate::members::{change_role, disable, membership_of};
-use app::domain::{MembershipId, OrganisationId};
+use app::domain::MembershipId;
 use app::server::db::team_events::{self, TeamNotice};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -16,6 +16,9 @@ use uuid::Uuid;
 const WAIT: Duration = Duration::from_secs(10);
 /// How long a stream must stay quiet to count as "received nothing".
 const QUIET: Duration = Duration::from_millis(700);
+
+/// The high half of the ids of the notices that [`TeamStream::open`] sends.
+const MARKER: u128 = 0x5e77_1ed0_0000_0000;
 
 /// One server-sent event.
 #[derive(Debug, PartialEq)]
@@ -42,8 +45,26 @@ async fn request_stream(app: &TestApp, cookie: Option<&str>) -> reqwest::Respons
 }
 
 impl TeamStream {
+    /// Opens a stream on `app` for `org`, and waits until everything
+    /// committed before has passed: the listener delivers notices
+    /// asynchronously, so a sign-in just before could otherwise arrive
+    /// after the stream subscribed. PostgreSQL delivers notices in commit
+    /// order, so a marker sent now arrives after all of them.
+    async fn open(app: &TestApp, org: &TestOrganisation, cookie: &str) -> TeamStream {
+        let mut stream = Self::open_unsettled(app, cookie).await;
+        let marker = Uuid::from_u128(MARKER << 64 | u128::from(rand::random::<u64>()));
+        let notice = TeamNotice::member(org.organisation_id, MembershipId(marker));
+        team_events::notify(&app.pool, &[notice]).await.unwrap();
+        loop {
+            let event = stream.next_within(WAIT, true).await.unwrap().unwrap();
+            if event.data["id"] == marker.to_string() {
+                return stream;
+            }
+        }
+    }
+
     /// Opens a stream; it is subscribed once the headers arrive.
-    async fn open(app: &TestApp, cookie: &str) -> TeamStream {
+    async fn open_unsettled(app: &TestApp, cookie: &str) -> TeamStream {
         let response = request_stream(app, Some(cookie)).await;
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(
@@ -59,9 +80,10 @@ impl TeamStream {
         }
     }
 
-    /// The next event (keep-alive comments skipped), `None` if the stream
-    /// ended, or `Err` if nothing came within `limit`.
-    async fn next_within(&mut self, limit: Duration) -> Result<Option<Sse>, ()> {
+    /// The next event (keep-alive comments skipped, and the markers of
+    /// [`TeamStream::open`] unless `markers`), `None` if the stream ended,
+    /// or `Err` if nothing came within `limit`.
+    async fn next_within(&mut self, limit: Duration, markers: bool) -> Result<Option<Sse>, ()> {
         let deadline = tokio::time::Instant::now() + limit;
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
@@ -77,7 +99,14 @@ impl TeamStream {
                 }
                 match event {
                     Some(event) => {
-                        let data = serde_json::from_str(&data).expect("JSON data");
+                        let data: Value = serde_json::from_str(&data).expect("JSON data");
+                        let is_marker = data["id"]
+                            .as_str()
+                            .and_then(|id| id.parse::<Uuid>().ok())
+                            .is_some_and(|id| id.as_u128() >> 64 == MARKER);
+                        if is_marker && !markers {
+                            continue;
+                        }
                         return Ok(Some(Sse { event, data }));
                     }
                     None => continue, // a comment (keep-alive)
@@ -92,7 +121,7 @@ impl TeamStream {
     }
 
     async fn next(&mut self) -> Sse {
-        self.next_within(WAIT)
+        self.next_within(WAIT, false)
             .await
             .expect("an event in time")
             .expect("the stream is still open")
@@ -109,14 +138,14 @@ impl TeamStream {
     }
 
     async fn assert_quiet(&mut self) {
-        if let Ok(event) = self.next_within(QUIET).await {
+        if let Ok(event) = self.next_within(QUIET, false).await {
             panic!("expected nothing, got {event:?}");
         }
     }
 
     async fn assert_ends(&mut self) {
         loop {
-            match self.next_within(WAIT).await {
+            match self.next_within(WAIT, false).await {
                 Ok(None) => return,
                 // Changes announced before the end may still arrive.
                 Ok(Some(event)) if event.event == "team" => continue,
@@ -130,23 +159,14 @@ impl TeamStream {
 /// Moves `membership` to the organisation's Technical department.
 async fn change_department(
     app: &TestApp,
-    org: &crate::harness::TestOrganisation,
+    org: &TestOrganisation,
     cookie: &str,
     membership: &str,
 ) -> crate::harness::ApiResponse {
-    let technical: Uuid = sqlx::query_scalar(
-        "SELECT id FROM departments WHERE organisation_id = $1 AND name = 'Technical'",
-    )
-    .bind(org.organisation_id.0)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let technical = department_id(app, org, "Technical").await;
     app.call(
         "members/change_department",
-        &[
-            ("membership_id", membership),
-            ("department_id", &technical.to_string()),
-        ],
+        &[("membership_id", membership), ("department_id", &technical)],
         Some(cookie),
     )
     .await
@@ -162,7 +182,7 @@ async fn an_admins_stream_hears_another_admins_member_and_invitation_changes() {
     let org = app.organisation().await;
     let owner = app.sign_in(&org.owner_email, &org.password).await;
     let admin = app.sign_in(&org.admin_email, &org.password).await;
-    let mut stream = TeamStream::open(&app, &owner).await;
+    let mut stream = TeamStream::open(&app, &org, &owner).await;
 
     let member = membership_of(&app, &org, &org.member_email).await;
     ok(&disable(&app, &admin, &member).await);
@@ -219,7 +239,7 @@ async fn a_stream_hears_only_its_own_organisation() {
     let a_admin = app.sign_in(&a.admin_email, &a.password).await;
     let b_admin = app.sign_in(&b.admin_email, &b.password).await;
     let b_owner = app.sign_in(&b.owner_email, &b.password).await;
-    let mut b_stream = TeamStream::open(&app, &b_owner).await;
+    let mut b_stream = TeamStream::open(&app, &b, &b_owner).await;
 
     let a_member = membership_of(&app, &a, &a.member_email).await;
     ok(&disable(&app, &a_admin, &a_member).await);
@@ -238,9 +258,9 @@ async fn a_stream_ends_when_its_session_is_signed_out_or_its_member_disabled() {
     let owner = app.sign_in(&org.owner_email, &org.password).await;
     let admin_here = app.sign_in(&org.admin_email, &org.password).await;
     let admin_there = app.sign_in(&org.admin_email, &org.password).await;
-    let mut owner_stream = TeamStream::open(&app, &owner).await;
-    let mut here = TeamStream::open(&app, &admin_here).await;
-    let mut there = TeamStream::open(&app, &admin_there).await;
+    let mut owner_stream = TeamStream::open(&app, &org, &owner).await;
+    let mut here = TeamStream::open(&app, &org, &admin_here).await;
+    let mut there = TeamStream::open(&app, &org, &admin_there).await;
 
     ok(&app.call("sign_out", &[], Some(&admin_here)).await);
     here.assert_ends().await;
@@ -264,7 +284,7 @@ async fn a_stream_ends_when_its_member_may_no_longer_see_the_team() {
     let org = app.organisation().await;
     let owner = app.sign_in(&org.owner_email, &org.password).await;
     let admin = app.sign_in(&org.admin_email, &org.password).await;
-    let mut stream = TeamStream::open(&app, &admin).await;
+    let mut stream = TeamStream::open(&app, &org, &admin).await;
     let member_role = role_id(&app, "member").await;
     let admin_membership = membership_of(&app, &org, &org.admin_email).await;
     ok(&change_role(&app, &owner, &admin_membership, &member_role).await);
@@ -278,8 +298,8 @@ async fn a_change_through_one_process_reaches_a_stream_on_another() {
     let org = first.organisation().await;
     let owner = second.sign_in(&org.owner_email, &org.password).await;
     let admin = first.sign_in(&org.admin_email, &org.password).await;
-    let mut on_second = TeamStream::open(&second, &owner).await;
-    let mut on_first = TeamStream::open(&first, &owner).await;
+    let mut on_second = TeamStream::open(&second, &org, &owner).await;
+    let mut on_first = TeamStream::open(&first, &org, &owner).await;
 
     let member = membership_of(&first, &org, &org.member_email).await;
     ok(&disable(&first, &admin, &member).await);
@@ -300,7 +320,7 @@ async fn a_refused_or_rolled_back_change_announces_nothing() {
     let org = app.organisation().await;
     let owner = app.sign_in(&org.owner_email, &org.password).await;
     let admin = app.sign_in(&org.admin_email, &org.password).await;
-    let mut stream = TeamStream::open(&app, &admin).await;
+    let mut stream = TeamStream::open(&app, &org, &admin).await;
 
     // The only enabled Owner may not step down.
     let owner_membership = membership_of(&app, &org, &org.owner_email).await;
@@ -313,10 +333,7 @@ async fn a_refused_or_rolled_back_change_announces_nothing() {
     let phantom = MembershipId(Uuid::new_v4());
     team_events::notify(
         &mut *tx,
-        &[TeamNotice::member(
-            OrganisationId(org.organisation_id.0),
-            phantom,
-        )],
+        &[TeamNotice::member(org.organisation_id, phantom)],
     )
     .await
     .unwrap();
@@ -334,7 +351,7 @@ async fn streams_end_when_the_server_shuts_down() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     let owner = app.sign_in(&org.owner_email, &org.password).await;
-    let mut stream = TeamStream::open(&app, &owner).await;
+    let mut stream = TeamStream::open(&app, &org, &owner).await;
     tokio::time::timeout(WAIT, app.shut_down())
         .await
         .expect("graceful shutdown does not wait for open streams");
@@ -347,7 +364,7 @@ async fn after_the_listener_reconnects_clients_are_told_to_refetch() {
     let org = app.organisation().await;
     let owner = app.sign_in(&org.owner_email, &org.password).await;
     let admin = app.sign_in(&org.admin_email, &org.password).await;
-    let mut stream = TeamStream::open(&app, &owner).await;
+    let mut stream = TeamStream::open(&app, &org, &owner).await;
 
     // What an operator restarting a proxy, or a network blip, does.
     let terminated: Vec<bool> = sqlx::query_scalar(
