@@ -4,5 +4,6 @@
 pub mod config;
 pub mod database;
 pub mod embedded_pg;
+pub mod live;
 pub mod mailer;
 pub mod web;

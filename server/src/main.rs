@@ -9,9 +9,10 @@
 //! ```
 
 use app::server::password::PasswordHasher;
-use app::server::{AppState, AuthSettings, Links, OutboxSignal};
+use app::server::{AppState, AuthSettings, Links, OutboxSignal, TeamEvents};
 use server::config::Config;
 use server::database::Database;
+use server::live;
 use server::mailer::{self, Transport, WorkerSettings};
 use server::web::{self, SecuritySettings, ServerState};
 use std::process::ExitCode;
@@ -197,6 +198,8 @@ fn serve(config: Config) -> Result<ExitCode, String> {
             WorkerSettings::new(from),
             worker_stopped,
         );
+        let team_events = TeamEvents::default();
+        let team_listener = live::spawn(&pool, team_events.clone(), stop_worker.subscribe());
         let state = ServerState {
             leptos_options,
             app: AppState {
@@ -205,6 +208,7 @@ fn serve(config: Config) -> Result<ExitCode, String> {
                 hasher,
                 links: Arc::new(Links::new(&config.public_base_url)),
                 outbox,
+                team_events: team_events.clone(),
             },
             security: Arc::new(SecuritySettings {
                 public_origin: config.public_base_url.clone(),
@@ -215,6 +219,7 @@ fn serve(config: Config) -> Result<ExitCode, String> {
         // Handlers first: a signal that arrives once we say we are serving
         // must shut down in order, not kill the process.
         let shutdown = shutdown_signal().map_err(|e| format!("signal handlers: {e}"))?;
+        let shutdown = team_events.close_after(shutdown);
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -246,6 +251,7 @@ fn serve(config: Config) -> Result<ExitCode, String> {
             .map_err(|e| e.to_string())?;
         let _ = stop_worker.send(true);
         let _ = worker.await;
+        let _ = team_listener.await;
         pool.close().await;
         Ok::<_, String>(())
     });

@@ -4,11 +4,13 @@ use crate::mailer::DevMailbox;
 use app::domain::team_view::TeamQuery;
 use app::error::AppError;
 use app::server::email::escape_html;
+use app::server::live::TeamStream;
 use app::server::request::{RequestMeta, RequestScope};
 use app::server::AppState;
 use axum::extract::{ConnectInfo, FromRef, Path, Query, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -63,7 +65,8 @@ pub fn router(state: ServerState) -> Router {
     let options = state.leptos_options.clone();
     let router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/team/export.csv", get(team_export));
+        .route("/team/export.csv", get(team_export))
+        .route("/api/team/events", get(team_events));
     let router = if state.dev_mailbox.is_some() {
         router
             .route("/dev/mailbox", get(dev_mailbox_list))
@@ -149,6 +152,38 @@ async fn team_export(
             (status, error.to_string()).into_response()
         }
     }
+}
+
+/// How often an idle team stream sends a comment, so that proxies and
+/// browsers do not take it for a dead connection.
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// `GET /api/team/events`: the session's organisation's team changes as
+/// server-sent events (`event: team`, `data: {"kind":…,"id":…}`; `event:
+/// resync` when changes may have been missed). 401 signed out, 403 without
+/// [`Permission::ViewTeam`](app::domain::Permission::ViewTeam). The rules
+/// are in [`TeamStream`].
+async fn team_events(State(state): State<ServerState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let scope = RequestScope::new(parts, state.app.clone());
+    let request_id = scope.meta.request_id.clone();
+    let stream = match TeamStream::open(scope).await {
+        Ok(stream) => stream,
+        Err(e) => {
+            let error = e.into_app_error(&request_id);
+            let status =
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return (status, error.to_string()).into_response();
+        }
+    };
+    let events = futures_util::stream::unfold(stream, |mut stream| async move {
+        let event = stream.next().await?;
+        let sse = Event::default().event(event.name()).data(event.data());
+        Some((Ok::<_, std::convert::Infallible>(sse), stream))
+    });
+    Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+        .into_response()
 }
 
 /// Gives every request an id (logged, returned as `x-request-id`, shown in

@@ -52,31 +52,49 @@ impl Actor {
 /// The actor behind the request's session cookie, or
 /// [`AppError::Unauthenticated`].
 pub async fn authenticate(scope: &RequestScope) -> Result<Actor, ServerError> {
+    let (actor, last_seen_at) = find(scope).await?.ok_or(AppError::Unauthenticated)?;
+    if chrono::Utc::now() - last_seen_at > chrono::Duration::seconds(60) {
+        sessions::touch(&scope.state.pool, actor.session_id).await?;
+    }
+    Ok(actor)
+}
+
+/// The actor behind the request's session cookie as they are now, without
+/// counting it as activity: for a long-lived request (a live team stream)
+/// that checks again that its session still holds. An open page is not a
+/// person at work, so it must not hold the session's idle timeout off.
+pub async fn recheck(scope: &RequestScope) -> Result<Option<Actor>, ServerError> {
+    Ok(find(scope).await?.map(|(actor, _)| actor))
+}
+
+/// The session's actor, and when the session was last used.
+async fn find(
+    scope: &RequestScope,
+) -> Result<Option<(Actor, chrono::DateTime<chrono::Utc>)>, ServerError> {
     let settings = &scope.state.auth;
-    let token = scope
-        .cookie(settings.session_cookie_name())
-        .ok_or(AppError::Unauthenticated)?;
+    let Some(token) = scope.cookie(settings.session_cookie_name()) else {
+        return Ok(None);
+    };
     let found = sessions::find_actor(
         &scope.state.pool,
         &hash_token(&token),
         settings.session_idle,
     )
-    .await?
-    .ok_or(AppError::Unauthenticated)?;
-    if chrono::Utc::now() - found.last_seen_at > chrono::Duration::seconds(60) {
-        sessions::touch(&scope.state.pool, found.session_id).await?;
-    }
-    Ok(Actor {
-        session_id: found.session_id,
-        account_id: found.account_id,
-        display_name: found.display_name,
-        email: found.email,
-        organisation_id: found.organisation_id,
-        organisation_name: found.organisation_name,
-        membership_id: found.membership_id,
-        role_key: found.role_key,
-        role_name: found.role_name,
-        permissions: PermissionSet::from_keys(&found.permissions),
-        meta: scope.meta.clone(),
-    })
+    .await?;
+    Ok(found.map(|found| {
+        let actor = Actor {
+            session_id: found.session_id,
+            account_id: found.account_id,
+            display_name: found.display_name,
+            email: found.email,
+            organisation_id: found.organisation_id,
+            organisation_name: found.organisation_name,
+            membership_id: found.membership_id,
+            role_key: found.role_key,
+            role_name: found.role_name,
+            permissions: PermissionSet::from_keys(&found.permissions),
+            meta: scope.meta.clone(),
+        };
+        (actor, found.last_seen_at)
+    }))
 }

@@ -8,6 +8,7 @@
 use super::actor::{authenticate, Actor};
 use super::assignment::{department_of, grantable_role};
 use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox};
 use super::email::InvitationEmail;
 use super::error::{is_unique_violation, ServerError};
@@ -114,6 +115,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
         Err(e) => return Err(e.into()),
     };
     queue_email(&mut tx, &scope.state.links, id, &token).await?;
+    team_events::notify(&mut *tx, &[TeamNotice::invitation(org, id)]).await?;
     let event = AuditEvent::new(AuditAction::InvitationCreated)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name)
@@ -238,6 +240,11 @@ pub async fn reissue(
     let expires_at = expiry.after(Utc::now());
     outbox::supersede_for_invitation(&mut *tx, id).await?;
     invitations::rotate_token(&mut *tx, id, &token.hash(), expires_at, email).await?;
+    team_events::notify(
+        &mut *tx,
+        &[TeamNotice::invitation(actor.organisation_id, id)],
+    )
+    .await?;
     if email {
         queue_email(&mut tx, &scope.state.links, id, &token).await?;
     }
@@ -270,6 +277,11 @@ pub async fn revoke(scope: RequestScope, id: InvitationId) -> Result<(), ServerE
     let mut tx = scope.state.pool.begin().await?;
     let invitation = lock_open(&mut tx, &actor, id).await?;
     invitations::revoke(&mut *tx, id, &actor.display_name).await?;
+    team_events::notify(
+        &mut *tx,
+        &[TeamNotice::invitation(actor.organisation_id, id)],
+    )
+    .await?;
     outbox::supersede_for_invitation(&mut *tx, id).await?;
     let event = AuditEvent::new(AuditAction::InvitationRevoked)
         .in_organisation(actor.organisation_id)
@@ -293,6 +305,11 @@ pub async fn update(
     let mut tx = pool.begin().await?;
     let invitation = lock_open(&mut tx, &actor, id).await?;
     invitations::update_assignment(&mut *tx, id, role.id, department).await?;
+    team_events::notify(
+        &mut *tx,
+        &[TeamNotice::invitation(actor.organisation_id, id)],
+    )
+    .await?;
     let event = AuditEvent::new(AuditAction::InvitationUpdated)
         .in_organisation(actor.organisation_id)
         .by(actor.account_id, &actor.display_name)
@@ -550,6 +567,11 @@ async fn join(
         Err(e) => return Err(e.into()),
     };
     invitations::mark_accepted(&mut *tx, invitation.id, account).await?;
+    let notices = [
+        TeamNotice::member(org, membership),
+        TeamNotice::invitation(org, invitation.id),
+    ];
+    team_events::notify(&mut *tx, &notices).await?;
     organisations::claim_primary_contact(&mut *tx, org, account, invitation.role_id).await?;
     outbox::supersede_for_invitation(&mut *tx, invitation.id).await?;
     let accepted = AuditEvent::new(AuditAction::InvitationAccepted)

@@ -10,6 +10,7 @@ use super::actor::{authenticate, Actor};
 use super::assignment::{department_of, not_grantable, role_of};
 use super::db::audit::{self, AuditAction, AuditEvent};
 use super::db::password_resets::Sender;
+use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox, sessions};
 use super::error::ServerError;
 use super::request::RequestScope;
@@ -134,6 +135,7 @@ pub async fn set_status(
         return Ok(());
     }
     memberships::set_status(&mut *tx, id, status).await?;
+    team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     if status == MembershipStatus::Disabled {
         sessions::revoke_all(&mut *tx, member.account_id, Some(org)).await?;
     }
@@ -178,6 +180,9 @@ pub async fn delete(
         outbox::supersede_for_invitation(&mut *tx, *invitation).await?;
     }
     memberships::delete(&mut *tx, id).await?;
+    let mut notices = vec![TeamNotice::member(org, id)];
+    notices.extend(revoked.iter().map(|&i| TeamNotice::invitation(org, i)));
+    team_events::notify(&mut *tx, &notices).await?;
     let account_deleted = memberships::count_for_account(&mut *tx, member.account_id).await? == 0;
     if account_deleted {
         accounts::delete(&mut *tx, member.account_id).await?;
@@ -228,6 +233,7 @@ pub async fn change_role(
         return Ok(());
     }
     memberships::set_role(&mut *tx, id, role.id).await?;
+    team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     let event = AuditEvent::new(AuditAction::MemberRoleChanged)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name)
@@ -256,6 +262,7 @@ pub async fn change_department(
         return Ok(());
     }
     memberships::set_department(&mut *tx, id, department).await?;
+    team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     let after = organisations::departments(&mut *tx, org)
         .await?
         .into_iter()
@@ -301,6 +308,8 @@ pub async fn send_password_reset(
         .on_account(Some(member.account_id), &member.display_name)
         .with_change(None, Some(json!({ "expires_at": issued.expires_at })));
     audit::record(&mut *tx, &scope.meta, event).await?;
+    // The member's row and page show the pending reset.
+    team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     tx.commit().await?;
     scope.state.outbox.wake();
     tracing::info!(request_id = %scope.meta.request_id, membership = %id, reset = %issued.id, "password reset sent");

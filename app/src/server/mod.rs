@@ -7,6 +7,7 @@ pub mod db;
 pub mod email;
 pub mod error;
 pub mod invitations;
+pub mod live;
 pub mod members;
 pub mod organisations;
 pub mod password;
@@ -21,6 +22,7 @@ pub mod team;
 pub mod token;
 
 pub use error::ServerError;
+pub use live::TeamEvents;
 pub use state::{AppState, AuthSettings, Links, OutboxSignal};
 
 /// The migrations, embedded in the binary.

@@ -1,6 +1,7 @@
 //! Sign-in and sign-out.
 
 use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, memberships, sessions, sign_in_attempts};
 use super::error::ServerError;
 use super::password::Password;
@@ -187,7 +188,10 @@ pub async fn open_session(
         },
     )
     .await?;
-    memberships::record_sign_in(&mut **tx, account, organisation).await?;
+    // The team table shows each member's last sign-in.
+    if let Some(membership) = memberships::record_sign_in(&mut **tx, account, organisation).await? {
+        team_events::notify(&mut **tx, &[TeamNotice::member(organisation, membership)]).await?;
+    }
     let event = AuditEvent::new(AuditAction::SignIn)
         .in_organisation(organisation)
         .by(account, display_name)

@@ -1,5 +1,6 @@
 //! What every request handler can reach.
 
+use super::live::TeamEvents;
 use super::password::PasswordHasher;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -14,6 +15,8 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub links: Arc<Links>,
     pub outbox: OutboxSignal,
+    /// Team changes for this process's live streams, fed by its listener.
+    pub team_events: TeamEvents,
 }
 
 /// Builds the links that go into emails and onto the command line. They

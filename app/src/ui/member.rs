@@ -3,6 +3,7 @@
 
 use super::format::{LocalTime, RelativeTime};
 use super::layout::{set_page_status, AppHeader, Notice, PageError};
+use super::live::on_team_change;
 use super::member_actions::{changes_for, MemberActions, MemberDialog};
 use crate::api::auth::{current_user, SessionUser};
 use crate::api::members::{load_member, MemberDetail, MemberEvent};
@@ -52,7 +53,9 @@ pub fn MemberPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let data = Resource::new(id, load);
-    let actions = MemberActions::new(move || data.refetch());
+    // A deletion shows as "not found", a disable as its new status.
+    let refresh = on_team_change(move || data.refetch());
+    let actions = MemberActions::new(move || refresh.request());
     provide_context(actions);
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>

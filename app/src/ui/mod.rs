@@ -5,6 +5,7 @@ mod dialog;
 mod field;
 mod format;
 mod layout;
+mod live;
 mod login;
 mod member;
 mod member_actions;

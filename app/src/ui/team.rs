@@ -96,7 +96,9 @@ async fn sleep(ms: i32) {
 
 impl TeamState {
     fn refresh(self) {
-        self.version.update(|v| *v = v.wrapping_add(1));
+        // Through the live refresh, which coalesces this with the stream's
+        // announcement of the same change.
+        self.actions.changed.run(());
     }
 
     /// Shows a freshly issued link and follows its email's delivery.
@@ -182,13 +184,14 @@ fn use_team_query() -> Memo<TeamQuery> {
 pub fn TeamPage() -> impl IntoView {
     let frame = Resource::new(|| (), |()| load_frame());
     let version = RwSignal::new(0u32);
+    let refresh = super::live::on_team_change(move || version.update(|v| *v = v.wrapping_add(1)));
     let state = TeamState {
         version,
         issued: RwSignal::new(None),
         delivery: RwSignal::new(None),
         revoking: RwSignal::new(None),
         editing: RwSignal::new(None),
-        actions: MemberActions::new(move || version.update(|v| *v = v.wrapping_add(1))),
+        actions: MemberActions::new(move || refresh.request()),
         invite_dialog: NodeRef::new(),
         link_dialog: NodeRef::new(),
         revoke_dialog: NodeRef::new(),

@@ -2,7 +2,7 @@
 
 use app::error::AppError;
 use app::server::password::PasswordHasher;
-use app::server::{AppState, AuthSettings, Links, OutboxSignal};
+use app::server::{AppState, AuthSettings, Links, OutboxSignal, TeamEvents};
 use reqwest::header::{HeaderMap, HeaderValue, SET_COOKIE};
 use reqwest::StatusCode;
 use server::config::{MailTransport, Secret};
@@ -97,6 +97,12 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Where emails go unless the test chose SMTP.
     pub mailbox: DevMailbox,
+    database: String,
+    auth: Arc<AuthSettings>,
+    /// Kept so that the background tasks run until the test ends (or
+    /// [`TestApp::shut_down`]).
+    stop: tokio::sync::watch::Sender<bool>,
+    served: tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 /// Outbox settings that make a test wait milliseconds, not minutes.
@@ -154,7 +160,34 @@ impl TestApp {
         let pool = pool(cluster.pg.connect_options(&name), 5)
             .await
             .expect("connect test database");
+        Self::start(name, pool, auth, transport, worker).await
+    }
 
+    /// A second server process on this one's database (its own pool, port,
+    /// outbox worker and team listener), as in a deployment with several.
+    pub async fn another_process(&self) -> TestApp {
+        let pool = pool(cluster().pg.connect_options(&self.database), 5)
+            .await
+            .expect("connect test database");
+        let transport = Transport::DevMailbox(DevMailbox::default());
+        Self::start(
+            self.database.clone(),
+            pool,
+            (*self.auth).clone(),
+            transport,
+            fast_worker(),
+        )
+        .await
+    }
+
+    async fn start(
+        database: String,
+        pool: PgPool,
+        auth: AuthSettings,
+        transport: Transport,
+        worker: WorkerSettings,
+    ) -> TestApp {
+        let cluster = cluster();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -166,24 +199,29 @@ impl TestApp {
             .leptos_options;
         leptos_options.site_addr = addr;
         let outbox = OutboxSignal::default();
-        // Never told to stop: it ends with the test's runtime.
-        let (_, stopped) = tokio::sync::watch::channel(false);
+        // Turned true by `shut_down`, or never: the tasks end with the
+        // test's runtime.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
         mailer::spawn(
             pool.clone(),
             transport.clone(),
             outbox.clone(),
             worker,
-            stopped,
+            stopped.clone(),
         );
+        let team_events = TeamEvents::default();
+        server::live::spawn(&pool, team_events.clone(), stopped.clone());
         let mailbox = transport.dev_mailbox().cloned().unwrap_or_default();
+        let auth = Arc::new(auth);
         let state = ServerState {
             leptos_options,
             app: AppState {
                 pool: pool.clone(),
-                auth: Arc::new(auth),
+                auth: auth.clone(),
                 hasher: cluster.hasher.clone(),
                 links: Arc::new(Links::new(&base)),
                 outbox,
+                team_events: team_events.clone(),
             },
             security: Arc::new(SecuritySettings {
                 public_origin: base.clone(),
@@ -193,8 +231,14 @@ impl TestApp {
         };
         let service =
             web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, service).await;
+        let mut shutdown = stopped;
+        let shutdown = team_events.close_after(async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        });
+        let served = tokio::spawn(async move {
+            let _ = axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown)
+                .await;
         });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -205,6 +249,19 @@ impl TestApp {
             pool,
             client,
             mailbox,
+            database,
+            auth,
+            stop,
+            served: tokio::sync::Mutex::new(Some(served)),
+        }
+    }
+
+    /// Shuts the server down as SIGTERM does (graceful: open responses
+    /// end first) and returns once it has stopped serving.
+    pub async fn shut_down(&self) {
+        self.stop.send_replace(true);
+        if let Some(served) = self.served.lock().await.take() {
+            let _ = served.await;
         }
     }
 

@@ -20,7 +20,7 @@ pub(crate) async fn role_id(app: &TestApp, key: &str) -> String {
     id.to_string()
 }
 
-async fn department_id(app: &TestApp, org: &TestOrganisation, name: &str) -> String {
+pub(crate) async fn department_id(app: &TestApp, org: &TestOrganisation, name: &str) -> String {
     let id: Uuid =
         sqlx::query_scalar("SELECT id FROM departments WHERE organisation_id = $1 AND name = $2")
             .bind(org.organisation_id.0)
@@ -71,7 +71,7 @@ pub(crate) async fn invite(
 }
 
 /// Invites `email` as a Member and returns the issued link.
-async fn invited(app: &TestApp, cookie: &str, email: &str) -> IssuedLink {
+pub(crate) async fn invited(app: &TestApp, cookie: &str, email: &str) -> IssuedLink {
     let member = role_id(app, "member").await;
     let response = invite(app, cookie, Invite::member(email, &member)).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
@@ -81,7 +81,7 @@ async fn invited(app: &TestApp, cookie: &str, email: &str) -> IssuedLink {
     }
 }
 
-fn token_of(link: &str) -> String {
+pub(crate) fn token_of(link: &str) -> String {
     link.split_once("token=")
         .map(|(_, t)| t.to_string())
         .expect("token in link")
@@ -93,7 +93,7 @@ async fn view(app: &TestApp, token: &str) -> InvitationPage {
     response.json()
 }
 
-async fn accept_new(app: &TestApp, token: &str) -> crate::harness::ApiResponse {
+pub(crate) async fn accept_new(app: &TestApp, token: &str) -> crate::harness::ApiResponse {
     app.call(
         "invitation/accept_new",
         &[

@@ -8,6 +8,7 @@
 mod authorization;
 mod harness;
 mod invitations;
+mod live;
 mod members;
 mod organisation_settings;
 mod password_reset;

@@ -41,7 +41,11 @@ async fn on_member(
         .await
 }
 
-async fn disable(app: &TestApp, cookie: &str, membership: &str) -> crate::harness::ApiResponse {
+pub(crate) async fn disable(
+    app: &TestApp,
+    cookie: &str,
+    membership: &str,
+) -> crate::harness::ApiResponse {
     on_member(app, cookie, "members/disable", membership).await
 }
 
@@ -74,7 +78,7 @@ async fn enabled_owners(app: &TestApp, org: &TestOrganisation) -> i64 {
     .unwrap()
 }
 
-async fn change_role(
+pub(crate) async fn change_role(
     app: &TestApp,
     cookie: &str,
     membership: &str,

@@ -64,19 +64,20 @@ pub async fn sign_in_target(
     .await
 }
 
+/// Records a sign-in on the membership; returns its id, if there is one.
 pub async fn record_sign_in(
     db: impl PgExecutor<'_>,
     account: AccountId,
     org: OrganisationId,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "UPDATE memberships SET last_sign_in_at = now() WHERE account_id = $1 AND organisation_id = $2",
+) -> sqlx::Result<Option<MembershipId>> {
+    sqlx::query_scalar!(
+        r#"UPDATE memberships SET last_sign_in_at = now() WHERE account_id = $1 AND organisation_id = $2
+           RETURNING id AS "id: MembershipId""#,
         account as AccountId,
         org as OrganisationId
     )
-    .execute(db)
+    .fetch_optional(db)
     .await
-    .map(|_| ())
 }
 
 pub async fn set_status(

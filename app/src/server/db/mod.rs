@@ -12,4 +12,5 @@ pub mod password_resets;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in_attempts;
+pub mod team_events;
 pub mod team_view;

@@ -1,5 +1,6 @@
 //! Sessions: one row per signed-in browser, keyed by the hash of its token.
 
+use super::team_events;
 use crate::domain::{AccountId, MembershipId, OrganisationId, SessionId};
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
@@ -96,6 +97,13 @@ pub struct RevokedSession {
     pub display_name: String,
 }
 
+// Every revocation announces each ended session in the same statement, as
+// the `session_ended` team notice (`team_events::TeamNotice::SessionEnded`,
+// built here in SQL: the ids come from the UPDATE), so that a live team stream opened
+// with it ends as the change commits, whichever process holds it. One
+// statement keeps any executor working, and the notice atomic with the
+// revocation.
+
 /// Ends the session with this token, if it is live.
 pub async fn revoke_by_token(
     db: impl PgExecutor<'_>,
@@ -103,13 +111,18 @@ pub async fn revoke_by_token(
 ) -> sqlx::Result<Option<RevokedSession>> {
     sqlx::query_as!(
         RevokedSession,
-        r#"UPDATE sessions s SET revoked_at = now()
-           FROM accounts a
-           WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND a.id = s.account_id
-           RETURNING s.account_id AS "account_id: AccountId",
-                     s.organisation_id AS "organisation_id: OrganisationId",
-                     a.display_name"#,
-        token_hash
+        r#"WITH ended AS (
+               UPDATE sessions s SET revoked_at = now()
+               FROM accounts a
+               WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND a.id = s.account_id
+               RETURNING s.id, s.account_id, s.organisation_id, a.display_name)
+           SELECT ended.account_id AS "account_id!: AccountId",
+                  ended.organisation_id AS "organisation_id!: OrganisationId",
+                  ended.display_name AS "display_name!"
+           FROM ended, LATERAL pg_notify($2, json_build_object(
+               'kind', 'session_ended', 'organisation_id', ended.organisation_id, 'id', ended.id)::text)"#,
+        token_hash,
+        team_events::CHANNEL
     )
     .fetch_optional(db)
     .await
@@ -122,13 +135,20 @@ pub async fn revoke_all(
     account: AccountId,
     org: Option<OrganisationId>,
 ) -> sqlx::Result<u64> {
-    sqlx::query!(
-        "UPDATE sessions SET revoked_at = now()
-         WHERE account_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR organisation_id = $2)",
+    let ended = sqlx::query_scalar!(
+        r#"WITH ended AS (
+               UPDATE sessions SET revoked_at = now()
+               WHERE account_id = $1 AND revoked_at IS NULL
+                 AND ($2::uuid IS NULL OR organisation_id = $2)
+               RETURNING id, organisation_id)
+           SELECT count(*) AS "ended!"
+           FROM ended, LATERAL pg_notify($3, json_build_object(
+               'kind', 'session_ended', 'organisation_id', ended.organisation_id, 'id', ended.id)::text)"#,
         account as AccountId,
-        org as Option<OrganisationId>
+        org as Option<OrganisationId>,
+        team_events::CHANNEL
     )
-    .execute(db)
-    .await
-    .map(|r| r.rows_affected())
+    .fetch_one(db)
+    .await?;
+    Ok(u64::try_from(ended).unwrap_or(0))
 }
