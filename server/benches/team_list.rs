@@ -209,4 +209,95 @@ async fn main() {
         ms(f.max),
         "50"
     );
+
+    change_to_event(&app, &org, &cookie, samples).await;
+}
+
+/// The latency from a change (a member disabled or enabled over HTTP by
+/// one admin) to its event on another admin's open team stream.
+async fn change_to_event(
+    app: &TestApp,
+    org: &harness::TestOrganisation,
+    admin: &str,
+    samples: usize,
+) {
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let member: String = sqlx::query_scalar(
+        "SELECT m.id::text FROM memberships m JOIN accounts a ON a.id = m.account_id
+         WHERE m.organisation_id = $1 AND lower(a.email) = lower($2)",
+    )
+    .bind(org.organisation_id.0)
+    .bind(&org.member_email)
+    .fetch_one(&app.pool)
+    .await
+    .expect("member");
+    let mut stream = app
+        .client
+        .get(app.url("/api/team/events"))
+        .header("cookie", format!("roster_session={owner}"))
+        .send()
+        .await
+        .expect("stream");
+    assert!(stream.status().is_success(), "stream: {}", stream.status());
+    let mut buffer = String::new();
+    // Until the stream is quiet: announcements of the sign-ins above.
+    while let Ok(Ok(Some(chunk))) =
+        tokio::time::timeout(Duration::from_millis(500), stream.chunk()).await
+    {
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    buffer.clear();
+    let mut from_request = Vec::with_capacity(samples);
+    let mut from_response = Vec::with_capacity(samples);
+    for i in 0..samples {
+        let endpoint = if i % 2 == 0 {
+            "members/disable"
+        } else {
+            "members/enable"
+        };
+        let sent = Instant::now();
+        let response = app
+            .call(endpoint, &[("membership_id", member.as_str())], Some(admin))
+            .await;
+        let answered = Instant::now();
+        assert!(
+            response.status.is_success(),
+            "{endpoint}: {}",
+            response.body
+        );
+        // The event for this member, whenever it came (before or after the
+        // response: the notice goes out at commit).
+        let arrived = loop {
+            if let Some(end) = buffer.find("\n\n") {
+                let block: String = buffer.drain(..end + 2).collect();
+                if block.contains("event: team") && block.contains(&member) {
+                    break Instant::now();
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(10), stream.chunk())
+                .await
+                .expect("an event within 10 s")
+                .expect("stream read")
+                .expect("stream open");
+            buffer.push_str(&String::from_utf8_lossy(&chunk));
+        };
+        from_request.push(arrived - sent);
+        from_response.push(arrived.saturating_duration_since(answered));
+    }
+    for (label, times) in [
+        ("change to event: from the change's request", from_request),
+        (
+            "change to event: from the change's response (0 if before it)",
+            from_response,
+        ),
+    ] {
+        let f = figures(times);
+        println!(
+            "{label:<66} {:>10} {:>10} {:>10} {samples:>5}",
+            ms(f.p50),
+            ms(f.p95),
+            ms(f.max)
+        );
+    }
 }
