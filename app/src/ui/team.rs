@@ -592,7 +592,7 @@ fn MembersTable(entries: Vec<TeamEntry>, may_manage: bool, may_invite: bool) -> 
                         <th scope="col" class="col-wide">"Email"</th>
                         <th scope="col">"Role"</th>
                         <th scope="col">"Status"</th>
-                        <th scope="col" class="col-wide">"Two-factor"</th>
+                        <th scope="col" class="col-xwide">"Two-factor"</th>
                         <th scope="col" class="col-wide">"Last sign-in"</th>
                         // Named for screen readers; the "⋯" buttons say it
                         // by sight, and the width goes to the data.
@@ -637,7 +637,7 @@ fn member_row(state: TeamState, m: TeamMember, may_manage: bool) -> impl IntoVie
                 <span class=status_class>{m.status.label()}</span>
                 {m.password_reset.map(|reset| view! { <span class="line-2">{reset.label()}</span> })}
             </td>
-            <td class="col-wide">{if m.two_factor { "Set up" } else { "Not set up" }}</td>
+            <td class="col-xwide">{if m.two_factor { "Set up" } else { "Not set up" }}</td>
             <td class="col-wide">
                 {match m.last_sign_in_at {
                     Some(at) => view! { <RelativeTime at /> }.into_any(),
@@ -672,7 +672,7 @@ fn invitation_row(state: TeamState, i: InvitationRow, may_invite: bool) -> impl 
                 <span class="line-2">{i.department.clone().unwrap_or_default()}</span>
             </td>
             <td><span class=status_class>{i.status.member_label()}</span></td>
-            <td class="col-wide"><span class="muted">"—"</span></td>
+            <td class="col-xwide"><span class="muted">"—"</span></td>
             <td class="col-wide"><span class="muted">"Invited"</span></td>
             <td>{actions}</td>
         </tr>
