@@ -83,6 +83,8 @@ test("a member's open page shows changes made elsewhere, and their deletion", as
   await page.getByRole('dialog', { name: 'Disable Mia Member?' }).getByRole('button', { name: 'Disable' }).click();
   await expect(admin.getByRole('main')).toContainText('Disabled');
 
+  // Disabled, she is on the owner's Inactive tab now.
+  await page.getByRole('navigation', { name: 'Team views' }).getByRole('link', { name: /^Inactive/ }).click();
   await act(page, 'Mia Member', 'Delete');
   const dialog = page.getByRole('dialog', { name: 'Delete Mia Member?' });
   await dialog.getByLabel(`Type ${org.member_email} to confirm`).fill(org.member_email);
