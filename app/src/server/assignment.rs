@@ -35,20 +35,28 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
             name: r.name,
         })
         .collect();
-    let departments = organisations::departments(pool, actor.organisation_id)
-        .await?
-        .into_iter()
-        .map(|d| Choice {
-            id: d.id,
-            name: d.name,
-        })
-        .collect();
+    let departments = department_choices(pool, actor.organisation_id).await?;
     let settings = organisations::settings(pool, actor.organisation_id).await?;
     Ok(InviteOptions {
         roles,
         departments,
         default_expiry_hours: settings.invitation_expiry_hours,
     })
+}
+
+/// The organisation's departments as picker choices, by name.
+pub async fn department_choices(
+    db: impl sqlx::PgExecutor<'_>,
+    org: OrganisationId,
+) -> sqlx::Result<Vec<Choice<DepartmentId>>> {
+    Ok(organisations::departments(db, org)
+        .await?
+        .into_iter()
+        .map(|d| Choice {
+            id: d.id,
+            name: d.name,
+        })
+        .collect())
 }
 
 /// A role of the actor's organisation (or a built-in one), or a message for

@@ -3,7 +3,7 @@
 use super::actor::{authenticate, Actor};
 use super::db::audit::{self, AuditAction, AuditEvent};
 use super::db::team_view::{self, PageRow, Position, RowKind, Seek};
-use super::db::{invitations, memberships, organisations, roles};
+use super::db::{invitations, memberships, roles};
 use super::error::ServerError;
 use super::request::RequestScope;
 use crate::api::invitations::Choice;
@@ -144,14 +144,7 @@ pub async fn filters(scope: RequestScope) -> Result<FilterChoices, ServerError> 
             name: r.name,
         })
         .collect();
-    let departments = organisations::departments(pool, org)
-        .await?
-        .into_iter()
-        .map(|d| Choice {
-            id: d.id,
-            name: d.name,
-        })
-        .collect();
+    let departments = super::assignment::department_choices(pool, org).await?;
     Ok(FilterChoices { roles, departments })
 }
 
