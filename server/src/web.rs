@@ -1,13 +1,17 @@
 //! The HTTP side: router, middleware and the few plain axum routes.
 
 use crate::mailer::DevMailbox;
+use app::domain::avatar::{AvatarProblem, CONTENT_TYPE as AVATAR_TYPE, MAX_UPLOAD_BYTES};
 use app::domain::team_view::TeamQuery;
+use app::domain::MembershipId;
 use app::error::AppError;
 use app::server::email::escape_html;
 use app::server::live::TeamStream;
 use app::server::request::{RequestMeta, RequestScope};
 use app::server::AppState;
-use axum::extract::{ConnectInfo, FromRef, Path, Query, Request, State};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRef, Multipart, Path, Query, Request, State,
+};
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -66,7 +70,14 @@ pub fn router(state: ServerState) -> Router {
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/team/export.csv", get(team_export))
-        .route("/api/team/events", get(team_events));
+        .route("/api/team/events", get(team_events))
+        .route(
+            "/profile/avatar",
+            axum::routing::post(avatar_upload)
+                // The picture, and room for the form's other parts.
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
+        )
+        .route("/avatars/{membership}", get(avatar_image));
     let router = if state.dev_mailbox.is_some() {
         router
             .route("/dev/mailbox", get(dev_mailbox_list))
@@ -147,6 +158,117 @@ async fn team_export(
             if error == AppError::Unauthenticated {
                 return Redirect::to("/login?next=%2Fteam").into_response();
             }
+            let status =
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, error.to_string()).into_response()
+        }
+    }
+}
+
+/// `POST /profile/avatar`: a picture from the profile page's form
+/// (`multipart/form-data`, the file in `avatar`). A plain form post, so it
+/// works before the page is interactive; the answer is a redirect back to
+/// the profile page, saying what happened in its query (`?avatar=saved` or
+/// `?avatar_error=<code>`), which the page shows beside the file field.
+async fn avatar_upload(
+    State(state): State<ServerState>,
+    parts: axum::http::request::Parts,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let scope = RequestScope::new(parts, state.app.clone());
+    let request_id = scope.meta.request_id.clone();
+    let upload = match multipart {
+        Ok(multipart) => read_avatar_field(multipart).await,
+        Err(_) => Err(AvatarProblem::Missing),
+    };
+    let outcome = match upload {
+        Ok(bytes) => app::server::profile::save_avatar(scope, bytes).await,
+        // Still only for a signed-in person: the answer to anyone else is
+        // the sign-in page, whatever they sent.
+        Err(problem) => match app::server::actor::authenticate(&scope).await {
+            Ok(_) => Ok(Err(problem)),
+            Err(e) => Err(e),
+        },
+    };
+    match outcome {
+        Ok(Ok(())) => Redirect::to("/profile?avatar=saved").into_response(),
+        Ok(Err(problem)) => {
+            Redirect::to(&format!("/profile?avatar_error={}", problem.code())).into_response()
+        }
+        Err(error) => match error.into_app_error(&request_id) {
+            AppError::Unauthenticated => Redirect::to("/login?next=%2Fprofile").into_response(),
+            error => {
+                let status = StatusCode::from_u16(error.status())
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                (status, error.to_string()).into_response()
+            }
+        },
+    }
+}
+
+/// The bytes of the form's `avatar` file, refused once they pass the limit
+/// (the body limit stops a longer request at the same point).
+async fn read_avatar_field(mut multipart: Multipart) -> Result<Vec<u8>, AvatarProblem> {
+    loop {
+        let Ok(Some(mut field)) = multipart.next_field().await else {
+            return Err(AvatarProblem::Missing);
+        };
+        if field.name() != Some("avatar") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                        return Err(AvatarProblem::TooLarge);
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) if bytes.is_empty() => return Err(AvatarProblem::Missing),
+                Ok(None) => return Ok(bytes),
+                // The body limit, or a connection cut short.
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(AvatarProblem::TooLarge)
+                }
+                Err(_) => return Err(AvatarProblem::Unreadable),
+            }
+        }
+    }
+}
+
+/// `GET /avatars/{membership}`: a member's picture, for people of the same
+/// organisation. Always `image/jpeg` (the server encoded it), never
+/// sniffed; cached for good, since its address changes with it (`?v=`).
+async fn avatar_image(
+    State(state): State<ServerState>,
+    Path(membership): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    let scope = RequestScope::new(parts, state.app.clone());
+    let request_id = scope.meta.request_id.clone();
+    let Ok(membership) = membership.parse::<MembershipId>() else {
+        return (StatusCode::NOT_FOUND, AppError::NotFound.to_string()).into_response();
+    };
+    match app::server::profile::avatar_image(scope, membership).await {
+        Ok(image) => (
+            [
+                (header::CONTENT_TYPE, AVATAR_TYPE),
+                (
+                    header::CACHE_CONTROL,
+                    "private, max-age=31536000, immutable",
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "inline; filename=\"avatar.jpg\"",
+                ),
+            ],
+            image,
+        )
+            .into_response(),
+        Err(error) => {
+            let error = error.into_app_error(&request_id);
             let status =
                 StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             (status, error.to_string()).into_response()

@@ -9,4 +9,5 @@ pub mod invitations;
 pub mod members;
 pub mod organisation;
 pub mod password_reset;
+pub mod profile;
 pub mod team;

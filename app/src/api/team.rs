@@ -30,6 +30,8 @@ pub struct TeamMember {
     /// The latest password reset an admin of this organisation sent, while
     /// it is pending or expired.
     pub password_reset: Option<PasswordResetState>,
+    /// Where their profile picture is served, if they uploaded one.
+    pub avatar: Option<String>,
 }
 
 /// A row of the team table: a member, or an invitation (open ones show

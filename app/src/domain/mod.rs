@@ -1,6 +1,7 @@
 //! Domain types and rules. Pure: no I/O, so everything here is unit-tested
 //! and compiles into both builds.
 
+pub mod avatar;
 pub mod csv;
 pub mod email;
 pub mod ids;

@@ -55,6 +55,34 @@ impl PersonName {
     }
 }
 
+/// A job title ("Head of Sales"), optional: the same characters as a
+/// name, at most 100 of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Position(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PositionError {
+    #[error("A position can be at most 100 characters, without control characters, < or >.")]
+    Invalid,
+}
+
+impl Position {
+    /// `None` for a blank field: the position is optional.
+    pub fn parse_optional(input: &str) -> Result<Option<Self>, PositionError> {
+        if input.trim().is_empty() {
+            return Ok(None);
+        }
+        PersonName::parse(input)
+            .map(|name| Some(Self(name.0)))
+            .map_err(|_| PositionError::Invalid)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A phone number as dialled: an optional leading `+`, then 6 to 15 digits
 /// (E.164's limit), with spaces, dashes, dots and parentheses allowed for
 /// readability and dropped when stored.
@@ -69,6 +97,15 @@ pub enum PhoneError {
 }
 
 impl PhoneNumber {
+    /// `None` for a blank field: a phone number is optional.
+    pub fn parse_optional(input: &str) -> Result<Option<Self>, PhoneError> {
+        if input.trim().is_empty() {
+            Ok(None)
+        } else {
+            Self::parse(input).map(Some)
+        }
+    }
+
     pub fn parse(input: &str) -> Result<Self, PhoneError> {
         let value = input.trim();
         let (plus, rest) = match value.strip_prefix('+') {
@@ -162,5 +199,24 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn positions_are_optional_and_follow_the_name_rules() {
+        assert_eq!(Position::parse_optional("  "), Ok(None));
+        assert_eq!(
+            Position::parse_optional(" Head of Sales ").map(|p| p.map(|p| p.as_str().to_string())),
+            Ok(Some("Head of Sales".to_string()))
+        );
+        assert_eq!(
+            Position::parse_optional("<b>Boss</b>"),
+            Err(PositionError::Invalid)
+        );
+        assert_eq!(
+            Position::parse_optional(&"x".repeat(101)),
+            Err(PositionError::Invalid)
+        );
+        assert_eq!(PhoneNumber::parse_optional(""), Ok(None));
+        assert!(PhoneNumber::parse_optional("12").is_err());
     }
 }

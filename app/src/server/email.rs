@@ -152,8 +152,19 @@ impl PasswordResetEmail<'_> {
     }
 }
 
-/// The notice that an account's password was changed with a reset link.
+/// How a password was changed, which decides what the notice says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordChangedBy {
+    /// With a reset link: every session ended.
+    ResetLink,
+    /// On the profile page, knowing the old password: the sessions
+    /// elsewhere ended, the one that changed it goes on.
+    ProfilePage,
+}
+
+/// The notice that an account's password was changed.
 pub struct PasswordChangedEmail<'a> {
+    pub by: PasswordChangedBy,
     pub name: &'a str,
     pub email: &'a str,
     pub changed_at: DateTime<Utc>,
@@ -169,12 +180,21 @@ impl PasswordChangedEmail<'_> {
         let subject = "Your Roster password was changed".to_string();
         let greeting = greeting(self.name);
         let when = time_phrase(self.changed_at, self.changed_local, self.time_zone);
-        const SIGNED_OUT: &str = "Everywhere you were signed in, you have been signed out.";
+        let (how, signed_out) = match self.by {
+            PasswordChangedBy::ResetLink => (
+                "with a password reset link",
+                "Everywhere you were signed in, you have been signed out.",
+            ),
+            PasswordChangedBy::ProfilePage => (
+                "on your profile page",
+                "Everywhere else you were signed in, you have been signed out.",
+            ),
+        };
         const IF_YOU: &str = "If this was you, there is nothing else to do.";
         const IF_NOT: &str = "If it was not you, choose a new password at once and tell an administrator of your organisation:";
         let text = format!(
             "{greeting}\n\n\
-             The password of your Roster account ({email}) was changed on {when} with a password reset link. {SIGNED_OUT}\n\n\
+             The password of your Roster account ({email}) was changed on {when} {how}. {signed_out}\n\n\
              {IF_YOU}\n\n\
              {IF_NOT}\n{forgot}\n",
             email = self.email,
@@ -183,7 +203,7 @@ impl PasswordChangedEmail<'_> {
         let e = escape_html;
         let content = format!(
             "<p>{greeting}</p>\n\
-             <p>The password of your Roster account (<strong>{email}</strong>) was changed on {when} with a password reset link. {SIGNED_OUT}</p>\n\
+             <p>The password of your Roster account (<strong>{email}</strong>) was changed on {when} {how}. {signed_out}</p>\n\
              <p>{IF_YOU}</p>\n\
              <p>{IF_NOT}</p>\n\
              {button}",
@@ -395,6 +415,7 @@ mod tests {
     #[test]
     fn password_changed_notice_says_when_and_what_to_do_if_it_was_not_them() {
         let email = PasswordChangedEmail {
+            by: PasswordChangedBy::ResetLink,
             name: "",
             email: "mia@example.com",
             changed_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
@@ -417,5 +438,18 @@ mod tests {
         assert!(email
             .html
             .contains("href=\"https://roster.example/forgot-password\""));
+        let from_profile = PasswordChangedEmail {
+            by: PasswordChangedBy::ProfilePage,
+            name: "Mia",
+            email: "mia@example.com",
+            changed_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
+            changed_local: "ignored",
+            time_zone: "UTC",
+            forgot_link: "https://roster.example/forgot-password",
+        }
+        .render();
+        assert!(from_profile.text.contains(
+            "was changed on 2026-11-24 09:30 UTC on your profile page. Everywhere else you were signed in, you have been signed out."
+        ));
     }
 }

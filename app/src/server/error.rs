@@ -11,6 +11,9 @@ pub enum ServerError {
     Database(#[from] sqlx::Error),
     #[error("password hashing: {0}")]
     Hashing(String),
+    /// A blocking task (picture decoding) panicked or was cancelled.
+    #[error("background task: {0}")]
+    Task(String),
     #[error("server state missing from the request context")]
     MissingState,
     /// A domain-level refusal that passes through unchanged.

@@ -22,7 +22,7 @@ use crate::api::accept::{InvitationDetails, InvitationPage, PasswordHint};
 use crate::api::invitations::{InviteOutcome, IssuedLink};
 use crate::domain::invitation::{DeliveryState, ExpiryHours, InvitationStatus};
 use crate::domain::permission::may_act_on_role;
-use crate::domain::person::{PersonName, PhoneNumber};
+use crate::domain::person::{PersonName, PhoneNumber, Position};
 use crate::domain::{
     AccountId, EmailAddress, InvitationId, OrganisationId, Permission, PermissionSet,
 };
@@ -431,26 +431,11 @@ pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(),
     }
     let name =
         PersonName::parse(&form.name).map_err(|e| AppError::invalid("name", e.to_string()))?;
-    let position = match form.position.trim() {
-        "" => None,
-        typed => Some(
-            PersonName::parse(typed)
-                .map_err(|_| {
-                    AppError::invalid(
-                        "position",
-                        "A position can be at most 100 characters, without control characters, < or >.",
-                    )
-                })?
-                .as_str()
-                .to_string(),
-        ),
-    };
-    let phone = match form.phone.trim() {
-        "" => None,
-        typed => {
-            Some(PhoneNumber::parse(typed).map_err(|e| AppError::invalid("phone", e.to_string()))?)
-        }
-    };
+    let position = Position::parse_optional(&form.position)
+        .map_err(|e| AppError::invalid("position", e.to_string()))?
+        .map(|p| p.as_str().to_string());
+    let phone = PhoneNumber::parse_optional(&form.phone)
+        .map_err(|e| AppError::invalid("phone", e.to_string()))?;
     let hash = password_strength::hash_new_password(
         &scope.state.hasher,
         form.password,

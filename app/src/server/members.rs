@@ -137,7 +137,7 @@ pub async fn set_status(
     memberships::set_status(&mut *tx, id, status).await?;
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     if status == MembershipStatus::Disabled {
-        sessions::revoke_all(&mut *tx, member.account_id, Some(org)).await?;
+        sessions::revoke_all(&mut *tx, member.account_id, Some(org), None).await?;
     }
     let event = AuditEvent::new(action)
         .in_organisation(org)
@@ -173,7 +173,7 @@ pub async fn delete(
         )
         .into());
     }
-    sessions::revoke_all(&mut *tx, member.account_id, Some(org)).await?;
+    sessions::revoke_all(&mut *tx, member.account_id, Some(org), None).await?;
     let revoked =
         invitations::revoke_sent_by(&mut *tx, org, member.account_id, &actor.display_name).await?;
     for invitation in &revoked {

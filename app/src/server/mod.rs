@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod assignment;
+pub mod avatar;
 pub mod db;
 pub mod email;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod organisations;
 pub mod password;
 pub mod password_resets;
 pub mod password_strength;
+pub mod profile;
 pub mod request;
 pub mod seed;
 pub mod session;

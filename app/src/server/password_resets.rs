@@ -10,7 +10,7 @@
 use super::db::audit::{self, AuditAction, AuditEvent};
 use super::db::password_resets::{self, Sender};
 use super::db::{accounts, outbox, sessions};
-use super::email::{PasswordChangedEmail, PasswordResetEmail};
+use super::email::{PasswordChangedBy, PasswordChangedEmail, PasswordResetEmail};
 use super::error::ServerError;
 use super::password_strength;
 use super::request::{RequestMeta, RequestScope};
@@ -248,7 +248,7 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
     let reset = require_open(password_resets::find_by_token(&mut *tx, &token_hash).await?)?;
     accounts::set_password(&mut *tx, reset.account_id, &hash).await?;
     password_resets::mark_used(&mut *tx, reset.id).await?;
-    let sessions_ended = sessions::revoke_all(&mut *tx, reset.account_id, None).await?;
+    let sessions_ended = sessions::revoke_all(&mut *tx, reset.account_id, None, None).await?;
     let mut event = AuditEvent::new(AuditAction::PasswordResetCompleted)
         .by(reset.account_id, &reset.display_name)
         .on_account(Some(reset.account_id), &reset.display_name)
@@ -281,6 +281,7 @@ async fn queue_changed_notice(
     let context = password_resets::email_context(&mut **tx, reset).await?;
     let forgot_link = links.forgot_password();
     let rendered = PasswordChangedEmail {
+        by: PasswordChangedBy::ResetLink,
         name: &context.display_name,
         email: &context.email,
         changed_at: context.now,

@@ -19,10 +19,11 @@ pub fn AppHeader(user: SessionUser) -> impl IntoView {
                 {owner.then(|| view! { <A href="/settings/organisation">"Settings"</A> })}
             </nav>
             <div class="account">
-                <span class="who">
+                // Your own name leads to your profile.
+                <A href="/profile" attr:class="who" attr:title="Your profile">
                     <span class="who-name">{user.name.clone()}</span>
                     <span class="who-role">{user.role.clone()}</span>
-                </span>
+                </A>
                 <ActionForm action=sign_out>
                     <button type="submit" class="button secondary">"Sign out"</button>
                 </ActionForm>

@@ -1,6 +1,7 @@
 //! A member's page, `/team/{id}`: who they are, their access, their recent
 //! history, and the same changes as their row's menu.
 
+use super::avatar::Avatar;
 use super::format::{LocalTime, RelativeTime};
 use super::layout::{set_page_status, AppHeader, Notice, PageError};
 use super::live::on_team_change;
@@ -101,15 +102,6 @@ pub fn MemberPage() -> impl IntoView {
     }
 }
 
-/// Initials for the avatar, until people can upload a picture.
-fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|word| word.chars().next())
-        .take(2)
-        .flat_map(char::to_uppercase)
-        .collect()
-}
-
 /// How an audit action reads on a member's page.
 fn describe(event: &MemberEvent) -> String {
     let what = match event.action.as_str() {
@@ -191,7 +183,7 @@ fn MemberDetails(detail: MemberDetail, may_manage: bool) -> impl IntoView {
             <p><a href="/team">"← Team"</a></p>
             <section class="card member-card" aria-labelledby="member-name">
                 <div class="member-head">
-                    <span class="avatar" aria-hidden="true">{initials(&member.name)}</span>
+                    <Avatar name=member.name.clone() url=member.avatar.clone() />
                     <div>
                         <h1 id="member-name">
                             {member.name.clone()}
@@ -276,14 +268,6 @@ fn MemberDetails(detail: MemberDetail, may_manage: bool) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn initials_take_the_first_letters_of_two_words() {
-        assert_eq!(initials("Mia Member"), "MM");
-        assert_eq!(initials("olive"), "O");
-        assert_eq!(initials("José María Pérez"), "JM");
-        assert_eq!(initials(""), "");
-    }
 
     #[test]
     fn member_events_name_who_they_were_done_to() {

@@ -1,6 +1,7 @@
 //! Pages and components.
 
 mod accept;
+mod avatar;
 mod dialog;
 mod field;
 mod format;
@@ -11,6 +12,7 @@ mod member;
 mod member_actions;
 mod password_field;
 mod password_reset;
+mod profile;
 mod settings;
 mod team;
 
@@ -67,6 +69,7 @@ pub fn App() -> impl IntoView {
                 // Member a real 403.
                 <Route path=path!("/team") view=team::TeamPage ssr=SsrMode::Async />
                 <Route path=path!("/team/:id") view=member::MemberPage ssr=SsrMode::Async />
+                <Route path=path!("/profile") view=profile::ProfilePage ssr=SsrMode::Async />
                 <Route path=path!("/settings/organisation") view=settings::OrganisationSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/invite") view=accept::InvitePage ssr=SsrMode::Async />
                 <Route path=path!("/welcome") view=accept::WelcomePage ssr=SsrMode::Async />

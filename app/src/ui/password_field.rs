@@ -3,6 +3,7 @@
 
 use crate::api::accept::{check_password, PasswordHint};
 use crate::api::password_reset::check_reset_password;
+use crate::api::profile::check_own_password;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -14,6 +15,8 @@ pub enum PasswordHints {
     Invitation(String),
     /// A password reset's token.
     PasswordReset(String),
+    /// The signed-in person's own, on their profile page.
+    OwnAccount,
 }
 
 impl PasswordHints {
@@ -21,6 +24,7 @@ impl PasswordHints {
         match self {
             Self::Invitation(token) => check_password(token, password).await,
             Self::PasswordReset(token) => check_reset_password(token, password).await,
+            Self::OwnAccount => check_own_password(password).await,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! all in the URL), the row menus, and the invite, link, revoke and edit
 //! dialogs.
 
+use super::avatar::Avatar;
 use super::dialog::{close, open};
 use super::field::{Field, SelectField};
 use super::format::RelativeTime;
@@ -624,9 +625,14 @@ fn member_row(state: TeamState, m: TeamMember, may_manage: bool) -> impl IntoVie
             // On phones the email column is hidden and shown under the
             // name instead.
             <th scope="row">
-                <a href=format!("/team/{}", m.id)>{m.name.clone()}</a>
-                {m.is_you.then(|| view! { <span class="you">" (you)"</span> })}
-                <span class="cell-sub">{m.email.clone()}</span>
+                <div class="person">
+                    <Avatar name=m.name.clone() url=m.avatar.clone() size="small" />
+                    <div>
+                        <a href=format!("/team/{}", m.id)>{m.name.clone()}</a>
+                        {m.is_you.then(|| view! { <span class="you">" (you)"</span> })}
+                        <span class="cell-sub">{m.email.clone()}</span>
+                    </div>
+                </div>
             </th>
             <td class="col-wide">{m.email.clone()}</td>
             <td>

@@ -25,6 +25,9 @@ enum Access {
     Public(&'static str),
     /// Needs a session with a permission in the right organisation.
     Protected(fn(&Target) -> Vec<(&'static str, String)>),
+    /// Needs a session, any member's, and acts only on the caller's own
+    /// account: it takes no id. The reason says so.
+    OwnAccount(&'static str),
 }
 
 fn table() -> Vec<(&'static str, Access)> {
@@ -67,6 +70,20 @@ fn table() -> Vec<(&'static str, Access)> {
         (
             "password_reset/password_hint",
             Public("answers only for a live reset token"),
+        ),
+        ("profile", OwnAccount("reads the caller's own profile")),
+        ("profile/save", OwnAccount("edits the caller's own profile")),
+        (
+            "profile/change_password",
+            OwnAccount("the caller's own password, given the current one"),
+        ),
+        (
+            "profile/password_hint",
+            OwnAccount("rates a password against the caller's own details"),
+        ),
+        (
+            "profile/remove_avatar",
+            OwnAccount("removes the caller's own picture"),
         ),
         (
             "team/list",
@@ -186,8 +203,11 @@ fn every_server_function_is_in_the_table() {
         "server functions with no row in the authorization table: {missing:?}"
     );
     for (endpoint, access) in table() {
-        if let Access::Public(reason) = access {
-            assert!(!reason.is_empty(), "{endpoint}: say why it is public");
+        if let Access::Public(reason) | Access::OwnAccount(reason) = access {
+            assert!(
+                !reason.is_empty(),
+                "{endpoint}: say why it needs no permission"
+            );
         }
     }
     let stale: Vec<_> = listed.difference(&registered).collect();
@@ -255,10 +275,32 @@ async fn every_server_function_refuses_outsiders_and_members() {
 
     let mut checked = 0;
     for (endpoint, access) in table() {
-        let Access::Protected(args) = access else {
-            continue;
+        let args = match access {
+            Access::Protected(args) => args(&target),
+            Access::Public(_) => continue,
+            // No permission to check, no id to aim elsewhere: only a
+            // session is needed (what each does to its caller is in
+            // profile.rs).
+            Access::OwnAccount(_) => {
+                // Every field any of them takes; each reads only its own.
+                let form = [
+                    ("name", "Eve"),
+                    ("position", ""),
+                    ("phone", ""),
+                    ("time_zone", "UTC"),
+                    ("current_password", "x"),
+                    ("password", "x"),
+                    ("password_confirm", "x"),
+                ];
+                let anonymous = app.call(endpoint, &form, None).await;
+                assert_eq!(
+                    anonymous.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{endpoint} signed out"
+                );
+                continue;
+            }
         };
-        let args = args(&target);
         let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
 
         let anonymous = app.call(endpoint, &form, None).await;

@@ -12,6 +12,7 @@ mod live;
 mod members;
 mod organisation_settings;
 mod password_reset;
+mod profile;
 
 mod config_files;
 mod embedded_database;

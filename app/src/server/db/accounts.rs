@@ -116,3 +116,83 @@ pub async fn delete(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result
         .await
         .map(|_| ())
 }
+
+/// What a person sees and edits on their own profile page, in the
+/// organisation of their session.
+pub struct OwnProfile {
+    pub display_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub time_zone: String,
+    /// Per organisation: it is the membership's.
+    pub position: Option<String>,
+    /// When their picture last changed, in milliseconds since the epoch.
+    pub avatar_version: Option<i64>,
+}
+
+pub async fn own_profile(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    membership: crate::domain::MembershipId,
+) -> sqlx::Result<OwnProfile> {
+    sqlx::query_as!(
+        OwnProfile,
+        r#"SELECT a.display_name, a.email, a.phone, a.time_zone, m.position,
+                  (extract(epoch FROM av.updated_at) * 1000)::bigint AS "avatar_version?"
+           FROM accounts a
+           JOIN memberships m ON m.account_id = a.id AND m.id = $2
+           LEFT JOIN avatars av ON av.account_id = a.id
+           WHERE a.id = $1"#,
+        account as AccountId,
+        membership as crate::domain::MembershipId
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Saves what a person says about themselves across organisations.
+pub async fn update_profile(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    display_name: &str,
+    phone: Option<&str>,
+    time_zone: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE accounts SET display_name = $2, phone = $3, time_zone = $4, updated_at = now()
+         WHERE id = $1",
+        account as AccountId,
+        display_name,
+        phone,
+        time_zone
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// What a notice to the account's own address needs: who, and now in their
+/// time zone.
+pub struct NoticeContext {
+    pub email: String,
+    pub display_name: String,
+    pub time_zone: String,
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub now_local: String,
+}
+
+pub async fn notice_context(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<NoticeContext> {
+    sqlx::query_as!(
+        NoticeContext,
+        r#"SELECT email, display_name, time_zone, now() AS "now!",
+                  to_char(now() AT TIME ZONE time_zone, 'FMDay FMDD FMMonth YYYY, HH24:MI')
+                      AS "now_local!"
+           FROM accounts WHERE id = $1"#,
+        account as AccountId
+    )
+    .fetch_one(db)
+    .await
+}

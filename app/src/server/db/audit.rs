@@ -32,6 +32,10 @@ pub enum AuditAction {
     PasswordResetSent,
     PasswordResetRequested,
     PasswordResetCompleted,
+    ProfileUpdated,
+    AvatarUpdated,
+    AvatarRemoved,
+    PasswordChanged,
 }
 
 impl AuditAction {
@@ -60,6 +64,10 @@ impl AuditAction {
             Self::PasswordResetSent => "password_reset.sent",
             Self::PasswordResetRequested => "password_reset.requested",
             Self::PasswordResetCompleted => "password_reset.completed",
+            Self::ProfileUpdated => "profile.updated",
+            Self::AvatarUpdated => "avatar.updated",
+            Self::AvatarRemoved => "avatar.removed",
+            Self::PasswordChanged => "password.changed",
         }
     }
 }

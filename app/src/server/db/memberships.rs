@@ -1,6 +1,7 @@
 //! Memberships: an account's place, role and status in one organisation.
 
 use crate::api::team::TeamMember;
+use crate::domain::avatar::avatar_path;
 use crate::domain::password_reset::PasswordResetState;
 use crate::domain::{
     AccountId, DepartmentId, MembershipId, MembershipStatus, OrganisationId, RoleId,
@@ -113,10 +114,12 @@ pub async fn team_rows(
                   (a.two_factor_enabled_at IS NOT NULL) AS "two_factor!",
                   (a.id = $2) AS "is_you!",
                   pr.expires_at AS "reset_expires_at?", pr.used_at AS "reset_used_at?",
-                  pr.superseded_at AS "reset_superseded_at?"
+                  pr.superseded_at AS "reset_superseded_at?",
+                  (extract(epoch FROM av.updated_at) * 1000)::bigint AS "avatar_version?"
            FROM memberships m
            JOIN accounts a ON a.id = m.account_id
            JOIN roles r ON r.id = m.role_id
+           LEFT JOIN avatars av ON av.account_id = a.id
            LEFT JOIN departments d ON d.id = m.department_id
            -- The latest reset this organisation's admins sent: resets the
            -- person asked for, or another organisation sent, are not this
@@ -140,6 +143,7 @@ pub async fn team_rows(
             password_reset: r.reset_expires_at.and_then(|expires_at| {
                 PasswordResetState::at(now, expires_at, r.reset_used_at, r.reset_superseded_at)
             }),
+            avatar: r.avatar_version.map(|v| avatar_path(r.id, v)),
             id: r.id,
             name: r.display_name,
             email: r.email,
@@ -356,4 +360,39 @@ pub async fn bulk_insert(
     .execute(db)
     .await
     .map(|r| r.rows_affected())
+}
+
+/// Sets the person's position in one organisation.
+pub async fn set_position(
+    db: impl PgExecutor<'_>,
+    membership: MembershipId,
+    position: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE memberships SET position = $2 WHERE id = $1",
+        membership as MembershipId,
+        position
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Every membership of an account, in every organisation: a change to the
+/// person (their name, their picture) shows in each one's team table.
+pub async fn of_account(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<Vec<(OrganisationId, MembershipId)>> {
+    let rows = sqlx::query!(
+        r#"SELECT organisation_id AS "organisation_id: OrganisationId", id AS "id: MembershipId"
+           FROM memberships WHERE account_id = $1"#,
+        account as AccountId
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.organisation_id, r.id))
+        .collect())
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod avatars;
 pub mod invitations;
 pub mod memberships;
 pub mod organisations;

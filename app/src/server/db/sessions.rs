@@ -129,24 +129,28 @@ pub async fn revoke_by_token(
 }
 
 /// Ends every live session of an account in one organisation (disable,
-/// delete) or everywhere (`org = None`: password change).
+/// delete) or everywhere (`org = None`: a password reset), but `except`
+/// (the session changing its own password).
 pub async fn revoke_all(
     db: impl PgExecutor<'_>,
     account: AccountId,
     org: Option<OrganisationId>,
+    except: Option<SessionId>,
 ) -> sqlx::Result<u64> {
     let ended = sqlx::query_scalar!(
         r#"WITH ended AS (
                UPDATE sessions SET revoked_at = now()
                WHERE account_id = $1 AND revoked_at IS NULL
                  AND ($2::uuid IS NULL OR organisation_id = $2)
+                 AND ($4::uuid IS NULL OR id <> $4)
                RETURNING id, organisation_id)
            SELECT count(*) AS "ended!"
            FROM ended, LATERAL pg_notify($3, json_build_object(
                'kind', 'session_ended', 'organisation_id', ended.organisation_id, 'id', ended.id)::text)"#,
         account as AccountId,
         org as Option<OrganisationId>,
-        team_events::CHANNEL
+        team_events::CHANNEL,
+        except as Option<SessionId>
     )
     .fetch_one(db)
     .await?;

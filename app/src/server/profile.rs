@@ -1,0 +1,267 @@
+//! A person's own profile, behind [`crate::api::profile`] and the picture
+//! routes. Everything acts on the session's own account: the only
+//! permission needed is being signed in.
+
+use super::actor::{authenticate, Actor};
+use super::avatar;
+use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::team_events::{self, TeamNotice};
+use super::db::{accounts, avatars, memberships, organisations, outbox, sessions};
+use super::email::{PasswordChangedBy, PasswordChangedEmail};
+use super::error::ServerError;
+use super::password::Password;
+use super::password_strength;
+use super::request::RequestScope;
+use super::sign_in;
+use crate::api::accept::PasswordHint;
+use crate::api::profile::{OwnProfile, PasswordChanged};
+use crate::domain::avatar::{avatar_path, AvatarProblem};
+use crate::domain::person::{PersonName, PhoneNumber, Position};
+use crate::domain::MembershipId;
+use crate::error::AppError;
+use serde_json::json;
+use sqlx::{Postgres, Transaction};
+use std::sync::LazyLock;
+use tokio::sync::Semaphore;
+
+pub async fn load(scope: RequestScope) -> Result<OwnProfile, ServerError> {
+    let actor = authenticate(&scope).await?;
+    let pool = &scope.state.pool;
+    let profile = accounts::own_profile(pool, actor.account_id, actor.membership_id).await?;
+    Ok(OwnProfile {
+        name: profile.display_name,
+        email: profile.email,
+        position: profile.position,
+        phone: profile.phone,
+        time_zone: profile.time_zone,
+        time_zones: organisations::time_zones(pool).await?,
+        avatar: profile
+            .avatar_version
+            .map(|v| avatar_path(actor.membership_id, v)),
+        organisation_name: actor.organisation_name,
+    })
+}
+
+/// The profile form, as typed.
+pub struct ProfileForm {
+    pub name: String,
+    pub position: String,
+    pub phone: String,
+    pub time_zone: String,
+}
+
+pub async fn save(scope: RequestScope, form: ProfileForm) -> Result<(), ServerError> {
+    let actor = authenticate(&scope).await?;
+    let pool = &scope.state.pool;
+    let name =
+        PersonName::parse(&form.name).map_err(|e| AppError::invalid("name", e.to_string()))?;
+    let position = Position::parse_optional(&form.position)
+        .map_err(|e| AppError::invalid("position", e.to_string()))?;
+    let phone = PhoneNumber::parse_optional(&form.phone)
+        .map_err(|e| AppError::invalid("phone", e.to_string()))?;
+    let time_zone = form.time_zone.trim();
+    if !organisations::is_known_time_zone(pool, time_zone).await? {
+        return Err(AppError::invalid("time_zone", "Choose a time zone from the list.").into());
+    }
+
+    let mut tx = pool.begin().await?;
+    accounts::lock(&mut *tx, actor.account_id).await?;
+    let before = accounts::own_profile(&mut *tx, actor.account_id, actor.membership_id).await?;
+    let phone = phone.as_ref().map(PhoneNumber::as_str);
+    let position = position.as_ref().map(Position::as_str);
+    accounts::update_profile(&mut *tx, actor.account_id, name.as_str(), phone, time_zone).await?;
+    memberships::set_position(&mut *tx, actor.membership_id, position).await?;
+    let event = AuditEvent::new(AuditAction::ProfileUpdated)
+        .in_organisation(actor.organisation_id)
+        .by(actor.account_id, name.as_str())
+        .on_account(Some(actor.account_id), name.as_str())
+        .with_change(
+            Some(json!({
+                "name": before.display_name,
+                "position": before.position,
+                "phone": before.phone,
+                "time_zone": before.time_zone,
+            })),
+            Some(json!({
+                "name": name.as_str(),
+                "position": position,
+                "phone": phone,
+                "time_zone": time_zone,
+            })),
+        );
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    announce(&mut tx, &actor).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Tells every organisation the person belongs to that their row changed
+/// (their name or picture shows in each one's team table).
+async fn announce(tx: &mut Transaction<'_, Postgres>, actor: &Actor) -> Result<(), ServerError> {
+    let notices: Vec<TeamNotice> = memberships::of_account(&mut **tx, actor.account_id)
+        .await?
+        .into_iter()
+        .map(|(org, membership)| TeamNotice::member(org, membership))
+        .collect();
+    team_events::notify(&mut **tx, &notices).await?;
+    Ok(())
+}
+
+/// The change-password form, as typed.
+pub struct PasswordForm {
+    pub current_password: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+/// What an attacker would know about the person: their words may not be
+/// in the new password.
+fn password_context(actor: &Actor) -> [&str; 3] {
+    [&actor.email, &actor.display_name, &actor.organisation_name]
+}
+
+pub async fn change_password(
+    scope: RequestScope,
+    form: PasswordForm,
+) -> Result<PasswordChanged, ServerError> {
+    let actor = authenticate(&scope).await?;
+    if form.current_password.is_empty() {
+        return Err(AppError::invalid("current_password", "Enter your current password.").into());
+    }
+    // The same limits as signing in: a stolen session can't be used to
+    // guess the password behind it.
+    let email_lower = actor.email.to_lowercase();
+    match sign_in::verify_password(&scope, &email_lower, Password::new(form.current_password)).await
+    {
+        Ok(_) => {}
+        Err(ServerError::App(AppError::InvalidCredentials)) => {
+            return Err(
+                AppError::invalid("current_password", "That is not your current password.").into(),
+            )
+        }
+        Err(e) => return Err(e),
+    }
+    let hash = password_strength::hash_new_password(
+        &scope.state.hasher,
+        form.password,
+        &form.password_confirm,
+        &password_context(&actor),
+    )
+    .await?;
+
+    let mut tx = scope.state.pool.begin().await?;
+    accounts::lock(&mut *tx, actor.account_id).await?;
+    accounts::set_password(&mut *tx, actor.account_id, &hash).await?;
+    let ended =
+        sessions::revoke_all(&mut *tx, actor.account_id, None, Some(actor.session_id)).await?;
+    let event = AuditEvent::new(AuditAction::PasswordChanged)
+        .in_organisation(actor.organisation_id)
+        .by(actor.account_id, &actor.display_name)
+        .on_account(Some(actor.account_id), &actor.display_name)
+        .with_change(None, Some(json!({ "other_sessions_ended": ended })));
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    let notice = accounts::notice_context(&mut *tx, actor.account_id).await?;
+    let forgot_link = scope.state.links.forgot_password();
+    let rendered = PasswordChangedEmail {
+        by: PasswordChangedBy::ProfilePage,
+        name: &notice.display_name,
+        email: &notice.email,
+        changed_at: notice.now,
+        changed_local: &notice.now_local,
+        time_zone: &notice.time_zone,
+        forgot_link: &forgot_link,
+    }
+    .render();
+    outbox::enqueue(
+        &mut *tx,
+        Some(actor.organisation_id),
+        None,
+        outbox::KIND_PASSWORD_CHANGED,
+        &notice.email,
+        &rendered,
+    )
+    .await?;
+    tx.commit().await?;
+    scope.state.outbox.wake();
+    tracing::info!(request_id = %scope.meta.request_id, account = %actor.account_id, ended, "password changed");
+    Ok(PasswordChanged {
+        other_sessions_ended: ended,
+    })
+}
+
+pub async fn password_hint(
+    scope: RequestScope,
+    password: String,
+) -> Result<PasswordHint, ServerError> {
+    let actor = authenticate(&scope).await?;
+    Ok(password_strength::hint(
+        &password,
+        &password_context(&actor),
+    ))
+}
+
+/// Decoding is the costliest thing a request can ask for (up to a few
+/// hundred megabytes and a second of CPU): one picture at a time per
+/// process, the others wait their turn.
+static DECODING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(1));
+
+/// Stores `upload` as the person's picture, replacing any other. A picture
+/// that can't be taken is the inner error, for the message beside the file
+/// field.
+pub async fn save_avatar(
+    scope: RequestScope,
+    upload: Vec<u8>,
+) -> Result<Result<(), AvatarProblem>, ServerError> {
+    let actor = authenticate(&scope).await?;
+    let stored = {
+        let _turn = DECODING
+            .acquire()
+            .await
+            .map_err(|e| ServerError::Task(e.to_string()))?;
+        tokio::task::spawn_blocking(move || avatar::process(&upload))
+            .await
+            .map_err(|e| ServerError::Task(e.to_string()))?
+    };
+    let stored = match stored {
+        Ok(stored) => stored,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    let mut tx = scope.state.pool.begin().await?;
+    avatars::put(&mut *tx, actor.account_id, &stored).await?;
+    let event = AuditEvent::new(AuditAction::AvatarUpdated)
+        .in_organisation(actor.organisation_id)
+        .by(actor.account_id, &actor.display_name)
+        .on_account(Some(actor.account_id), &actor.display_name)
+        .with_change(None, Some(json!({ "bytes": stored.len() })));
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    announce(&mut tx, &actor).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+pub async fn remove_avatar(scope: RequestScope) -> Result<(), ServerError> {
+    let actor = authenticate(&scope).await?;
+    let mut tx = scope.state.pool.begin().await?;
+    if avatars::remove(&mut *tx, actor.account_id).await? {
+        let event = AuditEvent::new(AuditAction::AvatarRemoved)
+            .in_organisation(actor.organisation_id)
+            .by(actor.account_id, &actor.display_name)
+            .on_account(Some(actor.account_id), &actor.display_name);
+        audit::record(&mut *tx, &scope.meta, event).await?;
+        announce(&mut tx, &actor).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The picture of the person behind `membership`, for people of the same
+/// organisation (the membership must be the session's organisation's).
+pub async fn avatar_image(
+    scope: RequestScope,
+    membership: MembershipId,
+) -> Result<Vec<u8>, ServerError> {
+    let actor = authenticate(&scope).await?;
+    avatars::for_member(&scope.state.pool, actor.organisation_id, membership)
+        .await?
+        .ok_or_else(|| AppError::NotFound.into())
+}
