@@ -67,6 +67,7 @@ test("a member's picture shows in the team table and on their page", async ({ pa
   const memberContext = await browser.newContext();
   const member = await memberContext.newPage();
   await signIn(member, org.member_email, org.password);
+  await expect(member.getByRole('heading', { name: "You don't have access to the team page" })).toBeVisible();
   await member.goto('/profile');
   await member.getByLabel('Choose a picture').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: PICTURE });
   await member.getByRole('button', { name: 'Upload picture' }).click();
