@@ -412,10 +412,9 @@ mod tests {
             .contains("<p>You asked to reset the password of your Roster account (<strong>mia@example.com</strong>).</p>"));
     }
 
-    #[test]
-    fn password_changed_notice_says_when_and_what_to_do_if_it_was_not_them() {
-        let email = PasswordChangedEmail {
-            by: PasswordChangedBy::ResetLink,
+    fn changed_sample(by: PasswordChangedBy) -> PasswordChangedEmail<'static> {
+        PasswordChangedEmail {
+            by,
             name: "",
             email: "mia@example.com",
             changed_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
@@ -423,7 +422,11 @@ mod tests {
             time_zone: "UTC",
             forgot_link: "https://roster.example/forgot-password",
         }
-        .render();
+    }
+
+    #[test]
+    fn password_changed_notice_says_when_and_what_to_do_if_it_was_not_them() {
+        let email = changed_sample(PasswordChangedBy::ResetLink).render();
         assert_eq!(email.subject, "Your Roster password was changed");
         assert_eq!(
             email.text,
@@ -438,16 +441,7 @@ mod tests {
         assert!(email
             .html
             .contains("href=\"https://roster.example/forgot-password\""));
-        let from_profile = PasswordChangedEmail {
-            by: PasswordChangedBy::ProfilePage,
-            name: "Mia",
-            email: "mia@example.com",
-            changed_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
-            changed_local: "ignored",
-            time_zone: "UTC",
-            forgot_link: "https://roster.example/forgot-password",
-        }
-        .render();
+        let from_profile = changed_sample(PasswordChangedBy::ProfilePage).render();
         assert!(from_profile.text.contains(
             "was changed on 2026-11-24 09:30 UTC on your profile page. Everywhere else you were signed in, you have been signed out."
         ));
