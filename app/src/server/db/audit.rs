@@ -167,6 +167,44 @@ pub async fn record(
     .map(|_| ())
 }
 
+/// Records an event about `account` (a security event that happens
+/// before anyone is in an organisation: a failed or refused sign-in, a
+/// reset link asked for or used) in the log of every organisation the
+/// account belongs to, so that each one's owners see it; in no
+/// organisation's log when it belongs to none (or is unknown). The
+/// event's own organisation, if set, is ignored.
+pub async fn record_for_account(
+    db: impl PgExecutor<'_>,
+    meta: &RequestMeta,
+    account: Option<AccountId>,
+    event: AuditEvent<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO audit_events
+             (organisation_id, actor_id, actor_name, action, target_type, target_id, target_name,
+              before, after, request_id, client_ip)
+         SELECT o.organisation_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+         FROM (SELECT m.organisation_id FROM memberships m WHERE m.account_id = $1
+               UNION ALL
+               SELECT NULL::uuid WHERE NOT EXISTS
+                   (SELECT 1 FROM memberships m WHERE m.account_id = $1)) o",
+        account as Option<AccountId>,
+        event.actor.map(|(id, _)| id) as Option<AccountId>,
+        event.actor.map(|(_, name)| name),
+        event.action.as_str(),
+        event.target_type,
+        event.target_id,
+        event.target_name,
+        event.before,
+        event.after,
+        meta.request_id,
+        meta.client_ip
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
 /// An event as a member's page lists it.
 pub struct RecentEvent {
     pub occurred_at: chrono::DateTime<chrono::Utc>,
