@@ -29,12 +29,44 @@ pub enum AuditAction {
     MemberRoleChanged,
     MemberDepartmentChanged,
     TeamExported,
+    AuditExported,
     PasswordResetSent,
     PasswordResetRequested,
     PasswordResetCompleted,
 }
 
 impl AuditAction {
+    /// Every action. The match in the test below has no catch-all arm, so
+    /// a new action does not compile until it is listed there, which is the
+    /// reminder to add it here and to give it a label in
+    /// [`crate::domain::audit::ACTIONS`].
+    pub const ALL: [AuditAction; 24] = [
+        Self::SignIn,
+        Self::SignInFailed,
+        Self::SignInRefused,
+        Self::SignOut,
+        Self::OrganisationCreated,
+        Self::OrganisationUpdated,
+        Self::InvitationCreated,
+        Self::InvitationResent,
+        Self::InvitationLinkRotated,
+        Self::InvitationRevoked,
+        Self::InvitationUpdated,
+        Self::InvitationAccepted,
+        Self::AccountCreated,
+        Self::MembershipCreated,
+        Self::MemberDisabled,
+        Self::MemberEnabled,
+        Self::MemberDeleted,
+        Self::MemberRoleChanged,
+        Self::MemberDepartmentChanged,
+        Self::TeamExported,
+        Self::AuditExported,
+        Self::PasswordResetSent,
+        Self::PasswordResetRequested,
+        Self::PasswordResetCompleted,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SignIn => "sign_in",
@@ -57,6 +89,7 @@ impl AuditAction {
             Self::MemberRoleChanged => "member.role_changed",
             Self::MemberDepartmentChanged => "member.department_changed",
             Self::TeamExported => "team.exported",
+            Self::AuditExported => "audit.exported",
             Self::PasswordResetSent => "password_reset.sent",
             Self::PasswordResetRequested => "password_reset.requested",
             Self::PasswordResetCompleted => "password_reset.completed",
@@ -232,4 +265,61 @@ pub async fn recent_for_account(
     )
     .fetch_all(db)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditAction;
+    use crate::domain::audit::{find_action, ACTIONS};
+
+    /// Fails to compile when an action is added without being listed here
+    /// (and so, by the comment on `ALL`, in `ALL` and the labels).
+    fn listed(action: AuditAction) {
+        use AuditAction::*;
+        match action {
+            SignIn
+            | SignInFailed
+            | SignInRefused
+            | SignOut
+            | OrganisationCreated
+            | OrganisationUpdated
+            | InvitationCreated
+            | InvitationResent
+            | InvitationLinkRotated
+            | InvitationRevoked
+            | InvitationUpdated
+            | InvitationAccepted
+            | AccountCreated
+            | MembershipCreated
+            | MemberDisabled
+            | MemberEnabled
+            | MemberDeleted
+            | MemberRoleChanged
+            | MemberDepartmentChanged
+            | TeamExported
+            | AuditExported
+            | PasswordResetSent
+            | PasswordResetRequested
+            | PasswordResetCompleted => {}
+        }
+    }
+
+    #[test]
+    fn every_recorded_action_has_a_label_and_every_label_an_action() {
+        for action in AuditAction::ALL {
+            listed(action);
+            assert!(
+                find_action(action.as_str()).is_some(),
+                "{} has no label in domain::audit::ACTIONS",
+                action.as_str()
+            );
+        }
+        for info in ACTIONS {
+            assert!(
+                AuditAction::ALL.iter().any(|a| a.as_str() == info.key),
+                "{} is labelled but never recorded",
+                info.key
+            );
+        }
+    }
 }
