@@ -1,6 +1,7 @@
 //! The HTTP side: router, middleware and the few plain axum routes.
 
 use crate::mailer::DevMailbox;
+use app::domain::audit_view::AuditQuery;
 use app::domain::avatar::{AvatarProblem, CONTENT_TYPE as AVATAR_TYPE, MAX_UPLOAD_BYTES};
 use app::domain::team_view::TeamQuery;
 use app::domain::MembershipId;
@@ -70,6 +71,7 @@ pub fn router(state: ServerState) -> Router {
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/team/export.csv", get(team_export))
+        .route("/audit/export.csv", get(audit_export))
         .route("/api/team/events", get(team_events))
         .route(
             "/profile/avatar",
@@ -137,10 +139,38 @@ async fn team_export(
     let (parts, _) = request.into_parts();
     let scope = RequestScope::new(parts, state.app.clone());
     let request_id = scope.meta.request_id.clone();
-    match app::server::team::export_csv(scope, query).await {
+    let result = app::server::team::export_csv(scope, query).await;
+    csv_download(result, &request_id, "team", "%2Fteam")
+}
+
+/// The audit log's current view (`/audit`'s filters) as a CSV download:
+/// every matching event, for owners only.
+async fn audit_export(
+    State(state): State<ServerState>,
+    Query(pairs): Query<Vec<(String, String)>>,
+    request: Request,
+) -> Response {
+    let query = AuditQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (parts, _) = request.into_parts();
+    let scope = RequestScope::new(parts, state.app.clone());
+    let request_id = scope.meta.request_id.clone();
+    let result = app::server::audit::export_csv(scope, query).await;
+    csv_download(result, &request_id, "audit-log", "%2Faudit")
+}
+
+/// An export's answer: the file as `{name}-{date}.csv`, a redirect to
+/// sign-in (and back to the page `next` names) when signed out, or the
+/// error's status and message.
+fn csv_download(
+    result: Result<String, app::server::ServerError>,
+    request_id: &str,
+    name: &str,
+    next: &str,
+) -> Response {
+    match result {
         Ok(csv) => {
             let filename = format!(
-                "attachment; filename=\"team-{}.csv\"",
+                "attachment; filename=\"{name}-{}.csv\"",
                 chrono::Utc::now().format("%Y-%m-%d")
             );
             (
@@ -154,9 +184,9 @@ async fn team_export(
                 .into_response()
         }
         Err(error) => {
-            let error = error.into_app_error(&request_id);
+            let error = error.into_app_error(request_id);
             if error == AppError::Unauthenticated {
-                return Redirect::to("/login?next=%2Fteam").into_response();
+                return Redirect::to(&format!("/login?next={next}")).into_response();
             }
             let status =
                 StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -4,6 +4,7 @@
 //! and tools can call them directly.
 
 pub mod accept;
+pub mod audit;
 pub mod auth;
 pub mod invitations;
 pub mod members;

@@ -1,6 +1,8 @@
 //! Domain types and rules. Pure: no I/O, so everything here is unit-tested
 //! and compiles into both builds.
 
+pub mod audit;
+pub mod audit_view;
 pub mod avatar;
 pub mod csv;
 pub mod email;

@@ -462,7 +462,7 @@ impl TeamQuery {
 }
 
 /// Percent-encodes a URL query value (as `encodeURIComponent` does).
-fn encode_component(value: &str) -> String {
+pub(crate) fn encode_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {

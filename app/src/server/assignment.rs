@@ -121,3 +121,19 @@ pub async fn department_of(
         Err(unknown().into())
     }
 }
+
+/// The name of `department` (one of `organisation`'s), for the audit log.
+pub async fn department_name(
+    db: impl sqlx::PgExecutor<'_>,
+    organisation: OrganisationId,
+    department: Option<DepartmentId>,
+) -> sqlx::Result<Option<String>> {
+    let Some(department) = department else {
+        return Ok(None);
+    };
+    Ok(organisations::departments(db, organisation)
+        .await?
+        .into_iter()
+        .find(|d| d.id == department)
+        .map(|d| d.name))
+}

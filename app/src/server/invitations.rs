@@ -6,7 +6,7 @@
 //! accept and the account, membership, audit events and session.
 
 use super::actor::{authenticate, Actor};
-use super::assignment::{department_of, grantable_role};
+use super::assignment::{department_name, department_of, grantable_role};
 use super::db::audit::{self, AuditAction, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox};
@@ -116,6 +116,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     };
     queue_email(&mut tx, &scope.state.links, id, &token).await?;
     team_events::notify(&mut *tx, &[TeamNotice::invitation(org, id)]).await?;
+    let department_name = department_name(&mut *tx, org, department).await?;
     let event = AuditEvent::new(AuditAction::InvitationCreated)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name)
@@ -125,6 +126,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
             Some(serde_json::json!({
                 "role": role.name,
                 "department_id": department,
+                "department": department_name,
                 "expires_at": expires_at,
             })),
         );
@@ -310,13 +312,21 @@ pub async fn update(
         &[TeamNotice::invitation(actor.organisation_id, id)],
     )
     .await?;
+    let department_name = department_name(&mut *tx, actor.organisation_id, department).await?;
     let event = AuditEvent::new(AuditAction::InvitationUpdated)
         .in_organisation(actor.organisation_id)
         .by(actor.account_id, &actor.display_name)
         .on_invitation(id, &invitation.email)
         .with_change(
-            None,
-            Some(serde_json::json!({ "role": role.name, "department_id": department })),
+            Some(serde_json::json!({
+                "role": invitation.role_name,
+                "department": invitation.department_name,
+            })),
+            Some(serde_json::json!({
+                "role": role.name,
+                "department_id": department,
+                "department": department_name,
+            })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;
     tx.commit().await?;

@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod assignment;
+pub mod audit;
 pub mod avatar;
 pub mod db;
 pub mod email;

@@ -90,6 +90,14 @@ pub async fn save(scope: RequestScope, form: SettingsForm) -> Result<(), ServerE
         primary_contact_id,
     };
     organisations::update_settings(&mut *tx, actor.organisation_id, &new).await?;
+    // Names beside the ids, so that the audit log reads without a lookup.
+    let mut contact_names = Vec::new();
+    for id in [before.primary_contact_id, new.primary_contact_id] {
+        contact_names.push(match id {
+            Some(id) => organisations::contact_name(&mut *tx, id).await?,
+            None => None,
+        });
+    }
     let event = AuditEvent::new(AuditAction::OrganisationUpdated)
         .in_organisation(actor.organisation_id)
         .by(actor.account_id, &actor.display_name)
@@ -100,12 +108,14 @@ pub async fn save(scope: RequestScope, form: SettingsForm) -> Result<(), ServerE
                 "time_zone": before.time_zone,
                 "invitation_expiry_hours": before.invitation_expiry_hours,
                 "primary_contact_id": before.primary_contact_id,
+                "primary_contact": contact_names[0],
             })),
             Some(serde_json::json!({
                 "name": new.name,
                 "time_zone": new.time_zone,
                 "invitation_expiry_hours": new.invitation_expiry_hours,
                 "primary_contact_id": new.primary_contact_id,
+                "primary_contact": contact_names[1],
             })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;

@@ -157,10 +157,12 @@ async fn send_requested(
         tracing::info!(%account, "hourly reset limit reached; nothing sent");
         return Ok(());
     };
+    // Nobody acted for an organisation: each of the person's
+    // organisations sees it in its log.
     let event = AuditEvent::new(AuditAction::PasswordResetRequested)
         .on_account(Some(account), &name)
         .with_change(None, Some(json!({ "expires_at": issued.expires_at })));
-    audit::record(&mut *tx, meta, event).await?;
+    audit::record_for_account(&mut *tx, meta, Some(account), event).await?;
     tx.commit().await?;
     state.outbox.wake();
     tracing::info!(%account, reset = %issued.id, "password reset sent on request");
@@ -249,7 +251,7 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
     accounts::set_password(&mut *tx, reset.account_id, &hash).await?;
     password_resets::mark_used(&mut *tx, reset.id).await?;
     let sessions_ended = sessions::revoke_all(&mut *tx, reset.account_id, None, None).await?;
-    let mut event = AuditEvent::new(AuditAction::PasswordResetCompleted)
+    let event = AuditEvent::new(AuditAction::PasswordResetCompleted)
         .by(reset.account_id, &reset.display_name)
         .on_account(Some(reset.account_id), &reset.display_name)
         .with_change(
@@ -260,11 +262,13 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
             })),
         );
     // An admin's reset belongs to their organisation's history; one the
-    // person asked for belongs to no organisation in particular.
-    if let Some(org) = reset.organisation_id {
-        event = event.in_organisation(org);
+    // person asked for, to each of their organisations'.
+    match reset.organisation_id {
+        Some(org) => audit::record(&mut *tx, &scope.meta, event.in_organisation(org)).await?,
+        None => {
+            audit::record_for_account(&mut *tx, &scope.meta, Some(reset.account_id), event).await?
+        }
     }
-    audit::record(&mut *tx, &scope.meta, event).await?;
     queue_changed_notice(&mut tx, &scope.state.links, reset.id).await?;
     tx.commit().await?;
     scope.state.outbox.wake();

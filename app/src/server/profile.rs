@@ -154,12 +154,13 @@ pub async fn change_password(
     accounts::set_password(&mut *tx, actor.account_id, &hash).await?;
     let ended =
         sessions::revoke_all(&mut *tx, actor.account_id, None, Some(actor.session_id)).await?;
+    // A security event for every organisation the account belongs to: each
+    // one's sessions of it ended.
     let event = AuditEvent::new(AuditAction::PasswordChanged)
-        .in_organisation(actor.organisation_id)
         .by(actor.account_id, &actor.display_name)
         .on_account(Some(actor.account_id), &actor.display_name)
         .with_change(None, Some(json!({ "other_sessions_ended": ended })));
-    audit::record(&mut *tx, &scope.meta, event).await?;
+    audit::record_for_account(&mut *tx, &scope.meta, Some(actor.account_id), event).await?;
     let notice = accounts::notice_context(&mut *tx, actor.account_id).await?;
     let forgot_link = scope.state.links.forgot_password();
     let rendered = PasswordChangedEmail {
@@ -228,12 +229,12 @@ pub async fn save_avatar(
     };
     let mut tx = scope.state.pool.begin().await?;
     avatars::put(&mut *tx, actor.account_id, &stored).await?;
+    // The picture shows in every organisation the person belongs to.
     let event = AuditEvent::new(AuditAction::AvatarUpdated)
-        .in_organisation(actor.organisation_id)
         .by(actor.account_id, &actor.display_name)
         .on_account(Some(actor.account_id), &actor.display_name)
         .with_change(None, Some(json!({ "bytes": stored.len() })));
-    audit::record(&mut *tx, &scope.meta, event).await?;
+    audit::record_for_account(&mut *tx, &scope.meta, Some(actor.account_id), event).await?;
     announce(&mut tx, &actor).await?;
     tx.commit().await?;
     Ok(Ok(()))
@@ -244,10 +245,9 @@ pub async fn remove_avatar(scope: RequestScope) -> Result<(), ServerError> {
     let mut tx = scope.state.pool.begin().await?;
     if avatars::remove(&mut *tx, actor.account_id).await? {
         let event = AuditEvent::new(AuditAction::AvatarRemoved)
-            .in_organisation(actor.organisation_id)
             .by(actor.account_id, &actor.display_name)
             .on_account(Some(actor.account_id), &actor.display_name);
-        audit::record(&mut *tx, &scope.meta, event).await?;
+        audit::record_for_account(&mut *tx, &scope.meta, Some(actor.account_id), event).await?;
         announce(&mut tx, &actor).await?;
     }
     tx.commit().await?;

@@ -52,10 +52,11 @@ pub async fn sign_in(
     let account = verify_password(&scope, &email_lower, Password::new(password)).await?;
 
     let Some(target) = memberships::sign_in_target(pool, account.id).await? else {
+        // In the log of each organisation that disabled them.
         let event = AuditEvent::new(AuditAction::SignInRefused)
             .by(account.id, &account.display_name)
             .on_account(Some(account.id), &account.display_name);
-        audit::record(pool, meta, event).await?;
+        audit::record_for_account(pool, meta, Some(account.id), event).await?;
         return Err(AppError::AccessDisabled.into());
     };
 
@@ -147,7 +148,9 @@ async fn refuse_if_locked(scope: &RequestScope, email_lower: &str) -> Result<(),
     }
 }
 
-/// Counts a wrong password towards the limits and audits it.
+/// Counts a wrong password towards the limits and audits it: in the log of
+/// every organisation the account belongs to (an unknown email's failure
+/// belongs to none).
 async fn record_failure(
     scope: &RequestScope,
     email_lower: &str,
@@ -156,7 +159,7 @@ async fn record_failure(
     let mut tx = scope.state.pool.begin().await?;
     sign_in_attempts::record(&mut *tx, email_lower, &scope.meta.client_ip, false).await?;
     let event = AuditEvent::new(AuditAction::SignInFailed).on_account(account, email_lower);
-    audit::record(&mut *tx, &scope.meta, event).await?;
+    audit::record_for_account(&mut *tx, &scope.meta, account, event).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -9,6 +9,7 @@ use leptos_router::components::A;
 pub fn AppHeader(user: SessionUser) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let owner = user.can(Permission::ManageOrganisation);
+    let auditor = user.can(Permission::ViewAuditLog);
     view! {
         <header class="app-header">
             <a class="brand" href="/team">"Roster"</a>
@@ -17,6 +18,7 @@ pub fn AppHeader(user: SessionUser) -> impl IntoView {
                 // `A` marks the current page with aria-current.
                 <A href="/team">"Team"</A>
                 {owner.then(|| view! { <A href="/settings/organisation">"Settings"</A> })}
+                {auditor.then(|| view! { <A href="/audit">"Audit log"</A> })}
             </nav>
             <div class="account">
                 // Your own name leads to your profile.

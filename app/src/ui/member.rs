@@ -126,7 +126,7 @@ fn describe(event: &MemberEvent) -> String {
         "password_reset.sent" => "Sent a password reset to",
         "password_reset.requested" => "Asked for a password reset",
         "password_reset.completed" => "Chose a new password with a reset link",
-        other => other,
+        other => crate::domain::audit::action_label(other),
     };
     match &event.target {
         Some(target)
@@ -289,6 +289,10 @@ mod tests {
         assert_eq!(
             describe(&event("password_reset.completed", Some("Mia Member"))),
             "Chose a new password with a reset link"
+        );
+        assert_eq!(
+            describe(&event("audit.exported", None)),
+            "Audit log exported"
         );
         assert_eq!(describe(&event("something.new", None)), "something.new");
     }

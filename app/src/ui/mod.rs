@@ -1,6 +1,7 @@
 //! Pages and components.
 
 mod accept;
+mod audit;
 mod avatar;
 mod dialog;
 mod field;
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/team/:id") view=member::MemberPage ssr=SsrMode::Async />
                 <Route path=path!("/profile") view=profile::ProfilePage ssr=SsrMode::Async />
                 <Route path=path!("/settings/organisation") view=settings::OrganisationSettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/audit") view=audit::AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/invite") view=accept::InvitePage ssr=SsrMode::Async />
                 <Route path=path!("/welcome") view=accept::WelcomePage ssr=SsrMode::Async />
                 <Route path=path!("/forgot-password") view=password_reset::ForgotPasswordPage />

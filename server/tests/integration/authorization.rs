@@ -95,6 +95,11 @@ fn table() -> Vec<(&'static str, Access)> {
             }),
         ),
         ("team/filters", Protected(|_| vec![])),
+        (
+            "audit/list",
+            Protected(|t| vec![("organisation_id", t.org.organisation_id.to_string())]),
+        ),
+        ("audit/filters", Protected(|_| vec![])),
         ("invitations/options", Protected(|_| vec![])),
         (
             "invitations/create",

@@ -125,6 +125,10 @@ async fn the_audit_log_cannot_be_edited_or_deleted() {
         .execute(&app.pool)
         .await;
     assert!(delete.is_err());
+    let truncate = sqlx::query("TRUNCATE audit_events")
+        .execute(&app.pool)
+        .await;
+    assert!(truncate.is_err());
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_events")
         .fetch_one(&app.pool)
         .await

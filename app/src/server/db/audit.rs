@@ -29,6 +29,7 @@ pub enum AuditAction {
     MemberRoleChanged,
     MemberDepartmentChanged,
     TeamExported,
+    AuditExported,
     PasswordResetSent,
     PasswordResetRequested,
     PasswordResetCompleted,
@@ -39,6 +40,41 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    /// Every action. The match in the test below has no catch-all arm, so
+    /// a new action does not compile until it is listed there, which is the
+    /// reminder to add it here and to give it a label in
+    /// [`crate::domain::audit::ACTIONS`].
+    pub const ALL: [AuditAction; 28] = [
+        Self::SignIn,
+        Self::SignInFailed,
+        Self::SignInRefused,
+        Self::SignOut,
+        Self::OrganisationCreated,
+        Self::OrganisationUpdated,
+        Self::InvitationCreated,
+        Self::InvitationResent,
+        Self::InvitationLinkRotated,
+        Self::InvitationRevoked,
+        Self::InvitationUpdated,
+        Self::InvitationAccepted,
+        Self::AccountCreated,
+        Self::MembershipCreated,
+        Self::MemberDisabled,
+        Self::MemberEnabled,
+        Self::MemberDeleted,
+        Self::MemberRoleChanged,
+        Self::MemberDepartmentChanged,
+        Self::TeamExported,
+        Self::AuditExported,
+        Self::PasswordResetSent,
+        Self::PasswordResetRequested,
+        Self::PasswordResetCompleted,
+        Self::ProfileUpdated,
+        Self::AvatarUpdated,
+        Self::AvatarRemoved,
+        Self::PasswordChanged,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SignIn => "sign_in",
@@ -61,6 +97,7 @@ impl AuditAction {
             Self::MemberRoleChanged => "member.role_changed",
             Self::MemberDepartmentChanged => "member.department_changed",
             Self::TeamExported => "team.exported",
+            Self::AuditExported => "audit.exported",
             Self::PasswordResetSent => "password_reset.sent",
             Self::PasswordResetRequested => "password_reset.requested",
             Self::PasswordResetCompleted => "password_reset.completed",
@@ -175,6 +212,44 @@ pub async fn record(
     .map(|_| ())
 }
 
+/// Records an event about `account` (a security event that happens
+/// before anyone is in an organisation: a failed or refused sign-in, a
+/// reset link asked for or used) in the log of every organisation the
+/// account belongs to, so that each one's owners see it; in no
+/// organisation's log when it belongs to none (or is unknown). The
+/// event's own organisation, if set, is ignored.
+pub async fn record_for_account(
+    db: impl PgExecutor<'_>,
+    meta: &RequestMeta,
+    account: Option<AccountId>,
+    event: AuditEvent<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO audit_events
+             (organisation_id, actor_id, actor_name, action, target_type, target_id, target_name,
+              before, after, request_id, client_ip)
+         SELECT o.organisation_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+         FROM (SELECT m.organisation_id FROM memberships m WHERE m.account_id = $1
+               UNION ALL
+               SELECT NULL::uuid WHERE NOT EXISTS
+                   (SELECT 1 FROM memberships m WHERE m.account_id = $1)) o",
+        account as Option<AccountId>,
+        event.actor.map(|(id, _)| id) as Option<AccountId>,
+        event.actor.map(|(_, name)| name),
+        event.action.as_str(),
+        event.target_type,
+        event.target_id,
+        event.target_name,
+        event.before,
+        event.after,
+        meta.request_id,
+        meta.client_ip
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
 /// An event as a member's page lists it.
 pub struct RecentEvent {
     pub occurred_at: chrono::DateTime<chrono::Utc>,
@@ -202,4 +277,65 @@ pub async fn recent_for_account(
     )
     .fetch_all(db)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditAction;
+    use crate::domain::audit::{find_action, ACTIONS};
+
+    /// Fails to compile when an action is added without being listed here
+    /// (and so, by the comment on `ALL`, in `ALL` and the labels).
+    fn listed(action: AuditAction) {
+        use AuditAction::*;
+        match action {
+            SignIn
+            | SignInFailed
+            | SignInRefused
+            | SignOut
+            | OrganisationCreated
+            | OrganisationUpdated
+            | InvitationCreated
+            | InvitationResent
+            | InvitationLinkRotated
+            | InvitationRevoked
+            | InvitationUpdated
+            | InvitationAccepted
+            | AccountCreated
+            | MembershipCreated
+            | MemberDisabled
+            | MemberEnabled
+            | MemberDeleted
+            | MemberRoleChanged
+            | MemberDepartmentChanged
+            | TeamExported
+            | AuditExported
+            | PasswordResetSent
+            | PasswordResetRequested
+            | PasswordResetCompleted
+            | ProfileUpdated
+            | AvatarUpdated
+            | AvatarRemoved
+            | PasswordChanged => {}
+        }
+    }
+
+    #[test]
+    fn every_recorded_action_has_a_label_and_every_label_an_action() {
+        for action in AuditAction::ALL {
+            listed(action);
+            assert!(
+                find_action(action.as_str()).is_some(),
+                "{} has no label in domain::audit::ACTIONS",
+                action.as_str()
+            );
+        }
+        for info in ACTIONS {
+            assert!(
+                AuditAction::ALL.iter().any(|a| a.as_str() == info.key),
+                "{} is labelled but never recorded",
+                info.key
+            );
+        }
+    }
 }

@@ -120,6 +120,9 @@ pub struct ManagedInvitation {
     pub email: String,
     pub display_name: String,
     pub role_permissions: Vec<String>,
+    /// The role's and department's names, for the audit log's "before".
+    pub role_name: String,
+    pub department_name: Option<String>,
     pub status: InvitationStatus,
 }
 
@@ -130,8 +133,10 @@ pub async fn lock_for_admin(
 ) -> sqlx::Result<Option<ManagedInvitation>> {
     let row = sqlx::query!(
         r#"SELECT i.id AS "id: InvitationId", i.email, i.display_name, r.permissions,
+                  r.name AS role_name, d.name AS "department_name?",
                   i.expires_at, i.revoked_at, i.accepted_at
            FROM invitations i JOIN roles r ON r.id = i.role_id
+           LEFT JOIN departments d ON d.id = i.department_id
            WHERE i.organisation_id = $1 AND i.id = $2
            FOR UPDATE OF i"#,
         org as OrganisationId,
@@ -144,6 +149,8 @@ pub async fn lock_for_admin(
         email: r.email,
         display_name: r.display_name,
         role_permissions: r.permissions,
+        role_name: r.role_name,
+        department_name: r.department_name,
         status: InvitationStatus::at(Utc::now(), r.expires_at, r.revoked_at, r.accepted_at),
     }))
 }

@@ -1,9 +1,11 @@
 //! Database access, one module per concept. Every query is checked against
 //! the schema at compile time (`sqlx::query!`, offline data in `.sqlx/`),
-//! except the team table's page query, which `team_view` explains.
+//! except the page queries of the team table and the audit log, which
+//! `team_view` and `audit_view` explain.
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_view;
 pub mod avatars;
 pub mod invitations;
 pub mod memberships;

@@ -125,6 +125,19 @@ pub async fn settings(db: impl PgExecutor<'_>, org: OrganisationId) -> sqlx::Res
 
 /// Who may be primary contact: enabled members whose role lets them see
 /// the team (owners and admins), by name.
+/// A primary contact's name, for the audit log.
+pub async fn contact_name(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!(
+        "SELECT display_name FROM accounts WHERE id = $1",
+        account as AccountId
+    )
+    .fetch_optional(db)
+    .await
+}
+
 pub async fn contact_candidates(
     db: impl PgExecutor<'_>,
     org: OrganisationId,

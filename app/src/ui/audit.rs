@@ -1,0 +1,410 @@
+//! The audit page (owners): the organisation's events, newest first, with
+//! filters by actor, target, action and dates, all in the URL, pages, and
+//! the CSV export of the same view.
+
+use super::layout::{set_page_status, AppHeader, Notice, PageError};
+use crate::api::audit::{audit_filters, list_audit, AuditEntry, AuditFilterChoices, AuditListing};
+use crate::api::auth::{current_user, SessionUser};
+use crate::domain::audit::{action_label, ActionGroup, ACTIONS};
+use crate::domain::audit_view::AuditQuery;
+use crate::domain::team_view::PageAt;
+use crate::domain::Permission;
+use crate::error::AppError;
+use leptos::html::{Form, Input};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+use leptos_router::NavigateOptions;
+use serde::{Deserialize, Serialize};
+
+/// What the page around the log shows, decided once per load.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum AuditFrame {
+    SignedOut,
+    NoAccess(SessionUser),
+    Audit {
+        user: SessionUser,
+        filters: AuditFilterChoices,
+    },
+}
+
+async fn load_frame() -> Result<AuditFrame, AppError> {
+    let Some(user) = current_user().await? else {
+        return Ok(AuditFrame::SignedOut);
+    };
+    if !user.can(Permission::ViewAuditLog) {
+        // The server refuses too; asking would only log a refusal.
+        return Ok(AuditFrame::NoAccess(user));
+    }
+    match audit_filters().await {
+        Ok(filters) => Ok(AuditFrame::Audit { user, filters }),
+        Err(AppError::Forbidden) => Ok(AuditFrame::NoAccess(user)),
+        Err(AppError::Unauthenticated) => Ok(AuditFrame::SignedOut),
+        Err(e) => Err(e),
+    }
+}
+
+/// The view the URL asks for.
+fn use_audit_query() -> Memo<AuditQuery> {
+    let params = use_query_map();
+    Memo::new(move |_| {
+        params.with(|params| {
+            AuditQuery::from_pairs(
+                AuditQuery::URL_KEYS
+                    .iter()
+                    .filter_map(|key| params.get_str(key).map(|value| (*key, value))),
+            )
+        })
+    })
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let frame = Resource::new(|| (), |()| load_frame());
+    view! {
+        <Title text="Audit log" />
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match frame.await {
+                    Ok(AuditFrame::SignedOut) => view! { <Redirect path="/login?next=%2Faudit" /> }.into_any(),
+                    Ok(AuditFrame::NoAccess(user)) => {
+                        set_page_status(403);
+                        view! {
+                            <AppHeader user />
+                            <Notice title="You don't have access to the audit log">
+                                <p>"Only owners of your organisation can see its audit log. Ask one of them if you need something from it."</p>
+                            </Notice>
+                        }
+                        .into_any()
+                    }
+                    Ok(AuditFrame::Audit { user, filters }) => {
+                        view! { <AppHeader user=user.clone() /> <AuditLog user filters /> }.into_any()
+                    }
+                    Err(error) => view! { <PageError error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The page's main part: the filter form stays in place while pages load;
+/// the table and pager below it follow the URL.
+#[component]
+fn AuditLog(user: SessionUser, filters: AuditFilterChoices) -> impl IntoView {
+    let organisation = user.organisation_id;
+    let query = use_audit_query();
+    let listing = Resource::new(
+        move || query.get(),
+        move |query| list_audit(organisation, query),
+    );
+    let export_href = move || {
+        format!(
+            "/audit/export.csv?{}",
+            query.get().first_page().to_query_string()
+        )
+    };
+    let zone = filters.time_zone.replace('_', " ");
+    view! {
+        <main class="page">
+            <div class="page-title">
+                <h1>"Audit log"</h1>
+                <div class="page-actions">
+                    <a class="button" href=export_href download>"Export CSV"</a>
+                </div>
+            </div>
+            <p class="muted page-intro">
+                "Every admin action and security event in your organisation, newest first. Times and dates are in "
+                <strong>{zone}</strong>
+                ", the organisation's time zone (point at a time for UTC). Nothing here can be changed or deleted."
+            </p>
+            <FilterForm query actors=filters.actors />
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match listing.await {
+                        Ok(listing) => view! { <Listing listing /> }.into_any(),
+                        // Shown beside its field in the form above.
+                        Err(error) if error.for_field("to").is_some() => ().into_any(),
+                        Err(error) => view! { <PageError error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+    .into_any()
+}
+
+/// Whether going from `current` to `view` only refines a text filter: that
+/// replaces the history entry, so Back leaves the search, not each letter.
+fn refines_search(view: &AuditQuery, current: &AuditQuery) -> bool {
+    let current = current.first_page();
+    let typed = |new: &str, old: &str| !new.is_empty() && !old.is_empty() && new != old;
+    (typed(&view.actor, &current.actor)
+        && AuditQuery {
+            actor: current.actor.clone(),
+            ..view.clone()
+        } == current)
+        || (typed(&view.target, &current.target)
+            && AuditQuery {
+                target: current.target.clone(),
+                ..view.clone()
+            } == current)
+}
+
+/// Waits `ms` milliseconds in the browser.
+#[cfg(feature = "hydrate")]
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Keeps a text input in step with the URL (Back and forward change it),
+/// unless it already says the same (it may hold a trailing space).
+#[allow(unused_variables)]
+fn follow_url(input: NodeRef<Input>, wanted: impl Fn() -> String + 'static) {
+    Effect::new(move |_| {
+        let wanted = wanted();
+        #[cfg(feature = "hydrate")]
+        if let Some(input) = input.get() {
+            if input.value().trim() != wanted {
+                input.set_value(&wanted);
+            }
+        }
+    });
+}
+
+/// The filters: a plain GET form to `/audit` (it works before the page is
+/// interactive), which after hydration applies each change at once by
+/// changing the URL.
+#[component]
+fn FilterForm(query: Memo<AuditQuery>, actors: Vec<String>) -> impl IntoView {
+    let form = NodeRef::<Form>::new();
+    let actor = NodeRef::<Input>::new();
+    let target = NodeRef::<Input>::new();
+    // Browser-only: a local value dropped on another server thread panics.
+    #[cfg(feature = "hydrate")]
+    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
+    // The view the form's fields describe, from its first page.
+    let read_form = move || -> Option<AuditQuery> {
+        #[cfg(feature = "hydrate")]
+        {
+            let form = form.get_untracked()?;
+            let data = web_sys::FormData::new_with_form(&form).ok()?;
+            let pairs: Vec<(String, String)> = AuditQuery::URL_KEYS
+                .iter()
+                .filter_map(|key| data.get(key).as_string().map(|v| (key.to_string(), v)))
+                .collect();
+            Some(AuditQuery::from_pairs(
+                pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ))
+        }
+        #[cfg(not(feature = "hydrate"))]
+        None
+    };
+    let apply = move || {
+        let Some(view) = read_form() else {
+            return;
+        };
+        let current = query.get_untracked();
+        if view == current.first_page() && current.page == PageAt::First {
+            return;
+        }
+        let options = NavigateOptions {
+            replace: refines_search(&view, &current),
+            scroll: false,
+            ..Default::default()
+        };
+        #[cfg(feature = "hydrate")]
+        navigate.with_value(|navigate| navigate(&view.href(), options));
+        #[cfg(not(feature = "hydrate"))]
+        let _ = options;
+    };
+    // Typing waits for a pause before it filters.
+    let typed = RwSignal::new(0u32);
+    let on_input = move |_| {
+        let this = typed.get_untracked().wrapping_add(1);
+        typed.set(this);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            sleep(300).await;
+            if typed.get_untracked() == this {
+                apply();
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = this;
+    };
+    follow_url(actor, move || query.get().actor);
+    follow_url(target, move || query.get().target);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        apply();
+    };
+    let initial = query.get_untracked();
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let problem = move || query.get().problem().map(|p| p.message);
+    let selected_action = move || query.get().action;
+    let initial_action = initial.action.clone();
+    view! {
+        <form node_ref=form class="filters" role="search" aria-label="Filter the audit log" method="get" action="/audit" on:submit=on_submit>
+            <div class="field filter-text">
+                <label for="audit-actor">"Actor"</label>
+                <input id="audit-actor" node_ref=actor name="actor" type="search" list="audit-actors"
+                    placeholder="Name or email" autocomplete="off" value=initial.actor.clone() on:input=on_input />
+                <datalist id="audit-actors">
+                    {actors.into_iter().map(|name| view! { <option value=name></option> }).collect_view()}
+                </datalist>
+            </div>
+            <div class="field filter-text">
+                <label for="audit-target">"Target"</label>
+                <input id="audit-target" node_ref=target name="target" type="search"
+                    placeholder="Name or email" autocomplete="off" value=initial.target.clone() on:input=on_input />
+            </div>
+            <div class="field filter-action">
+                <label for="audit-action">"Action"</label>
+                <select id="audit-action" name="action" on:change=move |_| apply()>
+                    <option value="" selected=initial_action.is_none()
+                        prop:selected=move || selected_action().is_none()>"All actions"</option>
+                    {ActionGroup::ALL.into_iter().map(|group| {
+                        let initial_action = initial_action.clone();
+                        view! {
+                            <optgroup label=group.label()>
+                                {ACTIONS.iter().filter(|a| a.group == group).map(|a| {
+                                    let initially = initial_action.as_deref() == Some(a.key);
+                                    view! {
+                                        <option value=a.key selected=initially
+                                            prop:selected=move || selected_action().as_deref() == Some(a.key)>{a.label}</option>
+                                    }
+                                }).collect_view()}
+                            </optgroup>
+                        }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field filter-date">
+                <label for="audit-from">"From"</label>
+                <input id="audit-from" name="from" type="date" value=date(initial.from)
+                    prop:value=move || date(query.get().from) on:change=move |_| apply() />
+            </div>
+            <div class="field filter-date">
+                <label for="audit-to">"To"</label>
+                <input id="audit-to" name="to" type="date" value=date(initial.to)
+                    prop:value=move || date(query.get().to) on:change=move |_| apply()
+                    aria-invalid=move || problem().is_some().to_string() aria-describedby="audit-to-error" />
+                <p id="audit-to-error" class="field-error" role="alert">{problem}</p>
+            </div>
+            <div class="filter-actions">
+                // Needed before hydration; afterwards each change applies itself.
+                <button type="submit" class="button">"Apply"</button>
+                {move || query.get().is_filtered().then(|| view! {
+                    <a class="button secondary" href="/audit">"Clear filters"</a>
+                })}
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+/// The table of one page and the pager.
+#[component]
+fn Listing(listing: AuditListing) -> impl IntoView {
+    let query = listing.query.clone();
+    let empty = listing.entries.is_empty();
+    let pager = (listing.previous.is_some() || listing.next.is_some()).then(|| {
+        let at = |page: PageAt| AuditQuery { page, ..query.clone() }.href();
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {listing.previous.clone().map(|c| view! { <a class="button" href=at(PageAt::Before(c)) rel="prev">"Previous page"</a> })}
+                {listing.next.clone().map(|c| view! { <a class="button" href=at(PageAt::After(c)) rel="next">"Next page"</a> })}
+            </nav>
+        }
+    });
+    view! {
+        {empty.then(|| view! {
+            <p class="muted" role="status">
+                {if query.is_filtered() { "No events match these filters." } else { "No events yet." }}
+            </p>
+        })}
+        {(!empty).then(|| view! {
+            <div class="table-wrap">
+                <table class="audit-table">
+                    <caption class="visually-hidden">"Audit events, newest first"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Time"</th>
+                            <th scope="col">"Action"</th>
+                            <th scope="col" class="col-wide">"Actor"</th>
+                            <th scope="col" class="col-wide">"Target"</th>
+                            <th scope="col" class="col-wide">"Details"</th>
+                            <th scope="col" class="col-lwide">"Client address"</th>
+                            <th scope="col" class="col-lwide">"Request id"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {listing.entries.into_iter().map(|entry| view! { <EventRow entry /> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+        {pager}
+    }
+}
+
+#[component]
+fn EventRow(entry: AuditEntry) -> impl IntoView {
+    let utc = entry
+        .occurred_at
+        .format("%Y-%m-%d %H:%M:%S UTC")
+        .to_string();
+    let machine = entry
+        .occurred_at
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let actor = entry.actor.clone();
+    let target = entry.target.clone();
+    // Phones: who, to whom and the details under the action; their
+    // columns are hidden. Someone acting on themselves (signing in) is
+    // named once.
+    let by = actor.as_ref().map(|a| format!("By {a}"));
+    let on = target
+        .as_ref()
+        .filter(|t| actor.as_ref() != Some(*t))
+        .map(|t| format!("Target: {t}"));
+    // Date and time wrap as wholes in a narrow column.
+    let (day, clock) = entry
+        .local_time
+        .split_once(' ')
+        .map(|(d, t)| (d.to_string(), t.to_string()))
+        .unwrap_or_else(|| (entry.local_time.clone(), String::new()));
+    let details = entry.details.clone();
+    let none = || view! { <span class="muted">"—"</span> };
+    view! {
+        <tr>
+            <td class="audit-time">
+                <time datetime=machine title=utc>
+                    <span class="nowrap">{day}</span>" "<span class="nowrap">{clock}</span>
+                </time>
+            </td>
+            <th scope="row">
+                {action_label(&entry.action).to_string()}
+                {by.map(|by| view! { <span class="cell-sub">{by}</span> })}
+                {on.map(|on| view! { <span class="cell-sub">{on}</span> })}
+                {entry.details.iter().map(|d| view! { <span class="cell-sub">{d.clone()}</span> }).collect_view()}
+            </th>
+            <td class="col-wide audit-who">{actor.map_or_else(|| none().into_any(), |a| a.into_any())}</td>
+            <td class="col-wide audit-who">{target.map_or_else(|| none().into_any(), |t| t.into_any())}</td>
+            <td class="col-wide audit-details">
+                {if details.is_empty() {
+                    none().into_any()
+                } else {
+                    details.into_iter().map(|d| view! { <span class="detail-line">{d}</span> }).collect_view().into_any()
+                }}
+            </td>
+            <td class="col-lwide break">{entry.client_ip.unwrap_or_default()}</td>
+            <td class="col-lwide"><code>{entry.request_id.unwrap_or_default()}</code></td>
+        </tr>
+    }
+}
