@@ -11,12 +11,16 @@ function mainNav(page: Page) {
 
 test('an owner finds a disable by its action, Back restores the filters, and the export has it', async ({ page, org }) => {
   await signedIn(page, org.owner_email, org.password);
-  await page.getByRole('button', { name: 'Actions for Mia Member' }).click();
-  await page
-    .getByRole('table', { name: 'Members of your organisation' })
-    .getByRole('row', { name: /Mia Member/ })
-    .getByRole('button', { name: 'Disable', exact: true })
-    .click();
+  // A live refresh (of the sign-in itself) may redraw the row and close its
+  // menu just after it opens: open it again until the choice is there.
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Actions for Mia Member' }).click();
+    await page
+      .getByRole('table', { name: 'Members of your organisation' })
+      .getByRole('row', { name: /Mia Member/ })
+      .getByRole('button', { name: 'Disable', exact: true })
+      .click({ timeout: 2000 });
+  }).toPass();
   const dialog = page.getByRole('dialog', { name: 'Disable Mia Member?' });
   await dialog.getByRole('button', { name: 'Disable' }).click();
   await expect(dialog).toBeHidden();

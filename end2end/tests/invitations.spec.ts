@@ -79,8 +79,12 @@ test('after a resend the old link shows the no-longer-valid page', async ({ page
   const first = linkIn(await emailTo(email));
 
   await openInvitationsTab(page);
-  await page.getByRole('button', { name: `Actions for ${email}` }).click();
-  await page.getByRole('button', { name: 'Resend invitation', exact: true }).click();
+  // The live refresh of the new invitation may redraw the row (and close
+  // its menu) just after it opens: open it again until the choice is there.
+  await expect(async () => {
+    await page.getByRole('button', { name: `Actions for ${email}` }).click();
+    await page.getByRole('button', { name: 'Resend invitation', exact: true }).click({ timeout: 2000 });
+  }).toPass();
   const second = linkIn(await emailTo(email, 1));
   expect(second).not.toBe(first);
 

@@ -12,7 +12,9 @@ async function rowNames(page: Page) {
 
 test('search and filters live in the URL, and Back restores them', async ({ page, org }) => {
   await signedIn(page, org.admin_email, org.password);
-  expect(await rowNames(page)).toEqual(['Adam Admin', 'Mia Member', 'Olive Owner']);
+  // Signing in navigates inside the hydrated app: the table may still be
+  // loading.
+  await expect.poll(() => rowNames(page)).toEqual(['Adam Admin', 'Mia Member', 'Olive Owner']);
 
   const search = page.getByRole('searchbox', { name: 'Search' });
   await search.fill('oliv');
