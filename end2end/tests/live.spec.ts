@@ -68,6 +68,32 @@ test("a change in one admin's browser appears in another admin's open table", as
   await admin.context().close();
 });
 
+test('a row menu left open stays open while a change elsewhere arrives', async ({ page, org, browser }) => {
+  const admin = await adminWatching(browser, org);
+  await admin.getByRole('button', { name: 'Actions for Mia Member' }).click();
+  const menu = admin.getByRole('group', { name: 'Actions for Mia Member' });
+  await expect(menu).toBeVisible();
+
+  // The owner invites someone: a new row (and count) on the admin's
+  // Active tab, nothing new on Mia's row.
+  await signedIn(page, org.owner_email, org.password);
+  const email = `live-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  await page.getByRole('button', { name: 'Invite user' }).first().click();
+  const invite = page.getByRole('dialog', { name: 'Invite user' });
+  await invite.getByLabel('Email').fill(email);
+  await invite.getByLabel('Role').selectOption({ label: 'Member' });
+  await invite.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByRole('dialog', { name: 'Invitation created' })).toBeVisible();
+
+  await expect(membersTable(admin).getByRole('row', { name: new RegExp(email) })).toBeVisible();
+  // The refetch redrew only what changed: the menu is still open and works.
+  await expect(menu).toBeVisible();
+  await menu.getByRole('button', { name: 'Change role', exact: true }).click();
+  await expect(admin.getByRole('dialog', { name: 'Change role for Mia Member' })).toBeVisible();
+  await notReloaded(admin);
+  await admin.context().close();
+});
+
 test("a member's open page shows changes made elsewhere, and their deletion", async ({ page, org, browser }) => {
   const admin = await adminWatching(browser, org);
   const href = await membersTable(admin).getByRole('link', { name: 'Mia Member' }).getAttribute('href');

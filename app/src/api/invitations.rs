@@ -52,7 +52,7 @@ pub enum InviteOutcome {
 }
 
 /// One row of the Invitations tab.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct InvitationRow {
     pub id: InvitationId,
     pub email: String,

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// One member's row of the team table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TeamMember {
     pub id: MembershipId,
     pub name: String,
@@ -36,7 +36,7 @@ pub struct TeamMember {
 
 /// A row of the team table: a member, or an invitation (open ones show
 /// among the active members as "Pending Invitation" or "Expired").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TeamEntry {
     Member(TeamMember),
     Invitation(InvitationRow),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where an invitation stands. Pending and expired are read off the clock;
 /// revoked and accepted are facts recorded with a time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum InvitationStatus {
     Pending,
     Expired,
@@ -117,7 +117,7 @@ impl Default for ExpiryHours {
 pub const EXPIRY_CHOICES: [i32; 8] = [1, 4, 24, 48, 72, 168, 336, 720];
 
 /// How an invitation's latest email is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DeliveryState {
     /// Waiting for its first attempt.
     Queued,

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 /// Whether a member may use the organisation. Disabled members keep their
 /// data and history but every request of theirs is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MembershipStatus {
     Enabled,
     Disabled,

@@ -56,7 +56,7 @@ impl ResetLinkStatus {
 /// What a member's row and page say about the latest reset their
 /// organisation's admins sent them. A used or replaced reset says nothing:
 /// there is nothing left to wait for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PasswordResetState {
     Pending { expires_at: DateTime<Utc> },
     Expired,

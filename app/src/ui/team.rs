@@ -282,12 +282,8 @@ fn Team(user: SessionUser, filters: FilterChoices) -> impl IntoView {
             <p class="form-error" role="alert">{move || state.actions.notice.get()}</p>
             <FilterForm query filters />
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match listing.await {
-                        Ok(listing) => view! { <Listing listing may_manage may_invite /> }.into_any(),
-                        Err(error) => view! { <PageError error /> }.into_any(),
-                    }
-                })}
+                {move || listing.get().and_then(Result::err).map(|error| view! { <PageError error /> })}
+                <Listing listing may_manage may_invite />
             </Transition>
         </main>
     }
@@ -506,10 +502,44 @@ fn FilterSelect(
     }
 }
 
+/// One page of a view as the server last sent it; the page on screen
+/// stays while the next one loads.
+type ListingResource = Resource<Result<TeamListing, AppError>>;
+
 /// The tabs with their counts, the table of one page and the pager.
+///
+/// Rows are keyed by their whole content: a refetch (a live change
+/// anywhere in the organisation) leaves every row it did not change in
+/// place, so a menu open on one of them stays open, and redraws only the
+/// rows that changed.
 #[component]
-fn Listing(listing: TeamListing, may_manage: bool, may_invite: bool) -> impl IntoView {
-    let query = listing.query.clone();
+fn Listing(listing: ListingResource, may_manage: bool, may_invite: bool) -> impl IntoView {
+    let page = move || listing.get().and_then(Result::ok);
+    let entries = Signal::derive(move || page().map(|p| p.entries).unwrap_or_default());
+    // Which table shows: none for an empty page. Changes only with the
+    // tab, so a refetch keeps the table and diffs its rows.
+    let table = Memo::new(move |_| {
+        page()
+            .filter(|p| !p.entries.is_empty())
+            .map(|p| p.query.tab)
+    });
+    view! {
+        {move || page().map(|p| view! { <Tabs listing=p /> })}
+        {move || page().map(|p| empty_state(&p, may_invite))}
+        {move || table.get().map(|tab| match tab {
+            TeamTab::Invitations => view! { <InvitationsTable entries /> }.into_any(),
+            TeamTab::Active | TeamTab::Inactive => {
+                view! { <MembersTable entries may_manage may_invite /> }.into_any()
+            }
+        })}
+        {move || page().map(|p| view! { <Pager listing=p /> })}
+    }
+}
+
+/// The view's tabs, each with its count.
+#[component]
+fn Tabs(listing: TeamListing) -> impl IntoView {
+    let query = listing.query;
     let counts = listing.counts;
     let tabs = TeamTab::ALL
         .into_iter()
@@ -537,32 +567,18 @@ fn Listing(listing: TeamListing, may_manage: bool, may_invite: bool) -> impl Int
             }
         })
         .collect_view();
-    let only_me = query.tab == TeamTab::Active && !query.is_filtered() && counts.active <= 1;
+    view! { <nav class="tabs" aria-label="Team views">{tabs}</nav> }
+}
+
+/// What an empty page says, and the invitation to invite when the
+/// viewer is the only member.
+fn empty_state(listing: &TeamListing, may_invite: bool) -> impl IntoView {
+    let query = &listing.query;
+    let only_me =
+        query.tab == TeamTab::Active && !query.is_filtered() && listing.counts.active <= 1;
     let empty = listing.entries.is_empty();
-    let pager = (listing.previous.is_some() || listing.next.is_some()).then(|| {
-        let at = |page: PageAt| TeamQuery { page, ..query.clone() }.href();
-        view! {
-            <nav class="pager" aria-label="Pages">
-                {listing.previous.clone().map(|c| view! { <a class="button" href=at(PageAt::Before(c)) rel="prev">"Previous page"</a> })}
-                {listing.next.clone().map(|c| view! { <a class="button" href=at(PageAt::After(c)) rel="next">"Next page"</a> })}
-            </nav>
-        }
-    });
-    let table = if query.tab == TeamTab::Invitations {
-        let rows = listing
-            .entries
-            .into_iter()
-            .filter_map(|e| match e {
-                TeamEntry::Invitation(i) => Some(i),
-                TeamEntry::Member(_) => None,
-            })
-            .collect();
-        view! { <InvitationsTable invitations=rows /> }.into_any()
-    } else {
-        view! { <MembersTable entries=listing.entries may_manage may_invite /> }.into_any()
-    };
+    let filtered = query.is_filtered();
     view! {
-        <nav class="tabs" aria-label="Team views">{tabs}</nav>
         {(may_invite && only_me).then(|| view! {
             <section class="card empty-state" aria-labelledby="empty-title">
                 <h2 id="empty-title">"Invite your team"</h2>
@@ -572,16 +588,39 @@ fn Listing(listing: TeamListing, may_manage: bool, may_invite: bool) -> impl Int
         })}
         {empty.then(|| view! {
             <p class="muted" role="status">
-                {if query.is_filtered() { "No one matches this search and these filters." } else { "No one here yet." }}
+                {if filtered { "No one matches this search and these filters." } else { "No one here yet." }}
             </p>
         })}
-        {(!empty).then_some(table)}
-        {pager}
     }
 }
 
+/// Links to the neighbouring pages, when there are any.
 #[component]
-fn MembersTable(entries: Vec<TeamEntry>, may_manage: bool, may_invite: bool) -> impl IntoView {
+fn Pager(listing: TeamListing) -> impl IntoView {
+    let query = listing.query;
+    let at = move |page: PageAt| {
+        TeamQuery {
+            page,
+            ..query.clone()
+        }
+        .href()
+    };
+    (listing.previous.is_some() || listing.next.is_some()).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {listing.previous.map(|c| view! { <a class="button" href=at(PageAt::Before(c)) rel="prev">"Previous page"</a> })}
+                {listing.next.map(|c| view! { <a class="button" href=at(PageAt::After(c)) rel="next">"Next page"</a> })}
+            </nav>
+        }
+    })
+}
+
+#[component]
+fn MembersTable(
+    entries: Signal<Vec<TeamEntry>>,
+    may_manage: bool,
+    may_invite: bool,
+) -> impl IntoView {
     let state = expect_context::<TeamState>();
     view! {
         <div class="table-wrap">
@@ -601,13 +640,12 @@ fn MembersTable(entries: Vec<TeamEntry>, may_manage: bool, may_invite: bool) -> 
                     </tr>
                 </thead>
                 <tbody>
-                    {entries
-                        .into_iter()
-                        .map(|entry| match entry {
+                    <For each=move || entries.get() key=TeamEntry::clone let:entry>
+                        {match entry {
                             TeamEntry::Member(m) => member_row(state, m, may_manage).into_any(),
                             TeamEntry::Invitation(i) => invitation_row(state, i, may_invite).into_any(),
-                        })
-                        .collect_view()}
+                        }}
+                    </For>
                 </tbody>
             </table>
         </div>
@@ -624,7 +662,7 @@ fn member_row(state: TeamState, m: TeamMember, may_manage: bool) -> impl IntoVie
         <tr>
             // On phones the email column is hidden and shown under the
             // name instead.
-            <th scope="row">
+            <th scope="row" class="break">
                 <div class="person">
                     <Avatar name=m.name.clone() url=m.avatar.clone() size="small" />
                     <div>
@@ -668,7 +706,9 @@ fn invitation_row(state: TeamState, i: InvitationRow, may_invite: bool) -> impl 
     let actions = may_invite.then(|| invitation_menu(state, &i, "member-invitation-menu"));
     view! {
         <tr>
-            <th scope="row">
+            // A long email breaks anywhere rather than widen the table
+            // past a phone's screen.
+            <th scope="row" class="break">
                 {name}
                 <span class="cell-sub">{i.email.clone()}</span>
             </th>
@@ -801,7 +841,17 @@ fn hide_popover(list: NodeRef<leptos::html::Div>) {
 }
 
 #[component]
-fn InvitationsTable(invitations: Vec<InvitationRow>) -> impl IntoView {
+fn InvitationsTable(entries: Signal<Vec<TeamEntry>>) -> impl IntoView {
+    let invitations = move || {
+        entries
+            .get()
+            .into_iter()
+            .filter_map(|entry| match entry {
+                TeamEntry::Invitation(row) => Some(row),
+                TeamEntry::Member(_) => None,
+            })
+            .collect::<Vec<_>>()
+    };
     view! {
         <div class="table-wrap">
             <table class="invitations-table">
@@ -820,7 +870,9 @@ fn InvitationsTable(invitations: Vec<InvitationRow>) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {invitations.into_iter().map(|row| view! { <InvitationTableRow row /> }).collect_view()}
+                    <For each=invitations key=InvitationRow::clone let:row>
+                        <InvitationTableRow row />
+                    </For>
                 </tbody>
             </table>
         </div>
