@@ -3,7 +3,7 @@
 
 use crate::harness::{ApiResponse, TestApp, TestOrganisation};
 use crate::invitations::{invite, role_id, Invite};
-use crate::members::membership_of;
+use crate::members::{change_role, membership_of};
 use app::api::invitations::InviteOutcome;
 use app::api::team::{TabCounts, TeamEntry, TeamListing};
 use reqwest::StatusCode;
@@ -158,6 +158,81 @@ async fn paging_visits_every_row_once_in_order_both_ways_for_every_sort() {
         .flat_map(emails)
         .collect();
     assert_eq!(shown, expected);
+}
+
+async fn rename(app: &TestApp, email: &str, name: &str) {
+    sqlx::query("UPDATE accounts SET display_name = $1 WHERE lower(email) = lower($2)")
+        .bind(name)
+        .bind(email)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
+/// Sorting by name and by role reads copies of the name and of the role's
+/// rank that triggers keep on each membership (so an index can serve each
+/// order): they follow a rename, a role change and a role moved in the
+/// order, and a direct write to them does not stick.
+#[tokio::test]
+async fn name_and_role_order_follow_renames_and_role_changes() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.owner_email, &org.password).await;
+    let sorted = |sort: &'static str| {
+        let (app, org, cookie) = (&app, &org, &cookie);
+        async move { emails(&view(app, org, cookie, &[("query[sort]", sort)]).await) }
+    };
+    let (owner, admin, member) = (&org.owner_email, &org.admin_email, &org.member_email);
+    rename(&app, owner, "Carla Owner").await;
+    rename(&app, admin, "Bert Admin").await;
+    rename(&app, member, "anna Member").await;
+    assert_eq!(
+        sorted("Name").await,
+        [member, admin, owner].map(String::clone)
+    );
+    assert_eq!(
+        sorted("Role").await,
+        [owner, admin, member].map(String::clone)
+    );
+
+    // Anna becomes an Owner: first of the owners, by name.
+    let anna = membership_of(&app, &org, member).await;
+    let changed = change_role(&app, &cookie, &anna, &role_id(&app, "owner").await).await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(
+        sorted("Role").await,
+        [member, owner, admin].map(String::clone)
+    );
+
+    rename(&app, admin, "Aaron Admin").await;
+    assert_eq!(
+        sorted("Name").await,
+        [admin, member, owner].map(String::clone)
+    );
+
+    // The Admin role moved ahead of Owner.
+    sqlx::query("UPDATE roles SET rank = -1 WHERE organisation_id IS NULL AND key = 'admin'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        sorted("Role").await,
+        [admin, member, owner].map(String::clone)
+    );
+
+    sqlx::query("UPDATE memberships SET role_rank = 999, sort_name = 'zzz'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let stale: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM memberships m
+         JOIN accounts a ON a.id = m.account_id JOIN roles r ON r.id = m.role_id
+         WHERE m.sort_name <> lower(a.display_name) OR m.role_rank <> r.rank",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(stale, 0, "the copies are always the true name and rank");
 }
 
 #[tokio::test]

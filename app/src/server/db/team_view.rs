@@ -5,10 +5,11 @@
 //! `QueryBuilder` and every value bound: a view combines up to seven
 //! filters, five sorts, two directions and two paging directions, and each
 //! combination must keep a plain `ORDER BY … LIMIT` over the columns the
-//! indexes in `migrations/20261123000001_team_view.sql` cover, which one
-//! static query with `CASE` orderings would not. It returns ids and sort
-//! keys only; the rows' contents come from checked queries in
-//! `memberships` and `invitations`.
+//! indexes in `migrations/20261123000001_team_view.sql` and
+//! `migrations/20261123000005_member_order.sql` cover, which one static
+//! query with `CASE` orderings would not. It returns ids and sort keys
+//! only; the rows' contents come from checked queries in `memberships` and
+//! `invitations`.
 //!
 //! Paging is keyset paging: a page is the rows after (or before) the last
 //! row seen, in the view's order, so any page costs about what the first
@@ -80,11 +81,13 @@ const NO_TEXT: &str = "''";
 const NO_TIME: &str = "timestamptz 'epoch'";
 
 fn member_keys(sort: SortKey) -> Keys {
-    let name = "lower(a.display_name)";
+    // The membership's copies of lower(a.display_name) and the role's rank
+    // (migration 20261123000005), so that one index serves each order.
+    let name = "m.sort_name";
     let (rank, text, time, tiebreak) = match sort {
-        SortKey::Name => (NO_RANK, name, NO_TIME, "a.id"),
+        SortKey::Name => (NO_RANK, name, NO_TIME, "m.account_id"),
         SortKey::Email => (NO_RANK, "lower(a.email)", NO_TIME, "a.id"),
-        SortKey::Role => ("r.rank", name, NO_TIME, "a.id"),
+        SortKey::Role => ("m.role_rank", name, NO_TIME, "m.account_id"),
         SortKey::LastSignIn => (
             NO_RANK,
             NO_TEXT,
@@ -157,7 +160,7 @@ pub async fn page(
         push_key_columns(&mut sql, &keys);
         sql.push(
             " FROM memberships m JOIN accounts a ON a.id = m.account_id \
-             JOIN roles r ON r.id = m.role_id WHERE m.organisation_id = ",
+             WHERE m.organisation_id = ",
         );
         sql.push_bind(org.0);
         sql.push(" AND m.status = ");
