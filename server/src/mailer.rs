@@ -6,6 +6,7 @@
 
 use crate::config::MailTransport;
 use app::server::db::outbox::{self, Claimed};
+use app::server::db::team_events;
 use app::server::OutboxSignal;
 use chrono::{DateTime, Utc};
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
@@ -182,19 +183,24 @@ pub async fn run_once(
     let claimed = outbox::claim_due(pool, settings.batch, settings.lease).await?;
     let count = claimed.len();
     for email in claimed {
-        match send(transport, &settings.from, &email).await {
+        let outcome = send(transport, &settings.from, &email).await;
+        // The record and its announcement commit together.
+        let mut tx = pool.begin().await?;
+        let notice = match outcome {
             Ok(()) => {
-                outbox::mark_sent(pool, email.id).await?;
                 tracing::info!(outbox_id = email.id, "email sent");
+                outbox::mark_sent(&mut *tx, email.id).await?
             }
             Err(error) => {
                 let attempts = email.attempts + 1;
                 let retry_in = settings.backoff(attempts);
                 tracing::warn!(outbox_id = email.id, attempts, %error, ?retry_in, "email not sent");
-                outbox::mark_failed(pool, email.id, &error, retry_in, settings.max_attempts)
-                    .await?;
+                outbox::mark_failed(&mut *tx, email.id, &error, retry_in, settings.max_attempts)
+                    .await?
             }
-        }
+        };
+        team_events::notify(&mut *tx, notice.as_slice()).await?;
+        tx.commit().await?;
     }
     Ok(count)
 }

@@ -197,6 +197,19 @@ async fn an_admins_stream_hears_another_admins_member_and_invitation_changes() {
         stream.next_change().await,
         ("invitation".into(), invitation.clone())
     );
+    // And again when the outbox worker has sent its email: the row's
+    // "Email: Sent" changes with it.
+    assert_eq!(
+        stream.next_change().await,
+        ("invitation".into(), invitation.clone())
+    );
+    let sent: String =
+        sqlx::query_scalar("SELECT state FROM outbox_emails WHERE invitation_id = $1")
+            .bind(link.invitation_id.0)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(sent, "sent");
 
     // Accepting creates a member, closes the invitation and signs the new
     // member in, in one transaction: PostgreSQL delivers its identical

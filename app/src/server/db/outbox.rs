@@ -5,6 +5,7 @@
 
 use crate::domain::invitation::DeliveryState;
 use crate::domain::{InvitationId, OrganisationId, PasswordResetId};
+use crate::server::db::team_events::TeamNotice;
 use crate::server::email::RenderedEmail;
 use sqlx::PgExecutor;
 use std::time::Duration;
@@ -155,46 +156,71 @@ pub async fn claim_due(
     .await
 }
 
-/// Records a successful send and scrubs the bodies.
-pub async fn mark_sent(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
-    sqlx::query!(
-        "UPDATE outbox_emails
-         SET state = CASE WHEN state = 'queued' THEN 'sent' ELSE state END,
-             sent_at = now(), attempts = attempts + 1, last_error = NULL,
-             body_text = NULL, body_html = NULL, locked_until = NULL
-         WHERE id = $1",
+/// The row an email's delivery changed: an invitation email's state shows
+/// in the team table, so its change is announced like any other.
+struct Delivered {
+    organisation_id: Option<OrganisationId>,
+    invitation_id: Option<InvitationId>,
+}
+
+impl Delivered {
+    fn notice(row: Option<Self>) -> Option<TeamNotice> {
+        let row = row?;
+        Some(TeamNotice::invitation(
+            row.organisation_id?,
+            row.invitation_id?,
+        ))
+    }
+}
+
+/// Records a successful send and scrubs the bodies. Returns the notice for
+/// the invitation whose delivery this changed, if the email was one.
+pub async fn mark_sent(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<TeamNotice>> {
+    let row = sqlx::query_as!(
+        Delivered,
+        r#"UPDATE outbox_emails
+           SET state = CASE WHEN state = 'queued' THEN 'sent' ELSE state END,
+               sent_at = now(), attempts = attempts + 1, last_error = NULL,
+               body_text = NULL, body_html = NULL, locked_until = NULL
+           WHERE id = $1
+           RETURNING organisation_id AS "organisation_id: OrganisationId",
+                     invitation_id AS "invitation_id: InvitationId""#,
         id
     )
-    .execute(db)
-    .await
-    .map(|_| ())
+    .fetch_optional(db)
+    .await?;
+    Ok(Delivered::notice(row))
 }
 
 /// Records a failed attempt: retried after `retry_in`, or given up (and
-/// scrubbed) once `max_attempts` is reached.
+/// scrubbed) once `max_attempts` is reached. Returns the notice for the
+/// invitation whose delivery this changed, as [`mark_sent`] does.
 pub async fn mark_failed(
     db: impl PgExecutor<'_>,
     id: i64,
     error: &str,
     retry_in: Duration,
     max_attempts: i32,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<Option<TeamNotice>> {
     let retry_ms = i64::try_from(retry_in.as_millis()).unwrap_or(i64::MAX);
     let error: String = error.chars().take(500).collect();
-    sqlx::query!(
-        "UPDATE outbox_emails
-         SET attempts = attempts + 1, last_error = $2, locked_until = NULL,
-             next_attempt_at = now() + make_interval(secs => $3::bigint / 1000.0),
-             state = CASE WHEN attempts + 1 >= $4 AND state = 'queued' THEN 'failed' ELSE state END,
-             body_text = CASE WHEN attempts + 1 >= $4 THEN NULL ELSE body_text END,
-             body_html = CASE WHEN attempts + 1 >= $4 THEN NULL ELSE body_html END
-         WHERE id = $1",
+    let row = sqlx::query_as!(
+        Delivered,
+        r#"UPDATE outbox_emails
+           SET attempts = attempts + 1, last_error = $2, locked_until = NULL,
+               next_attempt_at = now() + make_interval(secs => $3::bigint / 1000.0),
+               state = CASE WHEN attempts + 1 >= $4 AND state = 'queued' THEN 'failed' ELSE state END,
+               body_text = CASE WHEN attempts + 1 >= $4 THEN NULL ELSE body_text END,
+               body_html = CASE WHEN attempts + 1 >= $4 THEN NULL ELSE body_html END
+           WHERE id = $1
+           RETURNING organisation_id AS "organisation_id: OrganisationId",
+                     invitation_id AS "invitation_id: InvitationId""#,
         id,
         error,
         retry_ms,
         max_attempts
     )
-    .execute(db)
-    .await
-    .map(|_| ())
+    .fetch_optional(db)
+    .await?;
+    Ok(Delivered::notice(row))
 }
