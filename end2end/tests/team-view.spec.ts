@@ -27,9 +27,22 @@ test('search and filters live in the URL, and Back restores them', async ({ page
 
   await search.fill('');
   await expect(page).toHaveURL(/\/team$/);
+  // Phones fold the filters and the sort behind a button; wider screens
+  // show them.
+  const filters = page.getByRole('button', { name: /^Filters and sort/ });
+  const onPhone = test.info().project.name === 'phone';
+  if (onPhone) {
+    await expect(page.getByLabel('Role')).toBeHidden();
+    await expect(filters).toHaveAttribute('aria-expanded', 'false');
+    await filters.click();
+    await expect(filters).toHaveAttribute('aria-expanded', 'true');
+  } else {
+    await expect(filters).toBeHidden();
+  }
   await page.getByLabel('Role').selectOption({ label: 'Member' });
   await expect(page).toHaveURL(/\/team\?role=[0-9a-f-]{36}$/);
   await expect.poll(() => rowNames(page)).toEqual(['Mia Member']);
+  if (onPhone) await expect(filters).toHaveAccessibleName('Filters and sort (1 on)');
   // Name is the default sort, so only the direction shows.
   await page.getByLabel('Sort by').selectOption({ label: 'Name, Z to A' });
   await expect(page).toHaveURL(/\/team\?role=[0-9a-f-]{36}&dir=desc$/);
@@ -48,6 +61,11 @@ test('search and filters live in the URL, and Back restores them', async ({ page
   await expect(page).toHaveURL(/\/team\?q=olive$/);
   await expect(search).toHaveValue('olive');
   await expect.poll(() => rowNames(page)).toEqual(['Olive Owner']);
+
+  // A view opened with a filter on shows its filters, on phones too.
+  await page.goto('/team?sign_in=never');
+  await expect(page.getByLabel('Last sign-in')).toBeVisible();
+  await expect(page.getByLabel('Last sign-in')).toHaveValue('never');
 
   // A bookmarked view opens as it was left, filters applied on the server.
   await page.goto('/team?q=mia&tab=active');

@@ -374,12 +374,22 @@ impl TeamQuery {
 
     /// Whether any search or filter narrows the tab.
     pub fn is_filtered(&self) -> bool {
-        !self.search.is_empty()
-            || self.role.is_some()
-            || self.department.is_some()
-            || self.status.is_some()
-            || self.two_factor.is_some()
-            || self.sign_in.is_some()
+        !self.search.is_empty() || self.filter_count() > 0
+    }
+
+    /// How many filters (not the search) narrow the tab: the phone's
+    /// "Filters and sort" button shows it while the filters are folded away.
+    pub fn filter_count(&self) -> usize {
+        [
+            self.role.is_some(),
+            self.department.is_some(),
+            self.status.is_some(),
+            self.two_factor.is_some(),
+            self.sign_in.is_some(),
+        ]
+        .into_iter()
+        .filter(|on| *on)
+        .count()
     }
 
     /// Whether open invitations belong in this view at all. Sign-in and
@@ -544,6 +554,21 @@ mod tests {
         let qs = query.to_query_string();
         assert!(!qs.contains(' ') && !qs.contains("&co"), "{qs}");
         assert_eq!(parse(&qs), query);
+    }
+
+    #[test]
+    fn filters_are_counted_apart_from_the_search() {
+        let searched = parse("q=ann");
+        assert!(searched.is_filtered());
+        assert_eq!(searched.filter_count(), 0);
+        let filtered = parse("tab=inactive&two_factor=no&sign_in=never&dir=desc");
+        assert!(filtered.is_filtered());
+        assert_eq!(
+            filtered.filter_count(),
+            2,
+            "sort and direction are not filters"
+        );
+        assert!(!parse("sort=email").is_filtered());
     }
 
     #[test]

@@ -298,8 +298,8 @@ fn FilterForm(query: Memo<AuditQuery>, actors: Vec<String>) -> impl IntoView {
                 <p id="audit-to-error" class="field-error" role="alert">{problem}</p>
             </div>
             <div class="filter-actions">
-                // Needed before hydration; afterwards each change applies itself.
-                <button type="submit" class="button">"Apply"</button>
+                // For before hydration; then hidden, as each change applies itself.
+                <button type="submit" class="button apply-fallback">"Apply"</button>
                 {move || query.get().is_filtered().then(|| view! {
                     <a class="button secondary" href="/audit">"Clear filters"</a>
                 })}

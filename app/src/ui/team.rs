@@ -380,6 +380,8 @@ fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl IntoView {
         apply();
     };
     let tab = move || query.get().tab;
+    // A view opened with filters on shows them.
+    let folded_open = RwSignal::new(query.get_untracked().filter_count() > 0);
     let role_options = filters
         .roles
         .iter()
@@ -398,6 +400,18 @@ fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl IntoView {
                 <input id="team-search" node_ref=search name="q" type="search" placeholder="Name or email"
                     autocomplete="off" value=query.get_untracked().search on:input=on_input />
             </div>
+            // Phones fold the filters and the sort away behind this button,
+            // so the table starts on the first screen; wider screens show
+            // them in a row and no button.
+            <button type="button" class="button filter-toggle" aria-controls="team-filter-fields"
+                aria-expanded=move || folded_open.get().to_string()
+                on:click=move |_| folded_open.update(|open| *open = !*open)>
+                {move || match query.get().filter_count() {
+                    0 => "Filters and sort".to_string(),
+                    n => format!("Filters and sort ({n} on)"),
+                }}
+            </button>
+            <div id="team-filter-fields" class="filter-fields" class:open=move || folded_open.get()>
             <FilterSelect id="filter-role" name="role" label="Role" any="All roles" options=role_options
                 selected=Signal::derive(move || query.get().role.map(|r| r.to_string())) on_change=apply />
             {(!department_options.is_empty()).then(|| view! {
@@ -448,9 +462,10 @@ fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl IntoView {
                     }}
                 </select>
             </div>
+            </div>
             <div class="filter-actions">
-                // Needed before hydration; afterwards each change applies itself.
-                <button type="submit" class="button">"Apply"</button>
+                // For before hydration; then hidden, as each change applies itself.
+                <button type="submit" class="button apply-fallback">"Apply"</button>
                 {move || query.get().is_filtered().then(|| view! {
                     <a class="button secondary" href=TeamQuery::for_tab(tab()).href()>"Clear filters"</a>
                 })}
@@ -662,7 +677,7 @@ fn member_row(state: TeamState, m: TeamMember, may_manage: bool) -> impl IntoVie
         <tr>
             // On phones the email column is hidden and shown under the
             // name instead.
-            <th scope="row" class="break">
+            <th scope="row">
                 <div class="person">
                     <Avatar name=m.name.clone() url=m.avatar.clone() size="small" />
                     <div>
