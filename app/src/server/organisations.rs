@@ -2,7 +2,8 @@
 
 use super::actor::authenticate;
 use super::db::audit::{self, AuditAction, AuditEvent};
-use super::db::organisations;
+use super::db::team_events::{self, TeamNotice};
+use super::db::{memberships, organisations};
 use super::error::ServerError;
 use super::request::RequestScope;
 use crate::api::invitations::Choice;
@@ -119,6 +120,23 @@ pub async fn save(scope: RequestScope, form: SettingsForm) -> Result<(), ServerE
             })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;
+    // The old and the new contact's pages say whether they are it.
+    if before.primary_contact_id != new.primary_contact_id {
+        let mut notices = Vec::new();
+        for account in [before.primary_contact_id, new.primary_contact_id]
+            .into_iter()
+            .flatten()
+        {
+            notices.extend(
+                memberships::of_account(&mut *tx, account)
+                    .await?
+                    .into_iter()
+                    .filter(|(org, _)| *org == actor.organisation_id)
+                    .map(|(org, membership)| TeamNotice::member(org, membership)),
+            );
+        }
+        team_events::notify(&mut *tx, &notices).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

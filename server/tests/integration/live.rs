@@ -359,6 +359,71 @@ async fn a_refused_or_rolled_back_change_announces_nothing() {
     stream.assert_quiet().await;
 }
 
+/// A new primary contact changes what the old and the new contact's pages
+/// say: both memberships are announced.
+#[tokio::test]
+async fn a_new_primary_contact_announces_the_old_and_the_new_one() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let mut stream = TeamStream::open(&app, &org, &owner).await;
+    let contact_of = || async {
+        sqlx::query_scalar::<_, Option<Uuid>>(
+            "SELECT primary_contact_id FROM organisations WHERE id = $1",
+        )
+        .bind(org.organisation_id.0)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let old_contact = contact_of().await;
+    let admin_account: Uuid =
+        sqlx::query_scalar("SELECT id FROM accounts WHERE lower(email) = lower($1)")
+            .bind(&org.admin_email)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_ne!(old_contact, Some(admin_account));
+
+    let saved = app
+        .call(
+            "organisation/save_settings",
+            &[
+                ("name", org.name.as_str()),
+                ("time_zone", "UTC"),
+                ("invitation_expiry_hours", "48"),
+                ("primary_contact_id", &admin_account.to_string()),
+            ],
+            Some(&owner),
+        )
+        .await;
+    ok(&saved);
+    assert_eq!(contact_of().await, Some(admin_account));
+
+    let mut expected = vec![membership_of(&app, &org, &org.admin_email).await];
+    if let Some(old) = old_contact {
+        let old_membership: Uuid = sqlx::query_scalar(
+            "SELECT id FROM memberships WHERE organisation_id = $1 AND account_id = $2",
+        )
+        .bind(org.organisation_id.0)
+        .bind(old)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        expected.push(old_membership.to_string());
+    }
+    let mut heard = Vec::new();
+    for _ in 0..expected.len() {
+        let (kind, id) = stream.next_change().await;
+        assert_eq!(kind, "member");
+        heard.push(id);
+    }
+    heard.sort();
+    expected.sort();
+    assert_eq!(heard, expected);
+    stream.assert_quiet().await;
+}
+
 #[tokio::test]
 async fn streams_end_when_the_server_shuts_down() {
     let app = TestApp::spawn().await;
