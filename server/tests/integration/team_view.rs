@@ -169,10 +169,11 @@ async fn rename(app: &TestApp, email: &str, name: &str) {
         .unwrap();
 }
 
-/// Sorting by name and by role reads copies of the name and of the role's
-/// rank that triggers keep on each membership (so an index can serve each
-/// order): they follow a rename, a role change and a role moved in the
-/// order, and a direct write to them does not stick.
+/// Sorting by name, email and role, and searching, read copies of the
+/// name, the email and the role's rank that triggers keep on each
+/// membership (so an index can serve each order): they follow a rename, an
+/// email change, a role change and a role moved in the order, and a direct
+/// write to them does not stick.
 #[tokio::test]
 async fn name_and_role_order_follow_renames_and_role_changes() {
     let app = TestApp::spawn().await;
@@ -220,19 +221,42 @@ async fn name_and_role_order_follow_renames_and_role_changes() {
         [admin, member, owner].map(String::clone)
     );
 
-    sqlx::query("UPDATE memberships SET role_rank = 999, sort_name = 'zzz'")
+    // A changed email moves the person in the email order and in search.
+    let before = sorted("Email").await;
+    assert_eq!(before.first(), Some(admin), "{before:?}");
+    let new_address = "0-First@Example.com";
+    sqlx::query("UPDATE accounts SET email = $1 WHERE lower(email) = lower($2)")
+        .bind(new_address)
+        .bind(owner)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        sorted("Email").await.first().map(String::as_str),
+        Some(new_address)
+    );
+    let found = view(&app, &org, &cookie, &[("query[search]", "0-FIRST@")]).await;
+    assert_eq!(emails(&found), vec![new_address.to_string()]);
+    let gone = view(&app, &org, &cookie, &[("query[search]", owner)]).await;
+    assert!(gone.entries.is_empty(), "the old address no longer matches");
+
+    sqlx::query("UPDATE memberships SET role_rank = 999, sort_name = 'zzz', sort_email = 'zzz'")
         .execute(&app.pool)
         .await
         .unwrap();
     let stale: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM memberships m
          JOIN accounts a ON a.id = m.account_id JOIN roles r ON r.id = m.role_id
-         WHERE m.sort_name <> lower(a.display_name) OR m.role_rank <> r.rank",
+         WHERE m.sort_name <> lower(a.display_name) OR m.role_rank <> r.rank
+            OR m.sort_email <> lower(a.email)",
     )
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert_eq!(stale, 0, "the copies are always the true name and rank");
+    assert_eq!(
+        stale, 0,
+        "the copies are always the true name, email and rank"
+    );
 }
 
 #[tokio::test]

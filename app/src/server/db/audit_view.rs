@@ -94,8 +94,8 @@ async fn members_by_email(
     text: &str,
 ) -> sqlx::Result<Vec<Uuid>> {
     sqlx::query_scalar!(
-        "SELECT a.id FROM memberships m JOIN accounts a ON a.id = m.account_id
-         WHERE m.organisation_id = $1 AND lower(a.email) LIKE $2",
+        "SELECT m.account_id FROM memberships m
+         WHERE m.organisation_id = $1 AND m.sort_email LIKE $2",
         org as OrganisationId,
         like_substring(text)
     )

@@ -149,7 +149,7 @@ pub async fn contact_candidates(
            JOIN roles r ON r.id = m.role_id
            WHERE m.organisation_id = $1 AND m.status = 'enabled'
              AND 'team.view' = ANY (r.permissions)
-           ORDER BY lower(a.display_name), a.id
+           ORDER BY m.sort_name, m.account_id
            LIMIT 500"#,
         org as OrganisationId
     )

@@ -5,8 +5,8 @@
 //! `QueryBuilder` and every value bound: a view combines up to seven
 //! filters, five sorts, two directions and two paging directions, and each
 //! combination must keep a plain `ORDER BY … LIMIT` over the columns the
-//! indexes in `migrations/20261123000001_team_view.sql` and
-//! `migrations/20261123000005_member_order.sql` cover, which one static
+//! indexes in `migrations/20261123000001_team_view.sql`,
+//! `…000005_member_order.sql` and `…000006_member_search.sql` cover, which one static
 //! query with `CASE` orderings would not. It returns ids and sort keys
 //! only; the rows' contents come from checked queries in `memberships` and
 //! `invitations`.
@@ -81,12 +81,13 @@ const NO_TEXT: &str = "''";
 const NO_TIME: &str = "timestamptz 'epoch'";
 
 fn member_keys(sort: SortKey) -> Keys {
-    // The membership's copies of lower(a.display_name) and the role's rank
-    // (migration 20261123000005), so that one index serves each order.
+    // The membership's copies of lower(a.display_name), lower(a.email) and
+    // the role's rank (migrations 20261123000005 and 000006), so that one
+    // index serves each order.
     let name = "m.sort_name";
     let (rank, text, time, tiebreak) = match sort {
         SortKey::Name => (NO_RANK, name, NO_TIME, "m.account_id"),
-        SortKey::Email => (NO_RANK, "lower(a.email)", NO_TIME, "a.id"),
+        SortKey::Email => (NO_RANK, "m.sort_email", NO_TIME, "m.account_id"),
         SortKey::Role => ("m.role_rank", name, NO_TIME, "m.account_id"),
         SortKey::LastSignIn => (
             NO_RANK,
@@ -158,10 +159,13 @@ pub async fn page(
         let keys = member_keys(sort);
         sql.push("(SELECT true AS is_member, m.id");
         push_key_columns(&mut sql, &keys);
-        sql.push(
-            " FROM memberships m JOIN accounts a ON a.id = m.account_id \
-             WHERE m.organisation_id = ",
-        );
+        // Every sort key and the search are on the membership and in its
+        // indexes; the account is read only for what only it knows.
+        sql.push(if query.two_factor.is_some() {
+            " FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE m.organisation_id = "
+        } else {
+            " FROM memberships m WHERE m.organisation_id = "
+        });
         sql.push_bind(org.0);
         sql.push(" AND m.status = ");
         sql.push_bind(if query.tab == TeamTab::Inactive {
@@ -169,7 +173,7 @@ pub async fn page(
         } else {
             "enabled"
         });
-        push_common_filters(&mut sql, query, "m", "a.display_name", "a.email");
+        push_common_filters(&mut sql, query, "m", "m.sort_name", "m.sort_email");
         if let Some(two_factor) = query.two_factor {
             sql.push(if two_factor {
                 " AND a.two_factor_enabled_at IS NOT NULL"
@@ -221,7 +225,13 @@ pub async fn page(
                 sql.push(open);
             }
         }
-        push_common_filters(&mut sql, query, "i", "i.display_name", "i.email");
+        push_common_filters(
+            &mut sql,
+            query,
+            "i",
+            "lower(i.display_name)",
+            "lower(i.email)",
+        );
         push_branch_tail(&mut sql, &keys, from, compare, order, limit);
         branches += 1;
     }
@@ -265,7 +275,8 @@ fn push_key_columns(sql: &mut QueryBuilder<'_, Postgres>, keys: &Keys) {
     ));
 }
 
-/// Search, role and department: both branches have them.
+/// Search, role and department: both branches have them. `name` and
+/// `email` are lower-cased expressions that a trigram index covers.
 fn push_common_filters(
     sql: &mut QueryBuilder<'_, Postgres>,
     query: &TeamQuery,
@@ -276,9 +287,9 @@ fn push_common_filters(
     if !query.search.is_empty() {
         // Two binds of one pattern: each LIKE can use its trigram index.
         let pattern = like_substring(&query.search);
-        sql.push(format!(" AND (lower({name}) LIKE "));
+        sql.push(format!(" AND ({name} LIKE "));
         sql.push_bind(pattern.clone());
-        sql.push(format!(" OR lower({email}) LIKE "));
+        sql.push(format!(" OR {email} LIKE "));
         sql.push_bind(pattern);
         sql.push(")");
     }
