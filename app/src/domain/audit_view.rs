@@ -39,6 +39,42 @@ pub struct QueryProblem {
     pub message: &'static str,
 }
 
+impl super::url_view::UrlView for AuditQuery {
+    const URL_KEYS: &'static [&'static str] = &AuditQuery::URL_KEYS;
+
+    fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        AuditQuery::from_pairs(pairs)
+    }
+
+    fn first_page(&self) -> Self {
+        AuditQuery::first_page(self)
+    }
+
+    fn page(&self) -> &PageAt {
+        &self.page
+    }
+
+    fn href(&self) -> String {
+        AuditQuery::href(self)
+    }
+
+    /// The actor and the target are two search boxes; either may be retyped.
+    fn refines_search(&self, current: &Self) -> bool {
+        let current = current.first_page();
+        let retyped = super::url_view::retyped;
+        (retyped(&self.actor, &current.actor)
+            && AuditQuery {
+                actor: current.actor.clone(),
+                ..self.clone()
+            } == current)
+            || (retyped(&self.target, &current.target)
+                && AuditQuery {
+                    target: current.target.clone(),
+                    ..self.clone()
+                } == current)
+    }
+}
+
 impl AuditQuery {
     /// Every URL query key a view uses.
     pub const URL_KEYS: [&'static str; 7] =

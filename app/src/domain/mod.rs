@@ -15,6 +15,7 @@ pub mod password_reset;
 pub mod permission;
 pub mod person;
 pub mod team_view;
+pub mod url_view;
 
 pub use email::EmailAddress;
 pub use ids::*;

@@ -272,6 +272,35 @@ pub struct TeamQuery {
     pub page: PageAt,
 }
 
+impl super::url_view::UrlView for TeamQuery {
+    const URL_KEYS: &'static [&'static str] = &TeamQuery::URL_KEYS;
+
+    fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        TeamQuery::from_pairs(pairs)
+    }
+
+    fn first_page(&self) -> Self {
+        TeamQuery::first_page(self)
+    }
+
+    fn page(&self) -> &PageAt {
+        &self.page
+    }
+
+    fn href(&self) -> String {
+        TeamQuery::href(self)
+    }
+
+    fn refines_search(&self, current: &Self) -> bool {
+        let current = current.first_page();
+        super::url_view::retyped(&self.search, &current.search)
+            && TeamQuery {
+                search: current.search.clone(),
+                ..self.clone()
+            } == current
+    }
+}
+
 impl TeamQuery {
     /// Every URL query key a view uses.
     pub const URL_KEYS: [&'static str; 11] = [

@@ -3,6 +3,7 @@
 //! the CSV export of the same view.
 
 use super::layout::{set_page_status, AppHeader, Notice, PageError};
+use super::url_view::{follow_url, use_url_view, UrlForm};
 use crate::api::audit::{audit_filters, list_audit, AuditEntry, AuditFilterChoices, AuditListing};
 use crate::api::auth::{current_user, SessionUser};
 use crate::domain::audit::{action_label, ActionGroup, ACTIONS};
@@ -10,12 +11,10 @@ use crate::domain::audit_view::AuditQuery;
 use crate::domain::team_view::PageAt;
 use crate::domain::Permission;
 use crate::error::AppError;
-use leptos::html::{Form, Input};
+use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_query_map;
-use leptos_router::NavigateOptions;
 use serde::{Deserialize, Serialize};
 
 /// What the page around the log shows, decided once per load.
@@ -43,20 +42,6 @@ async fn load_frame() -> Result<AuditFrame, AppError> {
         Err(AppError::Unauthenticated) => Ok(AuditFrame::SignedOut),
         Err(e) => Err(e),
     }
-}
-
-/// The view the URL asks for.
-fn use_audit_query() -> Memo<AuditQuery> {
-    let params = use_query_map();
-    Memo::new(move |_| {
-        params.with(|params| {
-            AuditQuery::from_pairs(
-                AuditQuery::URL_KEYS
-                    .iter()
-                    .filter_map(|key| params.get_str(key).map(|value| (*key, value))),
-            )
-        })
-    })
 }
 
 #[component]
@@ -93,7 +78,7 @@ pub fn AuditPage() -> impl IntoView {
 #[component]
 fn AuditLog(user: SessionUser, filters: AuditFilterChoices) -> impl IntoView {
     let organisation = user.organisation_id;
-    let query = use_audit_query();
+    let query = use_url_view::<AuditQuery>();
     let listing = Resource::new(
         move || query.get(),
         move |query| list_audit(organisation, query),
@@ -134,127 +119,27 @@ fn AuditLog(user: SessionUser, filters: AuditFilterChoices) -> impl IntoView {
     .into_any()
 }
 
-/// Whether going from `current` to `view` only refines a text filter: that
-/// replaces the history entry, so Back leaves the search, not each letter.
-fn refines_search(view: &AuditQuery, current: &AuditQuery) -> bool {
-    let current = current.first_page();
-    let typed = |new: &str, old: &str| !new.is_empty() && !old.is_empty() && new != old;
-    (typed(&view.actor, &current.actor)
-        && AuditQuery {
-            actor: current.actor.clone(),
-            ..view.clone()
-        } == current)
-        || (typed(&view.target, &current.target)
-            && AuditQuery {
-                target: current.target.clone(),
-                ..view.clone()
-            } == current)
-}
-
-/// Waits `ms` milliseconds in the browser.
-#[cfg(feature = "hydrate")]
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// Keeps a text input in step with the URL (Back and forward change it),
-/// unless it already says the same (it may hold a trailing space).
-#[allow(unused_variables)]
-fn follow_url(input: NodeRef<Input>, wanted: impl Fn() -> String + 'static) {
-    Effect::new(move |_| {
-        let wanted = wanted();
-        #[cfg(feature = "hydrate")]
-        if let Some(input) = input.get() {
-            if input.value().trim() != wanted {
-                input.set_value(&wanted);
-            }
-        }
-    });
-}
-
 /// The filters: a plain GET form to `/audit` (it works before the page is
 /// interactive), which after hydration applies each change at once by
 /// changing the URL.
 #[component]
 fn FilterForm(query: Memo<AuditQuery>, actors: Vec<String>) -> impl IntoView {
-    let form = NodeRef::<Form>::new();
+    let form = UrlForm::new(query);
     let actor = NodeRef::<Input>::new();
     let target = NodeRef::<Input>::new();
-    // Browser-only: a local value dropped on another server thread panics.
-    #[cfg(feature = "hydrate")]
-    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
-    // The view the form's fields describe, from its first page.
-    let read_form = move || -> Option<AuditQuery> {
-        #[cfg(feature = "hydrate")]
-        {
-            let form = form.get_untracked()?;
-            let data = web_sys::FormData::new_with_form(&form).ok()?;
-            let pairs: Vec<(String, String)> = AuditQuery::URL_KEYS
-                .iter()
-                .filter_map(|key| data.get(key).as_string().map(|v| (key.to_string(), v)))
-                .collect();
-            Some(AuditQuery::from_pairs(
-                pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            ))
-        }
-        #[cfg(not(feature = "hydrate"))]
-        None
-    };
-    let apply = move || {
-        let Some(view) = read_form() else {
-            return;
-        };
-        let current = query.get_untracked();
-        if view == current.first_page() && current.page == PageAt::First {
-            return;
-        }
-        let options = NavigateOptions {
-            replace: refines_search(&view, &current),
-            scroll: false,
-            ..Default::default()
-        };
-        #[cfg(feature = "hydrate")]
-        navigate.with_value(|navigate| navigate(&view.href(), options));
-        #[cfg(not(feature = "hydrate"))]
-        let _ = options;
-    };
-    // Typing waits for a pause before it filters.
-    let typed = RwSignal::new(0u32);
-    let on_input = move |_| {
-        let this = typed.get_untracked().wrapping_add(1);
-        typed.set(this);
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            sleep(300).await;
-            if typed.get_untracked() == this {
-                apply();
-            }
-        });
-        #[cfg(not(feature = "hydrate"))]
-        let _ = this;
-    };
     follow_url(actor, move || query.get().actor);
     follow_url(target, move || query.get().target);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        apply();
-    };
     let initial = query.get_untracked();
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let problem = move || query.get().problem().map(|p| p.message);
     let selected_action = move || query.get().action;
     let initial_action = initial.action.clone();
     view! {
-        <form node_ref=form class="filters" role="search" aria-label="Filter the audit log" method="get" action="/audit" on:submit=on_submit>
+        <form node_ref=form.node() class="filters" role="search" aria-label="Filter the audit log" method="get" action="/audit" on:submit=move |ev| form.submitted(ev)>
             <div class="field filter-text">
                 <label for="audit-actor">"Actor"</label>
                 <input id="audit-actor" node_ref=actor name="actor" type="search" list="audit-actors"
-                    placeholder="Name or email" autocomplete="off" value=initial.actor.clone() on:input=on_input />
+                    placeholder="Name or email" autocomplete="off" value=initial.actor.clone() on:input=move |_| form.typed() />
                 <datalist id="audit-actors">
                     {actors.into_iter().map(|name| view! { <option value=name></option> }).collect_view()}
                 </datalist>
@@ -262,11 +147,11 @@ fn FilterForm(query: Memo<AuditQuery>, actors: Vec<String>) -> impl IntoView {
             <div class="field filter-text">
                 <label for="audit-target">"Target"</label>
                 <input id="audit-target" node_ref=target name="target" type="search"
-                    placeholder="Name or email" autocomplete="off" value=initial.target.clone() on:input=on_input />
+                    placeholder="Name or email" autocomplete="off" value=initial.target.clone() on:input=move |_| form.typed() />
             </div>
             <div class="field filter-action">
                 <label for="audit-action">"Action"</label>
-                <select id="audit-action" name="action" on:change=move |_| apply()>
+                <select id="audit-action" name="action" on:change=move |_| form.apply()>
                     <option value="" selected=initial_action.is_none()
                         prop:selected=move || selected_action().is_none()>"All actions"</option>
                     {ActionGroup::ALL.into_iter().map(|group| {
@@ -288,12 +173,12 @@ fn FilterForm(query: Memo<AuditQuery>, actors: Vec<String>) -> impl IntoView {
             <div class="field filter-date">
                 <label for="audit-from">"From"</label>
                 <input id="audit-from" name="from" type="date" value=date(initial.from)
-                    prop:value=move || date(query.get().from) on:change=move |_| apply() />
+                    prop:value=move || date(query.get().from) on:change=move |_| form.apply() />
             </div>
             <div class="field filter-date">
                 <label for="audit-to">"To"</label>
                 <input id="audit-to" name="to" type="date" value=date(initial.to)
-                    prop:value=move || date(query.get().to) on:change=move |_| apply()
+                    prop:value=move || date(query.get().to) on:change=move |_| form.apply()
                     aria-invalid=move || problem().is_some().to_string() aria-describedby="audit-to-error" />
                 <p id="audit-to-error" class="field-error" role="alert">{problem}</p>
             </div>

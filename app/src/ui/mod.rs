@@ -16,6 +16,7 @@ mod password_reset;
 mod profile;
 mod settings;
 mod team;
+mod url_view;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};

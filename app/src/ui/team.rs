@@ -10,6 +10,9 @@ use super::layout::{set_page_status, AppHeader, Notice, PageError};
 use super::member_actions::{
     changes_for, department_choices, role_choices, MemberActions, MemberDialog,
 };
+#[cfg(feature = "hydrate")]
+use super::url_view::sleep;
+use super::url_view::{follow_url, use_url_view, UrlForm};
 use crate::api::auth::{current_user, SessionUser};
 use crate::api::invitations::{
     new_invitation_link, resend_invitation, revoke_invitation, CreateInvitation, InvitationRow,
@@ -27,8 +30,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_query_map;
-use leptos_router::NavigateOptions;
 use serde::{Deserialize, Serialize};
 
 /// What the page around the table shows, decided once per load.
@@ -82,17 +83,6 @@ struct TeamState {
     link_dialog: NodeRef<Dialog>,
     revoke_dialog: NodeRef<Dialog>,
     edit_dialog: NodeRef<Dialog>,
-}
-
-/// Waits `ms` milliseconds in the browser.
-#[cfg(feature = "hydrate")]
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 impl TeamState {
@@ -165,20 +155,6 @@ impl TeamState {
             }
         });
     }
-}
-
-/// The view the URL asks for.
-fn use_team_query() -> Memo<TeamQuery> {
-    let params = use_query_map();
-    Memo::new(move |_| {
-        params.with(|params| {
-            TeamQuery::from_pairs(
-                TeamQuery::URL_KEYS
-                    .iter()
-                    .filter_map(|key| params.get_str(key).map(|value| (*key, value))),
-            )
-        })
-    })
 }
 
 #[component]
@@ -259,7 +235,7 @@ fn Team(user: SessionUser, filters: FilterChoices) -> impl IntoView {
     let may_invite = user.can(Permission::InviteMembers);
     let may_manage = user.can(Permission::ManageMembers);
     let organisation = user.organisation_id;
-    let query = use_team_query();
+    let query = use_url_view::<TeamQuery>();
     let listing = Resource::new(
         move || (query.get(), state.version.get()),
         move |(query, _)| list_team(organisation, query),
@@ -290,95 +266,14 @@ fn Team(user: SessionUser, filters: FilterChoices) -> impl IntoView {
     .into_any()
 }
 
-/// Whether going from `current` to `view` only refines a search: that
-/// replaces the history entry, so Back leaves the search, not each letter.
-fn refines_search(view: &TeamQuery, current: &TeamQuery) -> bool {
-    !current.search.is_empty()
-        && !view.search.is_empty()
-        && view.search != current.search
-        && TeamQuery {
-            search: current.search.clone(),
-            ..view.clone()
-        } == current.first_page()
-}
-
 /// Search, filters and sort: a plain GET form to `/team` (it works before
 /// the page is interactive), which after hydration applies each change at
 /// once by changing the URL.
 #[component]
 fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl IntoView {
-    let form = NodeRef::<Form>::new();
+    let form = UrlForm::new(query);
     let search = NodeRef::<leptos::html::Input>::new();
-    // Browser-only: a local value dropped on another server thread panics.
-    #[cfg(feature = "hydrate")]
-    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
-    // The view the form's fields describe, from its first page.
-    let read_form = move || -> Option<TeamQuery> {
-        #[cfg(feature = "hydrate")]
-        {
-            let form = form.get_untracked()?;
-            let data = web_sys::FormData::new_with_form(&form).ok()?;
-            let pairs: Vec<(String, String)> = TeamQuery::URL_KEYS
-                .iter()
-                .filter_map(|key| data.get(key).as_string().map(|v| (key.to_string(), v)))
-                .collect();
-            Some(TeamQuery::from_pairs(
-                pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            ))
-        }
-        #[cfg(not(feature = "hydrate"))]
-        None
-    };
-    let apply = move || {
-        let Some(view) = read_form() else {
-            return;
-        };
-        let current = query.get_untracked();
-        if view == current.first_page() && current.page == PageAt::First {
-            return;
-        }
-        let options = NavigateOptions {
-            replace: refines_search(&view, &current),
-            scroll: false,
-            ..Default::default()
-        };
-        #[cfg(feature = "hydrate")]
-        navigate.with_value(|navigate| navigate(&view.href(), options));
-        #[cfg(not(feature = "hydrate"))]
-        let _ = options;
-    };
-    // Typing waits for a pause before it searches.
-    let typed = RwSignal::new(0u32);
-    let on_input = move |_| {
-        let this = typed.get_untracked().wrapping_add(1);
-        typed.set(this);
-        #[cfg(feature = "hydrate")]
-        spawn_local(async move {
-            sleep(300).await;
-            if typed.get_untracked() == this {
-                apply();
-            }
-        });
-        #[cfg(not(feature = "hydrate"))]
-        let _ = this;
-    };
-    // Back and forward change the URL under the search box: follow it,
-    // unless the box already says the same (it may hold a trailing space).
-    Effect::new(move |_| {
-        let wanted = query.get().search;
-        #[cfg(feature = "hydrate")]
-        if let Some(input) = search.get() {
-            if input.value().trim() != wanted {
-                input.set_value(&wanted);
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (wanted, search);
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        apply();
-    };
+    follow_url(search, move || query.get().search);
     let tab = move || query.get().tab;
     // A view opened with filters on shows them.
     let folded_open = RwSignal::new(query.get_untracked().filter_count() > 0);
@@ -393,12 +288,12 @@ fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl IntoView {
         .map(|d| (d.id.to_string(), d.name.clone()))
         .collect::<Vec<_>>();
     view! {
-        <form node_ref=form class="filters" role="search" aria-label="Search and filter the team" method="get" action="/team" on:submit=on_submit>
+        <form node_ref=form.node() class="filters" role="search" aria-label="Search and filter the team" method="get" action="/team" on:submit=move |ev| form.submitted(ev)>
             <input type="hidden" name="tab" value=query.get_untracked().tab.key() prop:value=move || tab().key() />
             <div class="field filter-search">
                 <label for="team-search">"Search"</label>
                 <input id="team-search" node_ref=search name="q" type="search" placeholder="Name or email"
-                    autocomplete="off" value=query.get_untracked().search on:input=on_input />
+                    autocomplete="off" value=query.get_untracked().search on:input=move |_| form.typed() />
             </div>
             // Phones fold the filters and the sort away behind this button,
             // so the table starts on the first screen; wider screens show
@@ -413,11 +308,11 @@ fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl IntoView {
             </button>
             <div id="team-filter-fields" class="filter-fields" class:open=move || folded_open.get()>
             <FilterSelect id="filter-role" name="role" label="Role" any="All roles" options=role_options
-                selected=Signal::derive(move || query.get().role.map(|r| r.to_string())) on_change=apply />
+                selected=Signal::derive(move || query.get().role.map(|r| r.to_string())) on_change=move || form.apply() />
             {(!department_options.is_empty()).then(|| view! {
                 <FilterSelect id="filter-department" name="department" label="Department" any="All departments"
                     options=department_options
-                    selected=Signal::derive(move || query.get().department.map(|d| d.to_string())) on_change=apply />
+                    selected=Signal::derive(move || query.get().department.map(|d| d.to_string())) on_change=move || form.apply() />
             })}
             {move || {
                 let statuses: Vec<(String, String)> = tab()
@@ -429,22 +324,22 @@ fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl IntoView {
                     <FilterSelect id="filter-status" name="status" label="Status"
                         any=if tab() == TeamTab::Invitations { "Open (pending and expired)" } else { "All statuses" }
                         options=statuses
-                        selected=Signal::derive(move || query.get().status.map(|s| s.key().to_string())) on_change=apply />
+                        selected=Signal::derive(move || query.get().status.map(|s| s.key().to_string())) on_change=move || form.apply() />
                 })
             }}
             {move || tab().has_members().then(|| view! {
                 <FilterSelect id="filter-two-factor" name="two_factor" label="Two-factor" any="Any"
                     options=vec![("yes".to_string(), "Set up".to_string()), ("no".to_string(), "Not set up".to_string())]
                     selected=Signal::derive(move || query.get().two_factor.map(|t| if t { "yes" } else { "no" }.to_string()))
-                    on_change=apply />
+                    on_change=move || form.apply() />
                 <FilterSelect id="filter-sign-in" name="sign_in" label="Last sign-in" any="Any time"
                     options=[SignInFilter::Never, SignInFilter::Stale].iter().map(|s| (s.key().to_string(), s.label().to_string())).collect()
                     selected=Signal::derive(move || query.get().sign_in.map(|s| s.key().to_string()))
-                    on_change=apply />
+                    on_change=move || form.apply() />
             })}
             <div class="field">
                 <label for="filter-sort">"Sort by"</label>
-                <select id="filter-sort" name="sort" on:change=move |_| apply()>
+                <select id="filter-sort" name="sort" on:change=move |_| form.apply()>
                     {move || {
                         let current = query.get();
                         SortKey::ALL
