@@ -2,15 +2,17 @@
 //! (`hydrate`) builds.
 //!
 //! - [`domain`]: types and rules with no I/O (validated inputs, permissions).
-//! - [`error`]: the one error type that crosses the wire, and its messages.
-//! - [`api`]: server functions: check the actor, call domain and data layer.
+//! - [`wire`]: the types that cross the browser/server boundary, with
+//!   [`wire::AppError`], the one error type, and its messages.
+//! - [`api`]: the `#[server]` functions only: each hands its request to
+//!   [`server`] code and returns a [`wire`] type.
 //! - [`server`]: server-only code (database access, sessions, hashing).
 //! - [`ui`]: pages and components.
 #![recursion_limit = "256"]
 
 pub mod api;
 pub mod domain;
-pub mod error;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod ui;
+pub mod wire;

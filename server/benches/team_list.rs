@@ -14,7 +14,7 @@
 #[path = "../tests/integration/harness.rs"]
 mod harness;
 
-use app::api::team::TeamListing;
+use app::wire::team::TeamListing;
 use harness::TestApp;
 use std::time::{Duration, Instant};
 

@@ -5,11 +5,11 @@ use app::domain::audit_view::AuditQuery;
 use app::domain::avatar::{AvatarProblem, CONTENT_TYPE as AVATAR_TYPE, MAX_UPLOAD_BYTES};
 use app::domain::team_view::TeamQuery;
 use app::domain::MembershipId;
-use app::error::AppError;
 use app::server::email::escape_html;
 use app::server::live::TeamStream;
 use app::server::request::{RequestMeta, RequestScope};
 use app::server::AppState;
+use app::wire::AppError;
 use axum::extract::{
     ConnectInfo, DefaultBodyLimit, FromRef, Multipart, Path, Query, Request, State,
 };

@@ -2,53 +2,10 @@
 //! token is the credential. Looking never consumes it; only a successful
 //! accept does.
 
-use crate::error::AppError;
-use chrono::{DateTime, Utc};
+use crate::wire::accept::InvitationPage;
+use crate::wire::password::PasswordHint;
+use crate::wire::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// What an invitation link leads to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum InvitationPage {
-    Open(InvitationDetails),
-    Expired {
-        organisation_name: String,
-        inviter_name: String,
-    },
-    Revoked {
-        organisation_name: String,
-    },
-    Accepted {
-        organisation_name: String,
-    },
-    /// No invitation has this token: mistyped, or replaced by a newer link.
-    Unknown,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InvitationDetails {
-    pub organisation_name: String,
-    pub inviter_name: String,
-    pub email: String,
-    /// As the inviter typed it; prefills the form.
-    pub name: String,
-    pub role: String,
-    pub department: Option<String>,
-    pub expires_at: DateTime<Utc>,
-    /// The email already has a Roster account (in another organisation):
-    /// the person signs in instead of creating one. Only the link's holder
-    /// learns this.
-    pub has_account: bool,
-}
-
-/// The live strength hint under the password field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PasswordHint {
-    /// zxcvbn's 0–4.
-    pub score: u8,
-    pub acceptable: bool,
-    pub message: String,
-}
 
 #[server(endpoint = "invitation/view")]
 pub async fn view_invitation(token: String) -> Result<InvitationPage, AppError> {

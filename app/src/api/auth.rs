@@ -1,26 +1,8 @@
 //! Signing in and out.
 
-use crate::domain::{OrganisationId, Permission};
-use crate::error::AppError;
+use crate::wire::session::SessionUser;
+use crate::wire::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// The signed-in person, as the pages need them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SessionUser {
-    pub name: String,
-    pub email: String,
-    pub organisation_id: OrganisationId,
-    pub organisation_name: String,
-    pub role: String,
-    pub permissions: Vec<Permission>,
-}
-
-impl SessionUser {
-    pub fn can(&self, permission: Permission) -> bool {
-        self.permissions.contains(&permission)
-    }
-}
 
 /// Who is signed in, or `None`.
 #[server(endpoint = "session")]

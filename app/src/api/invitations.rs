@@ -4,71 +4,11 @@
 //!
 //! [`Permission::InviteMembers`]: crate::domain::Permission::InviteMembers
 
-use crate::domain::invitation::{DeliveryState, InvitationStatus};
-use crate::domain::{DepartmentId, InvitationId, RoleId};
-use crate::error::AppError;
-use chrono::{DateTime, Utc};
+use crate::domain::invitation::DeliveryState;
+use crate::domain::InvitationId;
+use crate::wire::invitations::{InviteOptions, InviteOutcome, IssuedLink};
+use crate::wire::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// A choice in a picker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Choice<Id> {
-    pub id: Id,
-    pub name: String,
-}
-
-/// What the invite dialog offers this inviter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InviteOptions {
-    /// Only the roles this inviter may grant, in picker order.
-    pub roles: Vec<Choice<RoleId>>,
-    pub departments: Vec<Choice<DepartmentId>>,
-    /// The organisation's default, in hours.
-    pub default_expiry_hours: i32,
-}
-
-/// A link just issued: shown once, in the confirmation dialog.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IssuedLink {
-    pub invitation_id: InvitationId,
-    pub email: String,
-    pub link: String,
-    pub expires_at: DateTime<Utc>,
-    /// `None` when no email was sent (a new link only).
-    pub delivery: Option<DeliveryState>,
-}
-
-/// What inviting an email led to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum InviteOutcome {
-    Created(IssuedLink),
-    /// The email already has an open invitation; the dialog offers to
-    /// resend it (or, if expired, send a new one) instead of a second.
-    AlreadyInvited {
-        invitation_id: InvitationId,
-        status: InvitationStatus,
-    },
-}
-
-/// One row of the Invitations tab.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct InvitationRow {
-    pub id: InvitationId,
-    pub email: String,
-    pub name: String,
-    pub role_id: RoleId,
-    pub role: String,
-    pub department_id: Option<DepartmentId>,
-    pub department: Option<String>,
-    pub invited_by: String,
-    pub sent_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-    pub resend_count: i32,
-    pub status: InvitationStatus,
-    /// The latest email's state; `None` if none was ever queued.
-    pub delivery: Option<DeliveryState>,
-}
 
 /// The roles this person may grant and the organisation's departments.
 #[server(endpoint = "invitations/options")]

@@ -7,39 +7,10 @@
 //!
 //! [`Permission::ManageMembers`]: crate::domain::Permission::ManageMembers
 
-use crate::api::team::TeamMember;
 use crate::domain::MembershipId;
-use crate::error::AppError;
-use chrono::{DateTime, Utc};
+use crate::wire::members::{MemberDetail, PasswordResetSent};
+use crate::wire::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// A member's page: their row in the team table and the rest of what the
-/// organisation knows of them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MemberDetail {
-    pub member: TeamMember,
-    pub position: Option<String>,
-    pub phone: Option<String>,
-    pub joined_at: DateTime<Utc>,
-    /// Who invited them and when, if they joined through an invitation.
-    pub invited: Option<(String, DateTime<Utc>)>,
-    pub is_primary_contact: bool,
-    /// The latest audit events done by or to them here, newest first.
-    pub recent_events: Vec<MemberEvent>,
-}
-
-/// One line of a member's recent history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MemberEvent {
-    pub at: DateTime<Utc>,
-    /// The stable action key, such as `member.disabled`.
-    pub action: String,
-    /// Who did it, as named when it happened; `None` for the system.
-    pub actor: Option<String>,
-    /// What it was done to, as named when it happened.
-    pub target: Option<String>,
-}
 
 /// One member of the session's organisation, for their page. Needs
 /// [`Permission::ViewTeam`]; another organisation's member is not found.
@@ -100,14 +71,6 @@ pub async fn change_member_department(
     use crate::server::request::serve;
     serve(|scope| crate::server::members::change_department(scope, membership_id, department_id))
         .await
-}
-
-/// Where an admin's password reset went, and until when its link works.
-/// Never the link itself: only the member may use it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PasswordResetSent {
-    pub email: String,
-    pub expires_at: DateTime<Utc>,
 }
 
 /// Emails an enabled member a single-use link, valid for an hour, to choose

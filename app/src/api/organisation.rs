@@ -3,25 +3,9 @@
 //!
 //! [`Permission::ManageOrganisation`]: crate::domain::Permission::ManageOrganisation
 
-use crate::api::invitations::Choice;
-use crate::domain::AccountId;
-use crate::error::AppError;
+use crate::wire::organisation::OrganisationSettings;
+use crate::wire::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrganisationSettings {
-    pub name: String,
-    pub time_zone: String,
-    pub invitation_expiry_hours: i32,
-    /// The time zones the picker offers.
-    pub time_zones: Vec<String>,
-    /// Who outsiders contact about the organisation. They cannot be
-    /// disabled or deleted until someone else is chosen.
-    pub primary_contact: Option<AccountId>,
-    /// Who may be primary contact: enabled owners and admins.
-    pub contact_choices: Vec<Choice<AccountId>>,
-}
 
 #[server(endpoint = "organisation/settings")]
 pub async fn load_organisation_settings() -> Result<OrganisationSettings, AppError> {

@@ -4,26 +4,10 @@
 //! The admin's side is `members/send_password_reset` in
 //! [`crate::api::members`].
 
-use crate::api::accept::PasswordHint;
-use crate::error::AppError;
-use chrono::{DateTime, Utc};
+use crate::wire::password::PasswordHint;
+use crate::wire::password_reset::PasswordResetPage;
+use crate::wire::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// What a reset link leads to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum PasswordResetPage {
-    /// The link works: the account's email, and until when.
-    Open {
-        email: String,
-        expires_at: DateTime<Utc>,
-    },
-    Expired,
-    Used,
-    /// No working reset has this token: mistyped, or replaced by a newer
-    /// link.
-    Invalid,
-}
 
 /// Asks for a reset link for `email`. The answer is the same whether or not
 /// the email has an account (and whether or not an email was sent); only

@@ -6,32 +6,10 @@
 //! The picture is uploaded with a plain form post to `/profile/avatar`
 //! (`server/src/web.rs`): a file is not a server function argument.
 
-use crate::api::accept::PasswordHint;
-use crate::error::AppError;
+use crate::wire::password::PasswordHint;
+use crate::wire::profile::{OwnProfile, PasswordChanged};
+use crate::wire::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OwnProfile {
-    pub name: String,
-    pub email: String,
-    /// In the session's organisation.
-    pub position: Option<String>,
-    pub phone: Option<String>,
-    pub time_zone: String,
-    /// The time zones the picker offers.
-    pub time_zones: Vec<String>,
-    /// Where their picture is served, if they uploaded one.
-    pub avatar: Option<String>,
-    pub organisation_name: String,
-}
-
-/// What changing the password did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PasswordChanged {
-    /// Sessions ended elsewhere (other browsers, other organisations).
-    pub other_sessions_ended: u64,
-}
 
 #[server(endpoint = "profile")]
 pub async fn load_profile() -> Result<OwnProfile, AppError> {

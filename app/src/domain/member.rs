@@ -4,6 +4,7 @@
 //! permissions.
 
 use super::permission::{may_act_on_role, PermissionSet};
+use super::refusal::Refusal;
 
 /// A change to a member's place in an organisation (also what the team
 /// page's member dialog is about).
@@ -39,40 +40,6 @@ pub struct Situation<'a> {
     pub new_role: Option<(&'a PermissionSet, bool)>,
 }
 
-/// Why a change is refused. Each message says what to do instead.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    #[error(
-        "You can't disable your own access. Ask another owner or admin if it needs to change."
-    )]
-    DisableSelf,
-    #[error("You can't delete yourself. Ask another owner to do it if you are leaving.")]
-    DeleteSelf,
-    #[error("You can't change your own role. Ask another owner if it needs to change.")]
-    ChangeOwnRole,
-    #[error(
-        "This is the organisation's only enabled owner. Make someone else an owner first, then try again."
-    )]
-    LastOwner,
-    #[error(
-        "This person is the organisation's primary contact. An owner can choose another primary contact in Settings first."
-    )]
-    PrimaryContact,
-    #[error("Only someone with at least this person's permissions can change them. Ask an owner.")]
-    Outranked,
-    #[error("You can't grant that role: it has permissions your role doesn't have.")]
-    RoleNotGrantable,
-    #[error(
-        "This person's access is disabled, so a new password would not let them sign in. Enable them first."
-    )]
-    ResetWhileDisabled,
-    #[error(
-        "This person was already sent {max} password reset emails in the last hour, the most Roster sends. They can use the latest one, or you can try again later.",
-        max = super::password_reset::MAX_EMAILS_PER_ACCOUNT_PER_HOUR
-    )]
-    TooManyResets,
-}
-
 /// Judges `change` in `situation`.
 pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
     // Owners act on Owners; Admins on Admins and Members; nobody above
@@ -102,10 +69,10 @@ pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
         }
         MemberChange::ChangeRole => {
             let Some((new_permissions, new_is_owner)) = s.new_role else {
-                return Err(Refusal::RoleNotGrantable);
+                return Err(Refusal::RoleNotGrantable { role: None });
             };
             if !may_act_on_role(s.actor_permissions, new_permissions) {
-                return Err(Refusal::RoleNotGrantable);
+                return Err(Refusal::RoleNotGrantable { role: None });
             }
             if loses_owner && !new_is_owner {
                 return Err(Refusal::LastOwner);
@@ -217,7 +184,7 @@ mod tests {
         s.new_role = Some((&o, true));
         assert_eq!(
             judge(MemberChange::ChangeRole, &s),
-            Err(Refusal::RoleNotGrantable)
+            Err(Refusal::RoleNotGrantable { role: None })
         );
         s.new_role = Some((&a, false));
         assert_eq!(judge(MemberChange::ChangeRole, &s), Ok(()));

@@ -14,12 +14,14 @@ pub mod password_policy;
 pub mod password_reset;
 pub mod permission;
 pub mod person;
+pub mod refusal;
 pub mod team_view;
 pub mod url_view;
 
 pub use email::EmailAddress;
 pub use ids::*;
 pub use permission::{Permission, PermissionSet};
+pub use refusal::Refusal;
 
 use serde::{Deserialize, Serialize};
 

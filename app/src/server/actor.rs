@@ -7,7 +7,7 @@ use super::token::hash_token;
 use crate::domain::{
     AccountId, MembershipId, OrganisationId, Permission, PermissionSet, SessionId,
 };
-use crate::error::AppError;
+use crate::wire::AppError;
 
 /// A signed-in member of one organisation, re-read from the database on
 /// every request.

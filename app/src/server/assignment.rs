@@ -6,10 +6,11 @@ use super::actor::{authenticate, Actor};
 use super::db::{organisations, roles};
 use super::error::ServerError;
 use super::request::RequestScope;
-use crate::api::invitations::{Choice, InviteOptions};
 use crate::domain::permission::may_act_on_role;
-use crate::domain::{DepartmentId, OrganisationId, Permission, PermissionSet, RoleId};
-use crate::error::AppError;
+use crate::domain::{DepartmentId, OrganisationId, Permission, PermissionSet, Refusal, RoleId};
+use crate::wire::choice::Choice;
+use crate::wire::invitations::InviteOptions;
+use crate::wire::AppError;
 use sqlx::PgPool;
 
 /// The roles this actor may grant and the organisation's departments, for
@@ -75,10 +76,10 @@ pub async fn role_of(
 
 /// The message beside the `role` field for a role the actor may not grant.
 pub fn not_grantable(role_name: &str) -> AppError {
-    AppError::invalid(
-        "role",
-        format!("You can't grant the {role_name} role: it has permissions your role doesn't have."),
-    )
+    Refusal::RoleNotGrantable {
+        role: Some(role_name.to_string()),
+    }
+    .into()
 }
 
 /// A role this actor may grant in their organisation, or a message for the

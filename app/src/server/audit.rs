@@ -7,12 +7,12 @@ use super::db::audit_view::{self, EmailMatches, EventRow, Position, Seek};
 use super::db::organisations;
 use super::error::ServerError;
 use super::request::RequestScope;
-use crate::api::audit::{AuditEntry, AuditFilterChoices, AuditListing};
 use crate::domain::audit::{action_label, describe_change};
 use crate::domain::audit_view::{AuditQuery, PAGE_SIZE};
 use crate::domain::team_view::PageAt;
 use crate::domain::{csv, OrganisationId, Permission};
-use crate::error::AppError;
+use crate::wire::audit::{AuditEntry, AuditFilterChoices, AuditListing};
+use crate::wire::AppError;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 

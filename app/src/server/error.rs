@@ -1,6 +1,6 @@
 //! Failures inside the server, and how they become an [`AppError`].
 
-use crate::error::AppError;
+use crate::wire::AppError;
 
 /// What can go wrong below the server functions. Its text goes to the log,
 /// never to the client: [`ServerError::into_app_error`] decides what crosses
@@ -34,6 +34,12 @@ impl ServerError {
                 }
             }
         }
+    }
+}
+
+impl From<crate::domain::Refusal> for ServerError {
+    fn from(refusal: crate::domain::Refusal) -> Self {
+        Self::App(refusal.into())
     }
 }
 

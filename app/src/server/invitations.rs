@@ -1,5 +1,5 @@
-//! Invitations: the rules behind the server functions in
-//! [`crate::api::invitations`] and [`crate::api::accept`].
+//! Invitations: the rules behind the `invitations/*` and `invitation/*`
+//! server functions (the inviter's side and the invitee's).
 //!
 //! Every write that touches more than one row runs in one transaction: the
 //! invitation and its queued email, a resend and the superseded email, an
@@ -18,15 +18,16 @@ use super::request::RequestScope;
 use super::sign_in::{open_session, set_session_cookie, verify_password};
 use super::state::Links;
 use super::token::{hash_token, SecretToken};
-use crate::api::accept::{InvitationDetails, InvitationPage, PasswordHint};
-use crate::api::invitations::{InviteOutcome, IssuedLink};
 use crate::domain::invitation::{DeliveryState, ExpiryHours, InvitationStatus};
 use crate::domain::permission::may_act_on_role;
 use crate::domain::person::{PersonName, PhoneNumber, Position};
 use crate::domain::{
-    AccountId, EmailAddress, InvitationId, OrganisationId, Permission, PermissionSet,
+    AccountId, EmailAddress, InvitationId, OrganisationId, Permission, PermissionSet, Refusal,
 };
-use crate::error::AppError;
+use crate::wire::accept::{InvitationDetails, InvitationPage};
+use crate::wire::invitations::{InviteOutcome, IssuedLink};
+use crate::wire::password::PasswordHint;
+use crate::wire::AppError;
 use chrono::Utc;
 use sqlx::{PgPool, Postgres, Transaction};
 
@@ -212,14 +213,8 @@ async fn lock_open(
         return Err(AppError::Forbidden.into());
     }
     match invitation.status {
-        InvitationStatus::Revoked => Err(AppError::invalid(
-            "invitation",
-            "This invitation was revoked. Send a new invitation instead.",
-        )
-        .into()),
-        InvitationStatus::Accepted => {
-            Err(AppError::invalid("invitation", "This invitation was already accepted.").into())
-        }
+        InvitationStatus::Revoked => Err(Refusal::InvitationRevoked.into()),
+        InvitationStatus::Accepted => Err(Refusal::InvitationAccepted.into()),
         InvitationStatus::Pending | InvitationStatus::Expired => Ok(invitation),
     }
 }
@@ -379,20 +374,16 @@ pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, 
 }
 
 /// Why a link cannot be accepted, as the message beside the form.
-fn closed(status: Option<InvitationStatus>) -> AppError {
-    let message = match status {
-        Some(InvitationStatus::Expired) => {
-            "This invitation has expired. Ask the person who invited you for a new one."
+fn closed(status: Option<InvitationStatus>) -> Refusal {
+    match status {
+        Some(InvitationStatus::Expired) => Refusal::InvitationLinkExpired,
+        Some(InvitationStatus::Accepted) => Refusal::InvitationLinkUsed,
+        // A pending invitation is never closed; answering as for an
+        // unknown link reveals nothing either way.
+        Some(InvitationStatus::Revoked | InvitationStatus::Pending) | None => {
+            Refusal::InvitationLinkInvalid
         }
-        Some(InvitationStatus::Revoked) | None => {
-            "This invitation link is no longer valid. Ask the person who invited you for a new one."
-        }
-        Some(InvitationStatus::Accepted) => {
-            "This invitation was already accepted. Sign in to continue."
-        }
-        Some(InvitationStatus::Pending) => "This invitation cannot be accepted.",
-    };
-    AppError::invalid("invitation", message)
+    }
 }
 
 /// The pending invitation behind `token`, locked for this transaction.
@@ -433,11 +424,7 @@ pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(),
     let pool = &scope.state.pool;
     let invitation = pending(pool, &form.token).await?;
     if invitation.account_id.is_some() {
-        return Err(AppError::invalid(
-            "password",
-            "You already have a Roster account. Sign in with its password to accept.",
-        )
-        .into());
+        return Err(Refusal::AccountExists.into());
     }
     let name =
         PersonName::parse(&form.name).map_err(|e| AppError::invalid("name", e.to_string()))?;
@@ -471,13 +458,7 @@ pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(),
     {
         Ok(account) => account,
         // The email got an account since the form was shown.
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::invalid(
-                "password",
-                "You already have a Roster account. Sign in with its password to accept.",
-            )
-            .into())
-        }
+        Err(e) if is_unique_violation(&e) => return Err(Refusal::AccountExists.into()),
         Err(e) => return Err(e.into()),
     };
     let event = AuditEvent::new(AuditAction::AccountCreated)
@@ -552,13 +533,7 @@ async fn join(
     .await
     {
         Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::invalid(
-                "invitation",
-                "You are already a member of this organisation. Sign in to continue.",
-            )
-            .into())
-        }
+        Err(e) if is_unique_violation(&e) => return Err(Refusal::AlreadyMember.into()),
         Err(e) => return Err(e.into()),
     };
     invitations::mark_accepted(&mut *tx, invitation.id, account).await?;

@@ -1,5 +1,5 @@
 //! Member lifecycle: disable, enable, delete, change role or department.
-//! The rules behind [`crate::api::members`].
+//! The rules behind the `members/*` server functions.
 //!
 //! Every change takes the organisation's row lock first, then reads the
 //! facts its guards need (how many enabled Owners, who is primary contact)
@@ -14,10 +14,11 @@ use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox, sessions};
 use super::error::ServerError;
 use super::request::RequestScope;
-use crate::api::members::{MemberDetail, MemberEvent, PasswordResetSent};
-use crate::domain::member::{judge, MemberChange, Refusal, Situation};
+use crate::domain::member::{judge, MemberChange, Situation};
+use crate::domain::Refusal;
 use crate::domain::{MembershipId, MembershipStatus, Permission, PermissionSet};
-use crate::error::AppError;
+use crate::wire::members::{MemberDetail, MemberEvent, PasswordResetSent};
+use crate::wire::AppError;
 use serde_json::json;
 use sqlx::{Postgres, Transaction};
 
@@ -70,8 +71,8 @@ async fn manager(scope: &RequestScope) -> Result<Actor, ServerError> {
 /// about the new role, otherwise as the dialog's message.
 fn refused(refusal: Refusal, role_name: &str) -> ServerError {
     match refusal {
-        Refusal::RoleNotGrantable => not_grantable(role_name).into(),
-        other => AppError::Refused(other.to_string()).into(),
+        Refusal::RoleNotGrantable { .. } => not_grantable(role_name).into(),
+        other => other.into(),
     }
 }
 
@@ -301,7 +302,7 @@ pub async fn send_password_reset(
     let issued =
         super::password_resets::issue(&mut tx, &scope.state.links, member.account_id, Some(sender))
             .await?
-            .ok_or_else(|| AppError::Refused(Refusal::TooManyResets.to_string()))?;
+            .ok_or(Refusal::TooManyResets)?;
     let event = AuditEvent::new(AuditAction::PasswordResetSent)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name)

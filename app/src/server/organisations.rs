@@ -6,12 +6,12 @@ use super::db::team_events::{self, TeamNotice};
 use super::db::{memberships, organisations};
 use super::error::ServerError;
 use super::request::RequestScope;
-use crate::api::invitations::Choice;
-use crate::api::organisation::OrganisationSettings;
 use crate::domain::invitation::ExpiryHours;
 use crate::domain::person::PersonName;
 use crate::domain::{AccountId, Permission};
-use crate::error::AppError;
+use crate::wire::choice::Choice;
+use crate::wire::organisation::OrganisationSettings;
+use crate::wire::AppError;
 
 pub async fn settings(scope: RequestScope) -> Result<OrganisationSettings, ServerError> {
     let actor = authenticate(&scope).await?;

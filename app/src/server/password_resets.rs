@@ -1,4 +1,4 @@
-//! Password resets: the rules behind [`crate::api::password_reset`] and
+//! Password resets: the rules behind the `password_reset/*` server functions and
 //! the admin's `members/send_password_reset` ([`super::members`]).
 //!
 //! Issuing a reset (lock the account, check its hourly limit, supersede
@@ -17,14 +17,14 @@ use super::request::{RequestMeta, RequestScope};
 use super::sign_in::{locked_for, minutes_ceil};
 use super::state::{AppState, Links};
 use super::token::{hash_token, SecretToken};
-use crate::api::accept::PasswordHint;
-use crate::api::password_reset::PasswordResetPage;
 use crate::domain::password_reset::{
     limit_window, link_expiry, ResetLinkStatus, MAX_EMAILS_PER_ACCOUNT_PER_HOUR,
     MAX_REQUESTS_PER_ADDRESS_PER_HOUR,
 };
-use crate::domain::{AccountId, EmailAddress, PasswordResetId};
-use crate::error::AppError;
+use crate::domain::{AccountId, EmailAddress, PasswordResetId, Refusal};
+use crate::wire::password::PasswordHint;
+use crate::wire::password_reset::PasswordResetPage;
+use crate::wire::AppError;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{Postgres, Transaction};
@@ -194,21 +194,16 @@ pub async fn view(scope: RequestScope, token: String) -> Result<PasswordResetPag
 fn require_open(
     found: Option<password_resets::ByToken>,
 ) -> Result<password_resets::ByToken, ServerError> {
-    let message = match found.as_ref().map(password_resets::ByToken::status) {
+    let refusal = match found.as_ref().map(password_resets::ByToken::status) {
         Some(ResetLinkStatus::Open) => None,
-        Some(ResetLinkStatus::Expired) => {
-            Some("This link has expired. Ask for a new one: links work for an hour.")
-        }
-        Some(ResetLinkStatus::Used) => Some(
-            "This link was already used. Sign in with your new password, or ask for a new link.",
-        ),
-        Some(ResetLinkStatus::Superseded) | None => Some(
-            "This link is no longer valid: a newer one may have been sent. Check your email, or ask for a new link.",
-        ),
+        Some(ResetLinkStatus::Expired) => Some(Refusal::ResetLinkExpired),
+        Some(ResetLinkStatus::Used) => Some(Refusal::ResetLinkUsed),
+        Some(ResetLinkStatus::Superseded) | None => Some(Refusal::ResetLinkInvalid),
     };
-    match (found, message) {
+    match (found, refusal) {
         (Some(found), None) => Ok(found),
-        (_, message) => Err(AppError::invalid("reset", message.unwrap_or_default()).into()),
+        (_, Some(refusal)) => Err(refusal.into()),
+        (None, None) => Err(Refusal::ResetLinkInvalid.into()),
     }
 }
 

@@ -5,9 +5,9 @@
 
 use super::error::ServerError;
 use super::password::{Password, PasswordHasher};
-use crate::api::accept::PasswordHint;
 use crate::domain::password_policy::{check_new_password, PasswordProblem};
-use crate::error::AppError;
+use crate::wire::password::PasswordHint;
+use crate::wire::AppError;
 
 /// zxcvbn's score (0 to 4) below which a password is refused: 3 means
 /// "safely unguessable" by an online attacker and slowed offline.

@@ -1,4 +1,4 @@
-//! A person's own profile, behind [`crate::api::profile`] and the picture
+//! A person's own profile, behind the profile server functions and the picture
 //! routes. Everything acts on the session's own account: the only
 //! permission needed is being signed in.
 
@@ -13,12 +13,12 @@ use super::password::Password;
 use super::password_strength;
 use super::request::RequestScope;
 use super::sign_in;
-use crate::api::accept::PasswordHint;
-use crate::api::profile::{OwnProfile, PasswordChanged};
 use crate::domain::avatar::{avatar_path, AvatarProblem};
 use crate::domain::person::{PersonName, PhoneNumber, Position};
 use crate::domain::MembershipId;
-use crate::error::AppError;
+use crate::wire::password::PasswordHint;
+use crate::wire::profile::{OwnProfile, PasswordChanged};
+use crate::wire::AppError;
 use serde_json::json;
 use sqlx::{Postgres, Transaction};
 use std::sync::LazyLock;

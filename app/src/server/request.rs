@@ -2,7 +2,7 @@
 
 use super::error::ServerError;
 use super::state::AppState;
-use crate::error::AppError;
+use crate::wire::AppError;
 use http::request::Parts;
 use leptos::prelude::use_context;
 use std::future::Future;

@@ -10,7 +10,7 @@ use super::session::{clear_session_cookie, session_cookie};
 use super::token::{hash_token, SecretToken};
 use crate::domain::next_path::{safe_next_path, DEFAULT_LANDING};
 use crate::domain::{AccountId, EmailAddress, OrganisationId};
-use crate::error::AppError;
+use crate::wire::AppError;
 use chrono::{DateTime, Utc};
 use http::header::SET_COOKIE;
 use http::HeaderValue;

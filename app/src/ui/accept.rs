@@ -4,12 +4,11 @@
 use super::field::Field;
 use super::format::LocalTime;
 use super::password_field::{NewPasswordField, PasswordHints};
-use crate::api::accept::{
-    view_invitation, AcceptAsExisting, AcceptAsNew, InvitationDetails, InvitationPage,
-};
+use crate::api::accept::{view_invitation, AcceptAsExisting, AcceptAsNew};
 use crate::api::auth::current_user;
 use crate::domain::Permission;
-use crate::error::AppError;
+use crate::wire::accept::{InvitationDetails, InvitationPage};
+use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;

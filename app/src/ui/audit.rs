@@ -4,13 +4,15 @@
 
 use super::layout::{set_page_status, AppHeader, Notice, PageError};
 use super::url_view::{follow_url, use_url_view, UrlForm};
-use crate::api::audit::{audit_filters, list_audit, AuditEntry, AuditFilterChoices, AuditListing};
-use crate::api::auth::{current_user, SessionUser};
+use crate::api::audit::{audit_filters, list_audit};
+use crate::api::auth::current_user;
 use crate::domain::audit::{action_label, ActionGroup, ACTIONS};
 use crate::domain::audit_view::AuditQuery;
 use crate::domain::team_view::PageAt;
 use crate::domain::Permission;
-use crate::error::AppError;
+use crate::wire::audit::{AuditEntry, AuditFilterChoices, AuditListing};
+use crate::wire::session::SessionUser;
+use crate::wire::AppError;
 use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_meta::Title;

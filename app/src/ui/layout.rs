@@ -1,7 +1,8 @@
 //! The frame around signed-in pages.
 
-use crate::api::auth::{SessionUser, SignOut};
+use crate::api::auth::SignOut;
 use crate::domain::Permission;
+use crate::wire::session::SessionUser;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -53,7 +54,7 @@ pub fn set_page_status(status: u16) {
 /// A page whose data could not be loaded: the error's message, which
 /// carries a reference for support when it was internal.
 #[component]
-pub fn PageError(error: crate::error::AppError) -> impl IntoView {
+pub fn PageError(error: crate::wire::AppError) -> impl IntoView {
     view! {
         <main class="page">
             <p class="form-error" role="alert">{error.to_string()}</p>

@@ -5,12 +5,13 @@
 use super::dialog::{close, open};
 use super::field::SelectField;
 use super::format::LocalTime;
-use crate::api::invitations::{load_invite_options, InviteOptions};
-use crate::api::members::PasswordResetSent;
-use crate::api::team::TeamMember;
+use crate::api::invitations::load_invite_options;
 use crate::domain::member::MemberChange;
 use crate::domain::MembershipStatus;
-use crate::error::AppError;
+use crate::wire::invitations::InviteOptions;
+use crate::wire::members::PasswordResetSent;
+use crate::wire::team::TeamMember;
+use crate::wire::AppError;
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

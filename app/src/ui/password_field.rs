@@ -1,10 +1,11 @@
 //! The new-password field: its rules up front, and a strength hint from
 //! the server while the person types (the dictionaries stay on the server).
 
-use crate::api::accept::{check_password, PasswordHint};
+use crate::api::accept::check_password;
 use crate::api::password_reset::check_reset_password;
 use crate::api::profile::check_own_password;
-use crate::error::AppError;
+use crate::wire::password::PasswordHint;
+use crate::wire::AppError;
 use leptos::prelude::*;
 
 /// Which link's server function rates the password: each answers only for

@@ -6,8 +6,9 @@ use super::field::Field;
 use super::format::LocalTime;
 use super::password_field::{NewPasswordField, PasswordHints};
 use crate::api::password_reset::{
-    view_password_reset, CompletePasswordReset, PasswordResetPage, RequestPasswordReset,
+    view_password_reset, CompletePasswordReset, RequestPasswordReset,
 };
+use crate::wire::password_reset::PasswordResetPage;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;

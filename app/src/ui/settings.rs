@@ -3,13 +3,13 @@
 
 use super::field::{Field, SelectField};
 use super::layout::{set_page_status, AppHeader, Notice, PageError};
-use crate::api::auth::{current_user, SessionUser};
-use crate::api::organisation::{
-    load_organisation_settings, OrganisationSettings, SaveOrganisationSettings,
-};
+use crate::api::auth::current_user;
+use crate::api::organisation::{load_organisation_settings, SaveOrganisationSettings};
 use crate::domain::invitation::{ExpiryHours, EXPIRY_CHOICES};
 use crate::domain::Permission;
-use crate::error::AppError;
+use crate::wire::organisation::OrganisationSettings;
+use crate::wire::session::SessionUser;
+use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;

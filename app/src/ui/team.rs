@@ -13,18 +13,18 @@ use super::member_actions::{
 #[cfg(feature = "hydrate")]
 use super::url_view::sleep;
 use super::url_view::{follow_url, use_url_view, UrlForm};
-use crate::api::auth::{current_user, SessionUser};
+use crate::api::auth::current_user;
 use crate::api::invitations::{
-    new_invitation_link, resend_invitation, revoke_invitation, CreateInvitation, InvitationRow,
-    InviteOutcome, IssuedLink,
+    new_invitation_link, resend_invitation, revoke_invitation, CreateInvitation,
 };
-use crate::api::team::{
-    list_team, team_filters, FilterChoices, TeamEntry, TeamListing, TeamMember,
-};
+use crate::api::team::{list_team, team_filters};
 use crate::domain::invitation::{DeliveryState, ExpiryHours, InvitationStatus, EXPIRY_CHOICES};
 use crate::domain::team_view::{Direction, PageAt, SignInFilter, SortKey, TeamQuery, TeamTab};
 use crate::domain::{InvitationId, MembershipStatus, Permission};
-use crate::error::AppError;
+use crate::wire::invitations::{InvitationRow, InviteOutcome, IssuedLink};
+use crate::wire::session::SessionUser;
+use crate::wire::team::{FilterChoices, TeamEntry, TeamListing, TeamMember};
+use crate::wire::AppError;
 use leptos::html::{Dialog, Form};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -5,8 +5,8 @@
 use crate::harness::{eventually, ApiResponse, TestApp, TestOrganisation};
 use crate::invitations::{invite, invited, role_id, Invite};
 use crate::members::{change_role, disable, membership_of};
-use app::api::audit::{AuditEntry, AuditListing};
-use app::error::AppError;
+use app::wire::audit::{AuditEntry, AuditListing};
+use app::wire::AppError;
 use reqwest::StatusCode;
 use std::collections::HashSet;
 use std::time::Duration;
@@ -127,7 +127,7 @@ async fn an_owner_sees_their_organisations_events_and_only_those() {
     // The filters offer the people who acted here, by name.
     let filters = app.call("audit/filters", &[], Some(&owner)).await;
     assert_eq!(filters.status, StatusCode::OK, "{}", filters.body);
-    let filters: app::api::audit::AuditFilterChoices = filters.json();
+    let filters: app::wire::audit::AuditFilterChoices = filters.json();
     assert_eq!(filters.time_zone, "UTC");
     assert_eq!(filters.actors, ["Adam Admin", "Olive Owner"]);
 }
@@ -554,7 +554,7 @@ async fn an_invitation_change_records_before_and_after() {
         Invite::member("dora@example.com", &member_role),
     )
     .await;
-    let app::api::invitations::InviteOutcome::Created(link) = created.json() else {
+    let app::wire::invitations::InviteOutcome::Created(link) = created.json() else {
         panic!("{}", created.body)
     };
     let updated = app

@@ -7,7 +7,7 @@
 use crate::harness::{TestApp, TestOrganisation};
 use crate::invitations::{invite, role_id, Invite};
 use crate::members::membership_of;
-use app::api::invitations::InviteOutcome;
+use app::wire::invitations::InviteOutcome;
 use reqwest::StatusCode;
 use std::collections::BTreeSet;
 

@@ -1,8 +1,8 @@
 //! Starting the real application against a fresh database.
 
-use app::error::AppError;
 use app::server::password::PasswordHasher;
 use app::server::{AppState, AuthSettings, Links, OutboxSignal, TeamEvents};
+use app::wire::AppError;
 use reqwest::header::{HeaderMap, HeaderValue, SET_COOKIE};
 use reqwest::StatusCode;
 use server::config::{MailTransport, Secret};
@@ -364,6 +364,21 @@ impl ApiResponse {
     pub fn error(&self) -> AppError {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
+    }
+
+    /// The refusal a server function answered with (409 Conflict): which
+    /// rule, by variant, never by its text.
+    pub fn refusal(&self) -> app::domain::Refusal {
+        assert_eq!(
+            self.status,
+            StatusCode::CONFLICT,
+            "expected a refusal: {}",
+            self.body
+        );
+        match self.error() {
+            AppError::Refused(refusal) => refusal,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
     }
 
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {

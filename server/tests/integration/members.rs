@@ -3,8 +3,9 @@
 
 use crate::harness::{eventually, TestApp, TestOrganisation};
 use crate::invitations::{invite, role_id, Invite};
-use app::api::auth::SessionUser;
-use app::error::AppError;
+use app::domain::Refusal;
+use app::wire::session::SessionUser;
+use app::wire::AppError;
 use reqwest::StatusCode;
 use std::time::Duration;
 use uuid::Uuid;
@@ -101,19 +102,6 @@ async fn audit_count(app: &TestApp, org: &TestOrganisation, action: &str) -> i64
     .fetch_one(&app.pool)
     .await
     .unwrap()
-}
-
-fn refusal(response: &crate::harness::ApiResponse) -> String {
-    assert_eq!(
-        response.status,
-        StatusCode::CONFLICT,
-        "expected a refusal: {}",
-        response.body
-    );
-    match response.error() {
-        AppError::Refused(message) => message,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
 }
 
 /// Runs `a` and `b` so that both have authenticated (as the people they
@@ -319,11 +307,17 @@ async fn nobody_disables_deletes_or_demotes_themselves() {
     let org = app.organisation().await;
     let admin = app.sign_in(&org.admin_email, &org.password).await;
     let me = membership_of(&app, &org, &org.admin_email).await;
-    assert!(refusal(&disable(&app, &admin, &me).await).contains("your own access"));
+    assert_eq!(
+        disable(&app, &admin, &me).await.refusal(),
+        Refusal::DisableSelf
+    );
     let member_role = role_id(&app, "member").await;
-    assert!(refusal(&change_role(&app, &admin, &me, &member_role).await).contains("your own role"));
+    assert_eq!(
+        change_role(&app, &admin, &me, &member_role).await.refusal(),
+        Refusal::ChangeOwnRole
+    );
     let attempt = delete(&app, &admin, &me, &org.admin_email).await;
-    assert!(refusal(&attempt).contains("delete yourself"));
+    assert_eq!(attempt.refusal(), Refusal::DeleteSelf);
     assert!(whoami(&app, &admin).await.is_some());
 }
 
@@ -334,15 +328,21 @@ async fn admins_act_only_within_their_own_permissions() {
     let admin = app.sign_in(&org.admin_email, &org.password).await;
     let owner = membership_of(&app, &org, &org.owner_email).await;
     let member = membership_of(&app, &org, &org.member_email).await;
-    assert!(refusal(&disable(&app, &admin, &owner).await).contains("Ask an owner"));
+    assert_eq!(
+        disable(&app, &admin, &owner).await.refusal(),
+        Refusal::Outranked
+    );
 
     let owner_role = role_id(&app, "owner").await;
     let promote = change_role(&app, &admin, &member, &owner_role).await;
-    assert_eq!(promote.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        promote.error().for_field("role").as_deref(),
-        Some("You can't grant the Owner role: it has permissions your role doesn't have.")
+        promote.refusal(),
+        Refusal::RoleNotGrantable {
+            role: Some("Owner".into())
+        }
     );
+    // Shown beside the role picker.
+    assert!(promote.error().for_field("role").is_some());
     let admin_role = role_id(&app, "admin").await;
     let response = change_role(&app, &admin, &member, &admin_role).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
@@ -415,9 +415,12 @@ async fn the_primary_contact_is_neither_disabled_nor_deleted_until_replaced() {
     let second_owner = app.sign_in(&org.admin_email, &org.password).await;
     // The organisation's first owner is its primary contact.
     let primary = membership_of(&app, &org, &org.owner_email).await;
-    assert!(refusal(&disable(&app, &second_owner, &primary).await).contains("primary contact"));
+    assert_eq!(
+        disable(&app, &second_owner, &primary).await.refusal(),
+        Refusal::PrimaryContact
+    );
     let attempt = delete(&app, &second_owner, &primary, &org.owner_email).await;
-    assert!(refusal(&attempt).contains("primary contact"));
+    assert_eq!(attempt.refusal(), Refusal::PrimaryContact);
     assert!(whoami(&app, &owner).await.is_some());
 }
 
@@ -496,11 +499,9 @@ async fn a_sole_owner_stepping_down_is_told_to_make_another_owner_first() {
     let owner = app.sign_in(&org.owner_email, &org.password).await;
     let me = membership_of(&app, &org, &org.owner_email).await;
     let member_role = role_id(&app, "member").await;
-    let message = refusal(&change_role(&app, &owner, &me, &member_role).await);
-    assert!(message.contains("only enabled owner"), "{message}");
-    assert!(
-        message.contains("Make someone else an owner first"),
-        "{message}"
+    assert_eq!(
+        change_role(&app, &owner, &me, &member_role).await.refusal(),
+        Refusal::LastOwner
     );
 }
 
@@ -515,7 +516,7 @@ async fn a_members_page_shows_their_access_and_recent_history() {
 
     let page = on_member(&app, &admin, "members/detail", &member).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    let detail: app::api::members::MemberDetail = page.json();
+    let detail: app::wire::members::MemberDetail = page.json();
     assert_eq!(detail.member.name, "Mia Member");
     assert_eq!(detail.member.role, "Member");
     assert_eq!(
@@ -529,7 +530,7 @@ async fn a_members_page_shows_their_access_and_recent_history() {
 
     // The owner is the primary contact; unknown ids are not found.
     let owner = membership_of(&app, &org, &org.owner_email).await;
-    let owner_page: app::api::members::MemberDetail =
+    let owner_page: app::wire::members::MemberDetail =
         on_member(&app, &admin, "members/detail", &owner)
             .await
             .json();

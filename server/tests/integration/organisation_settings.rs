@@ -4,9 +4,10 @@
 
 use crate::harness::TestApp;
 use crate::invitations::{invite, role_id, Invite};
-use app::api::invitations::InviteOutcome;
-use app::api::organisation::OrganisationSettings;
-use app::error::AppError;
+use app::domain::Refusal;
+use app::wire::invitations::InviteOutcome;
+use app::wire::organisation::OrganisationSettings;
+use app::wire::AppError;
 use reqwest::StatusCode;
 
 fn settings<'a>(name: &'a str, zone: &'a str, hours: &'a str) -> [(&'a str, &'a str); 3] {
@@ -213,6 +214,5 @@ async fn owners_choose_the_primary_contact_who_then_cannot_be_disabled() {
             Some(&owner),
         )
         .await;
-    assert_eq!(disable.status, StatusCode::CONFLICT, "{}", disable.body);
-    assert!(disable.body.contains("primary contact"));
+    assert_eq!(disable.refusal(), Refusal::PrimaryContact);
 }

@@ -3,9 +3,9 @@
 
 use crate::harness::{eventually, ApiResponse, TestApp, TestOrganisation};
 use crate::members::membership_of;
-use app::api::profile::{OwnProfile, PasswordChanged};
-use app::api::team::{TeamEntry, TeamListing, TeamMember};
-use app::error::AppError;
+use app::wire::profile::{OwnProfile, PasswordChanged};
+use app::wire::team::{TeamEntry, TeamListing, TeamMember};
+use app::wire::AppError;
 use image::{ImageFormat, Rgba, RgbaImage};
 use reqwest::multipart::{Form, Part};
 use reqwest::StatusCode;

@@ -1,8 +1,8 @@
 use crate::harness::TestApp;
 use app::domain::MembershipStatus;
-use app::error::AppError;
 use app::server::db::memberships;
 use app::server::token::hash_token;
+use app::wire::AppError;
 use reqwest::StatusCode;
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 use crate::harness::TestApp;
-use app::api::team::{TeamEntry, TeamListing};
-use app::error::AppError;
+use app::wire::team::{TeamEntry, TeamListing};
+use app::wire::AppError;
 use reqwest::StatusCode;
 
 #[tokio::test]

@@ -4,8 +4,8 @@
 use crate::harness::{ApiResponse, TestApp, TestOrganisation};
 use crate::invitations::{invite, role_id, Invite};
 use crate::members::{change_role, membership_of};
-use app::api::invitations::InviteOutcome;
-use app::api::team::{TabCounts, TeamEntry, TeamListing};
+use app::wire::invitations::InviteOutcome;
+use app::wire::team::{TabCounts, TeamEntry, TeamListing};
 use reqwest::StatusCode;
 use std::collections::HashSet;
 

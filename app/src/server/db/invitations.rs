@@ -2,9 +2,9 @@
 //! became of it. Pending and expired are computed from `expires_at` when
 //! read; the open-invitation unique index keeps one open row per email.
 
-use crate::api::invitations::InvitationRow;
 use crate::domain::invitation::{DeliveryState, InvitationStatus};
 use crate::domain::{AccountId, DepartmentId, InvitationId, OrganisationId, RoleId};
+use crate::wire::invitations::InvitationRow;
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;

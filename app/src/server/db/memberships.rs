@@ -1,11 +1,11 @@
 //! Memberships: an account's place, role and status in one organisation.
 
-use crate::api::team::TeamMember;
 use crate::domain::avatar::avatar_path;
 use crate::domain::password_reset::PasswordResetState;
 use crate::domain::{
     AccountId, DepartmentId, MembershipId, MembershipStatus, OrganisationId, RoleId,
 };
+use crate::wire::team::TeamMember;
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;

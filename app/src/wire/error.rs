@@ -5,6 +5,7 @@
 //! failures become [`AppError::Internal`] with the request id, which matches
 //! the server's log lines.
 
+use crate::domain::Refusal;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -38,10 +39,10 @@ pub enum AppError {
     #[error("That was not found.")]
     NotFound,
     /// A change that a rule of the organisation forbids (the last Owner,
-    /// the primary contact, oneself); the message says what to do instead.
-    /// The text comes from [`crate::domain::member::Refusal`].
+    /// the primary contact, oneself) or that a link's state no longer
+    /// allows; the [`Refusal`]'s message says what to do instead.
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
     /// A failure on our side. The reference matches the server's logs.
     #[error("Something went wrong on our side. Please try again (reference {reference}).")]
     Internal { reference: String },
@@ -62,6 +63,7 @@ impl AppError {
     pub fn for_field(&self, name: &str) -> Option<String> {
         match self {
             Self::Invalid { field, message } if field == name => Some(message.clone()),
+            Self::Refused(refusal) if refusal.field() == Some(name) => Some(refusal.to_string()),
             _ => None,
         }
     }
@@ -77,6 +79,12 @@ impl AppError {
             Self::RateLimited { .. } | Self::TooManyResetRequests { .. } => 429,
             Self::Internal { .. } | Self::Transport(_) => 500,
         }
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        Self::Refused(refusal)
     }
 }
 

@@ -1,0 +1,120 @@
+//! Why Roster refuses a change that a rule of the organisation forbids, or
+//! that a link's state no longer allows. Each variant's message is written
+//! here, once, and says what to do instead; it crosses the wire inside
+//! [`AppError::Refused`](crate::wire::AppError::Refused) so that pages and
+//! tests can tell refusals apart by variant, never by their text.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum Refusal {
+    // Member changes (see `domain::member::judge`).
+    #[error(
+        "You can't disable your own access. Ask another owner or admin if it needs to change."
+    )]
+    DisableSelf,
+    #[error("You can't delete yourself. Ask another owner to do it if you are leaving.")]
+    DeleteSelf,
+    #[error("You can't change your own role. Ask another owner if it needs to change.")]
+    ChangeOwnRole,
+    #[error(
+        "This is the organisation's only enabled owner. Make someone else an owner first, then try again."
+    )]
+    LastOwner,
+    #[error(
+        "This person is the organisation's primary contact. An owner can choose another primary contact in Settings first."
+    )]
+    PrimaryContact,
+    #[error("Only someone with at least this person's permissions can change them. Ask an owner.")]
+    Outranked,
+    /// Granting a role (inviting with it, or giving it to a member) needs
+    /// every permission it carries. `role` names it when known.
+    #[error(
+        "You can't grant {}: it has permissions your role doesn't have.",
+        match role { Some(name) => format!("the {name} role"), None => "that role".to_string() }
+    )]
+    RoleNotGrantable { role: Option<String> },
+    #[error(
+        "This person's access is disabled, so a new password would not let them sign in. Enable them first."
+    )]
+    ResetWhileDisabled,
+    #[error(
+        "This person was already sent {max} password reset emails in the last hour, the most Roster sends. They can use the latest one, or you can try again later.",
+        max = super::password_reset::MAX_EMAILS_PER_ACCOUNT_PER_HOUR
+    )]
+    TooManyResets,
+
+    // Invitations, from the inviter's side.
+    #[error("This invitation was revoked. Send a new invitation instead.")]
+    InvitationRevoked,
+    #[error("This invitation was already accepted.")]
+    InvitationAccepted,
+
+    // Invitation links, from the invitee's side.
+    #[error("This invitation has expired. Ask the person who invited you for a new one.")]
+    InvitationLinkExpired,
+    /// Revoked, replaced by a newer link, or never issued: the holder is
+    /// told the same for each.
+    #[error(
+        "This invitation link is no longer valid. Ask the person who invited you for a new one."
+    )]
+    InvitationLinkInvalid,
+    #[error("This invitation was already accepted. Sign in to continue.")]
+    InvitationLinkUsed,
+    /// The email got an account (in another organisation): the invitee
+    /// accepts by signing in instead.
+    #[error("You already have a Roster account. Sign in with its password to accept.")]
+    AccountExists,
+    #[error("You are already a member of this organisation. Sign in to continue.")]
+    AlreadyMember,
+
+    // Password reset links.
+    #[error("This link has expired. Ask for a new one: links work for an hour.")]
+    ResetLinkExpired,
+    #[error("This link was already used. Sign in with your new password, or ask for a new link.")]
+    ResetLinkUsed,
+    /// Superseded by a newer link, or never issued.
+    #[error(
+        "This link is no longer valid: a newer one may have been sent. Check your email, or ask for a new link."
+    )]
+    ResetLinkInvalid,
+}
+
+impl Refusal {
+    /// The form field the message belongs beside, when it is about one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::RoleNotGrantable { .. } => Some("role"),
+            Self::AccountExists => Some("password"),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_refusals_name_the_role_when_known() {
+        let named = Refusal::RoleNotGrantable {
+            role: Some("Owner".into()),
+        };
+        assert_eq!(
+            named.to_string(),
+            "You can't grant the Owner role: it has permissions your role doesn't have."
+        );
+        assert_eq!(named.field(), Some("role"));
+        assert!(Refusal::RoleNotGrantable { role: None }
+            .to_string()
+            .starts_with("You can't grant that role:"));
+    }
+
+    #[test]
+    fn refusals_cross_the_wire_as_variants() {
+        let json = serde_json::to_string(&Refusal::LastOwner).unwrap();
+        assert_eq!(json, "\"LastOwner\"");
+        let back: Refusal = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, Refusal::LastOwner);
+    }
+}

@@ -1,0 +1,38 @@
+//! What an invitation link shows its holder.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What an invitation link leads to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum InvitationPage {
+    Open(InvitationDetails),
+    Expired {
+        organisation_name: String,
+        inviter_name: String,
+    },
+    Revoked {
+        organisation_name: String,
+    },
+    Accepted {
+        organisation_name: String,
+    },
+    /// No invitation has this token: mistyped, or replaced by a newer link.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationDetails {
+    pub organisation_name: String,
+    pub inviter_name: String,
+    pub email: String,
+    /// As the inviter typed it; prefills the form.
+    pub name: String,
+    pub role: String,
+    pub department: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    /// The email already has a Roster account (in another organisation):
+    /// the person signs in instead of creating one. Only the link's holder
+    /// learns this.
+    pub has_account: bool,
+}

@@ -1,0 +1,40 @@
+//! A member's page, and what sending them a password reset answers.
+
+use crate::wire::team::TeamMember;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A member's page: their row in the team table and the rest of what the
+/// organisation knows of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberDetail {
+    pub member: TeamMember,
+    pub position: Option<String>,
+    pub phone: Option<String>,
+    pub joined_at: DateTime<Utc>,
+    /// Who invited them and when, if they joined through an invitation.
+    pub invited: Option<(String, DateTime<Utc>)>,
+    pub is_primary_contact: bool,
+    /// The latest audit events done by or to them here, newest first.
+    pub recent_events: Vec<MemberEvent>,
+}
+
+/// One line of a member's recent history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberEvent {
+    pub at: DateTime<Utc>,
+    /// The stable action key, such as `member.disabled`.
+    pub action: String,
+    /// Who did it, as named when it happened; `None` for the system.
+    pub actor: Option<String>,
+    /// What it was done to, as named when it happened.
+    pub target: Option<String>,
+}
+
+/// Where an admin's password reset went, and until when its link works.
+/// Never the link itself: only the member may use it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasswordResetSent {
+    pub email: String,
+    pub expires_at: DateTime<Utc>,
+}

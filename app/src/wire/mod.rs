@@ -1,0 +1,21 @@
+//! What crosses the browser/server boundary: the values server functions
+//! take and answer with, and [`AppError`], the one error they return. One
+//! file per concept. Both `api` (the server functions) and `server` (the
+//! code behind them) import from here, and nothing here imports either, so
+//! the two never depend on each other in a circle.
+
+pub mod accept;
+pub mod audit;
+pub mod choice;
+pub mod error;
+pub mod invitations;
+pub mod members;
+pub mod organisation;
+pub mod password;
+pub mod password_reset;
+pub mod profile;
+pub mod session;
+pub mod team;
+
+pub use choice::Choice;
+pub use error::AppError;

@@ -1,0 +1,25 @@
+//! A person's own profile page.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnProfile {
+    pub name: String,
+    pub email: String,
+    /// In the session's organisation.
+    pub position: Option<String>,
+    pub phone: Option<String>,
+    pub time_zone: String,
+    /// The time zones the picker offers.
+    pub time_zones: Vec<String>,
+    /// Where their picture is served, if they uploaded one.
+    pub avatar: Option<String>,
+    pub organisation_name: String,
+}
+
+/// What changing the password did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChanged {
+    /// Sessions ended elsewhere (other browsers, other organisations).
+    pub other_sessions_ended: u64,
+}

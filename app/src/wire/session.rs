@@ -1,0 +1,21 @@
+//! The signed-in person, as every page needs them.
+
+use crate::domain::{OrganisationId, Permission};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person, as the pages need them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub name: String,
+    pub email: String,
+    pub organisation_id: OrganisationId,
+    pub organisation_name: String,
+    pub role: String,
+    pub permissions: Vec<Permission>,
+}
+
+impl SessionUser {
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+}
