@@ -3,7 +3,7 @@
 //! page's URL (bookmarkable, Back restores it); this module reads and
 //! writes that URL form and says when the dates make no sense.
 
-use super::audit::find_action;
+use super::audit::AuditAction;
 use super::team_view::{encode_component, PageAt, MAX_SEARCH_CHARS};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -108,8 +108,8 @@ impl AuditQuery {
         self.action = self
             .action
             .as_deref()
-            .and_then(find_action)
-            .map(|a| a.key.to_string());
+            .and_then(AuditAction::from_key)
+            .map(|a| a.key().to_string());
         self.from = self.from.filter(in_range);
         self.to = self.to.filter(in_range);
         self

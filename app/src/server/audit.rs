@@ -2,13 +2,13 @@
 //! and the same view exported as CSV.
 
 use super::actor::{authenticate, Actor};
-use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::audit::{self, AuditEvent};
 use super::db::audit_view::{self, EmailMatches, EventRow, Position, Seek};
 use super::db::organisations;
 use super::error::ServerError;
 use super::request::RequestScope;
 use crate::api::audit::{AuditEntry, AuditFilterChoices, AuditListing};
-use crate::domain::audit::{action_label, describe_change};
+use crate::domain::audit::{action_label, describe_change, AuditAction};
 use crate::domain::audit_view::{AuditQuery, PAGE_SIZE};
 use crate::domain::team_view::PageAt;
 use crate::domain::{csv, OrganisationId, Permission};

@@ -1,13 +1,14 @@
 //! The team table: a page of a view, and the same view exported as CSV.
 
 use super::actor::{authenticate, Actor};
-use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::audit::{self, AuditEvent};
 use super::db::team_view::{self, PageRow, Position, RowKind, Seek};
 use super::db::{invitations, memberships, roles};
 use super::error::ServerError;
 use super::request::RequestScope;
 use crate::api::invitations::Choice;
 use crate::api::team::{FilterChoices, TabCounts, TeamEntry, TeamListing};
+use crate::domain::audit::AuditAction;
 use crate::domain::team_view::{PageAt, SortKey, TeamQuery, TeamTab, PAGE_SIZE};
 use crate::domain::{csv, InvitationId, MembershipId, OrganisationId, Permission};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
