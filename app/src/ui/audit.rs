@@ -8,7 +8,7 @@ use crate::api::audit::{audit_filters, list_audit, AuditEntry, AuditFilterChoice
 use crate::api::auth::{current_user, SessionUser};
 use crate::domain::audit::{action_label, ActionGroup, AuditAction};
 use crate::domain::audit_view::AuditQuery;
-use crate::domain::team_view::PageAt;
+use crate::domain::keyset::PageAt;
 use crate::domain::Permission;
 use crate::error::AppError;
 use leptos::html::Input;
