@@ -1,8 +1,8 @@
-//! How audit events read: the known actions with their labels and groups,
-//! and an event's before and after values as readable lines.
-//!
-//! The server writes actions by key (`server::db::audit::AuditAction`); a
-//! unit test there checks that every key it writes has a label here.
+//! The audit actions and how audit events read: every action the
+//! application records, each with its stored key, its label, its group in
+//! the action picker and its phrase on a member's page, all written once in
+//! the table below; and an event's before and after values as readable
+//! lines.
 
 use super::invitation::ExpiryHours;
 use chrono::{DateTime, Utc};
@@ -44,115 +44,279 @@ impl ActionGroup {
     }
 }
 
-/// One kind of event: its stored key, what people read, and its group.
+/// How an action reads in a member's recent activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ActionInfo {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub group: ActionGroup,
+pub enum MemberPhrase {
+    /// Reads alone: "Signed in".
+    Alone(&'static str),
+    /// Reads before the name of what it was done to, when the event kept
+    /// one: "Disabled Mia Member".
+    BeforeTarget(&'static str),
 }
 
-const fn action(key: &'static str, label: &'static str, group: ActionGroup) -> ActionInfo {
-    ActionInfo { key, label, group }
+impl MemberPhrase {
+    pub fn text(self) -> &'static str {
+        match self {
+            Self::Alone(text) | Self::BeforeTarget(text) => text,
+        }
+    }
+
+    /// The line for an event that names `target` (if it named anything).
+    pub fn read(self, target: Option<&str>) -> String {
+        match (self, target) {
+            (Self::BeforeTarget(text), Some(target)) => format!("{text} {target}"),
+            _ => self.text().to_string(),
+        }
+    }
 }
 
-/// Every action the application records, in the picker's order.
-pub const ACTIONS: &[ActionInfo] = &[
-    action("sign_in", "Signed in", ActionGroup::SignIn),
-    action("sign_in.failed", "Sign-in failed", ActionGroup::SignIn),
-    action(
-        "sign_in.refused",
-        "Sign-in refused (access disabled)",
-        ActionGroup::SignIn,
-    ),
-    action("sign_out", "Signed out", ActionGroup::SignIn),
-    action(
-        "invitation.created",
-        "Invitation sent",
-        ActionGroup::Invitations,
-    ),
-    action(
-        "invitation.resent",
-        "Invitation resent",
-        ActionGroup::Invitations,
-    ),
-    action(
-        "invitation.link_rotated",
-        "Invitation link replaced",
-        ActionGroup::Invitations,
-    ),
-    action(
-        "invitation.updated",
-        "Invitation changed",
-        ActionGroup::Invitations,
-    ),
-    action(
-        "invitation.revoked",
-        "Invitation revoked",
-        ActionGroup::Invitations,
-    ),
-    action(
-        "invitation.accepted",
-        "Invitation accepted",
-        ActionGroup::Invitations,
-    ),
-    action("account.created", "Account created", ActionGroup::Members),
-    action("membership.created", "Member joined", ActionGroup::Members),
-    action("member.disabled", "Member disabled", ActionGroup::Members),
-    action("member.enabled", "Member enabled", ActionGroup::Members),
-    action("member.deleted", "Member deleted", ActionGroup::Members),
-    action("member.role_changed", "Role changed", ActionGroup::Members),
-    action(
-        "member.department_changed",
-        "Department changed",
-        ActionGroup::Members,
-    ),
-    action(
-        "password_reset.sent",
-        "Password reset sent",
-        ActionGroup::PasswordResets,
-    ),
-    action(
-        "password_reset.requested",
-        "Password reset requested",
-        ActionGroup::PasswordResets,
-    ),
-    action(
-        "password_reset.completed",
-        "Password reset completed",
-        ActionGroup::PasswordResets,
-    ),
-    action("profile.updated", "Profile changed", ActionGroup::Profiles),
-    action("avatar.updated", "Picture changed", ActionGroup::Profiles),
-    action("avatar.removed", "Picture removed", ActionGroup::Profiles),
-    action(
-        "password.changed",
-        "Password changed",
-        ActionGroup::Profiles,
-    ),
-    action(
-        "organisation.created",
-        "Organisation created",
-        ActionGroup::Organisation,
-    ),
-    action(
-        "organisation.updated",
-        "Settings changed",
-        ActionGroup::Organisation,
-    ),
-    action("team.exported", "Team exported", ActionGroup::Exports),
-    action("audit.exported", "Audit log exported", ActionGroup::Exports),
-];
+/// Everything known about one action; one row of the table below.
+struct ActionFacts {
+    key: &'static str,
+    label: &'static str,
+    group: ActionGroup,
+    member_phrase: MemberPhrase,
+}
 
-/// The known action with this key.
-pub fn find_action(key: &str) -> Option<&'static ActionInfo> {
-    ACTIONS.iter().find(|a| a.key == key)
+/// Declares [`AuditAction`] from one table, so that an action cannot
+/// exist without all of its facts and nothing lists the actions twice.
+macro_rules! audit_actions {
+    ($(
+        $variant:ident {
+            key: $key:literal,
+            label: $label:literal,
+            group: $group:ident,
+            member_page: $phrase:ident($text:literal) $(,)?
+        }
+    )*) => {
+        /// What happened. The key is what the audit log stores and filters
+        /// on: never change one, since stored events keep it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum AuditAction {
+            $($variant,)*
+        }
+
+        impl AuditAction {
+            /// Every action, in the action picker's order.
+            pub const ALL: &'static [AuditAction] = &[$(Self::$variant,)*];
+
+            const fn facts(self) -> ActionFacts {
+                match self {
+                    $(Self::$variant => ActionFacts {
+                        key: $key,
+                        label: $label,
+                        group: ActionGroup::$group,
+                        member_phrase: MemberPhrase::$phrase($text),
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+audit_actions! {
+    SignIn {
+        key: "sign_in",
+        label: "Signed in",
+        group: SignIn,
+        member_page: Alone("Signed in"),
+    }
+    SignInFailed {
+        key: "sign_in.failed",
+        label: "Sign-in failed",
+        group: SignIn,
+        member_page: Alone("Failed sign-in"),
+    }
+    SignInRefused {
+        key: "sign_in.refused",
+        label: "Sign-in refused (access disabled)",
+        group: SignIn,
+        member_page: Alone("Sign-in refused (access disabled)"),
+    }
+    SignOut {
+        key: "sign_out",
+        label: "Signed out",
+        group: SignIn,
+        member_page: Alone("Signed out"),
+    }
+    InvitationCreated {
+        key: "invitation.created",
+        label: "Invitation sent",
+        group: Invitations,
+        member_page: BeforeTarget("Invited"),
+    }
+    InvitationResent {
+        key: "invitation.resent",
+        label: "Invitation resent",
+        group: Invitations,
+        member_page: BeforeTarget("Resent an invitation to"),
+    }
+    InvitationLinkRotated {
+        key: "invitation.link_rotated",
+        label: "Invitation link replaced",
+        group: Invitations,
+        member_page: BeforeTarget("Created a new invitation link for"),
+    }
+    InvitationUpdated {
+        key: "invitation.updated",
+        label: "Invitation changed",
+        group: Invitations,
+        member_page: BeforeTarget("Changed the invitation of"),
+    }
+    InvitationRevoked {
+        key: "invitation.revoked",
+        label: "Invitation revoked",
+        group: Invitations,
+        member_page: BeforeTarget("Revoked the invitation of"),
+    }
+    // The target is the invitation, named by its email.
+    InvitationAccepted {
+        key: "invitation.accepted",
+        label: "Invitation accepted",
+        group: Invitations,
+        member_page: BeforeTarget("Accepted the invitation"),
+    }
+    AccountCreated {
+        key: "account.created",
+        label: "Account created",
+        group: Members,
+        member_page: Alone("Created their account"),
+    }
+    MembershipCreated {
+        key: "membership.created",
+        label: "Member joined",
+        group: Members,
+        member_page: Alone("Joined the organisation"),
+    }
+    MemberDisabled {
+        key: "member.disabled",
+        label: "Member disabled",
+        group: Members,
+        member_page: BeforeTarget("Disabled"),
+    }
+    MemberEnabled {
+        key: "member.enabled",
+        label: "Member enabled",
+        group: Members,
+        member_page: BeforeTarget("Enabled"),
+    }
+    MemberDeleted {
+        key: "member.deleted",
+        label: "Member deleted",
+        group: Members,
+        member_page: BeforeTarget("Deleted"),
+    }
+    MemberRoleChanged {
+        key: "member.role_changed",
+        label: "Role changed",
+        group: Members,
+        member_page: BeforeTarget("Changed the role of"),
+    }
+    MemberDepartmentChanged {
+        key: "member.department_changed",
+        label: "Department changed",
+        group: Members,
+        member_page: BeforeTarget("Changed the department of"),
+    }
+    PasswordResetSent {
+        key: "password_reset.sent",
+        label: "Password reset sent",
+        group: PasswordResets,
+        member_page: BeforeTarget("Sent a password reset to"),
+    }
+    PasswordResetRequested {
+        key: "password_reset.requested",
+        label: "Password reset requested",
+        group: PasswordResets,
+        member_page: Alone("Asked for a password reset"),
+    }
+    PasswordResetCompleted {
+        key: "password_reset.completed",
+        label: "Password reset completed",
+        group: PasswordResets,
+        member_page: Alone("Chose a new password with a reset link"),
+    }
+    ProfileUpdated {
+        key: "profile.updated",
+        label: "Profile changed",
+        group: Profiles,
+        member_page: Alone("Profile changed"),
+    }
+    AvatarUpdated {
+        key: "avatar.updated",
+        label: "Picture changed",
+        group: Profiles,
+        member_page: Alone("Picture changed"),
+    }
+    AvatarRemoved {
+        key: "avatar.removed",
+        label: "Picture removed",
+        group: Profiles,
+        member_page: Alone("Picture removed"),
+    }
+    PasswordChanged {
+        key: "password.changed",
+        label: "Password changed",
+        group: Profiles,
+        member_page: Alone("Password changed"),
+    }
+    OrganisationCreated {
+        key: "organisation.created",
+        label: "Organisation created",
+        group: Organisation,
+        member_page: Alone("Organisation created"),
+    }
+    OrganisationUpdated {
+        key: "organisation.updated",
+        label: "Settings changed",
+        group: Organisation,
+        member_page: Alone("Changed the organisation's settings"),
+    }
+    TeamExported {
+        key: "team.exported",
+        label: "Team exported",
+        group: Exports,
+        member_page: Alone("Team exported"),
+    }
+    AuditExported {
+        key: "audit.exported",
+        label: "Audit log exported",
+        group: Exports,
+        member_page: Alone("Audit log exported"),
+    }
+}
+
+impl AuditAction {
+    /// The stored form.
+    pub const fn key(self) -> &'static str {
+        self.facts().key
+    }
+
+    /// What people read, in the log and the action picker.
+    pub const fn label(self) -> &'static str {
+        self.facts().label
+    }
+
+    pub const fn group(self) -> ActionGroup {
+        self.facts().group
+    }
+
+    /// How the action reads on the page of a member it concerns.
+    pub const fn member_phrase(self) -> MemberPhrase {
+        self.facts().member_phrase
+    }
+
+    /// The action stored as `key`; `None` for a key this version does not
+    /// know (one written by a newer version, or typed into a URL).
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|a| a.key() == key)
+    }
 }
 
 /// What people read for an action key; an unknown key (written by a newer
 /// version) reads as itself.
 pub fn action_label(key: &str) -> &str {
-    find_action(key).map_or(key, |a| a.label)
+    AuditAction::from_key(key).map_or(key, |a| a.label())
 }
 
 /// The order details are listed in; other keys follow alphabetically.
@@ -292,20 +456,45 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn every_action_has_one_entry_and_a_label() {
-        let mut keys: Vec<&str> = ACTIONS.iter().map(|a| a.key).collect();
+    fn every_action_has_a_key_of_its_own_and_reads_somehow() {
+        let mut keys: Vec<&str> = AuditAction::ALL.iter().map(|a| a.key()).collect();
         keys.sort_unstable();
         keys.dedup();
-        assert_eq!(keys.len(), ACTIONS.len(), "no key twice");
-        assert!(ACTIONS.iter().all(|a| !a.label.is_empty()));
+        assert_eq!(keys.len(), AuditAction::ALL.len(), "no key twice");
+        for &action in AuditAction::ALL {
+            let key = action.key();
+            assert!(
+                !key.is_empty()
+                    && key
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.'),
+                "{key} is a plain stored key"
+            );
+            assert!(!action.label().is_empty(), "{key} has a label");
+            assert!(
+                !action.member_phrase().text().is_empty(),
+                "{key} has a phrase"
+            );
+            assert_eq!(AuditAction::from_key(key), Some(action));
+        }
         for group in ActionGroup::ALL {
             assert!(
-                ACTIONS.iter().any(|a| a.group == group),
+                AuditAction::ALL.iter().any(|a| a.group() == group),
                 "{group:?} is used"
             );
         }
+        assert_eq!(AuditAction::from_key("something.new"), None);
         assert_eq!(action_label("member.disabled"), "Member disabled");
         assert_eq!(action_label("something.new"), "something.new");
+    }
+
+    #[test]
+    fn member_phrases_name_the_target_only_when_they_take_one() {
+        let disabled = AuditAction::MemberDisabled.member_phrase();
+        assert_eq!(disabled.read(Some("Mia Member")), "Disabled Mia Member");
+        assert_eq!(disabled.read(None), "Disabled");
+        let signed_in = AuditAction::SignIn.member_phrase();
+        assert_eq!(signed_in.read(Some("Mia Member")), "Signed in");
     }
 
     #[test]

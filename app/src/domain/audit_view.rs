@@ -3,8 +3,9 @@
 //! page's URL (bookmarkable, Back restores it); this module reads and
 //! writes that URL form and says when the dates make no sense.
 
-use super::audit::find_action;
-use super::team_view::{encode_component, PageAt, MAX_SEARCH_CHARS};
+use super::audit::AuditAction;
+use super::keyset::PageAt;
+use super::team_view::{encode_component, MAX_SEARCH_CHARS};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -92,8 +93,11 @@ impl AuditQuery {
                 "action" => query.action = Some(value.to_string()),
                 "from" => query.from = parse_date(value),
                 "to" => query.to = parse_date(value),
-                "after" if !value.is_empty() => query.page = PageAt::After(value.to_string()),
-                "before" if !value.is_empty() => query.page = PageAt::Before(value.to_string()),
+                "after" | "before" => {
+                    if let Some(page) = PageAt::from_url_pair(key, value) {
+                        query.page = page;
+                    }
+                }
                 _ => {}
             }
         }
@@ -108,8 +112,8 @@ impl AuditQuery {
         self.action = self
             .action
             .as_deref()
-            .and_then(find_action)
-            .map(|a| a.key.to_string());
+            .and_then(AuditAction::from_key)
+            .map(|a| a.key().to_string());
         self.from = self.from.filter(in_range);
         self.to = self.to.filter(in_range);
         self
@@ -161,11 +165,7 @@ impl AuditQuery {
         if let Some(to) = self.to {
             pairs.push(("to", to.to_string()));
         }
-        match &self.page {
-            PageAt::First => {}
-            PageAt::After(cursor) => pairs.push(("after", cursor.clone())),
-            PageAt::Before(cursor) => pairs.push(("before", cursor.clone())),
-        }
+        pairs.extend(self.page.url_pair());
         pairs
             .iter()
             .map(|(k, v)| format!("{k}={}", encode_component(v)))

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod email;
 pub mod ids;
 pub mod invitation;
+pub mod keyset;
 pub mod member;
 pub mod next_path;
 pub mod password_policy;

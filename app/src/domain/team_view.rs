@@ -4,6 +4,9 @@
 //! filters mean something on which tab.
 
 use super::{DepartmentId, RoleId};
+// At home in `keyset`; re-exported for the team page, which imports it from
+// here.
+pub use super::keyset::PageAt;
 use serde::{Deserialize, Serialize};
 
 /// Rows per page of the team table.
@@ -242,16 +245,6 @@ impl Direction {
     }
 }
 
-/// Which page: the first, the one after a row, or the one before a row.
-/// Cursors are opaque to everyone but the server, which made them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PageAt {
-    #[default]
-    First,
-    After(String),
-    Before(String),
-}
-
 /// One view of the team table, exactly as its URL says it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
@@ -353,8 +346,11 @@ impl TeamQuery {
                     None => query.sort = SortKey::parse(value),
                 },
                 "dir" => query.direction = Direction::parse(value),
-                "after" if !value.is_empty() => query.page = PageAt::After(value.to_string()),
-                "before" if !value.is_empty() => query.page = PageAt::Before(value.to_string()),
+                "after" | "before" => {
+                    if let Some(page) = PageAt::from_url_pair(key, value) {
+                        query.page = page;
+                    }
+                }
                 _ => {}
             }
         }
@@ -477,11 +473,7 @@ impl TeamQuery {
         if let Some(direction) = self.direction {
             pairs.push(("dir", direction.key().to_string()));
         }
-        match &self.page {
-            PageAt::First => {}
-            PageAt::After(cursor) => pairs.push(("after", cursor.clone())),
-            PageAt::Before(cursor) => pairs.push(("before", cursor.clone())),
-        }
+        pairs.extend(self.page.url_pair());
         pairs
             .iter()
             .map(|(k, v)| format!("{k}={}", encode_component(v)))

@@ -3,7 +3,7 @@
 //! team table and the audit log both work this way; the UI side that reads
 //! the URL and a filter form is `ui::url_view`.
 
-use super::team_view::PageAt;
+use super::keyset::PageAt;
 
 pub trait UrlView: Clone + PartialEq + Send + Sync + 'static {
     /// The query-string keys the view is read from, and a filter form's
@@ -37,7 +37,8 @@ pub fn retyped(new: &str, old: &str) -> bool {
 mod tests {
     use super::UrlView;
     use crate::domain::audit_view::AuditQuery;
-    use crate::domain::team_view::{PageAt, TeamQuery};
+    use crate::domain::keyset::PageAt;
+    use crate::domain::team_view::TeamQuery;
 
     fn team(pairs: &[(&str, &str)]) -> TeamQuery {
         <TeamQuery as UrlView>::from_pairs(pairs.iter().copied())

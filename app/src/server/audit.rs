@@ -2,37 +2,24 @@
 //! and the same view exported as CSV.
 
 use super::actor::{authenticate, Actor};
-use super::db::audit::{self, AuditAction, AuditEvent};
-use super::db::audit_view::{self, EmailMatches, EventRow, Position, Seek};
+use super::db::audit::{self, AuditEvent};
+use super::db::audit_view::{self, EmailMatches, EventRow, Position};
+use super::db::keyset::{decode_cursor, encode_cursor};
 use super::db::organisations;
 use super::error::ServerError;
 use super::request::RequestScope;
-use crate::domain::audit::{action_label, describe_change};
+use crate::domain::audit::{action_label, describe_change, AuditAction};
 use crate::domain::audit_view::{AuditQuery, PAGE_SIZE};
-use crate::domain::team_view::PageAt;
+use crate::domain::keyset::{read_limit, Page, Seek};
 use crate::domain::{csv, OrganisationId, Permission};
 use crate::wire::audit::{AuditEntry, AuditFilterChoices, AuditListing};
 use crate::wire::AppError;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 
 /// Events read per query while exporting.
 const EXPORT_BATCH: i64 = 1000;
 
 /// How many actors the filter suggests.
 const ACTOR_SUGGESTIONS: i64 = 200;
-
-/// A page cursor: an event's place in the log. Opaque, not secret.
-fn encode_cursor(position: &Position) -> String {
-    // Serialising plain data to JSON cannot fail.
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(position).unwrap_or_default())
-}
-
-/// The position a cursor names; a made-up one means the first page.
-fn decode_cursor(cursor: &str) -> Option<Position> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    serde_json::from_slice(&bytes).ok()
-}
 
 /// The viewer, allowed to read the audit log of their organisation (which
 /// must be `org`, when the caller names one).
@@ -65,44 +52,22 @@ pub async fn list(
     let time_zone = organisations::settings(pool, actor.organisation_id)
         .await?
         .time_zone;
-    let from = match &query.page {
-        PageAt::First => None,
-        PageAt::After(c) => decode_cursor(c).map(|p| (Seek::Older, p)),
-        PageAt::Before(c) => decode_cursor(c).map(|p| (Seek::Newer, p)),
-    };
+    // A cursor names an event's place in the log; a made-up one, none.
+    let from = query.page.start(decode_cursor::<Position>);
     let emails = EmailMatches::find(pool, org, &query).await?;
-    let limit = PAGE_SIZE as i64 + 1;
-    let mut rows = audit_view::page(pool, org, &time_zone, &query, &emails, from, limit).await?;
-    // One event more than a page says whether there is a page beyond.
-    let more = rows.len() > PAGE_SIZE;
-    let newer = matches!(from, Some((Seek::Newer, _)));
-    if more {
-        if newer {
-            rows.remove(0);
-        } else {
-            rows.truncate(PAGE_SIZE);
-        }
-    }
-    let cursor_at = |row: Option<&EventRow>| row.map(|r| encode_cursor(&r.position()));
-    let from_cursor = from.map(|(_, p)| encode_cursor(&p));
-    // As on the team table: from a cursor, the events on its side exist,
-    // so an empty page still links back across it.
-    let (next, previous) = match (from, newer) {
-        (None, _) => (more.then(|| cursor_at(rows.last())).flatten(), None),
-        (Some(_), false) => (
-            more.then(|| cursor_at(rows.last())).flatten(),
-            cursor_at(rows.first()).or(from_cursor),
-        ),
-        (Some(_), true) => (
-            cursor_at(rows.last()).or(from_cursor),
-            more.then(|| cursor_at(rows.first())).flatten(),
-        ),
-    };
+    let limit = read_limit(PAGE_SIZE);
+    let rows = audit_view::page(pool, org, &time_zone, &query, &emails, from, limit).await?;
+    let page = Page::cut(
+        rows,
+        PAGE_SIZE,
+        from.map(|(seek, p)| (seek, encode_cursor(&p))),
+        |r: &EventRow| encode_cursor(&r.position()),
+    );
     Ok(AuditListing {
         query,
-        entries: rows.into_iter().map(entry).collect(),
-        next,
-        previous,
+        entries: page.rows.into_iter().map(entry).collect(),
+        next: page.next,
+        previous: page.previous,
     })
 }
 
@@ -170,7 +135,7 @@ pub async fn export_csv(scope: RequestScope, query: AuditQuery) -> Result<String
             &time_zone,
             &query,
             &emails,
-            from.map(|p| (Seek::Older, p)),
+            from.map(|p| (Seek::After, p)),
             EXPORT_BATCH,
         )
         .await?;
@@ -212,20 +177,4 @@ fn export_line(row: &EventRow) -> String {
         row.client_ip.clone().unwrap_or_default(),
         row.request_id.clone().unwrap_or_default(),
     ])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_made_up_ones_mean_nothing() {
-        let position = Position {
-            occurred_at: chrono::Utc::now(),
-            id: 42,
-        };
-        assert_eq!(decode_cursor(&encode_cursor(&position)), Some(position));
-        assert_eq!(decode_cursor("bm90LWEtY3Vyc29y"), None);
-        assert_eq!(decode_cursor("!!"), None);
-    }
 }

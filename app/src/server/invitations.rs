@@ -7,7 +7,7 @@
 
 use super::actor::{authenticate, Actor};
 use super::assignment::{department_name, department_of, grantable_role};
-use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox};
 use super::email::InvitationEmail;
@@ -18,6 +18,7 @@ use super::request::RequestScope;
 use super::sign_in::{open_session, set_session_cookie, verify_password};
 use super::state::Links;
 use super::token::{hash_token, SecretToken};
+use crate::domain::audit::AuditAction;
 use crate::domain::invitation::{DeliveryState, ExpiryHours, InvitationStatus};
 use crate::domain::permission::may_act_on_role;
 use crate::domain::person::{PersonName, PhoneNumber, Position};

@@ -8,12 +8,13 @@
 
 use super::actor::{authenticate, Actor};
 use super::assignment::{department_of, not_grantable, role_of};
-use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::audit::{self, AuditEvent};
 use super::db::password_resets::Sender;
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox, sessions};
 use super::error::ServerError;
 use super::request::RequestScope;
+use crate::domain::audit::AuditAction;
 use crate::domain::member::{judge, MemberChange, Situation};
 use crate::domain::Refusal;
 use crate::domain::{MembershipId, MembershipStatus, Permission, PermissionSet};

@@ -1,11 +1,12 @@
 //! Organisation settings: name, time zone, invitation expiry.
 
 use super::actor::authenticate;
-use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{memberships, organisations};
 use super::error::ServerError;
 use super::request::RequestScope;
+use crate::domain::audit::AuditAction;
 use crate::domain::invitation::ExpiryHours;
 use crate::domain::person::PersonName;
 use crate::domain::{AccountId, Permission};

@@ -7,7 +7,7 @@
 //! (new password hash, link used, every session ended, audit event, notice
 //! email) is one transaction.
 
-use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::audit::{self, AuditEvent};
 use super::db::password_resets::{self, Sender};
 use super::db::{accounts, outbox, sessions};
 use super::email::{PasswordChangedBy, PasswordChangedEmail, PasswordResetEmail};
@@ -17,6 +17,7 @@ use super::request::{RequestMeta, RequestScope};
 use super::sign_in::{locked_for, minutes_ceil};
 use super::state::{AppState, Links};
 use super::token::{hash_token, SecretToken};
+use crate::domain::audit::AuditAction;
 use crate::domain::password_reset::{
     limit_window, link_expiry, ResetLinkStatus, MAX_EMAILS_PER_ACCOUNT_PER_HOUR,
     MAX_REQUESTS_PER_ADDRESS_PER_HOUR,

@@ -4,7 +4,7 @@
 
 use super::actor::{authenticate, Actor};
 use super::avatar;
-use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, avatars, memberships, organisations, outbox, sessions};
 use super::email::{PasswordChangedBy, PasswordChangedEmail};
@@ -13,6 +13,7 @@ use super::password::Password;
 use super::password_strength;
 use super::request::RequestScope;
 use super::sign_in;
+use crate::domain::audit::AuditAction;
 use crate::domain::avatar::{avatar_path, AvatarProblem};
 use crate::domain::person::{PersonName, PhoneNumber, Position};
 use crate::domain::MembershipId;

@@ -5,6 +5,7 @@ use super::db::{accounts, audit, memberships, organisations};
 use super::error::ServerError;
 use super::password::hash_blocking;
 use super::request::RequestMeta;
+use crate::domain::audit::AuditAction;
 use crate::domain::{AccountId, OrganisationId};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -66,7 +67,7 @@ pub async fn create_organisation(
     if let Some(first) = ids.first() {
         organisations::set_primary_contact(&mut **tx, org, *first).await?;
     }
-    let mut event = audit::AuditEvent::new(audit::AuditAction::OrganisationCreated);
+    let mut event = audit::AuditEvent::new(AuditAction::OrganisationCreated);
     event.organisation = Some(org);
     event.target_type = Some("organisation");
     event.target_id = Some(org.0);

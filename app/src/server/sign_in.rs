@@ -1,6 +1,6 @@
 //! Sign-in and sign-out.
 
-use super::db::audit::{self, AuditAction, AuditEvent};
+use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, memberships, sessions, sign_in_attempts};
 use super::error::ServerError;
@@ -8,6 +8,7 @@ use super::password::Password;
 use super::request::RequestScope;
 use super::session::{clear_session_cookie, session_cookie};
 use super::token::{hash_token, SecretToken};
+use crate::domain::audit::AuditAction;
 use crate::domain::next_path::{safe_next_path, DEFAULT_LANDING};
 use crate::domain::{AccountId, EmailAddress, OrganisationId};
 use crate::wire::AppError;

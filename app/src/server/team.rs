@@ -1,17 +1,18 @@
 //! The team table: a page of a view, and the same view exported as CSV.
 
 use super::actor::{authenticate, Actor};
-use super::db::audit::{self, AuditAction, AuditEvent};
-use super::db::team_view::{self, PageRow, Position, RowKind, Seek};
+use super::db::audit::{self, AuditEvent};
+use super::db::keyset;
+use super::db::team_view::{self, PageRow, Position, RowKind};
 use super::db::{invitations, memberships, roles};
 use super::error::ServerError;
 use super::request::RequestScope;
-use crate::domain::team_view::{PageAt, SortKey, TeamQuery, TeamTab, PAGE_SIZE};
+use crate::domain::audit::AuditAction;
+use crate::domain::keyset::{read_limit, Page, Seek};
+use crate::domain::team_view::{SortKey, TeamQuery, TeamTab, PAGE_SIZE};
 use crate::domain::{csv, InvitationId, MembershipId, OrganisationId, Permission};
 use crate::wire::choice::Choice;
 use crate::wire::team::{FilterChoices, TabCounts, TeamEntry, TeamListing};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -27,19 +28,16 @@ struct Cursor {
 }
 
 fn encode_cursor(sort: SortKey, position: &Position) -> String {
-    let cursor = Cursor {
+    keyset::encode_cursor(&Cursor {
         sort,
         position: position.clone(),
-    };
-    // Serialising plain data to JSON cannot fail.
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&cursor).unwrap_or_default())
+    })
 }
 
 /// The position a cursor names, if it is one of ours for this sort. A
 /// cursor from another sort (an edited URL) means the first page.
 fn decode_cursor(cursor: &str, sort: SortKey) -> Option<Position> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let cursor: Cursor = serde_json::from_slice(&bytes).ok()?;
+    let cursor: Cursor = keyset::decode_cursor(cursor)?;
     (cursor.sort == sort).then_some(cursor.position)
 }
 
@@ -72,45 +70,23 @@ pub async fn list(
     let (actor, with_invitations) = viewer(&scope, Some(org), &query).await?;
     let pool = &scope.state.pool;
     let sort = query.sort_key();
-    let from = match &query.page {
-        PageAt::First => None,
-        PageAt::After(c) => decode_cursor(c, sort).map(|p| (Seek::After, p)),
-        PageAt::Before(c) => decode_cursor(c, sort).map(|p| (Seek::Before, p)),
-    };
-    let mut rows = team_view::page(
+    let from = query.page.start(|c| decode_cursor(c, sort));
+    let rows = team_view::page(
         pool,
         org,
         &query,
         with_invitations,
         from.as_ref().map(|(seek, p)| (*seek, p)),
-        PAGE_SIZE as i64 + 1,
+        read_limit(PAGE_SIZE),
     )
     .await?;
-    // One row more than a page says whether there is a page beyond.
-    let more = rows.len() > PAGE_SIZE;
-    let backwards = matches!(from, Some((Seek::Before, _)));
-    if more {
-        if backwards {
-            rows.remove(0);
-        } else {
-            rows.truncate(PAGE_SIZE);
-        }
-    }
-    let cursor_at = |row: Option<&PageRow>| row.map(|r| encode_cursor(sort, &r.position));
-    // Coming from a cursor, the rows on its side exist; an empty page
-    // (everything after it was deleted) links back across the cursor.
-    let (next, previous) = match (&from, backwards) {
-        (None, _) => (more.then(|| cursor_at(rows.last())).flatten(), None),
-        (Some(_), false) => (
-            more.then(|| cursor_at(rows.last())).flatten(),
-            cursor_at(rows.first()).or_else(|| from.as_ref().map(|(_, p)| encode_cursor(sort, p))),
-        ),
-        (Some(_), true) => (
-            cursor_at(rows.last()).or_else(|| from.as_ref().map(|(_, p)| encode_cursor(sort, p))),
-            more.then(|| cursor_at(rows.first())).flatten(),
-        ),
-    };
-    let entries = entries(&scope, &actor, &rows).await?;
+    let page = Page::cut(
+        rows,
+        PAGE_SIZE,
+        from.map(|(seek, p)| (seek, encode_cursor(sort, &p))),
+        |r: &PageRow| encode_cursor(sort, &r.position),
+    );
+    let entries = entries(&scope, &actor, &page.rows).await?;
     let counts = team_view::counts(pool, org).await?;
     let open_invitations = if with_invitations {
         i64::from(counts.open_invitations)
@@ -120,8 +96,8 @@ pub async fn list(
     Ok(TeamListing {
         query,
         entries,
-        next,
-        previous,
+        next: page.next,
+        previous: page.previous,
         counts: TabCounts {
             active: i64::from(counts.enabled_members) + open_invitations,
             inactive: i64::from(counts.disabled_members),

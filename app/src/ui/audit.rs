@@ -6,9 +6,9 @@ use super::layout::{set_page_status, AppHeader, Notice, PageError};
 use super::url_view::{follow_url, use_url_view, UrlForm};
 use crate::api::audit::{audit_filters, list_audit};
 use crate::api::auth::current_user;
-use crate::domain::audit::{action_label, ActionGroup, ACTIONS};
+use crate::domain::audit::{action_label, ActionGroup, AuditAction};
 use crate::domain::audit_view::AuditQuery;
-use crate::domain::team_view::PageAt;
+use crate::domain::keyset::PageAt;
 use crate::domain::Permission;
 use crate::wire::audit::{AuditEntry, AuditFilterChoices, AuditListing};
 use crate::wire::session::SessionUser;
@@ -160,11 +160,12 @@ fn FilterForm(query: Memo<AuditQuery>, actors: Vec<String>) -> impl IntoView {
                         let initial_action = initial_action.clone();
                         view! {
                             <optgroup label=group.label()>
-                                {ACTIONS.iter().filter(|a| a.group == group).map(|a| {
-                                    let initially = initial_action.as_deref() == Some(a.key);
+                                {AuditAction::ALL.iter().filter(|a| a.group() == group).map(|a| {
+                                    let key = a.key();
+                                    let initially = initial_action.as_deref() == Some(key);
                                     view! {
-                                        <option value=a.key selected=initially
-                                            prop:selected=move || selected_action().as_deref() == Some(a.key)>{a.label}</option>
+                                        <option value=key selected=initially
+                                            prop:selected=move || selected_action().as_deref() == Some(key)>{a.label()}</option>
                                     }
                                 }).collect_view()}
                             </optgroup>

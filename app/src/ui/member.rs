@@ -8,6 +8,7 @@ use super::live::on_team_change;
 use super::member_actions::{changes_for, MemberActions, MemberDialog};
 use crate::api::auth::current_user;
 use crate::api::members::load_member;
+use crate::domain::audit::AuditAction;
 use crate::domain::password_reset::PasswordResetState;
 use crate::domain::{MembershipId, MembershipStatus, Permission};
 use crate::wire::members::{MemberDetail, MemberEvent};
@@ -104,41 +105,12 @@ pub fn MemberPage() -> impl IntoView {
     }
 }
 
-/// How an audit action reads on a member's page.
+/// How an audit event reads on a member's page; an action this version
+/// does not know reads as its key.
 fn describe(event: &MemberEvent) -> String {
-    let what = match event.action.as_str() {
-        "sign_in" => "Signed in",
-        "sign_in.failed" => "Failed sign-in",
-        "sign_in.refused" => "Sign-in refused (access disabled)",
-        "sign_out" => "Signed out",
-        "account.created" => "Created their account",
-        "membership.created" => "Joined the organisation",
-        "invitation.accepted" => "Accepted the invitation",
-        "invitation.created" => "Invited",
-        "invitation.resent" => "Resent an invitation to",
-        "invitation.link_rotated" => "Created a new invitation link for",
-        "invitation.revoked" => "Revoked the invitation of",
-        "invitation.updated" => "Changed the invitation of",
-        "member.disabled" => "Disabled",
-        "member.enabled" => "Enabled",
-        "member.deleted" => "Deleted",
-        "member.role_changed" => "Changed the role of",
-        "member.department_changed" => "Changed the department of",
-        "organisation.updated" => "Changed the organisation's settings",
-        "password_reset.sent" => "Sent a password reset to",
-        "password_reset.requested" => "Asked for a password reset",
-        "password_reset.completed" => "Chose a new password with a reset link",
-        other => crate::domain::audit::action_label(other),
-    };
-    match &event.target {
-        Some(target)
-            if event.action.starts_with("member.")
-                || event.action.starts_with("invitation.")
-                || event.action == "password_reset.sent" =>
-        {
-            format!("{what} {target}")
-        }
-        _ => what.to_string(),
+    match AuditAction::from_key(&event.action) {
+        Some(action) => action.member_phrase().read(event.target.as_deref()),
+        None => event.action.clone(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! its page (so it works before the page is interactive) and that, once
 //! hydrated, applies each change at once by changing the URL.
 
-use crate::domain::team_view::PageAt;
+use crate::domain::keyset::PageAt;
 use crate::domain::url_view::UrlView;
 use leptos::html::{Form, Input};
 use leptos::prelude::*;

@@ -8,7 +8,9 @@
 //! with `$n IS NULL OR …` conditions would not. Nothing counts the whole
 //! filtered log.
 
+use super::keyset::Walk;
 use crate::domain::audit_view::AuditQuery;
+use crate::domain::keyset::Seek;
 use crate::domain::team_view::like_substring;
 use crate::domain::{AccountId, OrganisationId};
 use chrono::{DateTime, Utc};
@@ -20,15 +22,6 @@ use uuid::Uuid;
 pub struct Position {
     pub occurred_at: DateTime<Utc>,
     pub id: i64,
-}
-
-/// Which side of a position a page starts from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Seek {
-    /// Older events (the next page).
-    Older,
-    /// Newer events (the previous page).
-    Newer,
 }
 
 /// One event as the page and the export show it.
@@ -103,11 +96,11 @@ async fn members_by_email(
     .await
 }
 
-/// The page of `org`'s events that `query` filters, older or newer than
-/// `from` (the newest when `None`), at most `limit`, newest first. Dates
-/// are days in `time_zone` (an IANA name PostgreSQL knows, such as the
-/// organisation's), the last one included. `emails` are the accounts
-/// whose email the actor and target texts match.
+/// The page of `org`'s events that `query` filters, after (older than) or
+/// before (newer than) `from` (the newest when `None`), at most `limit`,
+/// newest first. Dates are days in `time_zone` (an IANA name PostgreSQL
+/// knows, such as the organisation's), the last one included. `emails` are
+/// the accounts whose email the actor and target texts match.
 pub async fn page(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
@@ -117,9 +110,8 @@ pub async fn page(
     from: Option<(Seek, Position)>,
     limit: i64,
 ) -> sqlx::Result<Vec<EventRow>> {
-    // Reading newer events walks the log upwards; the page is flipped back.
-    let newer = matches!(from, Some((Seek::Newer, _)));
-    let order = if newer { "ASC" } else { "DESC" };
+    // The log reads newest first.
+    let walk = Walk::new(false, from.map(|(seek, _)| seek));
 
     let mut sql = QueryBuilder::<Postgres>::new(
         "SELECT e.id, e.occurred_at, \
@@ -159,27 +151,19 @@ pub async fn page(
         sql.push_bind(time_zone.to_string());
         sql.push(")");
     }
+    let columns = ["e.occurred_at", "e.id"];
     if let Some((_, position)) = from {
-        sql.push(if newer {
-            " AND (e.occurred_at, e.id) > ("
-        } else {
-            " AND (e.occurred_at, e.id) < ("
+        walk.push_beyond(&mut sql, &columns, |values| {
+            values.push_bind(position.occurred_at);
+            values.push_bind(position.id);
         });
-        sql.push_bind(position.occurred_at);
-        sql.push(", ");
-        sql.push_bind(position.id);
-        sql.push(")");
     }
-    sql.push(format!(
-        " ORDER BY e.occurred_at {order}, e.id {order} LIMIT "
-    ));
+    walk.push_order(&mut sql, &columns);
+    sql.push(" LIMIT ");
     sql.push_bind(limit);
 
-    let mut rows: Vec<EventRow> = sql.build_query_as().fetch_all(db).await?;
-    if newer {
-        rows.reverse();
-    }
-    Ok(rows)
+    let rows: Vec<EventRow> = sql.build_query_as().fetch_all(db).await?;
+    Ok(walk.finish(rows))
 }
 
 /// `e.{role}_name` contains `text`, or `e.{role}_id` is one of `ids` (the

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod audit_view;
 pub mod avatars;
 pub mod invitations;
+pub mod keyset;
 pub mod memberships;
 pub mod organisations;
 pub mod outbox;

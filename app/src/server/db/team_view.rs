@@ -13,8 +13,11 @@
 //!
 //! Paging is keyset paging: a page is the rows after (or before) the last
 //! row seen, in the view's order, so any page costs about what the first
-//! one does and nothing counts the whole filtered table.
+//! one does and nothing counts the whole filtered table. What the audit
+//! log's page query shares with this one is in `keyset`.
 
+use super::keyset::Walk;
+use crate::domain::keyset::Seek;
 use crate::domain::team_view::{like_substring, Direction, STALE_SIGN_IN_DAYS};
 use crate::domain::team_view::{SignInFilter, SortKey, StatusFilter, TeamQuery, TeamTab};
 use crate::domain::OrganisationId;
@@ -56,13 +59,6 @@ struct RawRow {
     id: Uuid,
     #[sqlx(flatten)]
     position: Position,
-}
-
-/// Which side of a position a page starts from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Seek {
-    After,
-    Before,
 }
 
 /// Sort-key expressions of one branch (members or invitations). The
@@ -146,11 +142,10 @@ pub async fn page(
     limit: i64,
 ) -> sqlx::Result<Vec<PageRow>> {
     let sort = query.sort_key();
-    // Seeking backwards reads the view in reverse and flips the page.
-    let backwards = matches!(from, Some((Seek::Before, _)));
-    let ascending = (query.sort_direction() == Direction::Asc) != backwards;
-    let order = if ascending { "ASC" } else { "DESC" };
-    let compare = if ascending { ">" } else { "<" };
+    let walk = Walk::new(
+        query.sort_direction() == Direction::Asc,
+        from.map(|(seek, _)| seek),
+    );
     let from = from.map(|(_, position)| position);
 
     let mut sql = QueryBuilder::<Postgres>::new("SELECT * FROM (");
@@ -192,7 +187,7 @@ pub async fn page(
             }
             None => {}
         }
-        push_branch_tail(&mut sql, &keys, from, compare, order, limit);
+        push_branch_tail(&mut sql, &keys, from, walk, limit);
         branches += 1;
     }
     if with_invitations && query.includes_invitations() {
@@ -232,22 +227,18 @@ pub async fn page(
             "lower(i.display_name)",
             "lower(i.email)",
         );
-        push_branch_tail(&mut sql, &keys, from, compare, order, limit);
+        push_branch_tail(&mut sql, &keys, from, walk, limit);
         branches += 1;
     }
     if branches == 0 {
         return Ok(Vec::new());
     }
-    sql.push(") page ORDER BY ");
-    sql.push(
-        ["k_rank", "k_text", "k_time", "tiebreak"]
-            .map(|c| format!("{c} {order}"))
-            .join(", "),
-    );
+    sql.push(") page");
+    walk.push_order(&mut sql, &["k_rank", "k_text", "k_time", "tiebreak"]);
     sql.push(" LIMIT ");
     sql.push_bind(limit);
 
-    let mut rows: Vec<PageRow> = sql
+    let rows: Vec<PageRow> = sql
         .build_query_as::<RawRow>()
         .fetch_all(db)
         .await?
@@ -262,10 +253,7 @@ pub async fn page(
             position: r.position,
         })
         .collect();
-    if backwards {
-        rows.reverse();
-    }
-    Ok(rows)
+    Ok(walk.finish(rows))
 }
 
 fn push_key_columns(sql: &mut QueryBuilder<'_, Postgres>, keys: &Keys) {
@@ -309,34 +297,26 @@ fn push_branch_tail(
     sql: &mut QueryBuilder<'_, Postgres>,
     keys: &Keys,
     from: Option<&Position>,
-    compare: &str,
-    order: &str,
+    walk: Walk,
     limit: i64,
 ) {
     let used = keys.used();
     if let Some(from) = from {
-        sql.push(format!(" AND ({}) {compare} (", used.join(", ")));
-        let mut values = sql.separated(", ");
-        for expression in &used {
-            if *expression == keys.rank {
-                values.push_bind(from.rank);
-            } else if *expression == keys.text {
-                values.push_bind(from.text.clone());
-            } else if *expression == keys.time {
-                values.push_bind(from.time);
-            } else {
-                values.push_bind(from.tiebreak);
+        walk.push_beyond(sql, &used, |values| {
+            for expression in &used {
+                if *expression == keys.rank {
+                    values.push_bind(from.rank);
+                } else if *expression == keys.text {
+                    values.push_bind(from.text.clone());
+                } else if *expression == keys.time {
+                    values.push_bind(from.time);
+                } else {
+                    values.push_bind(from.tiebreak);
+                }
             }
-        }
-        sql.push(")");
+        });
     }
-    sql.push(" ORDER BY ");
-    sql.push(
-        used.iter()
-            .map(|e| format!("{e} {order}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
+    walk.push_order(sql, &used);
     sql.push(" LIMIT ");
     sql.push_bind(limit);
     sql.push(")");
