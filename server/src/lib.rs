@@ -1,9 +1,10 @@
 //! The Roster server: configuration, the embedded database, the HTTP
 //! router and its middleware. `main.rs` is the command line around it.
 
+pub mod application;
 pub mod config;
 pub mod database;
 pub mod embedded_pg;
+pub mod http;
 pub mod live;
 pub mod mailer;
-pub mod web;

@@ -9,14 +9,12 @@
 //! ```
 
 use app::server::password::PasswordHasher;
-use app::server::{AppState, AuthSettings, Links, OutboxSignal, TeamEvents};
+use app::server::{AuthSettings, Links};
+use server::application::{Application, Settings};
 use server::config::Config;
 use server::database::Database;
-use server::live;
-use server::mailer::{self, Transport, WorkerSettings};
-use server::web::{self, SecuritySettings, ServerState};
+use server::mailer::{Transport, WorkerSettings};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 const USAGE: &str = "usage: roster [serve | migrate | with-db -- COMMAND [ARGS...] | create-org --name NAME --owner-email EMAIL]";
 
@@ -189,37 +187,21 @@ fn serve(config: Config) -> Result<ExitCode, String> {
             .mail_from
             .parse()
             .map_err(|e| format!("ROSTER_MAIL_FROM: {e}"))?;
-        let outbox = OutboxSignal::default();
-        let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
-        let worker = mailer::spawn(
+        let dev_mailbox = transport.dev_mailbox().is_some();
+        let application = Application::build(
             pool.clone(),
-            transport.clone(),
-            outbox.clone(),
-            WorkerSettings::new(from),
-            worker_stopped,
-        );
-        let team_events = TeamEvents::default();
-        let team_listener = live::spawn(&pool, team_events.clone(), stop_worker.subscribe());
-        let state = ServerState {
-            leptos_options,
-            app: AppState {
-                pool: pool.clone(),
-                auth: Arc::new(auth),
+            Settings {
+                leptos_options,
+                public_base_url: config.public_base_url.clone(),
+                auth,
                 hasher,
-                links: Arc::new(Links::new(&config.public_base_url)),
-                outbox,
-                team_events: team_events.clone(),
+                transport,
+                worker: WorkerSettings::new(from),
             },
-            security: Arc::new(SecuritySettings {
-                public_origin: config.public_base_url.clone(),
-                https: config.is_https(),
-            }),
-            dev_mailbox: transport.dev_mailbox().cloned(),
-        };
+        );
         // Handlers first: a signal that arrives once we say we are serving
         // must shut down in order, not kill the process.
         let shutdown = shutdown_signal().map_err(|e| format!("signal handlers: {e}"))?;
-        let shutdown = team_events.close_after(shutdown);
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -227,7 +209,7 @@ fn serve(config: Config) -> Result<ExitCode, String> {
             "roster: serving at {} (listening on {addr})",
             config.public_base_url
         );
-        if state.dev_mailbox.is_some() {
+        if dev_mailbox {
             println!(
                 "roster: emails are not sent (ROSTER_MAIL=dev-mailbox); read them at {}/dev/mailbox",
                 config.public_base_url
@@ -244,14 +226,10 @@ fn serve(config: Config) -> Result<ExitCode, String> {
             println!("  This password is shown only once.");
             println!();
         }
-        let app = web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
+        application
+            .serve(listener, shutdown)
             .await
             .map_err(|e| e.to_string())?;
-        let _ = stop_worker.send(true);
-        let _ = worker.await;
-        let _ = team_listener.await;
         pool.close().await;
         Ok::<_, String>(())
     });

@@ -27,7 +27,10 @@ impl RequestMeta {
     }
 }
 
-/// The request's parts, state and metadata, taken from Leptos context.
+/// The request's parts, state and metadata: what every server function and
+/// plain route works with. Server functions get it from Leptos's context
+/// ([`serve`]); plain axum routes take it as an extractor, so a handler
+/// cannot exist without it.
 pub struct RequestScope {
     pub parts: Parts,
     pub state: AppState,
@@ -49,6 +52,19 @@ impl RequestScope {
             .cloned()
             .unwrap_or_else(|| RequestMeta::internal("unknown"));
         Self { parts, state, meta }
+    }
+
+    /// Runs `body` with this scope and turns an internal failure into the
+    /// opaque [`AppError::Internal`] carrying the request id (logged with
+    /// its detail); domain errors pass through. The one path from
+    /// [`ServerError`] to what a client reads.
+    pub async fn run<T, F, Fut>(self, body: F) -> Result<T, AppError>
+    where
+        F: FnOnce(RequestScope) -> Fut,
+        Fut: Future<Output = Result<T, ServerError>>,
+    {
+        let request_id = self.meta.request_id.clone();
+        body(self).await.map_err(|e| e.into_app_error(&request_id))
     }
 
     /// The value of cookie `name`, if the request carries it.
@@ -81,8 +97,7 @@ where
         Ok(scope) => scope,
         Err(e) => return Err(e.into_app_error("no-request")),
     };
-    let request_id = scope.meta.request_id.clone();
-    let result = body(scope).await.map_err(|e| e.into_app_error(&request_id));
+    let result = scope.run(body).await;
     if let Err(error) = &result {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(status) = http::StatusCode::from_u16(error.status()) {
@@ -91,6 +106,19 @@ where
         }
     }
     result
+}
+
+impl<S> axum::extract::FromRequestParts<S> for RequestScope
+where
+    AppState: axum::extract::FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::FromRef;
+        Ok(Self::new(parts.clone(), AppState::from_ref(state)))
+    }
 }
 
 #[cfg(test)]

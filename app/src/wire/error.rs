@@ -82,6 +82,18 @@ impl AppError {
     }
 }
 
+/// The one mapping from an error to an HTTP answer, for plain routes
+/// (server functions get the same status from `server::request::serve`):
+/// the status of [`AppError::status`] and the message as plain text.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, self.to_string()).into_response()
+    }
+}
+
 impl From<Refusal> for AppError {
     fn from(refusal: Refusal) -> Self {
         Self::Refused(refusal)

@@ -1,15 +1,15 @@
 //! Starting the real application against a fresh database.
 
 use app::server::password::PasswordHasher;
-use app::server::{AppState, AuthSettings, Links, OutboxSignal, TeamEvents};
+use app::server::AuthSettings;
 use app::wire::AppError;
 use reqwest::header::{HeaderMap, HeaderValue, SET_COOKIE};
 use reqwest::StatusCode;
+use server::application::{Application, Settings};
 use server::config::{MailTransport, Secret};
 use server::database::{ensure_database, pool};
 use server::embedded_pg::EmbeddedPostgres;
-use server::mailer::{self, DevMailbox, Transport, WorkerSettings};
-use server::web::{self, SecuritySettings, ServerState};
+use server::mailer::{DevMailbox, Transport, WorkerSettings};
 use sqlx::{ConnectOptions as _, PgPool};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -198,47 +198,27 @@ impl TestApp {
             .expect("Leptos.toml")
             .leptos_options;
         leptos_options.site_addr = addr;
-        let outbox = OutboxSignal::default();
-        // Turned true by `shut_down`, or never: the tasks end with the
-        // test's runtime.
-        let (stop, stopped) = tokio::sync::watch::channel(false);
-        mailer::spawn(
-            pool.clone(),
-            transport.clone(),
-            outbox.clone(),
-            worker,
-            stopped.clone(),
-        );
-        let team_events = TeamEvents::default();
-        server::live::spawn(&pool, team_events.clone(), stopped.clone());
         let mailbox = transport.dev_mailbox().cloned().unwrap_or_default();
-        let auth = Arc::new(auth);
-        let state = ServerState {
-            leptos_options,
-            app: AppState {
-                pool: pool.clone(),
+        let application = Application::build(
+            pool.clone(),
+            Settings {
+                leptos_options,
+                public_base_url: base.clone(),
                 auth: auth.clone(),
                 hasher: cluster.hasher.clone(),
-                links: Arc::new(Links::new(&base)),
-                outbox,
-                team_events: team_events.clone(),
+                transport,
+                worker,
             },
-            security: Arc::new(SecuritySettings {
-                public_origin: base.clone(),
-                https: false,
-            }),
-            dev_mailbox: transport.dev_mailbox().cloned(),
-        };
-        let service =
-            web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let mut shutdown = stopped;
-        let shutdown = team_events.close_after(async move {
-            let _ = shutdown.wait_for(|stop| *stop).await;
-        });
+        );
+        let auth = application.state.app.auth.clone();
+        // Turned true by `shut_down`, or never: the server and its workers
+        // then end with the test's runtime.
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
         let served = tokio::spawn(async move {
-            let _ = axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown)
-                .await;
+            let shutdown = async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            };
+            let _ = application.serve(listener, shutdown).await;
         });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

@@ -1,0 +1,100 @@
+//! The running application: router, state and background workers, built
+//! one way for the binary (`roster serve`) and for the integration tests,
+//! so that tests start exactly what production starts.
+
+use crate::http::{self, SecuritySettings, ServerState};
+use crate::live;
+use crate::mailer::{self, Transport, WorkerSettings};
+use app::server::password::PasswordHasher;
+use app::server::{AppState, AuthSettings, Links, OutboxSignal, TeamEvents};
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// What the application is made of, besides its database.
+pub struct Settings {
+    pub leptos_options: LeptosOptions,
+    /// `scheme://host[:port]`: links in emails, and the origin that
+    /// browsers' requests must come from.
+    pub public_base_url: String,
+    pub auth: AuthSettings,
+    pub hasher: PasswordHasher,
+    pub transport: Transport,
+    pub worker: WorkerSettings,
+}
+
+/// The router's state and the workers behind it: the outbox worker (sends
+/// queued emails) and the team listener (turns database notifications into
+/// live events).
+pub struct Application {
+    pub state: ServerState,
+    stop: watch::Sender<bool>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl Application {
+    /// Starts the workers on `pool` and builds the state the router serves.
+    /// Needs a tokio runtime.
+    pub fn build(pool: PgPool, settings: Settings) -> Application {
+        let https = settings.public_base_url.starts_with("https://");
+        let outbox = OutboxSignal::default();
+        let (stop, stopped) = watch::channel(false);
+        let team_events = TeamEvents::default();
+        let workers = vec![
+            mailer::spawn(
+                pool.clone(),
+                settings.transport.clone(),
+                outbox.clone(),
+                settings.worker,
+                stopped.clone(),
+            ),
+            live::spawn(&pool, team_events.clone(), stopped),
+        ];
+        let state = ServerState {
+            leptos_options: settings.leptos_options,
+            app: AppState {
+                pool,
+                auth: Arc::new(settings.auth),
+                hasher: settings.hasher,
+                links: Arc::new(Links::new(&settings.public_base_url)),
+                outbox,
+                team_events,
+            },
+            security: Arc::new(SecuritySettings {
+                public_origin: settings.public_base_url,
+                https,
+            }),
+            dev_mailbox: settings.transport.dev_mailbox().cloned(),
+        };
+        Application {
+            state,
+            stop,
+            workers,
+        }
+    }
+
+    /// Serves on `listener` until `shutdown` resolves; then ends the live
+    /// streams (graceful shutdown waits for open responses, and a stream
+    /// never ends by itself), lets open responses finish, and stops the
+    /// workers (the outbox worker finishes the email it is sending).
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let shutdown = self.state.app.team_events.clone().close_after(shutdown);
+        let service =
+            http::router(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        let _ = self.stop.send(true);
+        for worker in self.workers {
+            let _ = worker.await;
+        }
+        served
+    }
+}

@@ -1,0 +1,134 @@
+//! The HTTP edge: the router, its middleware and the few plain axum routes
+//! beside Leptos's pages and server functions. One file per concern:
+//!
+//! - [`security`]: request ids, security headers, the cross-site check;
+//! - [`avatars`]: profile pictures in and out;
+//! - [`exports`]: the CSV downloads;
+//! - [`events`]: the team table's live event stream;
+//! - [`dev_mailbox`]: `/dev/mailbox`, only with `ROSTER_MAIL=dev-mailbox`;
+//! - `test_support`: the Playwright suite's hooks, only in the
+//!   `test-support` build.
+//!
+//! Every plain route takes the [`RequestScope`](app::server::request::RequestScope)
+//! as an extractor and answers errors through `AppError`'s one
+//! `IntoResponse`.
+
+pub mod avatars;
+pub mod dev_mailbox;
+pub mod events;
+pub mod exports;
+pub mod security;
+#[cfg(feature = "test-support")]
+mod test_support;
+
+use crate::mailer::DevMailbox;
+use app::server::AppState;
+use app::wire::AppError;
+use axum::extract::{DefaultBodyLimit, FromRef, State};
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+
+pub use security::{SecuritySettings, REQUEST_ID};
+
+/// The router's state: Leptos's options for rendering, ours for the rest.
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+    pub security: Arc<SecuritySettings>,
+    /// Set when `ROSTER_MAIL=dev-mailbox`: `/dev/mailbox` exists only then.
+    pub dev_mailbox: Option<DevMailbox>,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl FromRef<ServerState> for AppState {
+    fn from_ref(state: &ServerState) -> Self {
+        state.app.clone()
+    }
+}
+
+/// Builds the whole application: Leptos pages and server functions, plain
+/// routes, static files, and the security middleware around all of it.
+pub fn router(state: ServerState) -> Router {
+    let routes = generate_route_list(app::ui::App);
+    let app_state = state.app.clone();
+    let context = move || {
+        provide_context(app_state.clone());
+        security::PageNonce::remember();
+    };
+    let options = state.leptos_options.clone();
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/team/export.csv", get(exports::team))
+        .route("/audit/export.csv", get(exports::audit))
+        .route("/api/team/events", get(events::team))
+        .route(
+            "/profile/avatar",
+            post(avatars::upload)
+                // The picture, and room for the form's other parts.
+                .layer(DefaultBodyLimit::max(avatars::MAX_REQUEST_BYTES)),
+        )
+        .route("/avatars/{membership}", get(avatars::image));
+    let router = if state.dev_mailbox.is_some() {
+        dev_mailbox::routes(router)
+    } else {
+        router
+    };
+    #[cfg(feature = "test-support")]
+    let router = test_support::routes(router);
+    router
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            app::ui::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, app::ui::shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::refuse_cross_site,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(middleware::from_fn(security::request_meta))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
+    match sqlx::query_scalar::<_, i32>("SELECT 1")
+        .fetch_one(&state.app.pool)
+        .await
+    {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// The answer of a route a browser opens by link or form (a download, a
+/// picture upload): signed out, the sign-in page, and back to `next` (a
+/// path, URL-encoded) after; any other error as itself.
+fn or_sign_in(result: Result<Response, AppError>, next: &str) -> Response {
+    match result {
+        Ok(response) => response,
+        Err(AppError::Unauthenticated) => {
+            Redirect::to(&format!("/login?next={next}")).into_response()
+        }
+        Err(error) => error.into_response(),
+    }
+}

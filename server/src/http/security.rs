@@ -1,0 +1,240 @@
+//! What every request goes through: an id, security headers with the
+//! page's script nonce, and the refusal of cross-site writes.
+
+use app::server::request::RequestMeta;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use super::ServerState;
+
+/// What the middleware needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct SecuritySettings {
+    /// `scheme://host[:port]`, compared with a request's `Origin`.
+    pub public_origin: String,
+    pub https: bool,
+}
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Gives every request an id (logged, returned as `x-request-id`, shown in
+/// error messages) and records the client's address.
+pub async fn request_meta(mut request: Request, next: Next) -> Response {
+    let request_id = app::server::token::random_hex(8);
+    let client_ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string());
+    let user_agent = request
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(300).collect());
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    request.extensions_mut().insert(RequestMeta {
+        request_id: request_id.clone(),
+        client_ip,
+        user_agent,
+    });
+    let span = tracing::info_span!("request", %request_id, %method, %path);
+    let started = std::time::Instant::now();
+    let mut response = tracing::Instrument::instrument(next.run(request), span.clone()).await;
+    span.in_scope(|| {
+        tracing::info!(
+            status = response.status().as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "served"
+        )
+    });
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    response
+}
+
+/// The script nonce of the page being rendered, carried from Leptos's
+/// rendering (which makes it) back to [`headers`] (which puts it
+/// in the page's Content-Security-Policy) through the request's extensions.
+/// The policy is set here rather than from inside the render so that every
+/// page gets it the same way as every other header.
+#[derive(Clone, Default)]
+pub struct PageNonce(Arc<std::sync::OnceLock<String>>);
+
+impl PageNonce {
+    /// Runs in each page render's context, after Leptos provides its nonce.
+    pub fn remember() {
+        use leptos::prelude::use_context;
+        let (Some(parts), Some(nonce)) = (
+            use_context::<axum::http::request::Parts>(),
+            leptos::nonce::use_nonce(),
+        ) else {
+            return;
+        };
+        if let Some(slot) = parts.extensions.get::<PageNonce>() {
+            let _ = slot.0.set(nonce.to_string());
+        }
+    }
+
+    /// Allows only this page's scripts (by nonce) and what they load, WASM
+    /// compilation, and nothing inline.
+    fn policy(&self) -> Option<HeaderValue> {
+        let nonce = self.0.get()?;
+        HeaderValue::from_str(&format!(
+            "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+             object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+        ))
+        .ok()
+    }
+}
+
+/// Headers every response carries. Pages get a Content-Security-Policy
+/// with their script nonce; everything else a policy that allows nothing.
+pub async fn headers(
+    State(state): State<ServerState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let is_asset = path.starts_with("/pkg/");
+    // Pages whose address carries a secret token (or that link to them):
+    // no Referer may take it to another site.
+    let secret_in_url =
+        path == "/invite" || path == "/reset-password" || path.starts_with("/dev/mailbox");
+    let nonce = PageNonce::default();
+    request.extensions_mut().insert(nonce.clone());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if let Some(policy) = nonce.policy() {
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(policy);
+    }
+    let set = |headers: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    };
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    if secret_in_url {
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+    }
+    set(
+        headers,
+        header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    );
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(
+        headers,
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        headers,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    );
+    // Pages carry people's data: never stored by shared caches or the
+    // browser's disk cache. Assets revalidate (their names are stable).
+    set(
+        headers,
+        header::CACHE_CONTROL,
+        if is_asset { "no-cache" } else { "no-store" },
+    );
+    if state.security.https {
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        );
+    }
+    response
+}
+
+/// Refuses state-changing requests that a browser says come from another
+/// site (CSRF). `Sec-Fetch-Site` is set by the browser and cannot be forged
+/// by a page; older browsers send `Origin`, which must be ours. A request
+/// with neither is not from a browser, so no ambient cookie was abused.
+pub async fn refuse_cross_site(
+    State(state): State<ServerState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !is_safe_method(request.method()) {
+        if let Err(reason) = check_same_origin(request.headers(), &state.security.public_origin) {
+            let meta = request.extensions().get::<RequestMeta>();
+            tracing::warn!(
+                request_id = meta.map(|m| m.request_id.as_str()),
+                reason,
+                "cross-site request refused"
+            );
+            return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();
+        }
+    }
+    next.run(request).await
+}
+
+fn is_safe_method(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Why a request's headers say it comes from another site, if they do.
+pub fn check_same_origin(
+    headers: &axum::http::HeaderMap,
+    public_origin: &str,
+) -> Result<(), &'static str> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    match header("sec-fetch-site") {
+        Some("same-origin") | Some("none") => return Ok(()),
+        Some(_) => return Err("sec-fetch-site"),
+        None => {}
+    }
+    match header("origin") {
+        None => Ok(()),
+        Some(origin) if origin.eq_ignore_ascii_case(public_origin) => Ok(()),
+        Some(_) => Err("origin"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderMap;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v)))
+            .collect()
+    }
+
+    #[test]
+    fn same_origin_rules() {
+        let ours = "http://127.0.0.1:3000";
+        assert!(check_same_origin(&headers(&[("sec-fetch-site", "same-origin")]), ours).is_ok());
+        assert!(check_same_origin(&headers(&[("sec-fetch-site", "cross-site")]), ours).is_err());
+        assert!(check_same_origin(&headers(&[("sec-fetch-site", "same-site")]), ours).is_err());
+        assert!(check_same_origin(&headers(&[("origin", "http://127.0.0.1:3000")]), ours).is_ok());
+        assert!(check_same_origin(&headers(&[("origin", "https://evil.example")]), ours).is_err());
+        assert!(check_same_origin(&headers(&[("origin", "null")]), ours).is_err());
+        assert!(
+            check_same_origin(&headers(&[]), ours).is_ok(),
+            "no browser, no ambient credentials"
+        );
+    }
+}
