@@ -1,9 +1,8 @@
 //! The person's own profile page (`/profile`): their picture, their
 //! details, and their password.
 
-use super::accept::general_error;
 use super::avatar::Avatar;
-use super::field::{Field, SelectField};
+use super::field::{Field, FormErrors, SelectField};
 use super::layout::{AppHeader, PageError};
 use super::password_field::{NewPasswordField, PasswordHints};
 use crate::api::auth::{current_user, SessionUser};
@@ -102,13 +101,8 @@ fn PictureCard(profile: OwnProfile, remove: ServerAction<RemoveAvatar>) -> impl 
     };
     let saved =
         move || !too_large.get() && query.with(|q| q.get("avatar").as_deref() == Some("saved"));
-    let remove_error = move || {
-        remove
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    };
+    // Removing has no fields: every error is the form's.
+    let remove_errors = FormErrors::of(remove, &[]);
     let has_picture = profile.avatar.is_some();
     let on_file = move |ev: leptos::ev::Event| {
         let _ = &ev;
@@ -153,7 +147,7 @@ fn PictureCard(profile: OwnProfile, remove: ServerAction<RemoveAvatar>) -> impl 
             </div>
             {has_picture.then(|| view! {
                 <ActionForm action=remove>
-                    <p class="form-error" role="alert">{remove_error}</p>
+                    <p class="form-error" role="alert">{move || remove_errors.general()}</p>
                     <button type="submit" class="button secondary" disabled=move || remove.pending().get()>"Remove picture"</button>
                 </ActionForm>
             })}
@@ -165,9 +159,7 @@ const DETAIL_FIELDS: [&str; 4] = ["name", "position", "phone", "time_zone"];
 
 #[component]
 fn DetailsCard(profile: OwnProfile, save: ServerAction<SaveProfile>) -> impl IntoView {
-    let error = move || save.value().get().and_then(Result::err);
-    let field =
-        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
+    let errors = FormErrors::of(save, &DETAIL_FIELDS);
     let zones: Vec<(String, String)> = profile
         .time_zones
         .iter()
@@ -180,11 +172,11 @@ fn DetailsCard(profile: OwnProfile, save: ServerAction<SaveProfile>) -> impl Int
                 "You sign in as " <strong class="break">{profile.email.clone()}</strong> "."
             </p>
             <ActionForm action=save>
-                <Field name="name" label="Name" autocomplete="name" required=true value=profile.name.clone() error=field("name") />
-                <Field name="position" label="Position" autocomplete="organization-title" value=profile.position.clone().unwrap_or_default() help="Your job title in this organisation; each of your organisations keeps its own." error=field("position") />
-                <Field name="phone" label="Phone" input_type="tel" inputmode="tel" autocomplete="tel" value=profile.phone.clone().unwrap_or_default() help="Optional." error=field("phone") />
-                <SelectField name="time_zone" label="Time zone" options=zones selected=profile.time_zone.clone() help="Emails to you give times in this zone." error=field("time_zone") />
-                <p class="form-error" role="alert">{move || general_error(error(), &DETAIL_FIELDS)}</p>
+                <Field name="name" label="Name" autocomplete="name" required=true value=profile.name.clone() error=errors.field("name") />
+                <Field name="position" label="Position" autocomplete="organization-title" value=profile.position.clone().unwrap_or_default() help="Your job title in this organisation; each of your organisations keeps its own." error=errors.field("position") />
+                <Field name="phone" label="Phone" input_type="tel" inputmode="tel" autocomplete="tel" value=profile.phone.clone().unwrap_or_default() help="Optional." error=errors.field("phone") />
+                <SelectField name="time_zone" label="Time zone" options=zones selected=profile.time_zone.clone() help="Emails to you give times in this zone." error=errors.field("time_zone") />
+                <p class="form-error" role="alert">{move || errors.general()}</p>
                 <p class="form-success" role="status">
                     {move || matches!(save.value().get(), Some(Ok(()))).then_some("Profile saved.")}
                 </p>
@@ -201,9 +193,7 @@ const PASSWORD_FIELDS: [&str; 3] = ["current_password", "password", "password_co
 #[component]
 fn PasswordCard() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
-    let error = move || change.value().get().and_then(Result::err);
-    let field =
-        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
+    let errors = FormErrors::of(change, &PASSWORD_FIELDS);
     let form = NodeRef::<leptos::html::Form>::new();
     // A changed password must not linger in the fields.
     Effect::new(move |_| {
@@ -227,10 +217,10 @@ fn PasswordCard() -> impl IntoView {
             <h2 id="password-title">"Password"</h2>
             <p class="muted">"Changing it signs you out everywhere else: other browsers, phones and organisations."</p>
             <ActionForm action=change node_ref=form>
-                <Field name="current_password" label="Current password" input_type="password" autocomplete="current-password" required=true error=field("current_password") />
-                <NewPasswordField label="New password" hints=PasswordHints::OwnAccount error=field("password") />
-                <Field name="password_confirm" label="Confirm new password" input_type="password" autocomplete="new-password" required=true error=field("password_confirm") />
-                <p class="form-error" role="alert">{move || general_error(error(), &PASSWORD_FIELDS)}</p>
+                <Field name="current_password" label="Current password" input_type="password" autocomplete="current-password" required=true error=errors.field("current_password") />
+                <NewPasswordField label="New password" hints=PasswordHints::OwnAccount error=errors.field("password") />
+                <Field name="password_confirm" label="Confirm new password" input_type="password" autocomplete="new-password" required=true error=errors.field("password_confirm") />
+                <p class="form-error" role="alert">{move || errors.general()}</p>
                 <p class="form-success" role="status">{done}</p>
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=move || change.pending().get()>

@@ -1,7 +1,7 @@
 //! The organisation settings page (owners): name, time zone and how long
 //! invitations last by default.
 
-use super::field::{Field, SelectField};
+use super::field::{Field, FormErrors, SelectField};
 use super::layout::{set_page_status, AppHeader, Notice, PageError};
 use crate::api::auth::{current_user, SessionUser};
 use crate::api::organisation::{
@@ -94,9 +94,7 @@ fn SettingsForm(
     settings: OrganisationSettings,
     save: ServerAction<SaveOrganisationSettings>,
 ) -> impl IntoView {
-    let error = move || save.value().get().and_then(Result::err);
-    let field =
-        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
+    let errors = FormErrors::of(save, &FIELDS);
     let zones: Vec<(String, String)> = settings
         .time_zones
         .iter()
@@ -128,12 +126,12 @@ fn SettingsForm(
             <h1>"Organisation settings"</h1>
             <section class="card">
                 <ActionForm action=save>
-                    <Field name="name" label="Organisation name" autocomplete="organization" required=true value=settings.name.clone() error=field("name") />
-                    <SelectField name="time_zone" label="Time zone" options=zones selected=settings.time_zone.clone() help="Invitation emails give expiry times in this zone and in UTC." error=field("time_zone") />
-                    <SelectField name="invitation_expiry_hours" label="Invitations expire after" options=expiry_choices selected=settings.invitation_expiry_hours.to_string() help="The default for new invitations. Whoever invites can choose another duration, from 1 hour to 30 days." error=field("invitation_expiry_hours") />
-                    <SelectField name="primary_contact_id" label="Primary contact" options=contacts selected=contact help="Who to contact about the organisation: an enabled owner or admin. They can't be disabled or deleted until someone else is chosen." error=field("primary_contact_id") />
+                    <Field name="name" label="Organisation name" autocomplete="organization" required=true value=settings.name.clone() error=errors.field("name") />
+                    <SelectField name="time_zone" label="Time zone" options=zones selected=settings.time_zone.clone() help="Invitation emails give expiry times in this zone and in UTC." error=errors.field("time_zone") />
+                    <SelectField name="invitation_expiry_hours" label="Invitations expire after" options=expiry_choices selected=settings.invitation_expiry_hours.to_string() help="The default for new invitations. Whoever invites can choose another duration, from 1 hour to 30 days." error=errors.field("invitation_expiry_hours") />
+                    <SelectField name="primary_contact_id" label="Primary contact" options=contacts selected=contact help="Who to contact about the organisation: an enabled owner or admin. They can't be disabled or deleted until someone else is chosen." error=errors.field("primary_contact_id") />
                     <p class="form-error" role="alert">
-                        {move || error().filter(|e| FIELDS.iter().all(|f| e.for_field(f).is_none())).map(|e| e.to_string())}
+                        {move || errors.general()}
                     </p>
                     <p class="form-success" role="status">
                         {move || matches!(save.value().get(), Some(Ok(()))).then_some("Settings saved.")}

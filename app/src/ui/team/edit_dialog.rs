@@ -3,19 +3,19 @@
 use super::state::TeamState;
 use crate::error::AppError;
 use crate::ui::dialog::close;
-use crate::ui::field::SelectField;
+use crate::ui::field::{FormErrors, SelectField};
 use crate::ui::member_actions::{department_choices, role_choices};
 use leptos::prelude::*;
 #[cfg(feature = "hydrate")]
 use leptos::task::spawn_local;
 
+const EDIT_FIELDS: [&str; 2] = ["role", "department"];
+
 #[component]
 pub(super) fn EditDialog() -> impl IntoView {
     let state = expect_context::<TeamState>();
     let error = RwSignal::new(None::<AppError>);
-    let field = move |name: &'static str| {
-        Signal::derive(move || error.get().and_then(|e| e.for_field(name)))
-    };
+    let errors = FormErrors::new(error, &EDIT_FIELDS);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(row) = state.editing.get_untracked() else {
@@ -49,11 +49,11 @@ pub(super) fn EditDialog() -> impl IntoView {
             {move || state.editing.get().zip(state.actions.options.get()).map(|(row, options)| view! {
                 <p>"For " <strong class="break">{row.email.clone()}</strong> "."</p>
                 <form on:submit=on_submit>
-                    <SelectField name="role_id" id="edit-role" label="Role" options=role_choices(&options) selected=row.role_id.to_string() error=field("role") />
+                    <SelectField name="role_id" id="edit-role" label="Role" options=role_choices(&options) selected=row.role_id.to_string() error=errors.field("role") />
                     <SelectField name="department_id" id="edit-department" label="Department" options=department_choices(&options)
-                        selected=row.department_id.map(|d| d.to_string()).unwrap_or_default() error=field("department") />
+                        selected=row.department_id.map(|d| d.to_string()).unwrap_or_default() error=errors.field("department") />
                     <p class="form-error" role="alert">
-                        {move || error.get().filter(|e| e.for_field("role").is_none() && e.for_field("department").is_none()).map(|e| e.to_string())}
+                        {move || errors.general()}
                     </p>
                     <div class="dialog-actions">
                         <button type="button" class="button secondary" on:click=move |_| close(state.edit_dialog)>"Cancel"</button>

@@ -4,7 +4,7 @@ use super::state::TeamState;
 use crate::api::invitations::{CreateInvitation, InviteOutcome};
 use crate::domain::invitation::{ExpiryHours, InvitationStatus, EXPIRY_CHOICES};
 use crate::ui::dialog::close;
-use crate::ui::field::{Field, SelectField};
+use crate::ui::field::{Field, FormErrors, SelectField};
 use crate::ui::member_actions::{department_choices, role_choices};
 use leptos::html::Form;
 use leptos::prelude::*;
@@ -16,9 +16,7 @@ pub(super) fn InviteDialog() -> impl IntoView {
     let state = expect_context::<TeamState>();
     let action = ServerAction::<CreateInvitation>::new();
     let form = NodeRef::<Form>::new();
-    let error = move || action.value().get().and_then(Result::err);
-    let field =
-        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
+    let errors = FormErrors::of(action, &INVITE_FIELDS);
     let already = move || match action.value().get() {
         Some(Ok(InviteOutcome::AlreadyInvited {
             invitation_id,
@@ -59,11 +57,11 @@ pub(super) fn InviteDialog() -> impl IntoView {
                     .collect();
                 view! {
                     <ActionForm action=action node_ref=form>
-                        <Field name="email" id="invite-email" label="Email" input_type="email" inputmode="email" autocomplete="off" required=true error=field("email") />
-                        <Field name="name" id="invite-name" label="Full name" autocomplete="off" error=field("name") />
-                        <SelectField name="department_id" id="invite-department" label="Department" options=department_choices(&options) error=field("department") />
-                        <SelectField name="role_id" id="invite-role" label="Role" options=role_choices(&options) selected=default_role error=field("role") />
-                        <SelectField name="expiry_hours" id="invite-expiry" label="Invitation expires after" options=expiry_choices selected=expiry_default error=field("expiry_hours") />
+                        <Field name="email" id="invite-email" label="Email" input_type="email" inputmode="email" autocomplete="off" required=true error=errors.field("email") />
+                        <Field name="name" id="invite-name" label="Full name" autocomplete="off" error=errors.field("name") />
+                        <SelectField name="department_id" id="invite-department" label="Department" options=department_choices(&options) error=errors.field("department") />
+                        <SelectField name="role_id" id="invite-role" label="Role" options=role_choices(&options) selected=default_role error=errors.field("role") />
+                        <SelectField name="expiry_hours" id="invite-expiry" label="Invitation expires after" options=expiry_choices selected=expiry_default error=errors.field("expiry_hours") />
                         {move || already().map(|(id, status)| {
                             let expired = status == InvitationStatus::Expired;
                             view! {
@@ -80,7 +78,7 @@ pub(super) fn InviteDialog() -> impl IntoView {
                             }
                         })}
                         <p class="form-error" role="alert">
-                            {move || error().filter(|e| INVITE_FIELDS.iter().all(|f| e.for_field(f).is_none())).map(|e| e.to_string())}
+                            {move || errors.general()}
                         </p>
                         <div class="dialog-actions">
                             <button type="button" class="button secondary" on:click=cancel>"Cancel"</button>
