@@ -3,12 +3,12 @@
 //! the CSV export of the same view.
 
 use super::layout::{set_page_status, AppHeader, Notice, PageError};
+use super::pager::Pager;
 use super::url_view::{follow_url, use_url_view, UrlForm};
 use crate::api::audit::{audit_filters, list_audit, AuditEntry, AuditFilterChoices, AuditListing};
 use crate::api::auth::{current_user, SessionUser};
 use crate::domain::audit::{action_label, ActionGroup, ACTIONS};
 use crate::domain::audit_view::AuditQuery;
-use crate::domain::team_view::PageAt;
 use crate::domain::Permission;
 use crate::error::AppError;
 use leptos::html::Input;
@@ -197,21 +197,21 @@ fn FilterForm(query: Memo<AuditQuery>, actors: Vec<String>) -> impl IntoView {
 /// The table of one page and the pager.
 #[component]
 fn Listing(listing: AuditListing) -> impl IntoView {
-    let query = listing.query.clone();
+    let filtered = listing.query.is_filtered();
     let empty = listing.entries.is_empty();
-    let pager = (listing.previous.is_some() || listing.next.is_some()).then(|| {
-        let at = |page: PageAt| AuditQuery { page, ..query.clone() }.href();
-        view! {
-            <nav class="pager" aria-label="Pages">
-                {listing.previous.clone().map(|c| view! { <a class="button" href=at(PageAt::Before(c)) rel="prev">"Previous page"</a> })}
-                {listing.next.clone().map(|c| view! { <a class="button" href=at(PageAt::After(c)) rel="next">"Next page"</a> })}
-            </nav>
+    let query = listing.query;
+    let href = move |page| {
+        AuditQuery {
+            page,
+            ..query.clone()
         }
-    });
+        .href()
+    };
+    let pager = view! { <Pager previous=listing.previous next=listing.next href /> };
     view! {
         {empty.then(|| view! {
             <p class="muted" role="status">
-                {if query.is_filtered() { "No events match these filters." } else { "No events yet." }}
+                {if filtered { "No events match these filters." } else { "No events yet." }}
             </p>
         })}
         {(!empty).then(|| view! {

@@ -7,6 +7,7 @@ use super::InviteButton;
 use crate::api::team::TeamListing;
 use crate::domain::team_view::{PageAt, TeamQuery, TeamTab};
 use crate::error::AppError;
+use crate::ui::pager::Pager;
 use leptos::prelude::*;
 
 /// One page of a view as the server last sent it; the page on screen
@@ -43,7 +44,11 @@ pub(super) fn Listing(
                 view! { <MembersTable entries may_manage may_invite /> }.into_any()
             }
         })}
-        {move || page().map(|p| view! { <Pager listing=p /> })}
+        {move || page().map(|p| {
+            let query = p.query;
+            let href = move |page| TeamQuery { page, ..query.clone() }.href();
+            view! { <Pager previous=p.previous next=p.next href /> }
+        })}
     }
 }
 
@@ -103,25 +108,4 @@ fn empty_state(listing: &TeamListing, may_invite: bool) -> impl IntoView {
             </p>
         })}
     }
-}
-
-/// Links to the neighbouring pages, when there are any.
-#[component]
-fn Pager(listing: TeamListing) -> impl IntoView {
-    let query = listing.query;
-    let at = move |page: PageAt| {
-        TeamQuery {
-            page,
-            ..query.clone()
-        }
-        .href()
-    };
-    (listing.previous.is_some() || listing.next.is_some()).then(|| {
-        view! {
-            <nav class="pager" aria-label="Pages">
-                {listing.previous.map(|c| view! { <a class="button" href=at(PageAt::Before(c)) rel="prev">"Previous page"</a> })}
-                {listing.next.map(|c| view! { <a class="button" href=at(PageAt::After(c)) rel="next">"Next page"</a> })}
-            </nav>
-        }
-    })
 }
