@@ -2,74 +2,36 @@
 //! filters by actor, target, action and dates, all in the URL, pages, and
 //! the CSV export of the same view.
 
-use super::layout::{set_page_status, AppHeader, Notice, PageError};
+use super::layout::{Notice, PageError};
+use super::page::{check_access, GuardedPage};
 use super::pager::Pager;
 use super::url_view::{follow_url, use_url_view, UrlForm};
 use crate::api::audit::{audit_filters, list_audit, AuditEntry, AuditFilterChoices, AuditListing};
-use crate::api::auth::{current_user, SessionUser};
+use crate::api::auth::SessionUser;
 use crate::domain::audit::{action_label, ActionGroup, ACTIONS};
 use crate::domain::audit_view::AuditQuery;
 use crate::domain::Permission;
-use crate::error::AppError;
 use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use serde::{Deserialize, Serialize};
-
-/// What the page around the log shows, decided once per load.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum AuditFrame {
-    SignedOut,
-    NoAccess(SessionUser),
-    Audit {
-        user: SessionUser,
-        filters: AuditFilterChoices,
-    },
-}
-
-async fn load_frame() -> Result<AuditFrame, AppError> {
-    let Some(user) = current_user().await? else {
-        return Ok(AuditFrame::SignedOut);
-    };
-    if !user.can(Permission::ViewAuditLog) {
-        // The server refuses too; asking would only log a refusal.
-        return Ok(AuditFrame::NoAccess(user));
-    }
-    match audit_filters().await {
-        Ok(filters) => Ok(AuditFrame::Audit { user, filters }),
-        Err(AppError::Forbidden) => Ok(AuditFrame::NoAccess(user)),
-        Err(AppError::Unauthenticated) => Ok(AuditFrame::SignedOut),
-        Err(e) => Err(e),
-    }
-}
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let frame = Resource::new(|| (), |()| load_frame());
+    let access = Resource::new(
+        || (),
+        |()| check_access(Some(Permission::ViewAuditLog), audit_filters()),
+    );
+    let denied = || {
+        view! {
+            <Notice title="You don't have access to the audit log">
+                <p>"Only owners of your organisation can see its audit log. Ask one of them if you need something from it."</p>
+            </Notice>
+        }
+    };
     view! {
         <Title text="Audit log" />
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match frame.await {
-                    Ok(AuditFrame::SignedOut) => view! { <Redirect path="/login?next=%2Faudit" /> }.into_any(),
-                    Ok(AuditFrame::NoAccess(user)) => {
-                        set_page_status(403);
-                        view! {
-                            <AppHeader user />
-                            <Notice title="You don't have access to the audit log">
-                                <p>"Only owners of your organisation can see its audit log. Ask one of them if you need something from it."</p>
-                            </Notice>
-                        }
-                        .into_any()
-                    }
-                    Ok(AuditFrame::Audit { user, filters }) => {
-                        view! { <AppHeader user=user.clone() /> <AuditLog user filters /> }.into_any()
-                    }
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <GuardedPage access sign_in="/login?next=%2Faudit" denied
+            ready=|user: SessionUser, filters: AuditFilterChoices| view! { <AuditLog user filters /> }.into_any() />
     }
 }
 

@@ -11,6 +11,7 @@ mod live;
 mod login;
 mod member;
 mod member_actions;
+mod page;
 mod pager;
 mod password_field;
 mod password_reset;

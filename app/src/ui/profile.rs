@@ -3,44 +3,18 @@
 
 use super::avatar::Avatar;
 use super::field::{Field, FormErrors, SelectField};
-use super::layout::{AppHeader, PageError};
+use super::page::{check_access, GuardedPage};
 use super::password_field::{NewPasswordField, PasswordHints};
-use crate::api::auth::{current_user, SessionUser};
+use crate::api::auth::SessionUser;
 use crate::api::profile::{load_profile, ChangePassword, OwnProfile, RemoveAvatar, SaveProfile};
 use crate::domain::avatar::{AvatarProblem, ACCEPT};
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum ProfileView {
-    SignedOut,
-    Profile {
-        user: SessionUser,
-        profile: Box<OwnProfile>,
-    },
-}
-
-async fn load() -> Result<ProfileView, AppError> {
-    let Some(user) = current_user().await? else {
-        return Ok(ProfileView::SignedOut);
-    };
-    match load_profile().await {
-        Ok(profile) => Ok(ProfileView::Profile {
-            user,
-            profile: Box::new(profile),
-        }),
-        Err(AppError::Unauthenticated) => Ok(ProfileView::SignedOut),
-        Err(e) => Err(e),
-    }
-}
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load());
+    let data = Resource::new(|| (), |_| check_access(None, load_profile()));
     let save = ServerAction::<SaveProfile>::new();
     let remove = ServerAction::<RemoveAvatar>::new();
     // A saved name shows in the header too; a removed picture everywhere.
@@ -53,27 +27,16 @@ pub fn ProfilePage() -> impl IntoView {
     });
     view! {
         <Title text="Your profile" />
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(ProfileView::SignedOut) => view! {
-                        <Redirect path="/login?next=%2Fprofile" />
-                    }
-                    .into_any(),
-                    Ok(ProfileView::Profile { user, profile }) => view! {
-                        <AppHeader user />
-                        <main class="page narrow">
-                            <h1>"Your profile"</h1>
-                            <PictureCard profile=(*profile).clone() remove />
-                            <DetailsCard profile=*profile save />
-                            <PasswordCard />
-                        </main>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <GuardedPage access=data sign_in="/login?next=%2Fprofile"
+            ready=move |_: SessionUser, profile: OwnProfile| view! {
+                <main class="page narrow">
+                    <h1>"Your profile"</h1>
+                    <PictureCard profile=profile.clone() remove />
+                    <DetailsCard profile save />
+                    <PasswordCard />
+                </main>
+            }
+            .into_any() />
     }
 }
 

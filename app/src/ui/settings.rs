@@ -2,43 +2,16 @@
 //! invitations last by default.
 
 use super::field::{Field, FormErrors, SelectField};
-use super::layout::{set_page_status, AppHeader, Notice, PageError};
-use crate::api::auth::{current_user, SessionUser};
+use super::layout::Notice;
+use super::page::{check_access, GuardedPage};
+use crate::api::auth::SessionUser;
 use crate::api::organisation::{
     load_organisation_settings, OrganisationSettings, SaveOrganisationSettings,
 };
 use crate::domain::invitation::{ExpiryHours, EXPIRY_CHOICES};
 use crate::domain::Permission;
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum SettingsView {
-    SignedOut,
-    NoAccess(SessionUser),
-    Settings {
-        user: SessionUser,
-        settings: OrganisationSettings,
-    },
-}
-
-async fn load() -> Result<SettingsView, AppError> {
-    let Some(user) = current_user().await? else {
-        return Ok(SettingsView::SignedOut);
-    };
-    if !user.can(Permission::ManageOrganisation) {
-        return Ok(SettingsView::NoAccess(user));
-    }
-    match load_organisation_settings().await {
-        Ok(settings) => Ok(SettingsView::Settings { user, settings }),
-        Err(AppError::Forbidden) => Ok(SettingsView::NoAccess(user)),
-        Err(AppError::Unauthenticated) => Ok(SettingsView::SignedOut),
-        Err(e) => Err(e),
-    }
-}
 
 const FIELDS: [&str; 4] = [
     "name",
@@ -49,7 +22,15 @@ const FIELDS: [&str; 4] = [
 
 #[component]
 pub fn OrganisationSettingsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load());
+    let data = Resource::new(
+        || (),
+        |_| {
+            check_access(
+                Some(Permission::ManageOrganisation),
+                load_organisation_settings(),
+            )
+        },
+    );
     let save = ServerAction::<SaveOrganisationSettings>::new();
     // A saved change shows in the header (the organisation's name) and in
     // the form, so reload both from the server.
@@ -58,34 +39,17 @@ pub fn OrganisationSettingsPage() -> impl IntoView {
             data.refetch();
         }
     });
+    let denied = || {
+        view! {
+            <Notice title="Only owners can change organisation settings">
+                <p>"Ask an owner of your organisation if something here needs to change."</p>
+            </Notice>
+        }
+    };
     view! {
         <Title text="Organisation settings" />
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(SettingsView::SignedOut) => view! {
-                        <Redirect path="/login?next=%2Fsettings%2Forganisation" />
-                    }
-                    .into_any(),
-                    Ok(SettingsView::NoAccess(user)) => {
-                        set_page_status(403);
-                        view! {
-                            <AppHeader user />
-                            <Notice title="Only owners can change organisation settings">
-                                <p>"Ask an owner of your organisation if something here needs to change."</p>
-                            </Notice>
-                        }
-                        .into_any()
-                    }
-                    Ok(SettingsView::Settings { user, settings }) => view! {
-                        <AppHeader user />
-                        <SettingsForm settings save />
-                    }
-                    .into_any(),
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <GuardedPage access=data sign_in="/login?next=%2Fsettings%2Forganisation" denied
+            ready=move |_: SessionUser, settings: OrganisationSettings| view! { <SettingsForm settings save /> }.into_any() />
     }
 }
 

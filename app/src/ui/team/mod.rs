@@ -21,49 +21,23 @@ use self::listing::Listing;
 use self::revoke_dialog::RevokeDialog;
 use self::state::TeamState;
 use super::dialog::open;
-use super::layout::{set_page_status, AppHeader, Notice, PageError};
+use super::layout::{Notice, PageError};
 use super::member_actions::{MemberActions, MemberDialog};
+use super::page::{check_access, GuardedPage};
 use super::url_view::use_url_view;
-use crate::api::auth::{current_user, SessionUser};
+use crate::api::auth::SessionUser;
 use crate::api::team::{list_team, team_filters, FilterChoices};
 use crate::domain::team_view::TeamQuery;
 use crate::domain::Permission;
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use serde::{Deserialize, Serialize};
-
-/// What the page around the table shows, decided once per load.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum TeamFrame {
-    SignedOut,
-    NoAccess(SessionUser),
-    Team {
-        user: SessionUser,
-        filters: FilterChoices,
-    },
-}
-
-async fn load_frame() -> Result<TeamFrame, AppError> {
-    let Some(user) = current_user().await? else {
-        return Ok(TeamFrame::SignedOut);
-    };
-    if !user.can(Permission::ViewTeam) {
-        // The server refuses too; asking would only log a refusal.
-        return Ok(TeamFrame::NoAccess(user));
-    }
-    match team_filters().await {
-        Ok(filters) => Ok(TeamFrame::Team { user, filters }),
-        Err(AppError::Forbidden) => Ok(TeamFrame::NoAccess(user)),
-        Err(AppError::Unauthenticated) => Ok(TeamFrame::SignedOut),
-        Err(e) => Err(e),
-    }
-}
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
-    let frame = Resource::new(|| (), |()| load_frame());
+    let access = Resource::new(
+        || (),
+        |()| check_access(Some(Permission::ViewTeam), team_filters()),
+    );
     let version = RwSignal::new(0u32);
     let refresh = super::live::on_team_change(move || version.update(|v| *v = v.wrapping_add(1)));
     let state = TeamState {
@@ -82,21 +56,8 @@ pub fn TeamPage() -> impl IntoView {
     provide_context(state.actions);
     view! {
         <Title text="Team" />
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match frame.await {
-                    Ok(TeamFrame::SignedOut) => view! { <Redirect path="/login?next=%2Fteam" /> }.into_any(),
-                    Ok(TeamFrame::NoAccess(user)) => {
-                        set_page_status(403);
-                        view! { <AppHeader user /> <NoAccess /> }.into_any()
-                    }
-                    Ok(TeamFrame::Team { user, filters }) => {
-                        view! { <AppHeader user=user.clone() /> <Team user filters /> }.into_any()
-                    }
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <GuardedPage access sign_in="/login?next=%2Fteam" denied=NoAccess
+            ready=|user: SessionUser, filters: FilterChoices| view! { <Team user filters /> }.into_any() />
         <InviteDialog />
         <LinkDialog />
         <RevokeDialog />
