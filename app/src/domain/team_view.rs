@@ -4,9 +4,7 @@
 //! filters mean something on which tab.
 
 use super::{DepartmentId, RoleId};
-// At home in `keyset`; re-exported for the team page, which imports it from
-// here.
-pub use super::keyset::PageAt;
+use super::keyset::PageAt;
 use serde::{Deserialize, Serialize};
 
 /// Rows per page of the team table.

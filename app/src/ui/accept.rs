@@ -1,7 +1,7 @@
 //! The invitee's pages: the invitation link (phone first) and the welcome
 //! page after accepting.
 
-use super::field::Field;
+use super::field::{Field, FormErrors};
 use super::format::LocalTime;
 use super::password_field::{NewPasswordField, PasswordHints};
 use crate::api::accept::{view_invitation, AcceptAsExisting, AcceptAsNew};
@@ -126,17 +126,10 @@ fn OpenInvitation(details: InvitationDetails, token: String) -> impl IntoView {
     }
 }
 
-/// Field errors go beside their fields; the rest above the button.
-pub(super) fn general_error(error: Option<AppError>, fields: &[&str]) -> Option<String> {
-    error
-        .filter(|e| fields.iter().all(|f| e.for_field(f).is_none()))
-        .map(|e| e.to_string())
-}
-
 #[component]
 fn ExistingAccountForm(token: String) -> impl IntoView {
     let action = ServerAction::<AcceptAsExisting>::new();
-    let error = move || action.value().get().and_then(Result::err);
+    let errors = FormErrors::of(action, &["password"]);
     view! {
         <p>"You already have a Roster account. Enter its password to accept."</p>
         <ActionForm action=action>
@@ -147,9 +140,9 @@ fn ExistingAccountForm(token: String) -> impl IntoView {
                 input_type="password"
                 autocomplete="current-password"
                 required=true
-                error=Signal::derive(move || error().and_then(|e| e.for_field("password")))
+                error=errors.field("password")
             />
-            <p class="form-error" role="alert">{move || general_error(error(), &["password"])}</p>
+            <p class="form-error" role="alert">{move || errors.general()}</p>
             <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
                 "Accept and sign in"
             </button>
@@ -162,17 +155,15 @@ const NEW_ACCOUNT_FIELDS: [&str; 5] = ["name", "position", "phone", "password", 
 #[component]
 fn NewAccountForm(token: String, name: String) -> impl IntoView {
     let action = ServerAction::<AcceptAsNew>::new();
-    let error = move || action.value().get().and_then(Result::err);
-    let field =
-        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
-    let password_error = field("password");
+    let errors = FormErrors::of(action, &NEW_ACCOUNT_FIELDS);
+    let password_error = errors.field("password");
     let hints = PasswordHints::Invitation(token.clone());
     view! {
         <p>"Create your account: it takes a minute."</p>
         <ActionForm action=action>
             <input type="hidden" name="token" value=token />
-            <Field name="name" label="Full name" autocomplete="name" required=true value=name error=field("name") />
-            <Field name="position" label="Position" autocomplete="organization-title" error=field("position") />
+            <Field name="name" label="Full name" autocomplete="name" required=true value=name error=errors.field("name") />
+            <Field name="position" label="Position" autocomplete="organization-title" error=errors.field("position") />
             <Field
                 name="phone"
                 label="Phone"
@@ -180,7 +171,7 @@ fn NewAccountForm(token: String, name: String) -> impl IntoView {
                 inputmode="tel"
                 autocomplete="tel"
                 help="Optional. For example +44 20 7946 0958."
-                error=field("phone")
+                error=errors.field("phone")
             />
             <NewPasswordField
                 label="Password"
@@ -193,9 +184,9 @@ fn NewAccountForm(token: String, name: String) -> impl IntoView {
                 input_type="password"
                 autocomplete="new-password"
                 required=true
-                error=field("password_confirm")
+                error=errors.field("password_confirm")
             />
-            <p class="form-error" role="alert">{move || general_error(error(), &NEW_ACCOUNT_FIELDS)}</p>
+            <p class="form-error" role="alert">{move || errors.general()}</p>
             <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
                 {move || if action.pending().get() { "Creating your account…" } else { "Create account and join" }}
             </button>

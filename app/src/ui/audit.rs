@@ -2,76 +2,37 @@
 //! filters by actor, target, action and dates, all in the URL, pages, and
 //! the CSV export of the same view.
 
-use super::layout::{set_page_status, AppHeader, Notice, PageError};
+use super::layout::{Notice, PageError};
+use super::page::{check_access, GuardedPage};
+use super::pager::Pager;
 use super::url_view::{follow_url, use_url_view, UrlForm};
 use crate::api::audit::{audit_filters, list_audit};
-use crate::api::auth::current_user;
 use crate::domain::audit::{action_label, ActionGroup, AuditAction};
 use crate::domain::audit_view::AuditQuery;
-use crate::domain::keyset::PageAt;
 use crate::domain::Permission;
 use crate::wire::audit::{AuditEntry, AuditFilterChoices, AuditListing};
 use crate::wire::session::SessionUser;
-use crate::wire::AppError;
 use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use serde::{Deserialize, Serialize};
-
-/// What the page around the log shows, decided once per load.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum AuditFrame {
-    SignedOut,
-    NoAccess(SessionUser),
-    Audit {
-        user: SessionUser,
-        filters: AuditFilterChoices,
-    },
-}
-
-async fn load_frame() -> Result<AuditFrame, AppError> {
-    let Some(user) = current_user().await? else {
-        return Ok(AuditFrame::SignedOut);
-    };
-    if !user.can(Permission::ViewAuditLog) {
-        // The server refuses too; asking would only log a refusal.
-        return Ok(AuditFrame::NoAccess(user));
-    }
-    match audit_filters().await {
-        Ok(filters) => Ok(AuditFrame::Audit { user, filters }),
-        Err(AppError::Forbidden) => Ok(AuditFrame::NoAccess(user)),
-        Err(AppError::Unauthenticated) => Ok(AuditFrame::SignedOut),
-        Err(e) => Err(e),
-    }
-}
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let frame = Resource::new(|| (), |()| load_frame());
+    let access = Resource::new(
+        || (),
+        |()| check_access(Some(Permission::ViewAuditLog), audit_filters()),
+    );
+    let denied = || {
+        view! {
+            <Notice title="You don't have access to the audit log">
+                <p>"Only owners of your organisation can see its audit log. Ask one of them if you need something from it."</p>
+            </Notice>
+        }
+    };
     view! {
         <Title text="Audit log" />
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match frame.await {
-                    Ok(AuditFrame::SignedOut) => view! { <Redirect path="/login?next=%2Faudit" /> }.into_any(),
-                    Ok(AuditFrame::NoAccess(user)) => {
-                        set_page_status(403);
-                        view! {
-                            <AppHeader user />
-                            <Notice title="You don't have access to the audit log">
-                                <p>"Only owners of your organisation can see its audit log. Ask one of them if you need something from it."</p>
-                            </Notice>
-                        }
-                        .into_any()
-                    }
-                    Ok(AuditFrame::Audit { user, filters }) => {
-                        view! { <AppHeader user=user.clone() /> <AuditLog user filters /> }.into_any()
-                    }
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <GuardedPage access sign_in="/login?next=%2Faudit" denied
+            ready=|user: SessionUser, filters: AuditFilterChoices| view! { <AuditLog user filters /> }.into_any() />
     }
 }
 
@@ -200,21 +161,21 @@ fn FilterForm(query: Memo<AuditQuery>, actors: Vec<String>) -> impl IntoView {
 /// The table of one page and the pager.
 #[component]
 fn Listing(listing: AuditListing) -> impl IntoView {
-    let query = listing.query.clone();
+    let filtered = listing.query.is_filtered();
     let empty = listing.entries.is_empty();
-    let pager = (listing.previous.is_some() || listing.next.is_some()).then(|| {
-        let at = |page: PageAt| AuditQuery { page, ..query.clone() }.href();
-        view! {
-            <nav class="pager" aria-label="Pages">
-                {listing.previous.clone().map(|c| view! { <a class="button" href=at(PageAt::Before(c)) rel="prev">"Previous page"</a> })}
-                {listing.next.clone().map(|c| view! { <a class="button" href=at(PageAt::After(c)) rel="next">"Next page"</a> })}
-            </nav>
+    let query = listing.query;
+    let href = move |page| {
+        AuditQuery {
+            page,
+            ..query.clone()
         }
-    });
+        .href()
+    };
+    let pager = view! { <Pager previous=listing.previous next=listing.next href /> };
     view! {
         {empty.then(|| view! {
             <p class="muted" role="status">
-                {if query.is_filtered() { "No events match these filters." } else { "No events yet." }}
+                {if filtered { "No events match these filters." } else { "No events yet." }}
             </p>
         })}
         {(!empty).then(|| view! {

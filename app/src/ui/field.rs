@@ -1,6 +1,63 @@
 //! Form fields: a label, an input, and the message that belongs beside it.
 
+use crate::wire::AppError;
 use leptos::prelude::*;
+use server_fn::ServerFn;
+
+/// A form's error, split where it shows: the message that belongs beside
+/// one of the form's fields goes there, any other above its button.
+#[derive(Clone, Copy)]
+pub struct FormErrors {
+    error: Signal<Option<AppError>>,
+    /// The fields that show their own messages, as server errors name them.
+    fields: &'static [&'static str],
+}
+
+impl FormErrors {
+    pub fn new(
+        error: impl Into<Signal<Option<AppError>>>,
+        fields: &'static [&'static str],
+    ) -> Self {
+        Self {
+            error: error.into(),
+            fields,
+        }
+    }
+
+    /// The error of `action`'s latest submission.
+    pub fn of<S>(action: ServerAction<S>, fields: &'static [&'static str]) -> Self
+    where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Send + Sync + 'static,
+    {
+        let error = Signal::derive(move || {
+            action.value().with(|value| {
+                value
+                    .as_ref()
+                    .and_then(|result| result.as_ref().err().cloned())
+            })
+        });
+        Self::new(error, fields)
+    }
+
+    /// The message beside the field `name`.
+    pub fn field(self, name: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            self.error
+                .with(|error| error.as_ref().and_then(|e| e.for_field(name)))
+        })
+    }
+
+    /// The message that belongs to none of the fields, for the whole form.
+    pub fn general(self) -> Option<String> {
+        self.error.with(|error| {
+            error
+                .as_ref()
+                .filter(|e| self.fields.iter().all(|f| e.for_field(f).is_none()))
+                .map(ToString::to_string)
+        })
+    }
+}
 
 /// A labelled input whose error message (if any) sits right below it and
 /// is announced with it (`aria-describedby`, `aria-invalid`).
@@ -103,5 +160,37 @@ pub fn SelectField(
             </select>
             <p id=error_id class="field-error">{move || error.get()}</p>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FormErrors;
+    use crate::wire::AppError;
+    use leptos::prelude::*;
+
+    #[test]
+    fn a_message_shows_beside_its_field_and_any_other_error_for_the_form() {
+        let owner = Owner::new();
+        owner.set();
+        let error = RwSignal::new(None);
+        let errors = FormErrors::new(error, &["email", "password"]);
+        assert_eq!(errors.general(), None);
+
+        error.set(Some(AppError::invalid("email", "Enter your email.")));
+        assert_eq!(
+            errors.field("email").get().as_deref(),
+            Some("Enter your email.")
+        );
+        assert_eq!(errors.field("password").get(), None);
+        assert_eq!(errors.general(), None);
+
+        // A field the form does not show cannot hold its message.
+        error.set(Some(AppError::invalid("role", "Choose a role.")));
+        assert_eq!(errors.general().as_deref(), Some("Choose a role."));
+
+        error.set(Some(AppError::Forbidden));
+        assert_eq!(errors.field("email").get(), None);
+        assert_eq!(errors.general(), Some(AppError::Forbidden.to_string()));
     }
 }

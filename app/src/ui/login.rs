@@ -1,6 +1,6 @@
 //! The sign-in page.
 
-use super::field::Field;
+use super::field::{Field, FormErrors};
 use crate::api::auth::SignIn;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,14 +14,7 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = move || action.value().get().and_then(Result::err);
-    let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
-    let form_error = move || {
-        error()
-            // Messages that belong beside a field are shown there.
-            .filter(|e| FIELDS.iter().all(|f| e.for_field(f).is_none()))
-            .map(|e| e.to_string())
-    };
+    let errors = FormErrors::of(action, &FIELDS);
     view! {
         <Title text="Sign in" />
         <main class="centered">
@@ -36,7 +29,7 @@ pub fn LoginPage() -> impl IntoView {
                         inputmode="email"
                         autocomplete="username"
                         required=true
-                        error=Signal::derive(field_error("email"))
+                        error=errors.field("email")
                     />
                     <Field
                         name="password"
@@ -44,9 +37,9 @@ pub fn LoginPage() -> impl IntoView {
                         input_type="password"
                         autocomplete="current-password"
                         required=true
-                        error=Signal::derive(field_error("password"))
+                        error=errors.field("password")
                     />
-                    <p class="form-error" role="alert">{form_error}</p>
+                    <p class="form-error" role="alert">{move || errors.general()}</p>
                     <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>

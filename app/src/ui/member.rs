@@ -3,10 +3,10 @@
 
 use super::avatar::Avatar;
 use super::format::{LocalTime, RelativeTime};
-use super::layout::{set_page_status, AppHeader, Notice, PageError};
+use super::layout::{set_page_status, Notice};
 use super::live::on_team_change;
 use super::member_actions::{changes_for, MemberActions, MemberDialog};
-use crate::api::auth::current_user;
+use super::page::{check_access, GuardedPage};
 use crate::api::members::load_member;
 use crate::domain::audit::AuditAction;
 use crate::domain::password_reset::PasswordResetState;
@@ -16,38 +16,17 @@ use crate::wire::session::SessionUser;
 use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum MemberView {
-    SignedOut(String),
-    NoAccess(SessionUser),
-    NotFound(SessionUser),
-    Member {
-        user: SessionUser,
-        detail: Box<MemberDetail>,
-    },
-}
-
-async fn load(id: String) -> Result<MemberView, AppError> {
-    let Some(user) = current_user().await? else {
-        return Ok(MemberView::SignedOut(format!("/login?next=%2Fteam%2F{id}")));
-    };
-    if !user.can(Permission::ViewTeam) {
-        return Ok(MemberView::NoAccess(user));
-    }
+/// The member `id` names, or `None` where no member of the viewer's
+/// organisation has that id (or it is not an id at all).
+async fn load(id: String) -> Result<Option<MemberDetail>, AppError> {
     let Ok(membership) = id.parse::<MembershipId>() else {
-        return Ok(MemberView::NotFound(user));
+        return Ok(None);
     };
     match load_member(membership).await {
-        Ok(detail) => Ok(MemberView::Member {
-            user,
-            detail: Box::new(detail),
-        }),
-        Err(AppError::NotFound) => Ok(MemberView::NotFound(user)),
-        Err(AppError::Forbidden) => Ok(MemberView::NoAccess(user)),
+        Ok(detail) => Ok(Some(detail)),
+        Err(AppError::NotFound) => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -56,51 +35,39 @@ async fn load(id: String) -> Result<MemberView, AppError> {
 pub fn MemberPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let data = Resource::new(id, load);
+    let data = Resource::new(id, |id| check_access(Some(Permission::ViewTeam), load(id)));
     // A deletion shows as "not found", a disable as its new status.
     let refresh = on_team_change(move || data.refetch());
     let actions = MemberActions::new(move || refresh.request());
     provide_context(actions);
+    let sign_in = Signal::derive(move || format!("/login?next=%2Fteam%2F{}", id()));
+    let denied = || {
+        view! {
+            <Title text="No access" />
+            <Notice title="You don't have access to member pages">
+                <p>"Only owners and admins of your organisation can see its members."</p>
+            </Notice>
+        }
+    };
+    let ready = |user: SessionUser, detail: Option<MemberDetail>| match detail {
+        Some(detail) => {
+            let may_manage = user.can(Permission::ManageMembers);
+            view! { <MemberDetails detail may_manage /> }.into_any()
+        }
+        None => {
+            set_page_status(404);
+            view! {
+                <Title text="Member not found" />
+                <Notice title="This person is not a member of your organisation">
+                    <p>"They may have been deleted, or the link is mistyped."</p>
+                    <a class="button" href="/team">"Back to the team"</a>
+                </Notice>
+            }
+            .into_any()
+        }
+    };
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(MemberView::SignedOut(path)) => view! { <Redirect path /> }.into_any(),
-                    Ok(MemberView::NoAccess(user)) => {
-                        set_page_status(403);
-                        view! {
-                            <Title text="No access" />
-                            <AppHeader user />
-                            <Notice title="You don't have access to member pages">
-                                <p>"Only owners and admins of your organisation can see its members."</p>
-                            </Notice>
-                        }
-                        .into_any()
-                    }
-                    Ok(MemberView::NotFound(user)) => {
-                        set_page_status(404);
-                        view! {
-                            <Title text="Member not found" />
-                            <AppHeader user />
-                            <Notice title="This person is not a member of your organisation">
-                                <p>"They may have been deleted, or the link is mistyped."</p>
-                                <a class="button" href="/team">"Back to the team"</a>
-                            </Notice>
-                        }
-                        .into_any()
-                    }
-                    Ok(MemberView::Member { user, detail }) => {
-                        let may_manage = user.can(Permission::ManageMembers);
-                        view! {
-                            <AppHeader user />
-                            <MemberDetails detail=*detail may_manage />
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <GuardedPage access=data sign_in denied ready />
         <MemberDialog />
     }
 }

@@ -3,7 +3,7 @@
 //! that explains and confirms each.
 
 use super::dialog::{close, open};
-use super::field::SelectField;
+use super::field::{FormErrors, SelectField};
 use super::format::LocalTime;
 use crate::api::invitations::load_invite_options;
 use crate::domain::member::MemberChange;
@@ -138,9 +138,7 @@ pub fn MemberDialog() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
     let reset_sent = RwSignal::new(None::<PasswordResetSent>);
-    let field = move |name: &'static str| {
-        Signal::derive(move || error.get().and_then(|e| e.for_field(name)))
-    };
+    let errors = FormErrors::new(error, &MEMBER_FIELDS);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some((member, action)) = actions.pending.get_untracked() else {
@@ -221,13 +219,13 @@ pub fn MemberDialog() -> impl IntoView {
                 }
                 .into_any(),
                 None => actions.pending.get().map(|(member, action)| {
-                    let (body, button, danger) = member_dialog_body(&member, action, actions.options.get(), field);
+                    let (body, button, danger) = member_dialog_body(&member, action, actions.options.get(), errors);
                     let class = if danger { "button danger-solid" } else { "button primary" };
                     view! {
                         <form on:submit=on_submit>
                             {body}
                             <p class="form-error" role="alert">
-                                {move || error.get().filter(|e| MEMBER_FIELDS.iter().all(|f| e.for_field(f).is_none())).map(|e| e.to_string())}
+                                {move || errors.general()}
                             </p>
                             <div class="dialog-actions">
                                 <button type="button" class="button secondary" on:click=move |_| close(actions.dialog)>"Cancel"</button>
@@ -248,7 +246,7 @@ fn member_dialog_body(
     member: &TeamMember,
     action: MemberChange,
     options: Option<InviteOptions>,
-    field: impl Fn(&'static str) -> Signal<Option<String>>,
+    errors: FormErrors,
 ) -> (AnyView, &'static str, bool) {
     let name = member.name.clone();
     match action {
@@ -271,7 +269,7 @@ fn member_dialog_body(
         MemberChange::Delete => {
             let email = member.email.clone();
             let label = format!("Type {email} to confirm");
-            let confirm_error = field("confirm_email");
+            let confirm_error = errors.field("confirm_email");
             (
                 view! {
                     <p>"Deleting " <strong>{name}</strong> " from your organisation:"</p>
@@ -300,7 +298,7 @@ fn member_dialog_body(
             options
                 .map(|options| view! {
                     <SelectField name="role_id" id="member-role" label="Role" options=role_choices(&options)
-                        selected=member.role_id.to_string() error=field("role") />
+                        selected=member.role_id.to_string() error=errors.field("role") />
                 }
                 .into_any())
                 .unwrap_or_else(|| ().into_any()),
@@ -331,7 +329,7 @@ fn member_dialog_body(
             options
                 .map(|options| view! {
                     <SelectField name="department_id" id="member-department" label="Department" options=department_choices(&options)
-                        selected=member.department_id.map(|d| d.to_string()).unwrap_or_default() error=field("department") />
+                        selected=member.department_id.map(|d| d.to_string()).unwrap_or_default() error=errors.field("department") />
                 }
                 .into_any())
                 .unwrap_or_else(|| ().into_any()),

@@ -11,6 +11,8 @@ mod live;
 mod login;
 mod member;
 mod member_actions;
+mod page;
+mod pager;
 mod password_field;
 mod password_reset;
 mod profile;

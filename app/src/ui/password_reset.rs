@@ -1,8 +1,8 @@
 //! Password resets from the person's side: "Forgot password?" and the
 //! page a reset link opens (phone first, like the invitation page).
 
-use super::accept::{general_error, Closed, LinkError};
-use super::field::Field;
+use super::accept::{Closed, LinkError};
+use super::field::{Field, FormErrors};
 use super::format::LocalTime;
 use super::password_field::{NewPasswordField, PasswordHints};
 use crate::api::password_reset::{
@@ -21,7 +21,7 @@ pub const REQUEST_ANSWER: &str = "If an account exists for that address, we've s
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
-    let error = move || action.value().get().and_then(Result::err);
+    let errors = FormErrors::of(action, &["email"]);
     let answered = move || matches!(action.value().get(), Some(Ok(())));
     let form = move || {
         view! {
@@ -34,9 +34,9 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     inputmode="email"
                     autocomplete="email"
                     required=true
-                    error=Signal::derive(move || error().and_then(|e| e.for_field("email")))
+                    error=errors.field("email")
                 />
-                <p class="form-error" role="alert">{move || general_error(error(), &["email"])}</p>
+                <p class="form-error" role="alert">{move || errors.general()}</p>
                 <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Sending…" } else { "Send reset link" }}
                 </button>
@@ -119,9 +119,7 @@ const RESET_FIELDS: [&str; 2] = ["password", "password_confirm"];
 #[component]
 fn ResetForm(email: String, expires_at: DateTime<Utc>, token: String) -> impl IntoView {
     let action = ServerAction::<CompletePasswordReset>::new();
-    let error = move || action.value().get().and_then(Result::err);
-    let field =
-        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
+    let errors = FormErrors::of(action, &RESET_FIELDS);
     let changed = move || matches!(action.value().get(), Some(Ok(())));
     let form = move || {
         let hints = PasswordHints::PasswordReset(token.clone());
@@ -139,7 +137,7 @@ fn ResetForm(email: String, expires_at: DateTime<Utc>, token: String) -> impl In
                 <NewPasswordField
                     label="New password"
                     hints
-                    error=field("password")
+                    error=errors.field("password")
                 />
                 <Field
                     name="password_confirm"
@@ -147,9 +145,9 @@ fn ResetForm(email: String, expires_at: DateTime<Utc>, token: String) -> impl In
                     input_type="password"
                     autocomplete="new-password"
                     required=true
-                    error=field("password_confirm")
+                    error=errors.field("password_confirm")
                 />
-                <p class="form-error" role="alert">{move || general_error(error(), &RESET_FIELDS)}</p>
+                <p class="form-error" role="alert">{move || errors.general()}</p>
                 <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Saving…" } else { "Save new password" }}
                 </button>

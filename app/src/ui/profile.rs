@@ -1,49 +1,21 @@
 //! The person's own profile page (`/profile`): their picture, their
 //! details, and their password.
 
-use super::accept::general_error;
 use super::avatar::Avatar;
-use super::field::{Field, SelectField};
-use super::layout::{AppHeader, PageError};
+use super::field::{Field, FormErrors, SelectField};
+use super::page::{check_access, GuardedPage};
 use super::password_field::{NewPasswordField, PasswordHints};
-use crate::api::auth::current_user;
 use crate::api::profile::{load_profile, ChangePassword, RemoveAvatar, SaveProfile};
 use crate::domain::avatar::{AvatarProblem, ACCEPT};
 use crate::wire::profile::OwnProfile;
 use crate::wire::session::SessionUser;
-use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum ProfileView {
-    SignedOut,
-    Profile {
-        user: SessionUser,
-        profile: Box<OwnProfile>,
-    },
-}
-
-async fn load() -> Result<ProfileView, AppError> {
-    let Some(user) = current_user().await? else {
-        return Ok(ProfileView::SignedOut);
-    };
-    match load_profile().await {
-        Ok(profile) => Ok(ProfileView::Profile {
-            user,
-            profile: Box::new(profile),
-        }),
-        Err(AppError::Unauthenticated) => Ok(ProfileView::SignedOut),
-        Err(e) => Err(e),
-    }
-}
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load());
+    let data = Resource::new(|| (), |_| check_access(None, load_profile()));
     let save = ServerAction::<SaveProfile>::new();
     let remove = ServerAction::<RemoveAvatar>::new();
     // A saved name shows in the header too; a removed picture everywhere.
@@ -56,27 +28,16 @@ pub fn ProfilePage() -> impl IntoView {
     });
     view! {
         <Title text="Your profile" />
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(ProfileView::SignedOut) => view! {
-                        <Redirect path="/login?next=%2Fprofile" />
-                    }
-                    .into_any(),
-                    Ok(ProfileView::Profile { user, profile }) => view! {
-                        <AppHeader user />
-                        <main class="page narrow">
-                            <h1>"Your profile"</h1>
-                            <PictureCard profile=(*profile).clone() remove />
-                            <DetailsCard profile=*profile save />
-                            <PasswordCard />
-                        </main>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <GuardedPage access=data sign_in="/login?next=%2Fprofile"
+            ready=move |_: SessionUser, profile: OwnProfile| view! {
+                <main class="page narrow">
+                    <h1>"Your profile"</h1>
+                    <PictureCard profile=profile.clone() remove />
+                    <DetailsCard profile save />
+                    <PasswordCard />
+                </main>
+            }
+            .into_any() />
     }
 }
 
@@ -104,13 +65,8 @@ fn PictureCard(profile: OwnProfile, remove: ServerAction<RemoveAvatar>) -> impl 
     };
     let saved =
         move || !too_large.get() && query.with(|q| q.get("avatar").as_deref() == Some("saved"));
-    let remove_error = move || {
-        remove
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    };
+    // Removing has no fields: every error is the form's.
+    let remove_errors = FormErrors::of(remove, &[]);
     let has_picture = profile.avatar.is_some();
     let on_file = move |ev: leptos::ev::Event| {
         let _ = &ev;
@@ -155,7 +111,7 @@ fn PictureCard(profile: OwnProfile, remove: ServerAction<RemoveAvatar>) -> impl 
             </div>
             {has_picture.then(|| view! {
                 <ActionForm action=remove>
-                    <p class="form-error" role="alert">{remove_error}</p>
+                    <p class="form-error" role="alert">{move || remove_errors.general()}</p>
                     <button type="submit" class="button secondary" disabled=move || remove.pending().get()>"Remove picture"</button>
                 </ActionForm>
             })}
@@ -167,9 +123,7 @@ const DETAIL_FIELDS: [&str; 4] = ["name", "position", "phone", "time_zone"];
 
 #[component]
 fn DetailsCard(profile: OwnProfile, save: ServerAction<SaveProfile>) -> impl IntoView {
-    let error = move || save.value().get().and_then(Result::err);
-    let field =
-        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
+    let errors = FormErrors::of(save, &DETAIL_FIELDS);
     let zones: Vec<(String, String)> = profile
         .time_zones
         .iter()
@@ -182,11 +136,11 @@ fn DetailsCard(profile: OwnProfile, save: ServerAction<SaveProfile>) -> impl Int
                 "You sign in as " <strong class="break">{profile.email.clone()}</strong> "."
             </p>
             <ActionForm action=save>
-                <Field name="name" label="Name" autocomplete="name" required=true value=profile.name.clone() error=field("name") />
-                <Field name="position" label="Position" autocomplete="organization-title" value=profile.position.clone().unwrap_or_default() help="Your job title in this organisation; each of your organisations keeps its own." error=field("position") />
-                <Field name="phone" label="Phone" input_type="tel" inputmode="tel" autocomplete="tel" value=profile.phone.clone().unwrap_or_default() help="Optional." error=field("phone") />
-                <SelectField name="time_zone" label="Time zone" options=zones selected=profile.time_zone.clone() help="Emails to you give times in this zone." error=field("time_zone") />
-                <p class="form-error" role="alert">{move || general_error(error(), &DETAIL_FIELDS)}</p>
+                <Field name="name" label="Name" autocomplete="name" required=true value=profile.name.clone() error=errors.field("name") />
+                <Field name="position" label="Position" autocomplete="organization-title" value=profile.position.clone().unwrap_or_default() help="Your job title in this organisation; each of your organisations keeps its own." error=errors.field("position") />
+                <Field name="phone" label="Phone" input_type="tel" inputmode="tel" autocomplete="tel" value=profile.phone.clone().unwrap_or_default() help="Optional." error=errors.field("phone") />
+                <SelectField name="time_zone" label="Time zone" options=zones selected=profile.time_zone.clone() help="Emails to you give times in this zone." error=errors.field("time_zone") />
+                <p class="form-error" role="alert">{move || errors.general()}</p>
                 <p class="form-success" role="status">
                     {move || matches!(save.value().get(), Some(Ok(()))).then_some("Profile saved.")}
                 </p>
@@ -203,9 +157,7 @@ const PASSWORD_FIELDS: [&str; 3] = ["current_password", "password", "password_co
 #[component]
 fn PasswordCard() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
-    let error = move || change.value().get().and_then(Result::err);
-    let field =
-        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
+    let errors = FormErrors::of(change, &PASSWORD_FIELDS);
     let form = NodeRef::<leptos::html::Form>::new();
     // A changed password must not linger in the fields.
     Effect::new(move |_| {
@@ -229,10 +181,10 @@ fn PasswordCard() -> impl IntoView {
             <h2 id="password-title">"Password"</h2>
             <p class="muted">"Changing it signs you out everywhere else: other browsers, phones and organisations."</p>
             <ActionForm action=change node_ref=form>
-                <Field name="current_password" label="Current password" input_type="password" autocomplete="current-password" required=true error=field("current_password") />
-                <NewPasswordField label="New password" hints=PasswordHints::OwnAccount error=field("password") />
-                <Field name="password_confirm" label="Confirm new password" input_type="password" autocomplete="new-password" required=true error=field("password_confirm") />
-                <p class="form-error" role="alert">{move || general_error(error(), &PASSWORD_FIELDS)}</p>
+                <Field name="current_password" label="Current password" input_type="password" autocomplete="current-password" required=true error=errors.field("current_password") />
+                <NewPasswordField label="New password" hints=PasswordHints::OwnAccount error=errors.field("password") />
+                <Field name="password_confirm" label="Confirm new password" input_type="password" autocomplete="new-password" required=true error=errors.field("password_confirm") />
+                <p class="form-error" role="alert">{move || errors.general()}</p>
                 <p class="form-success" role="status">{done}</p>
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=move || change.pending().get()>

@@ -1,44 +1,16 @@
 //! The organisation settings page (owners): name, time zone and how long
 //! invitations last by default.
 
-use super::field::{Field, SelectField};
-use super::layout::{set_page_status, AppHeader, Notice, PageError};
-use crate::api::auth::current_user;
+use super::field::{Field, FormErrors, SelectField};
+use super::layout::Notice;
+use super::page::{check_access, GuardedPage};
 use crate::api::organisation::{load_organisation_settings, SaveOrganisationSettings};
 use crate::domain::invitation::{ExpiryHours, EXPIRY_CHOICES};
 use crate::domain::Permission;
 use crate::wire::organisation::OrganisationSettings;
 use crate::wire::session::SessionUser;
-use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum SettingsView {
-    SignedOut,
-    NoAccess(SessionUser),
-    Settings {
-        user: SessionUser,
-        settings: OrganisationSettings,
-    },
-}
-
-async fn load() -> Result<SettingsView, AppError> {
-    let Some(user) = current_user().await? else {
-        return Ok(SettingsView::SignedOut);
-    };
-    if !user.can(Permission::ManageOrganisation) {
-        return Ok(SettingsView::NoAccess(user));
-    }
-    match load_organisation_settings().await {
-        Ok(settings) => Ok(SettingsView::Settings { user, settings }),
-        Err(AppError::Forbidden) => Ok(SettingsView::NoAccess(user)),
-        Err(AppError::Unauthenticated) => Ok(SettingsView::SignedOut),
-        Err(e) => Err(e),
-    }
-}
 
 const FIELDS: [&str; 4] = [
     "name",
@@ -49,7 +21,15 @@ const FIELDS: [&str; 4] = [
 
 #[component]
 pub fn OrganisationSettingsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load());
+    let data = Resource::new(
+        || (),
+        |_| {
+            check_access(
+                Some(Permission::ManageOrganisation),
+                load_organisation_settings(),
+            )
+        },
+    );
     let save = ServerAction::<SaveOrganisationSettings>::new();
     // A saved change shows in the header (the organisation's name) and in
     // the form, so reload both from the server.
@@ -58,34 +38,17 @@ pub fn OrganisationSettingsPage() -> impl IntoView {
             data.refetch();
         }
     });
+    let denied = || {
+        view! {
+            <Notice title="Only owners can change organisation settings">
+                <p>"Ask an owner of your organisation if something here needs to change."</p>
+            </Notice>
+        }
+    };
     view! {
         <Title text="Organisation settings" />
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(SettingsView::SignedOut) => view! {
-                        <Redirect path="/login?next=%2Fsettings%2Forganisation" />
-                    }
-                    .into_any(),
-                    Ok(SettingsView::NoAccess(user)) => {
-                        set_page_status(403);
-                        view! {
-                            <AppHeader user />
-                            <Notice title="Only owners can change organisation settings">
-                                <p>"Ask an owner of your organisation if something here needs to change."</p>
-                            </Notice>
-                        }
-                        .into_any()
-                    }
-                    Ok(SettingsView::Settings { user, settings }) => view! {
-                        <AppHeader user />
-                        <SettingsForm settings save />
-                    }
-                    .into_any(),
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <GuardedPage access=data sign_in="/login?next=%2Fsettings%2Forganisation" denied
+            ready=move |_: SessionUser, settings: OrganisationSettings| view! { <SettingsForm settings save /> }.into_any() />
     }
 }
 
@@ -94,9 +57,7 @@ fn SettingsForm(
     settings: OrganisationSettings,
     save: ServerAction<SaveOrganisationSettings>,
 ) -> impl IntoView {
-    let error = move || save.value().get().and_then(Result::err);
-    let field =
-        move |name: &'static str| Signal::derive(move || error().and_then(|e| e.for_field(name)));
+    let errors = FormErrors::of(save, &FIELDS);
     let zones: Vec<(String, String)> = settings
         .time_zones
         .iter()
@@ -128,12 +89,12 @@ fn SettingsForm(
             <h1>"Organisation settings"</h1>
             <section class="card">
                 <ActionForm action=save>
-                    <Field name="name" label="Organisation name" autocomplete="organization" required=true value=settings.name.clone() error=field("name") />
-                    <SelectField name="time_zone" label="Time zone" options=zones selected=settings.time_zone.clone() help="Invitation emails give expiry times in this zone and in UTC." error=field("time_zone") />
-                    <SelectField name="invitation_expiry_hours" label="Invitations expire after" options=expiry_choices selected=settings.invitation_expiry_hours.to_string() help="The default for new invitations. Whoever invites can choose another duration, from 1 hour to 30 days." error=field("invitation_expiry_hours") />
-                    <SelectField name="primary_contact_id" label="Primary contact" options=contacts selected=contact help="Who to contact about the organisation: an enabled owner or admin. They can't be disabled or deleted until someone else is chosen." error=field("primary_contact_id") />
+                    <Field name="name" label="Organisation name" autocomplete="organization" required=true value=settings.name.clone() error=errors.field("name") />
+                    <SelectField name="time_zone" label="Time zone" options=zones selected=settings.time_zone.clone() help="Invitation emails give expiry times in this zone and in UTC." error=errors.field("time_zone") />
+                    <SelectField name="invitation_expiry_hours" label="Invitations expire after" options=expiry_choices selected=settings.invitation_expiry_hours.to_string() help="The default for new invitations. Whoever invites can choose another duration, from 1 hour to 30 days." error=errors.field("invitation_expiry_hours") />
+                    <SelectField name="primary_contact_id" label="Primary contact" options=contacts selected=contact help="Who to contact about the organisation: an enabled owner or admin. They can't be disabled or deleted until someone else is chosen." error=errors.field("primary_contact_id") />
                     <p class="form-error" role="alert">
-                        {move || error().filter(|e| FIELDS.iter().all(|f| e.for_field(f).is_none())).map(|e| e.to_string())}
+                        {move || errors.general()}
                     </p>
                     <p class="form-success" role="status">
                         {move || matches!(save.value().get(), Some(Ok(()))).then_some("Settings saved.")}

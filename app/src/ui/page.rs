@@ -1,0 +1,97 @@
+//! What every signed-in page does before it shows anything: who is
+//! signed in, whether they may see the page, and what the others get
+//! instead (the sign-in page, a refusal with a real 403, or the error).
+
+use super::layout::{set_page_status, AppHeader, PageError};
+use crate::api::auth::current_user;
+use crate::domain::Permission;
+use crate::wire::session::SessionUser;
+use crate::wire::AppError;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+
+/// What a signed-in page shows, decided once per load.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Access<T> {
+    SignedOut,
+    /// Signed in, without the permission the page needs.
+    Denied(SessionUser),
+    /// The viewer, and the page's data for them.
+    Ready(SessionUser, T),
+}
+
+/// Who is signed in and whether they hold `needs` (`None`: any signed-in
+/// person may see the page); then the page's data from `load`. A refusal
+/// or an ended session from `load` means [`Access::Denied`] or
+/// [`Access::SignedOut`], not an error.
+pub async fn check_access<T>(
+    needs: Option<Permission>,
+    load: impl Future<Output = Result<T, AppError>>,
+) -> Result<Access<T>, AppError> {
+    let Some(user) = current_user().await? else {
+        return Ok(Access::SignedOut);
+    };
+    if needs.is_some_and(|permission| !user.can(permission)) {
+        // The server refuses too; asking would only log a refusal.
+        return Ok(Access::Denied(user));
+    }
+    match load.await {
+        Ok(data) => Ok(Access::Ready(user, data)),
+        Err(AppError::Forbidden) => Ok(Access::Denied(user)),
+        Err(AppError::Unauthenticated) => Ok(Access::SignedOut),
+        Err(e) => Err(e),
+    }
+}
+
+/// A signed-in page: while `access` loads, "Loading…"; then a redirect
+/// to `sign_in`, the `denied` notice (with the header and a 403), the
+/// header and the `ready` page, or the error.
+#[component]
+pub fn GuardedPage<T>(
+    access: Resource<Result<Access<T>, AppError>>,
+    /// Where a signed-out visitor goes: the sign-in page, with the way
+    /// back here.
+    #[prop(into)]
+    sign_in: Signal<String>,
+    /// What someone without access reads. A page without one shows a
+    /// refusal as the error it is.
+    #[prop(optional, into)]
+    denied: Option<ViewFn>,
+    /// The page below the header.
+    #[prop(into)]
+    ready: Callback<(SessionUser, T), AnyView>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let denied = denied.clone();
+                Suspend::new(async move {
+                    match access.await {
+                        Ok(Access::SignedOut) => {
+                            view! { <Redirect path=sign_in.get_untracked() /> }.into_any()
+                        }
+                        Ok(Access::Denied(user)) => match denied {
+                            Some(notice) => {
+                                set_page_status(403);
+                                view! { <AppHeader user /> {notice.run()} }.into_any()
+                            }
+                            None => view! { <PageError error=AppError::Forbidden /> }.into_any(),
+                        },
+                        Ok(Access::Ready(user, data)) => {
+                            view! { <AppHeader user=user.clone() /> {ready.run((user, data))} }
+                                .into_any()
+                        }
+                        Err(error) => view! { <PageError error /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+    .into_any()
+}

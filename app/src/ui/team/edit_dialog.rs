@@ -1,0 +1,66 @@
+//! The dialog that changes an open invitation's role or department.
+
+use super::state::TeamState;
+use crate::ui::dialog::close;
+use crate::ui::field::{FormErrors, SelectField};
+use crate::ui::member_actions::{department_choices, role_choices};
+use crate::wire::AppError;
+use leptos::prelude::*;
+#[cfg(feature = "hydrate")]
+use leptos::task::spawn_local;
+
+const EDIT_FIELDS: [&str; 2] = ["role", "department"];
+
+#[component]
+pub(super) fn EditDialog() -> impl IntoView {
+    let state = expect_context::<TeamState>();
+    let error = RwSignal::new(None::<AppError>);
+    let errors = FormErrors::new(error, &EDIT_FIELDS);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(row) = state.editing.get_untracked() else {
+            return;
+        };
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast as _;
+            let form = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
+            let value = |name: &str| crate::ui::dialog::form_value(form.as_ref(), name);
+            let (role, department) = (value("role_id"), value("department_id"));
+            spawn_local(async move {
+                match crate::api::invitations::update_invitation(row.id, role, department).await {
+                    Ok(()) => {
+                        close(state.edit_dialog);
+                        state.refresh();
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = row;
+    };
+    view! {
+        <dialog node_ref=state.edit_dialog class="dialog" aria-labelledby="edit-title"
+            on:close=move |_| { error.set(None); state.editing.set(None); }>
+            <h2 id="edit-title">"Edit invitation"</h2>
+            {move || state.editing.get().zip(state.actions.options.get()).map(|(row, options)| view! {
+                <p>"For " <strong class="break">{row.email.clone()}</strong> "."</p>
+                <form on:submit=on_submit>
+                    <SelectField name="role_id" id="edit-role" label="Role" options=role_choices(&options) selected=row.role_id.to_string() error=errors.field("role") />
+                    <SelectField name="department_id" id="edit-department" label="Department" options=department_choices(&options)
+                        selected=row.department_id.map(|d| d.to_string()).unwrap_or_default() error=errors.field("department") />
+                    <p class="form-error" role="alert">
+                        {move || errors.general()}
+                    </p>
+                    <div class="dialog-actions">
+                        <button type="button" class="button secondary" on:click=move |_| close(state.edit_dialog)>"Cancel"</button>
+                        <button type="submit" class="button primary">"Save"</button>
+                    </div>
+                </form>
+            })}
+        </dialog>
+    }
+}
