@@ -3,8 +3,8 @@
 //! so that tests start exactly what production starts.
 
 use crate::http::{self, SecuritySettings, ServerState};
-use crate::live;
 use crate::mailer::{self, Transport, WorkerSettings};
+use crate::team_listener;
 use app::server::password::PasswordHasher;
 use app::server::{AppState, AuthSettings, Links, OutboxSignal, TeamEvents};
 use leptos::config::LeptosOptions;
@@ -51,7 +51,7 @@ impl Application {
                 settings.worker,
                 stopped.clone(),
             ),
-            live::spawn(&pool, team_events.clone(), stopped),
+            team_listener::spawn(&pool, team_events.clone(), stopped),
         ];
         let state = ServerState {
             leptos_options: settings.leptos_options,

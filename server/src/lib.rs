@@ -6,5 +6,5 @@ pub mod config;
 pub mod database;
 pub mod embedded_pg;
 pub mod http;
-pub mod live;
 pub mod mailer;
+pub mod team_listener;

@@ -5,7 +5,7 @@ pub mod audit;
 pub mod audit_view;
 pub mod avatar;
 pub mod csv;
-pub mod email;
+pub mod email_address;
 pub mod ids;
 pub mod invitation;
 pub mod keyset;
@@ -19,7 +19,7 @@ pub mod refusal;
 pub mod team_view;
 pub mod url_view;
 
-pub use email::EmailAddress;
+pub use email_address::EmailAddress;
 pub use ids::*;
 pub use permission::{Permission, PermissionSet};
 pub use refusal::Refusal;

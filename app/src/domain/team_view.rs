@@ -3,8 +3,8 @@
 //! restores it; this module reads and writes that URL form and decides which
 //! filters mean something on which tab.
 
-use super::{DepartmentId, RoleId};
 use super::keyset::PageAt;
+use super::{DepartmentId, RoleId};
 use serde::{Deserialize, Serialize};
 
 /// Rows per page of the team table.

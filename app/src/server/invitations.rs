@@ -10,7 +10,7 @@ use super::assignment::{department_name, department_of, grantable_role};
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox};
-use super::email::InvitationEmail;
+use super::email_templates::InvitationEmail;
 use super::error::{is_unique_violation, ServerError};
 use super::password::Password;
 use super::password_strength;

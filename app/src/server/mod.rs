@@ -6,10 +6,10 @@ pub mod assignment;
 pub mod audit;
 pub mod avatar;
 pub mod db;
-pub mod email;
+pub mod email_templates;
 pub mod error;
+pub mod event_hub;
 pub mod invitations;
-pub mod live;
 pub mod members;
 pub mod organisations;
 pub mod password;
@@ -25,7 +25,7 @@ pub mod team;
 pub mod token;
 
 pub use error::ServerError;
-pub use live::TeamEvents;
+pub use event_hub::TeamEvents;
 pub use state::{AppState, AuthSettings, Links, OutboxSignal};
 
 /// The migrations, embedded in the binary.

@@ -10,7 +10,7 @@
 use super::db::audit::{self, AuditEvent};
 use super::db::password_resets::{self, Sender};
 use super::db::{accounts, outbox, sessions};
-use super::email::{PasswordChangedBy, PasswordChangedEmail, PasswordResetEmail};
+use super::email_templates::{PasswordChangedBy, PasswordChangedEmail, PasswordResetEmail};
 use super::error::ServerError;
 use super::password_strength;
 use super::request::{RequestMeta, RequestScope};

@@ -7,7 +7,7 @@ use super::avatar;
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, avatars, memberships, organisations, outbox, sessions};
-use super::email::{PasswordChangedBy, PasswordChangedEmail};
+use super::email_templates::{PasswordChangedBy, PasswordChangedEmail};
 use super::error::ServerError;
 use super::password::Password;
 use super::password_strength;

@@ -1,6 +1,6 @@
 //! What every request handler can reach.
 
-use super::live::TeamEvents;
+use super::event_hub::TeamEvents;
 use super::password::PasswordHasher;
 use sqlx::PgPool;
 use std::sync::Arc;

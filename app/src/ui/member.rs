@@ -2,9 +2,9 @@
 //! history, and the same changes as their row's menu.
 
 use super::avatar::Avatar;
+use super::event_stream::on_team_change;
 use super::format::{LocalTime, RelativeTime};
 use super::layout::{set_page_status, Notice};
-use super::live::on_team_change;
 use super::member_actions::{changes_for, MemberActions, MemberDialog};
 use super::page::{check_access, GuardedPage};
 use crate::api::members::load_member;

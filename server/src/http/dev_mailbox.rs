@@ -3,7 +3,7 @@
 //! transport, and answer only requests from this machine.
 
 use super::ServerState;
-use app::server::email::escape_html;
+use app::server::email_templates::escape_html;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -1,6 +1,6 @@
 //! The team table's live event stream.
 
-use app::server::live::TeamStream;
+use app::server::event_hub::TeamStream;
 use app::server::request::RequestScope;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};

@@ -765,7 +765,7 @@ async fn create_org_gives_an_owner_invitation_through_the_same_accept_flow() {
 #[tokio::test]
 async fn several_workers_on_one_database_send_each_email_exactly_once() {
     use app::server::db::outbox;
-    use app::server::email::RenderedEmail;
+    use app::server::email_templates::RenderedEmail;
     use app::server::OutboxSignal;
     use server::mailer::{self, DevMailbox, Transport};
 

@@ -6,7 +6,7 @@
 use crate::domain::invitation::DeliveryState;
 use crate::domain::{InvitationId, OrganisationId, PasswordResetId};
 use crate::server::db::team_events::TeamNotice;
-use crate::server::email::RenderedEmail;
+use crate::server::email_templates::RenderedEmail;
 use sqlx::PgExecutor;
 use std::time::Duration;
 

@@ -1,8 +1,8 @@
 //! Team change notifications: PostgreSQL `NOTIFY` on one channel, sent in
 //! the transaction of the change they announce, so that every server
 //! process on the database learns of a change when (and only if) it
-//! commits. Each process has one listener (`server/src/live.rs`) that fans
-//! them out to its open team streams ([`crate::server::live`]).
+//! commits. Each process has one listener (`server/src/team_listener.rs`) that fans
+//! them out to its open team streams ([`crate::server::event_hub`]).
 //!
 //! A payload carries only ids, never names or emails: it is JSON such as
 //! `{"kind":"member","organisation_id":"…","id":"…"}`, well under

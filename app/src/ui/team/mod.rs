@@ -40,7 +40,8 @@ pub fn TeamPage() -> impl IntoView {
         |()| check_access(Some(Permission::ViewTeam), team_filters()),
     );
     let version = RwSignal::new(0u32);
-    let refresh = super::live::on_team_change(move || version.update(|v| *v = v.wrapping_add(1)));
+    let refresh =
+        super::event_stream::on_team_change(move || version.update(|v| *v = v.wrapping_add(1)));
     let state = TeamState {
         version,
         issued: RwSignal::new(None),

@@ -1,5 +1,5 @@
 //! Live team updates inside one server process: the fan-out of the team
-//! notices that the process's listener receives (`server/src/live.rs`), and
+//! notices that the process's listener receives (`server/src/team_listener.rs`), and
 //! the streams that take them to browsers (`GET /api/team/events`).
 //!
 //! A stream forwards only its own organisation's member and invitation

@@ -8,7 +8,7 @@
 //! reconnection the streams are told to resync, and their clients refetch.
 
 use app::server::db::team_events::{TeamNotice, CHANNEL};
-use app::server::live::{TeamEvents, TeamSignal};
+use app::server::event_hub::{TeamEvents, TeamSignal};
 use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::PgPool;
 use std::time::Duration;
