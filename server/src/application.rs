@@ -6,6 +6,7 @@ use crate::http::{self, SecuritySettings, ServerState};
 use crate::mailer::{self, Transport, WorkerSettings};
 use crate::team_listener;
 use app::server::password::PasswordHasher;
+use app::server::state::BackgroundTasks;
 use app::server::{AppState, AuthSettings, Links, OutboxSignal, TeamEvents};
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
@@ -13,6 +14,9 @@ use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+
+/// How long a shutdown waits for requests' background work.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// What the application is made of, besides its database.
 pub struct Settings {
@@ -62,6 +66,7 @@ impl Application {
                 links: Arc::new(Links::new(&settings.public_base_url)),
                 outbox,
                 team_events,
+                background: BackgroundTasks::default(),
             },
             security: Arc::new(SecuritySettings {
                 public_origin: settings.public_base_url,
@@ -79,18 +84,21 @@ impl Application {
     /// Serves on `listener` until `shutdown` resolves; then ends the live
     /// streams (graceful shutdown waits for open responses, and a stream
     /// never ends by itself), lets open responses finish, and stops the
-    /// workers (the outbox worker finishes the email it is sending).
+    /// workers (the outbox worker finishes the email it is sending) once
+    /// the requests' background work has ended (at most [`DRAIN`]).
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let shutdown = self.state.app.team_events.clone().close_after(shutdown);
+        let background = self.state.app.background.clone();
         let service =
             http::router(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         let served = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
+        let _ = tokio::time::timeout(DRAIN, background.idle()).await;
         let _ = self.stop.send(true);
         for worker in self.workers {
             let _ = worker.await;

@@ -130,7 +130,7 @@ pub async fn request(scope: RequestScope, email: String) -> Result<(), ServerErr
     let state = scope.state.clone();
     let meta = scope.meta.clone();
     let span = tracing::info_span!("password_reset_request", request_id = %meta.request_id);
-    tokio::spawn(
+    scope.state.background.spawn(
         async move {
             if let Err(e) = send_requested(&state, &meta, &email).await {
                 tracing::error!(error = %e, "password reset request failed");

@@ -3,6 +3,8 @@
 use super::event_hub::TeamEvents;
 use super::password::PasswordHasher;
 use sqlx::PgPool;
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,6 +19,59 @@ pub struct AppState {
     pub outbox: OutboxSignal,
     /// Team changes for this process's live streams, fed by its listener.
     pub team_events: TeamEvents,
+    /// Work that requests start and do not wait for.
+    pub background: BackgroundTasks,
+}
+
+/// Work a request starts and does not wait for: the "Forgot password?"
+/// lookup and email, which run after the answer so that a known email is
+/// answered as fast as an unknown one. Counted, so that a shutdown lets it
+/// finish and tests wait until it has rather than sleeping.
+#[derive(Clone, Default)]
+pub struct BackgroundTasks(Arc<Background>);
+
+#[derive(Default)]
+struct Background {
+    running: AtomicUsize,
+    idle: tokio::sync::Notify,
+}
+
+impl BackgroundTasks {
+    /// Runs `task` on the runtime, counted until it ends (or panics).
+    pub fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
+        self.0.running.fetch_add(1, Ordering::SeqCst);
+        let done = Done(self.0.clone());
+        tokio::spawn(async move {
+            let _done = done;
+            task.await;
+        });
+    }
+
+    /// Resolves once no task is running.
+    pub async fn idle(&self) {
+        loop {
+            let notified = self.0.idle.notified();
+            tokio::pin!(notified);
+            // Registered before the count is read, so a task ending in
+            // between still wakes us.
+            notified.as_mut().enable();
+            if self.0.running.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Counts a task as ended when dropped, whether it finished or panicked.
+struct Done(Arc<Background>);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        if self.0.running.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.idle.notify_waiters();
+        }
+    }
 }
 
 /// Builds the links that go into emails and onto the command line. They

@@ -1,6 +1,7 @@
 //! Starting the real application against a fresh database.
 
 use app::server::password::PasswordHasher;
+use app::server::state::BackgroundTasks;
 use app::server::AuthSettings;
 use app::wire::AppError;
 use reqwest::header::{HeaderMap, HeaderValue, SET_COOKIE};
@@ -99,6 +100,7 @@ pub struct TestApp {
     pub mailbox: DevMailbox,
     database: String,
     auth: Arc<AuthSettings>,
+    background: BackgroundTasks,
     /// Kept so that the background tasks run until the test ends (or
     /// [`TestApp::shut_down`]).
     stop: tokio::sync::watch::Sender<bool>,
@@ -211,6 +213,7 @@ impl TestApp {
             },
         );
         let auth = application.state.app.auth.clone();
+        let background = application.state.app.background.clone();
         // Turned true by `shut_down`, or never: the server and its workers
         // then end with the test's runtime.
         let (stop, mut stopped) = tokio::sync::watch::channel(false);
@@ -231,6 +234,7 @@ impl TestApp {
             mailbox,
             database,
             auth,
+            background,
             stop,
             served: tokio::sync::Mutex::new(Some(served)),
         }
@@ -243,6 +247,14 @@ impl TestApp {
         if let Some(served) = self.served.lock().await.take() {
             let _ = served.await;
         }
+    }
+
+    /// Returns once the work that requests started in the background (a
+    /// "Forgot password?" lookup and email) has ended.
+    pub async fn background_done(&self) {
+        tokio::time::timeout(Duration::from_secs(10), self.background.idle())
+            .await
+            .expect("background work ends in time");
     }
 
     pub async fn organisation(&self) -> TestOrganisation {

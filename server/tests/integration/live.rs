@@ -14,8 +14,6 @@ use uuid::Uuid;
 
 /// Long enough for any event on a busy test machine.
 const WAIT: Duration = Duration::from_secs(10);
-/// How long a stream must stay quiet to count as "received nothing".
-const QUIET: Duration = Duration::from_millis(700);
 
 /// The high half of the ids of the notices that [`TeamStream::open`] sends.
 const MARKER: u128 = 0x5e77_1ed0_0000_0000;
@@ -52,9 +50,7 @@ impl TeamStream {
     /// order, so a marker sent now arrives after all of them.
     async fn open(app: &TestApp, org: &TestOrganisation, cookie: &str) -> TeamStream {
         let mut stream = Self::open_unsettled(app, cookie).await;
-        let marker = Uuid::from_u128(MARKER << 64 | u128::from(rand::random::<u64>()));
-        let notice = TeamNotice::member(org.organisation_id, MembershipId(marker));
-        team_events::notify(&app.pool, &[notice]).await.unwrap();
+        let marker = send_marker(app, org).await;
         loop {
             let event = stream.next_within(WAIT, true).await.unwrap().unwrap();
             if event.data["id"] == marker.to_string() {
@@ -137,10 +133,23 @@ impl TeamStream {
         (field("kind"), field("id"))
     }
 
-    async fn assert_quiet(&mut self) {
-        if let Ok(event) = self.next_within(QUIET, false).await {
-            panic!("expected nothing, got {event:?}");
-        }
+    /// Asserts that nothing was sent since the last event read, and that
+    /// the stream is still open: a marker notified now arrives after every
+    /// notice committed before it (PostgreSQL delivers notices in commit
+    /// order), so it must be the next event. No fixed wait stands in for
+    /// "nothing came".
+    async fn assert_nothing_more(&mut self, app: &TestApp, org: &TestOrganisation) {
+        let marker = send_marker(app, org).await;
+        let event = self
+            .next_within(WAIT, true)
+            .await
+            .expect("the marker in time")
+            .expect("the stream is still open");
+        assert_eq!(
+            event.data["id"],
+            marker.to_string(),
+            "expected nothing before the marker, got {event:?}"
+        );
     }
 
     async fn assert_ends(&mut self) {
@@ -154,6 +163,15 @@ impl TeamStream {
             }
         }
     }
+}
+
+/// Notifies a marker for `org`'s streams (ids that [`TeamStream::next`]
+/// skips), and returns its id.
+async fn send_marker(app: &TestApp, org: &TestOrganisation) -> Uuid {
+    let marker = Uuid::from_u128(MARKER << 64 | u128::from(rand::random::<u64>()));
+    let notice = TeamNotice::member(org.organisation_id, MembershipId(marker));
+    team_events::notify(&app.pool, &[notice]).await.unwrap();
+    marker
 }
 
 /// Moves `membership` to the organisation's Technical department.
@@ -222,7 +240,7 @@ async fn an_admins_stream_hears_another_admins_member_and_invitation_changes() {
         changes,
         [("invitation".into(), invitation), ("member".into(), ana)]
     );
-    stream.assert_quiet().await;
+    stream.assert_nothing_more(&app, &org).await;
 }
 
 #[tokio::test]
@@ -261,7 +279,7 @@ async fn a_stream_hears_only_its_own_organisation() {
     ok(&disable(&app, &b_admin, &b_member).await);
 
     assert_eq!(b_stream.next_change().await, ("member".into(), b_member));
-    b_stream.assert_quiet().await;
+    b_stream.assert_nothing_more(&app, &b).await;
 }
 
 #[tokio::test]
@@ -278,7 +296,7 @@ async fn a_stream_ends_when_its_session_is_signed_out_or_its_member_disabled() {
     ok(&app.call("sign_out", &[], Some(&admin_here)).await);
     here.assert_ends().await;
     // Another session of the same person is not affected.
-    there.assert_quiet().await;
+    there.assert_nothing_more(&app, &org).await;
 
     let admin = membership_of(&app, &org, &org.admin_email).await;
     ok(&disable(&app, &owner, &admin).await);
@@ -356,7 +374,7 @@ async fn a_refused_or_rolled_back_change_announces_nothing() {
     let member = membership_of(&app, &org, &org.member_email).await;
     ok(&change_department(&app, &org, &admin, &member).await);
     assert_eq!(stream.next_change().await, ("member".into(), member));
-    stream.assert_quiet().await;
+    stream.assert_nothing_more(&app, &org).await;
 }
 
 /// A new primary contact changes what the old and the new contact's pages
@@ -421,7 +439,7 @@ async fn a_new_primary_contact_announces_the_old_and_the_new_one() {
     heard.sort();
     expected.sort();
     assert_eq!(heard, expected);
-    stream.assert_quiet().await;
+    stream.assert_nothing_more(&app, &org).await;
 }
 
 #[tokio::test]

@@ -414,7 +414,7 @@ async fn a_disabled_member_gets_no_reset_from_either_side() {
         answer.body,
         forgot(&app, "nobody@test.roster.example").await.body
     );
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.background_done().await;
     assert_eq!(resets_of(&app, &org.member_email).await, 0);
 }
 
@@ -443,9 +443,9 @@ async fn the_fourth_reset_within_an_hour_sends_no_email() {
             nth_reset_token(&app, &org.member_email, n).await;
         }
     }
-    // The fourth request's work runs after its answer: give it time to
-    // (not) send.
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // The fourth request's work runs after its answer: wait until it has
+    // ended, having sent nothing.
+    app.background_done().await;
     assert_eq!(emails_to(&app, &org.member_email, RESET_SUBJECT).len(), 3);
     assert_eq!(resets_of(&app, &org.member_email).await, 3);
 

@@ -117,18 +117,23 @@ async fn responses_are_compressed() {
 async fn the_audit_log_cannot_be_edited_or_deleted() {
     let app = TestApp::spawn().await;
     app.organisation().await;
-    let update = sqlx::query("UPDATE audit_events SET action = 'forged'")
-        .execute(&app.pool)
-        .await;
-    assert!(update.is_err());
-    let delete = sqlx::query("DELETE FROM audit_events")
-        .execute(&app.pool)
-        .await;
-    assert!(delete.is_err());
-    let truncate = sqlx::query("TRUNCATE audit_events")
-        .execute(&app.pool)
-        .await;
-    assert!(truncate.is_err());
+    for statement in [
+        "UPDATE audit_events SET action = 'forged'",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+    ] {
+        let error = sqlx::query(statement)
+            .execute(&app.pool)
+            .await
+            .expect_err(statement);
+        // The append-only trigger's own refusal (RAISE EXCEPTION, SQLSTATE
+        // P0001), not some other failure.
+        let db = error
+            .as_database_error()
+            .unwrap_or_else(|| panic!("{statement}: {error}"));
+        assert_eq!(db.code().as_deref(), Some("P0001"), "{statement}: {db}");
+        assert_eq!(db.message(), "audit_events is append-only", "{statement}");
+    }
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_events")
         .fetch_one(&app.pool)
         .await
