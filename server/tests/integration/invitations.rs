@@ -251,8 +251,8 @@ async fn revoke_makes_the_link_fail() {
         InvitationPage::Revoked { .. }
     ));
     assert_eq!(
-        accept_new(&app, &token).await.status,
-        StatusCode::UNPROCESSABLE_ENTITY
+        accept_new(&app, &token).await.refusal(),
+        Refusal::InvitationLinkInvalid
     );
     assert_eq!(open_invitations(&app, "revoke@example.com").await, 0);
     // Revoked ones are listed only behind the filter.

@@ -516,7 +516,7 @@ async fn a_weak_or_mismatched_password_is_refused_beside_its_field_and_the_link_
             None,
         )
         .await;
-    assert_eq!(no_link.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(no_link.refusal(), Refusal::ResetLinkInvalid);
 
     assert!(matches!(
         view(&app, &token).await,
