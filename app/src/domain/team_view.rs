@@ -524,30 +524,7 @@ mod tests {
     use super::*;
 
     fn parse(query: &str) -> TeamQuery {
-        let pairs: Vec<(String, String)> = query
-            .split('&')
-            .filter_map(|p| p.split_once('='))
-            .map(|(k, v)| (k.to_string(), decode(v)))
-            .collect();
-        TeamQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    }
-
-    /// Test-only percent-decoding, enough to round-trip what we encode.
-    fn decode(value: &str) -> String {
-        let bytes = value.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-                out.push(u8::from_str_radix(hex, 16).unwrap());
-                i += 3;
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        String::from_utf8(out).unwrap()
+        crate::domain::url_view::parse_query(query)
     }
 
     #[test]

@@ -33,6 +33,34 @@ pub fn retyped(new: &str, old: &str) -> bool {
     !new.is_empty() && !old.is_empty() && new != old
 }
 
+/// The view a query string (`a=1&b=x%20y`) describes, for tests: it
+/// percent-decodes just enough to round-trip what [`UrlView::href`] encodes.
+#[cfg(test)]
+pub(crate) fn parse_query<V: UrlView>(query: &str) -> V {
+    fn decode(value: &str) -> String {
+        let bytes = value.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).unwrap());
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+    let pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_string(), decode(v)))
+        .collect();
+    V::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::UrlView;
