@@ -4,7 +4,7 @@ use super::error::ServerError;
 use super::state::AppState;
 use crate::wire::AppError;
 use http::request::Parts;
-use leptos::prelude::use_context;
+use leptos::prelude::{provide_context, use_context};
 use std::future::Future;
 
 /// Set on every request by the server's middleware, before routing.
@@ -38,9 +38,22 @@ pub struct RequestScope {
 }
 
 impl RequestScope {
+    /// The scope of the server function being run, from Leptos context.
+    ///
+    /// The request's parts and state are provided on the request's root
+    /// owner, and a page's resources run as tasks under child owners that
+    /// reach the root only through weak links. A resource that calls two
+    /// server functions in a row (the page gate asks who is signed in, then
+    /// loads the page) runs the second after an `await`: if the browser
+    /// went away in between, the render and its root owner are gone, and
+    /// the second call found no state. So the first call, which Leptos
+    /// polls while the render is alive, pins the scope onto the owner it
+    /// runs under, and every later call of the same task finds it there.
     pub fn current() -> Result<Self, ServerError> {
         let parts = use_context::<Parts>().ok_or(ServerError::MissingState)?;
         let state = use_context::<AppState>().ok_or(ServerError::MissingState)?;
+        provide_context(parts.clone());
+        provide_context(state.clone());
         Ok(Self::new(parts, state))
     }
 
