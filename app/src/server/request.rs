@@ -151,4 +151,45 @@ mod tests {
         );
         assert_eq!(cookie_value(&headers, "roster"), None);
     }
+
+    fn state() -> AppState {
+        use crate::server::state::{AuthSettings, Links, OutboxSignal};
+        AppState {
+            // Never connected: the scope only carries it.
+            pool: sqlx::PgPool::connect_lazy("postgres://nobody@localhost/none").unwrap(),
+            auth: std::sync::Arc::new(AuthSettings::default()),
+            hasher: crate::server::password::PasswordHasher::new(1).unwrap(),
+            links: std::sync::Arc::new(Links::new("http://roster.test")),
+            outbox: OutboxSignal::default(),
+            team_events: crate::server::TeamEvents::default(),
+            background: Default::default(),
+        }
+    }
+
+    /// A page resource's task runs under a child of the render's root
+    /// owner, which holds the request's context. Its first server call
+    /// (made while the render is alive) pins the scope, so a second call
+    /// after the render was dropped still finds it; a task that made no
+    /// call before the drop finds nothing.
+    #[tokio::test]
+    async fn a_resource_task_keeps_its_scope_after_the_render_is_dropped() {
+        use leptos::prelude::Owner;
+        let root = Owner::new();
+        let (resource, idle) = root.with(|| {
+            let (parts, ()) = http::Request::new(()).into_parts();
+            provide_context(parts);
+            provide_context(state());
+            (Owner::new(), Owner::new())
+        });
+        assert!(resource.with(RequestScope::current).is_ok());
+        drop(root);
+        assert!(
+            resource.with(RequestScope::current).is_ok(),
+            "the second call of the same task"
+        );
+        assert!(matches!(
+            idle.with(RequestScope::current),
+            Err(ServerError::MissingState)
+        ));
+    }
 }
