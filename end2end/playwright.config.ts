@@ -70,6 +70,8 @@ export default defineConfig({
         ROSTER_DATA_DIR: process.env.ROSTER_E2E_DATA_DIR ?? '',
         RUST_LOG: 'warn',
         ROSTER_MAIL: 'smtp',
+        // The test build serves only when told it is under test.
+        ROSTER_TEST_HOOKS: '1',
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       },
     },

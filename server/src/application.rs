@@ -26,7 +26,8 @@ pub struct Settings {
     pub public_base_url: String,
     pub auth: AuthSettings,
     pub hasher: PasswordHasher,
-    pub transport: Transport,
+    /// `None`: no mail is sent, and emails wait in the outbox.
+    pub transport: Option<Transport>,
     pub worker: WorkerSettings,
 }
 
@@ -43,20 +44,23 @@ impl Application {
     /// Starts the workers on `pool` and builds the state the router serves.
     /// Needs a tokio runtime.
     pub fn build(pool: PgPool, settings: Settings) -> Application {
-        let https = settings.public_base_url.starts_with("https://");
         let outbox = OutboxSignal::default();
         let (stop, stopped) = watch::channel(false);
         let team_events = TeamEvents::default();
-        let workers = vec![
-            mailer::spawn(
+        let mut workers = vec![team_listener::spawn(
+            &pool,
+            team_events.clone(),
+            stopped.clone(),
+        )];
+        if let Some(transport) = &settings.transport {
+            workers.push(mailer::spawn(
                 pool.clone(),
-                settings.transport.clone(),
+                transport.clone(),
                 outbox.clone(),
                 settings.worker,
-                stopped.clone(),
-            ),
-            team_listener::spawn(&pool, team_events.clone(), stopped),
-        ];
+                stopped,
+            ));
+        }
         let state = ServerState {
             leptos_options: settings.leptos_options,
             app: AppState {
@@ -68,11 +72,13 @@ impl Application {
                 team_events,
                 background: BackgroundTasks::default(),
             },
-            security: Arc::new(SecuritySettings {
-                public_origin: settings.public_base_url,
-                https,
-            }),
-            dev_mailbox: settings.transport.dev_mailbox().cloned(),
+            security: Arc::new(SecuritySettings::new(&settings.public_base_url)),
+            dev_mailbox: settings
+                .transport
+                .as_ref()
+                .and_then(Transport::dev_mailbox)
+                .cloned(),
+            mail_configured: settings.transport.is_some(),
         };
         Application {
             state,

@@ -28,7 +28,12 @@ impl std::fmt::Debug for Secret {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailTransport {
-    /// Emails are stored and listed at `/dev/mailbox` (the demo's default).
+    /// No transport configured (the default): emails wait in the outbox
+    /// until one is, and the server says so at start and on `/healthz`.
+    Unset,
+    /// Emails are kept in memory and listed at `/dev/mailbox`, for trying
+    /// Roster on one machine (`scripts/run` asks for it). Refused wherever
+    /// someone else could reach the mailbox: see [`Config::check_dev_mailbox`].
     DevMailbox,
     /// Emails go to this SMTP server, as lettre reads the URL: `smtps://`
     /// for TLS, `smtp://…?tls=required` for STARTTLS, plain `smtp://` only
@@ -130,9 +135,10 @@ impl Config {
             return Err(err("ROSTER_DATA_DIR", "must be an absolute path"));
         }
 
-        let mail = match get("ROSTER_MAIL").as_deref().unwrap_or("dev-mailbox") {
-            "dev-mailbox" => MailTransport::DevMailbox,
-            "smtp" => {
+        let mail = match get("ROSTER_MAIL").as_deref() {
+            None => MailTransport::Unset,
+            Some("dev-mailbox") => MailTransport::DevMailbox,
+            Some("smtp") => {
                 let url = get("SMTP_URL")
                     .ok_or_else(|| err("SMTP_URL", "is required when ROSTER_MAIL=smtp"))?;
                 if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
@@ -145,7 +151,7 @@ impl Config {
                     url: Secret::new(url),
                 }
             }
-            other => {
+            Some(other) => {
                 return Err(err(
                     "ROSTER_MAIL",
                     format!("must be dev-mailbox or smtp, not {other:?}"),
@@ -197,6 +203,33 @@ impl Config {
 
     pub fn is_https(&self) -> bool {
         self.public_base_url.starts_with("https://")
+    }
+
+    /// The dev mailbox shows every email, password reset links included, to
+    /// whoever opens `/dev/mailbox`. It is for one machine only, so it is
+    /// refused wherever anyone else could reach it: an https address (a
+    /// deployment), a database of one's own (`DATABASE_URL`), or listening
+    /// beyond loopback (`listen`).
+    pub fn check_dev_mailbox(&self, listen: std::net::SocketAddr) -> Result<(), ConfigError> {
+        if self.mail != MailTransport::DevMailbox {
+            return Ok(());
+        }
+        let refuse = |why: &str| {
+            Err(err(
+                "ROSTER_MAIL",
+                format!("dev-mailbox shows every email to whoever asks, so it is refused {why}; use ROSTER_MAIL=smtp"),
+            ))
+        };
+        if self.is_https() {
+            return refuse("with an https PUBLIC_BASE_URL");
+        }
+        if self.database_url.is_some() {
+            return refuse("with DATABASE_URL");
+        }
+        if !listen.ip().is_loopback() {
+            return refuse(&format!("when listening on {listen} (not loopback)"));
+        }
+        Ok(())
     }
 }
 
@@ -274,7 +307,7 @@ mod tests {
         let c = Config::from_map(&map(&[("HOME", "/home/ada")]), false).unwrap();
         assert_eq!(c.public_base_url, "http://127.0.0.1:3000");
         assert_eq!(c.data_dir, PathBuf::from("/home/ada/.local/share/roster"));
-        assert_eq!(c.mail, MailTransport::DevMailbox);
+        assert_eq!(c.mail, MailTransport::Unset, "no mail until asked for");
         assert_eq!(c.session_idle, Duration::from_secs(7200));
         assert_eq!(c.session_absolute, Duration::from_secs(43200));
         assert!(c.database_url.is_none());
@@ -319,6 +352,33 @@ mod tests {
             assert_eq!(error.variable, variable, "{vars:?}");
             assert!(error.to_string().starts_with(variable));
         }
+    }
+
+    #[test]
+    fn the_dev_mailbox_is_refused_wherever_someone_else_could_read_it() {
+        let local: std::net::SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        let dev = |extra: &[(&str, &str)]| {
+            let mut vars = map(&[("ROSTER_MAIL", "dev-mailbox"), ("HOME", "/home/ada")]);
+            vars.extend(map(extra));
+            Config::from_map(&vars, false).unwrap()
+        };
+        assert!(dev(&[]).check_dev_mailbox(local).is_ok());
+        let https = dev(&[("PUBLIC_BASE_URL", "https://roster.example")]);
+        let database = dev(&[("DATABASE_URL", "postgres://roster@db/roster")]);
+        for (config, listen) in [
+            (https, local),
+            (database, local),
+            (dev(&[]), "0.0.0.0:3000".parse().unwrap()),
+            (dev(&[]), "192.0.2.10:3000".parse().unwrap()),
+        ] {
+            let error = config.check_dev_mailbox(listen).unwrap_err();
+            assert_eq!(error.variable, "ROSTER_MAIL", "{listen}");
+        }
+        // Nothing to check without the mailbox.
+        let plain = Config::from_map(&map(&[("HOME", "/home/ada")]), false).unwrap();
+        assert!(plain
+            .check_dev_mailbox("0.0.0.0:3000".parse().unwrap())
+            .is_ok());
     }
 
     #[test]

@@ -25,12 +25,15 @@ pub enum Transport {
 }
 
 impl Transport {
-    pub fn from_config(mail: &MailTransport) -> Result<Self, String> {
+    /// The configured transport; `None` when none is (emails then wait in
+    /// the outbox).
+    pub fn from_config(mail: &MailTransport) -> Result<Option<Self>, String> {
         match mail {
-            MailTransport::DevMailbox => Ok(Self::DevMailbox(DevMailbox::default())),
+            MailTransport::Unset => Ok(None),
+            MailTransport::DevMailbox => Ok(Some(Self::DevMailbox(DevMailbox::default()))),
             MailTransport::Smtp { url } => {
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
-                    .map(|builder| Self::Smtp(builder.build()))
+                    .map(|builder| Some(Self::Smtp(builder.build())))
                     // lettre's message may quote the URL, credentials and all.
                     .map_err(|_| "SMTP_URL: not a valid SMTP URL".to_string())
             }

@@ -1,7 +1,8 @@
 //! `roster`: the server binary.
 //!
 //! ```text
-//! roster [serve]          serve Roster (the default)
+//! roster [serve [--demo]] serve Roster (the default); --demo creates the
+//!                         demo organisation on an empty embedded database
 //! roster migrate          apply database migrations and exit
 //! roster with-db -- CMD   run CMD with DATABASE_URL set to a migrated database
 //! roster create-org --name NAME --owner-email EMAIL
@@ -16,7 +17,7 @@ use server::database::Database;
 use server::mailer::{Transport, WorkerSettings};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: roster [serve | migrate | with-db -- COMMAND [ARGS...] | create-org --name NAME --owner-email EMAIL]";
+const USAGE: &str = "usage: roster [serve [--demo] | migrate | with-db -- COMMAND [ARGS...] | create-org --name NAME --owner-email EMAIL]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,7 +39,11 @@ fn main() -> ExitCode {
         .init();
 
     let result = match command {
-        "serve" => serve(config),
+        "serve" => match &args.get(1..).unwrap_or_default() {
+            [] => serve(config, false),
+            [flag] if flag == "--demo" => serve(config, true),
+            _ => Err(USAGE.to_string()),
+        },
         "migrate" => migrate(config),
         "with-db" => with_db(config, &args[1..]),
         "create-org" => create_org(config, &args[1..]),
@@ -153,12 +158,73 @@ fn create_org(config: Config, args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn serve(config: Config) -> Result<ExitCode, String> {
+/// A build with the Playwright suite's hooks (`test-support`) serves only
+/// when the test command says so, so that such a binary is never a
+/// deployment by mistake.
+fn refuse_test_build() -> Result<(), String> {
+    if cfg!(feature = "test-support") && std::env::var("ROSTER_TEST_HOOKS").as_deref() != Ok("1") {
+        return Err("this binary was built with test hooks (the test-support feature) and serves only under the test command (ROSTER_TEST_HOOKS=1); build without them to serve Roster".to_string());
+    }
+    Ok(())
+}
+
+/// The demo organisation is for trying Roster on one machine: never on a
+/// database of one's own or at an https address.
+fn check_demo(config: &Config) -> Result<(), String> {
+    if config.database_url.is_some() {
+        return Err(
+            "--demo is refused with DATABASE_URL: the demo is for the embedded database"
+                .to_string(),
+        );
+    }
+    if config.is_https() {
+        return Err(
+            "--demo is refused with an https PUBLIC_BASE_URL: the demo is not for deployments"
+                .to_string(),
+        );
+    }
+    Ok(())
+}
+
+/// Writes the demo owner's sign-in to `demo-owner.txt` in the data
+/// directory, readable by its owner only, and returns its path. The
+/// password goes to no log.
+fn write_demo_credentials(
+    config: &Config,
+    demo: &app::server::seed::DemoCredentials,
+) -> Result<std::path::PathBuf, String> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let path = config.data_dir.join("demo-owner.txt");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    writeln!(
+        file,
+        "Roster demo: sign in at {}/login\nemail:    {}\npassword: {}",
+        config.public_base_url, demo.email, demo.password
+    )
+    .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+fn serve(config: Config, demo: bool) -> Result<ExitCode, String> {
+    refuse_test_build()?;
+    if demo {
+        check_demo(&config)?;
+    }
     let leptos_conf =
         leptos::config::get_configuration(Some(&config.leptos_toml.to_string_lossy()))
             .map_err(|e| format!("ROSTER_LEPTOS_TOML={}: {e}", config.leptos_toml.display()))?;
     let leptos_options = leptos_conf.leptos_options;
     let addr = leptos_options.site_addr;
+    config
+        .check_dev_mailbox(addr)
+        .map_err(|e| format!("configuration error: {e}"))?;
 
     let db = open_database(&config)?;
     let runtime = runtime()?;
@@ -167,9 +233,13 @@ fn serve(config: Config) -> Result<ExitCode, String> {
             .connect_and_migrate(20)
             .await
             .map_err(|e| e.to_string())?;
-        let demo = app::server::seed::seed_demo_if_empty(&pool)
-            .await
-            .map_err(|e| e.to_string())?;
+        let demo = if demo {
+            app::server::seed::seed_demo_if_empty(&pool)
+                .await
+                .map_err(|e| e.to_string())?
+        } else {
+            None
+        };
         let hasher = PasswordHasher::new(
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -187,7 +257,16 @@ fn serve(config: Config) -> Result<ExitCode, String> {
             .mail_from
             .parse()
             .map_err(|e| format!("ROSTER_MAIL_FROM: {e}"))?;
-        let dev_mailbox = transport.dev_mailbox().is_some();
+        let mail_note = match &transport {
+            None => Some(
+                "roster: no mail is configured (ROSTER_MAIL): emails wait in the outbox until it is; /healthz?detail counts them".to_string(),
+            ),
+            Some(Transport::DevMailbox(_)) => Some(format!(
+                "roster: emails are not sent (ROSTER_MAIL=dev-mailbox); read them at {}/dev/mailbox",
+                config.public_base_url
+            )),
+            Some(Transport::Smtp(_)) => None,
+        };
         let application = Application::build(
             pool.clone(),
             Settings {
@@ -205,27 +284,23 @@ fn serve(config: Config) -> Result<ExitCode, String> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        if let Some(note) = mail_note {
+            println!("{note}");
+        }
+        if let Some(demo) = demo {
+            let path = write_demo_credentials(&config, &demo)?;
+            println!();
+            println!(
+                "  Created the demo organisation \"Demo Co\". Its owner's email and password are in {}",
+                path.display()
+            );
+            println!();
+        }
+        // Last: scripts and tests take this line to mean "ready".
         println!(
             "roster: serving at {} (listening on {addr})",
             config.public_base_url
         );
-        if dev_mailbox {
-            println!(
-                "roster: emails are not sent (ROSTER_MAIL=dev-mailbox); read them at {}/dev/mailbox",
-                config.public_base_url
-            );
-        }
-        if let Some(demo) = demo {
-            println!();
-            println!(
-                "  Created the demo organisation \"Demo Co\". Sign in at {}/login as:",
-                config.public_base_url
-            );
-            println!("    email:    {}", demo.email);
-            println!("    password: {}", demo.password);
-            println!("  This password is shown only once.");
-            println!();
-        }
         application
             .serve(listener, shutdown)
             .await

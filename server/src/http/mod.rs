@@ -22,9 +22,10 @@ pub mod security;
 mod test_support;
 
 use crate::mailer::DevMailbox;
+use app::server::db::outbox;
 use app::server::AppState;
 use app::wire::AppError;
-use axum::extract::{DefaultBodyLimit, FromRef, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Query, State};
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -46,6 +47,8 @@ pub struct ServerState {
     pub security: Arc<SecuritySettings>,
     /// Set when `ROSTER_MAIL=dev-mailbox`: `/dev/mailbox` exists only then.
     pub dev_mailbox: Option<DevMailbox>,
+    /// Whether emails are sent at all (`ROSTER_MAIL` set).
+    pub mail_configured: bool,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -103,6 +106,10 @@ pub fn router(state: ServerState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            security::refuse_foreign_host,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             security::headers,
         ))
         .layer(CompressionLayer::new().br(true).gzip(true))
@@ -110,14 +117,28 @@ pub fn router(state: ServerState) -> Router {
         .with_state(state)
 }
 
-async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
-    match sqlx::query_scalar::<_, i32>("SELECT 1")
-        .fetch_one(&state.app.pool)
-        .await
-    {
-        Ok(_) => (StatusCode::OK, "ok"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+/// `GET /healthz`: `ok` while the database answers (503 otherwise), and
+/// with `?detail`, a line on mail: an operator sees at once that emails are
+/// waiting because no transport is configured.
+async fn healthz(
+    State(state): State<ServerState>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Response {
+    let waiting = match outbox::waiting(&state.app.pool).await {
+        Ok(waiting) => waiting,
+        Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    };
+    if !query.iter().any(|(key, _)| key == "detail") {
+        return (StatusCode::OK, "ok").into_response();
     }
+    let mail = match (state.mail_configured, state.dev_mailbox.is_some()) {
+        (false, _) => {
+            format!("not configured (set ROSTER_MAIL): {waiting} emails waiting in the outbox")
+        }
+        (true, true) => format!("dev-mailbox: {waiting} emails waiting"),
+        (true, false) => format!("smtp: {waiting} emails waiting"),
+    };
+    (StatusCode::OK, format!("ok\ndatabase: ok\nmail: {mail}\n")).into_response()
 }
 
 /// The answer of a route a browser opens by link or form (a download, a

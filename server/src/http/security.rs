@@ -19,6 +19,34 @@ pub struct SecuritySettings {
     pub https: bool,
 }
 
+impl SecuritySettings {
+    pub fn new(public_origin: &str) -> Self {
+        Self {
+            public_origin: public_origin.to_string(),
+            https: public_origin.starts_with("https://"),
+        }
+    }
+
+    /// Whether `host` (a `Host` header) names this server as
+    /// `PUBLIC_BASE_URL` does: the same host, case aside, and the same
+    /// port, the scheme's default port written or not.
+    pub fn is_our_host(&self, host: &str) -> bool {
+        let ours = self
+            .public_origin
+            .split_once("://")
+            .map_or(self.public_origin.as_str(), |(_, rest)| rest);
+        let default_port = if self.https { ":443" } else { ":80" };
+        let strip = |h: &str| -> String {
+            let h = h.trim().to_ascii_lowercase();
+            match h.strip_suffix(default_port) {
+                Some(bare) => bare.to_string(),
+                None => h,
+            }
+        };
+        !host.is_empty() && strip(host) == strip(ours)
+    }
+}
+
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Gives every request an id (logged, returned as `x-request-id`, shown in
@@ -166,6 +194,43 @@ pub async fn headers(
     response
 }
 
+/// Refuses every request whose `Host` is not `PUBLIC_BASE_URL`'s (421),
+/// except `/healthz`, which load balancers call by address. A page that a
+/// rebound DNS name points at this server then reaches nothing: the
+/// browser sends the attacker's host name.
+pub async fn refuse_foreign_host(
+    State(state): State<ServerState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path() == "/healthz" {
+        return next.run(request).await;
+    }
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| request.uri().authority().map(|a| a.to_string()))
+        .unwrap_or_default();
+    if state.security.is_our_host(&host) {
+        return next.run(request).await;
+    }
+    let meta = request.extensions().get::<RequestMeta>();
+    tracing::warn!(
+        request_id = meta.map(|m| m.request_id.as_str()),
+        "request for another host refused"
+    );
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        format!(
+            "This server answers at {}, not at the address you used.",
+            state.security.public_origin
+        ),
+    )
+        .into_response()
+}
+
 /// Refuses state-changing requests that a browser says come from another
 /// site (CSRF). `Sec-Fetch-Site` is set by the browser and cannot be forged
 /// by a page; older browsers send `Origin`, which must be ours. A request
@@ -214,6 +279,21 @@ pub fn check_same_origin(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn our_host_is_public_base_urls_with_or_without_the_default_port() {
+        let plain = SecuritySettings::new("http://127.0.0.1:3000");
+        assert!(plain.is_our_host("127.0.0.1:3000"));
+        assert!(!plain.is_our_host("localhost:3000"));
+        assert!(!plain.is_our_host("127.0.0.1:3001"));
+        assert!(!plain.is_our_host("evil.example"));
+        assert!(!plain.is_our_host(""));
+        let tls = SecuritySettings::new("https://Roster.Example");
+        assert!(tls.is_our_host("roster.example"));
+        assert!(tls.is_our_host("ROSTER.example:443"));
+        assert!(!tls.is_our_host("roster.example:8443"));
+        assert!(!tls.is_our_host("roster.example.evil.example"));
+    }
     use axum::http::HeaderMap;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {

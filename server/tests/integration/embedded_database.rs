@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 struct Server {
     child: Child,
     lines: std::sync::mpsc::Receiver<String>,
+    port: u16,
 }
 
 fn data_dir(label: &str) -> PathBuf {
@@ -21,6 +22,10 @@ fn data_dir(label: &str) -> PathBuf {
 }
 
 fn start(dir: &Path) -> Server {
+    start_with(dir, &[])
+}
+
+fn start_with(dir: &Path, args: &[&str]) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -28,6 +33,7 @@ fn start(dir: &Path) -> Server {
         .port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
         .arg("serve")
+        .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("ROSTER_DATA_DIR", dir)
@@ -48,10 +54,34 @@ fn start(dir: &Path) -> Server {
             let _ = tx.send(line);
         }
     });
-    Server { child, lines }
+    Server { child, lines, port }
+}
+
+/// A test that fails part-way must not leave its server running: the
+/// server holds the test binary's output pipe, and the run would hang.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Server {
+    /// The body of `GET path`, asked as a plain HTTP/1.1 client would.
+    fn get(&self, path: &str) -> String {
+        use std::io::{Read as _, Write as _};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            self.port
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    }
+
     /// Output lines up to and including the one containing `marker`.
     fn wait_for(&self, marker: &str) -> Vec<String> {
         let deadline = Instant::now() + Duration::from_secs(90);
@@ -109,13 +139,34 @@ fn signal(child: &Child, sig: &str) {
 fn the_server_owns_its_database_and_leaves_nothing_behind() {
     let dir = data_dir("lifecycle");
 
-    // First start: creates the cluster, seeds the demo and prints the
-    // owner's credentials once.
-    let mut first = start(&dir);
-    let output = first
-        .wait_for("This password is shown only once")
-        .join("\n");
-    assert!(output.contains("owner@demo-co.example"), "{output}");
+    // First start, in demo mode: creates the cluster, seeds the demo, and
+    // writes the owner's sign-in to a file only its owner may read, never
+    // to the output.
+    let mut first = start_with(&dir, &["--demo"]);
+    let output = first.wait_for("Created the demo organisation").join("\n");
+    let credentials = dir.join("demo-owner.txt");
+    assert!(
+        output.contains(&credentials.display().to_string()),
+        "{output}"
+    );
+    let written = std::fs::read_to_string(&credentials).unwrap();
+    assert!(written.contains("owner@demo-co.example"), "{written}");
+    let password = written
+        .lines()
+        .find_map(|l| l.strip_prefix("password:"))
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(password.len() >= 20 && !output.contains(&password));
+    use std::os::unix::fs::PermissionsExt as _;
+    assert_eq!(
+        std::fs::metadata(&credentials)
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
     let pg = postmaster_pid(&dir);
     assert!(alive(pg));
     // SIGKILL gives the server no chance to clean up: the kernel's
@@ -125,10 +176,10 @@ fn the_server_owns_its_database_and_leaves_nothing_behind() {
     assert!(wait_gone(pg), "postgres {pg} outlived a SIGKILLed server");
 
     // Second start finds the data (no new demo) and stops cleanly on SIGTERM.
-    let mut second = start(&dir);
+    let mut second = start_with(&dir, &["--demo"]);
     let output = second.wait_for("roster: serving at").join("\n");
     assert!(
-        !output.contains("password:"),
+        !output.contains("Created the demo"),
         "the demo is seeded only once: {output}"
     );
     let pg = postmaster_pid(&dir);
@@ -145,6 +196,84 @@ fn the_server_owns_its_database_and_leaves_nothing_behind() {
     assert!(wait_gone(pg), "postgres outlived SIGINT");
 
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn without_demo_mode_an_empty_database_stays_empty_and_mail_waits() {
+    let dir = data_dir("no-demo");
+    let mut server = start(&dir);
+    let output = server.wait_for("roster: serving at").join("\n");
+    assert!(!output.contains("Created the demo"), "{output}");
+    assert!(!dir.join("demo-owner.txt").exists());
+    // Nothing said where emails go: they wait, and the server says so.
+    assert!(output.contains("no mail is configured"), "{output}");
+    let health = server.get("/healthz?detail");
+    assert!(
+        health.contains("mail: not configured (set ROSTER_MAIL): 0 emails waiting"),
+        "{health}"
+    );
+    let pg = postmaster_pid(&dir);
+    signal(&server.child, "TERM");
+    assert!(server.child.wait().unwrap().success());
+    assert!(wait_gone(pg));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `roster serve ARGS` with `vars` and expects it to refuse to start,
+/// naming `expected` in its error.
+fn refuses_to_start(args: &[&str], vars: &[(&str, &str)], expected: &str) {
+    let dir = data_dir("refused");
+    let output = Command::new(env!("CARGO_BIN_EXE_roster"))
+        .arg("serve")
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ROSTER_DATA_DIR", &dir)
+        .env(
+            "ROSTER_LEPTOS_TOML",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml"),
+        )
+        .envs(vars.iter().copied())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{args:?} {vars:?} started");
+    assert!(stderr.contains(expected), "{args:?} {vars:?}: {stderr}");
+    assert!(
+        !dir.join("pg").exists(),
+        "refused before touching the database"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_dev_mailbox_and_the_demo_refuse_to_start_where_others_could_reach_them() {
+    let dev = ("ROSTER_MAIL", "dev-mailbox");
+    refuses_to_start(
+        &[],
+        &[dev, ("PUBLIC_BASE_URL", "https://roster.example")],
+        "ROSTER_MAIL",
+    );
+    refuses_to_start(
+        &[],
+        &[dev, ("DATABASE_URL", "postgres://roster@db.invalid/roster")],
+        "ROSTER_MAIL",
+    );
+    refuses_to_start(
+        &[],
+        &[dev, ("LEPTOS_SITE_ADDR", "0.0.0.0:3000")],
+        "ROSTER_MAIL",
+    );
+    refuses_to_start(
+        &["--demo"],
+        &[("PUBLIC_BASE_URL", "https://roster.example")],
+        "--demo",
+    );
+    refuses_to_start(
+        &["--demo"],
+        &[("DATABASE_URL", "postgres://roster@db.invalid/roster")],
+        "--demo",
+    );
 }
 
 #[test]

@@ -134,7 +134,8 @@ impl TestApp {
         let transport = Transport::from_config(&MailTransport::Smtp {
             url: Secret::new(smtp_url),
         })
-        .expect("smtp transport");
+        .expect("smtp transport")
+        .expect("a transport");
         Self::spawn_full(AuthSettings::default(), transport, fast_worker()).await
     }
 
@@ -208,7 +209,7 @@ impl TestApp {
                 public_base_url: base.clone(),
                 auth: auth.clone(),
                 hasher: cluster.hasher.clone(),
-                transport,
+                transport: Some(transport),
                 worker,
             },
         );

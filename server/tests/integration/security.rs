@@ -152,3 +152,51 @@ async fn emails_are_unique_regardless_of_case() {
         .unwrap_err();
     assert!(app::server::error::is_unique_violation(&dup));
 }
+
+#[tokio::test]
+async fn a_request_for_another_host_is_refused_except_the_health_check() {
+    let app = TestApp::spawn().await;
+    // A DNS-rebinding page: the browser sends the attacker's host name.
+    for path in ["/login", "/api/session", "/team/export.csv"] {
+        let response = app
+            .client
+            .get(app.url(path))
+            .header("host", "rebound.evil.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::MISDIRECTED_REQUEST, "{path}");
+    }
+    let health = app
+        .client
+        .get(app.url("/healthz"))
+        .header("host", "10.0.0.7:8080")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    // Our own host, as the harness's base URL names it, is served.
+    let ours = app.client.get(app.url("/login")).send().await.unwrap();
+    assert_eq!(ours.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_health_check_tells_how_mail_stands() {
+    let app = TestApp::spawn().await;
+    let detail = app
+        .client
+        .get(app.url("/healthz?detail"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(detail.starts_with("ok\n"), "{detail}");
+    assert!(
+        detail.contains("mail: dev-mailbox: 0 emails waiting"),
+        "{detail}"
+    );
+    let plain = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(plain.text().await.unwrap(), "ok");
+}

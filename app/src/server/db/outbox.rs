@@ -130,6 +130,15 @@ impl std::fmt::Debug for Claimed {
 
 /// Claims up to `limit` due emails for `lease`. Rows another worker holds
 /// are skipped; a claim whose worker died is taken over when its lease ends.
+/// How many emails wait to be sent (queued, sent by no worker yet).
+pub async fn waiting(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "waiting!" FROM outbox_emails WHERE state = 'queued'"#
+    )
+    .fetch_one(db)
+    .await
+}
+
 pub async fn claim_due(
     db: impl PgExecutor<'_>,
     limit: i64,
