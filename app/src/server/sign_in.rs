@@ -87,12 +87,18 @@ pub async fn sign_in(
 /// any hashing, and a wrong password (or unknown email, which takes as long)
 /// is counted and audited, then refused with
 /// [`AppError::InvalidCredentials`].
+///
+/// The limits hold under concurrent attempts: each attempt is checked and
+/// counted as a failure in one step per key (email and address), before its
+/// password is hashed, and the count is taken back when the password was
+/// right. Of 40 wrong passwords at once, only as many as the limit allows
+/// are hashed; the rest are refused as rate-limited.
 pub async fn verify_password(
     scope: &RequestScope,
     email_lower: &str,
     password: Password,
 ) -> Result<accounts::AccountCredentials, ServerError> {
-    refuse_if_locked(scope, email_lower).await?;
+    let attempt = count_attempt(scope, email_lower).await?;
     let account = accounts::find_credentials(&scope.state.pool, email_lower).await?;
     let verified = scope
         .state
@@ -103,32 +109,42 @@ pub async fn verify_password(
         )
         .await?;
     match account {
-        Some(account) if verified => Ok(account),
+        Some(account) if verified => {
+            sign_in_attempts::forget(&scope.state.pool, attempt).await?;
+            Ok(account)
+        }
         account => {
-            record_failure(scope, email_lower, account.map(|a| a.id)).await?;
+            // Already counted: audited in the log of every organisation the
+            // account belongs to (an unknown email's failure belongs to none).
+            let account = account.map(|a| a.id);
+            let event = AuditEvent::new(AuditAction::SignInFailed).on_account(account, email_lower);
+            audit::record_for_account(&scope.state.pool, &scope.meta, account, event).await?;
             Err(AppError::InvalidCredentials.into())
         }
     }
 }
 
 /// Refuses with [`AppError::RateLimited`] while the email or the client's
-/// address has too many recent failures. Runs before any hashing: a locked
-/// account or address costs the server nothing, and known and unknown emails
-/// lock alike.
-async fn refuse_if_locked(scope: &RequestScope, email_lower: &str) -> Result<(), ServerError> {
+/// address has too many recent failures; otherwise counts this attempt as a
+/// failure and returns its id. Both under the keys' locks, in one
+/// transaction. Runs before any hashing: a locked account or address costs
+/// the server nothing, and known and unknown emails lock alike.
+async fn count_attempt(scope: &RequestScope, email_lower: &str) -> Result<i64, ServerError> {
     let settings = &scope.state.auth;
-    let pool = &scope.state.pool;
+    let client_ip = &scope.meta.client_ip;
     let window = settings.sign_in_window;
+    let mut tx = scope.state.pool.begin().await?;
+    sign_in_attempts::lock_keys(&mut tx, email_lower, client_ip).await?;
     let by_account = sign_in_attempts::recent_account_failures(
-        pool,
+        &mut *tx,
         email_lower,
         window,
         settings.max_failures_per_account,
     )
     .await?;
     let by_address = sign_in_attempts::recent_address_failures(
-        pool,
-        &scope.meta.client_ip,
+        &mut *tx,
+        client_ip,
         window,
         settings.max_failures_per_address,
     )
@@ -140,29 +156,15 @@ async fn refuse_if_locked(scope: &RequestScope, email_lower: &str) -> Result<(),
     .into_iter()
     .flatten()
     .max();
-    match locked {
-        Some(wait) => Err(AppError::RateLimited {
+    if let Some(wait) = locked {
+        return Err(AppError::RateLimited {
             minutes: minutes_ceil(wait),
         }
-        .into()),
-        None => Ok(()),
+        .into());
     }
-}
-
-/// Counts a wrong password towards the limits and audits it: in the log of
-/// every organisation the account belongs to (an unknown email's failure
-/// belongs to none).
-async fn record_failure(
-    scope: &RequestScope,
-    email_lower: &str,
-    account: Option<AccountId>,
-) -> Result<(), ServerError> {
-    let mut tx = scope.state.pool.begin().await?;
-    sign_in_attempts::record(&mut *tx, email_lower, &scope.meta.client_ip, false).await?;
-    let event = AuditEvent::new(AuditAction::SignInFailed).on_account(account, email_lower);
-    audit::record_for_account(&mut *tx, &scope.meta, account, event).await?;
+    let attempt = sign_in_attempts::count_failure(&mut *tx, email_lower, client_ip).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(attempt)
 }
 
 /// Starts a session for `account` in `organisation`, in the caller's

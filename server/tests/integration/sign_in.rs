@@ -212,6 +212,60 @@ async fn repeated_failures_lock_the_account_with_a_wait_in_minutes() {
     );
 }
 
+/// 40 wrong passwords for one account at once: each attempt is checked and
+/// counted in one step before its password is hashed, so exactly the limit
+/// (5) are judged (401) and every other one is refused as rate-limited
+/// (429), however they interleave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_passwords_get_no_more_than_the_limit_judged() {
+    let app = std::sync::Arc::new(TestApp::spawn().await);
+    let org = app.organisation().await;
+    let attempts: Vec<_> = (0..40)
+        .map(|_| {
+            let app = app.clone();
+            let email = org.owner_email.clone();
+            tokio::spawn(async move {
+                app.call("sign_in", &[("email", &email), ("password", "guess")], None)
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    let mut judged = 0;
+    let mut limited = 0;
+    for attempt in attempts {
+        match attempt.await.unwrap() {
+            StatusCode::UNAUTHORIZED => judged += 1,
+            StatusCode::TOO_MANY_REQUESTS => limited += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!((judged, limited), (5, 35));
+    let failures: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sign_in_attempts WHERE email_lower = lower($1) AND NOT succeeded",
+    )
+    .bind(&org.owner_email)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(failures, 5, "refused attempts are not counted");
+}
+
+/// A right password takes back the attempt it was counted as, so signing
+/// in leaves no failure behind for the account or the address.
+#[tokio::test]
+async fn a_right_password_leaves_no_failure_counted() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    app.sign_in(&org.owner_email, &org.password).await;
+    let failures: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM sign_in_attempts WHERE NOT succeeded")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(failures, 0);
+}
+
 #[tokio::test]
 async fn too_many_failures_from_one_address_lock_it() {
     let app = TestApp::spawn_with(app::server::AuthSettings {
