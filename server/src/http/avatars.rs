@@ -24,20 +24,18 @@ pub async fn upload(
     scope: RequestScope,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let upload = match multipart {
-        Ok(multipart) => read_avatar_field(multipart).await,
-        Err(_) => Err(AvatarProblem::Missing),
-    };
     let outcome = scope
         .run(|scope| async move {
+            // Who is asking, before a byte of the body is read: anyone not
+            // signed in gets the sign-in page, whatever they sent.
+            app::server::actor::authenticate(&scope).await?;
+            let upload = match multipart {
+                Ok(multipart) => read_avatar_field(multipart).await,
+                Err(_) => Err(AvatarProblem::Missing),
+            };
             match upload {
                 Ok(bytes) => app::server::profile::save_avatar(scope, bytes).await,
-                // Still only for a signed-in person: the answer to anyone
-                // else is the sign-in page, whatever they sent.
-                Err(problem) => {
-                    app::server::actor::authenticate(&scope).await?;
-                    Ok(Err(problem))
-                }
+                Err(problem) => Ok(Err(problem)),
             }
         })
         .await;

@@ -162,6 +162,12 @@ pub async fn headers(
         "strict-origin-when-cross-origin",
     );
     set(headers, header::X_FRAME_OPTIONS, "DENY");
+    // No other site may embed our responses (pictures, exports) either.
+    set(
+        headers,
+        HeaderName::from_static("cross-origin-resource-policy"),
+        "same-origin",
+    );
     set(
         headers,
         HeaderName::from_static("cross-origin-opener-policy"),
@@ -240,7 +246,7 @@ pub async fn refuse_cross_site(
     request: Request,
     next: Next,
 ) -> Response {
-    if !is_safe_method(request.method()) {
+    if !is_safe_method(request.method()) || WRITES_ON_GET.contains(&request.uri().path()) {
         if let Err(reason) = check_same_origin(request.headers(), &state.security.public_origin) {
             let meta = request.extensions().get::<RequestMeta>();
             tracing::warn!(
@@ -253,6 +259,11 @@ pub async fn refuse_cross_site(
     }
     next.run(request).await
 }
+
+/// GET routes that write: each CSV export is recorded in the audit log, so
+/// a page on another site must not be able to make an admin's browser
+/// request one (the browser's `Sec-Fetch-Site` tells).
+const WRITES_ON_GET: [&str; 2] = ["/team/export.csv", "/audit/export.csv"];
 
 fn is_safe_method(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)

@@ -67,6 +67,7 @@ async fn pages_carry_a_nonce_based_content_security_policy() {
         .to_string();
     assert!(nonce.len() >= 16);
     assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["cross-origin-resource-policy"], "same-origin");
     assert!(headers.contains_key("referrer-policy"));
     assert!(headers.contains_key("x-request-id"));
     assert_eq!(headers["cache-control"], "no-store");
@@ -199,4 +200,39 @@ async fn the_health_check_tells_how_mail_stands() {
     );
     let plain = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(plain.text().await.unwrap(), "ok");
+}
+
+/// Exports write an audit row, so a page on another site must not be able
+/// to make an admin's browser fetch one; the admin's own page still can.
+#[tokio::test]
+async fn a_cross_site_page_cannot_start_an_export() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    for path in ["/audit/export.csv", "/team/export.csv"] {
+        let export = |site: &'static str| {
+            app.client
+                .get(app.url(path))
+                .header("cookie", format!("roster_session={owner}"))
+                .header("sec-fetch-site", site)
+                .send()
+        };
+        assert_eq!(
+            export("cross-site").await.unwrap().status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+        assert_eq!(
+            export("same-origin").await.unwrap().status(),
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+    let exported: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events WHERE action IN ('team.exported', 'audit.exported')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(exported, 2, "only the same-origin exports were recorded");
 }
