@@ -113,9 +113,7 @@ where
     let result = scope.run(body).await;
     if let Err(error) = &result {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(status) = http::StatusCode::from_u16(error.status()) {
-                response.set_status(status);
-            }
+            response.set_status(error.status());
         }
     }
     result

@@ -68,16 +68,19 @@ impl AppError {
         }
     }
 
-    /// The HTTP status a server function answers with.
-    pub fn status(&self) -> u16 {
+    /// The HTTP status a server function or plain route answers with.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
         match self {
-            Self::Unauthenticated | Self::InvalidCredentials => 401,
-            Self::Forbidden | Self::AccessDisabled => 403,
-            Self::NotFound => 404,
-            Self::Refused(_) => 409,
-            Self::Invalid { .. } => 422,
-            Self::RateLimited { .. } | Self::TooManyResetRequests { .. } => 429,
-            Self::Internal { .. } | Self::Transport(_) => 500,
+            Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden | Self::AccessDisabled => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Refused(_) => StatusCode::CONFLICT,
+            Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RateLimited { .. } | Self::TooManyResetRequests { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            Self::Internal { .. } | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -88,9 +91,7 @@ impl AppError {
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        let status = http::StatusCode::from_u16(self.status())
-            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-        (status, self.to_string()).into_response()
+        (self.status(), self.to_string()).into_response()
     }
 }
 

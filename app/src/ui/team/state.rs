@@ -9,6 +9,7 @@ use crate::ui::member_actions::MemberActions;
 #[cfg(feature = "hydrate")]
 use crate::ui::url_view::sleep;
 use crate::wire::invitations::{InvitationRow, IssuedLink};
+use crate::wire::AppError;
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -85,26 +86,31 @@ impl TeamState {
     }
 
     pub(super) fn resend(self, id: InvitationId) {
-        spawn_local(async move {
-            match resend_invitation(id).await {
-                Ok(link) => self.show_link(
-                    "Invitation sent again",
-                    "A new email is on its way. The previous link no longer works.",
-                    link,
-                ),
-                Err(e) => self.actions.notice.set(Some(e.to_string())),
-            }
-        });
+        self.reissue(
+            resend_invitation(id),
+            "Invitation sent again",
+            "A new email is on its way. The previous link no longer works.",
+        );
     }
 
     pub(super) fn new_link(self, id: InvitationId) {
+        self.reissue(
+            new_invitation_link(id),
+            "New link created",
+            "The previous link no longer works. No email was sent: share this link yourself.",
+        );
+    }
+
+    /// Shows the link `issued` brings in the link dialog, or its error.
+    fn reissue(
+        self,
+        issued: impl std::future::Future<Output = Result<IssuedLink, AppError>> + 'static,
+        title: &'static str,
+        message: &'static str,
+    ) {
         spawn_local(async move {
-            match new_invitation_link(id).await {
-                Ok(link) => self.show_link(
-                    "New link created",
-                    "The previous link no longer works. No email was sent: share this link yourself.",
-                    link,
-                ),
+            match issued.await {
+                Ok(link) => self.show_link(title, message, link),
                 Err(e) => self.actions.notice.set(Some(e.to_string())),
             }
         });
