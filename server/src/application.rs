@@ -2,6 +2,7 @@
 //! one way for the binary (`roster serve`) and for the integration tests,
 //! so that tests start exactly what production starts.
 
+use crate::http::client_address::ClientAddresses;
 use crate::http::{self, SecuritySettings, ServerState};
 use crate::mailer::{self, Transport, WorkerSettings};
 use crate::team_listener;
@@ -29,6 +30,8 @@ pub struct Settings {
     /// `None`: no mail is sent, and emails wait in the outbox.
     pub transport: Option<Transport>,
     pub worker: WorkerSettings,
+    /// Which proxies may tell us the client's address, and how.
+    pub client_addresses: ClientAddresses,
 }
 
 /// The router's state and the workers behind it: the outbox worker (sends
@@ -72,7 +75,10 @@ impl Application {
                 team_events,
                 background: BackgroundTasks::default(),
             },
-            security: Arc::new(SecuritySettings::new(&settings.public_base_url)),
+            security: Arc::new(SecuritySettings::new(
+                &settings.public_base_url,
+                settings.client_addresses,
+            )),
             dev_mailbox: settings
                 .transport
                 .as_ref()

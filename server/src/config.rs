@@ -3,6 +3,7 @@
 //! environment wins). A wrong value stops the server with a message that
 //! names the variable.
 
+use crate::http::client_address::{parse_trusted_proxies, ClientAddresses, ClientIpHeader};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -59,6 +60,10 @@ pub struct Config {
     pub leptos_toml: PathBuf,
     /// Tracing filter, as `RUST_LOG`.
     pub log_filter: String,
+    /// The proxies allowed to report the client's address
+    /// (`ROSTER_TRUSTED_PROXIES`, none by default) and the header they use
+    /// (`ROSTER_CLIENT_IP_HEADER`).
+    pub client_addresses: ClientAddresses,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -147,6 +152,7 @@ impl Config {
                         "must start with smtps:// (TLS) or smtp:// (add ?tls=required for STARTTLS)",
                     ));
                 }
+                check_smtp_tls(&url)?;
                 MailTransport::Smtp {
                     url: Secret::new(url),
                 }
@@ -170,9 +176,15 @@ impl Config {
 
         let session_idle = minutes(
             get("ROSTER_SESSION_IDLE_MINUTES"),
-            120,
+            60,
             "ROSTER_SESSION_IDLE_MINUTES",
         )?;
+        if session_idle > MAX_SESSION_IDLE {
+            return Err(err(
+                "ROSTER_SESSION_IDLE_MINUTES",
+                "must be at most 1440 (24 hours)",
+            ));
+        }
         let session_absolute = minutes(
             get("ROSTER_SESSION_ABSOLUTE_MINUTES"),
             720,
@@ -185,7 +197,21 @@ impl Config {
             ));
         }
 
+        let trusted_proxies =
+            parse_trusted_proxies(&get("ROSTER_TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|m| err("ROSTER_TRUSTED_PROXIES", m))?;
+        let client_ip_header = match get("ROSTER_CLIENT_IP_HEADER") {
+            None => ClientIpHeader::default(),
+            Some(name) => ClientIpHeader::parse(&name).ok_or_else(|| {
+                err(
+                    "ROSTER_CLIENT_IP_HEADER",
+                    format!("must be X-Forwarded-For or Forwarded, not {name:?}"),
+                )
+            })?,
+        };
+
         Ok(Self {
+            client_addresses: ClientAddresses::new(trusted_proxies, client_ip_header),
             public_base_url,
             database_url,
             data_dir,
@@ -226,10 +252,47 @@ impl Config {
         if self.database_url.is_some() {
             return refuse("with DATABASE_URL");
         }
+        if self.client_addresses.trusts_any() {
+            return refuse("behind a proxy (ROSTER_TRUSTED_PROXIES)");
+        }
         if !listen.ip().is_loopback() {
             return refuse(&format!("when listening on {listen} (not loopback)"));
         }
         Ok(())
+    }
+}
+
+/// The longest an unused session may stay open.
+const MAX_SESSION_IDLE: Duration = Duration::from_secs(24 * 3600);
+
+/// Plain `smtp://` sends credentials and reset links in the clear, which is
+/// only acceptable to a relay on this host: anywhere else the URL must ask
+/// for TLS (`smtps://`, or `?tls=required` for STARTTLS).
+fn check_smtp_tls(url: &str) -> Result<(), ConfigError> {
+    let Some(rest) = url.strip_prefix("smtp://") else {
+        return Ok(());
+    };
+    let (authority, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let requires_tls = query
+        .split('&')
+        .any(|pair| pair.eq_ignore_ascii_case("tls=required"));
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host_port = host_port.trim_end_matches('/');
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if requires_tls || loopback {
+        Ok(())
+    } else {
+        Err(err(
+            "SMTP_URL",
+            format!("plain smtp:// to {host} would send passwords and reset links unencrypted; use smtps:// or add ?tls=required"),
+        ))
     }
 }
 
@@ -308,7 +371,11 @@ mod tests {
         assert_eq!(c.public_base_url, "http://127.0.0.1:3000");
         assert_eq!(c.data_dir, PathBuf::from("/home/ada/.local/share/roster"));
         assert_eq!(c.mail, MailTransport::Unset, "no mail until asked for");
-        assert_eq!(c.session_idle, Duration::from_secs(7200));
+        assert_eq!(c.session_idle, Duration::from_secs(3600));
+        assert!(
+            !c.client_addresses.trusts_any(),
+            "no proxy is trusted by default"
+        );
         assert_eq!(c.session_absolute, Duration::from_secs(43200));
         assert!(c.database_url.is_none());
         assert!(!c.is_https());
@@ -346,6 +413,28 @@ mod tests {
                 map(&[("ROSTER_DATA_DIR", "relative/dir")]),
                 "ROSTER_DATA_DIR",
             ),
+            (
+                map(&[
+                    ("ROSTER_SESSION_IDLE_MINUTES", "1441"),
+                    ("ROSTER_SESSION_ABSOLUTE_MINUTES", "2000"),
+                ]),
+                "ROSTER_SESSION_IDLE_MINUTES",
+            ),
+            (
+                map(&[("ROSTER_TRUSTED_PROXIES", "10.0.0.0/8, proxy")]),
+                "ROSTER_TRUSTED_PROXIES",
+            ),
+            (
+                map(&[("ROSTER_CLIENT_IP_HEADER", "X-Real-IP")]),
+                "ROSTER_CLIENT_IP_HEADER",
+            ),
+            (
+                map(&[
+                    ("ROSTER_MAIL", "smtp"),
+                    ("SMTP_URL", "smtp://user:pw@mail.example:587"),
+                ]),
+                "SMTP_URL",
+            ),
         ];
         for (vars, variable) in cases {
             let error = Config::from_map(&vars, false).unwrap_err();
@@ -365,9 +454,11 @@ mod tests {
         assert!(dev(&[]).check_dev_mailbox(local).is_ok());
         let https = dev(&[("PUBLIC_BASE_URL", "https://roster.example")]);
         let database = dev(&[("DATABASE_URL", "postgres://roster@db/roster")]);
+        let proxied = dev(&[("ROSTER_TRUSTED_PROXIES", "127.0.0.1")]);
         for (config, listen) in [
             (https, local),
             (database, local),
+            (proxied, local),
             (dev(&[]), "0.0.0.0:3000".parse().unwrap()),
             (dev(&[]), "192.0.2.10:3000".parse().unwrap()),
         ] {
@@ -400,6 +491,39 @@ mod tests {
         );
         assert_eq!(c.public_base_url, "https://roster.example");
         assert!(c.is_https());
+    }
+
+    #[test]
+    fn plain_smtp_only_to_this_host_or_with_tls_required() {
+        for ok in [
+            "smtps://user:pw@mail.example",
+            "smtp://user:pw@mail.example:587?tls=required",
+            "smtp://localhost:25",
+            "smtp://127.0.0.1:1025",
+            "smtp://[::1]:25",
+        ] {
+            assert!(check_smtp_tls(ok).is_ok(), "{ok}");
+        }
+        for refused in [
+            "smtp://mail.example",
+            "smtp://u:p@192.0.2.1:25?tls=opportunistic",
+        ] {
+            let error = check_smtp_tls(refused).unwrap_err();
+            assert_eq!(error.variable, "SMTP_URL", "{refused}");
+        }
+    }
+
+    #[test]
+    fn proxies_and_their_header() {
+        let c = Config::from_map(
+            &map(&[
+                ("ROSTER_TRUSTED_PROXIES", "10.0.0.0/8 192.0.2.1"),
+                ("ROSTER_CLIENT_IP_HEADER", "Forwarded"),
+            ]),
+            false,
+        )
+        .unwrap();
+        assert!(c.client_addresses.trusts_any());
     }
 
     #[test]

@@ -276,6 +276,7 @@ fn serve(config: Config, demo: bool) -> Result<ExitCode, String> {
                 hasher,
                 transport,
                 worker: WorkerSettings::new(from),
+                client_addresses: config.client_addresses.clone(),
             },
         );
         // Handlers first: a signal that arrives once we say we are serving

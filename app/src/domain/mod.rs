@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod audit_view;
 pub mod avatar;
+pub mod client_address;
 pub mod csv;
 pub mod email_address;
 pub mod ids;

@@ -115,7 +115,7 @@ pub async fn request(scope: RequestScope, email: String) -> Result<(), ServerErr
     let pool = &scope.state.pool;
     let recent = password_resets::recent_requests_from(
         pool,
-        &scope.meta.client_ip,
+        &scope.meta.limit_key,
         limit_window(),
         MAX_REQUESTS_PER_ADDRESS_PER_HOUR,
     )
@@ -126,7 +126,7 @@ pub async fn request(scope: RequestScope, email: String) -> Result<(), ServerErr
         }
         .into());
     }
-    password_resets::record_request(pool, &scope.meta.client_ip).await?;
+    password_resets::record_request(pool, &scope.meta.limit_key).await?;
     let state = scope.state.clone();
     let meta = scope.meta.clone();
     let span = tracing::info_span!("password_reset_request", request_id = %meta.request_id);

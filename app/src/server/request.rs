@@ -12,16 +12,41 @@ use std::future::Future;
 pub struct RequestMeta {
     /// Also sent back as `x-request-id`, and logged with every line.
     pub request_id: String,
+    /// The client's address as the server derived it (through trusted
+    /// proxies only), recorded in audit rows and logs.
     pub client_ip: String,
+    /// What limits count this client under: the address, or its /64 for
+    /// IPv6 (see [`limit_key`](crate::domain::client_address::limit_key)).
+    pub limit_key: String,
     pub user_agent: Option<String>,
 }
 
 impl RequestMeta {
+    /// The metadata of a request from `client` (`None`: not known).
+    pub fn new(
+        request_id: String,
+        client: Option<std::net::IpAddr>,
+        user_agent: Option<String>,
+    ) -> Self {
+        use crate::domain::client_address::{canonical, limit_key};
+        let (client_ip, limit_key) = match client {
+            Some(ip) => (canonical(ip).to_string(), limit_key(ip)),
+            None => ("unknown".to_string(), "unknown".to_string()),
+        };
+        Self {
+            request_id,
+            client_ip,
+            limit_key,
+            user_agent,
+        }
+    }
+
     /// For code that runs outside a request (seeding, the command line).
     pub fn internal(label: &str) -> Self {
         Self {
             request_id: label.to_string(),
             client_ip: "local".to_string(),
+            limit_key: "local".to_string(),
             user_agent: None,
         }
     }

@@ -70,7 +70,7 @@ pub async fn sign_in(
         target.organisation_id,
     )
     .await?;
-    sign_in_attempts::record(&mut *tx, &email_lower, &meta.client_ip, true).await?;
+    sign_in_attempts::record(&mut *tx, &email_lower, &meta.limit_key, true).await?;
     tx.commit().await?;
 
     set_session_cookie(&scope, &token);
@@ -131,7 +131,7 @@ pub async fn verify_password(
 /// the server nothing, and known and unknown emails lock alike.
 async fn count_attempt(scope: &RequestScope, email_lower: &str) -> Result<i64, ServerError> {
     let settings = &scope.state.auth;
-    let client_ip = &scope.meta.client_ip;
+    let client_ip = &scope.meta.limit_key;
     let window = settings.sign_in_window;
     let mut tx = scope.state.pool.begin().await?;
     sign_in_attempts::lock_keys(&mut tx, email_lower, client_ip).await?;

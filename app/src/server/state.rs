@@ -155,7 +155,7 @@ impl Default for AuthSettings {
     fn default() -> Self {
         Self {
             secure_cookies: false,
-            session_idle: Duration::from_secs(2 * 3600),
+            session_idle: Duration::from_secs(3600),
             session_absolute: Duration::from_secs(12 * 3600),
             max_failures_per_account: 5,
             max_failures_per_address: 50,

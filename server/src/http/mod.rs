@@ -2,6 +2,7 @@
 //! beside Leptos's pages and server functions. One file per concern:
 //!
 //! - [`security`]: request ids, security headers, the cross-site check;
+//! - [`client_address`]: the client's address, through trusted proxies;
 //! - [`avatars`]: profile pictures in and out;
 //! - [`exports`]: the CSV downloads;
 //! - [`events`]: the team table's live event stream;
@@ -14,6 +15,7 @@
 //! `IntoResponse`.
 
 pub mod avatars;
+pub mod client_address;
 pub mod dev_mailbox;
 pub mod events;
 pub mod exports;
@@ -113,7 +115,10 @@ pub fn router(state: ServerState) -> Router {
             security::headers,
         ))
         .layer(CompressionLayer::new().br(true).gzip(true))
-        .layer(middleware::from_fn(security::request_meta))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::request_meta,
+        ))
         .with_state(state)
 }
 

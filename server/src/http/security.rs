@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use super::client_address::ClientAddresses;
 use super::ServerState;
 
 /// What the middleware needs from the configuration.
@@ -17,13 +18,15 @@ pub struct SecuritySettings {
     /// `scheme://host[:port]`, compared with a request's `Origin`.
     pub public_origin: String,
     pub https: bool,
+    pub client_addresses: ClientAddresses,
 }
 
 impl SecuritySettings {
-    pub fn new(public_origin: &str) -> Self {
+    pub fn new(public_origin: &str, client_addresses: ClientAddresses) -> Self {
         Self {
             public_origin: public_origin.to_string(),
             https: public_origin.starts_with("https://"),
+            client_addresses,
         }
     }
 
@@ -50,14 +53,23 @@ impl SecuritySettings {
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Gives every request an id (logged, returned as `x-request-id`, shown in
-/// error messages) and records the client's address.
-pub async fn request_meta(mut request: Request, next: Next) -> Response {
+/// error messages) and records the client's address: the TCP peer's, or
+/// through trusted proxies the one they report (see [`ClientAddresses`]).
+pub async fn request_meta(
+    State(state): State<ServerState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let request_id = app::server::token::random_hex(8);
-    let client_ip = request
+    let client = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_string());
+        .map(|ConnectInfo(addr)| {
+            state
+                .security
+                .client_addresses
+                .client(addr.ip(), request.headers())
+        });
     let user_agent = request
         .headers()
         .get(header::USER_AGENT)
@@ -65,12 +77,10 @@ pub async fn request_meta(mut request: Request, next: Next) -> Response {
         .map(|v| v.chars().take(300).collect());
     let method = request.method().clone();
     let path = request.uri().path().to_string();
-    request.extensions_mut().insert(RequestMeta {
-        request_id: request_id.clone(),
-        client_ip,
-        user_agent,
-    });
-    let span = tracing::info_span!("request", %request_id, %method, %path);
+    let meta = RequestMeta::new(request_id.clone(), client, user_agent);
+    let span =
+        tracing::info_span!("request", %request_id, client = %meta.client_ip, %method, %path);
+    request.extensions_mut().insert(meta);
     let started = std::time::Instant::now();
     let mut response = tracing::Instrument::instrument(next.run(request), span.clone()).await;
     span.in_scope(|| {
@@ -293,13 +303,13 @@ mod tests {
 
     #[test]
     fn our_host_is_public_base_urls_with_or_without_the_default_port() {
-        let plain = SecuritySettings::new("http://127.0.0.1:3000");
+        let plain = SecuritySettings::new("http://127.0.0.1:3000", Default::default());
         assert!(plain.is_our_host("127.0.0.1:3000"));
         assert!(!plain.is_our_host("localhost:3000"));
         assert!(!plain.is_our_host("127.0.0.1:3001"));
         assert!(!plain.is_our_host("evil.example"));
         assert!(!plain.is_our_host(""));
-        let tls = SecuritySettings::new("https://Roster.Example");
+        let tls = SecuritySettings::new("https://Roster.Example", Default::default());
         assert!(tls.is_our_host("roster.example"));
         assert!(tls.is_our_host("ROSTER.example:443"));
         assert!(!tls.is_our_host("roster.example:8443"));

@@ -10,6 +10,7 @@ use server::application::{Application, Settings};
 use server::config::{MailTransport, Secret};
 use server::database::{ensure_database, pool};
 use server::embedded_pg::EmbeddedPostgres;
+pub use server::http::client_address::{parse_trusted_proxies, ClientAddresses, ClientIpHeader};
 use server::mailer::{DevMailbox, Transport, WorkerSettings};
 use sqlx::{ConnectOptions as _, PgPool};
 use std::path::PathBuf;
@@ -144,6 +145,28 @@ impl TestApp {
         transport: Transport,
         worker: WorkerSettings,
     ) -> TestApp {
+        Self::spawn_configured(auth, transport, worker, ClientAddresses::default()).await
+    }
+
+    /// Behind the proxies `client_addresses` trusts (the test client is
+    /// 127.0.0.1: trusting it makes every request come through a proxy).
+    pub async fn spawn_behind_proxy(client_addresses: ClientAddresses) -> TestApp {
+        let transport = Transport::DevMailbox(DevMailbox::default());
+        Self::spawn_configured(
+            AuthSettings::default(),
+            transport,
+            fast_worker(),
+            client_addresses,
+        )
+        .await
+    }
+
+    async fn spawn_configured(
+        auth: AuthSettings,
+        transport: Transport,
+        worker: WorkerSettings,
+        client_addresses: ClientAddresses,
+    ) -> TestApp {
         let cluster = cluster();
         let name = format!(
             "t{}_{}",
@@ -163,7 +186,7 @@ impl TestApp {
         let pool = pool(cluster.pg.connect_options(&name), 5)
             .await
             .expect("connect test database");
-        Self::start(name, pool, auth, transport, worker).await
+        Self::start(name, pool, auth, transport, worker, client_addresses).await
     }
 
     /// A second server process on this one's database (its own pool, port,
@@ -179,6 +202,7 @@ impl TestApp {
             (*self.auth).clone(),
             transport,
             fast_worker(),
+            ClientAddresses::default(),
         )
         .await
     }
@@ -189,6 +213,7 @@ impl TestApp {
         auth: AuthSettings,
         transport: Transport,
         worker: WorkerSettings,
+        client_addresses: ClientAddresses,
     ) -> TestApp {
         let cluster = cluster();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -211,6 +236,7 @@ impl TestApp {
                 hasher: cluster.hasher.clone(),
                 transport: Some(transport),
                 worker,
+                client_addresses,
             },
         );
         let auth = application.state.app.auth.clone();
@@ -276,13 +302,26 @@ impl TestApp {
         form: &[(&str, &str)],
         cookie: Option<&str>,
     ) -> ApiResponse {
+        let cookie = cookie.map(|c| format!("roster_session={c}"));
+        let headers: Vec<(&str, &str)> = cookie.iter().map(|c| ("cookie", c.as_str())).collect();
+        self.call_with(endpoint, form, &headers).await
+    }
+
+    /// Calls a server function as [`Self::call`] does, with `headers`
+    /// (a whole `cookie` header, a proxy's `x-forwarded-for`) added.
+    pub async fn call_with(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> ApiResponse {
         let mut request = self
             .client
             .post(self.url(&format!("/api/{endpoint}")))
             .header("sec-fetch-site", "same-origin")
             .form(form);
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", format!("roster_session={cookie}"));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let response = request.send().await.expect("request");
         let status = response.status();

@@ -7,6 +7,7 @@
 
 mod audit;
 mod authorization;
+mod client_address;
 mod harness;
 mod invitations;
 mod live;
