@@ -5,7 +5,7 @@
 use crate::http::client_address::ClientAddresses;
 use crate::http::{self, SecuritySettings, ServerState};
 use crate::mailer::{self, Transport, WorkerSettings};
-use crate::team_listener;
+use crate::{housekeeping, team_listener};
 use app::server::password::PasswordHasher;
 use app::server::state::BackgroundTasks;
 use app::server::{AppState, AuthSettings, Links, OutboxSignal, TeamEvents};
@@ -35,8 +35,8 @@ pub struct Settings {
 }
 
 /// The router's state and the workers behind it: the outbox worker (sends
-/// queued emails) and the team listener (turns database notifications into
-/// live events).
+/// queued emails), the team listener (turns database notifications into
+/// live events) and the housekeeping (purges old attempt rows).
 pub struct Application {
     pub state: ServerState,
     stop: watch::Sender<bool>,
@@ -50,11 +50,10 @@ impl Application {
         let outbox = OutboxSignal::default();
         let (stop, stopped) = watch::channel(false);
         let team_events = TeamEvents::default();
-        let mut workers = vec![team_listener::spawn(
-            &pool,
-            team_events.clone(),
-            stopped.clone(),
-        )];
+        let mut workers = vec![
+            team_listener::spawn(&pool, team_events.clone(), stopped.clone()),
+            housekeeping::spawn(pool.clone(), stopped.clone()),
+        ];
         if let Some(transport) = &settings.transport {
             workers.push(mailer::spawn(
                 pool.clone(),

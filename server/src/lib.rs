@@ -5,6 +5,7 @@ pub mod application;
 pub mod config;
 pub mod database;
 pub mod embedded_pg;
+pub mod housekeeping;
 pub mod http;
 pub mod mailer;
 pub mod team_listener;

@@ -17,6 +17,7 @@ pub mod password_reset;
 pub mod permission;
 pub mod person;
 pub mod refusal;
+pub mod sign_in_delay;
 pub mod team_view;
 pub mod url_view;
 

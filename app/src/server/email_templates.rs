@@ -220,6 +220,48 @@ impl PasswordChangedEmail<'_> {
     }
 }
 
+/// The notice that an account's sign-ins are delayed after failed
+/// attempts: sent once when the delay starts, at most once a day.
+pub struct SignInDelayedEmail<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    /// How many wrong passwords started the delay.
+    pub failures: u32,
+    /// Where to ask for a reset link if the person is worried.
+    pub forgot_link: &'a str,
+}
+
+impl SignInDelayedEmail<'_> {
+    pub fn render(&self) -> RenderedEmail {
+        let subject = "Failed sign-ins to your Roster account".to_string();
+        let greeting = greeting(self.name);
+        let what = format!(
+            "Someone entered a wrong password for your Roster account ({}) {} times. \
+             Until they stop, new sign-ins to it must wait a little longer after each failure, \
+             up to 15 minutes. On a browser where you have signed in before, you can sign in as usual.",
+            self.email, self.failures
+        );
+        const IF_YOU: &str = "If this was you, there is nothing else to do.";
+        const IF_NOT: &str = "If it was not you, your password is still safe as long as it is not used elsewhere. To be sure, choose a new one:";
+        let text = format!(
+            "{greeting}\n\n{what}\n\n{IF_YOU}\n\n{IF_NOT}\n{forgot}\n",
+            forgot = self.forgot_link,
+        );
+        let e = escape_html;
+        let content = format!(
+            "<p>{greeting}</p>\n<p>{what}</p>\n<p>{IF_YOU}</p>\n<p>{IF_NOT}</p>\n{button}",
+            greeting = e(&greeting),
+            what = e(&what),
+            button = html_button(self.forgot_link, "Choose a new password"),
+        );
+        RenderedEmail {
+            html: html_document(&subject, &content),
+            subject,
+            text,
+        }
+    }
+}
+
 /// "Hello Name," or, without a name, "Hello,".
 fn greeting(name: &str) -> String {
     if name.trim().is_empty() {

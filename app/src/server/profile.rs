@@ -132,7 +132,12 @@ pub async fn change_password(
     // The same limits as signing in: a stolen session can't be used to
     // guess the password behind it.
     let email_lower = actor.email.to_lowercase();
-    match sign_in::verify_password(&scope, &email_lower, Password::new(form.current_password)).await
+    match sign_in::verify_current_password(
+        &scope,
+        &email_lower,
+        Password::new(form.current_password),
+    )
+    .await
     {
         Ok(_) => {}
         Err(ServerError::App(AppError::InvalidCredentials)) => {

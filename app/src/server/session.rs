@@ -31,6 +31,25 @@ pub fn clear_session_cookie(settings: &AuthSettings) -> String {
     )
 }
 
+/// How long a browser stays known to an account after its last sign-in.
+pub const KNOWN_DEVICE_DAYS: u64 = 365;
+
+/// The `Set-Cookie` value that marks this browser as one that signed in to
+/// an account before (see `known_devices`): long-lived, and like the
+/// session cookie HttpOnly, SameSite=Lax, and `Secure`/`__Host-` over https.
+pub fn device_cookie(settings: &AuthSettings, token: &str) -> String {
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        settings.device_cookie_name(),
+        KNOWN_DEVICE_DAYS * 24 * 3600,
+        if settings.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +66,8 @@ mod tests {
         assert!(secure.starts_with("__Host-roster_session=t;"));
         assert!(secure.contains("; Secure") && secure.contains("Path=/"));
         assert!(clear_session_cookie(&settings).contains("Max-Age=0"));
+        let device = device_cookie(&settings, "d");
+        assert!(device.starts_with("__Host-roster_device=d;") && device.contains("HttpOnly"));
+        assert!(device.contains("Max-Age=31536000"), "{device}");
     }
 }

@@ -1,15 +1,18 @@
 //! Sign-in and sign-out.
 
 use super::db::audit::{self, AuditEvent};
+use super::db::outbox;
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, memberships, sessions, sign_in_attempts};
+use super::email_templates::SignInDelayedEmail;
 use super::error::ServerError;
 use super::password::Password;
 use super::request::RequestScope;
-use super::session::{clear_session_cookie, session_cookie};
+use super::session::{clear_session_cookie, device_cookie, session_cookie};
 use super::token::{hash_token, SecretToken};
 use crate::domain::audit::AuditAction;
 use crate::domain::next_path::{safe_next_path, DEFAULT_LANDING};
+use crate::domain::sign_in_delay::{self, failures_that_matter};
 use crate::domain::{AccountId, EmailAddress, OrganisationId};
 use crate::wire::AppError;
 use chrono::{DateTime, Utc};
@@ -83,22 +86,49 @@ pub async fn sign_in(
 }
 
 /// The account whose email is `email_lower`, if `password` is its password.
-/// Under the sign-in limits: a locked email or address is refused before
-/// any hashing, and a wrong password (or unknown email, which takes as long)
-/// is counted and audited, then refused with
-/// [`AppError::InvalidCredentials`].
+/// Under the sign-in delays: while the email or the client's address must
+/// wait, the attempt is refused before any hashing; a wrong password (or
+/// unknown email, which takes as long) is counted and audited, then refused
+/// with [`AppError::InvalidCredentials`].
 ///
-/// The limits hold under concurrent attempts: each attempt is checked and
+/// The delays hold under concurrent attempts: each attempt is checked and
 /// counted as a failure in one step per key (email and address), before its
 /// password is hashed, and the count is taken back when the password was
-/// right. Of 40 wrong passwords at once, only as many as the limit allows
-/// are hashed; the rest are refused as rate-limited.
+/// right. Of 40 wrong passwords at once, only the free ones are hashed; the
+/// rest are told to wait.
 pub async fn verify_password(
     scope: &RequestScope,
     email_lower: &str,
     password: Password,
 ) -> Result<accounts::AccountCredentials, ServerError> {
-    let attempt = count_attempt(scope, email_lower).await?;
+    verify(scope, email_lower, password, KnownDevice::Exempt).await
+}
+
+/// [`verify_password`] for a signed-in person confirming their password:
+/// their browser is known to the account by definition, so no browser is
+/// exempt from the account's delay, or a stolen session could guess on.
+pub async fn verify_current_password(
+    scope: &RequestScope,
+    email_lower: &str,
+    password: Password,
+) -> Result<accounts::AccountCredentials, ServerError> {
+    verify(scope, email_lower, password, KnownDevice::NotExempt).await
+}
+
+/// Whether a browser that signed in to the account before skips its delay.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KnownDevice {
+    Exempt,
+    NotExempt,
+}
+
+async fn verify(
+    scope: &RequestScope,
+    email_lower: &str,
+    password: Password,
+    known_device: KnownDevice,
+) -> Result<accounts::AccountCredentials, ServerError> {
+    let attempt = count_attempt(scope, email_lower, known_device).await?;
     let account = accounts::find_credentials(&scope.state.pool, email_lower).await?;
     let verified = scope
         .state
@@ -107,64 +137,164 @@ pub async fn verify_password(
             &password,
             account.as_ref().and_then(|a| a.password_hash.as_deref()),
         )
-        .await?;
+        .await;
+    let verified = match verified {
+        Ok(verified) => verified,
+        Err(error) => {
+            // Shed or failed before judging: not a failure of the person's.
+            sign_in_attempts::forget(&scope.state.pool, attempt.id).await?;
+            return Err(error);
+        }
+    };
     match account {
         Some(account) if verified => {
-            sign_in_attempts::forget(&scope.state.pool, attempt).await?;
+            sign_in_attempts::forget(&scope.state.pool, attempt.id).await?;
             Ok(account)
         }
         account => {
             // Already counted: audited in the log of every organisation the
             // account belongs to (an unknown email's failure belongs to none).
-            let account = account.map(|a| a.id);
-            let event = AuditEvent::new(AuditAction::SignInFailed).on_account(account, email_lower);
-            audit::record_for_account(&scope.state.pool, &scope.meta, account, event).await?;
+            let id = account.as_ref().map(|a| a.id);
+            let event = AuditEvent::new(AuditAction::SignInFailed).on_account(id, email_lower);
+            audit::record_for_account(&scope.state.pool, &scope.meta, id, event).await?;
+            if let Some(account) = account {
+                if attempt.account_failures == scope.state.auth.free_failures_per_account {
+                    notify_delay_started(scope, &account).await?;
+                }
+            }
             Err(AppError::InvalidCredentials.into())
         }
     }
 }
 
+/// An attempt counted as a failure until its password proves right.
+struct CountedAttempt {
+    id: i64,
+    /// The account's failures that count towards its delay, this one
+    /// included.
+    account_failures: u32,
+}
+
 /// Refuses with [`AppError::RateLimited`] while the email or the client's
-/// address has too many recent failures; otherwise counts this attempt as a
-/// failure and returns its id. Both under the keys' locks, in one
-/// transaction. Runs before any hashing: a locked account or address costs
-/// the server nothing, and known and unknown emails lock alike.
-async fn count_attempt(scope: &RequestScope, email_lower: &str) -> Result<i64, ServerError> {
+/// address must wait (see `domain::sign_in_delay`); otherwise counts this
+/// attempt as a failure. Both under the keys' locks, in one transaction,
+/// before any hashing: a waiting account or address costs the server
+/// nothing, and known and unknown emails wait alike. A browser that signed
+/// in to this account before is exempt from the account's wait, not from
+/// its address's.
+async fn count_attempt(
+    scope: &RequestScope,
+    email_lower: &str,
+    known_device: KnownDevice,
+) -> Result<CountedAttempt, ServerError> {
     let settings = &scope.state.auth;
-    let client_ip = &scope.meta.limit_key;
-    let window = settings.sign_in_window;
+    let client_key = &scope.meta.limit_key;
     let mut tx = scope.state.pool.begin().await?;
-    sign_in_attempts::lock_keys(&mut tx, email_lower, client_ip).await?;
-    let by_account = sign_in_attempts::recent_account_failures(
+    sign_in_attempts::lock_keys(&mut tx, email_lower, client_key).await?;
+    let free = settings.free_failures_per_account;
+    let by_account = sign_in_attempts::account_failures(
         &mut *tx,
         email_lower,
-        window,
-        settings.max_failures_per_account,
+        settings.sign_in_lookback,
+        failures_that_matter(free),
     )
     .await?;
-    let by_address = sign_in_attempts::recent_address_failures(
+    let by_address = sign_in_attempts::address_failures(
         &mut *tx,
-        client_ip,
-        window,
-        settings.max_failures_per_address,
+        client_key,
+        settings.sign_in_lookback,
+        failures_that_matter(settings.free_failures_per_address),
     )
     .await?;
-    let locked = [
-        locked_for(&by_account, settings.max_failures_per_account, window),
-        locked_for(&by_address, settings.max_failures_per_address, window),
+    let exempt = match scope.cookie(settings.device_cookie_name()) {
+        Some(token) if known_device == KnownDevice::Exempt => {
+            sign_in_attempts::is_known_device(&mut *tx, &hash_token(&token), email_lower).await?
+        }
+        _ => false,
+    };
+    let account_wait = if exempt {
+        None
+    } else {
+        wait_left(&by_account, free)
+    };
+    let wait = [
+        account_wait,
+        wait_left(&by_address, settings.free_failures_per_address),
     ]
     .into_iter()
     .flatten()
     .max();
-    if let Some(wait) = locked {
+    if let Some(wait) = wait {
         return Err(AppError::RateLimited {
-            minutes: minutes_ceil(wait),
+            seconds: u32::try_from(wait.as_secs().max(1)).unwrap_or(u32::MAX),
         }
         .into());
     }
-    let attempt = sign_in_attempts::count_failure(&mut *tx, email_lower, client_ip).await?;
+    let id = sign_in_attempts::count_failure(&mut *tx, email_lower, client_key).await?;
     tx.commit().await?;
-    Ok(attempt)
+    Ok(CountedAttempt {
+        id,
+        account_failures: by_account.count.saturating_add(1),
+    })
+}
+
+/// The wait still ahead after `failures`, rounded up to whole seconds.
+fn wait_left(failures: &sign_in_attempts::Failures, free: u32) -> Option<Duration> {
+    let latest = failures.latest?;
+    let since = (Utc::now() - latest).to_std().unwrap_or(Duration::ZERO);
+    let left = sign_in_delay::remaining(failures.count, free, since)?;
+    Some(Duration::from_secs(
+        left.as_secs() + u64::from(left.subsec_nanos() > 0),
+    ))
+}
+
+/// Tells the account's owner, at most once a day, that its sign-ins are
+/// now delayed: someone may be guessing their password.
+async fn notify_delay_started(
+    scope: &RequestScope,
+    account: &accounts::AccountCredentials,
+) -> Result<(), ServerError> {
+    let mut tx = scope.state.pool.begin().await?;
+    let Some(recipient) = sign_in_attempts::claim_delay_notice(&mut *tx, account.id).await? else {
+        return Ok(());
+    };
+    let rendered = SignInDelayedEmail {
+        name: &account.display_name,
+        email: &recipient,
+        failures: scope.state.auth.free_failures_per_account,
+        forgot_link: &scope.state.links.forgot_password(),
+    }
+    .render();
+    outbox::enqueue(
+        &mut *tx,
+        None,
+        None,
+        outbox::KIND_SIGN_IN_DELAYED,
+        &recipient,
+        &rendered,
+    )
+    .await?;
+    tx.commit().await?;
+    scope.state.outbox.wake();
+    Ok(())
+}
+
+/// Remembers this browser as one that signed in to `account`, in the
+/// caller's transaction: the token its device cookie already carries, or a
+/// new one sent with the response.
+async fn remember_device(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    account: AccountId,
+) -> Result<(), ServerError> {
+    let settings = &scope.state.auth;
+    let token = match scope.cookie(settings.device_cookie_name()) {
+        Some(token) if token.len() >= 43 => token,
+        _ => SecretToken::generate().expose().to_string(),
+    };
+    sign_in_attempts::remember_device(&mut **tx, &hash_token(&token), account).await?;
+    set_cookie(&device_cookie(settings, &token));
+    Ok(())
 }
 
 /// Starts a session for `account` in `organisation`, in the caller's
@@ -194,6 +324,7 @@ pub async fn open_session(
         },
     )
     .await?;
+    remember_device(tx, scope, account).await?;
     // The team table shows each member's last sign-in.
     if let Some(membership) = memberships::record_sign_in(&mut **tx, account, organisation).await? {
         team_events::notify(&mut **tx, &[TeamNotice::member(organisation, membership)]).await?;

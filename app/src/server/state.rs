@@ -134,11 +134,14 @@ pub struct AuthSettings {
     pub session_idle: Duration,
     /// A session ends this long after sign-in, however active.
     pub session_absolute: Duration,
-    /// Failed sign-ins per account inside [`Self::sign_in_window`] before it is locked.
-    pub max_failures_per_account: i64,
-    /// Failed sign-ins per client address inside the window before it is locked.
-    pub max_failures_per_address: i64,
-    pub sign_in_window: Duration,
+    /// Failed sign-ins per account that cost no wait; each one after them
+    /// doubles the wait (see `domain::sign_in_delay`).
+    pub free_failures_per_account: u32,
+    /// The same per client address (or IPv6 /64): higher, because one
+    /// office or network shares an address.
+    pub free_failures_per_address: u32,
+    /// How far back failures count.
+    pub sign_in_lookback: Duration,
 }
 
 impl AuthSettings {
@@ -149,6 +152,14 @@ impl AuthSettings {
             "roster_session"
         }
     }
+
+    pub fn device_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-roster_device"
+        } else {
+            "roster_device"
+        }
+    }
 }
 
 impl Default for AuthSettings {
@@ -157,9 +168,9 @@ impl Default for AuthSettings {
             secure_cookies: false,
             session_idle: Duration::from_secs(3600),
             session_absolute: Duration::from_secs(12 * 3600),
-            max_failures_per_account: 5,
-            max_failures_per_address: 50,
-            sign_in_window: Duration::from_secs(15 * 60),
+            free_failures_per_account: 5,
+            free_failures_per_address: 50,
+            sign_in_lookback: Duration::from_secs(24 * 3600),
         }
     }
 }

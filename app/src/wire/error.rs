@@ -5,6 +5,7 @@
 //! failures become [`AppError::Internal`] with the request id, which matches
 //! the server's log lines.
 
+use crate::domain::sign_in_delay::wait_phrase;
 use crate::domain::Refusal;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
@@ -24,8 +25,18 @@ pub enum AppError {
     /// so that the answer never reveals who has an account.
     #[error("The email or password is incorrect.")]
     InvalidCredentials,
-    #[error("Too many failed sign-in attempts. Try again in {minutes} {}.", if *minutes == 1 { "minute" } else { "minutes" })]
-    RateLimited { minutes: u32 },
+    /// Too many recent failures for this account or from this address:
+    /// the next attempt is judged after `seconds` (sent as `Retry-After`).
+    #[error("Too many failed sign-in attempts. Try again in {}.", wait_phrase(*seconds))]
+    RateLimited { seconds: u32 },
+    /// More passwords are waiting to be checked than the server checks at
+    /// once: shed at once rather than answered late.
+    #[error("Roster is busy right now. Try again in a few seconds.")]
+    Busy,
+    /// An inviter or organisation sent as many invitations this hour as it
+    /// may; `minutes` until the next one may go.
+    #[error("Too many invitations sent in the last hour. Try again in {}.", wait_phrase(*minutes * 60))]
+    TooManyInvitations { minutes: u32 },
     /// Too many "Forgot password?" requests from one address, whatever
     /// emails they named: it says nothing about who has an account.
     #[error("Too many password reset requests from your network. Try again in {minutes} {}.", if *minutes == 1 { "minute" } else { "minutes" })]
@@ -77,10 +88,24 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Refused(_) => StatusCode::CONFLICT,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::RateLimited { .. } | Self::TooManyResetRequests { .. } => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            Self::RateLimited { .. }
+            | Self::TooManyResetRequests { .. }
+            | Self::Busy
+            | Self::TooManyInvitations { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal { .. } | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Seconds a client should wait before trying again (`Retry-After`),
+    /// for refusals that say when.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            Self::RateLimited { seconds } => Some((*seconds).max(1)),
+            Self::TooManyResetRequests { minutes } | Self::TooManyInvitations { minutes } => {
+                Some(minutes.saturating_mul(60).max(1))
+            }
+            Self::Busy => Some(1),
+            _ => None,
         }
     }
 }
@@ -91,7 +116,14 @@ impl AppError {
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        (self.status(), self.to_string()).into_response()
+        let retry_after = self.retry_after();
+        let mut response = (self.status(), self.to_string()).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -120,13 +152,16 @@ mod tests {
     #[test]
     fn messages_are_specific_and_leak_nothing() {
         assert_eq!(
-            AppError::RateLimited { minutes: 1 }.to_string(),
-            "Too many failed sign-in attempts. Try again in 1 minute."
+            AppError::RateLimited { seconds: 1 }.to_string(),
+            "Too many failed sign-in attempts. Try again in 1 second."
         );
         assert_eq!(
-            AppError::RateLimited { minutes: 14 }.to_string(),
+            AppError::RateLimited { seconds: 840 }.to_string(),
             "Too many failed sign-in attempts. Try again in 14 minutes."
         );
+        assert_eq!(AppError::RateLimited { seconds: 8 }.retry_after(), Some(8));
+        assert_eq!(AppError::Busy.retry_after(), Some(1));
+        assert_eq!(AppError::Forbidden.retry_after(), None);
         let e = AppError::invalid("email", "Enter an email address.");
         assert_eq!(
             e.for_field("email").as_deref(),

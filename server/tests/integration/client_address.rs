@@ -58,7 +58,7 @@ async fn a_spoofed_forwarded_for_from_an_untrusted_peer_changes_nothing() {
     // Nor does it escape the address's limit: failures sent with ever
     // new "addresses" all count against 127.0.0.1.
     let app = TestApp::spawn_with(AuthSettings {
-        max_failures_per_address: 3,
+        free_failures_per_address: 3,
         ..Default::default()
     })
     .await;

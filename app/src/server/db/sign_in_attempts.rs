@@ -1,5 +1,7 @@
-//! Sign-in attempts, for rate limits that hold across restarts and processes.
+//! Sign-in attempts, for delays that hold across restarts and processes.
+//! `client_ip` holds the client's limit key (its address, or its IPv6 /64).
 
+use crate::domain::AccountId;
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use std::time::Duration;
@@ -7,13 +9,13 @@ use std::time::Duration;
 pub async fn record(
     db: impl PgExecutor<'_>,
     email_lower: &str,
-    client_ip: &str,
+    client_key: &str,
     succeeded: bool,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO sign_in_attempts (email_lower, client_ip, succeeded) VALUES ($1, $2, $3)",
         email_lower,
-        client_ip,
+        client_key,
         succeeded
     )
     .execute(db)
@@ -22,13 +24,13 @@ pub async fn record(
 }
 
 /// Serialises sign-in attempts on the same email and on the same client
-/// address until the transaction ends, so that checking the limits and
-/// counting an attempt is one step per key. Always the email's lock first,
-/// then the address's: two attempts never wait on each other in a circle.
+/// until the transaction ends, so that checking the delays and counting an
+/// attempt is one step per key. Always the email's lock first, then the
+/// address's: two attempts never wait on each other in a circle.
 pub async fn lock_keys(
     conn: &mut sqlx::PgConnection,
     email_lower: &str,
-    client_ip: &str,
+    client_key: &str,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "SELECT pg_advisory_xact_lock(hashtextextended('roster.sign_in.email:' || $1, 0))",
@@ -38,7 +40,7 @@ pub async fn lock_keys(
     .await?;
     sqlx::query!(
         "SELECT pg_advisory_xact_lock(hashtextextended('roster.sign_in.address:' || $1, 0))",
-        client_ip
+        client_key
     )
     .execute(&mut *conn)
     .await?;
@@ -50,13 +52,13 @@ pub async fn lock_keys(
 pub async fn count_failure(
     db: impl PgExecutor<'_>,
     email_lower: &str,
-    client_ip: &str,
+    client_key: &str,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         "INSERT INTO sign_in_attempts (email_lower, client_ip, succeeded)
          VALUES ($1, $2, false) RETURNING id",
         email_lower,
-        client_ip
+        client_key
     )
     .fetch_one(db)
     .await
@@ -70,47 +72,141 @@ pub async fn forget(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
         .map(|_| ())
 }
 
-/// The times of the latest `limit` failures for this email inside `window`,
-/// not counting those before the account's last successful sign-in. Newest
-/// first.
-pub async fn recent_account_failures(
+/// Recent failures for one key: how many (up to the number that matters)
+/// and when the latest was.
+pub struct Failures {
+    pub count: u32,
+    pub latest: Option<DateTime<Utc>>,
+}
+
+impl Failures {
+    fn from_row(count: Option<i64>, latest: Option<DateTime<Utc>>) -> Self {
+        Self {
+            count: u32::try_from(count.unwrap_or(0)).unwrap_or(u32::MAX),
+            latest,
+        }
+    }
+}
+
+/// The failures for this email inside `lookback` since the account's
+/// latest successful sign-in, counting at most `limit`.
+pub async fn account_failures(
     db: impl PgExecutor<'_>,
     email_lower: &str,
-    window: Duration,
-    limit: i64,
-) -> sqlx::Result<Vec<DateTime<Utc>>> {
-    sqlx::query_scalar!(
-        r#"SELECT attempted_at FROM sign_in_attempts
-           WHERE email_lower = $1 AND NOT succeeded
-             AND attempted_at > now() - make_interval(secs => $2)
-             AND attempted_at > COALESCE(
-                 (SELECT max(attempted_at) FROM sign_in_attempts WHERE email_lower = $1 AND succeeded),
-                 '-infinity')
-           ORDER BY attempted_at DESC LIMIT $3"#,
+    lookback: Duration,
+    limit: u32,
+) -> sqlx::Result<Failures> {
+    let row = sqlx::query!(
+        r#"SELECT count(*) AS "count", max(attempted_at) AS "latest"
+           FROM (SELECT attempted_at FROM sign_in_attempts
+                  WHERE email_lower = $1 AND NOT succeeded
+                    AND attempted_at > now() - make_interval(secs => $2)
+                    AND attempted_at > COALESCE(
+                        (SELECT max(attempted_at) FROM sign_in_attempts
+                          WHERE email_lower = $1 AND succeeded),
+                        '-infinity')
+                  ORDER BY attempted_at DESC LIMIT $3) recent"#,
         email_lower,
-        window.as_secs_f64(),
-        limit
+        lookback.as_secs_f64(),
+        i64::from(limit)
     )
-    .fetch_all(db)
+    .fetch_one(db)
+    .await?;
+    Ok(Failures::from_row(row.count, row.latest))
+}
+
+/// The failures from this client inside `lookback`, counting at most
+/// `limit`. A success from the address does not reset them: anyone can
+/// sign in to an account of their own.
+pub async fn address_failures(
+    db: impl PgExecutor<'_>,
+    client_key: &str,
+    lookback: Duration,
+    limit: u32,
+) -> sqlx::Result<Failures> {
+    let row = sqlx::query!(
+        r#"SELECT count(*) AS "count", max(attempted_at) AS "latest"
+           FROM (SELECT attempted_at FROM sign_in_attempts
+                  WHERE client_ip = $1 AND NOT succeeded
+                    AND attempted_at > now() - make_interval(secs => $2)
+                  ORDER BY attempted_at DESC LIMIT $3) recent"#,
+        client_key,
+        lookback.as_secs_f64(),
+        i64::from(limit)
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(Failures::from_row(row.count, row.latest))
+}
+
+/// Whether the browser holding the device token `token_hash` signed in to
+/// the account with this email before.
+pub async fn is_known_device(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+    email_lower: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (
+             SELECT 1 FROM known_devices d JOIN accounts a ON a.id = d.account_id
+              WHERE d.token_hash = $1 AND lower(a.email) = $2) AS "known!""#,
+        token_hash,
+        email_lower
+    )
+    .fetch_one(db)
     .await
 }
 
-/// The times of the latest `limit` failures from this client address inside
-/// `window`. Newest first.
-pub async fn recent_address_failures(
+/// Remembers that the browser with `token_hash` signed in to `account`.
+pub async fn remember_device(
     db: impl PgExecutor<'_>,
-    client_ip: &str,
-    window: Duration,
-    limit: i64,
-) -> sqlx::Result<Vec<DateTime<Utc>>> {
-    sqlx::query_scalar!(
-        r#"SELECT attempted_at FROM sign_in_attempts
-           WHERE client_ip = $1 AND NOT succeeded AND attempted_at > now() - make_interval(secs => $2)
-           ORDER BY attempted_at DESC LIMIT $3"#,
-        client_ip,
-        window.as_secs_f64(),
-        limit
+    token_hash: &[u8],
+    account: AccountId,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO known_devices (token_hash, account_id) VALUES ($1, $2)
+         ON CONFLICT (token_hash, account_id) DO UPDATE SET last_used_at = now()",
+        token_hash,
+        account as AccountId
     )
-    .fetch_all(db)
+    .execute(db)
     .await
+    .map(|_| ())
+}
+
+/// Claims today's "your sign-ins are delayed" notice for `account`: its
+/// email address, at most once in 24 hours.
+pub async fn claim_delay_notice(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO sign_in_delay_notices (account_id, notified_at) VALUES ($1, now())
+           ON CONFLICT (account_id) DO UPDATE SET notified_at = now()
+            WHERE sign_in_delay_notices.notified_at < now() - interval '1 day'
+           RETURNING (SELECT email FROM accounts WHERE id = $1) AS "email!""#,
+        account as AccountId
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Deletes attempts (and reset requests) older than `age`: the delays
+/// never look back that far. Returns how many rows went.
+pub async fn purge_older_than(db: impl PgExecutor<'_> + Copy, age: Duration) -> sqlx::Result<u64> {
+    let attempts = sqlx::query!(
+        "DELETE FROM sign_in_attempts WHERE attempted_at < now() - make_interval(secs => $1)",
+        age.as_secs_f64()
+    )
+    .execute(db)
+    .await?
+    .rows_affected();
+    let resets = sqlx::query!(
+        "DELETE FROM password_reset_requests WHERE requested_at < now() - make_interval(secs => $1)",
+        age.as_secs_f64()
+    )
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(attempts + resets)
 }

@@ -1,0 +1,36 @@
+//! Periodic clean-up: rows kept only for limits are deleted once no limit
+//! looks back that far, so the tables (and the lookups on them) stay small.
+//! Every process runs it; the deletes are idempotent.
+
+use app::server::db::sign_in_attempts;
+use sqlx::PgPool;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Sign-in attempts and reset requests older than this are deleted.
+pub const KEEP_ATTEMPTS: Duration = Duration::from_secs(30 * 24 * 3600);
+/// How often the clean-up runs.
+const EVERY: Duration = Duration::from_secs(3600);
+
+/// Runs [`run_once`] now and then every hour until `stop` turns true.
+pub fn spawn(pool: PgPool, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match run_once(&pool).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "purged old sign-in attempts"),
+                Err(error) => tracing::warn!(%error, "purging old sign-in attempts failed"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(EVERY) => {}
+                _ = stop.wait_for(|stop| *stop) => return,
+            }
+        }
+    })
+}
+
+/// Deletes attempts and reset requests older than [`KEEP_ATTEMPTS`].
+pub async fn run_once(pool: &PgPool) -> sqlx::Result<u64> {
+    sign_in_attempts::purge_older_than(pool, KEEP_ATTEMPTS).await
+}
