@@ -47,8 +47,13 @@ pub struct Config {
     /// Scheme, host and port people reach Roster at, without a trailing
     /// slash. Used for links in emails, cookie flags and the Origin check.
     pub public_base_url: String,
-    /// An external PostgreSQL; `None` starts the embedded cluster.
+    /// An external PostgreSQL, as the role the server serves with; `None`
+    /// starts the embedded cluster.
     pub database_url: Option<Secret>,
+    /// The same database as the role that owns the schema, for migrations
+    /// and grants; `None` migrates with `database_url`. Only with
+    /// `database_url`: the embedded cluster makes its own roles.
+    pub database_migration_url: Option<Secret>,
     /// Where the embedded cluster and other local state live.
     pub data_dir: PathBuf,
     pub mail: MailTransport,
@@ -119,18 +124,15 @@ impl Config {
             None => format!("http://{site_addr}"),
         };
 
-        let database_url = match get("DATABASE_URL") {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                Some(Secret::new(url))
-            }
-            Some(_) => {
-                return Err(err(
-                    "DATABASE_URL",
-                    "must start with postgres:// or postgresql://",
-                ))
-            }
-            None => None,
-        };
+        let database_url = postgres_url(get("DATABASE_URL"), "DATABASE_URL")?;
+        let database_migration_url =
+            postgres_url(get("DATABASE_MIGRATION_URL"), "DATABASE_MIGRATION_URL")?;
+        if database_migration_url.is_some() && database_url.is_none() {
+            return Err(err(
+                "DATABASE_MIGRATION_URL",
+                "needs DATABASE_URL (the role the server runs as): without it Roster uses its embedded database, which makes its own roles",
+            ));
+        }
 
         let data_dir = match get("ROSTER_DATA_DIR") {
             Some(dir) => PathBuf::from(dir),
@@ -214,6 +216,7 @@ impl Config {
             client_addresses: ClientAddresses::new(trusted_proxies, client_ip_header),
             public_base_url,
             database_url,
+            database_migration_url,
             data_dir,
             mail,
             mail_from,
@@ -293,6 +296,23 @@ fn check_smtp_tls(url: &str) -> Result<(), ConfigError> {
             "SMTP_URL",
             format!("plain smtp:// to {host} would send passwords and reset links unencrypted; use smtps:// or add ?tls=required"),
         ))
+    }
+}
+
+/// A PostgreSQL URL, if set.
+fn postgres_url(
+    value: Option<String>,
+    variable: &'static str,
+) -> Result<Option<Secret>, ConfigError> {
+    match value {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Ok(Some(Secret::new(url)))
+        }
+        Some(_) => Err(err(
+            variable,
+            "must start with postgres:// or postgresql://",
+        )),
+        None => Ok(None),
     }
 }
 
@@ -378,6 +398,7 @@ mod tests {
         );
         assert_eq!(c.session_absolute, Duration::from_secs(43200));
         assert!(c.database_url.is_none());
+        assert!(c.database_migration_url.is_none());
         assert!(!c.is_https());
         let root = Config::from_map(&map(&[("HOME", "/root")]), true).unwrap();
         assert_eq!(root.data_dir, PathBuf::from("/var/lib/roster"));
@@ -395,6 +416,13 @@ mod tests {
                 "PUBLIC_BASE_URL",
             ),
             (map(&[("DATABASE_URL", "mysql://x")]), "DATABASE_URL"),
+            (
+                map(&[
+                    ("DATABASE_URL", "postgres://roster_app@db/roster"),
+                    ("DATABASE_MIGRATION_URL", "mysql://x"),
+                ]),
+                "DATABASE_MIGRATION_URL",
+            ),
             (map(&[("ROSTER_MAIL", "carrier-pigeon")]), "ROSTER_MAIL"),
             (map(&[("ROSTER_MAIL", "smtp")]), "SMTP_URL"),
             (
@@ -441,6 +469,52 @@ mod tests {
             assert_eq!(error.variable, variable, "{vars:?}");
             assert!(error.to_string().starts_with(variable));
         }
+    }
+
+    #[test]
+    fn migrations_may_run_as_another_role_of_the_same_database() {
+        let both = Config::from_map(
+            &map(&[
+                ("DATABASE_URL", "postgres://roster_app:a@db/roster"),
+                (
+                    "DATABASE_MIGRATION_URL",
+                    "postgresql://roster_owner:o@db/roster",
+                ),
+            ]),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            both.database_url.as_ref().map(Secret::expose),
+            Some("postgres://roster_app:a@db/roster")
+        );
+        assert_eq!(
+            both.database_migration_url.as_ref().map(Secret::expose),
+            Some("postgresql://roster_owner:o@db/roster")
+        );
+        let printed = format!("{both:?}");
+        assert!(!printed.contains("roster_owner:o"), "{printed}");
+
+        // Unset: migrations use DATABASE_URL.
+        let one =
+            Config::from_map(&map(&[("DATABASE_URL", "postgres://db/roster")]), false).unwrap();
+        assert!(one.database_migration_url.is_none());
+
+        // Alone it would be ignored (the embedded database makes its own
+        // roles), so it is refused rather than silently unused.
+        let error = Config::from_map(
+            &map(&[
+                ("HOME", "/home/ada"),
+                (
+                    "DATABASE_MIGRATION_URL",
+                    "postgres://roster_owner@db/roster",
+                ),
+            ]),
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(error.variable, "DATABASE_MIGRATION_URL");
+        assert!(error.message.contains("needs DATABASE_URL"), "{error}");
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //!
 //! The cluster lives in `<data dir>/pg`, listens only on a Unix socket in a
 //! private directory, and requires a SCRAM password kept in
-//! `<data dir>/pg-password`. PostgreSQL refuses to run as root, so when the
-//! server is root the cluster runs as the `postgres` user.
+//! `<data dir>/pg-password` for its superuser. PostgreSQL refuses to run as
+//! root, so when the server is root the cluster runs as the `postgres` user.
+//! The superuser only sets the cluster up: the roles the server migrates and
+//! serves with are made in [`crate::database`].
 //!
 //! It must never outlive the server, however the server ends: `postgres` is
 //! started in its own process group (a Ctrl-C reaches only the server, which
@@ -22,8 +24,9 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-/// The role the server connects as.
-pub const DB_USER: &str = "roster";
+/// The cluster's superuser (initdb's bootstrap role). The server uses it
+/// only to create its own roles and database; see [`crate::database`].
+pub const SUPERUSER: &str = "roster";
 
 #[derive(Debug, thiserror::Error)]
 pub enum EmbeddedError {
@@ -291,20 +294,31 @@ impl EmbeddedPostgres {
         }
     }
 
-    /// Connection options for `database` on this cluster.
-    pub fn connect_options(&self, database: &str) -> sqlx::postgres::PgConnectOptions {
+    /// Connection options for `database` on this cluster as its superuser:
+    /// for setting up roles and databases only.
+    pub fn superuser_options(&self, database: &str) -> sqlx::postgres::PgConnectOptions {
+        self.role_options(SUPERUSER, &self.password, database)
+    }
+
+    /// Connection options for `database` on this cluster as `role`.
+    pub fn role_options(
+        &self,
+        role: &str,
+        password: &str,
+        database: &str,
+    ) -> sqlx::postgres::PgConnectOptions {
         sqlx::postgres::PgConnectOptions::new()
             .socket(&self.socket_dir)
-            .username(DB_USER)
-            .password(&self.password)
+            .username(role)
+            .password(password)
             .database(database)
     }
 
-    /// A `postgres://` URL for tools (sqlx-cli); it carries the password.
-    pub fn url(&self, database: &str) -> String {
+    /// A `postgres://` URL for tools (sqlx-cli) to reach `database` as
+    /// `role`; it carries the password.
+    pub fn role_url(&self, role: &str, password: &str, database: &str) -> String {
         format!(
-            "postgres://{DB_USER}:{}@localhost/{database}?host={}",
-            self.password,
+            "postgres://{role}:{password}@localhost/{database}?host={}",
             self.socket_dir.display()
         )
     }
@@ -390,6 +404,16 @@ fn check_reachable(dir: &Path, uid: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// 192 random bits, URL-safe base64: safe in a URL's user info and in an
+/// SQL string literal as it is.
+pub fn new_password() -> String {
+    use base64::Engine as _;
+    use rand::RngCore as _;
+    let mut bytes = [0u8; 24];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 fn load_or_create_password(path: &Path) -> Result<String, EmbeddedError> {
     if let Ok(existing) = fs::read_to_string(path) {
         let existing = existing.trim().to_string();
@@ -397,11 +421,7 @@ fn load_or_create_password(path: &Path) -> Result<String, EmbeddedError> {
             return Ok(existing);
         }
     }
-    use base64::Engine as _;
-    use rand::RngCore as _;
-    let mut bytes = [0u8; 24];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let password = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let password = new_password();
     let mut file = fs::OpenOptions::new()
         .create(true)
         .write(true)
@@ -448,7 +468,7 @@ fn init_cluster(
             "--encoding=UTF8",
             "--locale=C",
             "-U",
-            DB_USER,
+            SUPERUSER,
         ])
         .arg(format!("--pwfile={}", pwfile.display()))
         .current_dir(cluster)

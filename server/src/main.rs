@@ -4,7 +4,8 @@
 //! roster [serve [--demo]] serve Roster (the default); --demo creates the
 //!                         demo organisation on an empty embedded database
 //! roster migrate          apply database migrations and exit
-//! roster with-db -- CMD   run CMD with DATABASE_URL set to a migrated database
+//! roster with-db -- CMD   run CMD with DATABASE_URL set to a migrated database,
+//!                         as the role that owns it
 //! roster create-org --name NAME --owner-email EMAIL
 //!                         create an organisation and print its owner's invitation link
 //! ```
@@ -104,15 +105,12 @@ fn with_db(config: Config, args: &[String]) -> Result<ExitCode, String> {
     let (program, rest) = args.split_first().ok_or(USAGE)?;
     let db = open_database(&config)?;
     let result = apply_migrations(&db);
+    // As the owner: tools such as `cargo sqlx prepare` describe the schema
+    // and may migrate it.
     let status = result.and_then(|()| {
-        let url = match (&db.embedded, &config.database_url) {
-            (Some(embedded), _) => embedded.url(server::database::EMBEDDED_DATABASE),
-            (None, Some(url)) => url.expose().to_string(),
-            (None, None) => return Err("no database".to_string()),
-        };
         std::process::Command::new(program)
             .args(rest)
-            .env("DATABASE_URL", url)
+            .env("DATABASE_URL", db.owner_url().expose())
             .status()
             .map_err(|e| format!("{program}: {e}"))
     });

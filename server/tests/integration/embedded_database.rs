@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
     lines: std::sync::mpsc::Receiver<String>,
     port: u16,
 }
 
-fn data_dir(label: &str) -> PathBuf {
+pub(crate) fn data_dir(label: &str) -> PathBuf {
     let dir = PathBuf::from(format!("/tmp/roster-it-{}-{label}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -26,6 +26,12 @@ fn start(dir: &Path) -> Server {
 }
 
 fn start_with(dir: &Path, args: &[&str]) -> Server {
+    start_with_env(dir, args, &[])
+}
+
+/// Starts `roster serve ARGS` on `dir` with only these variables (and
+/// `vars`) set, and its output read line by line.
+pub(crate) fn start_with_env(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -43,6 +49,7 @@ fn start_with(dir: &Path, args: &[&str]) -> Server {
         )
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "warn")
+        .envs(vars.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -68,7 +75,7 @@ impl Drop for Server {
 
 impl Server {
     /// The body of `GET path`, asked as a plain HTTP/1.1 client would.
-    fn get(&self, path: &str) -> String {
+    pub(crate) fn get(&self, path: &str) -> String {
         use std::io::{Read as _, Write as _};
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
@@ -83,7 +90,7 @@ impl Server {
     }
 
     /// Output lines up to and including the one containing `marker`.
-    fn wait_for(&self, marker: &str) -> Vec<String> {
+    pub(crate) fn wait_for(&self, marker: &str) -> Vec<String> {
         let deadline = Instant::now() + Duration::from_secs(90);
         let mut seen = Vec::new();
         while Instant::now() < deadline {
@@ -99,7 +106,7 @@ impl Server {
     }
 }
 
-fn postmaster_pid(dir: &Path) -> i32 {
+pub(crate) fn postmaster_pid(dir: &Path) -> i32 {
     let text = std::fs::read_to_string(dir.join("pg/postmaster.pid")).unwrap();
     text.lines().next().unwrap().trim().parse().unwrap()
 }
@@ -116,7 +123,7 @@ fn alive(pid: i32) -> bool {
         .unwrap_or(false)
 }
 
-fn wait_gone(pid: i32) -> bool {
+pub(crate) fn wait_gone(pid: i32) -> bool {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
         if !alive(pid) {
@@ -127,7 +134,7 @@ fn wait_gone(pid: i32) -> bool {
     false
 }
 
-fn signal(child: &Child, sig: &str) {
+pub(crate) fn signal(child: &Child, sig: &str) {
     let status = Command::new("kill")
         .args(["-s", sig, &child.id().to_string()])
         .status()

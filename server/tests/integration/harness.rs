@@ -8,7 +8,7 @@ use reqwest::header::{HeaderMap, HeaderValue, SET_COOKIE};
 use reqwest::StatusCode;
 use server::application::{Application, Settings};
 use server::config::{MailTransport, Secret};
-use server::database::{ensure_database, pool};
+use server::database::{ensure_database, pool, secure_runtime, EmbeddedRoles, OWNER_ROLE};
 use server::embedded_pg::EmbeddedPostgres;
 pub use server::http::client_address::{parse_trusted_proxies, ClientAddresses, ClientIpHeader};
 use server::mailer::{DevMailbox, Transport, WorkerSettings};
@@ -20,14 +20,16 @@ use std::time::Duration;
 
 const TEMPLATE: &str = "roster_template";
 
-struct Cluster {
-    pg: EmbeddedPostgres,
+pub struct Cluster {
+    pub pg: EmbeddedPostgres,
+    /// Roles are cluster-wide: made once, used by every test database.
+    pub roles: EmbeddedRoles,
     next_db: AtomicU32,
     hasher: PasswordHasher,
 }
 
 /// The cluster shared by every test in this run, started on first use.
-fn cluster() -> &'static Cluster {
+pub fn cluster() -> &'static Cluster {
     static CLUSTER: OnceLock<Cluster> = OnceLock::new();
     CLUSTER.get_or_init(|| {
         // Tests run inside tokio runtimes, which may not block on another:
@@ -51,25 +53,47 @@ fn start_cluster() -> Cluster {
         .enable_all()
         .build()
         .expect("runtime");
+    let roles = EmbeddedRoles::new();
+    // What `roster serve` does on the embedded cluster, once, on the
+    // template that every test database is cloned from (with its owners
+    // and grants).
     let hasher = runtime.block_on(async {
+        roles.ensure(&pg).await.expect("database roles");
         ensure_database(&pg, TEMPLATE)
             .await
             .expect("create template");
-        let template = pool(pg.connect_options(TEMPLATE), 1)
+        let owner = pool(roles.owner_options(&pg, TEMPLATE), 1)
             .await
-            .expect("connect template");
+            .expect("connect template as owner");
         app::server::MIGRATOR
-            .run(&template)
+            .run(&owner)
             .await
             .expect("migrate template");
-        template.close().await;
+        let runtime = pool(roles.runtime_options(&pg, TEMPLATE), 1)
+            .await
+            .expect("connect template as the server's role");
+        secure_runtime(&owner, &runtime)
+            .await
+            .expect("grant the server's role");
+        runtime.close().await;
+        owner.close().await;
         PasswordHasher::new(2).expect("hasher")
     });
     Cluster {
         pg,
+        roles,
         next_db: AtomicU32::new(0),
         hasher,
     }
+}
+
+/// A database name no test has used in this run.
+pub fn database_name() -> String {
+    format!(
+        "t{}_{}",
+        std::process::id(),
+        cluster().next_db.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 /// Removes clusters left by earlier runs whose process is gone (their
@@ -95,7 +119,13 @@ fn remove_stale_dirs() {
 /// worker.
 pub struct TestApp {
     pub base: String,
+    /// The server's own pool, as the role it serves with: what tests do
+    /// through it, they do with the server's privileges.
     pub pool: PgPool,
+    /// The same database as the role that owns it (what migrations run
+    /// as), for what the server itself may not do: moving audit events in
+    /// time, say. Connects on first use.
+    pub owner_pool: PgPool,
     pub client: reqwest::Client,
     /// Where emails go unless the test chose SMTP.
     pub mailbox: DevMailbox,
@@ -168,22 +198,20 @@ impl TestApp {
         client_addresses: ClientAddresses,
     ) -> TestApp {
         let cluster = cluster();
-        let name = format!(
-            "t{}_{}",
-            std::process::id(),
-            cluster.next_db.fetch_add(1, Ordering::SeqCst)
-        );
+        let name = database_name();
         let mut admin = cluster
             .pg
-            .connect_options("postgres")
+            .superuser_options("postgres")
             .connect()
             .await
             .expect("admin connection");
-        sqlx::query(&format!("CREATE DATABASE \"{name}\" TEMPLATE {TEMPLATE}"))
-            .execute(&mut admin)
-            .await
-            .expect("create test database");
-        let pool = pool(cluster.pg.connect_options(&name), 5)
+        sqlx::query(&format!(
+            "CREATE DATABASE \"{name}\" TEMPLATE {TEMPLATE} OWNER {OWNER_ROLE}"
+        ))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+        let pool = pool(cluster.roles.runtime_options(&cluster.pg, &name), 5)
             .await
             .expect("connect test database");
         Self::start(name, pool, auth, transport, worker, client_addresses).await
@@ -192,9 +220,13 @@ impl TestApp {
     /// A second server process on this one's database (its own pool, port,
     /// outbox worker and team listener), as in a deployment with several.
     pub async fn another_process(&self) -> TestApp {
-        let pool = pool(cluster().pg.connect_options(&self.database), 5)
-            .await
-            .expect("connect test database");
+        let cluster = cluster();
+        let pool = pool(
+            cluster.roles.runtime_options(&cluster.pg, &self.database),
+            5,
+        )
+        .await
+        .expect("connect test database");
         let transport = Transport::DevMailbox(DevMailbox::default());
         Self::start(
             self.database.clone(),
@@ -227,6 +259,9 @@ impl TestApp {
             .leptos_options;
         leptos_options.site_addr = addr;
         let mailbox = transport.dev_mailbox().cloned().unwrap_or_default();
+        let owner_pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .connect_lazy_with(cluster.roles.owner_options(&cluster.pg, &database));
         let application = Application::build(
             pool.clone(),
             Settings {
@@ -257,6 +292,7 @@ impl TestApp {
         TestApp {
             base,
             pool,
+            owner_pool,
             client,
             mailbox,
             database,
@@ -358,18 +394,19 @@ impl TestApp {
 
     /// Fails unless no row of any table holds `token` or a link with a
     /// token in it: secrets are stored only as hashes, and emails lose
-    /// their bodies once sent.
+    /// their bodies once sent. Reads as the owner, who may read every
+    /// table.
     pub async fn assert_no_table_holds(&self, token: &str) {
         let tables: Vec<String> =
             sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
-                .fetch_all(&self.pool)
+                .fetch_all(&self.owner_pool)
                 .await
                 .unwrap();
         assert!(tables.len() >= 10, "{tables:?}");
         for table in tables {
             let dump: Vec<String> =
                 sqlx::query_scalar(&format!("SELECT row_to_json(t)::text FROM \"{table}\" t"))
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.owner_pool)
                     .await
                     .unwrap();
             for row in dump {

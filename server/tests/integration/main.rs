@@ -17,6 +17,7 @@ mod password_reset;
 mod profile;
 
 mod config_files;
+mod database_roles;
 mod embedded_database;
 mod security;
 mod sign_in;

@@ -123,12 +123,22 @@ async fn the_audit_log_cannot_be_edited_or_deleted() {
         "DELETE FROM audit_events",
         "TRUNCATE audit_events",
     ] {
+        // Two walls. The server's role lacks the privilege (SQLSTATE 42501,
+        // insufficient_privilege)...
         let error = sqlx::query(statement)
             .execute(&app.pool)
             .await
             .expect_err(statement);
-        // The append-only trigger's own refusal (RAISE EXCEPTION, SQLSTATE
-        // P0001), not some other failure.
+        let db = error
+            .as_database_error()
+            .unwrap_or_else(|| panic!("{statement}: {error}"));
+        assert_eq!(db.code().as_deref(), Some("42501"), "{statement}: {db}");
+        // ...and the owner, who has it, meets the append-only trigger's own
+        // refusal (RAISE EXCEPTION, SQLSTATE P0001).
+        let error = sqlx::query(statement)
+            .execute(&app.owner_pool)
+            .await
+            .expect_err(statement);
         let db = error
             .as_database_error()
             .unwrap_or_else(|| panic!("{statement}: {error}"));
