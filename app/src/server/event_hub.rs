@@ -17,15 +17,22 @@ use super::actor::{authenticate, recheck, Actor};
 use super::db::team_events::TeamNotice;
 use super::error::ServerError;
 use super::request::RequestScope;
-use crate::domain::Permission;
+use crate::domain::{Permission, SessionId};
+use crate::wire::AppError;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
 /// How often an open stream checks its session even when nothing happens.
 pub const RECHECK_EVERY: Duration = Duration::from_secs(20);
+
+/// Streams one session may hold open in one process: a tab each, and a
+/// page that leaks streams (or a script) cannot hold the server's memory.
+pub const MAX_STREAMS_PER_SESSION: usize = 10;
 
 /// Signals kept for a stream that has not caught up; one that falls
 /// further behind is told to refetch instead.
@@ -47,6 +54,7 @@ pub enum TeamSignal {
 pub struct TeamEvents {
     signals: broadcast::Sender<TeamSignal>,
     closing: watch::Sender<bool>,
+    open: Arc<Mutex<HashMap<SessionId, usize>>>,
 }
 
 impl Default for TeamEvents {
@@ -54,6 +62,43 @@ impl Default for TeamEvents {
         Self {
             signals: broadcast::channel(BUFFER).0,
             closing: watch::channel(false).0,
+            open: Arc::default(),
+        }
+    }
+}
+
+/// One of a session's open streams, counted until dropped.
+struct StreamSlot {
+    open: Arc<Mutex<HashMap<SessionId, usize>>>,
+    session: SessionId,
+}
+
+impl StreamSlot {
+    fn claim(open: &Arc<Mutex<HashMap<SessionId, usize>>>, session: SessionId) -> Option<Self> {
+        let mut counts = open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let count = counts.entry(session).or_insert(0);
+        if *count >= MAX_STREAMS_PER_SESSION {
+            return None;
+        }
+        *count += 1;
+        Some(Self {
+            open: open.clone(),
+            session,
+        })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut counts = self
+            .open
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(count) = counts.get_mut(&self.session) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.session);
+            }
         }
     }
 }
@@ -120,6 +165,7 @@ pub struct TeamStream {
     signals: broadcast::Receiver<TeamSignal>,
     closing: watch::Receiver<bool>,
     recheck: tokio::time::Interval,
+    _slot: StreamSlot,
 }
 
 impl TeamStream {
@@ -133,6 +179,8 @@ impl TeamStream {
         let closing = events.closing.subscribe();
         let actor = authenticate(&scope).await?;
         actor.require(Permission::ViewTeam)?;
+        let slot =
+            StreamSlot::claim(&events.open, actor.session_id).ok_or(AppError::TooManyStreams)?;
         let mut recheck =
             tokio::time::interval_at(tokio::time::Instant::now() + RECHECK_EVERY, RECHECK_EVERY);
         recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -148,6 +196,7 @@ impl TeamStream {
             signals,
             closing,
             recheck,
+            _slot: slot,
         })
     }
 

@@ -12,6 +12,7 @@ use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox};
 use super::email_templates::InvitationEmail;
 use super::error::{is_unique_violation, ServerError};
+use super::invitation_limits;
 use super::password::Password;
 use super::password_strength;
 use super::request::RequestScope;
@@ -89,6 +90,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     let token = SecretToken::generate();
     let expires_at = expiry.after(Utc::now());
     let mut tx = pool.begin().await?;
+    invitation_limits::check(&mut tx, &actor).await?;
     let inserted = invitations::insert(
         &mut *tx,
         invitations::NewInvitation {
@@ -233,6 +235,9 @@ pub async fn reissue(
     let pool = &scope.state.pool;
     let expiry = organisation_expiry(pool, actor.organisation_id).await?;
     let mut tx = pool.begin().await?;
+    if email {
+        invitation_limits::check(&mut tx, &actor).await?;
+    }
     let invitation = lock_open(&mut tx, &actor, id).await?;
     let token = SecretToken::generate();
     let expires_at = expiry.after(Utc::now());

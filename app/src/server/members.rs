@@ -236,6 +236,9 @@ pub async fn change_role(
     }
     memberships::set_role(&mut *tx, id, role.id).await?;
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
+    // A session's token never outlives a change of what it may do: the
+    // member signs in again here, under a new token, with the new role.
+    sessions::revoke_all(&mut *tx, member.account_id, Some(org), None).await?;
     let event = AuditEvent::new(AuditAction::MemberRoleChanged)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name)

@@ -9,6 +9,7 @@ pub mod db;
 pub mod email_templates;
 pub mod error;
 pub mod event_hub;
+pub mod invitation_limits;
 pub mod invitations;
 pub mod members;
 pub mod organisations;

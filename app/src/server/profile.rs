@@ -13,6 +13,7 @@ use super::password::Password;
 use super::password_strength;
 use super::request::RequestScope;
 use super::sign_in;
+use super::token::SecretToken;
 use crate::domain::audit::AuditAction;
 use crate::domain::avatar::{avatar_path, AvatarProblem};
 use crate::domain::person::{PersonName, PhoneNumber, Position};
@@ -160,6 +161,10 @@ pub async fn change_password(
     accounts::set_password(&mut *tx, actor.account_id, &hash).await?;
     let ended =
         sessions::revoke_all(&mut *tx, actor.account_id, None, Some(actor.session_id)).await?;
+    // This browser's session goes on under a new token: one that may have
+    // leaked with the old password does not.
+    let token = SecretToken::generate();
+    sessions::replace_token(&mut *tx, actor.session_id, &token.hash()).await?;
     // A security event for every organisation the account belongs to: each
     // one's sessions of it ended.
     let event = AuditEvent::new(AuditAction::PasswordChanged)
@@ -189,6 +194,7 @@ pub async fn change_password(
     )
     .await?;
     tx.commit().await?;
+    sign_in::set_session_cookie(&scope, &token);
     scope.state.outbox.wake();
     tracing::info!(request_id = %scope.meta.request_id, account = %actor.account_id, ended, "password changed");
     Ok(PasswordChanged {

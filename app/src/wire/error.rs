@@ -33,6 +33,9 @@ pub enum AppError {
     /// once: shed at once rather than answered late.
     #[error("Roster is busy right now. Try again in a few seconds.")]
     Busy,
+    /// One session holds as many live team streams as it may (a tab each).
+    #[error("Roster is open in too many tabs. Close some, then reload this page.")]
+    TooManyStreams,
     /// An inviter or organisation sent as many invitations this hour as it
     /// may; `minutes` until the next one may go.
     #[error("Too many invitations sent in the last hour. Try again in {}.", wait_phrase(*minutes * 60))]
@@ -91,6 +94,7 @@ impl AppError {
             Self::RateLimited { .. }
             | Self::TooManyResetRequests { .. }
             | Self::Busy
+            | Self::TooManyStreams
             | Self::TooManyInvitations { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal { .. } | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -3,6 +3,7 @@
 //!
 //! - [`security`]: request ids, security headers, the cross-site check;
 //! - [`client_address`]: the client's address, through trusted proxies;
+//! - [`deadline`]: every request (but the event stream) ends within 30 s;
 //! - [`avatars`]: profile pictures in and out;
 //! - [`exports`]: the CSV downloads;
 //! - [`events`]: the team table's live event stream;
@@ -16,6 +17,7 @@
 
 pub mod avatars;
 pub mod client_address;
+pub mod deadline;
 pub mod dev_mailbox;
 pub mod events;
 pub mod exports;
@@ -114,6 +116,9 @@ pub fn router(state: ServerState) -> Router {
             state.clone(),
             security::headers,
         ))
+        .layer(middleware::from_fn(|request, next| {
+            deadline::within(deadline::REQUEST_DEADLINE, request, next)
+        }))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -10,6 +10,7 @@ mod authorization;
 mod client_address;
 mod harness;
 mod invitations;
+mod limits;
 mod live;
 mod members;
 mod organisation_settings;

@@ -176,3 +176,45 @@ pub async fn recent_for_account(
     .fetch_all(db)
     .await
 }
+
+/// Serialises counting and recording invitation sends in `org` until the
+/// transaction ends.
+pub async fn lock_organisation_sends(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('roster.invitation_sends:' || $1::uuid::text, 0))",
+        org.0
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// When the latest `limit` events with one of `actions` in `org` inside
+/// `window` happened (by `actor`, if given). Newest first.
+pub async fn recent_times(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    actor: Option<AccountId>,
+    actions: &[&str],
+    window: std::time::Duration,
+    limit: i64,
+) -> sqlx::Result<Vec<chrono::DateTime<chrono::Utc>>> {
+    let actions: Vec<String> = actions.iter().map(|a| a.to_string()).collect();
+    sqlx::query_scalar!(
+        "SELECT occurred_at FROM audit_events
+         WHERE organisation_id = $1 AND action = ANY($2)
+           AND ($3::uuid IS NULL OR actor_id = $3)
+           AND occurred_at > now() - make_interval(secs => $4)
+         ORDER BY occurred_at DESC LIMIT $5",
+        org as OrganisationId,
+        &actions,
+        actor.map(|a| a.0),
+        window.as_secs_f64(),
+        limit
+    )
+    .fetch_all(db)
+    .await
+}

@@ -156,3 +156,19 @@ pub async fn revoke_all(
     .await?;
     Ok(u64::try_from(ended).unwrap_or(0))
 }
+
+/// Gives session `id` a new token (its hash): the old one stops working.
+pub async fn replace_token(
+    db: impl PgExecutor<'_>,
+    id: SessionId,
+    token_hash: &[u8],
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE sessions SET token_hash = $2 WHERE id = $1 AND revoked_at IS NULL",
+        id as SessionId,
+        token_hash
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
