@@ -61,6 +61,12 @@ pub enum Refusal {
     InvitationLinkInvalid,
     #[error("This invitation was already accepted. Sign in to continue.")]
     InvitationLinkUsed,
+    /// The inviter was disabled, removed, or no longer holds what the
+    /// invitation grants (see `domain::invitation::inviter_entitled`).
+    #[error(
+        "This invitation can no longer be used: the person who sent it can no longer give this access. Ask someone at the organisation for a new invitation."
+    )]
+    InviterNoLongerEntitled,
     /// The email got an account (in another organisation): the invitee
     /// accepts by signing in instead.
     #[error("You already have a Roster account. Sign in with its password to accept.")]

@@ -19,7 +19,9 @@ use super::sign_in::{open_session, set_session_cookie, verify_password};
 use super::state::Links;
 use super::token::{hash_token, SecretToken};
 use crate::domain::audit::AuditAction;
-use crate::domain::invitation::{DeliveryState, ExpiryHours, InvitationStatus};
+use crate::domain::invitation::{
+    inviter_entitled, DeliveryState, ExpiryHours, InvitationStatus, Inviter, InviterStanding,
+};
 use crate::domain::permission::may_act_on_role;
 use crate::domain::person::{PersonName, PhoneNumber, Position};
 use crate::domain::{
@@ -342,6 +344,73 @@ pub async fn delivery(
     Ok(outbox::latest_delivery(pool, actor.organisation_id, id).await?)
 }
 
+/// What happened to an inviter that made their open invitations be judged
+/// again; the audit events of the revocations say it.
+#[derive(Debug, Clone, Copy)]
+pub enum InviterChange {
+    Disabled,
+    RoleChanged,
+    Deleted,
+}
+
+impl InviterChange {
+    fn reason(self) -> &'static str {
+        match self {
+            Self::Disabled => "Inviter disabled",
+            Self::RoleChanged => "Inviter's role changed",
+            Self::Deleted => "Inviter deleted",
+        }
+    }
+}
+
+/// In the caller's transaction (after it changed the inviter): revokes the
+/// open invitations `inviter` sent in the actor's organisation that their
+/// new `standing` (`None` once they are no longer a member) no longer
+/// entitles, supersedes their unsent emails, announces each to
+/// the live team streams and records one audit event per invitation, so
+/// that each invitation's own history says how it ended. Returns their ids.
+pub(super) async fn revoke_unentitled(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    actor: &Actor,
+    inviter: AccountId,
+    standing: Option<InviterStanding<'_>>,
+    change: InviterChange,
+) -> Result<Vec<InvitationId>, ServerError> {
+    let org = actor.organisation_id;
+    let sent = invitations::lock_open_sent_by(&mut **tx, org, inviter).await?;
+    let revoked: Vec<&invitations::SentInvitation> = sent
+        .iter()
+        .filter(|i| {
+            !inviter_entitled(
+                Inviter::Member(standing),
+                &PermissionSet::from_keys(&i.role_permissions),
+            )
+        })
+        .collect();
+    if revoked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<InvitationId> = revoked.iter().map(|i| i.id).collect();
+    invitations::revoke_many(&mut **tx, &ids, &actor.display_name).await?;
+    let notices: Vec<TeamNotice> = ids
+        .iter()
+        .map(|&id| TeamNotice::invitation(org, id))
+        .collect();
+    team_events::notify(&mut **tx, &notices).await?;
+    for invitation in revoked {
+        outbox::supersede_for_invitation(&mut **tx, invitation.id).await?;
+        let event = AuditEvent::new(AuditAction::InvitationRevoked)
+            .in_organisation(org)
+            .by(actor.account_id, &actor.display_name)
+            .on_invitation(invitation.id, &invitation.email)
+            .with_change(None, Some(serde_json::json!({ "reason": change.reason() })));
+        audit::record(&mut **tx, &scope.meta, event).await?;
+    }
+    tracing::info!(request_id = %scope.meta.request_id, %inviter, revoked = ids.len(), ?change, "inviter's invitations revoked");
+    Ok(ids)
+}
+
 // ---------------------------------------------------------------------------
 // The invitee's side.
 
@@ -351,6 +420,11 @@ pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, 
         return Ok(InvitationPage::Unknown);
     };
     Ok(match found.status() {
+        InvitationStatus::Pending if !found.inviter_entitled() => {
+            InvitationPage::InviterNoLongerEntitled {
+                organisation_name: found.organisation_name,
+            }
+        }
         InvitationStatus::Pending => InvitationPage::Open(InvitationDetails {
             organisation_name: found.organisation_name,
             inviter_name: found.inviter_name,
@@ -374,7 +448,22 @@ pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, 
     })
 }
 
-/// Why a link cannot be accepted, as the message beside the form.
+/// The invitation if it can be accepted now: pending, and its inviter
+/// could still make it. Otherwise why not, as the message beside the form.
+fn acceptable(found: Option<invitations::ByToken>) -> Result<invitations::ByToken, ServerError> {
+    match found {
+        Some(found) if found.status() == InvitationStatus::Pending => {
+            if found.inviter_entitled() {
+                Ok(found)
+            } else {
+                Err(Refusal::InviterNoLongerEntitled.into())
+            }
+        }
+        other => Err(closed(other.map(|f| f.status())).into()),
+    }
+}
+
+/// Why a link that is not pending cannot be accepted.
 fn closed(status: Option<InvitationStatus>) -> Refusal {
     match status {
         Some(InvitationStatus::Expired) => Refusal::InvitationLinkExpired,
@@ -394,21 +483,17 @@ async fn lock_pending(
 ) -> Result<invitations::ByToken, ServerError> {
     let hash = hash_token(token.trim());
     invitations::lock_by_token(&mut **tx, &hash).await?;
-    let found = invitations::find_by_token(&mut **tx, &hash).await?;
-    match found {
-        Some(found) if found.status() == InvitationStatus::Pending => Ok(found),
-        other => Err(closed(other.map(|f| f.status())).into()),
-    }
+    // The inviter's standing is read after the invitation's lock: a change
+    // to the inviter that revokes it holds that lock too, so it either
+    // committed before (and is seen here) or waits until this accept is
+    // done (and finds it accepted).
+    acceptable(invitations::find_by_token(&mut **tx, &hash).await?)
 }
 
 /// The pending invitation behind `token`, without a lock, for validating
 /// input before the transaction.
 async fn pending(db: &PgPool, token: &str) -> Result<invitations::ByToken, ServerError> {
-    let found = invitations::find_by_token(db, &hash_token(token.trim())).await?;
-    match found {
-        Some(found) if found.status() == InvitationStatus::Pending => Ok(found),
-        other => Err(closed(other.map(|f| f.status())).into()),
-    }
+    acceptable(invitations::find_by_token(db, &hash_token(token.trim())).await?)
 }
 
 /// The new-account form, as typed.

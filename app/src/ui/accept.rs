@@ -53,6 +53,18 @@ pub fn InvitePage() -> impl IntoView {
                             }
                             .into_any()
                         }
+                        Ok(InvitationPage::InviterNoLongerEntitled { organisation_name }) => {
+                            view! {
+                                <Closed title="This invitation can no longer be used">
+                                    <p>
+                                        {format!(
+                                            "The person who invited you can no longer give this access at {organisation_name}. Ask someone at {organisation_name} to send you a new invitation."
+                                        )}
+                                    </p>
+                                </Closed>
+                            }
+                            .into_any()
+                        }
                         Ok(InvitationPage::Revoked { .. } | InvitationPage::Unknown) => {
                             view! {
                                 <Closed title="This invitation link is no longer valid">

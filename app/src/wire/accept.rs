@@ -17,6 +17,11 @@ pub enum InvitationPage {
     Accepted {
         organisation_name: String,
     },
+    /// Still pending, but its inviter was disabled or removed, or no longer
+    /// holds what it grants: it cannot be accepted.
+    InviterNoLongerEntitled {
+        organisation_name: String,
+    },
     /// No invitation has this token: mistyped, or replaced by a newer link.
     Unknown,
 }

@@ -822,3 +822,153 @@ async fn several_workers_on_one_database_send_each_email_exactly_once() {
     recipients.dedup();
     assert_eq!((total, recipients.len()), (40, 40), "each email once");
 }
+
+/// Sets `email`'s membership of `org` straight in the database, as a path
+/// that revokes nothing would (a race, or a future edit of a role):
+/// acceptance itself must judge the inviter.
+async fn set_membership_directly(
+    app: &TestApp,
+    org: &TestOrganisation,
+    email: &str,
+    status: &str,
+    role: Option<&str>,
+) {
+    sqlx::query(
+        "UPDATE memberships SET status = $3, role_id = coalesce($4::uuid, role_id)
+         WHERE organisation_id = $1
+           AND account_id = (SELECT id FROM accounts WHERE email = $2)",
+    )
+    .bind(org.organisation_id.0)
+    .bind(email)
+    .bind(status)
+    .bind(role.map(|r| r.parse::<Uuid>().unwrap()))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+/// The reasons recorded on the `invitation.revoked` events of `invitation`.
+pub(crate) async fn revocation_reasons(app: &TestApp, invitation: Uuid) -> Vec<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT after->>'reason' FROM audit_events
+         WHERE action = 'invitation.revoked' AND target_id = $1 ORDER BY id",
+    )
+    .bind(invitation)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_invitation_from_a_since_disabled_inviter_is_refused_at_acceptance() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &admin, "stranded@example.com").await;
+    let token = token_of(&link.link);
+    set_membership_directly(&app, &org, &org.admin_email, "disabled", None).await;
+
+    assert_eq!(
+        view(&app, &token).await,
+        InvitationPage::InviterNoLongerEntitled {
+            organisation_name: org.name.clone()
+        }
+    );
+    let refused = accept_new(&app, &token).await;
+    assert_eq!(refused.refusal(), Refusal::InviterNoLongerEntitled);
+    assert!(Refusal::InviterNoLongerEntitled
+        .to_string()
+        .contains("Ask someone at the organisation for a new invitation"));
+    let existing = app
+        .call(
+            "invitation/accept_existing",
+            &[("token", token.as_str()), ("password", "whatever it is")],
+            None,
+        )
+        .await;
+    assert_eq!(existing.refusal(), Refusal::InviterNoLongerEntitled);
+    let accounts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM accounts WHERE email = 'stranded@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(accounts, 0, "nothing was created");
+
+    // Enabled again, the inviter's invitation works again: it was refused,
+    // never revoked.
+    set_membership_directly(&app, &org, &org.admin_email, "enabled", None).await;
+    let accepted = accept_new(&app, &token).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+}
+
+#[tokio::test]
+async fn an_invitation_whose_inviter_was_demoted_below_its_role_is_refused_at_acceptance() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let admin_role = role_id(&app, "admin").await;
+    let response = invite(
+        &app,
+        &owner,
+        Invite::member("deputy@example.com", &admin_role),
+    )
+    .await;
+    let InviteOutcome::Created(link) = response.json::<InviteOutcome>() else {
+        panic!("created: {}", response.body)
+    };
+    // The owner becomes an Admin without the revocation: an Admin may
+    // still grant Admin, so it stands.
+    let owner_email = &org.owner_email;
+    set_membership_directly(&app, &org, owner_email, "enabled", Some(&admin_role)).await;
+    assert!(matches!(
+        view(&app, &token_of(&link.link)).await,
+        InvitationPage::Open(_)
+    ));
+    // As a Member, they may invite nobody.
+    let member_role = role_id(&app, "member").await;
+    set_membership_directly(&app, &org, owner_email, "enabled", Some(&member_role)).await;
+    let refused = accept_new(&app, &token_of(&link.link)).await;
+    assert_eq!(refused.refusal(), Refusal::InviterNoLongerEntitled);
+}
+
+#[tokio::test]
+async fn disabling_an_inviter_revokes_their_open_invitations_with_an_audit_event_each() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let first = invited(&app, &admin, "one@example.com").await;
+    let second = invited(&app, &admin, "two@example.com").await;
+    let owners = invited(&app, &owner, "three@example.com").await;
+
+    let admin_membership = crate::members::membership_of(&app, &org, &org.admin_email).await;
+    let disabled = crate::members::disable(&app, &owner, &admin_membership).await;
+    assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.body);
+
+    for link in [&first, &second] {
+        let token = token_of(&link.link);
+        assert!(matches!(
+            view(&app, &token).await,
+            InvitationPage::Revoked { .. }
+        ));
+        assert_eq!(
+            accept_new(&app, &token).await.refusal(),
+            Refusal::InvitationLinkInvalid
+        );
+        assert_eq!(
+            revocation_reasons(&app, link.invitation_id.0).await,
+            [Some("Inviter disabled".to_string())]
+        );
+    }
+    assert_eq!(open_invitations(&app, "three@example.com").await, 1);
+    assert!(revocation_reasons(&app, owners.invitation_id.0)
+        .await
+        .is_empty());
+    let revoked_by: Option<String> =
+        sqlx::query_scalar("SELECT revoked_by_name FROM invitations WHERE id = $1")
+            .bind(first.invitation_id.0)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(revoked_by.as_deref(), Some("Olive Owner"));
+}
