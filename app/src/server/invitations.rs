@@ -68,12 +68,14 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     };
     let role = grantable_role(pool, &actor, &form.role_id).await?;
     let department = department_of(pool, org, &form.department_id).await?;
-    let expiry = match ExpiryHours::parse_optional(&form.expiry_hours)
+    let default_expiry = organisation_expiry(pool, org).await?;
+    // The dialog offers the organisation's setting first, so only another
+    // choice is the inviter's own: that one is kept for resends, the
+    // setting is read again then.
+    let chosen_expiry = ExpiryHours::parse_optional(&form.expiry_hours)
         .map_err(|e| AppError::invalid("expiry_hours", e.to_string()))?
-    {
-        Some(expiry) => expiry,
-        None => organisation_expiry(pool, org).await?,
-    };
+        .filter(|chosen| *chosen != default_expiry);
+    let expiry = chosen_expiry.unwrap_or(default_expiry);
 
     // Only this organisation's members are looked at: whether the email has
     // an account elsewhere is never revealed to the inviter.
@@ -103,6 +105,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
             invited_by: Some(actor.account_id),
             invited_by_name: &actor.display_name,
             expires_at,
+            expiry_hours: chosen_expiry.map(ExpiryHours::hours),
         },
     )
     .await;
@@ -222,7 +225,8 @@ async fn lock_open(
     }
 }
 
-/// Gives an open invitation a new token and a fresh expiry; with `email`,
+/// Gives an open invitation a new token and a fresh expiry (the duration
+/// its inviter chose, else the organisation's current one); with `email`,
 /// sends it again (Resend, Send new invitation), otherwise only returns the
 /// link (Create new link). Either way the old link stops working at once
 /// and its unsent email is superseded.
@@ -233,9 +237,13 @@ pub async fn reissue(
 ) -> Result<IssuedLink, ServerError> {
     let actor = inviter(&scope).await?;
     let pool = &scope.state.pool;
-    let expiry = organisation_expiry(pool, actor.organisation_id).await?;
+    let default_expiry = organisation_expiry(pool, actor.organisation_id).await?;
     let mut tx = pool.begin().await?;
     let invitation = lock_open(&mut tx, &actor, id).await?;
+    let expiry = invitation
+        .expiry_hours
+        .and_then(|hours| ExpiryHours::new(hours).ok())
+        .unwrap_or(default_expiry);
     let token = SecretToken::generate();
     let expires_at = expiry.after(Utc::now());
     outbox::supersede_for_invitation(&mut *tx, id).await?;
@@ -701,6 +709,7 @@ pub async fn create_organisation_with_owner_invitation(
             invited_by: None,
             invited_by_name: "Roster",
             expires_at,
+            expiry_hours: None,
         },
     )
     .await?;

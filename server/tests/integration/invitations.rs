@@ -972,3 +972,76 @@ async fn disabling_an_inviter_revokes_their_open_invitations_with_an_audit_event
             .unwrap();
     assert_eq!(revoked_by.as_deref(), Some("Olive Owner"));
 }
+
+/// How far `at` is from now plus `hours`, in seconds (absolute).
+fn off_by(at: chrono::DateTime<chrono::Utc>, hours: i64) -> i64 {
+    (at - (chrono::Utc::now() + chrono::Duration::hours(hours)))
+        .num_seconds()
+        .abs()
+}
+
+#[tokio::test]
+async fn resend_keeps_the_expiry_the_inviter_chose_and_otherwise_follows_the_setting() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let member = role_id(&app, "member").await;
+    let created = |email: &'static str, expiry: &'static str| {
+        let (app, cookie, member) = (&app, &cookie, &member);
+        async move {
+            let mut form = Invite::member(email, member);
+            form.expiry = expiry;
+            match invite(app, cookie, form).await.json::<InviteOutcome>() {
+                InviteOutcome::Created(link) => link,
+                other => panic!("created: {other:?}"),
+            }
+        }
+    };
+    let chosen = created("four-hours@example.com", "4").await;
+    assert!(off_by(chosen.expires_at, 4) < 60);
+    // The dialog sends the organisation's setting unless changed: that is
+    // no choice of the inviter's.
+    let default = created("default@example.com", "48").await;
+    assert!(off_by(default.expires_at, 48) < 60);
+
+    // Two hours pass, and the organisation's setting changes.
+    sqlx::query(
+        "UPDATE invitations SET expires_at = expires_at - interval '2 hours',
+                                sent_at = sent_at - interval '2 hours'
+         WHERE organisation_id = $1",
+    )
+    .bind(org.organisation_id.0)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE organisations SET invitation_expiry_hours = 72 WHERE id = $1")
+        .bind(org.organisation_id.0)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    for endpoint in ["invitations/resend", "invitations/new_link"] {
+        let again: IssuedLink = app
+            .call(
+                endpoint,
+                &[("invitation_id", &chosen.invitation_id.to_string())],
+                Some(&cookie),
+            )
+            .await
+            .json();
+        assert!(
+            off_by(again.expires_at, 4) < 60,
+            "{endpoint}: a fresh 4 hours, got {}",
+            again.expires_at
+        );
+    }
+    let resent: IssuedLink = app
+        .call(
+            "invitations/resend",
+            &[("invitation_id", &default.invitation_id.to_string())],
+            Some(&cookie),
+        )
+        .await
+        .json();
+    assert!(off_by(resent.expires_at, 72) < 60, "{}", resent.expires_at);
+}

@@ -24,6 +24,9 @@ pub struct NewInvitation<'a> {
     pub invited_by: Option<AccountId>,
     pub invited_by_name: &'a str,
     pub expires_at: DateTime<Utc>,
+    /// The duration the inviter chose, kept for resends; `None` follows
+    /// the organisation's setting.
+    pub expiry_hours: Option<i32>,
 }
 
 /// Inserts an open invitation. Fails with a unique violation when the email
@@ -32,8 +35,8 @@ pub async fn insert(db: impl PgExecutor<'_>, new: NewInvitation<'_>) -> sqlx::Re
     sqlx::query_scalar!(
         r#"INSERT INTO invitations
                (organisation_id, email, display_name, role_id, department_id, token_hash,
-                invited_by, invited_by_name, expires_at, from_operator)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7::uuid IS NULL)
+                invited_by, invited_by_name, expires_at, from_operator, expiry_hours)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7::uuid IS NULL, $10)
            RETURNING id AS "id: InvitationId""#,
         new.organisation as OrganisationId,
         new.email,
@@ -43,7 +46,8 @@ pub async fn insert(db: impl PgExecutor<'_>, new: NewInvitation<'_>) -> sqlx::Re
         new.token_hash,
         new.invited_by as Option<AccountId>,
         new.invited_by_name,
-        new.expires_at
+        new.expires_at,
+        new.expiry_hours
     )
     .fetch_one(db)
     .await
@@ -129,6 +133,8 @@ pub struct ManagedInvitation {
     pub role_name: String,
     pub department_name: Option<String>,
     pub status: InvitationStatus,
+    /// The duration chosen for it, if not the organisation's.
+    pub expiry_hours: Option<i32>,
 }
 
 pub async fn lock_for_admin(
@@ -139,7 +145,7 @@ pub async fn lock_for_admin(
     let row = sqlx::query!(
         r#"SELECT i.id AS "id: InvitationId", i.email, i.display_name, r.permissions,
                   r.name AS role_name, d.name AS "department_name?",
-                  i.expires_at, i.revoked_at, i.accepted_at
+                  i.expires_at, i.revoked_at, i.accepted_at, i.expiry_hours
            FROM invitations i JOIN roles r ON r.id = i.role_id
            LEFT JOIN departments d ON d.id = i.department_id
            WHERE i.organisation_id = $1 AND i.id = $2
@@ -157,6 +163,7 @@ pub async fn lock_for_admin(
         role_name: r.role_name,
         department_name: r.department_name,
         status: InvitationStatus::at(Utc::now(), r.expires_at, r.revoked_at, r.accepted_at),
+        expiry_hours: r.expiry_hours,
     }))
 }
 
