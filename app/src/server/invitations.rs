@@ -5,7 +5,7 @@
 //! invitation and its queued email, a resend and the superseded email, an
 //! accept and the account, membership, audit events and session.
 
-use super::actor::{authenticate, Actor};
+use super::actor::{authenticate, recheck, Actor};
 use super::assignment::{department_name, department_of, grantable_role};
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
@@ -427,12 +427,26 @@ pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, 
     let Some(found) = found else {
         return Ok(InvitationPage::Unknown);
     };
+    // A browser signed in as someone else is told so, not shown a form
+    // that would make a second account or sign them in twice. Read without
+    // counting as activity: looking at a link is not working here.
+    let signed_in_as = match found.status() {
+        InvitationStatus::Pending => recheck(&scope)
+            .await?
+            .map(|actor| actor.email)
+            .filter(|email| !email.eq_ignore_ascii_case(&found.email)),
+        _ => None,
+    };
     Ok(match found.status() {
         InvitationStatus::Pending if !found.inviter_entitled() => {
             InvitationPage::InviterNoLongerEntitled {
                 organisation_name: found.organisation_name,
             }
         }
+        InvitationStatus::Pending if signed_in_as.is_some() => InvitationPage::ForAnotherAddress {
+            organisation_name: found.organisation_name,
+            signed_in_as: signed_in_as.unwrap_or_default(),
+        },
         InvitationStatus::Pending => InvitationPage::Open(InvitationDetails {
             organisation_name: found.organisation_name,
             inviter_name: found.inviter_name,
@@ -454,6 +468,26 @@ pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, 
             organisation_name: found.organisation_name,
         },
     })
+}
+
+/// Ends this browser's session from an invitation's page (it was signed in
+/// as someone else), then shows the invitation again, now for its holder.
+pub async fn sign_out_for(scope: RequestScope, token: String) -> Result<(), ServerError> {
+    super::sign_in::sign_out(scope).await?;
+    // Tokens are URL-safe base64; anything else goes nowhere in particular.
+    let token = token.trim();
+    let back = if !token.is_empty()
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        format!("/invite?token={token}")
+    } else {
+        "/invite".to_string()
+    };
+    // Replaces the sign-in page that signing out goes to otherwise.
+    leptos_axum::redirect(&back);
+    Ok(())
 }
 
 /// The invitation if it can be accepted now: pending, and its inviter

@@ -4,7 +4,7 @@
 use super::field::{Field, FormErrors};
 use super::format::LocalTime;
 use super::password_field::{NewPasswordField, PasswordHints};
-use crate::api::accept::{view_invitation, AcceptAsExisting, AcceptAsNew};
+use crate::api::accept::{view_invitation, AcceptAsExisting, AcceptAsNew, SignOutForInvitation};
 use crate::api::auth::current_user;
 use crate::domain::Permission;
 use crate::wire::accept::{InvitationDetails, InvitationPage};
@@ -20,6 +20,15 @@ pub fn InvitePage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     // Looking only: the token is consumed by a successful accept, never here.
     let page = Resource::new(token, view_invitation);
+    // Signed in as someone else: once signed out, the same link shows the
+    // invitation itself (the server's redirect leads back to this very URL,
+    // which alone would not load it again).
+    let sign_out = ServerAction::<SignOutForInvitation>::new();
+    Effect::new(move |_| {
+        if matches!(sign_out.value().get(), Some(Ok(()))) {
+            page.refetch();
+        }
+    });
     view! {
         <main class="centered invite">
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -65,6 +74,12 @@ pub fn InvitePage() -> impl IntoView {
                             }
                             .into_any()
                         }
+                        Ok(InvitationPage::ForAnotherAddress { organisation_name, signed_in_as }) => {
+                            view! {
+                                <ForAnotherAddress organisation_name signed_in_as token=token() action=sign_out />
+                            }
+                            .into_any()
+                        }
                         Ok(InvitationPage::Revoked { .. } | InvitationPage::Unknown) => {
                             view! {
                                 <Closed title="This invitation link is no longer valid">
@@ -103,6 +118,35 @@ pub(super) fn Closed(title: &'static str, children: Children) -> impl IntoView {
             <h1 id="closed-title">{title}</h1>
             {children()}
         </section>
+    }
+}
+
+/// An open invitation seen while signed in with another email: not an
+/// error, a way out.
+#[component]
+fn ForAnotherAddress(
+    organisation_name: String,
+    signed_in_as: String,
+    token: String,
+    action: ServerAction<SignOutForInvitation>,
+) -> impl IntoView {
+    view! {
+        <Closed title="This invitation is for another address">
+            <p>
+                {format!("This invitation to join {organisation_name} was sent to a different email address than the one you're signed in with:")}
+            </p>
+            <p class="break"><strong>{signed_in_as}</strong></p>
+            <p>"If the invitation is yours, sign out here and it opens for its own address."</p>
+            <ActionForm action=action>
+                <input type="hidden" name="token" value=token />
+                <p class="form-error" role="alert">
+                    {move || action.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
+                </p>
+                <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+                    "Sign out"
+                </button>
+            </ActionForm>
+        </Closed>
     }
 }
 

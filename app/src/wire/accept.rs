@@ -22,6 +22,13 @@ pub enum InvitationPage {
     InviterNoLongerEntitled {
         organisation_name: String,
     },
+    /// Open, but this browser is signed in as someone with another email:
+    /// they are offered to sign out, never an error.
+    ForAnotherAddress {
+        organisation_name: String,
+        /// The signed-in account's email (theirs, so no news to them).
+        signed_in_as: String,
+    },
     /// No invitation has this token: mistyped, or replaced by a newer link.
     Unknown,
 }

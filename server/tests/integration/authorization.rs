@@ -52,6 +52,10 @@ fn table() -> Vec<(&'static str, Access)> {
             Public("the token and the account's password are the credentials"),
         ),
         (
+            "invitation/sign_out",
+            Public("ends the caller's own session only, then shows the link again"),
+        ),
+        (
             "invitation/password_hint",
             Public("answers only for a live invitation token"),
         ),

@@ -1045,3 +1045,57 @@ async fn resend_keeps_the_expiry_the_inviter_chose_and_otherwise_follows_the_set
         .json();
     assert!(off_by(resent.expires_at, 72) < 60, "{}", resent.expires_at);
 }
+
+#[tokio::test]
+async fn a_signed_in_person_opening_someone_elses_invitation_is_offered_to_sign_out() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &admin, "someone-else@example.com").await;
+    let token = token_of(&link.link);
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    let view_as = |cookie: Option<String>| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let response = app
+                .call("invitation/view", &[("token", &token)], cookie.as_deref())
+                .await;
+            response.json::<InvitationPage>()
+        }
+    };
+    assert_eq!(
+        view_as(Some(member.clone())).await,
+        InvitationPage::ForAnotherAddress {
+            organisation_name: org.name.clone(),
+            signed_in_as: org.member_email.clone(),
+        }
+    );
+    let signed_out = app
+        .call(
+            "invitation/sign_out",
+            &[("token", token.as_str())],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(signed_out.status, StatusCode::OK, "{}", signed_out.body);
+    assert_eq!(
+        signed_out.location(),
+        Some(format!("/invite?token={token}").as_str())
+    );
+    assert!(
+        signed_out
+            .set_cookies()
+            .iter()
+            .any(|c| c.starts_with("roster_session=;") || c.contains("Max-Age=0")),
+        "{:?}",
+        signed_out.set_cookies()
+    );
+    let me = app.call("session", &[], Some(&member)).await;
+    assert_eq!(me.body, "null", "the session ended");
+    assert!(matches!(
+        view_as(Some(member)).await,
+        InvitationPage::Open(_)
+    ));
+    // The invited address itself sees the invitation, signed in or not.
+    assert!(matches!(view_as(None).await, InvitationPage::Open(_)));
+}
