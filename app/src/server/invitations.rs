@@ -11,6 +11,7 @@ use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox};
 use super::email_templates::InvitationEmail;
+use super::email_verification;
 use super::error::{is_unique_violation, ServerError};
 use super::password::Password;
 use super::password_strength;
@@ -90,7 +91,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
         return Ok(outcome);
     }
 
-    let token = SecretToken::generate();
+    let tokens = LinkTokens::generate();
     let expires_at = expiry.after(Utc::now());
     let mut tx = pool.begin().await?;
     let inserted = invitations::insert(
@@ -101,7 +102,8 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
             display_name: &name,
             role: role.id,
             department,
-            token_hash: &token.hash(),
+            email_token_hash: &tokens.emailed.hash(),
+            copy_token_hash: &tokens.copied.hash(),
             invited_by: Some(actor.account_id),
             invited_by_name: &actor.display_name,
             expires_at,
@@ -121,7 +123,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
         }
         Err(e) => return Err(e.into()),
     };
-    queue_email(&mut tx, &scope.state.links, id, &token).await?;
+    queue_email(&mut tx, &scope.state.links, id, &tokens.emailed).await?;
     team_events::notify(&mut *tx, &[TeamNotice::invitation(org, id)]).await?;
     let department_name = department_name(&mut *tx, org, department).await?;
     let event = AuditEvent::new(AuditAction::InvitationCreated)
@@ -144,10 +146,28 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     Ok(InviteOutcome::Created(IssuedLink {
         invitation_id: id,
         email: email.as_str().to_string(),
-        link: scope.state.links.invitation(token.expose()),
+        link: scope.state.links.invitation(tokens.copied.expose()),
         expires_at,
         delivery: Some(DeliveryState::Queued),
     }))
+}
+
+/// An invitation's two links. Only accepting through the emailed one
+/// proves that the person reads the address; the inviter's copyable one
+/// may have been pasted anywhere. Both are 256-bit, stored as hashes,
+/// replaced together and closed together.
+struct LinkTokens {
+    emailed: SecretToken,
+    copied: SecretToken,
+}
+
+impl LinkTokens {
+    fn generate() -> Self {
+        Self {
+            emailed: SecretToken::generate(),
+            copied: SecretToken::generate(),
+        }
+    }
 }
 
 async fn organisation_expiry(db: &PgPool, org: OrganisationId) -> Result<ExpiryHours, ServerError> {
@@ -244,17 +264,25 @@ pub async fn reissue(
         .expiry_hours
         .and_then(|hours| ExpiryHours::new(hours).ok())
         .unwrap_or(default_expiry);
-    let token = SecretToken::generate();
+    let tokens = LinkTokens::generate();
     let expires_at = expiry.after(Utc::now());
     outbox::supersede_for_invitation(&mut *tx, id).await?;
-    invitations::rotate_token(&mut *tx, id, &token.hash(), expires_at, email).await?;
+    invitations::rotate_tokens(
+        &mut *tx,
+        id,
+        &tokens.emailed.hash(),
+        &tokens.copied.hash(),
+        expires_at,
+        email,
+    )
+    .await?;
     team_events::notify(
         &mut *tx,
         &[TeamNotice::invitation(actor.organisation_id, id)],
     )
     .await?;
     if email {
-        queue_email(&mut tx, &scope.state.links, id, &token).await?;
+        queue_email(&mut tx, &scope.state.links, id, &tokens.emailed).await?;
     }
     let action = if email {
         AuditAction::InvitationResent
@@ -274,7 +302,7 @@ pub async fn reissue(
     Ok(IssuedLink {
         invitation_id: id,
         email: invitation.email,
-        link: scope.state.links.invitation(token.expose()),
+        link: scope.state.links.invitation(tokens.copied.expose()),
         expires_at,
         delivery: email.then_some(DeliveryState::Queued),
     })
@@ -455,7 +483,6 @@ pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, 
             role: found.role_name,
             department: found.department_name,
             expires_at: found.expires_at,
-            has_account: found.account_id.is_some(),
         }),
         InvitationStatus::Expired => InvitationPage::Expired {
             organisation_name: found.organisation_name,
@@ -474,13 +501,9 @@ pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, 
 /// as someone else), then shows the invitation again, now for its holder.
 pub async fn sign_out_for(scope: RequestScope, token: String) -> Result<(), ServerError> {
     super::sign_in::sign_out(scope).await?;
-    // Tokens are URL-safe base64; anything else goes nowhere in particular.
+    // Anything but a token goes nowhere in particular.
     let token = token.trim();
-    let back = if !token.is_empty()
-        && token
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    let back = if crate::domain::next_path::is_link_token(token) {
         format!("/invite?token={token}")
     } else {
         "/invite".to_string()
@@ -575,12 +598,15 @@ pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(),
 
     let mut tx = pool.begin().await?;
     let invitation = lock_pending(&mut tx, &form.token).await?;
+    // Only the emailed link proves that the person reads the address.
+    let verified = invitation.emailed;
     let account = match accounts::insert(
         &mut *tx,
         &invitation.email,
         name.as_str(),
         Some(hash.as_str()),
         phone.as_ref().map(PhoneNumber::as_str),
+        verified,
     )
     .await
     {
@@ -592,8 +618,22 @@ pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(),
     let event = AuditEvent::new(AuditAction::AccountCreated)
         .in_organisation(invitation.organisation_id)
         .by(account, name.as_str())
-        .on_account(Some(account), name.as_str());
+        .on_account(Some(account), name.as_str())
+        .with_change(
+            None,
+            Some(serde_json::json!({ "email_verified": verified })),
+        );
     audit::record(&mut *tx, &scope.meta, event).await?;
+    if !verified {
+        email_verification::issue(
+            &mut tx,
+            &scope.state.links,
+            account,
+            &invitation.email,
+            invitation.organisation_id,
+        )
+        .await?;
+    }
     join(
         tx,
         &scope,
@@ -602,7 +642,11 @@ pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(),
         name.as_str(),
         position.as_deref(),
     )
-    .await
+    .await?;
+    if !verified {
+        scope.state.outbox.wake();
+    }
+    Ok(())
 }
 
 pub async fn accept_existing(
@@ -627,6 +671,11 @@ pub async fn accept_existing(
         })?;
     let mut tx = pool.begin().await?;
     let invitation = lock_pending(&mut tx, &token).await?;
+    // The password proves the account's holder, the emailed link the
+    // mailbox's reader: with both, they are one person.
+    if invitation.emailed {
+        email_verification::mark_verified(&mut tx, account.id).await?;
+    }
     join(
         tx,
         &scope,
@@ -729,7 +778,7 @@ pub async fn create_organisation_with_owner_invitation(
     let mut tx = pool.begin().await?;
     let (org, _) = super::seed::create_organisation(&mut tx, name.as_str(), &[], &meta).await?;
     let owner = memberships::builtin_role(&mut *tx, "owner").await?;
-    let token = SecretToken::generate();
+    let tokens = LinkTokens::generate();
     let expires_at = ExpiryHours::default().after(Utc::now());
     let id = invitations::insert(
         &mut *tx,
@@ -739,7 +788,8 @@ pub async fn create_organisation_with_owner_invitation(
             display_name: "",
             role: owner,
             department: None,
-            token_hash: &token.hash(),
+            email_token_hash: &tokens.emailed.hash(),
+            copy_token_hash: &tokens.copied.hash(),
             invited_by: None,
             invited_by_name: "Roster",
             expires_at,
@@ -752,5 +802,7 @@ pub async fn create_organisation_with_owner_invitation(
         .on_invitation(id, email.as_str());
     audit::record(&mut *tx, &meta, event).await?;
     tx.commit().await?;
-    Ok(links.invitation(token.expose()))
+    // Handed over by the operator, not emailed: it proves nothing about the
+    // mailbox, and the owner verifies their address like any copied link.
+    Ok(links.invitation(tokens.copied.expose()))
 }

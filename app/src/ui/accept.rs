@@ -173,11 +173,13 @@ fn OpenInvitation(details: InvitationDetails, token: String) -> impl IntoView {
                 <dt>"Expires"</dt>
                 <dd><LocalTime at=details.expires_at /></dd>
             </dl>
-            {if details.has_account {
-                view! { <ExistingAccountForm token /> }.into_any()
-            } else {
-                view! { <NewAccountForm token name=details.name.clone() /> }.into_any()
-            }}
+            // The same page for every address: whether it already has a
+            // Roster account (elsewhere) is not the link holder's business.
+            <NewAccountForm token=token.clone() name=details.name.clone() />
+            <details class="existing-account">
+                <summary>"I already have a Roster account"</summary>
+                <ExistingAccountForm token />
+            </details>
         </section>
     }
 }
@@ -187,7 +189,7 @@ fn ExistingAccountForm(token: String) -> impl IntoView {
     let action = ServerAction::<AcceptAsExisting>::new();
     let errors = FormErrors::of(action, &["password"]);
     view! {
-        <p>"You already have a Roster account. Enter its password to accept."</p>
+        <p>"Enter its password to accept with that account."</p>
         <ActionForm action=action>
             <input type="hidden" name="token" value=token />
             <Field

@@ -43,8 +43,7 @@ pub struct InvitationDetails {
     pub role: String,
     pub department: Option<String>,
     pub expires_at: DateTime<Utc>,
-    /// The email already has a Roster account (in another organisation):
-    /// the person signs in instead of creating one. Only the link's holder
-    /// learns this.
-    pub has_account: bool,
+    // Nothing here says whether the email has an account (in another
+    // organisation): the holder of a copied link may be anyone, so the page
+    // offers both ways in to everyone.
 }

@@ -75,6 +75,14 @@ fn table() -> Vec<(&'static str, Access)> {
             "password_reset/password_hint",
             Public("answers only for a live reset token"),
         ),
+        (
+            "email_verification/view",
+            Public("the link's token is the credential; it shows only the address it was sent to"),
+        ),
+        (
+            "email_verification/confirm",
+            OwnAccount("verifies only the caller's own address, with a token sent to it"),
+        ),
         ("profile", OwnAccount("reads the caller's own profile")),
         ("profile/save", OwnAccount("edits the caller's own profile")),
         (
@@ -300,6 +308,7 @@ async fn every_server_function_refuses_outsiders_and_members() {
                     ("current_password", "x"),
                     ("password", "x"),
                     ("password_confirm", "x"),
+                    ("token", "x"),
                 ];
                 let anonymous = app.call(endpoint, &form, None).await;
                 assert_eq!(

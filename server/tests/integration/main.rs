@@ -7,6 +7,7 @@
 
 mod audit;
 mod authorization;
+mod email_verification;
 mod harness;
 mod invitations;
 mod live;

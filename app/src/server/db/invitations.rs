@@ -19,7 +19,9 @@ pub struct NewInvitation<'a> {
     pub display_name: &'a str,
     pub role: RoleId,
     pub department: Option<DepartmentId>,
-    pub token_hash: &'a [u8],
+    /// The emailed link's token hash, and the copyable link's.
+    pub email_token_hash: &'a [u8],
+    pub copy_token_hash: &'a [u8],
     /// `None` only for the operator's `create-org` invitation.
     pub invited_by: Option<AccountId>,
     pub invited_by_name: &'a str,
@@ -35,19 +37,21 @@ pub async fn insert(db: impl PgExecutor<'_>, new: NewInvitation<'_>) -> sqlx::Re
     sqlx::query_scalar!(
         r#"INSERT INTO invitations
                (organisation_id, email, display_name, role_id, department_id, token_hash,
-                invited_by, invited_by_name, expires_at, from_operator, expiry_hours)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7::uuid IS NULL, $10)
+                invited_by, invited_by_name, expires_at, from_operator, expiry_hours,
+                copy_token_hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7::uuid IS NULL, $10, $11)
            RETURNING id AS "id: InvitationId""#,
         new.organisation as OrganisationId,
         new.email,
         new.display_name,
         new.role as RoleId,
         new.department as Option<DepartmentId>,
-        new.token_hash,
+        new.email_token_hash,
         new.invited_by as Option<AccountId>,
         new.invited_by_name,
         new.expires_at,
-        new.expiry_hours
+        new.expiry_hours,
+        new.copy_token_hash
     )
     .fetch_one(db)
     .await
@@ -167,24 +171,26 @@ pub async fn lock_for_admin(
     }))
 }
 
-/// Gives the invitation a new token and expiry: the old link stops working
-/// at once. `resent` counts it as a resend.
-pub async fn rotate_token(
+/// Gives the invitation new tokens (emailed and copyable) and expiry: both
+/// old links stop working at once. `resent` counts it as a resend.
+pub async fn rotate_tokens(
     db: impl PgExecutor<'_>,
     id: InvitationId,
-    token_hash: &[u8],
+    email_token_hash: &[u8],
+    copy_token_hash: &[u8],
     expires_at: DateTime<Utc>,
     resent: bool,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE invitations
-         SET token_hash = $2, expires_at = $3, sent_at = now(),
+         SET token_hash = $2, copy_token_hash = $5, expires_at = $3, sent_at = now(),
              resend_count = resend_count + CASE WHEN $4 THEN 1 ELSE 0 END
          WHERE id = $1",
         id as InvitationId,
-        token_hash,
+        email_token_hash,
         expires_at,
-        resent
+        resent,
+        copy_token_hash
     )
     .execute(db)
     .await
@@ -271,7 +277,11 @@ pub struct ByToken {
     pub revoked_at: Option<DateTime<Utc>>,
     pub accepted_at: Option<DateTime<Utc>>,
     /// The account that already uses this email, in any organisation.
+    /// Never shown to the link's holder (see `server::invitations::view`).
     pub account_id: Option<AccountId>,
+    /// Found through the emailed link's token, not the copyable one's:
+    /// accepting through it proves the person reads the address.
+    pub emailed: bool,
     /// The permissions of the role it grants.
     pub role_permissions: Vec<String>,
     /// Made by `roster create-org`, with no member behind it.
@@ -319,7 +329,7 @@ impl ByToken {
 /// transaction, so that two accepts of one link take turns.
 pub async fn lock_by_token(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx::Result<()> {
     sqlx::query!(
-        "SELECT id FROM invitations WHERE token_hash = $1 FOR UPDATE",
+        "SELECT id FROM invitations WHERE token_hash = $1 OR copy_token_hash = $1 FOR UPDATE",
         token_hash
     )
     .fetch_optional(db)
@@ -327,7 +337,7 @@ pub async fn lock_by_token(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx::
     .map(|_| ())
 }
 
-/// Finds the invitation behind a token hash.
+/// Finds the invitation behind a token hash, emailed or copyable.
 pub async fn find_by_token(
     db: impl PgExecutor<'_>,
     token_hash: &[u8],
@@ -342,7 +352,8 @@ pub async fn find_by_token(
                   (SELECT a.id FROM accounts a WHERE lower(a.email) = lower(i.email))
                       AS "account_id?: AccountId",
                   r.permissions AS role_permissions, i.from_operator,
-                  im.status AS "inviter_status?", ir.permissions AS "inviter_permissions?"
+                  im.status AS "inviter_status?", ir.permissions AS "inviter_permissions?",
+                  (i.token_hash = $1) AS "emailed!"
            FROM invitations i
            JOIN organisations o ON o.id = i.organisation_id
            JOIN roles r ON r.id = i.role_id
@@ -350,7 +361,7 @@ pub async fn find_by_token(
            LEFT JOIN memberships im
                   ON im.account_id = i.invited_by AND im.organisation_id = i.organisation_id
            LEFT JOIN roles ir ON ir.id = im.role_id
-           WHERE i.token_hash = $1"#,
+           WHERE i.token_hash = $1 OR i.copy_token_hash = $1"#,
         token_hash
     )
     .fetch_optional(db)

@@ -14,6 +14,7 @@ use std::time::Duration;
 pub const KIND_INVITATION: &str = "invitation";
 pub const KIND_PASSWORD_RESET: &str = "password_reset";
 pub const KIND_PASSWORD_CHANGED: &str = "password_changed";
+pub const KIND_EMAIL_VERIFICATION: &str = "email_verification";
 
 pub async fn enqueue(
     db: impl PgExecutor<'_>,
