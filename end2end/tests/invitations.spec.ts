@@ -162,3 +162,34 @@ test('Copy link puts the invitation link on the clipboard', async ({ page, org, 
   const clipboard = await page.evaluate(() => navigator.clipboard.readText());
   expect(clipboard).toBe(link);
 });
+
+test('on a phone, someone signed in as another person gets a way to sign out, then the invitation', async ({ page, org }) => {
+  test.skip(test.info().project.name !== 'phone', 'a phone page; the desktop run adds nothing');
+  const email = uniqueEmail('elsewhere');
+  // The admin's own phone: they invite someone, then open that person's link.
+  await signedIn(page, org.admin_email, org.password);
+  await invite(page, email, 'Ella Where');
+  const link = await page.getByRole('dialog', { name: 'Invitation created' }).getByLabel('Invitation link').inputValue();
+
+  // The narrowest phones in use.
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.goto(link);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'This invitation is for another address' })).toBeVisible();
+  await expect(page.getByText(org.admin_email)).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toHaveCount(0);
+  expect(await overflowX(page)).toBeLessThanOrEqual(0);
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  expect((await signOut.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
+  await page.screenshot({ path: test.info().outputPath('another-address-360.png'), fullPage: true });
+
+  await signOut.click();
+  await expect(page.getByRole('heading', { name: `Join ${org.name}` })).toBeVisible();
+  await expect(page).toHaveURL(/\/invite\?token=/);
+  await expect(page.getByText(email)).toBeVisible();
+  await expect(page.getByLabel('Full name')).toHaveValue('Ella Where');
+  expect(await overflowX(page)).toBeLessThanOrEqual(0);
+  // Signed out for real: the team page asks to sign in.
+  await page.goto('/team');
+  await expect(page).toHaveURL(/\/login/);
+});

@@ -56,3 +56,11 @@ pub async fn check_password(token: String, password: String) -> Result<PasswordH
     use crate::server::request::serve;
     serve(|scope| crate::server::invitations::password_hint(scope, token, password)).await
 }
+
+/// Ends this browser's session from an invitation's page that was opened
+/// while signed in as someone else, and shows the invitation again.
+#[server(endpoint = "invitation/sign_out")]
+pub async fn sign_out_for_invitation(token: String) -> Result<(), AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::invitations::sign_out_for(scope, token)).await
+}

@@ -182,6 +182,12 @@ audit_actions! {
         group: Members,
         member_page: Alone("Created their account"),
     }
+    EmailVerified {
+        key: "account.email_verified",
+        label: "Email verified",
+        group: Members,
+        member_page: Alone("Verified their email address"),
+    }
     MembershipCreated {
         key: "membership.created",
         label: "Member joined",

@@ -1,6 +1,7 @@
 //! Invitation rules: where an invitation stands, how long it lasts, and how
 //! its email is doing.
 
+use super::permission::{may_act_on_role, Permission, PermissionSet};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +51,41 @@ impl InvitationStatus {
         match self {
             Self::Pending => "Pending Invitation",
             other => other.label(),
+        }
+    }
+}
+
+/// Who stands behind an invitation, as they are now.
+#[derive(Debug, Clone, Copy)]
+pub enum Inviter<'a> {
+    /// `roster create-org`: the operator of the deployment made it, with no
+    /// member's rights behind it, so nothing can wear off.
+    Operator,
+    /// A member of the organisation; `None` once they no longer are one
+    /// (deleted, or their account is gone).
+    Member(Option<InviterStanding<'a>>),
+}
+
+/// An inviting member's place in the organisation now.
+#[derive(Debug, Clone, Copy)]
+pub struct InviterStanding<'a> {
+    pub enabled: bool,
+    pub permissions: &'a PermissionSet,
+}
+
+/// Does an invitation that grants `granted` still stand on its inviter's
+/// rights? Only while the inviter could make it again now: enabled, still
+/// allowed to invite, and still holding every permission it grants. A
+/// disabled, demoted or removed inviter's invitations stop working, at
+/// acceptance as much as when an admin changes them.
+pub fn inviter_entitled(inviter: Inviter<'_>, granted: &PermissionSet) -> bool {
+    match inviter {
+        Inviter::Operator => true,
+        Inviter::Member(None) => false,
+        Inviter::Member(Some(standing)) => {
+            standing.enabled
+                && standing.permissions.contains(Permission::InviteMembers)
+                && may_act_on_role(standing.permissions, granted)
         }
     }
 }
@@ -182,6 +218,25 @@ mod tests {
         assert!(Pending.is_open() && Expired.is_open());
         assert!(!Revoked.is_open() && !Accepted.is_open());
         assert_eq!(Pending.member_label(), "Pending Invitation");
+    }
+
+    #[test]
+    fn an_invitation_stands_only_while_its_inviter_could_make_it_again() {
+        use crate::domain::permission::fixtures::{admin, member, owner};
+        let (o, a, m) = (owner(), admin(), member());
+        let standing = |enabled, permissions| {
+            Inviter::Member(Some(InviterStanding {
+                enabled,
+                permissions,
+            }))
+        };
+        assert!(inviter_entitled(standing(true, &a), &a));
+        assert!(inviter_entitled(standing(true, &o), &a));
+        assert!(!inviter_entitled(standing(false, &a), &m), "disabled");
+        assert!(!inviter_entitled(standing(true, &a), &o), "grants more");
+        assert!(!inviter_entitled(standing(true, &m), &m), "may not invite");
+        assert!(!inviter_entitled(Inviter::Member(None), &m), "removed");
+        assert!(inviter_entitled(Inviter::Operator, &o), "create-org");
     }
 
     #[test]

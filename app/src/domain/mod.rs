@@ -7,6 +7,7 @@ pub mod avatar;
 pub mod client_address;
 pub mod csv;
 pub mod email_address;
+pub mod email_verification;
 pub mod ids;
 pub mod invitation;
 pub mod keyset;

@@ -22,9 +22,28 @@ pub fn safe_next_path(next: &str) -> Option<&str> {
     local.then_some(next)
 }
 
+/// Whether `token` looks like the link tokens Roster makes (URL-safe
+/// base64), so that it may be put back into a path without escaping. A
+/// link page that sends its visitor elsewhere and back checks this first.
+pub fn is_link_token(token: &str) -> bool {
+    !token.is_empty()
+        && token.len() <= 256
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_tokens_are_url_safe_base64_only() {
+        assert!(is_link_token("abc_DEF-123"));
+        for bad in ["", "a&next=//evil", "a b", "a/b", "a%2F"] {
+            assert!(!is_link_token(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn keeps_local_paths() {

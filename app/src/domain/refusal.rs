@@ -61,12 +61,30 @@ pub enum Refusal {
     InvitationLinkInvalid,
     #[error("This invitation was already accepted. Sign in to continue.")]
     InvitationLinkUsed,
+    /// The inviter was disabled, removed, or no longer holds what the
+    /// invitation grants (see `domain::invitation::inviter_entitled`).
+    #[error(
+        "This invitation can no longer be used: the person who sent it can no longer give this access. Ask someone at the organisation for a new invitation."
+    )]
+    InviterNoLongerEntitled,
     /// The email got an account (in another organisation): the invitee
-    /// accepts by signing in instead.
-    #[error("You already have a Roster account. Sign in with its password to accept.")]
+    /// accepts by signing in instead. Only said when they try to make a
+    /// second one; the invitation page offers both ways to everyone.
+    #[error("This email already has a Roster account. Choose \"I already have a Roster account\" and enter its password to accept.")]
     AccountExists,
     #[error("You are already a member of this organisation. Sign in to continue.")]
     AlreadyMember,
+
+    // Email verification links.
+    #[error("This link has expired. To verify your address, choose a new password with \"Forgot password?\" on the sign-in page: that link goes to your email too.")]
+    VerificationLinkExpired,
+    #[error("This address is already verified.")]
+    VerificationLinkUsed,
+    #[error("This link is no longer valid. To verify your address, choose a new password with \"Forgot password?\" on the sign-in page.")]
+    VerificationLinkInvalid,
+    /// Signed in as another account than the one the link was sent for.
+    #[error("This link verifies another account's address. Sign out, then sign in with the address the email was sent to.")]
+    VerificationForAnotherAccount,
 
     // Password reset links.
     #[error("This link has expired. Ask for a new one: links work for an hour.")]

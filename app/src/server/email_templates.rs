@@ -152,6 +152,73 @@ impl PasswordResetEmail<'_> {
     }
 }
 
+/// What the email verification email says: sent when an account was made
+/// through an invitation's copied link, which proves nothing about the
+/// mailbox.
+pub struct EmailVerificationEmail<'a> {
+    /// The account's name; may be empty.
+    pub name: &'a str,
+    pub email: &'a str,
+    /// The organisation whose invitation made the account.
+    pub organisation_name: &'a str,
+    /// The verification link, built from `PUBLIC_BASE_URL`.
+    pub link: &'a str,
+    /// Where to take the account over if someone else made it.
+    pub forgot_link: &'a str,
+    pub expires_at: DateTime<Utc>,
+    /// `expires_at` in the organisation's time zone, already formatted.
+    pub expires_local: &'a str,
+    pub time_zone: &'a str,
+}
+
+impl EmailVerificationEmail<'_> {
+    pub fn render(&self) -> RenderedEmail {
+        let subject = "Verify your email address for Roster".to_string();
+        let greeting = greeting(self.name);
+        let expiry = time_phrase(self.expires_at, self.expires_local, self.time_zone);
+        const NOT_YOU: &str = "If you did not create this account, someone else used your address. Do not verify it: choose a new password instead, which takes the account over and signs everyone else out:";
+        let made = |strong: &dyn Fn(&str) -> String| {
+            format!(
+                "A Roster account with this address ({}) was just created to join {}.",
+                strong(self.email),
+                strong(self.organisation_name)
+            )
+        };
+        let text = format!(
+            "{greeting}\n\n\
+             {made}\n\n\
+             If it was you, verify your address here (sign in first if asked):\n{link}\n\n\
+             The link works once, until {expiry}.\n\n\
+             {NOT_YOU}\n{forgot}\n",
+            made = made(&|s| s.to_string()),
+            link = self.link,
+            forgot = self.forgot_link,
+        );
+        let e = escape_html;
+        let content = format!(
+            "<p>{greeting}</p>\n\
+             <p>{made}</p>\n\
+             <p>If it was you, verify your address (sign in first if asked).</p>\n\
+             {button}\
+             <p>The link works once, until {expiry}.</p>\n\
+             {fallback}\
+             <p>{not_you}. <a href=\"{forgot}\">Choose a new password</a>.</p>\n",
+            greeting = e(&greeting),
+            made = made(&|s| format!("<strong>{}</strong>", e(s))),
+            button = html_button(self.link, "Verify my email address"),
+            expiry = e(&expiry),
+            fallback = html_link_fallback(self.link),
+            not_you = e(NOT_YOU.trim_end_matches(':')),
+            forgot = e(self.forgot_link),
+        );
+        RenderedEmail {
+            html: html_document(&subject, &content),
+            subject,
+            text,
+        }
+    }
+}
+
 /// How a password was changed, which decides what the notice says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PasswordChangedBy {
@@ -452,6 +519,40 @@ mod tests {
         assert!(email
             .html
             .contains("<p>You asked to reset the password of your Roster account (<strong>mia@example.com</strong>).</p>"));
+    }
+
+    #[test]
+    fn email_verification_email_says_what_to_do_if_it_was_not_them() {
+        let email = EmailVerificationEmail {
+            name: "Ana <Lima>",
+            email: "ana@example.com",
+            organisation_name: "O'Brien & Co",
+            link: "https://roster.example/verify-email?token=abc_DEF-123",
+            forgot_link: "https://roster.example/forgot-password",
+            expires_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
+            expires_local: "ignored",
+            time_zone: "UTC",
+        }
+        .render();
+        assert_eq!(email.subject, "Verify your email address for Roster");
+        assert_eq!(
+            email.text,
+            "Hello Ana <Lima>,\n\n\
+             A Roster account with this address (ana@example.com) was just created to join O'Brien & Co.\n\n\
+             If it was you, verify your address here (sign in first if asked):\n\
+             https://roster.example/verify-email?token=abc_DEF-123\n\n\
+             The link works once, until 2026-11-24 09:30 UTC.\n\n\
+             If you did not create this account, someone else used your address. Do not verify it: \
+             choose a new password instead, which takes the account over and signs everyone else out:\n\
+             https://roster.example/forgot-password\n"
+        );
+        assert!(email.html.contains("<p>Hello Ana &lt;Lima&gt;,</p>"));
+        assert!(email.html.contains("<strong>O&#39;Brien &amp; Co</strong>"));
+        assert!(email.html.contains(">Verify my email address</a>"));
+        assert!(email.html.contains(
+            "<a href=\"https://roster.example/forgot-password\">Choose a new password</a>"
+        ));
+        assert!(!format!("{email:?}").contains("token"));
     }
 
     fn changed_sample(by: PasswordChangedBy) -> PasswordChangedEmail<'static> {

@@ -5,12 +5,13 @@
 //! invitation and its queued email, a resend and the superseded email, an
 //! accept and the account, membership, audit events and session.
 
-use super::actor::{authenticate, Actor};
+use super::actor::{authenticate, recheck, Actor};
 use super::assignment::{department_name, department_of, grantable_role};
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox};
 use super::email_templates::InvitationEmail;
+use super::email_verification;
 use super::error::{is_unique_violation, ServerError};
 use super::invitation_limits;
 use super::password::Password;
@@ -20,7 +21,9 @@ use super::sign_in::{open_session, set_session_cookie, verify_password};
 use super::state::Links;
 use super::token::{hash_token, SecretToken};
 use crate::domain::audit::AuditAction;
-use crate::domain::invitation::{DeliveryState, ExpiryHours, InvitationStatus};
+use crate::domain::invitation::{
+    inviter_entitled, DeliveryState, ExpiryHours, InvitationStatus, Inviter, InviterStanding,
+};
 use crate::domain::permission::may_act_on_role;
 use crate::domain::person::{PersonName, PhoneNumber, Position};
 use crate::domain::{
@@ -67,12 +70,14 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     };
     let role = grantable_role(pool, &actor, &form.role_id).await?;
     let department = department_of(pool, org, &form.department_id).await?;
-    let expiry = match ExpiryHours::parse_optional(&form.expiry_hours)
+    let default_expiry = organisation_expiry(pool, org).await?;
+    // The dialog offers the organisation's setting first, so only another
+    // choice is the inviter's own: that one is kept for resends, the
+    // setting is read again then.
+    let chosen_expiry = ExpiryHours::parse_optional(&form.expiry_hours)
         .map_err(|e| AppError::invalid("expiry_hours", e.to_string()))?
-    {
-        Some(expiry) => expiry,
-        None => organisation_expiry(pool, org).await?,
-    };
+        .filter(|chosen| *chosen != default_expiry);
+    let expiry = chosen_expiry.unwrap_or(default_expiry);
 
     // Only this organisation's members are looked at: whether the email has
     // an account elsewhere is never revealed to the inviter.
@@ -87,7 +92,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
         return Ok(outcome);
     }
 
-    let token = SecretToken::generate();
+    let tokens = LinkTokens::generate();
     let expires_at = expiry.after(Utc::now());
     let mut tx = pool.begin().await?;
     invitation_limits::check(&mut tx, &actor).await?;
@@ -99,10 +104,12 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
             display_name: &name,
             role: role.id,
             department,
-            token_hash: &token.hash(),
+            email_token_hash: &tokens.emailed.hash(),
+            copy_token_hash: &tokens.copied.hash(),
             invited_by: Some(actor.account_id),
             invited_by_name: &actor.display_name,
             expires_at,
+            expiry_hours: chosen_expiry.map(ExpiryHours::hours),
         },
     )
     .await;
@@ -118,7 +125,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
         }
         Err(e) => return Err(e.into()),
     };
-    queue_email(&mut tx, &scope.state.links, id, &token).await?;
+    queue_email(&mut tx, &scope.state.links, id, &tokens.emailed).await?;
     team_events::notify(&mut *tx, &[TeamNotice::invitation(org, id)]).await?;
     let department_name = department_name(&mut *tx, org, department).await?;
     let event = AuditEvent::new(AuditAction::InvitationCreated)
@@ -141,10 +148,28 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     Ok(InviteOutcome::Created(IssuedLink {
         invitation_id: id,
         email: email.as_str().to_string(),
-        link: scope.state.links.invitation(token.expose()),
+        link: scope.state.links.invitation(tokens.copied.expose()),
         expires_at,
         delivery: Some(DeliveryState::Queued),
     }))
+}
+
+/// An invitation's two links. Only accepting through the emailed one
+/// proves that the person reads the address; the inviter's copyable one
+/// may have been pasted anywhere. Both are 256-bit, stored as hashes,
+/// replaced together and closed together.
+struct LinkTokens {
+    emailed: SecretToken,
+    copied: SecretToken,
+}
+
+impl LinkTokens {
+    fn generate() -> Self {
+        Self {
+            emailed: SecretToken::generate(),
+            copied: SecretToken::generate(),
+        }
+    }
 }
 
 async fn organisation_expiry(db: &PgPool, org: OrganisationId) -> Result<ExpiryHours, ServerError> {
@@ -222,7 +247,8 @@ async fn lock_open(
     }
 }
 
-/// Gives an open invitation a new token and a fresh expiry; with `email`,
+/// Gives an open invitation a new token and a fresh expiry (the duration
+/// its inviter chose, else the organisation's current one); with `email`,
 /// sends it again (Resend, Send new invitation), otherwise only returns the
 /// link (Create new link). Either way the old link stops working at once
 /// and its unsent email is superseded.
@@ -233,23 +259,35 @@ pub async fn reissue(
 ) -> Result<IssuedLink, ServerError> {
     let actor = inviter(&scope).await?;
     let pool = &scope.state.pool;
-    let expiry = organisation_expiry(pool, actor.organisation_id).await?;
+    let default_expiry = organisation_expiry(pool, actor.organisation_id).await?;
     let mut tx = pool.begin().await?;
     if email {
         invitation_limits::check(&mut tx, &actor).await?;
     }
     let invitation = lock_open(&mut tx, &actor, id).await?;
-    let token = SecretToken::generate();
+    let expiry = invitation
+        .expiry_hours
+        .and_then(|hours| ExpiryHours::new(hours).ok())
+        .unwrap_or(default_expiry);
+    let tokens = LinkTokens::generate();
     let expires_at = expiry.after(Utc::now());
     outbox::supersede_for_invitation(&mut *tx, id).await?;
-    invitations::rotate_token(&mut *tx, id, &token.hash(), expires_at, email).await?;
+    invitations::rotate_tokens(
+        &mut *tx,
+        id,
+        &tokens.emailed.hash(),
+        &tokens.copied.hash(),
+        expires_at,
+        email,
+    )
+    .await?;
     team_events::notify(
         &mut *tx,
         &[TeamNotice::invitation(actor.organisation_id, id)],
     )
     .await?;
     if email {
-        queue_email(&mut tx, &scope.state.links, id, &token).await?;
+        queue_email(&mut tx, &scope.state.links, id, &tokens.emailed).await?;
     }
     let action = if email {
         AuditAction::InvitationResent
@@ -269,7 +307,7 @@ pub async fn reissue(
     Ok(IssuedLink {
         invitation_id: id,
         email: invitation.email,
-        link: scope.state.links.invitation(token.expose()),
+        link: scope.state.links.invitation(tokens.copied.expose()),
         expires_at,
         delivery: email.then_some(DeliveryState::Queued),
     })
@@ -347,6 +385,73 @@ pub async fn delivery(
     Ok(outbox::latest_delivery(pool, actor.organisation_id, id).await?)
 }
 
+/// What happened to an inviter that made their open invitations be judged
+/// again; the audit events of the revocations say it.
+#[derive(Debug, Clone, Copy)]
+pub enum InviterChange {
+    Disabled,
+    RoleChanged,
+    Deleted,
+}
+
+impl InviterChange {
+    fn reason(self) -> &'static str {
+        match self {
+            Self::Disabled => "Inviter disabled",
+            Self::RoleChanged => "Inviter's role changed",
+            Self::Deleted => "Inviter deleted",
+        }
+    }
+}
+
+/// In the caller's transaction (after it changed the inviter): revokes the
+/// open invitations `inviter` sent in the actor's organisation that their
+/// new `standing` (`None` once they are no longer a member) no longer
+/// entitles, supersedes their unsent emails, announces each to
+/// the live team streams and records one audit event per invitation, so
+/// that each invitation's own history says how it ended. Returns their ids.
+pub(super) async fn revoke_unentitled(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    actor: &Actor,
+    inviter: AccountId,
+    standing: Option<InviterStanding<'_>>,
+    change: InviterChange,
+) -> Result<Vec<InvitationId>, ServerError> {
+    let org = actor.organisation_id;
+    let sent = invitations::lock_open_sent_by(&mut **tx, org, inviter).await?;
+    let revoked: Vec<&invitations::SentInvitation> = sent
+        .iter()
+        .filter(|i| {
+            !inviter_entitled(
+                Inviter::Member(standing),
+                &PermissionSet::from_keys(&i.role_permissions),
+            )
+        })
+        .collect();
+    if revoked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<InvitationId> = revoked.iter().map(|i| i.id).collect();
+    invitations::revoke_many(&mut **tx, &ids, &actor.display_name).await?;
+    let notices: Vec<TeamNotice> = ids
+        .iter()
+        .map(|&id| TeamNotice::invitation(org, id))
+        .collect();
+    team_events::notify(&mut **tx, &notices).await?;
+    for invitation in revoked {
+        outbox::supersede_for_invitation(&mut **tx, invitation.id).await?;
+        let event = AuditEvent::new(AuditAction::InvitationRevoked)
+            .in_organisation(org)
+            .by(actor.account_id, &actor.display_name)
+            .on_invitation(invitation.id, &invitation.email)
+            .with_change(None, Some(serde_json::json!({ "reason": change.reason() })));
+        audit::record(&mut **tx, &scope.meta, event).await?;
+    }
+    tracing::info!(request_id = %scope.meta.request_id, %inviter, revoked = ids.len(), ?change, "inviter's invitations revoked");
+    Ok(ids)
+}
+
 // ---------------------------------------------------------------------------
 // The invitee's side.
 
@@ -355,7 +460,26 @@ pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, 
     let Some(found) = found else {
         return Ok(InvitationPage::Unknown);
     };
+    // A browser signed in as someone else is told so, not shown a form
+    // that would make a second account or sign them in twice. Read without
+    // counting as activity: looking at a link is not working here.
+    let signed_in_as = match found.status() {
+        InvitationStatus::Pending => recheck(&scope)
+            .await?
+            .map(|actor| actor.email)
+            .filter(|email| !email.eq_ignore_ascii_case(&found.email)),
+        _ => None,
+    };
     Ok(match found.status() {
+        InvitationStatus::Pending if !found.inviter_entitled() => {
+            InvitationPage::InviterNoLongerEntitled {
+                organisation_name: found.organisation_name,
+            }
+        }
+        InvitationStatus::Pending if signed_in_as.is_some() => InvitationPage::ForAnotherAddress {
+            organisation_name: found.organisation_name,
+            signed_in_as: signed_in_as.unwrap_or_default(),
+        },
         InvitationStatus::Pending => InvitationPage::Open(InvitationDetails {
             organisation_name: found.organisation_name,
             inviter_name: found.inviter_name,
@@ -364,7 +488,6 @@ pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, 
             role: found.role_name,
             department: found.department_name,
             expires_at: found.expires_at,
-            has_account: found.account_id.is_some(),
         }),
         InvitationStatus::Expired => InvitationPage::Expired {
             organisation_name: found.organisation_name,
@@ -379,7 +502,38 @@ pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, 
     })
 }
 
-/// Why a link cannot be accepted, as the message beside the form.
+/// Ends this browser's session from an invitation's page (it was signed in
+/// as someone else), then shows the invitation again, now for its holder.
+pub async fn sign_out_for(scope: RequestScope, token: String) -> Result<(), ServerError> {
+    super::sign_in::sign_out(scope).await?;
+    // Anything but a token goes nowhere in particular.
+    let token = token.trim();
+    let back = if crate::domain::next_path::is_link_token(token) {
+        format!("/invite?token={token}")
+    } else {
+        "/invite".to_string()
+    };
+    // Replaces the sign-in page that signing out goes to otherwise.
+    leptos_axum::redirect(&back);
+    Ok(())
+}
+
+/// The invitation if it can be accepted now: pending, and its inviter
+/// could still make it. Otherwise why not, as the message beside the form.
+fn acceptable(found: Option<invitations::ByToken>) -> Result<invitations::ByToken, ServerError> {
+    match found {
+        Some(found) if found.status() == InvitationStatus::Pending => {
+            if found.inviter_entitled() {
+                Ok(found)
+            } else {
+                Err(Refusal::InviterNoLongerEntitled.into())
+            }
+        }
+        other => Err(closed(other.map(|f| f.status())).into()),
+    }
+}
+
+/// Why a link that is not pending cannot be accepted.
 fn closed(status: Option<InvitationStatus>) -> Refusal {
     match status {
         Some(InvitationStatus::Expired) => Refusal::InvitationLinkExpired,
@@ -399,21 +553,17 @@ async fn lock_pending(
 ) -> Result<invitations::ByToken, ServerError> {
     let hash = hash_token(token.trim());
     invitations::lock_by_token(&mut **tx, &hash).await?;
-    let found = invitations::find_by_token(&mut **tx, &hash).await?;
-    match found {
-        Some(found) if found.status() == InvitationStatus::Pending => Ok(found),
-        other => Err(closed(other.map(|f| f.status())).into()),
-    }
+    // The inviter's standing is read after the invitation's lock: a change
+    // to the inviter that revokes it holds that lock too, so it either
+    // committed before (and is seen here) or waits until this accept is
+    // done (and finds it accepted).
+    acceptable(invitations::find_by_token(&mut **tx, &hash).await?)
 }
 
 /// The pending invitation behind `token`, without a lock, for validating
 /// input before the transaction.
 async fn pending(db: &PgPool, token: &str) -> Result<invitations::ByToken, ServerError> {
-    let found = invitations::find_by_token(db, &hash_token(token.trim())).await?;
-    match found {
-        Some(found) if found.status() == InvitationStatus::Pending => Ok(found),
-        other => Err(closed(other.map(|f| f.status())).into()),
-    }
+    acceptable(invitations::find_by_token(db, &hash_token(token.trim())).await?)
 }
 
 /// The new-account form, as typed.
@@ -453,12 +603,15 @@ pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(),
 
     let mut tx = pool.begin().await?;
     let invitation = lock_pending(&mut tx, &form.token).await?;
+    // Only the emailed link proves that the person reads the address.
+    let verified = invitation.emailed;
     let account = match accounts::insert(
         &mut *tx,
         &invitation.email,
         name.as_str(),
         Some(hash.as_str()),
         phone.as_ref().map(PhoneNumber::as_str),
+        verified,
     )
     .await
     {
@@ -470,8 +623,22 @@ pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(),
     let event = AuditEvent::new(AuditAction::AccountCreated)
         .in_organisation(invitation.organisation_id)
         .by(account, name.as_str())
-        .on_account(Some(account), name.as_str());
+        .on_account(Some(account), name.as_str())
+        .with_change(
+            None,
+            Some(serde_json::json!({ "email_verified": verified })),
+        );
     audit::record(&mut *tx, &scope.meta, event).await?;
+    if !verified {
+        email_verification::issue(
+            &mut tx,
+            &scope.state.links,
+            account,
+            &invitation.email,
+            invitation.organisation_id,
+        )
+        .await?;
+    }
     join(
         tx,
         &scope,
@@ -480,7 +647,11 @@ pub async fn accept_new(scope: RequestScope, form: NewAccountForm) -> Result<(),
         name.as_str(),
         position.as_deref(),
     )
-    .await
+    .await?;
+    if !verified {
+        scope.state.outbox.wake();
+    }
+    Ok(())
 }
 
 pub async fn accept_existing(
@@ -505,6 +676,11 @@ pub async fn accept_existing(
         })?;
     let mut tx = pool.begin().await?;
     let invitation = lock_pending(&mut tx, &token).await?;
+    // The password proves the account's holder, the emailed link the
+    // mailbox's reader: with both, they are one person.
+    if invitation.emailed {
+        email_verification::mark_verified(&mut tx, account.id).await?;
+    }
     join(
         tx,
         &scope,
@@ -607,7 +783,7 @@ pub async fn create_organisation_with_owner_invitation(
     let mut tx = pool.begin().await?;
     let (org, _) = super::seed::create_organisation(&mut tx, name.as_str(), &[], &meta).await?;
     let owner = memberships::builtin_role(&mut *tx, "owner").await?;
-    let token = SecretToken::generate();
+    let tokens = LinkTokens::generate();
     let expires_at = ExpiryHours::default().after(Utc::now());
     let id = invitations::insert(
         &mut *tx,
@@ -617,10 +793,12 @@ pub async fn create_organisation_with_owner_invitation(
             display_name: "",
             role: owner,
             department: None,
-            token_hash: &token.hash(),
+            email_token_hash: &tokens.emailed.hash(),
+            copy_token_hash: &tokens.copied.hash(),
             invited_by: None,
             invited_by_name: "Roster",
             expires_at,
+            expiry_hours: None,
         },
     )
     .await?;
@@ -629,5 +807,7 @@ pub async fn create_organisation_with_owner_invitation(
         .on_invitation(id, email.as_str());
     audit::record(&mut *tx, &meta, event).await?;
     tx.commit().await?;
-    Ok(links.invitation(token.expose()))
+    // Handed over by the operator, not emailed: it proves nothing about the
+    // mailbox, and the owner verifies their address like any copied link.
+    Ok(links.invitation(tokens.copied.expose()))
 }

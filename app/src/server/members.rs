@@ -11,10 +11,12 @@ use super::assignment::{department_of, not_grantable, role_of};
 use super::db::audit::{self, AuditEvent};
 use super::db::password_resets::Sender;
 use super::db::team_events::{self, TeamNotice};
-use super::db::{accounts, invitations, memberships, organisations, outbox, sessions};
+use super::db::{accounts, memberships, organisations, sessions};
 use super::error::ServerError;
+use super::invitations::{revoke_unentitled, InviterChange};
 use super::request::RequestScope;
 use crate::domain::audit::AuditAction;
+use crate::domain::invitation::InviterStanding;
 use crate::domain::member::{judge, MemberChange, Situation};
 use crate::domain::Refusal;
 use crate::domain::{MembershipId, MembershipStatus, Permission, PermissionSet};
@@ -118,7 +120,7 @@ async fn lock_and_judge(
 }
 
 /// Disables or enables a member. Disabling ends their sessions in this
-/// organisation at once.
+/// organisation and revokes the open invitations they sent, at once.
 pub async fn set_status(
     scope: RequestScope,
     id: MembershipId,
@@ -140,6 +142,20 @@ pub async fn set_status(
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     if status == MembershipStatus::Disabled {
         sessions::revoke_all(&mut *tx, member.account_id, Some(org), None).await?;
+        let permissions = PermissionSet::from_keys(&member.role_permissions);
+        let standing = InviterStanding {
+            enabled: false,
+            permissions: &permissions,
+        };
+        revoke_unentitled(
+            &mut tx,
+            &scope,
+            &actor,
+            member.account_id,
+            Some(standing),
+            InviterChange::Disabled,
+        )
+        .await?;
     }
     let event = AuditEvent::new(action)
         .in_organisation(org)
@@ -176,15 +192,17 @@ pub async fn delete(
         .into());
     }
     sessions::revoke_all(&mut *tx, member.account_id, Some(org), None).await?;
-    let revoked =
-        invitations::revoke_sent_by(&mut *tx, org, member.account_id, &actor.display_name).await?;
-    for invitation in &revoked {
-        outbox::supersede_for_invitation(&mut *tx, *invitation).await?;
-    }
+    let revoked = revoke_unentitled(
+        &mut tx,
+        &scope,
+        &actor,
+        member.account_id,
+        None,
+        InviterChange::Deleted,
+    )
+    .await?;
     memberships::delete(&mut *tx, id).await?;
-    let mut notices = vec![TeamNotice::member(org, id)];
-    notices.extend(revoked.iter().map(|&i| TeamNotice::invitation(org, i)));
-    team_events::notify(&mut *tx, &notices).await?;
+    team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     let account_deleted = memberships::count_for_account(&mut *tx, member.account_id).await? == 0;
     if account_deleted {
         accounts::delete(&mut *tx, member.account_id).await?;
@@ -212,7 +230,9 @@ pub async fn delete(
 }
 
 /// Gives a member another role. The new role must be one the actor may
-/// grant, and the organisation keeps at least one enabled Owner.
+/// grant, and the organisation keeps at least one enabled Owner. The open
+/// invitations the member sent that the new role could not make are
+/// revoked.
 pub async fn change_role(
     scope: RequestScope,
     id: MembershipId,
@@ -239,6 +259,21 @@ pub async fn change_role(
     // A session's token never outlives a change of what it may do: the
     // member signs in again here, under a new token, with the new role.
     sessions::revoke_all(&mut *tx, member.account_id, Some(org), None).await?;
+    // A promotion leaves their invitations standing; a demotion revokes
+    // the ones the new role could not make.
+    let standing = InviterStanding {
+        enabled: member.status == MembershipStatus::Enabled.as_str(),
+        permissions: &role_permissions,
+    };
+    revoke_unentitled(
+        &mut tx,
+        &scope,
+        &actor,
+        member.account_id,
+        Some(standing),
+        InviterChange::RoleChanged,
+    )
+    .await?;
     let event = AuditEvent::new(AuditAction::MemberRoleChanged)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name)

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod avatar;
 pub mod db;
 pub mod email_templates;
+pub mod email_verification;
 pub mod error;
 pub mod event_hub;
 pub mod invitation_limits;

@@ -141,8 +141,9 @@ pub async fn request(scope: RequestScope, email: String) -> Result<(), ServerErr
     Ok(())
 }
 
-/// Sends a reset link to `email` if it belongs to an account with an
-/// enabled membership and under the per-account limit; otherwise nothing.
+/// Sends a reset link to `email` if it belongs to an account (with or
+/// without an enabled membership: the address's owner can always take an
+/// account back) and under the per-account limit; otherwise nothing.
 async fn send_requested(
     state: &AppState,
     meta: &RequestMeta,
@@ -150,7 +151,7 @@ async fn send_requested(
 ) -> Result<(), ServerError> {
     let Some((account, name)) = accounts::find_resettable(&state.pool, email.as_str()).await?
     else {
-        tracing::info!("no enabled account for the email; nothing sent");
+        tracing::info!("no account for the email; nothing sent");
         return Ok(());
     };
     let mut tx = state.pool.begin().await?;
@@ -246,6 +247,11 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
     let reset = require_open(password_resets::find_by_token(&mut *tx, &token_hash).await?)?;
     accounts::set_password(&mut *tx, reset.account_id, &hash).await?;
     password_resets::mark_used(&mut *tx, reset.id).await?;
+    // The link went to the account's address: following it proves the
+    // person reads it, so an account someone else made with the address
+    // (through a copied invitation link) is now its owner's.
+    let email_verified =
+        super::email_verification::mark_verified(&mut tx, reset.account_id).await?;
     let sessions_ended = sessions::revoke_all(&mut *tx, reset.account_id, None, None).await?;
     let event = AuditEvent::new(AuditAction::PasswordResetCompleted)
         .by(reset.account_id, &reset.display_name)
@@ -255,6 +261,7 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
             Some(json!({
                 "sessions_ended": sessions_ended,
                 "sent_by_admin": reset.organisation_id.is_some(),
+                "email_verified": email_verified,
             })),
         );
     // An admin's reset belongs to their organisation's history; one the

@@ -58,6 +58,8 @@ pub async fn create_organisation(
             person.name,
             Some(person.password_hash),
             None,
+            // The operator (or a test) vouches for seeded addresses.
+            true,
         )
         .await?;
         let role = memberships::builtin_role(&mut **tx, person.role_key).await?;

@@ -102,6 +102,12 @@ impl Links {
         format!("{}/reset-password?token={token}", self.public_base_url)
     }
 
+    /// The page that verifies an account's address with a verification
+    /// token; the token is in the query, as for invitations.
+    pub fn email_verification(&self, token: &str) -> String {
+        format!("{}/verify-email?token={token}", self.public_base_url)
+    }
+
     /// Where anyone asks for a reset link (no secret in it).
     pub fn forgot_password(&self) -> String {
         format!("{}/forgot-password", self.public_base_url)

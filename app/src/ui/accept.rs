@@ -4,7 +4,7 @@
 use super::field::{Field, FormErrors};
 use super::format::LocalTime;
 use super::password_field::{NewPasswordField, PasswordHints};
-use crate::api::accept::{view_invitation, AcceptAsExisting, AcceptAsNew};
+use crate::api::accept::{view_invitation, AcceptAsExisting, AcceptAsNew, SignOutForInvitation};
 use crate::api::auth::current_user;
 use crate::domain::Permission;
 use crate::wire::accept::{InvitationDetails, InvitationPage};
@@ -20,6 +20,15 @@ pub fn InvitePage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     // Looking only: the token is consumed by a successful accept, never here.
     let page = Resource::new(token, view_invitation);
+    // Signed in as someone else: once signed out, the same link shows the
+    // invitation itself (the server's redirect leads back to this very URL,
+    // which alone would not load it again).
+    let sign_out = ServerAction::<SignOutForInvitation>::new();
+    Effect::new(move |_| {
+        if matches!(sign_out.value().get(), Some(Ok(()))) {
+            page.refetch();
+        }
+    });
     view! {
         <main class="centered invite">
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -50,6 +59,24 @@ pub fn InvitePage() -> impl IntoView {
                                     </p>
                                     <a class="button primary wide" href="/login">"Sign in"</a>
                                 </Closed>
+                            }
+                            .into_any()
+                        }
+                        Ok(InvitationPage::InviterNoLongerEntitled { organisation_name }) => {
+                            view! {
+                                <Closed title="This invitation can no longer be used">
+                                    <p>
+                                        {format!(
+                                            "The person who invited you can no longer give this access at {organisation_name}. Ask someone at {organisation_name} to send you a new invitation."
+                                        )}
+                                    </p>
+                                </Closed>
+                            }
+                            .into_any()
+                        }
+                        Ok(InvitationPage::ForAnotherAddress { organisation_name, signed_in_as }) => {
+                            view! {
+                                <ForAnotherAddress organisation_name signed_in_as token=token() action=sign_out />
                             }
                             .into_any()
                         }
@@ -94,6 +121,35 @@ pub(super) fn Closed(title: &'static str, children: Children) -> impl IntoView {
     }
 }
 
+/// An open invitation seen while signed in with another email: not an
+/// error, a way out.
+#[component]
+fn ForAnotherAddress(
+    organisation_name: String,
+    signed_in_as: String,
+    token: String,
+    action: ServerAction<SignOutForInvitation>,
+) -> impl IntoView {
+    view! {
+        <Closed title="This invitation is for another address">
+            <p>
+                {format!("This invitation to join {organisation_name} was sent to a different email address than the one you're signed in with:")}
+            </p>
+            <p class="break"><strong>{signed_in_as}</strong></p>
+            <p>"If the invitation is yours, sign out here and it opens for its own address."</p>
+            <ActionForm action=action>
+                <input type="hidden" name="token" value=token />
+                <p class="form-error" role="alert">
+                    {move || action.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
+                </p>
+                <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+                    "Sign out"
+                </button>
+            </ActionForm>
+        </Closed>
+    }
+}
+
 #[component]
 fn OpenInvitation(details: InvitationDetails, token: String) -> impl IntoView {
     let heading = format!("Join {}", details.organisation_name);
@@ -117,11 +173,13 @@ fn OpenInvitation(details: InvitationDetails, token: String) -> impl IntoView {
                 <dt>"Expires"</dt>
                 <dd><LocalTime at=details.expires_at /></dd>
             </dl>
-            {if details.has_account {
-                view! { <ExistingAccountForm token /> }.into_any()
-            } else {
-                view! { <NewAccountForm token name=details.name.clone() /> }.into_any()
-            }}
+            // The same page for every address: whether it already has a
+            // Roster account (elsewhere) is not the link holder's business.
+            <NewAccountForm token=token.clone() name=details.name.clone() />
+            <details class="existing-account">
+                <summary>"I already have a Roster account"</summary>
+                <ExistingAccountForm token />
+            </details>
         </section>
     }
 }
@@ -131,7 +189,7 @@ fn ExistingAccountForm(token: String) -> impl IntoView {
     let action = ServerAction::<AcceptAsExisting>::new();
     let errors = FormErrors::of(action, &["password"]);
     view! {
-        <p>"You already have a Roster account. Enter its password to accept."</p>
+        <p>"Enter its password to accept with that account."</p>
         <ActionForm action=action>
             <input type="hidden" name="token" value=token />
             <Field

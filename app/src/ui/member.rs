@@ -130,7 +130,10 @@ fn MemberDetails(detail: MemberDetail, may_manage: bool) -> impl IntoView {
                             {member.name.clone()}
                             {member.is_you.then(|| view! { <span class="you">" (you)"</span> })}
                         </h1>
-                        <p class="break">{member.email.clone()}</p>
+                        <p class="break">
+                            {member.email.clone()}
+                            {super::team::unverified(member.email_verified)}
+                        </p>
                         <span class=status_class>{member.status.label()}</span>
                         {detail.member.password_reset.map(reset_state)}
                     </div>

@@ -4,6 +4,7 @@ mod accept;
 mod audit;
 mod avatar;
 mod dialog;
+mod email_verification;
 mod event_stream;
 mod field;
 mod format;
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/welcome") view=accept::WelcomePage ssr=SsrMode::Async />
                 <Route path=path!("/forgot-password") view=password_reset::ForgotPasswordPage />
                 <Route path=path!("/reset-password") view=password_reset::ResetPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/verify-email") view=email_verification::VerifyEmail ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -17,6 +17,18 @@ pub enum InvitationPage {
     Accepted {
         organisation_name: String,
     },
+    /// Still pending, but its inviter was disabled or removed, or no longer
+    /// holds what it grants: it cannot be accepted.
+    InviterNoLongerEntitled {
+        organisation_name: String,
+    },
+    /// Open, but this browser is signed in as someone with another email:
+    /// they are offered to sign out, never an error.
+    ForAnotherAddress {
+        organisation_name: String,
+        /// The signed-in account's email (theirs, so no news to them).
+        signed_in_as: String,
+    },
     /// No invitation has this token: mistyped, or replaced by a newer link.
     Unknown,
 }
@@ -31,8 +43,7 @@ pub struct InvitationDetails {
     pub role: String,
     pub department: Option<String>,
     pub expires_at: DateTime<Utc>,
-    /// The email already has a Roster account (in another organisation):
-    /// the person signs in instead of creating one. Only the link's holder
-    /// learns this.
-    pub has_account: bool,
+    // Nothing here says whether the email has an account (in another
+    // organisation): the holder of a copied link may be anyone, so the page
+    // offers both ways in to everyone.
 }

@@ -22,6 +22,9 @@ pub struct InviteOptions {
 pub struct IssuedLink {
     pub invitation_id: InvitationId,
     pub email: String,
+    /// The copyable link. The emailed one is different and only in the
+    /// email: accepting through this one proves nothing about the mailbox,
+    /// so the account it makes stays "email not verified" until verified.
     pub link: String,
     pub expires_at: DateTime<Utc>,
     /// `None` when no email was sent (a new link only).

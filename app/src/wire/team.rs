@@ -23,6 +23,10 @@ pub struct TeamMember {
     pub is_you: bool,
     /// Two-factor sign-in is set up (always false until it exists).
     pub two_factor: bool,
+    /// Something proved that the person reads their address (see
+    /// `domain::email_verification`); false for an account made through a
+    /// copied invitation link until they follow a link sent to it.
+    pub email_verified: bool,
     pub last_sign_in_at: Option<DateTime<Utc>>,
     pub joined_at: DateTime<Utc>,
     /// The latest password reset an admin of this organisation sent, while

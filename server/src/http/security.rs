@@ -143,8 +143,10 @@ pub async fn headers(
     let is_asset = path.starts_with("/pkg/");
     // Pages whose address carries a secret token (or that link to them):
     // no Referer may take it to another site.
-    let secret_in_url =
-        path == "/invite" || path == "/reset-password" || path.starts_with("/dev/mailbox");
+    let secret_in_url = path == "/invite"
+        || path == "/reset-password"
+        || path == "/verify-email"
+        || path.starts_with("/dev/mailbox");
     let nonce = PageNonce::default();
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;

@@ -52,6 +52,10 @@ fn table() -> Vec<(&'static str, Access)> {
             Public("the token and the account's password are the credentials"),
         ),
         (
+            "invitation/sign_out",
+            Public("ends the caller's own session only, then shows the link again"),
+        ),
+        (
             "invitation/password_hint",
             Public("answers only for a live invitation token"),
         ),
@@ -70,6 +74,14 @@ fn table() -> Vec<(&'static str, Access)> {
         (
             "password_reset/password_hint",
             Public("answers only for a live reset token"),
+        ),
+        (
+            "email_verification/view",
+            Public("the link's token is the credential; it shows only the address it was sent to"),
+        ),
+        (
+            "email_verification/confirm",
+            OwnAccount("verifies only the caller's own address, with a token sent to it"),
         ),
         ("profile", OwnAccount("reads the caller's own profile")),
         ("profile/save", OwnAccount("edits the caller's own profile")),
@@ -296,6 +308,7 @@ async fn every_server_function_refuses_outsiders_and_members() {
                     ("current_password", "x"),
                     ("password", "x"),
                     ("password_confirm", "x"),
+                    ("token", "x"),
                 ];
                 let anonymous = app.call(endpoint, &form, None).await;
                 assert_eq!(

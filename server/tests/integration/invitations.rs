@@ -82,6 +82,17 @@ pub(crate) async fn invited(app: &TestApp, cookie: &str, email: &str) -> IssuedL
     }
 }
 
+/// The invitation link in an email's text.
+pub(crate) fn invitation_link_in(text: &str) -> String {
+    let start = text.find("http").expect("a link");
+    let link: String = text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    assert!(link.contains("/invite?token="), "{link}");
+    link
+}
+
 pub(crate) fn token_of(link: &str) -> String {
     link.split_once("token=")
         .map(|(_, t)| t.to_string())
@@ -403,8 +414,11 @@ async fn once_sent_no_table_holds_the_token_or_the_link() {
     })
     .await
     .expect("the worker sent the email");
-    assert!(sent.text.contains(&link.link));
-    assert!(sent.html.contains(&link.link));
+    // The email carries its own link, not the copyable one.
+    let emailed = invitation_link_in(&sent.text);
+    assert_ne!(emailed, link.link);
+    assert!(sent.html.contains(&emailed));
+    assert!(!sent.text.contains(&link.link) && !sent.html.contains(&link.link));
     // The demo reads it at /dev/mailbox, link clickable.
     let page = app
         .client
@@ -415,10 +429,7 @@ async fn once_sent_no_table_holds_the_token_or_the_link() {
     assert_eq!(page.status(), StatusCode::OK);
     assert_eq!(page.headers()["referrer-policy"], "no-referrer");
     let html = page.text().await.unwrap();
-    assert!(
-        html.contains(&format!("<a href=\"{}\">", link.link)),
-        "{html}"
-    );
+    assert!(html.contains(&format!("<a href=\"{emailed}\">")), "{html}");
     let state = eventually(Duration::from_secs(5), || async {
         let state: String =
             sqlx::query_scalar("SELECT state FROM outbox_emails WHERE invitation_id = $1")
@@ -432,6 +443,7 @@ async fn once_sent_no_table_holds_the_token_or_the_link() {
     assert_eq!(state.as_deref(), Some("sent"));
 
     app.assert_no_table_holds(&token_of(&link.link)).await;
+    app.assert_no_table_holds(&token_of(&emailed)).await;
 }
 
 #[tokio::test]
@@ -626,10 +638,34 @@ async fn a_person_with_an_account_joins_a_second_organisation_with_their_passwor
     // The inviter sees nothing that says the email has an account.
     let link = invited(&app, &cookie, &first.member_email).await;
     let token = token_of(&link.link);
-    let InvitationPage::Open(details) = view(&app, &token).await else {
-        panic!("open")
+    // Nor does the link's holder, who may be anyone a copied link reached:
+    // the page says the same as for an address without an account.
+    let fresh = invited(&app, &cookie, "nobody-yet@example.com").await;
+    let page_json = |token: String| {
+        let app = &app;
+        async move {
+            let response = app
+                .call("invitation/view", &[("token", &token)], None)
+                .await;
+            let page: serde_json::Value = response.json();
+            let mut keys: Vec<String> = page["Open"]
+                .as_object()
+                .expect("open")
+                .keys()
+                .cloned()
+                .collect();
+            keys.sort();
+            keys
+        }
     };
-    assert!(details.has_account);
+    assert_eq!(
+        page_json(token.clone()).await,
+        page_json(token_of(&fresh.link)).await
+    );
+    assert!(!page_json(token.clone())
+        .await
+        .iter()
+        .any(|k| k.contains("account")));
 
     let wrong = app
         .call(
@@ -722,8 +758,9 @@ async fn the_outbox_keeps_an_email_while_smtp_is_down_and_sends_it_when_it_retur
     .await
     .expect("the email arrived once the server was back");
     assert!(email["subject"].as_str().unwrap().contains(&org.name));
-    assert!(email["text"].as_str().unwrap().contains(&link.link));
-    assert!(email["html"].as_str().unwrap().contains(&link.link));
+    let emailed = invitation_link_in(email["text"].as_str().unwrap());
+    assert_ne!(emailed, link.link, "the email has its own link");
+    assert!(email["html"].as_str().unwrap().contains(&emailed));
     let state = eventually(Duration::from_secs(5), || async {
         let state: String =
             sqlx::query_scalar("SELECT state FROM outbox_emails WHERE invitation_id = $1")
@@ -821,4 +858,281 @@ async fn several_workers_on_one_database_send_each_email_exactly_once() {
     recipients.sort();
     recipients.dedup();
     assert_eq!((total, recipients.len()), (40, 40), "each email once");
+}
+
+/// Sets `email`'s membership of `org` straight in the database, as a path
+/// that revokes nothing would (a race, or a future edit of a role):
+/// acceptance itself must judge the inviter.
+async fn set_membership_directly(
+    app: &TestApp,
+    org: &TestOrganisation,
+    email: &str,
+    status: &str,
+    role: Option<&str>,
+) {
+    sqlx::query(
+        "UPDATE memberships SET status = $3, role_id = coalesce($4::uuid, role_id)
+         WHERE organisation_id = $1
+           AND account_id = (SELECT id FROM accounts WHERE email = $2)",
+    )
+    .bind(org.organisation_id.0)
+    .bind(email)
+    .bind(status)
+    .bind(role.map(|r| r.parse::<Uuid>().unwrap()))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+/// The reasons recorded on the `invitation.revoked` events of `invitation`.
+pub(crate) async fn revocation_reasons(app: &TestApp, invitation: Uuid) -> Vec<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT after->>'reason' FROM audit_events
+         WHERE action = 'invitation.revoked' AND target_id = $1 ORDER BY id",
+    )
+    .bind(invitation)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_invitation_from_a_since_disabled_inviter_is_refused_at_acceptance() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &admin, "stranded@example.com").await;
+    let token = token_of(&link.link);
+    set_membership_directly(&app, &org, &org.admin_email, "disabled", None).await;
+
+    assert_eq!(
+        view(&app, &token).await,
+        InvitationPage::InviterNoLongerEntitled {
+            organisation_name: org.name.clone()
+        }
+    );
+    let refused = accept_new(&app, &token).await;
+    assert_eq!(refused.refusal(), Refusal::InviterNoLongerEntitled);
+    assert!(Refusal::InviterNoLongerEntitled
+        .to_string()
+        .contains("Ask someone at the organisation for a new invitation"));
+    let existing = app
+        .call(
+            "invitation/accept_existing",
+            &[("token", token.as_str()), ("password", "whatever it is")],
+            None,
+        )
+        .await;
+    assert_eq!(existing.refusal(), Refusal::InviterNoLongerEntitled);
+    let accounts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM accounts WHERE email = 'stranded@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(accounts, 0, "nothing was created");
+
+    // Enabled again, the inviter's invitation works again: it was refused,
+    // never revoked.
+    set_membership_directly(&app, &org, &org.admin_email, "enabled", None).await;
+    let accepted = accept_new(&app, &token).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+}
+
+#[tokio::test]
+async fn an_invitation_whose_inviter_was_demoted_below_its_role_is_refused_at_acceptance() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let admin_role = role_id(&app, "admin").await;
+    let response = invite(
+        &app,
+        &owner,
+        Invite::member("deputy@example.com", &admin_role),
+    )
+    .await;
+    let InviteOutcome::Created(link) = response.json::<InviteOutcome>() else {
+        panic!("created: {}", response.body)
+    };
+    // The owner becomes an Admin without the revocation: an Admin may
+    // still grant Admin, so it stands.
+    let owner_email = &org.owner_email;
+    set_membership_directly(&app, &org, owner_email, "enabled", Some(&admin_role)).await;
+    assert!(matches!(
+        view(&app, &token_of(&link.link)).await,
+        InvitationPage::Open(_)
+    ));
+    // As a Member, they may invite nobody.
+    let member_role = role_id(&app, "member").await;
+    set_membership_directly(&app, &org, owner_email, "enabled", Some(&member_role)).await;
+    let refused = accept_new(&app, &token_of(&link.link)).await;
+    assert_eq!(refused.refusal(), Refusal::InviterNoLongerEntitled);
+}
+
+#[tokio::test]
+async fn disabling_an_inviter_revokes_their_open_invitations_with_an_audit_event_each() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let first = invited(&app, &admin, "one@example.com").await;
+    let second = invited(&app, &admin, "two@example.com").await;
+    let owners = invited(&app, &owner, "three@example.com").await;
+
+    let admin_membership = crate::members::membership_of(&app, &org, &org.admin_email).await;
+    let disabled = crate::members::disable(&app, &owner, &admin_membership).await;
+    assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.body);
+
+    for link in [&first, &second] {
+        let token = token_of(&link.link);
+        assert!(matches!(
+            view(&app, &token).await,
+            InvitationPage::Revoked { .. }
+        ));
+        assert_eq!(
+            accept_new(&app, &token).await.refusal(),
+            Refusal::InvitationLinkInvalid
+        );
+        assert_eq!(
+            revocation_reasons(&app, link.invitation_id.0).await,
+            [Some("Inviter disabled".to_string())]
+        );
+    }
+    assert_eq!(open_invitations(&app, "three@example.com").await, 1);
+    assert!(revocation_reasons(&app, owners.invitation_id.0)
+        .await
+        .is_empty());
+    let revoked_by: Option<String> =
+        sqlx::query_scalar("SELECT revoked_by_name FROM invitations WHERE id = $1")
+            .bind(first.invitation_id.0)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(revoked_by.as_deref(), Some("Olive Owner"));
+}
+
+/// How far `at` is from now plus `hours`, in seconds (absolute).
+fn off_by(at: chrono::DateTime<chrono::Utc>, hours: i64) -> i64 {
+    (at - (chrono::Utc::now() + chrono::Duration::hours(hours)))
+        .num_seconds()
+        .abs()
+}
+
+#[tokio::test]
+async fn resend_keeps_the_expiry_the_inviter_chose_and_otherwise_follows_the_setting() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let member = role_id(&app, "member").await;
+    let created = |email: &'static str, expiry: &'static str| {
+        let (app, cookie, member) = (&app, &cookie, &member);
+        async move {
+            let mut form = Invite::member(email, member);
+            form.expiry = expiry;
+            match invite(app, cookie, form).await.json::<InviteOutcome>() {
+                InviteOutcome::Created(link) => link,
+                other => panic!("created: {other:?}"),
+            }
+        }
+    };
+    let chosen = created("four-hours@example.com", "4").await;
+    assert!(off_by(chosen.expires_at, 4) < 60);
+    // The dialog sends the organisation's setting unless changed: that is
+    // no choice of the inviter's.
+    let default = created("default@example.com", "48").await;
+    assert!(off_by(default.expires_at, 48) < 60);
+
+    // Two hours pass, and the organisation's setting changes.
+    sqlx::query(
+        "UPDATE invitations SET expires_at = expires_at - interval '2 hours',
+                                sent_at = sent_at - interval '2 hours'
+         WHERE organisation_id = $1",
+    )
+    .bind(org.organisation_id.0)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE organisations SET invitation_expiry_hours = 72 WHERE id = $1")
+        .bind(org.organisation_id.0)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    for endpoint in ["invitations/resend", "invitations/new_link"] {
+        let again: IssuedLink = app
+            .call(
+                endpoint,
+                &[("invitation_id", &chosen.invitation_id.to_string())],
+                Some(&cookie),
+            )
+            .await
+            .json();
+        assert!(
+            off_by(again.expires_at, 4) < 60,
+            "{endpoint}: a fresh 4 hours, got {}",
+            again.expires_at
+        );
+    }
+    let resent: IssuedLink = app
+        .call(
+            "invitations/resend",
+            &[("invitation_id", &default.invitation_id.to_string())],
+            Some(&cookie),
+        )
+        .await
+        .json();
+    assert!(off_by(resent.expires_at, 72) < 60, "{}", resent.expires_at);
+}
+
+#[tokio::test]
+async fn a_signed_in_person_opening_someone_elses_invitation_is_offered_to_sign_out() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &admin, "someone-else@example.com").await;
+    let token = token_of(&link.link);
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    let view_as = |cookie: Option<String>| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let response = app
+                .call("invitation/view", &[("token", &token)], cookie.as_deref())
+                .await;
+            response.json::<InvitationPage>()
+        }
+    };
+    assert_eq!(
+        view_as(Some(member.clone())).await,
+        InvitationPage::ForAnotherAddress {
+            organisation_name: org.name.clone(),
+            signed_in_as: org.member_email.clone(),
+        }
+    );
+    let signed_out = app
+        .call(
+            "invitation/sign_out",
+            &[("token", token.as_str())],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(signed_out.status, StatusCode::OK, "{}", signed_out.body);
+    assert_eq!(
+        signed_out.location(),
+        Some(format!("/invite?token={token}").as_str())
+    );
+    assert!(
+        signed_out
+            .set_cookies()
+            .iter()
+            .any(|c| c.starts_with("roster_session=;") || c.contains("Max-Age=0")),
+        "{:?}",
+        signed_out.set_cookies()
+    );
+    let me = app.call("session", &[], Some(&member)).await;
+    assert_eq!(me.body, "null", "the session ended");
+    assert!(matches!(
+        view_as(Some(member)).await,
+        InvitationPage::Open(_)
+    ));
+    // The invited address itself sees the invitation, signed in or not.
+    assert!(matches!(view_as(None).await, InvitationPage::Open(_)));
 }

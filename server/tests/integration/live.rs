@@ -478,3 +478,74 @@ async fn after_the_listener_reconnects_clients_are_told_to_refetch() {
     ok(&disable(&app, &admin, &member).await);
     assert_eq!(stream.next_change().await, ("member".into(), member));
 }
+
+#[tokio::test]
+async fn demoting_an_inviter_revokes_their_open_invitations_live_and_audited() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let one = invited(&app, &admin, "one@example.com").await;
+    let two = invited(&app, &admin, "two@example.com").await;
+    let admin_membership = membership_of(&app, &org, &org.admin_email).await;
+
+    // A promotion leaves what they sent standing.
+    let owner_role = role_id(&app, "owner").await;
+    ok(&change_role(&app, &owner, &admin_membership, &owner_role).await);
+    let mut stream = TeamStream::open(&app, &org, &owner).await;
+
+    // As a Member they could invite nobody: both go, in the same
+    // transaction as the role change, each announced and audited.
+    let member_role = role_id(&app, "member").await;
+    ok(&change_role(&app, &owner, &admin_membership, &member_role).await);
+    let mut changes = vec![
+        stream.next_change().await,
+        stream.next_change().await,
+        stream.next_change().await,
+    ];
+    changes.sort();
+    let mut expected = vec![
+        ("invitation".to_string(), one.invitation_id.to_string()),
+        ("invitation".to_string(), two.invitation_id.to_string()),
+        ("member".to_string(), admin_membership.clone()),
+    ];
+    expected.sort();
+    assert_eq!(changes, expected);
+    stream.assert_nothing_more(&app, &org).await;
+
+    for link in [&one, &two] {
+        let revoked: bool =
+            sqlx::query_scalar("SELECT revoked_at IS NOT NULL FROM invitations WHERE id = $1")
+                .bind(link.invitation_id.0)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        assert!(revoked);
+        assert_eq!(
+            crate::invitations::revocation_reasons(&app, link.invitation_id.0).await,
+            [Some("Inviter's role changed".to_string())]
+        );
+    }
+    // The team table shows them as revoked.
+    let listing: app::wire::team::TeamListing = app
+        .call(
+            "team/list",
+            &[
+                ("organisation_id", org.organisation_id.to_string().as_str()),
+                ("query[tab]", "Invitations"),
+                ("query[status]", "AnyInvitation"),
+            ],
+            Some(&owner),
+        )
+        .await
+        .json();
+    let revoked = listing
+        .entries
+        .iter()
+        .filter(|e| {
+            matches!(e, app::wire::team::TeamEntry::Invitation(i)
+                if i.status == app::domain::invitation::InvitationStatus::Revoked)
+        })
+        .count();
+    assert_eq!(revoked, 2);
+}

@@ -8,6 +8,7 @@
 mod audit;
 mod authorization;
 mod client_address;
+mod email_verification;
 mod harness;
 mod invitations;
 mod limits;

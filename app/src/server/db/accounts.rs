@@ -24,22 +24,38 @@ pub async fn find_credentials(
     .await
 }
 
-/// The account behind `email` if it may get a password reset: it belongs
-/// to at least one organisation that has not disabled it. A reset for
-/// anyone else would not let them sign in.
+/// The account behind `email`, for a password reset: any account, with or
+/// without an enabled membership. A reset proves the mailbox, so the
+/// address's real owner can always take back an account someone else made
+/// with it (through a copied invitation link, say).
 pub async fn find_resettable(
     db: impl PgExecutor<'_>,
     email: &str,
 ) -> sqlx::Result<Option<(AccountId, String)>> {
     let row = sqlx::query!(
         r#"SELECT a.id AS "id: AccountId", a.display_name FROM accounts a
-           WHERE lower(a.email) = lower($1)
-             AND EXISTS (SELECT 1 FROM memberships m WHERE m.account_id = a.id AND m.status = 'enabled')"#,
+           WHERE lower(a.email) = lower($1)"#,
         email
     )
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| (r.id, r.display_name)))
+}
+
+/// Records that the person reads the account's address (they followed a
+/// link sent to it). Returns whether that is news.
+pub async fn mark_email_verified(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<bool> {
+    let changed = sqlx::query!(
+        "UPDATE accounts SET email_verified_at = now(), updated_at = now()
+         WHERE id = $1 AND email_verified_at IS NULL",
+        account as AccountId
+    )
+    .execute(db)
+    .await?;
+    Ok(changed.rows_affected() == 1)
 }
 
 /// Locks the account's row for the rest of the transaction, so that
@@ -71,21 +87,26 @@ pub async fn set_password(
 }
 
 /// Creates an account: seeded people (no phone) and people accepting an
-/// invitation alike.
+/// invitation alike. `email_verified`: something proved that the person
+/// reads the address (the emailed invitation link; seeding, where the
+/// operator vouches for it).
 pub async fn insert(
     db: impl PgExecutor<'_>,
     email: &str,
     display_name: &str,
     password_hash: Option<&str>,
     phone: Option<&str>,
+    email_verified: bool,
 ) -> sqlx::Result<AccountId> {
     sqlx::query_scalar!(
-        r#"INSERT INTO accounts (email, display_name, password_hash, phone)
-           VALUES ($1, $2, $3, $4) RETURNING id AS "id: AccountId""#,
+        r#"INSERT INTO accounts (email, display_name, password_hash, phone, email_verified_at)
+           VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN now() END)
+           RETURNING id AS "id: AccountId""#,
         email,
         display_name,
         password_hash,
-        phone
+        phone,
+        email_verified
     )
     .fetch_one(db)
     .await

@@ -2,8 +2,12 @@
 //! became of it. Pending and expired are computed from `expires_at` when
 //! read; the open-invitation unique index keeps one open row per email.
 
-use crate::domain::invitation::{DeliveryState, InvitationStatus};
-use crate::domain::{AccountId, DepartmentId, InvitationId, OrganisationId, RoleId};
+use crate::domain::invitation::{
+    inviter_entitled, DeliveryState, InvitationStatus, Inviter, InviterStanding,
+};
+use crate::domain::{
+    AccountId, DepartmentId, InvitationId, MembershipStatus, OrganisationId, PermissionSet, RoleId,
+};
 use crate::wire::invitations::InvitationRow;
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
@@ -15,10 +19,16 @@ pub struct NewInvitation<'a> {
     pub display_name: &'a str,
     pub role: RoleId,
     pub department: Option<DepartmentId>,
-    pub token_hash: &'a [u8],
+    /// The emailed link's token hash, and the copyable link's.
+    pub email_token_hash: &'a [u8],
+    pub copy_token_hash: &'a [u8],
+    /// `None` only for the operator's `create-org` invitation.
     pub invited_by: Option<AccountId>,
     pub invited_by_name: &'a str,
     pub expires_at: DateTime<Utc>,
+    /// The duration the inviter chose, kept for resends; `None` follows
+    /// the organisation's setting.
+    pub expiry_hours: Option<i32>,
 }
 
 /// Inserts an open invitation. Fails with a unique violation when the email
@@ -27,18 +37,21 @@ pub async fn insert(db: impl PgExecutor<'_>, new: NewInvitation<'_>) -> sqlx::Re
     sqlx::query_scalar!(
         r#"INSERT INTO invitations
                (organisation_id, email, display_name, role_id, department_id, token_hash,
-                invited_by, invited_by_name, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                invited_by, invited_by_name, expires_at, from_operator, expiry_hours,
+                copy_token_hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7::uuid IS NULL, $10, $11)
            RETURNING id AS "id: InvitationId""#,
         new.organisation as OrganisationId,
         new.email,
         new.display_name,
         new.role as RoleId,
         new.department as Option<DepartmentId>,
-        new.token_hash,
+        new.email_token_hash,
         new.invited_by as Option<AccountId>,
         new.invited_by_name,
-        new.expires_at
+        new.expires_at,
+        new.expiry_hours,
+        new.copy_token_hash
     )
     .fetch_one(db)
     .await
@@ -124,6 +137,8 @@ pub struct ManagedInvitation {
     pub role_name: String,
     pub department_name: Option<String>,
     pub status: InvitationStatus,
+    /// The duration chosen for it, if not the organisation's.
+    pub expiry_hours: Option<i32>,
 }
 
 pub async fn lock_for_admin(
@@ -134,7 +149,7 @@ pub async fn lock_for_admin(
     let row = sqlx::query!(
         r#"SELECT i.id AS "id: InvitationId", i.email, i.display_name, r.permissions,
                   r.name AS role_name, d.name AS "department_name?",
-                  i.expires_at, i.revoked_at, i.accepted_at
+                  i.expires_at, i.revoked_at, i.accepted_at, i.expiry_hours
            FROM invitations i JOIN roles r ON r.id = i.role_id
            LEFT JOIN departments d ON d.id = i.department_id
            WHERE i.organisation_id = $1 AND i.id = $2
@@ -152,27 +167,30 @@ pub async fn lock_for_admin(
         role_name: r.role_name,
         department_name: r.department_name,
         status: InvitationStatus::at(Utc::now(), r.expires_at, r.revoked_at, r.accepted_at),
+        expiry_hours: r.expiry_hours,
     }))
 }
 
-/// Gives the invitation a new token and expiry: the old link stops working
-/// at once. `resent` counts it as a resend.
-pub async fn rotate_token(
+/// Gives the invitation new tokens (emailed and copyable) and expiry: both
+/// old links stop working at once. `resent` counts it as a resend.
+pub async fn rotate_tokens(
     db: impl PgExecutor<'_>,
     id: InvitationId,
-    token_hash: &[u8],
+    email_token_hash: &[u8],
+    copy_token_hash: &[u8],
     expires_at: DateTime<Utc>,
     resent: bool,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE invitations
-         SET token_hash = $2, expires_at = $3, sent_at = now(),
+         SET token_hash = $2, copy_token_hash = $5, expires_at = $3, sent_at = now(),
              resend_count = resend_count + CASE WHEN $4 THEN 1 ELSE 0 END
          WHERE id = $1",
         id as InvitationId,
-        token_hash,
+        email_token_hash,
         expires_at,
-        resent
+        resent,
+        copy_token_hash
     )
     .execute(db)
     .await
@@ -259,7 +277,19 @@ pub struct ByToken {
     pub revoked_at: Option<DateTime<Utc>>,
     pub accepted_at: Option<DateTime<Utc>>,
     /// The account that already uses this email, in any organisation.
+    /// Never shown to the link's holder (see `server::invitations::view`).
     pub account_id: Option<AccountId>,
+    /// Found through the emailed link's token, not the copyable one's:
+    /// accepting through it proves the person reads the address.
+    pub emailed: bool,
+    /// The permissions of the role it grants.
+    pub role_permissions: Vec<String>,
+    /// Made by `roster create-org`, with no member behind it.
+    pub from_operator: bool,
+    /// The inviter's membership of the organisation now, if they still
+    /// have one: its status and its role's permissions.
+    pub inviter_status: Option<String>,
+    pub inviter_permissions: Option<Vec<String>>,
 }
 
 impl ByToken {
@@ -271,13 +301,35 @@ impl ByToken {
             self.accepted_at,
         )
     }
+
+    /// Whether its inviter could still make it (see [`inviter_entitled`]).
+    pub fn inviter_entitled(&self) -> bool {
+        let permissions = self
+            .inviter_permissions
+            .as_deref()
+            .map(PermissionSet::from_keys);
+        let inviter = if self.from_operator {
+            Inviter::Operator
+        } else {
+            Inviter::Member(
+                self.inviter_status
+                    .as_deref()
+                    .zip(permissions.as_ref())
+                    .map(|(status, permissions)| InviterStanding {
+                        enabled: status == MembershipStatus::Enabled.as_str(),
+                        permissions,
+                    }),
+            )
+        };
+        inviter_entitled(inviter, &PermissionSet::from_keys(&self.role_permissions))
+    }
 }
 
 /// Locks the invitation behind a token hash for the rest of the
 /// transaction, so that two accepts of one link take turns.
 pub async fn lock_by_token(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx::Result<()> {
     sqlx::query!(
-        "SELECT id FROM invitations WHERE token_hash = $1 FOR UPDATE",
+        "SELECT id FROM invitations WHERE token_hash = $1 OR copy_token_hash = $1 FOR UPDATE",
         token_hash
     )
     .fetch_optional(db)
@@ -285,7 +337,7 @@ pub async fn lock_by_token(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx::
     .map(|_| ())
 }
 
-/// Finds the invitation behind a token hash.
+/// Finds the invitation behind a token hash, emailed or copyable.
 pub async fn find_by_token(
     db: impl PgExecutor<'_>,
     token_hash: &[u8],
@@ -298,12 +350,18 @@ pub async fn find_by_token(
                   d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
                   i.invited_by_name AS inviter_name, i.expires_at, i.revoked_at, i.accepted_at,
                   (SELECT a.id FROM accounts a WHERE lower(a.email) = lower(i.email))
-                      AS "account_id?: AccountId"
+                      AS "account_id?: AccountId",
+                  r.permissions AS role_permissions, i.from_operator,
+                  im.status AS "inviter_status?", ir.permissions AS "inviter_permissions?",
+                  (i.token_hash = $1) AS "emailed!"
            FROM invitations i
            JOIN organisations o ON o.id = i.organisation_id
            JOIN roles r ON r.id = i.role_id
            LEFT JOIN departments d ON d.id = i.department_id
-           WHERE i.token_hash = $1"#,
+           LEFT JOIN memberships im
+                  ON im.account_id = i.invited_by AND im.organisation_id = i.organisation_id
+           LEFT JOIN roles ir ON ir.id = im.role_id
+           WHERE i.token_hash = $1 OR i.copy_token_hash = $1"#,
         token_hash
     )
     .fetch_optional(db)
@@ -325,25 +383,52 @@ pub async fn mark_accepted(
     .map(|_| ())
 }
 
-/// Revokes the open invitations `inviter` sent in `org` (when they are
-/// deleted, what they started stops too); returns their ids.
-pub async fn revoke_sent_by(
+/// An open invitation that one member sent, with what it grants.
+pub struct SentInvitation {
+    pub id: InvitationId,
+    pub email: String,
+    pub role_permissions: Vec<String>,
+}
+
+/// Locks the open invitations `inviter` sent in `org`, for the rest of the
+/// transaction, so that an accept of one of them waits for the change
+/// that judges it.
+pub async fn lock_open_sent_by(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
     inviter: AccountId,
-    by_name: &str,
-) -> sqlx::Result<Vec<InvitationId>> {
-    sqlx::query_scalar!(
-        r#"UPDATE invitations SET revoked_at = now(), revoked_by_name = $3
-           WHERE organisation_id = $1 AND invited_by = $2
-             AND revoked_at IS NULL AND accepted_at IS NULL
-           RETURNING id AS "id: InvitationId""#,
+) -> sqlx::Result<Vec<SentInvitation>> {
+    sqlx::query_as!(
+        SentInvitation,
+        r#"SELECT i.id AS "id: InvitationId", i.email, r.permissions AS role_permissions
+           FROM invitations i JOIN roles r ON r.id = i.role_id
+           WHERE i.organisation_id = $1 AND i.invited_by = $2
+             AND i.revoked_at IS NULL AND i.accepted_at IS NULL
+           ORDER BY i.created_at
+           FOR UPDATE OF i"#,
         org as OrganisationId,
-        inviter as AccountId,
-        by_name
+        inviter as AccountId
     )
     .fetch_all(db)
     .await
+}
+
+/// Revokes the invitations `ids` that are still open.
+pub async fn revoke_many(
+    db: impl PgExecutor<'_>,
+    ids: &[InvitationId],
+    by_name: &str,
+) -> sqlx::Result<()> {
+    let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
+    sqlx::query!(
+        "UPDATE invitations SET revoked_at = now(), revoked_by_name = $2
+         WHERE id = ANY($1) AND revoked_at IS NULL AND accepted_at IS NULL",
+        &ids,
+        by_name
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 /// Whether invitation `id` belongs to `org`.

@@ -112,6 +112,7 @@ pub async fn team_rows(
                   d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
                   m.status, m.last_sign_in_at, m.joined_at,
                   (a.two_factor_enabled_at IS NOT NULL) AS "two_factor!",
+                  (a.email_verified_at IS NOT NULL) AS "email_verified!",
                   (a.id = $2) AS "is_you!",
                   pr.expires_at AS "reset_expires_at?", pr.used_at AS "reset_used_at?",
                   pr.superseded_at AS "reset_superseded_at?",
@@ -155,6 +156,7 @@ pub async fn team_rows(
             status: MembershipStatus::parse(&r.status).unwrap_or(MembershipStatus::Disabled),
             is_you: r.is_you,
             two_factor: r.two_factor,
+            email_verified: r.email_verified,
             last_sign_in_at: r.last_sign_in_at,
             joined_at: r.joined_at,
         })
@@ -330,7 +332,7 @@ pub async fn bulk_insert(
                SELECT coalesce(array_agg(id ORDER BY name), '{}') AS ids
                FROM departments WHERE organisation_id = $1
            ), new_accounts AS (
-               INSERT INTO accounts (email, display_name, password_hash)
+               INSERT INTO accounts (email, display_name, password_hash, email_verified_at)
                SELECT $3 || '-' || n || '@bulk.roster.example',
                       (ARRAY['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Ken',
                              'Margaret', 'Linus', 'Frances'])[1 + n % 10]
@@ -338,7 +340,7 @@ pub async fn bulk_insert(
                       (ARRAY['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth',
                              'Thompson', 'Hamilton', 'Torvalds', 'Allen', 'Smith', 'Jones'])[1 + (n / 10) % 12]
                       || ' ' || n,
-                      $5
+                      $5, now()
                FROM generate_series(1, $4::integer) AS n
                RETURNING id, email
            )

@@ -15,6 +15,7 @@ pub const KIND_INVITATION: &str = "invitation";
 pub const KIND_PASSWORD_RESET: &str = "password_reset";
 pub const KIND_PASSWORD_CHANGED: &str = "password_changed";
 pub const KIND_SIGN_IN_DELAYED: &str = "sign_in_delayed";
+pub const KIND_EMAIL_VERIFICATION: &str = "email_verification";
 
 pub async fn enqueue(
     db: impl PgExecutor<'_>,

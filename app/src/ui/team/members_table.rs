@@ -48,6 +48,12 @@ pub(super) fn MembersTable(
     }
 }
 
+/// The marker beside an address nothing has proven yet (see
+/// `TeamMember::email_verified`).
+pub(crate) fn unverified(email_verified: bool) -> Option<impl IntoView> {
+    (!email_verified).then(|| view! { <span class="unverified">"Email not verified"</span> })
+}
+
 fn member_row(state: TeamState, m: TeamMember, may_manage: bool) -> impl IntoView {
     let status_class = match m.status {
         MembershipStatus::Enabled => "status status-enabled",
@@ -64,11 +70,11 @@ fn member_row(state: TeamState, m: TeamMember, may_manage: bool) -> impl IntoVie
                     <div>
                         <a href=format!("/team/{}", m.id)>{m.name.clone()}</a>
                         {m.is_you.then(|| view! { <span class="you">" (you)"</span> })}
-                        <span class="cell-sub">{m.email.clone()}</span>
+                        <span class="cell-sub">{m.email.clone()}{unverified(m.email_verified)}</span>
                     </div>
                 </div>
             </th>
-            <td class="col-wide">{m.email.clone()}</td>
+            <td class="col-wide">{m.email.clone()}{unverified(m.email_verified)}</td>
             <td>
                 {m.role.clone()}
                 <span class="line-2">{m.department.clone().unwrap_or_default()}</span>

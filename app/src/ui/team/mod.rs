@@ -13,6 +13,8 @@ mod revoke_dialog;
 mod row_menu;
 mod state;
 
+pub(crate) use members_table::unverified;
+
 use self::edit_dialog::EditDialog;
 use self::filters::FilterForm;
 use self::invite_dialog::InviteDialog;

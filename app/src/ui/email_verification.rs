@@ -1,0 +1,115 @@
+//! The page an email verification link opens (phone first, like the other
+//! link pages).
+
+use super::accept::{Closed, LinkError};
+use super::field::FormErrors;
+use crate::api::email_verification::{view_verification, ConfirmVerification};
+use crate::domain::next_path::is_link_token;
+use crate::domain::Refusal;
+use crate::wire::email_verification::VerifyEmailPage;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Sign in, then come back to this link; with anything but a token in the
+/// query, just sign in.
+fn sign_in_then_back(token: &str) -> String {
+    if is_link_token(token) {
+        format!("/login?next=%2Fverify-email%3Ftoken%3D{token}")
+    } else {
+        "/login".to_string()
+    }
+}
+
+#[component]
+pub fn VerifyEmail() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    // Looking only: the link is used by the button, never here.
+    let page = Resource::new(token, view_verification);
+    let action = ServerAction::<ConfirmVerification>::new();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            page.refetch();
+        }
+    });
+    view! {
+        <main class="centered invite">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(VerifyEmailPage::Open { email, signed_in: true }) => {
+                            view! { <Confirm email token=token() action /> }.into_any()
+                        }
+                        Ok(VerifyEmailPage::Open { email, signed_in: false }) => {
+                            view! {
+                                <Closed title="Sign in to verify your address">
+                                    <p>
+                                        "Sign in to the Roster account of "
+                                        <strong class="break">{email}</strong>
+                                        ", and this link verifies its address."
+                                    </p>
+                                    <a class="button primary wide" href=sign_in_then_back(&token())>"Sign in"</a>
+                                    <p>
+                                        "Didn't create that account? Someone else used your address: "
+                                        <a href="/forgot-password">"choose a new password"</a>
+                                        " to take it over."
+                                    </p>
+                                </Closed>
+                            }
+                            .into_any()
+                        }
+                        Ok(VerifyEmailPage::Used) => {
+                            view! {
+                                <Closed title="Your email address is verified">
+                                    <p>"Thank you: there is nothing else to do."</p>
+                                    <a class="button primary wide" href="/welcome">"Continue"</a>
+                                </Closed>
+                            }
+                            .into_any()
+                        }
+                        Ok(dead @ (VerifyEmailPage::Expired | VerifyEmailPage::Invalid)) => {
+                            let (title, why) = if dead == VerifyEmailPage::Expired {
+                                ("This link has expired", Refusal::VerificationLinkExpired)
+                            } else {
+                                ("This link is no longer valid", Refusal::VerificationLinkInvalid)
+                            };
+                            view! {
+                                <Closed title>
+                                    <p>{why.to_string()}</p>
+                                    <a class="button primary wide" href="/forgot-password">"Choose a new password"</a>
+                                </Closed>
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <LinkError error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn Confirm(
+    email: String,
+    token: String,
+    action: ServerAction<ConfirmVerification>,
+) -> impl IntoView {
+    let errors = FormErrors::of(action, &[]);
+    view! {
+        <Title text="Verify your email address" />
+        <section class="card invite-card" aria-labelledby="verify-title">
+            <h1 id="verify-title">"Verify your email address"</h1>
+            <p>"Confirm that you read the email sent to"</p>
+            <p class="break"><strong>{email}</strong></p>
+            <ActionForm action=action>
+                <input type="hidden" name="token" value=token />
+                <p class="form-error" role="alert">{move || errors.general()}</p>
+                <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+                    "Verify my email address"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
