@@ -217,7 +217,10 @@ async fn changing_the_password_needs_the_current_one_and_ends_every_other_sessio
     assert_eq!(profile(&app, &phone).await.status, StatusCode::UNAUTHORIZED);
     // The session that changed it goes on, under a new token.
     let rotated = changed.session_cookie().expect("a new token");
-    assert_eq!(profile(&app, &laptop).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        profile(&app, &laptop).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(
         profile(&app, &rotated).await.status,
         StatusCode::OK,
