@@ -2,9 +2,10 @@
 //! 6). The test client connects from 127.0.0.1; trusting that address
 //! makes every request arrive "through a proxy".
 
-use crate::harness::{parse_trusted_proxies, ClientAddresses, ClientIpHeader, TestApp};
+use crate::harness::TestApp;
 use app::server::AuthSettings;
 use reqwest::StatusCode;
+use server::http::client_address::{parse_trusted_proxies, ClientAddresses, ClientIpHeader};
 
 /// Signs in with `headers` and returns the address the session and the
 /// audit row recorded.

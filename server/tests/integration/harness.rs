@@ -10,7 +10,7 @@ use server::application::{Application, Settings};
 use server::config::{MailTransport, Secret};
 use server::database::{ensure_database, pool, secure_runtime, EmbeddedRoles, OWNER_ROLE};
 use server::embedded_pg::EmbeddedPostgres;
-pub use server::http::client_address::{parse_trusted_proxies, ClientAddresses, ClientIpHeader};
+use server::http::client_address::ClientAddresses;
 use server::mailer::{DevMailbox, Transport, WorkerSettings};
 use sqlx::{ConnectOptions as _, PgPool};
 use std::path::PathBuf;
