@@ -271,6 +271,12 @@ fn the_dev_mailbox_and_the_demo_refuse_to_start_where_others_could_reach_them() 
         &[dev, ("LEPTOS_SITE_ADDR", "0.0.0.0:3000")],
         "ROSTER_MAIL",
     );
+    // Behind a proxy, "loopback" is everyone.
+    refuses_to_start(
+        &[],
+        &[dev, ("ROSTER_TRUSTED_PROXIES", "127.0.0.1")],
+        "ROSTER_MAIL",
+    );
     refuses_to_start(
         &["--demo"],
         &[("PUBLIC_BASE_URL", "https://roster.example")],
@@ -280,6 +286,19 @@ fn the_dev_mailbox_and_the_demo_refuse_to_start_where_others_could_reach_them() 
         &["--demo"],
         &[("DATABASE_URL", "postgres://roster@db.invalid/roster")],
         "--demo",
+    );
+}
+
+/// Reset links must not cross the network in the clear.
+#[test]
+fn plain_smtp_to_another_host_is_refused_at_start() {
+    refuses_to_start(
+        &[],
+        &[
+            ("ROSTER_MAIL", "smtp"),
+            ("SMTP_URL", "smtp://mail.example:25"),
+        ],
+        "SMTP_URL",
     );
 }
 

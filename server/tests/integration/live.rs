@@ -2,7 +2,7 @@
 //! by PostgreSQL LISTEN/NOTIFY, read as a browser's EventSource reads them.
 //! Every wait has a deadline, so a missing event fails instead of hanging.
 
-use crate::harness::{TestApp, TestOrganisation};
+use crate::harness::{eventually, TestApp, TestOrganisation};
 use crate::invitations::{accept_new, department_id, invited, role_id, token_of};
 use crate::members::{change_role, disable, membership_of};
 use app::domain::MembershipId;
@@ -488,6 +488,9 @@ async fn demoting_an_inviter_revokes_their_open_invitations_live_and_audited() {
     let one = invited(&app, &admin, "one@example.com").await;
     let two = invited(&app, &admin, "two@example.com").await;
     let admin_membership = membership_of(&app, &org, &org.admin_email).await;
+    // Their emails' delivery is announced too: let it pass before the
+    // stream opens, so that only the role change's notices follow.
+    emails_sent(&app).await;
 
     // A promotion leaves what they sent standing.
     let owner_role = role_id(&app, "owner").await;
@@ -548,4 +551,18 @@ async fn demoting_an_inviter_revokes_their_open_invitations_live_and_audited() {
         })
         .count();
     assert_eq!(revoked, 2);
+}
+
+/// Waits until the outbox has sent everything queued so far.
+async fn emails_sent(app: &TestApp) {
+    eventually(WAIT, || async {
+        let queued: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM outbox_emails WHERE state = 'queued'")
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        (queued == 0).then_some(())
+    })
+    .await
+    .expect("the outbox empties");
 }
