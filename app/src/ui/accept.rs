@@ -37,65 +37,69 @@ pub fn InvitePage() -> impl IntoView {
                         Ok(InvitationPage::Open(details)) => {
                             view! { <OpenInvitation details token=token() /> }.into_any()
                         }
-                        Ok(InvitationPage::Expired { organisation_name, inviter_name }) => {
-                            view! {
-                                <Closed title="This invitation has expired">
-                                    <p>
-                                        {format!(
-                                            "The invitation to join {organisation_name} is past its expiry date. Ask {inviter_name} at {organisation_name} to send you a new invitation."
-                                        )}
-                                    </p>
-                                </Closed>
-                            }
-                            .into_any()
-                        }
-                        Ok(InvitationPage::Accepted { organisation_name }) => {
-                            view! {
-                                <Closed title="This invitation has already been accepted">
-                                    <p>
-                                        {format!(
-                                            "This invitation to {organisation_name} was used already. Sign in with your email and password to continue."
-                                        )}
-                                    </p>
-                                    <a class="button primary wide" href="/login">"Sign in"</a>
-                                </Closed>
-                            }
-                            .into_any()
-                        }
-                        Ok(InvitationPage::InviterNoLongerEntitled { organisation_name }) => {
-                            view! {
-                                <Closed title="This invitation can no longer be used">
-                                    <p>
-                                        {format!(
-                                            "The person who invited you can no longer give this access at {organisation_name}. Ask someone at {organisation_name} to send you a new invitation."
-                                        )}
-                                    </p>
-                                </Closed>
-                            }
-                            .into_any()
-                        }
                         Ok(InvitationPage::ForAnotherAddress { organisation_name, signed_in_as }) => {
                             view! {
                                 <ForAnotherAddress organisation_name signed_in_as token=token() action=sign_out />
                             }
                             .into_any()
                         }
-                        Ok(InvitationPage::Revoked { .. } | InvitationPage::Unknown) => {
-                            view! {
-                                <Closed title="This invitation link is no longer valid">
-                                    <p>
-                                        "The invitation was withdrawn, or a newer link was sent and replaced this one. "
-                                        "Check your email for a newer invitation, or ask the person who invited you to send a new one."
-                                    </p>
-                                </Closed>
-                            }
-                            .into_any()
+                        Ok(InvitationPage::Expired { organisation_name, inviter_name }) => LinkNotice {
+                            title: "This invitation has expired",
+                            text: format!(
+                                "The invitation to join {organisation_name} is past its expiry date. Ask {inviter_name} at {organisation_name} to send you a new invitation."
+                            ),
+                            action: None,
                         }
+                        .view(),
+                        Ok(InvitationPage::Accepted { organisation_name }) => LinkNotice {
+                            title: "This invitation has already been accepted",
+                            text: format!(
+                                "This invitation to {organisation_name} was used already. Sign in with your email and password to continue."
+                            ),
+                            action: Some(("/login".to_string(), "Sign in")),
+                        }
+                        .view(),
+                        Ok(InvitationPage::InviterNoLongerEntitled { organisation_name }) => LinkNotice {
+                            title: "This invitation can no longer be used",
+                            text: format!(
+                                "The person who invited you can no longer give this access at {organisation_name}. Ask someone at {organisation_name} to send you a new invitation."
+                            ),
+                            action: None,
+                        }
+                        .view(),
+                        Ok(InvitationPage::Revoked { .. } | InvitationPage::Unknown) => LinkNotice {
+                            title: "This invitation link is no longer valid",
+                            text: "The invitation was withdrawn, or a newer link was sent and replaced this one. Check your email for a newer invitation, or ask the person who invited you to send a new one.".to_string(),
+                            action: None,
+                        }
+                        .view(),
                         Err(error) => view! { <LinkError error /> }.into_any(),
                     }
                 })}
             </Suspense>
         </main>
+    }
+}
+
+/// What a link page says when its link cannot be used (or was used): a
+/// title, a paragraph and maybe a button. One view for every such case, so
+/// that a new case adds data, not another view type to the WASM bundle.
+pub(super) struct LinkNotice {
+    pub title: &'static str,
+    pub text: String,
+    /// Where the button goes, and its label.
+    pub action: Option<(String, &'static str)>,
+}
+
+impl LinkNotice {
+    pub fn view(self) -> AnyView {
+        view! {
+            <Closed title=self.title>
+                <p>{self.text}</p>
+                {self.action.map(|(href, label)| view! { <a class="button primary wide" href=href>{label}</a> })}
+            </Closed>
+        }
+        .into_any()
     }
 }
 
@@ -136,7 +140,7 @@ fn ForAnotherAddress(
                 {format!("This invitation to join {organisation_name} was sent to a different email address than the one you're signed in with:")}
             </p>
             <p class="break"><strong>{signed_in_as}</strong></p>
-            <p>"If the invitation is yours, sign out here and it opens for its own address."</p>
+            <p>"If the invitation is yours, sign out to accept it."</p>
             <ActionForm action=action>
                 <input type="hidden" name="token" value=token />
                 <p class="form-error" role="alert">

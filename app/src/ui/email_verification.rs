@@ -1,7 +1,7 @@
 //! The page an email verification link opens (phone first, like the other
 //! link pages).
 
-use super::accept::{Closed, LinkError};
+use super::accept::{LinkError, LinkNotice};
 use super::field::FormErrors;
 use crate::api::email_verification::{view_verification, ConfirmVerification};
 use crate::domain::next_path::is_link_token;
@@ -41,46 +41,32 @@ pub fn VerifyEmail() -> impl IntoView {
                         Ok(VerifyEmailPage::Open { email, signed_in: true }) => {
                             view! { <Confirm email token=token() action /> }.into_any()
                         }
-                        Ok(VerifyEmailPage::Open { email, signed_in: false }) => {
-                            view! {
-                                <Closed title="Sign in to verify your address">
-                                    <p>
-                                        "Sign in to the Roster account of "
-                                        <strong class="break">{email}</strong>
-                                        ", and this link verifies its address."
-                                    </p>
-                                    <a class="button primary wide" href=sign_in_then_back(&token())>"Sign in"</a>
-                                    <p>
-                                        "Didn't create that account? Someone else used your address: "
-                                        <a href="/forgot-password">"choose a new password"</a>
-                                        " to take it over."
-                                    </p>
-                                </Closed>
-                            }
-                            .into_any()
+                        Ok(VerifyEmailPage::Open { email, signed_in: false }) => LinkNotice {
+                            title: "Sign in to verify your address",
+                            text: format!(
+                                "Sign in to the Roster account of {email}, and this link verifies its address. Didn't create that account? Someone else used your address: choose a new password with \"Forgot password?\" on the sign-in page to take it over."
+                            ),
+                            action: Some((sign_in_then_back(&token()), "Sign in")),
                         }
-                        Ok(VerifyEmailPage::Used) => {
-                            view! {
-                                <Closed title="Your email address is verified">
-                                    <p>"Thank you: there is nothing else to do."</p>
-                                    <a class="button primary wide" href="/welcome">"Continue"</a>
-                                </Closed>
-                            }
-                            .into_any()
+                        .view(),
+                        Ok(VerifyEmailPage::Used) => LinkNotice {
+                            title: "Your email address is verified",
+                            text: "Thank you: there is nothing else to do.".to_string(),
+                            action: Some(("/welcome".to_string(), "Continue")),
                         }
+                        .view(),
                         Ok(dead @ (VerifyEmailPage::Expired | VerifyEmailPage::Invalid)) => {
                             let (title, why) = if dead == VerifyEmailPage::Expired {
                                 ("This link has expired", Refusal::VerificationLinkExpired)
                             } else {
                                 ("This link is no longer valid", Refusal::VerificationLinkInvalid)
                             };
-                            view! {
-                                <Closed title>
-                                    <p>{why.to_string()}</p>
-                                    <a class="button primary wide" href="/forgot-password">"Choose a new password"</a>
-                                </Closed>
+                            LinkNotice {
+                                title,
+                                text: why.to_string(),
+                                action: Some(("/forgot-password".to_string(), "Choose a new password")),
                             }
-                            .into_any()
+                            .view()
                         }
                         Err(error) => view! { <LinkError error /> }.into_any(),
                     }

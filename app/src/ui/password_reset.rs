@@ -1,7 +1,7 @@
 //! Password resets from the person's side: "Forgot password?" and the
 //! page a reset link opens (phone first, like the invitation page).
 
-use super::accept::{Closed, LinkError};
+use super::accept::{Closed, LinkError, LinkNotice};
 use super::field::{Field, FormErrors};
 use super::format::LocalTime;
 use super::password_field::{NewPasswordField, PasswordHints};
@@ -64,7 +64,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     // Looking only: the token is consumed by setting a password, never here.
     let page = Resource::new(token, view_password_reset);
-    let ask_again = || view! { <a class="button primary wide" href="/forgot-password">"Ask for a new link"</a> };
+    let ask_again = || ("/forgot-password".to_string(), "Ask for a new link");
     view! {
         <main class="centered invite">
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -73,15 +73,12 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         Ok(PasswordResetPage::Open { email, expires_at }) => {
                             view! { <ResetForm email expires_at token=token() /> }.into_any()
                         }
-                        Ok(PasswordResetPage::Expired) => {
-                            view! {
-                                <Closed title="This link has expired">
-                                    <p>"Password reset links work for one hour. Ask for a new one, and use it within the hour."</p>
-                                    {ask_again()}
-                                </Closed>
-                            }
-                            .into_any()
+                        Ok(PasswordResetPage::Expired) => LinkNotice {
+                            title: "This link has expired",
+                            text: "Password reset links work for one hour. Ask for a new one, and use it within the hour.".to_string(),
+                            action: Some(ask_again()),
                         }
+                        .view(),
                         Ok(PasswordResetPage::Used) => {
                             view! {
                                 <Closed title="This link has already been used">
@@ -92,18 +89,12 @@ pub fn ResetPasswordPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Ok(PasswordResetPage::Invalid) => {
-                            view! {
-                                <Closed title="This link is no longer valid">
-                                    <p>
-                                        "A newer link may have been sent and replaced this one, or the address is incomplete. "
-                                        "Check your email for a newer link, or ask for a new one."
-                                    </p>
-                                    {ask_again()}
-                                </Closed>
-                            }
-                            .into_any()
+                        Ok(PasswordResetPage::Invalid) => LinkNotice {
+                            title: "This link is no longer valid",
+                            text: "A newer link may have been sent and replaced this one, or the address is incomplete. Check your email for a newer link, or ask for a new one.".to_string(),
+                            action: Some(ask_again()),
                         }
+                        .view(),
                         Err(error) => view! { <LinkError error /> }.into_any(),
                     }
                 })}
