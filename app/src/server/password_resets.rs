@@ -9,7 +9,7 @@
 
 use super::db::audit::{self, AuditEvent};
 use super::db::password_resets::{self, Sender};
-use super::db::{accounts, outbox, sessions};
+use super::db::{accounts, outbox, sessions, sign_in_attempts};
 use super::email_templates::{PasswordChangedBy, PasswordChangedEmail, PasswordResetEmail};
 use super::error::ServerError;
 use super::password_strength;
@@ -253,6 +253,9 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
     let email_verified =
         super::email_verification::mark_verified(&mut tx, reset.account_id).await?;
     let sessions_ended = sessions::revoke_all(&mut *tx, reset.account_id, None, None).await?;
+    // Browsers that signed in with the old password are strangers to the
+    // new one: none skips its delay.
+    sign_in_attempts::forget_devices(&mut *tx, reset.account_id, None).await?;
     let event = AuditEvent::new(AuditAction::PasswordResetCompleted)
         .by(reset.account_id, &reset.display_name)
         .on_account(Some(reset.account_id), &reset.display_name)

@@ -6,14 +6,16 @@ use super::actor::{authenticate, Actor};
 use super::avatar;
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
-use super::db::{accounts, avatars, memberships, organisations, outbox, sessions};
+use super::db::{
+    accounts, avatars, memberships, organisations, outbox, sessions, sign_in_attempts,
+};
 use super::email_templates::{PasswordChangedBy, PasswordChangedEmail};
 use super::error::ServerError;
 use super::password::Password;
 use super::password_strength;
 use super::request::RequestScope;
 use super::sign_in;
-use super::token::SecretToken;
+use super::token::{hash_token, SecretToken};
 use crate::domain::audit::AuditAction;
 use crate::domain::avatar::{avatar_path, AvatarProblem};
 use crate::domain::person::{PersonName, PhoneNumber, Position};
@@ -165,6 +167,11 @@ pub async fn change_password(
     // leaked with the old password does not.
     let token = SecretToken::generate();
     sessions::replace_token(&mut *tx, actor.session_id, &token.hash()).await?;
+    // Only this browser stays known to the account (see `known_devices`).
+    let this_browser = scope
+        .cookie(scope.state.auth.device_cookie_name())
+        .map(|device| hash_token(&device));
+    sign_in_attempts::forget_devices(&mut *tx, actor.account_id, this_browser.as_deref()).await?;
     // A security event for every organisation the account belongs to: each
     // one's sessions of it ended.
     let event = AuditEvent::new(AuditAction::PasswordChanged)

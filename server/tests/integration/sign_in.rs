@@ -620,3 +620,55 @@ async fn old_attempts_are_purged_and_the_lookups_are_indexed() {
         assert!(plan.contains(index), "{query}\n{plan}");
     }
 }
+
+/// A new password is not known to the browsers that signed in with the old
+/// one: a reset forgets them all, a change on the profile page all but the
+/// browser that made it.
+#[tokio::test]
+async fn a_new_password_forgets_the_browsers_known_to_the_old_one() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let device_of = |response: &ApiResponse| {
+        response
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("roster_device="))
+            .and_then(|c| c.split(';').next().map(str::to_string))
+            .expect("a device cookie")
+    };
+    let laptop = app.try_sign_in(&org.member_email, &org.password).await;
+    let laptop_device = device_of(&laptop);
+    let laptop_session = laptop.session_cookie().unwrap();
+    let phone = app.try_sign_in(&org.member_email, &org.password).await;
+    let phone_device = device_of(&phone);
+    let known = |device: String| {
+        let app = &app;
+        async move {
+            let token = device.trim_start_matches("roster_device=").to_string();
+            let found: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM known_devices WHERE token_hash = $1")
+                    .bind(app::server::token::hash_token(&token))
+                    .fetch_one(&app.pool)
+                    .await
+                    .unwrap();
+            found == 1
+        }
+    };
+    assert!(known(laptop_device.clone()).await && known(phone_device.clone()).await);
+
+    let cookies = format!("roster_session={laptop_session}; {laptop_device}");
+    let changed = app
+        .call_with(
+            "profile/change_password",
+            &[
+                ("current_password", &org.password),
+                ("password", "copper lantern orbit seventeen"),
+                ("password_confirm", "copper lantern orbit seventeen"),
+            ],
+            &[("cookie", &cookies)],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert!(known(laptop_device).await, "the browser that changed it");
+    assert!(!known(phone_device).await, "the others are forgotten");
+}

@@ -174,6 +174,24 @@ pub async fn remember_device(
     .map(|_| ())
 }
 
+/// Forgets the browsers known to `account`, but the one with `keep` (the
+/// browser that changed the password): a new password is not known to
+/// them, so they must not skip its delay either.
+pub async fn forget_devices(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+    keep: Option<&[u8]>,
+) -> sqlx::Result<u64> {
+    sqlx::query!(
+        "DELETE FROM known_devices WHERE account_id = $1 AND ($2::bytea IS NULL OR token_hash <> $2)",
+        account as AccountId,
+        keep
+    )
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected())
+}
+
 /// Claims today's "your sign-ins are delayed" notice for `account`: its
 /// email address, at most once in 24 hours.
 pub async fn claim_delay_notice(
