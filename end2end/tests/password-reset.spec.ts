@@ -94,3 +94,17 @@ test('forgot password answers the same for an unknown email, and sends only to t
   expect(message.text).toContain('You asked to reset the password');
   expect(await emailsTo(unknown)).toHaveLength(0);
 });
+
+test('without JavaScript, "Send reset link" still sends and answers', async ({ browser, org }) => {
+  test.skip(test.info().project.name === 'phone', 'a plain HTML form; once is enough');
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/forgot-password');
+  await page.getByLabel('Email').fill(org.member_email);
+  await page.getByRole('button', { name: 'Send reset link' }).click();
+  await expect(page).toHaveURL(/\/forgot-password\?sent$/);
+  await expect(page.getByRole('status')).toContainText("If an account exists for that address, we've sent a link");
+  const message = await emailTo(org.member_email);
+  expect(message.subject).toBe(RESET_SUBJECT);
+  await context.close();
+});

@@ -138,8 +138,15 @@ pub async fn request(scope: RequestScope, email: String) -> Result<(), ServerErr
         }
         .instrument(span),
     );
+    // Without JavaScript the form's POST must land on the answer, not back
+    // on an empty form; with it, the page follows the same redirect.
+    leptos_axum::redirect(REQUEST_ANSWERED_PATH);
     Ok(())
 }
+
+/// Where "Forgot password?" lands once asked: the page shows its answer
+/// when the address carries `sent` (see `ui::password_reset`).
+pub const REQUEST_ANSWERED_PATH: &str = "/forgot-password?sent";
 
 /// Sends a reset link to `email` if it belongs to an account (with or
 /// without an enabled membership: the address's owner can always take an

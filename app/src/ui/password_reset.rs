@@ -22,7 +22,11 @@ pub const REQUEST_ANSWER: &str = "If an account exists for that address, we've s
 pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
     let errors = FormErrors::of(action, &["email"]);
-    let answered = move || matches!(action.value().get(), Some(Ok(())));
+    // After the request the server redirects to `?sent`: a form posted
+    // without JavaScript lands there; with it, the action's value says so.
+    let query = use_query_map();
+    let answered =
+        move || matches!(action.value().get(), Some(Ok(()))) || query.read().get("sent").is_some();
     let form = move || {
         view! {
             <p>"Enter the email you sign in with, and we'll send you a link to choose a new password."</p>
