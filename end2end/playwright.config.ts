@@ -47,6 +47,13 @@ export default defineConfig({
     { name: 'desktop', use: { ...devices['Desktop Chrome'], launchOptions: chromium } },
     // A phone profile (412 px wide), in the same Chromium.
     { name: 'phone', use: { ...devices['Pixel 7'], launchOptions: chromium } },
+    // The invitee's pages once more on a narrow phone (360 px): sign-in,
+    // accepting, resetting and the landing page, with JavaScript and without.
+    {
+      name: 'phone-360',
+      use: { ...devices['Pixel 7'], viewport: { width: 360, height: 780 }, launchOptions: chromium },
+      testMatch: /(sign-in|invitations|password-reset|no-javascript)\.spec\.ts/,
+    },
   ],
   webServer: [
     {

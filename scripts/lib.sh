@@ -135,22 +135,89 @@ ensure_e2e_packages() {
   fi
 }
 
-# Builds the server and the WASM bundle in release mode. Extra arguments go
-# to cargo-leptos (the test run adds --bin-features test-support).
+# Builds the server and both WASM bundles in release mode: the whole
+# application's and the invitee pages' (Cargo.toml's two cargo-leptos
+# projects; only the first has a server), then names the browser's files by
+# content and compresses them once (`roster assets`). Extra arguments go to
+# cargo-leptos (the test run adds --bin-features test-support).
 build_release() {
   step "Building Roster (release) $*"
-  cargo leptos build --release "$@"
+  cargo leptos build --release --project roster "$@"
+  step "Building the invitee pages' bundle (release)"
+  cargo leptos build --release --project invitee --frontend-only
+  step "Naming the browser's files by content; brotli and gzip copies"
+  "$CARGO_TARGET_DIR/release/roster" assets target/site target/site-invitee/pkg
 }
 
-# Reports the size of the release bundle, raw and brotli-compressed.
+# The invitee pages' download (their bundle's JS and WASM, brotli), in
+# bytes. A ratchet: lower it when a change makes the bundle smaller, never
+# raise it; scripts/test fails above it.
+INVITEE_BUDGET="$(cat "$ROOT/scripts/invitee-budget")"
+
+# Prints each bundle's size as browsers receive it (the build's brotli
+# copies), and sets INVITEE_BYTES.
 bundle_sizes() {
-  local f
-  for f in target/site/pkg/roster.wasm target/site/pkg/roster.js target/site/pkg/roster.css; do
+  step "Bundle sizes (raw, brotli as served)"
+  local f name raw br
+  INVITEE_BYTES=0
+  for f in target/site/pkg/*-????????????????.wasm target/site/pkg/*-????????????????.js target/site/pkg/*-????????????????.css; do
     [ -f "$f" ] || continue
-    if command -v brotli >/dev/null; then
-      note "$(basename "$f"): $(stat -c %s "$f") bytes, $(brotli -c -q 11 "$f" | wc -c) brotli"
-    else
-      note "$(basename "$f"): $(stat -c %s "$f") bytes, $(gzip -9c "$f" | wc -c) gzip"
-    fi
+    name="$(basename "$f")"
+    raw="$(stat -c %s "$f")"
+    br="$(stat -c %s "$f.br")"
+    note "$name: $raw bytes, $br brotli"
+    case "$name" in
+      invitee-*.js | invitee-*.wasm) INVITEE_BYTES=$((INVITEE_BYTES + br)) ;;
+    esac
   done
+  note "invitee pages download (JS + WASM, brotli): $INVITEE_BYTES bytes; budget $INVITEE_BUDGET"
+}
+
+# Fails when the invitee pages' download is over its budget.
+check_invitee_budget() {
+  if [ "$INVITEE_BYTES" -eq 0 ]; then
+    echo "no invitee bundle was built"; exit 1
+  fi
+  if [ "$INVITEE_BYTES" -gt "$INVITEE_BUDGET" ]; then
+    echo "the invitee pages' download is $INVITEE_BYTES bytes (brotli), over its budget of $INVITEE_BUDGET (scripts/invitee-budget)"
+    exit 1
+  fi
+}
+
+# For the measuring scripts: starts the test build that scripts/test leaves
+# (release/roster-test-hooks, or $ROSTER_LOAD_BIN) on a fresh embedded
+# database and a free port, and waits until it answers. Sets WORK, BASE,
+# LOG and SERVER_PID; stops the server and removes WORK on exit.
+start_test_build() {
+  local bin="${ROSTER_LOAD_BIN:-$CARGO_TARGET_DIR/release/roster-test-hooks}"
+  [ -x "$bin" ] || { echo "no $bin: run scripts/test first (it builds it)"; exit 1; }
+  WORK="$(mktemp -d /tmp/roster-load.XXXXXX)"
+  chmod 755 "$WORK"
+  local port
+  port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+  BASE="http://127.0.0.1:$port"
+  LOG="$WORK/server.log"
+  step "Starting the test build on $BASE"
+  ROSTER_TEST_HOOKS=1 ROSTER_DATA_DIR="$WORK/db" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+    PUBLIC_BASE_URL="$BASE" RUST_LOG="${RUST_LOG:-warn}" "$bin" serve >"$LOG" 2>&1 &
+  SERVER_PID=$!
+  trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+  for _ in $(seq 1 120); do curl -sf "$BASE/healthz" >/dev/null && return; sleep 1; done
+  echo "the server did not answer; its log:"; cat "$LOG"; exit 1
+}
+
+# For the measuring scripts: a new organisation (through the test build's
+# hook) and its admin's session cookie value, in ADMIN_SESSION.
+admin_session() {
+  local org email password
+  org="$(curl -sf -X POST "$BASE/test-support/organisations")"
+  email="$(python3 -c "import json,sys; print(json.load(sys.stdin)['admin_email'])" <<<"$org")"
+  password="$(python3 -c "import json,sys; print(json.load(sys.stdin)['password'])" <<<"$org")"
+  ADMIN_SESSION="$(curl -s -D - -o /dev/null -H 'sec-fetch-site: same-origin' \
+    --data-urlencode "email=$email" --data-urlencode "password=$password" "$BASE/api/sign_in" \
+    | sed -n 's/^[Ss]et-[Cc]ookie: roster_session=\([^;]*\).*/\1/p' | tr -d '\r')"
+}
+
+ensure_wrk() {
+  command -v wrk >/dev/null || { step "Installing wrk"; apt_install wrk; }
 }

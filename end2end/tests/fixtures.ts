@@ -66,9 +66,18 @@ export async function emailTo(address: string, after = 0): Promise<MaildevEmail>
   return found as MaildevEmail;
 }
 
-/** A second browser context with a phone profile: the person's phone. */
-export async function phone(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ ...devices['Pixel 7'] });
+/** The narrow phone the `phone-360` project runs the invitee specs on. */
+export const NARROW_PHONE = { width: 360, height: 780 };
+
+/** A second browser context with a phone profile: the person's phone
+ * (360 px wide in the `phone-360` project, a Pixel 7's 412 otherwise). */
+export async function phone(browser: Browser, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  const narrow = base.info().project.name === 'phone-360';
+  const context = await browser.newContext({
+    ...devices['Pixel 7'],
+    ...(narrow ? { viewport: NARROW_PHONE } : {}),
+    ...options,
+  });
   return context.newPage();
 }
 
@@ -86,3 +95,38 @@ export const test = base.extend<{ org: TestOrganisation }>({
 });
 
 export { expect };
+
+/** The invitation link in an invitation email. */
+export function invitationLinkIn(email: MaildevEmail): string {
+  const match = email.text.match(/https?:\/\/\S+\/invite\?token=[A-Za-z0-9_-]+/);
+  expect(match, 'the email carries the invitation link').not.toBeNull();
+  return (match as RegExpMatchArray)[0];
+}
+
+/** An address no other test uses. */
+export function uniqueEmail(label: string): string {
+  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@invitee.example`;
+}
+
+/** Invites `email` from the team page; returns with the confirmation open. */
+export async function invite(page: Page, email: string, name: string) {
+  await page.goto('/team');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Invite user' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Invite user' });
+  await dialog.getByLabel('Email').fill(email);
+  await dialog.getByLabel('Full name').fill(name);
+  await dialog.getByLabel('Department').selectOption({ label: 'Technical' });
+  await dialog.getByLabel('Role').selectOption({ label: 'Member' });
+  await dialog.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByRole('dialog', { name: 'Invitation created' })).toBeVisible();
+}
+
+export const RESET_SUBJECT = 'Reset your Roster password';
+
+/** The reset link in a password reset email. */
+export function resetLinkIn(email: MaildevEmail): string {
+  const match = email.text.match(/https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]+/);
+  expect(match, 'the email carries the reset link').not.toBeNull();
+  return (match as RegExpMatchArray)[0];
+}

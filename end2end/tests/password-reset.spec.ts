@@ -1,13 +1,5 @@
 import { Page } from '@playwright/test';
-import { test, expect, emailsTo, emailTo, hydrated, MaildevEmail, overflowX, phone, signIn, signedIn } from './fixtures';
-
-const RESET_SUBJECT = 'Reset your Roster password';
-
-function resetLinkIn(email: MaildevEmail): string {
-  const match = email.text.match(/https?:\/\/\S+\/reset-password\?token=[A-Za-z0-9_-]+/);
-  expect(match, 'the email carries the reset link').not.toBeNull();
-  return (match as RegExpMatchArray)[0];
-}
+import { test, expect, emailsTo, emailTo, hydrated, overflowX, phone, resetLinkIn, RESET_SUBJECT, signIn, signedIn } from './fixtures';
 
 /** Asks for a reset on the sign-in page's "Forgot password?" and returns the answer shown. */
 async function forgotPassword(page: Page, email: string): Promise<string> {
@@ -93,18 +85,4 @@ test('forgot password answers the same for an unknown email, and sends only to t
   expect(message.subject).toBe(RESET_SUBJECT);
   expect(message.text).toContain('You asked to reset the password');
   expect(await emailsTo(unknown)).toHaveLength(0);
-});
-
-test('without JavaScript, "Send reset link" still sends and answers', async ({ browser, org }) => {
-  test.skip(test.info().project.name === 'phone', 'a plain HTML form; once is enough');
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  await page.goto('/forgot-password');
-  await page.getByLabel('Email').fill(org.member_email);
-  await page.getByRole('button', { name: 'Send reset link' }).click();
-  await expect(page).toHaveURL(/\/forgot-password\?sent$/);
-  await expect(page.getByRole('status')).toContainText("If an account exists for that address, we've sent a link");
-  const message = await emailTo(org.member_email);
-  expect(message.subject).toBe(RESET_SUBJECT);
-  await context.close();
 });

@@ -2,6 +2,7 @@
 //! router and its middleware. `main.rs` is the command line around it.
 
 pub mod application;
+pub mod assets;
 pub mod config;
 pub mod database;
 pub mod embedded_pg;

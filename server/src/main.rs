@@ -8,6 +8,9 @@
 //!                         as the role that owns it
 //! roster create-org --name NAME --owner-email EMAIL
 //!                         create an organisation and print its owner's invitation link
+//! roster assets SITE_ROOT [INVITEE_PKG_DIR]
+//!                         name the built browser files by content and compress
+//!                         them (the build runs this after cargo-leptos)
 //! ```
 
 use app::server::password::PasswordHasher;
@@ -18,7 +21,7 @@ use server::database::Database;
 use server::mailer::{Transport, WorkerSettings};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: roster [serve [--demo] | migrate | with-db -- COMMAND [ARGS...] | create-org --name NAME --owner-email EMAIL]";
+const USAGE: &str = "usage: roster [serve [--demo] | migrate | with-db -- COMMAND [ARGS...] | create-org --name NAME --owner-email EMAIL | assets SITE_ROOT [INVITEE_PKG_DIR]]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,6 +29,21 @@ fn main() -> ExitCode {
     if matches!(command, "help" | "--help" | "-h") {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
+    }
+    // A build step: needs no configuration, database or test-hook consent.
+    if command == "assets" {
+        return match &args[1..] {
+            [site] => server::assets::prepare(site.as_ref(), None),
+            [site, invitee] => server::assets::prepare(site.as_ref(), Some(invitee.as_ref())),
+            _ => Err(USAGE.to_string()),
+        }
+        .map_or_else(
+            |message| {
+                eprintln!("roster assets: {message}");
+                ExitCode::FAILURE
+            },
+            |()| ExitCode::SUCCESS,
+        );
     }
     let config = match Config::from_env() {
         Ok(config) => config,

@@ -286,8 +286,15 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
     tx.commit().await?;
     scope.state.outbox.wake();
     tracing::info!(request_id = %scope.meta.request_id, account = %reset.account_id, sessions_ended, "password reset completed");
+    // As for the request: a form posted without JavaScript lands on the
+    // answer (the link's page sends no Referer to go back to).
+    leptos_axum::redirect(PASSWORD_CHANGED_PATH);
     Ok(())
 }
+
+/// Where a completed reset lands: the page says the password was changed
+/// when the address carries `changed` (see `ui::password_reset`).
+pub const PASSWORD_CHANGED_PATH: &str = "/reset-password?changed";
 
 /// Queues "your password was changed" for the account of `reset`.
 async fn queue_changed_notice(

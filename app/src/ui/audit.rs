@@ -179,7 +179,7 @@ fn Listing(listing: AuditListing) -> impl IntoView {
             </p>
         })}
         {(!empty).then(|| view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Audit events">
                 <table class="audit-table">
                     <caption class="visually-hidden">"Audit events, newest first"</caption>
                     <thead>

@@ -176,7 +176,7 @@ fn MemberDetails(detail: MemberDetail, may_manage: bool) -> impl IntoView {
             <section class="card" aria-labelledby="history-title">
                 <h2 id="history-title">"Recent activity"</h2>
                 {events.is_empty().then(|| view! { <p class="muted">"Nothing yet."</p> })}
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Recent activity">
                     <table class="history-table">
                         <caption class="visually-hidden">"Recent activity"</caption>
                         <thead>

@@ -73,6 +73,17 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <main class="centered invite">
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    // A completed reset redirects here with `changed`
+                    // (server/password_resets.rs), with or without JavaScript.
+                    if query.read().get("changed").is_some() {
+                        return view! {
+                            <Title text="Password changed" />
+                            <section class="card invite-card" aria-labelledby="reset-title">
+                                <PasswordChanged />
+                            </section>
+                        }
+                        .into_any();
+                    }
                     match page.await {
                         Ok(PasswordResetPage::Open { email, expires_at }) => {
                             view! { <ResetForm email expires_at token=token() /> }.into_any()
@@ -104,6 +115,18 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 })}
             </Suspense>
         </main>
+    }
+}
+
+/// What a completed reset shows, with or without JavaScript.
+#[component]
+fn PasswordChanged() -> impl IntoView {
+    view! {
+        <h1 id="reset-title">"Password changed"</h1>
+        <p role="status">
+            "Your password was changed, and you were signed out everywhere you were signed in. Sign in with your new password."
+        </p>
+        <a class="button primary wide" href="/login">"Sign in"</a>
     }
 }
 
@@ -153,11 +176,7 @@ fn ResetForm(email: String, expires_at: DateTime<Utc>, token: String) -> impl In
         <Title text="Choose a new password" />
         <section class="card invite-card" aria-labelledby="reset-title">
             <Show when=changed fallback=form>
-                <h1 id="reset-title">"Password changed"</h1>
-                <p role="status">
-                    "Your password was changed, and you were signed out everywhere you were signed in. Sign in with your new password."
-                </p>
-                <a class="button primary wide" href="/login">"Sign in"</a>
+                <PasswordChanged />
             </Show>
         </section>
     }

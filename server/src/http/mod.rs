@@ -28,6 +28,7 @@ mod test_support;
 use crate::mailer::DevMailbox;
 use app::server::db::outbox;
 use app::server::AppState;
+use app::ui::AssetNames;
 use app::wire::AppError;
 use axum::extract::{DefaultBodyLimit, FromRef, Query, State};
 use axum::http::StatusCode;
@@ -40,6 +41,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 
 pub use security::{SecuritySettings, REQUEST_ID};
 
@@ -72,8 +74,18 @@ impl FromRef<ServerState> for AppState {
 pub fn router(state: ServerState) -> Router {
     let routes = generate_route_list(app::ui::App);
     let app_state = state.app.clone();
+    let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
+    let assets = match crate::assets::read_manifest(&site_root) {
+        Ok(Some(names)) => names,
+        Ok(None) => AssetNames::default(),
+        Err(e) => {
+            tracing::warn!("{e}; pages name the plain asset files");
+            AssetNames::default()
+        }
+    };
     let context = move || {
         provide_context(app_state.clone());
+        provide_context(assets.clone());
         security::PageNonce::remember();
     };
     let options = state.leptos_options.clone();
@@ -88,7 +100,16 @@ pub fn router(state: ServerState) -> Router {
                 // The picture, and room for the form's other parts.
                 .layer(DefaultBodyLimit::max(avatars::MAX_REQUEST_BYTES)),
         )
-        .route("/avatars/{membership}", get(avatars::image));
+        .route("/avatars/{membership}", get(avatars::image))
+        // The build's content-named files, with the brotli and gzip copies
+        // it made: never compressed per request (`CompressionLayer` leaves
+        // a response that has a Content-Encoding alone).
+        .nest_service(
+            "/pkg",
+            ServeDir::new(site_root.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     let router = if state.dev_mailbox.is_some() {
         dev_mailbox::routes(router)
     } else {

@@ -140,7 +140,8 @@ pub async fn headers(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
-    let is_asset = path.starts_with("/pkg/");
+    let asset_name = path.strip_prefix("/pkg/").map(str::to_string);
+    let asset_name = asset_name.as_deref();
     // Pages whose address carries a secret token (or that link to them):
     // no Referer may take it to another site.
     let secret_in_url = path == "/invite"
@@ -150,6 +151,7 @@ pub async fn headers(
     let nonce = PageNonce::default();
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
+    let found = response.status().is_success();
     let headers = response.headers_mut();
     if let Some(policy) = nonce.policy() {
         headers
@@ -196,12 +198,23 @@ pub async fn headers(
         "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
     );
     // Pages carry people's data: never stored by shared caches or the
-    // browser's disk cache. Assets revalidate (their names are stable).
+    // browser's disk cache. A content-named asset never changes, so it is
+    // kept for a year; a plain one (a development build) revalidates.
     set(
         headers,
         header::CACHE_CONTROL,
-        if is_asset { "no-cache" } else { "no-store" },
+        match asset_name {
+            Some(name) if found && crate::assets::is_content_named(name) => {
+                "public, max-age=31536000, immutable"
+            }
+            Some(_) => "no-cache",
+            None => "no-store",
+        },
     );
+    if asset_name.is_some() {
+        // The brotli, gzip and plain copies share one address.
+        set(headers, header::VARY, "accept-encoding");
+    }
     if state.security.https {
         set(
             headers,

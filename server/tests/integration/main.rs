@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod audit;
+mod bundles;
 mod authorization;
 mod client_address;
 mod email_verification;

@@ -1,0 +1,62 @@
+//! Which stylesheet and which WASM bundle a page names.
+//!
+//! The build names the browser's files by their content (server/src/assets.rs)
+//! and the server hands the names to the shell through the render's context.
+//! Invitee pages get the small `invitee` bundle; every other page the whole
+//! application.
+
+use super::INVITEE_PATHS;
+
+/// The files of one build, as the server found them at start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssetNames {
+    /// The stylesheet's file name under `/pkg/`.
+    pub stylesheet: String,
+    /// The whole application's bundle: `/pkg/{app}.js` and `/pkg/{app}.wasm`.
+    pub app: String,
+    /// The invitee pages' bundle, when the build made one.
+    pub invitee: Option<String>,
+}
+
+impl Default for AssetNames {
+    /// cargo-leptos's plain names: a development build, without the
+    /// content-named copies or the invitee bundle.
+    fn default() -> Self {
+        Self {
+            stylesheet: "roster.css".to_string(),
+            app: "roster".to_string(),
+            invitee: None,
+        }
+    }
+}
+
+impl AssetNames {
+    /// The bundle (its name without extension) that hydrates `path`.
+    pub fn bundle_for(&self, path: &str) -> &str {
+        match &self.invitee {
+            Some(invitee) if INVITEE_PATHS.contains(&path) => invitee,
+            _ => &self.app,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invitee_pages_get_the_small_bundle_and_the_rest_the_whole_app() {
+        let names = AssetNames {
+            stylesheet: "roster-1.css".to_string(),
+            app: "roster-1".to_string(),
+            invitee: Some("invitee-1".to_string()),
+        };
+        for path in INVITEE_PATHS {
+            assert_eq!(names.bundle_for(path), "invitee-1");
+        }
+        for path in ["/", "/team", "/team/x", "/audit", "/nowhere", "/login/x"] {
+            assert_eq!(names.bundle_for(path), "roster-1");
+        }
+        assert_eq!(AssetNames::default().bundle_for("/login"), "roster");
+    }
+}
