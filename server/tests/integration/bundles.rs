@@ -14,7 +14,10 @@ fn paths(routes: Vec<leptos_axum::AxumRouteListing>) -> BTreeSet<String> {
 fn the_invitee_app_routes_exactly_the_invitee_paths_and_the_app_routes_them_too() {
     let invitee = paths(generate_route_list(InviteeApp));
     let expected: BTreeSet<String> = INVITEE_PATHS.iter().map(|p| p.to_string()).collect();
-    assert_eq!(invitee, expected, "InviteeApp's routes and INVITEE_PATHS differ");
+    assert_eq!(
+        invitee, expected,
+        "InviteeApp's routes and INVITEE_PATHS differ"
+    );
     let app = paths(generate_route_list(App));
     assert!(
         expected.is_subset(&app),

@@ -6,8 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod audit;
-mod bundles;
 mod authorization;
+mod bundles;
 mod client_address;
 mod email_verification;
 mod harness;
