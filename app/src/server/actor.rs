@@ -8,6 +8,8 @@ use crate::domain::{
     AccountId, MembershipId, OrganisationId, Permission, PermissionSet, SessionId,
 };
 use crate::wire::AppError;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
 
 /// A signed-in member of one organisation, re-read from the database on
 /// every request.
@@ -49,18 +51,45 @@ impl Actor {
     }
 }
 
+/// The request's answer to "who is asking", found at most once per
+/// request. A server-rendered page calls several server functions in
+/// process for one request (the page gate asks who is signed in, then the
+/// page loads its data and its filter choices), and each would otherwise
+/// read the session again. The cell lives in the request's extensions
+/// (put there by the server's request middleware), so it never outlives
+/// the request: every request, and so every server function called over
+/// HTTP, reads the session and its permissions afresh.
+#[derive(Clone, Default)]
+pub struct RequestActor(Arc<OnceCell<Option<Actor>>>);
+
 /// The actor behind the request's session cookie, or
 /// [`AppError::Unauthenticated`].
 pub async fn authenticate(scope: &RequestScope) -> Result<Actor, ServerError> {
-    let (actor, last_seen_at) = find(scope).await?.ok_or(AppError::Unauthenticated)?;
+    let found = match scope.parts.extensions.get::<RequestActor>() {
+        Some(RequestActor(cell)) => cell
+            .get_or_try_init(|| find_and_touch(scope))
+            .await?
+            .clone(),
+        // A scope made outside the request middleware (tools, tests).
+        None => find_and_touch(scope).await?,
+    };
+    found.ok_or(ServerError::App(AppError::Unauthenticated))
+}
+
+/// The session's actor, counting this request as the session's activity.
+async fn find_and_touch(scope: &RequestScope) -> Result<Option<Actor>, ServerError> {
+    let Some((actor, last_seen_at)) = find(scope).await? else {
+        return Ok(None);
+    };
     if chrono::Utc::now() - last_seen_at > chrono::Duration::seconds(60) {
         sessions::touch(&scope.state.pool, actor.session_id).await?;
     }
-    Ok(actor)
+    Ok(Some(actor))
 }
 
 /// The actor behind the request's session cookie as they are now, without
-/// counting it as activity: for a long-lived request (a live team stream)
+/// counting it as activity, and never from the request's [`RequestActor`]
+/// (whose answer is as old as the request): for a long-lived request (a live team stream)
 /// that checks again that its session still holds. An open page is not a
 /// person at work, so it must not hold the session's idle timeout off.
 pub async fn recheck(scope: &RequestScope) -> Result<Option<Actor>, ServerError> {

@@ -81,6 +81,9 @@ pub async fn request_meta(
     let span =
         tracing::info_span!("request", %request_id, client = %meta.client_ip, %method, %path);
     request.extensions_mut().insert(meta);
+    request
+        .extensions_mut()
+        .insert(app::server::actor::RequestActor::default());
     let started = std::time::Instant::now();
     let mut response = tracing::Instrument::instrument(next.run(request), span.clone()).await;
     span.in_scope(|| {
