@@ -37,7 +37,15 @@ test('the browser files are named by content, kept a year, and served as the bui
   expect(app.some((a) => a.includes('invitee'))).toBeFalsy();
 
   const files = [...new Set([...invitee, ...app])];
-  expect(files.some((a) => /^\/pkg\/roster-[0-9a-f]{16}\.css$/.test(a))).toBeTruthy();
+  const stylesheet = app.find((a) => /^\/pkg\/roster-[0-9a-f]{16}\.css$/.test(a));
+  expect(stylesheet).toBeTruthy();
+  // The invitee pages carry the stylesheet inline, under the page's nonce,
+  // so a phone paints with the first response.
+  expect(invitee.some((a) => a.endsWith('.css'))).toBeFalsy();
+  const login = await rawGet(`${baseURL}/login`, 'identity');
+  const nonce = /'nonce-([^']+)'/.exec(String(login.headers['content-security-policy']))![1];
+  const css = fs.readFileSync(path.join(pkg, path.basename(stylesheet!))).toString();
+  expect(login.body.toString()).toContain(`<style nonce="${nonce}">${css}</style>`);
   for (const asset of files) {
     const onDisk = path.join(pkg, path.basename(asset));
     const plain = fs.readFileSync(onDisk);

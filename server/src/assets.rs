@@ -50,10 +50,19 @@ pub fn read_manifest(site_root: &Path) -> Result<Option<AssetNames>, String> {
     };
     let manifest: Manifest = serde_json::from_str(&text)
         .map_err(|e| format!("{} is not an asset manifest: {e}", path.display()))?;
+    let inline_stylesheet = match &manifest.invitee {
+        Some(_) => {
+            let path = site_root.join("pkg").join(&manifest.stylesheet);
+            let css = std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?;
+            Some(css.into())
+        }
+        None => None,
+    };
     Ok(Some(AssetNames {
         stylesheet: manifest.stylesheet,
         app: manifest.app,
         invitee: manifest.invitee,
+        inline_stylesheet,
     }))
 }
 

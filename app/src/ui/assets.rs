@@ -6,6 +6,7 @@
 //! application.
 
 use super::INVITEE_PATHS;
+use std::sync::Arc;
 
 /// The files of one build, as the server found them at start.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,6 +17,12 @@ pub struct AssetNames {
     pub app: String,
     /// The invitee pages' bundle, when the build made one.
     pub invitee: Option<String>,
+    /// The stylesheet's text, for the invitee pages to carry inline (when
+    /// the build made their bundle). A phone opening its invitation paints
+    /// with the page's first response instead of after one more round
+    /// trip, and so before its WASM has arrived; the rest of the
+    /// application links the cached file.
+    pub inline_stylesheet: Option<Arc<str>>,
 }
 
 impl Default for AssetNames {
@@ -26,6 +33,7 @@ impl Default for AssetNames {
             stylesheet: "roster.css".to_string(),
             app: "roster".to_string(),
             invitee: None,
+            inline_stylesheet: None,
         }
     }
 }
@@ -36,6 +44,14 @@ impl AssetNames {
         match &self.invitee {
             Some(invitee) if INVITEE_PATHS.contains(&path) => invitee,
             _ => &self.app,
+        }
+    }
+
+    /// The stylesheet text that `path` carries inline, if it does.
+    pub fn inline_stylesheet_for(&self, path: &str) -> Option<Arc<str>> {
+        match (&self.invitee, &self.inline_stylesheet) {
+            (Some(_), Some(css)) if INVITEE_PATHS.contains(&path) => Some(css.clone()),
+            _ => None,
         }
     }
 }
@@ -50,12 +66,18 @@ mod tests {
             stylesheet: "roster-1.css".to_string(),
             app: "roster-1".to_string(),
             invitee: Some("invitee-1".to_string()),
+            inline_stylesheet: Some(Arc::from("main { }")),
         };
         for path in INVITEE_PATHS {
             assert_eq!(names.bundle_for(path), "invitee-1");
+            assert_eq!(
+                names.inline_stylesheet_for(path).as_deref(),
+                Some("main { }")
+            );
         }
         for path in ["/", "/team", "/team/x", "/audit", "/nowhere", "/login/x"] {
             assert_eq!(names.bundle_for(path), "roster-1");
+            assert_eq!(names.inline_stylesheet_for(path), None);
         }
         assert_eq!(AssetNames::default().bundle_for("/login"), "roster");
     }

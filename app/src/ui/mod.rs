@@ -34,7 +34,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The server adds the Content-Security-Policy with this page's script
     // nonce (server/src/http/security.rs), and the build's file names.
     let assets = use_context::<AssetNames>().unwrap_or_default();
-    let bundle = assets.bundle_for(&request_path()).to_string();
+    let path = request_path();
+    let bundle = assets.bundle_for(&path).to_string();
+    // `inner_html`: the stylesheet is raw text; escaping would break `>`.
+    let stylesheet = match assets.inline_stylesheet_for(&path) {
+        Some(css) => {
+            view! { <style nonce=leptos::nonce::use_nonce() inner_html=css.to_string()></style> }
+                .into_any()
+        }
+        None => view! { <link rel="stylesheet" href=format!("/pkg/{}", assets.stylesheet) /> }
+            .into_any(),
+    };
     // HydrationScripts names `/pkg/{output_name}.js` and `.wasm`: the names
     // are already content-hashed, so it must not look for a hash file.
     let mut options = options;
@@ -48,7 +58,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <link rel="stylesheet" href=format!("/pkg/{}", assets.stylesheet) />
+                {stylesheet}
                 <HydrationScripts options />
                 <MetaTags />
             </head>

@@ -56,6 +56,8 @@ async fn pages_carry_a_nonce_based_content_security_policy() {
         "object-src 'none'",
         "base-uri 'none'",
         "frame-ancestors 'none'",
+        // Styles: the site's files, and a page's own inline stylesheet.
+        "style-src 'self' 'nonce-",
     ] {
         assert!(csp.contains(directive), "{directive} missing from {csp}");
     }
