@@ -79,7 +79,17 @@ for (const page of pages) {
       '--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync',
     ];
     if (page.headers) args.push(`--extra-headers=${JSON.stringify(page.headers)}`);
-    execFileSync('lighthouse', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' } });
+    // Lighthouse now and then loses its Chromium mid-run; such a run is
+    // repeated (once), not counted.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        execFileSync('lighthouse', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' } });
+        break;
+      } catch (error) {
+        if (attempt === 2) throw error;
+        process.stderr.write(`  ${page.name}: run ${run} failed (${error.message.split('\n')[0]}); once more\n`);
+      }
+    }
     const report = JSON.parse(readFileSync(file, 'utf8'));
     const audit = (id) => report.audits[id]?.numericValue ?? NaN;
     results.push({

@@ -23,7 +23,8 @@ function rawGet(url: string, encoding: string): Promise<{ status: number; header
 /** The files a page names: its stylesheet, its module and its WASM. */
 async function assetsOf(baseURL: string, page: string): Promise<string[]> {
   const html = (await rawGet(`${baseURL}${page}`, 'identity')).body.toString();
-  return [...html.matchAll(/(?:href|src)="(\/pkg\/[^"]+)"/g)].map((m) => m[1]);
+  // In `href`s, and in the hydration script's strings.
+  return [...new Set([...html.matchAll(/"(\/pkg\/[^"]+)"/g)].map((m) => m[1]))];
 }
 
 test('the browser files are named by content, kept a year, and served as the build compressed them', async ({ baseURL }) => {

@@ -6,6 +6,7 @@
 //! application.
 
 use super::INVITEE_PATHS;
+use leptos::prelude::*;
 use std::sync::Arc;
 
 /// The files of one build, as the server found them at start.
@@ -53,6 +54,31 @@ impl AssetNames {
             (Some(_), Some(css)) if INVITEE_PATHS.contains(&path) => Some(css.clone()),
             _ => None,
         }
+    }
+}
+
+/// Loads and hydrates `bundle` (`/pkg/{bundle}.js` and `.wasm`) once the
+/// page has painted from its HTML, in place of Leptos's `HydrationScripts`,
+/// which preloads the WASM from the head. The page is readable before it
+/// is interactive; fetching the bundle only after the first paint keeps it
+/// from competing with that paint on a slow phone, and Lighthouse counted
+/// the preloaded WASM into LCP (the invitation page: 2.25 s with the
+/// preload). The small JS module is still preloaded. A hidden page (a tab
+/// opened in the background) paints nothing and hydrates at once.
+#[component]
+pub fn HydrationScript(bundle: String) -> impl IntoView {
+    let js = format!("/pkg/{bundle}.js");
+    let wasm = format!("/pkg/{bundle}.wasm");
+    let script = format!(
+        "(function (js, wasm) {{\
+           const hydrate = () => import(js).then((m) => m.default({{ module_or_path: wasm }}).then(() => m.hydrate()));\
+           if (document.visibilityState === 'hidden') hydrate();\
+           else requestAnimationFrame(() => setTimeout(hydrate, 0));\
+         }})({js:?}, {wasm:?});"
+    );
+    view! {
+        <link rel="modulepreload" href=js />
+        <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script>
     }
 }
 

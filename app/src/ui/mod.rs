@@ -30,7 +30,7 @@ use leptos_router::{path, SsrMode};
 pub use assets::AssetNames;
 
 /// The HTML document around the app, rendered only on the server.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
     // The server adds the Content-Security-Policy with this page's script
     // nonce (server/src/http/security.rs), and the build's file names.
     let assets = use_context::<AssetNames>().unwrap_or_default();
@@ -45,11 +45,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         None => view! { <link rel="stylesheet" href=format!("/pkg/{}", assets.stylesheet) /> }
             .into_any(),
     };
-    // HydrationScripts names `/pkg/{output_name}.js` and `.wasm`: the names
-    // are already content-hashed, so it must not look for a hash file.
-    let mut options = options;
-    options.output_name = bundle.into();
-    options.hash_files = false;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -59,7 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 {stylesheet}
-                <HydrationScripts options />
+                <assets::HydrationScript bundle />
                 <MetaTags />
             </head>
             <body>
