@@ -487,7 +487,7 @@ pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, 
             name: found.display_name,
             role: found.role_name,
             department: found.department_name,
-            expires_at: found.expires_at,
+            expires_at: found.expires_at.into(),
         }),
         InvitationStatus::Expired => InvitationPage::Expired {
             organisation_name: found.organisation_name,

@@ -190,7 +190,7 @@ pub async fn view(scope: RequestScope, token: String) -> Result<PasswordResetPag
     Ok(match found.status() {
         ResetLinkStatus::Open => PasswordResetPage::Open {
             email: found.email,
-            expires_at: found.expires_at,
+            expires_at: found.expires_at.into(),
         },
         ResetLinkStatus::Expired => PasswordResetPage::Expired,
         ResetLinkStatus::Used => PasswordResetPage::Used,

@@ -1,5 +1,6 @@
 //! How values are shown.
 
+use crate::wire::Moment;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
@@ -7,20 +8,20 @@ use leptos::prelude::*;
 /// cannot know the viewer's zone); after hydration the browser rewrites the
 /// text in the viewer's own zone and language.
 #[component]
-pub fn LocalTime(at: DateTime<Utc>) -> impl IntoView {
-    let machine = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let human = at.format("%Y-%m-%d %H:%M UTC").to_string();
+pub fn LocalTime(#[prop(into)] at: Moment) -> impl IntoView {
     let node = NodeRef::<leptos::html::Time>::new();
-    localise(node, machine.clone(), false);
-    view! { <time node_ref=node datetime=machine>{human}</time> }
+    localise(node, at.iso.clone(), false);
+    view! { <time node_ref=node datetime=at.iso>{at.utc}</time> }
 }
 
 /// `at` relative to now ("in 2 days"), with the exact local time on hover.
 #[component]
 pub fn RelativeTime(at: DateTime<Utc>) -> impl IntoView {
-    let machine = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let exact = at.format("%Y-%m-%d %H:%M UTC").to_string();
     let text = relative(at, now());
+    let Moment {
+        iso: machine,
+        utc: exact,
+    } = at.into();
     let node = NodeRef::<leptos::html::Time>::new();
     localise(node, machine.clone(), true);
     view! { <time node_ref=node datetime=machine title=exact>{text}</time> }

@@ -9,7 +9,7 @@ use crate::api::password_reset::{
     view_password_reset, CompletePasswordReset, RequestPasswordReset,
 };
 use crate::wire::password_reset::PasswordResetPage;
-use chrono::{DateTime, Utc};
+use crate::wire::Moment;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -135,7 +135,7 @@ const RESET_FIELDS: [&str; 2] = ["password", "password_confirm"];
 /// The new-password form; once the password is changed, where to sign in.
 /// It never signs in by itself.
 #[component]
-fn ResetForm(email: String, expires_at: DateTime<Utc>, token: String) -> impl IntoView {
+fn ResetForm(email: String, expires_at: Moment, token: String) -> impl IntoView {
     let action = ServerAction::<CompletePasswordReset>::new();
     let errors = FormErrors::of(action, &RESET_FIELDS);
     let changed = move || matches!(action.value().get(), Some(Ok(())));
@@ -148,7 +148,7 @@ fn ResetForm(email: String, expires_at: DateTime<Utc>, token: String) -> impl In
                 <dt>"Account"</dt>
                 <dd class="break">{email.clone()}</dd>
                 <dt>"Link expires"</dt>
-                <dd><LocalTime at=expires_at /></dd>
+                <dd><LocalTime at=expires_at.clone() /></dd>
             </dl>
             <ActionForm action=action>
                 <input type="hidden" name="token" value=token />

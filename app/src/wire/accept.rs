@@ -1,6 +1,6 @@
 //! What an invitation link shows its holder.
 
-use chrono::{DateTime, Utc};
+use super::Moment;
 use serde::{Deserialize, Serialize};
 
 /// What an invitation link leads to.
@@ -42,7 +42,7 @@ pub struct InvitationDetails {
     pub name: String,
     pub role: String,
     pub department: Option<String>,
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: Moment,
     // Nothing here says whether the email has an account (in another
     // organisation): the holder of a copied link may be anyone, so the page
     // offers both ways in to everyone.

@@ -11,6 +11,7 @@ pub mod email_verification;
 pub mod error;
 pub mod invitations;
 pub mod members;
+pub mod moment;
 pub mod organisation;
 pub mod password;
 pub mod password_reset;
@@ -20,3 +21,4 @@ pub mod team;
 
 pub use choice::Choice;
 pub use error::AppError;
+pub use moment::Moment;

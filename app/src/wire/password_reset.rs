@@ -1,6 +1,6 @@
 //! What a password reset link shows its holder.
 
-use chrono::{DateTime, Utc};
+use super::Moment;
 use serde::{Deserialize, Serialize};
 
 /// What a reset link leads to.
@@ -9,7 +9,7 @@ pub enum PasswordResetPage {
     /// The link works: the account's email, and until when.
     Open {
         email: String,
-        expires_at: DateTime<Utc>,
+        expires_at: Moment,
     },
     Expired,
     Used,
