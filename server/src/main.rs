@@ -254,7 +254,7 @@ fn serve(config: Config, demo: bool) -> Result<ExitCode, String> {
     let runtime = runtime()?;
     let result = runtime.block_on(async {
         let pool = db
-            .connect_and_migrate(20)
+            .connect_and_migrate(config.database_pool_size)
             .await
             .map_err(|e| e.to_string())?;
         let demo = if demo {
