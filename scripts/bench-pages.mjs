@@ -69,7 +69,7 @@ const rows = [];
 for (const page of pages) {
   const results = [];
   for (let run = 1; run <= runs; run++) {
-    const file = join(out, `run.json`);
+    const file = join(out, 'run.json');
     const args = [
       page.url,
       '--quiet',

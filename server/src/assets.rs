@@ -12,7 +12,7 @@
 use app::ui::AssetNames;
 use sha2::{Digest, Sha256};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The manifest's file name, in the site root.
 pub const MANIFEST: &str = "asset-manifest.json";
@@ -185,7 +185,7 @@ fn remove_earlier_builds(pkg: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn remove(path: &PathBuf) -> Result<(), String> {
+fn remove(path: &Path) -> Result<(), String> {
     match std::fs::remove_file(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -266,7 +266,7 @@ mod tests {
         std::fs::remove_dir_all(&site).unwrap();
     }
 
-    fn tempdir() -> PathBuf {
+    fn tempdir() -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("roster-assets-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
