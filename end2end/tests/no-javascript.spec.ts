@@ -25,6 +25,24 @@ test('without JavaScript, a person signs in and reaches the team', async ({ page
   await expect(page.getByRole('heading', { name: 'Team' })).toBeVisible();
 });
 
+test('without JavaScript, a wrong password comes back to the form with its message, once', async ({ page, org }) => {
+  await page.goto('/login?next=%2Fteam');
+  await page.getByLabel('Email').fill(org.admin_email);
+  await page.getByLabel('Password').fill('not the password at all');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/login\?next=%2Fteam&__path=/);
+  await expect(page.getByRole('alert').filter({ hasText: 'The email or password is incorrect.' })).toBeVisible();
+  // The message was for that post: opened again, the address is the form's.
+  await page.reload();
+  await expect(page).toHaveURL(/\/login\?next=%2Fteam$/);
+  await expect(page.getByText('The email or password is incorrect.')).toHaveCount(0);
+  // And the form still works.
+  await page.getByLabel('Email').fill(org.admin_email);
+  await page.getByLabel('Password').fill(org.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/team$/);
+});
+
 test('without JavaScript, an invitee accepts on a phone and lands on the welcome page', async ({ browser, org }) => {
   // The admin invites with JavaScript on; the invitee's phone has it off.
   const admin = await (await browser.newContext({ javaScriptEnabled: true })).newPage();
@@ -39,6 +57,11 @@ test('without JavaScript, an invitee accepts on a phone and lands on the welcome
   await expect(invitee.getByRole('heading', { name: `Join ${org.name}` })).toBeVisible();
   expect(await overflowX(invitee)).toBeLessThanOrEqual(0);
   await expect(invitee.getByLabel('Full name')).toHaveValue('Noor Jasper');
+  // A refused post comes back to the form, the message beside its field.
+  await invitee.getByLabel('Password', { exact: true }).fill('amber kettle meadow thirteen');
+  await invitee.getByLabel('Confirm password').fill('amber kettle meadow fourteen');
+  await invitee.getByRole('button', { name: 'Create account and join' }).click();
+  await expect(invitee.getByLabel('Confirm password')).toHaveAccessibleDescription("The two passwords don't match.");
   await invitee.getByLabel('Password', { exact: true }).fill('amber kettle meadow thirteen');
   await invitee.getByLabel('Confirm password').fill('amber kettle meadow thirteen');
   await invitee.getByRole('button', { name: 'Create account and join' }).click();

@@ -1,6 +1,7 @@
 //! What a server function knows about the request it is answering.
 
 use super::error::ServerError;
+use super::form_errors;
 use super::state::AppState;
 use crate::wire::AppError;
 use http::request::Parts;
@@ -126,6 +127,11 @@ pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
 /// Runs the body of a server function: gives it the request scope, turns
 /// internal failures into an opaque error carrying the request id (logged
 /// with the detail), and sets the HTTP status that matches the error.
+///
+/// A plain form post (JavaScript off, or not yet loaded) keeps the redirect
+/// back to its page that `server_fn` answers with, carrying the error;
+/// a status would replace it with a bare error body. It gets the cookie
+/// that vouches for the carried error instead (see [`form_errors`]).
 pub async fn serve<T, F, Fut>(body: F) -> Result<T, AppError>
 where
     F: FnOnce(RequestScope) -> Fut,
@@ -135,10 +141,20 @@ where
         Ok(scope) => scope,
         Err(e) => return Err(e.into_app_error("no-request")),
     };
+    let form_post = form_errors::is_plain_form_post(&scope.parts.headers)
+        .then(|| (scope.parts.uri.path().to_string(), scope.state.auth.clone()));
     let result = scope.run(body).await;
     if let Err(error) = &result {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(error.status());
+            match &form_post {
+                Some((path, auth)) => {
+                    let cookie = form_errors::vouching_cookie(auth, path, error);
+                    if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+                        response.append_header(http::header::SET_COOKIE, value);
+                    }
+                }
+                None => response.set_status(error.status()),
+            }
             if let Some(seconds) = error.retry_after() {
                 response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
             }

@@ -1,15 +1,14 @@
-//! Session cookies.
+//! The cookies Roster sets: the session, the known device, and how every one is made.
 
 use super::state::AuthSettings;
 
-/// The `Set-Cookie` value that stores a new session token. HttpOnly so
-/// scripts cannot read it; SameSite=Lax so other sites cannot send it with
-/// their POSTs; Secure and `__Host-` when served over https.
-pub fn session_cookie(settings: &AuthSettings, token: &str) -> String {
-    let max_age = settings.session_absolute.as_secs();
+/// The `Set-Cookie` value of every cookie Roster sets: HttpOnly so scripts
+/// cannot read it; SameSite=Lax so other sites cannot send it with their
+/// POSTs; `Secure` when served over https, where the names carry `__Host-`
+/// (see [`AuthSettings`]) so no other host can set them.
+pub fn cookie(settings: &AuthSettings, name: &str, value: &str, max_age_secs: u64) -> String {
     format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        settings.session_cookie_name(),
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
         if settings.secure_cookies {
             "; Secure"
         } else {
@@ -18,36 +17,25 @@ pub fn session_cookie(settings: &AuthSettings, token: &str) -> String {
     )
 }
 
+/// The `Set-Cookie` value that stores a new session token.
+pub fn session_cookie(settings: &AuthSettings, token: &str) -> String {
+    let max_age = settings.session_absolute.as_secs();
+    cookie(settings, settings.session_cookie_name(), token, max_age)
+}
+
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_session_cookie(settings: &AuthSettings) -> String {
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        settings.session_cookie_name(),
-        if settings.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        }
-    )
+    cookie(settings, settings.session_cookie_name(), "", 0)
 }
 
 /// How long a browser stays known to an account after its last sign-in.
 pub const KNOWN_DEVICE_DAYS: u64 = 365;
 
 /// The `Set-Cookie` value that marks this browser as one that signed in to
-/// an account before (see `known_devices`): long-lived, and like the
-/// session cookie HttpOnly, SameSite=Lax, and `Secure`/`__Host-` over https.
+/// an account before (see `known_devices`).
 pub fn device_cookie(settings: &AuthSettings, token: &str) -> String {
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        settings.device_cookie_name(),
-        KNOWN_DEVICE_DAYS * 24 * 3600,
-        if settings.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        }
-    )
+    let max_age = KNOWN_DEVICE_DAYS * 24 * 3600;
+    cookie(settings, settings.device_cookie_name(), token, max_age)
 }
 
 #[cfg(test)]

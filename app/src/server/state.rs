@@ -166,6 +166,16 @@ impl AuthSettings {
             "roster_device"
         }
     }
+
+    /// Vouches for the error a form posted without JavaScript carries back
+    /// to its page (see [`form_errors`](super::form_errors)).
+    pub fn form_error_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-roster_form_error"
+        } else {
+            "roster_form_error"
+        }
+    }
 }
 
 impl Default for AuthSettings {

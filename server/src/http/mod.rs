@@ -4,6 +4,8 @@
 //! - [`security`]: request ids, security headers, the cross-site check;
 //! - [`client_address`]: the client's address, through trusted proxies;
 //! - [`deadline`]: every request (but the event stream) ends within 30 s;
+//! - [`form_errors`]: a form's error in a page's address, shown only to
+//!   the browser whose post failed;
 //! - [`avatars`]: profile pictures in and out;
 //! - [`exports`]: the CSV downloads;
 //! - [`events`]: the team table's live event stream;
@@ -21,6 +23,7 @@ pub mod deadline;
 pub mod dev_mailbox;
 pub mod events;
 pub mod exports;
+pub mod form_errors;
 pub mod security;
 #[cfg(feature = "test-support")]
 mod test_support;
@@ -125,6 +128,10 @@ pub fn router(state: ServerState) -> Router {
             ServerState,
             _,
         >(context, app::ui::shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            form_errors::vouch,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::refuse_cross_site,

@@ -146,7 +146,9 @@ pub async fn headers(
     let asset_name = path.strip_prefix("/pkg/").map(str::to_string);
     let asset_name = asset_name.as_deref();
     // Pages whose address carries a secret token (or that link to them):
-    // no Referer may take it to another site.
+    // no Referer may take it to another site. Roster itself gets it: a
+    // form posted without JavaScript is sent back to its page, token and
+    // all, by the Referer (see `app::server::form_errors`).
     let secret_in_url = path == "/invite"
         || path == "/reset-password"
         || path == "/verify-email"
@@ -170,7 +172,7 @@ pub async fn headers(
     if secret_in_url {
         headers.insert(
             header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+            HeaderValue::from_static("same-origin"),
         );
     }
     set(

@@ -390,7 +390,7 @@ async fn opening_the_link_never_consumes_it() {
     for _ in 0..3 {
         let page = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::OK);
-        assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+        assert_eq!(page.headers()["referrer-policy"], "same-origin");
         assert_eq!(page.headers()["cache-control"], "no-store");
         let html = page.text().await.unwrap();
         assert!(html.contains(&org.name), "the page shows the organisation");
@@ -427,7 +427,7 @@ async fn once_sent_no_table_holds_the_token_or_the_link() {
         .await
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(page.headers()["referrer-policy"], "same-origin");
     let html = page.text().await.unwrap();
     assert!(html.contains(&format!("<a href=\"{emailed}\">")), "{html}");
     let state = eventually(Duration::from_secs(5), || async {

@@ -672,3 +672,85 @@ async fn a_new_password_forgets_the_browsers_known_to_the_old_one() {
     assert!(known(laptop_device).await, "the browser that changed it");
     assert!(!known(phone_device).await, "the others are forgotten");
 }
+
+/// With JavaScript off (or not loaded yet), a refused sign-in comes back
+/// to its form with the message beside it, and only to the browser that
+/// posted it: the same address opened anywhere else, or an address with a
+/// made-up error, is redirected to the form without one.
+#[tokio::test]
+async fn a_refused_post_without_javascript_shows_its_error_only_to_its_browser() {
+    use base64::engine::general_purpose::URL_SAFE;
+    use base64::Engine as _;
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let referer = app.url("/login?next=%2Fteam");
+    let wrong = "not the password at all";
+    let post = app
+        .call_with(
+            "sign_in",
+            &[
+                ("email", &org.owner_email),
+                ("password", wrong),
+                ("next", "/team"),
+            ],
+            &[
+                ("accept", "text/html,application/xhtml+xml"),
+                ("referer", &referer),
+            ],
+        )
+        .await;
+    assert_eq!(post.status, StatusCode::FOUND, "{}", post.body);
+    let location = post.location().expect("back to the form").to_string();
+    assert!(
+        location.starts_with(&referer) && location.contains("__err="),
+        "{location}"
+    );
+    let vouching = post
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("roster_form_error="))
+        .expect("a vouching cookie");
+    let vouching = vouching.split(';').next().unwrap().to_string();
+
+    let get = |url: String, cookie: Option<String>| {
+        let mut request = app.client.get(url).header("accept", "text/html");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send()
+    };
+    let page = get(location.clone(), Some(vouching.clone())).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let cleared = page.headers().get_all("set-cookie").iter().any(|c| {
+        let c = c.to_str().unwrap();
+        c.starts_with("roster_form_error=;") && c.contains("Max-Age=0")
+    });
+    assert!(cleared, "shown once");
+    let body = page.text().await.unwrap();
+    assert!(
+        body.contains("The email or password is incorrect."),
+        "{body}"
+    );
+
+    // Another browser, or this one after the cookie went.
+    let elsewhere = get(location, None).await.unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::SEE_OTHER);
+    assert_eq!(elsewhere.headers()["location"], "/login?next=%2Fteam");
+
+    // Words of the linker's choosing, even with some cookie.
+    let made_up = URL_SAFE.encode(
+        serde_json::to_vec(&AppError::invalid(
+            "password",
+            "Call +1 555 0100 to unlock it.",
+        ))
+        .unwrap(),
+    );
+    let url = app.url(&format!("/login?__path=%2Fapi%2Fsign_in&__err={made_up}"));
+    let crafted = get(url, Some(vouching)).await.unwrap();
+    assert_eq!(crafted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(crafted.headers()["location"], "/login");
+
+    // Called by the page's script, the refusal keeps its status.
+    let scripted = app.try_sign_in(&org.owner_email, wrong).await;
+    assert_eq!(scripted.status, StatusCode::UNAUTHORIZED);
+}
