@@ -94,6 +94,30 @@ test('a row menu left open stays open while a change elsewhere arrives', async (
   await admin.context().close();
 });
 
+test("a row menu stays open while a change to its own row arrives", async ({ page, org, browser }) => {
+  const admin = await adminWatching(browser, org);
+  await admin.getByRole('button', { name: 'Actions for Mia Member' }).click();
+  const menu = admin.getByRole('group', { name: 'Actions for Mia Member' });
+  await expect(menu).toBeVisible();
+
+  // The owner moves Mia to another department: her row is redrawn in the
+  // admin's table, under the open menu.
+  await signedIn(page, org.owner_email, org.password);
+  await act(page, 'Mia Member', 'Change department');
+  const departments = page.getByRole('dialog', { name: 'Change department for Mia Member' });
+  await departments.getByLabel('Department').selectOption({ label: 'Customer Support' });
+  await departments.getByRole('button', { name: 'Save department' }).click();
+  await expect(departments).toBeHidden();
+
+  await expect(memberRow(admin, 'Mia Member')).toContainText('Customer Support');
+  await expect(menu).toBeVisible();
+  await expect(menu.getByRole('button', { name: 'Change role', exact: true })).toBeFocused();
+  await menu.getByRole('button', { name: 'Change role', exact: true }).click();
+  await expect(admin.getByRole('dialog', { name: 'Change role for Mia Member' })).toBeVisible();
+  await notReloaded(admin);
+  await admin.context().close();
+});
+
 test("a member's open page shows changes made elsewhere, and their deletion", async ({ page, org, browser }) => {
   const admin = await adminWatching(browser, org);
   const href = await membersTable(admin).getByRole('link', { name: 'Mia Member' }).getAttribute('href');

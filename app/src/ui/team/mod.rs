@@ -50,6 +50,7 @@ pub fn TeamPage() -> impl IntoView {
         delivery: RwSignal::new(None),
         revoking: RwSignal::new(None),
         editing: RwSignal::new(None),
+        open_menu: RwSignal::new(None),
         actions: MemberActions::new(move || refresh.request()),
         invite_dialog: NodeRef::new(),
         link_dialog: NodeRef::new(),

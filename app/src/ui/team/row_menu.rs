@@ -44,7 +44,11 @@ pub(super) fn member_menu(state: TeamState, member: &TeamMember) -> impl IntoVie
             }
         })
         .collect();
-    view! { <RowMenu label=format!("Actions for {}", member.name) id=format!("member-menu-{}", member.id) items /> }
+    let (label, id) = (
+        format!("Actions for {}", member.name),
+        format!("member-menu-{}", member.id),
+    );
+    view! { <RowMenu label id items open_menu=state.open_menu /> }
 }
 
 /// The actions an open invitation allows. `prefix` keeps the menu's id
@@ -80,7 +84,7 @@ pub(super) fn invitation_menu(
         .danger(),
     ];
     view! {
-        <RowMenu label=format!("Actions for {}", invitation.email) id=format!("{prefix}-{id}") items />
+        <RowMenu label=format!("Actions for {}", invitation.email) id=format!("{prefix}-{id}") items open_menu=state.open_menu />
     }
 }
 
@@ -88,16 +92,36 @@ pub(super) fn invitation_menu(
 /// popover: it sits in the browser's top layer (a scrolling table never
 /// clips it), follows the button in the tab order, and closes on Escape or
 /// a click elsewhere, with no script of ours; choosing an action closes it.
+///
+/// A live change to the row redraws it, menu and all, while the person may
+/// be reaching for an action: `open_menu` remembers which menu is open, and
+/// the redrawn one opens again (with focus on its first action if the old
+/// one took the focus with it).
 #[component]
-fn RowMenu(label: String, id: String, items: Vec<MenuItem>) -> impl IntoView {
+fn RowMenu(
+    label: String,
+    id: String,
+    items: Vec<MenuItem>,
+    open_menu: RwSignal<Option<String>>,
+) -> impl IntoView {
     let list = NodeRef::<leptos::html::Div>::new();
     let list_label = label.clone();
+    reopen_if_open(list, id.clone(), open_menu);
+    let menu_id = id.clone();
+    let toggled = move |_| {
+        if is_open(list) {
+            open_menu.set(Some(menu_id.clone()));
+        } else if open_menu.read_untracked().as_deref() == Some(menu_id.as_str()) {
+            open_menu.set(None);
+        }
+    };
     view! {
         <div class="row-menu">
             <button type="button" class="button small menu-button" aria-label=label popovertarget=id.clone()>
                 <span aria-hidden="true">"⋯"</span>
             </button>
-            <div id=id node_ref=list popover="auto" class="row-menu-list" role="group" aria-label=list_label>
+            <div id=id node_ref=list popover="auto" class="row-menu-list" role="group" aria-label=list_label
+                on:toggle=toggled>
                 {items
                     .into_iter()
                     .map(|item| {
@@ -125,4 +149,44 @@ fn hide_popover(list: NodeRef<leptos::html::Div>) {
     if let Some(list) = list.get_untracked() {
         let _ = list.hide_popover();
     }
+}
+
+#[allow(unused_variables)]
+fn is_open(list: NodeRef<leptos::html::Div>) -> bool {
+    #[cfg(feature = "hydrate")]
+    if let Some(list) = list.get_untracked() {
+        return list.matches(":popover-open").unwrap_or(false);
+    }
+    false
+}
+
+/// Opens the menu once it is in the page if it is the one that was open.
+#[allow(unused_variables)]
+fn reopen_if_open(
+    list: NodeRef<leptos::html::Div>,
+    id: String,
+    open_menu: RwSignal<Option<String>>,
+) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let Some(element) = list.get() else { return };
+        if open_menu.read_untracked().as_deref() != Some(id.as_str()) || is_open(list) {
+            return;
+        }
+        let _ = element.show_popover();
+        let focus_lost = document()
+            .active_element()
+            .is_none_or(|active| active.tag_name().eq_ignore_ascii_case("body"));
+        if focus_lost {
+            use wasm_bindgen::JsCast as _;
+            if let Some(first) = element
+                .query_selector("button")
+                .ok()
+                .flatten()
+                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = first.focus();
+            }
+        }
+    });
 }

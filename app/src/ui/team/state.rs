@@ -31,6 +31,9 @@ pub(super) struct TeamState {
     pub(super) delivery: RwSignal<Option<DeliveryState>>,
     pub(super) revoking: RwSignal<Option<(InvitationId, String)>>,
     pub(super) editing: RwSignal<Option<InvitationRow>>,
+    /// The id of the row menu that is open, if one is: a live change
+    /// redraws the row it changed, and the redrawn menu opens again.
+    pub(super) open_menu: RwSignal<Option<String>>,
     /// Member changes, their dialog, the role and department choices
     /// (shared with the invitation dialogs) and the page's notice.
     pub(super) actions: MemberActions,
