@@ -19,6 +19,8 @@ test('disabling a member sends their open session to sign-in on its next action'
   const memberContext = await browser.newContext();
   const member = await memberContext.newPage();
   await signIn(member, org.member_email, org.password);
+  await expect(member.getByRole('heading', { name: `Welcome to ${org.name}` })).toBeVisible();
+  await member.goto('/team');
   await expect(member.getByRole('heading', { name: "You don't have access to the team page" })).toBeVisible();
   await hydrated(member);
 

@@ -90,6 +90,6 @@ test('without JavaScript, "Send reset link" sends, and the link sets a new passw
   await member.getByLabel('Email').fill(org.member_email);
   await member.getByLabel('Password').fill('copper lantern orchard twelve');
   await member.getByRole('button', { name: 'Sign in' }).click();
-  await expect(member.getByRole('heading', { name: "You don't have access to the team page" })).toBeVisible();
+  await expect(member.getByRole('heading', { name: `Welcome to ${org.name}` })).toBeVisible();
   await member.context().close();
 });

@@ -8,10 +8,9 @@ const PICTURE = Buffer.from(
 
 test('a member edits their details and picture on their profile page', async ({ page, org }) => {
   await signIn(page, org.member_email, org.password);
-  await expect(page.getByRole('heading', { name: "You don't have access to the team page" })).toBeVisible();
-  await hydrated(page);
-  // Their own name in the header leads to their profile.
-  await page.getByRole('link', { name: /Mia Member/ }).click();
+  // A member lands on their home, which leads to their profile.
+  await expect(page.getByRole('heading', { name: `Welcome to ${org.name}` })).toBeVisible();
+  await page.getByRole('link', { name: 'Your profile' }).click();
   await expect(page).toHaveURL(/\/profile$/);
   await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
   await hydrated(page);
@@ -67,7 +66,7 @@ test("a member's picture shows in the team table and on their page", async ({ pa
   const memberContext = await browser.newContext();
   const member = await memberContext.newPage();
   await signIn(member, org.member_email, org.password);
-  await expect(member.getByRole('heading', { name: "You don't have access to the team page" })).toBeVisible();
+  await expect(member.getByRole('heading', { name: `Welcome to ${org.name}` })).toBeVisible();
   await member.goto('/profile');
   await member.getByLabel('Choose a picture').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: PICTURE });
   await member.getByRole('button', { name: 'Upload picture' }).click();

@@ -51,9 +51,14 @@ test('a signed-out visitor is sent to sign in, and back after', async ({ page, o
   await expect(page.getByRole('heading', { name: 'Team' })).toBeVisible();
 });
 
-test('a Member sees the no-access page', async ({ page, org }) => {
+test('a Member lands on their home, and the team page says it is not theirs', async ({ page, org }) => {
   await signIn(page, org.member_email, org.password);
+  await expect(page).toHaveURL(/\/welcome$/);
+  await expect(page.getByRole('heading', { name: `Welcome to ${org.name}` })).toBeVisible();
+  await page.goto('/team');
   await expect(page.getByRole('heading', { name: "You don't have access to the team page" })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to your home page' }).click();
+  await expect(page.getByRole('heading', { name: `Welcome to ${org.name}` })).toBeVisible();
   await expect(page.getByRole('table')).toHaveCount(0);
 });
 

@@ -1,6 +1,6 @@
 //! Signing in and out.
 
-use crate::wire::session::SessionUser;
+use crate::wire::session::{Home, SessionUser};
 use crate::wire::AppError;
 use leptos::prelude::*;
 
@@ -12,19 +12,19 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     use crate::server::ServerError;
     serve(|scope| async move {
         match authenticate(&scope).await {
-            Ok(actor) => Ok(Some(SessionUser {
-                name: actor.display_name,
-                email: actor.email,
-                organisation_id: actor.organisation_id,
-                organisation_name: actor.organisation_name,
-                role: actor.role_name,
-                permissions: actor.permissions.iter().collect(),
-            })),
+            Ok(actor) => Ok(Some(crate::server::home::session_user(actor))),
             Err(ServerError::App(AppError::Unauthenticated)) => Ok(None),
             Err(e) => Err(e),
         }
     })
     .await
+}
+
+/// The signed-in person's home page, or `None` when no one is signed in.
+#[server(endpoint = "home")]
+pub async fn load_home() -> Result<Option<Home>, AppError> {
+    use crate::server::request::serve;
+    serve(crate::server::home::home).await
 }
 
 /// Signs in with email and password, then redirects to `next` when it is a

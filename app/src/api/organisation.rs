@@ -21,6 +21,9 @@ pub async fn save_organisation_settings(
     /// An account id; absent leaves the primary contact as it is.
     #[server(default)]
     primary_contact_id: Option<String>,
+    /// Absent or empty: no link on members' home page.
+    #[server(default)]
+    product_url: String,
 ) -> Result<(), AppError> {
     use crate::server::organisations::{save, SettingsForm};
     use crate::server::request::serve;
@@ -32,6 +35,7 @@ pub async fn save_organisation_settings(
                 time_zone,
                 invitation_expiry_hours,
                 primary_contact_id,
+                product_url,
             },
         )
     })

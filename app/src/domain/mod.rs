@@ -17,6 +17,7 @@ pub mod password_policy;
 pub mod password_reset;
 pub mod permission;
 pub mod person;
+pub mod product_url;
 pub mod refusal;
 pub mod sign_in_delay;
 pub mod team_view;

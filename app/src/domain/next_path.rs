@@ -1,7 +1,11 @@
 //! Where to go after signing in.
 
-/// Where a signed-in person lands when no (safe) `next` was given.
+/// Where a signed-in person who may see the team lands when no (safe)
+/// `next` was given.
 pub const DEFAULT_LANDING: &str = "/team";
+
+/// Where everyone else lands: their home page.
+pub const HOME: &str = "/welcome";
 
 /// Returns `next` when it is a path on this site, or `None`.
 ///

@@ -11,6 +11,7 @@ pub mod email_verification;
 pub mod error;
 pub mod event_hub;
 pub mod form_errors;
+pub mod home;
 pub mod invitation_limits;
 pub mod invitations;
 pub mod members;

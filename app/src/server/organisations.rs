@@ -1,4 +1,5 @@
-//! Organisation settings: name, time zone, invitation expiry.
+//! Organisation settings: name, time zone, invitation expiry, primary
+//! contact, and the product's address members' home page links to.
 
 use super::actor::authenticate;
 use super::db::audit::{self, AuditEvent};
@@ -9,6 +10,7 @@ use super::request::RequestScope;
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::ExpiryHours;
 use crate::domain::person::PersonName;
+use crate::domain::product_url::ProductUrl;
 use crate::domain::{AccountId, Permission};
 use crate::wire::choice::Choice;
 use crate::wire::organisation::OrganisationSettings;
@@ -25,6 +27,7 @@ pub async fn settings(scope: RequestScope) -> Result<OrganisationSettings, Serve
         invitation_expiry_hours: current.invitation_expiry_hours,
         time_zones: organisations::time_zones(pool).await?,
         primary_contact: current.primary_contact_id,
+        product_url: current.product_url,
         contact_choices: organisations::contact_candidates(pool, actor.organisation_id)
             .await?
             .into_iter()
@@ -40,6 +43,8 @@ pub struct SettingsForm {
     pub invitation_expiry_hours: String,
     /// `None` leaves the primary contact as it is.
     pub primary_contact_id: Option<String>,
+    /// Empty: no link on members' home page.
+    pub product_url: String,
 }
 
 pub async fn save(scope: RequestScope, form: SettingsForm) -> Result<(), ServerError> {
@@ -62,6 +67,8 @@ pub async fn save(scope: RequestScope, form: SettingsForm) -> Result<(), ServerE
                 "Choose how long invitations last.",
             )
         })?;
+    let product_url = ProductUrl::parse_optional(&form.product_url)
+        .map_err(|e| AppError::invalid("product_url", e.to_string()))?;
     let mut tx = pool.begin().await?;
     // Under the organisation's lock: a member change that checks "is this
     // the primary contact?" and this change take turns.
@@ -90,6 +97,7 @@ pub async fn save(scope: RequestScope, form: SettingsForm) -> Result<(), ServerE
         time_zone,
         invitation_expiry_hours: expiry.hours(),
         primary_contact_id,
+        product_url: product_url.map(|url| url.to_string()),
     };
     organisations::update_settings(&mut *tx, actor.organisation_id, &new).await?;
     // Names beside the ids, so that the audit log reads without a lookup.
@@ -111,6 +119,7 @@ pub async fn save(scope: RequestScope, form: SettingsForm) -> Result<(), ServerE
                 "invitation_expiry_hours": before.invitation_expiry_hours,
                 "primary_contact_id": before.primary_contact_id,
                 "primary_contact": contact_names[0],
+                "product_url": before.product_url,
             })),
             Some(serde_json::json!({
                 "name": new.name,
@@ -118,6 +127,7 @@ pub async fn save(scope: RequestScope, form: SettingsForm) -> Result<(), ServerE
                 "invitation_expiry_hours": new.invitation_expiry_hours,
                 "primary_contact_id": new.primary_contact_id,
                 "primary_contact": contact_names[1],
+                "product_url": new.product_url,
             })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;

@@ -11,9 +11,10 @@ use super::request::RequestScope;
 use super::session::{clear_session_cookie, device_cookie, session_cookie};
 use super::token::{hash_token, SecretToken};
 use crate::domain::audit::AuditAction;
-use crate::domain::next_path::{safe_next_path, DEFAULT_LANDING};
+use crate::domain::next_path::{safe_next_path, DEFAULT_LANDING, HOME};
+use crate::domain::permission::PermissionSet;
 use crate::domain::sign_in_delay::{self, failures_that_matter};
-use crate::domain::{AccountId, EmailAddress, OrganisationId};
+use crate::domain::{AccountId, EmailAddress, OrganisationId, Permission};
 use crate::wire::AppError;
 use chrono::{DateTime, Utc};
 use http::header::SET_COOKIE;
@@ -77,10 +78,12 @@ pub async fn sign_in(
     tx.commit().await?;
 
     set_session_cookie(&scope, &token);
+    let may_view_team =
+        PermissionSet::from_keys(&target.role_permissions).contains(Permission::ViewTeam);
     let landing = next
         .as_deref()
         .and_then(safe_next_path)
-        .unwrap_or(DEFAULT_LANDING);
+        .unwrap_or(if may_view_team { DEFAULT_LANDING } else { HOME });
     leptos_axum::redirect(landing);
     Ok(())
 }

@@ -1,13 +1,15 @@
-//! The invitee's pages: the invitation link (phone first) and the welcome
-//! page after accepting.
+//! The invitee's pages: the invitation link (phone first) and the home
+//! page a member lands on after accepting or signing in.
 
 use super::field::{Field, FormErrors};
 use super::format::LocalTime;
 use super::password_field::{NewPasswordField, PasswordHints};
 use crate::api::accept::{view_invitation, AcceptAsExisting, AcceptAsNew, SignOutForInvitation};
-use crate::api::auth::current_user;
+use crate::api::auth::{load_home, SignOut};
+use crate::domain::product_url::host_of;
 use crate::domain::Permission;
 use crate::wire::accept::{InvitationDetails, InvitationPage};
+use crate::wire::session::Home;
 use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -258,30 +260,62 @@ fn NewAccountForm(token: String, name: String) -> impl IntoView {
 
 #[component]
 pub fn WelcomePage() -> impl IntoView {
-    let user = Resource::new(|| (), |_| current_user());
+    let home = Resource::new(|| (), |_| load_home());
     view! {
-        <Title text="Welcome" />
+        <Title text="Home" />
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) => {
-                        let team = user.can(Permission::ViewTeam);
-                        view! {
-                            <main class="centered invite">
-                                <section class="card invite-card" aria-labelledby="welcome-title">
-                                    <h1 id="welcome-title">{format!("Welcome to {}", user.organisation_name)}</h1>
-                                    <p>{format!("You're signed in as {} ({}).", user.name, user.email)}</p>
-                                    <p>{format!("Your role: {}.", user.role)}</p>
-                                    {team.then(|| view! { <a class="button primary wide" href="/team">"Go to the team"</a> })}
-                                </section>
-                            </main>
-                        }
-                        .into_any()
-                    }
+                match home.await {
+                    Ok(Some(home)) => view! { <HomeCard home /> }.into_any(),
                     Ok(None) => view! { <Redirect path="/login?next=%2Fwelcome" /> }.into_any(),
                     Err(error) => view! { <super::layout::PageError error /> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Who the person is and where, and their ways on: the organisation's
+/// product, the team (for those who may see it), their profile, sign out.
+/// Phone first: every way on is a full-width button, and a long address
+/// wraps instead of widening the card.
+#[component]
+fn HomeCard(home: Home) -> impl IntoView {
+    let Home { user, product_url } = home;
+    const SIGN_OUT: &str = <SignOut as leptos::server_fn::ServerFn>::PATH;
+    let team = user.can(Permission::ViewTeam);
+    let product = product_url.map(|url| {
+        let text = format!("Continue to {}", host_of(&url));
+        view! { <a class="button primary wide" href=url rel="noopener">{text}</a> }
+    });
+    let nothing_next = (product.is_none() && !team).then(|| {
+        view! { <p class="muted">"Your organisation will tell you where to go from here."</p> }
+    });
+    view! {
+        <main class="centered invite">
+            <section class="card invite-card" aria-labelledby="welcome-title">
+                <h1 id="welcome-title" class="break">{format!("Welcome to {}", user.organisation_name)}</h1>
+                <dl class="facts">
+                    <dt>"Name"</dt>
+                    <dd class="break">{user.name.clone()}</dd>
+                    <dt>"Email"</dt>
+                    <dd class="break">{user.email.clone()}</dd>
+                    <dt>"Role"</dt>
+                    <dd>{user.role.clone()}</dd>
+                </dl>
+                {nothing_next}
+                <div class="home-actions">
+                    {product}
+                    {team.then(|| view! { <a class="button primary wide" href="/team">"Go to the team"</a> })}
+                    <a class="button wide" href="/profile">"Your profile"</a>
+                    // A plain form: signing out loads the sign-in page anyway,
+                    // and an action would bring its client code into the
+                    // invitee pages' bundle.
+                    <form method="post" action=SIGN_OUT>
+                        <button type="submit" class="button wide">"Sign out"</button>
+                    </form>
+                </div>
+            </section>
+        </main>
     }
 }

@@ -1,5 +1,6 @@
-//! The organisation settings page (owners): name, time zone and how long
-//! invitations last by default.
+//! The organisation settings page (owners): name, time zone, how long
+//! invitations last by default, the primary contact and the product's
+//! address.
 
 use super::field::{Field, FormErrors, SelectField};
 use super::layout::Notice;
@@ -12,11 +13,12 @@ use crate::wire::session::SessionUser;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-const FIELDS: [&str; 4] = [
+const FIELDS: [&str; 5] = [
     "name",
     "time_zone",
     "invitation_expiry_hours",
     "primary_contact_id",
+    "product_url",
 ];
 
 #[component]
@@ -93,6 +95,10 @@ fn SettingsForm(
                     <SelectField name="time_zone" label="Time zone" options=zones selected=settings.time_zone.clone() help="Invitation emails give expiry times in this zone and in UTC." error=errors.field("time_zone") />
                     <SelectField name="invitation_expiry_hours" label="Invitations expire after" options=expiry_choices selected=settings.invitation_expiry_hours.to_string() help="The default for new invitations. Whoever invites can choose another duration, from 1 hour to 30 days." error=errors.field("invitation_expiry_hours") />
                     <SelectField name="primary_contact_id" label="Primary contact" options=contacts selected=contact help="Who to contact about the organisation: an enabled owner or admin. They can't be disabled or deleted until someone else is chosen." error=errors.field("primary_contact_id") />
+                    <Field name="product_url" label="Your product's address" input_type="url" inputmode="url" autocomplete="url"
+                        value=settings.product_url.clone().unwrap_or_default()
+                        help="Optional. Members without access to the team find a link to it on their home page, their way on after joining."
+                        error=errors.field("product_url") />
                     <p class="form-error" role="alert">
                         {move || errors.general()}
                     </p>

@@ -16,4 +16,6 @@ pub struct OrganisationSettings {
     pub primary_contact: Option<AccountId>,
     /// Who may be primary contact: enabled owners and admins.
     pub contact_choices: Vec<Choice<AccountId>>,
+    /// The organisation's own product, linked from members' home page.
+    pub product_url: Option<String>,
 }

@@ -14,6 +14,14 @@ pub struct SessionUser {
     pub permissions: Vec<Permission>,
 }
 
+/// What a signed-in person's home page shows: who and where they are, and
+/// their organisation's product, if it set its address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Home {
+    pub user: SessionUser,
+    pub product_url: Option<String>,
+}
+
 impl SessionUser {
     pub fn can(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)

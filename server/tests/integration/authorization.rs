@@ -37,6 +37,10 @@ fn table() -> Vec<(&'static str, Access)> {
             "session",
             Public("tells the caller about their own session only"),
         ),
+        (
+            "home",
+            Public("the caller's own session and organisation only; None when signed out"),
+        ),
         ("sign_in", Public("the way in; rate-limited and audited")),
         ("sign_out", Public("ends the caller's own session only")),
         (

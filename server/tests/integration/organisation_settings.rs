@@ -216,3 +216,90 @@ async fn owners_choose_the_primary_contact_who_then_cannot_be_disabled() {
         .await;
     assert_eq!(disable.refusal(), Refusal::PrimaryContact);
 }
+
+/// The product's address: checked, saved, audited, and shown on members'
+/// home page, where a member without access to the team lands after
+/// signing in (an admin lands on the team).
+#[tokio::test]
+async fn the_products_address_is_checked_saved_and_on_members_home() {
+    use app::wire::session::Home;
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let save = |url: &'static str| {
+        let mut form = settings(&org.name, "UTC", "48").to_vec();
+        form.push(("product_url", url));
+        let owner = owner.clone();
+        let app = &app;
+        async move {
+            app.call("organisation/save_settings", &form, Some(&owner))
+                .await
+        }
+    };
+    for (bad, says) in [
+        ("app.example.com", "starts with https://"),
+        ("javascript://alert(1)", "starts with https://"),
+        (
+            "https://user:secret@app.example.com",
+            "user name and password",
+        ),
+        ("https://app.example.com/a b", "cannot contain spaces"),
+    ] {
+        let refused = save(bad).await;
+        match refused.error() {
+            AppError::Invalid { field, message } => {
+                assert_eq!(field, "product_url", "{bad}");
+                assert!(message.contains(says), "{bad}: {message}");
+            }
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT product_url FROM organisations WHERE id = $1")
+            .bind(org.organisation_id.0)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, None, "nothing saved by a refused form");
+
+    let saved = save(" HTTPS://app.example.com/start ").await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let current: OrganisationSettings = app
+        .call("organisation/settings", &[], Some(&owner))
+        .await
+        .json();
+    assert_eq!(
+        current.product_url.as_deref(),
+        Some("https://app.example.com/start")
+    );
+    let after: serde_json::Value = sqlx::query_scalar(
+        "SELECT after FROM audit_events \
+         WHERE organisation_id = $1 AND action = 'organisation.updated'",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(after["product_url"], "https://app.example.com/start");
+
+    // A member lands on their home, which links to the product.
+    let member = app.try_sign_in(&org.member_email, &org.password).await;
+    assert_eq!(member.location(), Some("/welcome"));
+    let cookie = member.session_cookie().unwrap();
+    let home: Option<Home> = app.call("home", &[], Some(&cookie)).await.json();
+    let home = home.expect("signed in");
+    assert_eq!(home.user.email, org.member_email);
+    assert_eq!(
+        home.product_url.as_deref(),
+        Some("https://app.example.com/start")
+    );
+    let admin = app.try_sign_in(&org.admin_email, &org.password).await;
+    assert_eq!(admin.location(), Some("/team"));
+    let nobody: Option<Home> = app.call("home", &[], None).await.json();
+    assert_eq!(nobody, None);
+
+    // Emptied, the link goes.
+    assert_eq!(save("").await.status, StatusCode::OK);
+    let home: Option<Home> = app.call("home", &[], Some(&cookie)).await.json();
+    assert_eq!(home.unwrap().product_url, None);
+}

@@ -46,6 +46,8 @@ pub async fn insert(
 pub struct SignInTarget {
     pub organisation_id: OrganisationId,
     pub organisation_name: String,
+    /// The membership's role's permission keys: where the person lands.
+    pub role_permissions: Vec<String>,
 }
 
 pub async fn sign_in_target(
@@ -54,8 +56,11 @@ pub async fn sign_in_target(
 ) -> sqlx::Result<Option<SignInTarget>> {
     sqlx::query_as!(
         SignInTarget,
-        r#"SELECT m.organisation_id AS "organisation_id: OrganisationId", o.name AS organisation_name
-           FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+        r#"SELECT m.organisation_id AS "organisation_id: OrganisationId", o.name AS organisation_name,
+                  r.permissions AS role_permissions
+           FROM memberships m
+           JOIN organisations o ON o.id = m.organisation_id
+           JOIN roles r ON r.id = m.role_id
            WHERE m.account_id = $1 AND m.status = 'enabled'
            ORDER BY m.last_sign_in_at DESC NULLS LAST, m.joined_at
            LIMIT 1"#,

@@ -109,13 +109,15 @@ pub struct Settings {
     pub time_zone: String,
     pub invitation_expiry_hours: i32,
     pub primary_contact_id: Option<AccountId>,
+    /// Checked by `domain::product_url` before it is stored.
+    pub product_url: Option<String>,
 }
 
 pub async fn settings(db: impl PgExecutor<'_>, org: OrganisationId) -> sqlx::Result<Settings> {
     sqlx::query_as!(
         Settings,
         r#"SELECT name, time_zone, invitation_expiry_hours,
-                  primary_contact_id AS "primary_contact_id: AccountId"
+                  primary_contact_id AS "primary_contact_id: AccountId", product_url
            FROM organisations WHERE id = $1"#,
         org as OrganisationId
     )
@@ -168,17 +170,32 @@ pub async fn update_settings(
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE organisations SET name = $2, time_zone = $3, invitation_expiry_hours = $4,
-                                  primary_contact_id = $5
+                                  primary_contact_id = $5, product_url = $6
          WHERE id = $1",
         org as OrganisationId,
         settings.name,
         settings.time_zone,
         settings.invitation_expiry_hours,
-        settings.primary_contact_id as Option<AccountId>
+        settings.primary_contact_id as Option<AccountId>,
+        settings.product_url
     )
     .execute(db)
     .await
     .map(|_| ())
+}
+
+/// The address of the organisation's product, if it set one.
+pub async fn product_url(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!(
+        "SELECT product_url FROM organisations WHERE id = $1",
+        org as OrganisationId
+    )
+    .fetch_optional(db)
+    .await
+    .map(Option::flatten)
 }
 
 /// Whether PostgreSQL knows `zone` as an IANA time zone name. The server

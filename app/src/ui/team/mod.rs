@@ -79,6 +79,7 @@ fn NoAccess() -> impl IntoView {
                 "Only owners and admins of your organisation can see and manage its members. "
                 "If you need access, ask one of them to change your role."
             </p>
+            <p><a href="/welcome">"Go to your home page"</a></p>
         </Notice>
     }
 }
