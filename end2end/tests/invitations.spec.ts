@@ -6,6 +6,10 @@ async function openInvitationsTab(page: Page) {
   await hydrated(page);
   await page.getByRole('navigation', { name: 'Team views' }).getByRole('link', { name: /^Invitations/ }).click();
   await expect(page).toHaveURL(/\/team\?tab=invitations$/);
+  // The address changes at the click, the table once the tab's rows have
+  // loaded: until then the Active tab's table (which lists open
+  // invitations too) is still there, and a menu opened on it goes with it.
+  await expect(page.getByRole('table', { name: 'Members of your organisation' })).toHaveCount(0);
 }
 
 test('an admin invites, the invitee accepts on a phone and is signed in', async ({ page: projectPage, org, browser }) => {
