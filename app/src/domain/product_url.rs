@@ -77,8 +77,8 @@ pub fn host_of(url: &str) -> &str {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if authority.starts_with('[') {
         return authority
-            .find(']')
-            .map_or(authority, |end| &authority[..=end]);
+            .split_once(']')
+            .map_or(authority, |(host, _)| &authority[..=host.len()]);
     }
     authority.split(':').next().unwrap_or_default()
 }
@@ -92,40 +92,44 @@ impl fmt::Display for ProductUrl {
 /// `host` or `host:port`: DNS labels (letters, digits, hyphens) or an IPv6
 /// address in brackets.
 fn is_host_and_port(authority: &str) -> bool {
-    if let Some(bracketed) = authority.strip_prefix('[') {
-        let Some((address, after)) = bracketed.split_once(']') else {
+    let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
+        let Some((address, after)) = inner.split_once(']') else {
             return false;
         };
-        return is_ipv6(address)
-            && (after.is_empty() || after.strip_prefix(':').is_some_and(is_port));
-    }
-    match authority.split_once(':') {
-        Some((host, port)) => is_dns_host(host) && is_port(port),
-        None => is_dns_host(authority),
-    }
-}
-
-fn is_ipv6(address: &str) -> bool {
-    !address.is_empty()
-        && address
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
-}
-
-fn is_port(port: &str) -> bool {
-    !port.is_empty() && port.len() <= 5 && port.chars().all(|c| c.is_ascii_digit())
-}
-
-fn is_dns_host(host: &str) -> bool {
-    !host.is_empty()
-        && host.len() <= 253
-        && host.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
+        if address.is_empty()
+            || !address
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        {
+            return false;
+        }
+        (
+            None,
+            after
+                .strip_prefix(':')
+                .map(Some)
+                .unwrap_or(if after.is_empty() { None } else { Some("x") }),
+        )
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (Some(host), Some(port)),
+            None => (Some(authority), None),
+        }
+    };
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
+    let host_ok = host.is_none_or(|host| {
+        !host.is_empty()
+            && host.len() <= 253
+            && host.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+    });
+    port_ok && host_ok
 }
 
 #[cfg(test)]
