@@ -3,6 +3,7 @@
 
 use super::field::{Field, FormErrors};
 use super::format::LocalTime;
+use super::location::{go_to, use_page_query};
 use super::password_field::{NewPasswordField, PasswordHints};
 use crate::api::accept::{view_invitation, AcceptAsExisting, AcceptAsNew, SignOutForInvitation};
 use crate::api::auth::{load_home, SignOut};
@@ -13,13 +14,11 @@ use crate::wire::session::Home;
 use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn InvitePage() -> impl IntoView {
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
+    let query = use_page_query();
+    let token = move || query.get("token").unwrap_or_default();
     // Looking only: the token is consumed by a successful accept, never here.
     let page = Resource::new(token, view_invitation);
     // Signed in as someone else: once signed out, the same link shows the
@@ -267,7 +266,10 @@ pub fn WelcomePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match home.await {
                     Ok(Some(home)) => view! { <HomeCard home /> }.into_any(),
-                    Ok(None) => view! { <Redirect path="/login?next=%2Fwelcome" /> }.into_any(),
+                    Ok(None) => {
+                        go_to("/login?next=%2Fwelcome");
+                        ().into_any()
+                    }
                     Err(error) => view! { <super::layout::PageError error /> }.into_any(),
                 }
             })}

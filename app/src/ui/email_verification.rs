@@ -3,13 +3,13 @@
 
 use super::accept::{LinkError, LinkNotice};
 use super::field::FormErrors;
+use super::location::use_page_query;
 use crate::api::email_verification::{view_verification, ConfirmVerification};
 use crate::domain::next_path::is_link_token;
 use crate::domain::Refusal;
 use crate::wire::email_verification::VerifyEmailPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// Sign in, then come back to this link; with anything but a token in the
 /// query, just sign in.
@@ -23,8 +23,8 @@ fn sign_in_then_back(token: &str) -> String {
 
 #[component]
 pub fn VerifyEmail() -> impl IntoView {
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
+    let query = use_page_query();
+    let token = move || query.get("token").unwrap_or_default();
     // Looking only: the link is used by the button, never here.
     let page = Resource::new(token, view_verification);
     let action = ServerAction::<ConfirmVerification>::new();

@@ -1,10 +1,10 @@
 //! The sign-in page.
 
 use super::field::{Field, FormErrors};
+use super::location::use_page_query;
 use crate::api::auth::SignIn;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// The form's fields, as server errors name them.
 const FIELDS: [&str; 2] = ["email", "password"];
@@ -12,8 +12,8 @@ const FIELDS: [&str; 2] = ["email", "password"];
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
-    let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
+    let query = use_page_query();
+    let next = move || query.get("next").unwrap_or_default();
     let errors = FormErrors::of(action, &FIELDS);
     view! {
         <Title text="Sign in" />

@@ -10,6 +10,7 @@ mod event_stream;
 mod field;
 mod format;
 mod layout;
+mod location;
 mod login;
 mod member;
 mod member_actions;
@@ -36,6 +37,12 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let assets = use_context::<AssetNames>().unwrap_or_default();
     let path = request_path();
     let bundle = assets.bundle_for(&path).to_string();
+    // The page is rendered by the app that will hydrate it.
+    let app = if assets.invitee.is_some() && INVITEE_PATHS.contains(&path.as_str()) {
+        view! { <InviteeApp /> }.into_any()
+    } else {
+        view! { <App /> }.into_any()
+    };
     // `inner_html`: the stylesheet is raw text; escaping would break `>`.
     let stylesheet = match assets.inline_stylesheet_for(&path) {
         Some(css) => {
@@ -57,18 +64,21 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <assets::HydrationScript bundle />
                 <MetaTags />
             </head>
-            <body>
-                <App />
-            </body>
+            <body>{app}</body>
         </html>
     }
 }
 
-/// The path of the page being rendered (the shell renders only on the server).
+/// The path of the page being rendered on the server, or hydrated in the
+/// browser.
 fn request_path() -> String {
     #[cfg(feature = "ssr")]
     if let Some(parts) = use_context::<http::request::Parts>() {
         return parts.uri.path().to_string();
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    if let Some(path) = web_sys::window().and_then(|w| w.location().pathname().ok()) {
+        return path;
     }
     String::new()
 }
@@ -105,6 +115,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=page_title />
         <Router>
+            <location::RouterQuery>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=|| view! { <Redirect path="/team" /> } />
                 // The invitee pages: the same lines as in `InviteeApp`.
@@ -123,6 +134,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/organisation") view=settings::OrganisationSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/audit") view=audit::AuditPage ssr=SsrMode::Async />
             </Routes>
+            </location::RouterQuery>
         </Router>
     }
 }
@@ -139,47 +151,47 @@ pub const INVITEE_PATHS: [&str; 6] = [
     "/verify-email",
 ];
 
-/// The invitee pages alone, hydrated by the `invitee` bundle. The server
-/// renders them with `App`; hydration needs the same view for each path,
-/// so these routes repeat `App`'s lines word for word (a server test
-/// compares both route lists with [`INVITEE_PATHS`]). Nothing else of the
-/// application is named here, so none of it is in this bundle.
+/// Renders one invitee page.
+type InviteePage = fn() -> AnyView;
+
+/// Each invitee path's page, as `InviteeApp` renders it: the same pages as
+/// `App`'s routes for these paths.
+static INVITEE_PAGES: [(&str, InviteePage); 6] = [
+    ("/login", || view! { <login::LoginPage /> }.into_any()),
+    ("/invite", || view! { <accept::InvitePage /> }.into_any()),
+    ("/welcome", || view! { <accept::WelcomePage /> }.into_any()),
+    ("/forgot-password", || {
+        view! { <password_reset::ForgotPasswordPage /> }.into_any()
+    }),
+    ("/reset-password", || {
+        view! { <password_reset::ResetPasswordPage /> }.into_any()
+    }),
+    ("/verify-email", || {
+        view! { <email_verification::VerifyEmail /> }.into_any()
+    }),
+];
+
+/// The invitee pages alone, hydrated by the `invitee` bundle, which is
+/// why there is no router: a router was a tenth of that bundle, and these
+/// pages need none (their links are page loads). The server renders
+/// these paths with this app when it sends that bundle, and with `App`
+/// otherwise (a build without it), whose routes name the same pages.
 #[component]
 pub fn InviteeApp() -> impl IntoView {
     provide_meta_context();
     mark_hydrated();
+    location::provide_page_query();
+    location::follow_server_redirects();
+    let path = request_path();
+    let page = INVITEE_PAGES
+        .iter()
+        .find(|(p, _)| *p == path)
+        // Never sent this bundle (see `AssetNames::bundle_for`).
+        .map_or_else(|| ().into_any(), |(_, page)| page());
     view! {
         <Title formatter=page_title />
-        <Router>
-            <Routes fallback=ElsewhereInApp>
-                <Route path=path!("/login") view=login::LoginPage />
-                <Route path=path!("/invite") view=accept::InvitePage ssr=SsrMode::Async />
-                <Route path=path!("/welcome") view=accept::WelcomePage ssr=SsrMode::Async />
-                <Route path=path!("/forgot-password") view=password_reset::ForgotPasswordPage />
-                <Route path=path!("/reset-password") view=password_reset::ResetPasswordPage ssr=SsrMode::Async />
-                <Route path=path!("/verify-email") view=email_verification::VerifyEmail ssr=SsrMode::Async />
-            </Routes>
-        </Router>
+        {page}
     }
-}
-
-/// A path the invitee bundle does not know (after signing in, say): the
-/// browser loads it from the server, which sends the page with the bundle
-/// that has it. Only on a navigation: the server never sends this bundle
-/// for such a path, so there is nothing to hydrate here.
-#[component]
-fn ElsewhereInApp() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    {
-        let location = leptos_router::hooks::use_location();
-        Effect::new(move |_| {
-            let target = format!("{}{}", location.pathname.get(), location.search.get());
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().replace(&target);
-            }
-        });
-    }
-    view! { <main class="centered"><p class="loading">"Loading…"</p></main> }
 }
 
 #[component]
@@ -194,5 +206,15 @@ fn NotFound() -> impl IntoView {
                 <a class="button" href="/team">"Go to your team"</a>
             </section>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_invitee_app_renders_exactly_the_invitee_paths() {
+        assert_eq!(INVITEE_PAGES.map(|(path, _)| path), INVITEE_PATHS);
     }
 }

@@ -4,6 +4,7 @@
 use super::accept::{Closed, LinkError, LinkNotice};
 use super::field::{Field, FormErrors};
 use super::format::LocalTime;
+use super::location::use_page_query;
 use super::password_field::{NewPasswordField, PasswordHints};
 use crate::api::password_reset::{
     view_password_reset, CompletePasswordReset, RequestPasswordReset,
@@ -12,7 +13,6 @@ use crate::wire::password_reset::PasswordResetPage;
 use crate::wire::Moment;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// What "Forgot password?" answers, whether or not the email has an
 /// account.
@@ -24,9 +24,9 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let errors = FormErrors::of(action, &["email"]);
     // After the request the server redirects to `?sent`: a form posted
     // without JavaScript lands there; with it, the action's value says so.
-    let query = use_query_map();
+    let query = use_page_query();
     let answered =
-        move || matches!(action.value().get(), Some(Ok(()))) || query.read().get("sent").is_some();
+        move || matches!(action.value().get(), Some(Ok(()))) || query.get("sent").is_some();
     let form = move || {
         view! {
             <p>"Enter the email you sign in with, and we'll send you a link to choose a new password."</p>
@@ -64,8 +64,8 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
+    let query = use_page_query();
+    let token = move || query.get("token").unwrap_or_default();
     // Looking only: the token is consumed by setting a password, never here.
     let page = Resource::new(token, view_password_reset);
     let ask_again = || ("/forgot-password".to_string(), "Ask for a new link");
@@ -75,7 +75,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     // A completed reset redirects here with `changed`
                     // (server/password_resets.rs), with or without JavaScript.
-                    if query.read().get("changed").is_some() {
+                    if query.get("changed").is_some() {
                         return view! {
                             <Title text="Password changed" />
                             <section class="card invite-card" aria-labelledby="reset-title">
