@@ -6,7 +6,9 @@ use crate::http::client_address::ClientAddresses;
 use crate::http::{self, SecuritySettings, ServerState};
 use crate::mailer::{self, Transport, WorkerSettings};
 use crate::{housekeeping, team_listener};
+use app::server::clock::Clock;
 use app::server::password::PasswordHasher;
+use app::server::sealing::SealingKey;
 use app::server::state::BackgroundTasks;
 use app::server::{AppState, AuthSettings, Links, OutboxSignal, TeamEvents};
 use leptos::config::LeptosOptions;
@@ -32,6 +34,10 @@ pub struct Settings {
     pub worker: WorkerSettings,
     /// Which proxies may tell us the client's address, and how.
     pub client_addresses: ClientAddresses,
+    /// Seals authenticator secrets.
+    pub sealing: SealingKey,
+    /// The system's, but in tests that fix the time.
+    pub clock: Clock,
 }
 
 /// The router's state and the workers behind it: the outbox worker (sends
@@ -73,6 +79,8 @@ impl Application {
                 outbox,
                 team_events,
                 background: BackgroundTasks::default(),
+                sealing: settings.sealing,
+                clock: settings.clock,
             },
             security: Arc::new(SecuritySettings::new(
                 &settings.public_base_url,

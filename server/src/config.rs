@@ -56,6 +56,11 @@ pub struct Config {
     pub database_migration_url: Option<Secret>,
     /// Where the embedded cluster and other local state live.
     pub data_dir: PathBuf,
+    /// The key that seals authenticator secrets (`ROSTER_SECRET_KEY_FILE`):
+    /// 32 random bytes, readable by the server's user only. Unset, the
+    /// embedded mode keeps (and on first start makes) `secret.key` in the
+    /// data directory; with `DATABASE_URL` it must be set.
+    pub secret_key_file: Option<PathBuf>,
     /// How many database connections the server keeps
     /// (`ROSTER_DATABASE_POOL_SIZE`).
     pub database_pool_size: u32,
@@ -143,6 +148,11 @@ impl Config {
         };
         if !data_dir.is_absolute() && database_url.is_none() {
             return Err(err("ROSTER_DATA_DIR", "must be an absolute path"));
+        }
+
+        let secret_key_file = get("ROSTER_SECRET_KEY_FILE").map(PathBuf::from);
+        if secret_key_file.as_ref().is_some_and(|f| !f.is_absolute()) {
+            return Err(err("ROSTER_SECRET_KEY_FILE", "must be an absolute path"));
         }
 
         let database_pool_size = match get("ROSTER_DATABASE_POOL_SIZE") {
@@ -235,6 +245,7 @@ impl Config {
             database_url,
             database_migration_url,
             data_dir,
+            secret_key_file,
             database_pool_size,
             mail,
             mail_from,
@@ -246,6 +257,23 @@ impl Config {
             log_filter: get("RUST_LOG")
                 .unwrap_or_else(|| "info,sqlx=warn,tower_http=info".to_string()),
         })
+    }
+
+    /// The file the sealing key is read from, and whether the server may
+    /// make it there: only the embedded mode's default. An operator's named
+    /// file that is missing is a mistake to report, not to paper over, and
+    /// with `DATABASE_URL` the key must be named (it must live apart from
+    /// the database, and a data directory may not outlive a container).
+    /// Asked by `serve` only: migrations need no key.
+    pub fn secret_key_path(&self) -> Result<(PathBuf, bool), ConfigError> {
+        match (&self.secret_key_file, &self.database_url) {
+            (Some(path), _) => Ok((path.clone(), false)),
+            (None, None) => Ok((self.data_dir.join("secret.key"), true)),
+            (None, Some(_)) => Err(err(
+                "ROSTER_SECRET_KEY_FILE",
+                "is required with DATABASE_URL: authenticator secrets are sealed under it, and it must live apart from the database (make one with `head -c 32 /dev/urandom > FILE && chmod 600 FILE`)",
+            )),
+        }
     }
 
     pub fn is_https(&self) -> bool {
@@ -434,6 +462,42 @@ mod tests {
         assert_eq!(sized.database_pool_size, 9);
         let root = Config::from_map(&map(&[("HOME", "/root")]), true).unwrap();
         assert_eq!(root.data_dir, PathBuf::from("/var/lib/roster"));
+        assert_eq!(
+            c.secret_key_path().unwrap(),
+            (
+                PathBuf::from("/home/ada/.local/share/roster/secret.key"),
+                true
+            ),
+            "embedded: made under the data directory"
+        );
+    }
+
+    #[test]
+    fn an_external_database_needs_a_named_secret_key() {
+        let external =
+            Config::from_map(&map(&[("DATABASE_URL", "postgres://db/roster")]), false).unwrap();
+        assert_eq!(
+            external.secret_key_path().unwrap_err().variable,
+            "ROSTER_SECRET_KEY_FILE"
+        );
+        let named = Config::from_map(
+            &map(&[
+                ("DATABASE_URL", "postgres://db/roster"),
+                ("ROSTER_SECRET_KEY_FILE", "/etc/roster/secret.key"),
+            ]),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            named.secret_key_path().unwrap(),
+            (PathBuf::from("/etc/roster/secret.key"), false)
+        );
+        assert_eq!(
+            Config::from_map(&map(&[("ROSTER_SECRET_KEY_FILE", "secret.key")]), false)
+                .unwrap_err()
+                .variable,
+            "ROSTER_SECRET_KEY_FILE"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! looks back that far, so the tables (and the lookups on them) stay small.
 //! Every process runs it; the deletes are idempotent.
 
-use app::server::db::sign_in_attempts;
+use app::server::db::{sign_in_attempts, two_factor};
 use sqlx::PgPool;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -30,7 +30,12 @@ pub fn spawn(pool: PgPool, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
     })
 }
 
-/// Deletes attempts and reset requests older than [`KEEP_ATTEMPTS`].
+/// Deletes attempts and reset requests older than [`KEEP_ATTEMPTS`], and
+/// sign-ins that waited for their second factor and ended over a day ago
+/// (kept that long only to explain a refusal in the logs).
 pub async fn run_once(pool: &PgPool) -> sqlx::Result<u64> {
-    sign_in_attempts::purge_older_than(pool, KEEP_ATTEMPTS).await
+    let attempts = sign_in_attempts::purge_older_than(pool, KEEP_ATTEMPTS).await?;
+    let day_ago = chrono::Utc::now() - chrono::Duration::days(1);
+    let pending = two_factor::purge_pending(pool, day_ago).await?;
+    Ok(attempts + pending)
 }

@@ -108,6 +108,38 @@ fn open_database(config: &Config) -> Result<Database, String> {
     .map_err(|e| e.to_string())
 }
 
+/// The key authenticator secrets are sealed with. A named file is read
+/// before the database is touched, so a missing or unsafe key stops the
+/// server at once; the embedded mode's default is made under the data
+/// directory at first start, once the database has made that directory.
+enum SealingKeySource {
+    Ready(app::server::sealing::SealingKey),
+    MakeAt(std::path::PathBuf),
+}
+
+fn sealing_key(config: &Config) -> Result<SealingKeySource, String> {
+    use app::server::sealing::SealingKey;
+    let (path, may_create) = config
+        .secret_key_path()
+        .map_err(|e| format!("configuration error: {e}"))?;
+    if may_create {
+        return Ok(SealingKeySource::MakeAt(path));
+    }
+    SealingKey::read(&path)
+        .map(SealingKeySource::Ready)
+        .map_err(|e| format!("ROSTER_SECRET_KEY_FILE: {e}"))
+}
+
+impl SealingKeySource {
+    fn get(self) -> Result<app::server::sealing::SealingKey, String> {
+        match self {
+            Self::Ready(key) => Ok(key),
+            Self::MakeAt(path) => app::server::sealing::SealingKey::read_or_create(&path)
+                .map_err(|e| format!("ROSTER_SECRET_KEY_FILE: {e}")),
+        }
+    }
+}
+
 /// Creates the database if needed and applies the migrations.
 fn apply_migrations(db: &Database) -> Result<(), String> {
     runtime()?.block_on(async {
@@ -250,6 +282,7 @@ fn serve(config: Config, demo: bool) -> Result<ExitCode, String> {
         .check_dev_mailbox(addr)
         .map_err(|e| format!("configuration error: {e}"))?;
 
+    let sealing = sealing_key(&config)?;
     let db = open_database(&config)?;
     let runtime = runtime()?;
     let result = runtime.block_on(async {
@@ -276,6 +309,7 @@ fn serve(config: Config, demo: bool) -> Result<ExitCode, String> {
             session_absolute: config.session_absolute,
             ..AuthSettings::default()
         };
+        let sealing = sealing.get()?;
         let transport = Transport::from_config(&config.mail)?;
         let from = config
             .mail_from
@@ -301,6 +335,8 @@ fn serve(config: Config, demo: bool) -> Result<ExitCode, String> {
                 transport,
                 worker: WorkerSettings::new(from),
                 client_addresses: config.client_addresses.clone(),
+                sealing,
+                clock: app::server::clock::Clock::system(),
             },
         );
         // Handlers first: a signal that arrives once we say we are serving

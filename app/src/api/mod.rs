@@ -13,3 +13,4 @@ pub mod organisation;
 pub mod password_reset;
 pub mod profile;
 pub mod team;
+pub mod two_factor;

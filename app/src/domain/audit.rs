@@ -266,6 +266,30 @@ audit_actions! {
         group: Profiles,
         member_page: Alone("Password changed"),
     }
+    TwoFactorAdded {
+        key: "two_factor.added",
+        label: "Authenticator app added",
+        group: Profiles,
+        member_page: Alone("Authenticator app added"),
+    }
+    TwoFactorRemoved {
+        key: "two_factor.removed",
+        label: "Authenticator app removed",
+        group: Profiles,
+        member_page: Alone("Authenticator app removed"),
+    }
+    RecoveryCodesRegenerated {
+        key: "two_factor.recovery_codes_regenerated",
+        label: "New recovery codes made",
+        group: Profiles,
+        member_page: Alone("New recovery codes made"),
+    }
+    RecoveryCodeUsed {
+        key: "two_factor.recovery_code_used",
+        label: "Recovery code used to sign in",
+        group: SignIn,
+        member_page: Alone("Signed in with a recovery code"),
+    }
     OrganisationCreated {
         key: "organisation.created",
         label: "Organisation created",

@@ -308,24 +308,102 @@ impl SignInDelayedEmail<'_> {
              up to 15 minutes. On a browser where you have signed in before, you can sign in as usual.",
             self.email, self.failures
         );
-        const IF_YOU: &str = "If this was you, there is nothing else to do.";
         const IF_NOT: &str = "If it was not you, your password is still safe as long as it is not used elsewhere. To be sure, choose a new one:";
-        let text = format!(
-            "{greeting}\n\n{what}\n\n{IF_YOU}\n\n{IF_NOT}\n{forgot}\n",
-            forgot = self.forgot_link,
-        );
-        let e = escape_html;
-        let content = format!(
-            "<p>{greeting}</p>\n<p>{what}</p>\n<p>{IF_YOU}</p>\n<p>{IF_NOT}</p>\n{button}",
-            greeting = e(&greeting),
-            what = e(&what),
-            button = html_button(self.forgot_link, "Choose a new password"),
-        );
-        RenderedEmail {
-            html: html_document(&subject, &content),
+        security_notice(subject, &greeting, &what, IF_NOT, self.forgot_link)
+    }
+}
+
+/// A notice of something that happened to the account: what happened, that
+/// nothing is to be done if it was them, and what to do (`if_not`, with a
+/// button to choose a new password) if it was not.
+fn security_notice(
+    subject: String,
+    greeting: &str,
+    what: &str,
+    if_not: &str,
+    forgot_link: &str,
+) -> RenderedEmail {
+    const IF_YOU: &str = "If this was you, there is nothing else to do.";
+    let text = format!("{greeting}\n\n{what}\n\n{IF_YOU}\n\n{if_not}\n{forgot_link}\n");
+    let e = escape_html;
+    let content = format!(
+        "<p>{greeting}</p>\n<p>{what}</p>\n<p>{IF_YOU}</p>\n<p>{if_not}</p>\n{button}",
+        greeting = e(greeting),
+        what = e(what),
+        if_not = e(if_not),
+        button = html_button(forgot_link, "Choose a new password"),
+    );
+    RenderedEmail {
+        html: html_document(&subject, &content),
+        subject,
+        text,
+    }
+}
+
+/// What happened to an account's second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TwoFactorChange {
+    Added,
+    Removed,
+    RecoveryCodesRegenerated,
+    /// A recovery code signed someone in; `left` unused codes remain.
+    RecoveryCodeUsed {
+        left: i64,
+    },
+}
+
+/// The notice that an account's two-factor sign-in changed, or that a
+/// recovery code was used: if it was not them, someone has their password
+/// and more.
+pub struct TwoFactorChangedEmail<'a> {
+    pub change: TwoFactorChange,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub at: DateTime<Utc>,
+    /// `at` in the recipient's time zone, already formatted.
+    pub at_local: &'a str,
+    pub time_zone: &'a str,
+    /// Where to choose a new password if it was not them.
+    pub forgot_link: &'a str,
+}
+
+impl TwoFactorChangedEmail<'_> {
+    pub fn render(&self) -> RenderedEmail {
+        let when = time_phrase(self.at, self.at_local, self.time_zone);
+        let (subject, what) = match self.change {
+            TwoFactorChange::Added => (
+                "Two-factor sign-in is on for your Roster account".to_string(),
+                format!("An authenticator app was added to your Roster account ({}) on {when}. Signing in now takes a code from it.", self.email),
+            ),
+            TwoFactorChange::Removed => (
+                "Two-factor sign-in is off for your Roster account".to_string(),
+                format!("The authenticator app of your Roster account ({}) was removed on {when}, with its recovery codes. Signing in now takes only your password.", self.email),
+            ),
+            TwoFactorChange::RecoveryCodesRegenerated => (
+                "New recovery codes for your Roster account".to_string(),
+                format!("New recovery codes were made for your Roster account ({}) on {when}. The old ones no longer work.", self.email),
+            ),
+            TwoFactorChange::RecoveryCodeUsed { left } => (
+                "A recovery code was used to sign in to your Roster account".to_string(),
+                format!(
+                    "A recovery code was used to sign in to your Roster account ({}) on {when}. {} If you have lost your authenticator app, set up a new one on your profile page.",
+                    self.email,
+                    match left {
+                        0 => "You have no recovery codes left: make new ones on your profile page.".to_string(),
+                        1 => "You have 1 recovery code left.".to_string(),
+                        n => format!("You have {n} recovery codes left."),
+                    }
+                ),
+            ),
+        };
+        const IF_NOT: &str = "If it was not you, someone knows your password: choose a new one at once and tell an administrator of your organisation:";
+        security_notice(
             subject,
-            text,
-        }
+            &greeting(self.name),
+            &what,
+            IF_NOT,
+            self.forgot_link,
+        )
     }
 }
 
@@ -565,6 +643,47 @@ mod tests {
             time_zone: "UTC",
             forgot_link: "https://roster.example/forgot-password",
         }
+    }
+
+    #[test]
+    fn two_factor_notices_say_what_changed_and_what_to_do() {
+        let sample = |change| {
+            TwoFactorChangedEmail {
+                change,
+                name: "Mia",
+                email: "mia@example.com",
+                at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
+                at_local: "ignored",
+                time_zone: "UTC",
+                forgot_link: "https://roster.example/forgot-password",
+            }
+            .render()
+        };
+        let added = sample(TwoFactorChange::Added);
+        assert_eq!(
+            added.subject,
+            "Two-factor sign-in is on for your Roster account"
+        );
+        assert!(added.text.starts_with("Hello Mia,\n\nAn authenticator app was added to your Roster account (mia@example.com) on 2026-11-24 09:30 UTC."));
+        assert!(added
+            .text
+            .ends_with("https://roster.example/forgot-password\n"));
+        assert!(sample(TwoFactorChange::Removed)
+            .text
+            .contains("was removed on 2026-11-24 09:30 UTC, with its recovery codes"));
+        assert!(sample(TwoFactorChange::RecoveryCodesRegenerated)
+            .text
+            .contains("The old ones no longer work."));
+        let used = sample(TwoFactorChange::RecoveryCodeUsed { left: 1 });
+        assert!(
+            used.text.contains("You have 1 recovery code left."),
+            "{}",
+            used.text
+        );
+        assert!(sample(TwoFactorChange::RecoveryCodeUsed { left: 0 })
+            .text
+            .contains("no recovery codes left"));
+        assert!(used.html.contains("<strong>") || used.html.contains("mia@example.com"));
     }
 
     #[test]

@@ -14,6 +14,9 @@ pub enum ServerError {
     /// A blocking task (picture decoding) panicked or was cancelled.
     #[error("background task: {0}")]
     Task(String),
+    /// A sealed secret did not open: the wrong `ROSTER_SECRET_KEY_FILE`.
+    #[error("sealing: {0}")]
+    Sealing(String),
     #[error("server state missing from the request context")]
     MissingState,
     /// A domain-level refusal that passes through unchanged.

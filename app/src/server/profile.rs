@@ -11,7 +11,6 @@ use super::db::{
 };
 use super::email_templates::{PasswordChangedBy, PasswordChangedEmail};
 use super::error::ServerError;
-use super::password::Password;
 use super::password_strength;
 use super::request::RequestScope;
 use super::sign_in;
@@ -42,6 +41,7 @@ pub async fn load(scope: RequestScope) -> Result<OwnProfile, ServerError> {
         avatar: profile
             .avatar_version
             .map(|v| avatar_path(actor.membership_id, v)),
+        two_factor: super::two_factor::status_of(pool, actor.account_id).await?,
         organisation_name: actor.organisation_name,
     })
 }
@@ -101,7 +101,10 @@ pub async fn save(scope: RequestScope, form: ProfileForm) -> Result<(), ServerEr
 
 /// Tells every organisation the person belongs to that their row changed
 /// (their name or picture shows in each one's team table).
-async fn announce(tx: &mut Transaction<'_, Postgres>, actor: &Actor) -> Result<(), ServerError> {
+pub(super) async fn announce(
+    tx: &mut Transaction<'_, Postgres>,
+    actor: &Actor,
+) -> Result<(), ServerError> {
     let notices: Vec<TeamNotice> = memberships::of_account(&mut **tx, actor.account_id)
         .await?
         .into_iter()
@@ -129,27 +132,7 @@ pub async fn change_password(
     form: PasswordForm,
 ) -> Result<PasswordChanged, ServerError> {
     let actor = authenticate(&scope).await?;
-    if form.current_password.is_empty() {
-        return Err(AppError::invalid("current_password", "Enter your current password.").into());
-    }
-    // The same limits as signing in: a stolen session can't be used to
-    // guess the password behind it.
-    let email_lower = actor.email.to_lowercase();
-    match sign_in::verify_current_password(
-        &scope,
-        &email_lower,
-        Password::new(form.current_password),
-    )
-    .await
-    {
-        Ok(_) => {}
-        Err(ServerError::App(AppError::InvalidCredentials)) => {
-            return Err(
-                AppError::invalid("current_password", "That is not your current password.").into(),
-            )
-        }
-        Err(e) => return Err(e),
-    }
+    sign_in::confirm_own_password(&scope, &actor, form.current_password).await?;
     let hash = password_strength::hash_new_password(
         &scope.state.hasher,
         form.password,

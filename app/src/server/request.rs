@@ -205,6 +205,8 @@ mod tests {
             outbox: OutboxSignal::default(),
             team_events: crate::server::TeamEvents::default(),
             background: Default::default(),
+            sealing: crate::server::sealing::SealingKey::generate().1,
+            clock: crate::server::clock::Clock::system(),
         }
     }
 

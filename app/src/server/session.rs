@@ -38,6 +38,17 @@ pub fn device_cookie(settings: &AuthSettings, token: &str) -> String {
     cookie(settings, settings.device_cookie_name(), token, max_age)
 }
 
+/// The `Set-Cookie` value of a sign-in waiting for its second factor: as
+/// long as the wait may last.
+pub fn pending_sign_in_cookie(settings: &AuthSettings, token: &str, max_age_secs: u64) -> String {
+    cookie(
+        settings,
+        settings.pending_sign_in_cookie_name(),
+        token,
+        max_age_secs,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,10 @@
 //! Sign-in and sign-out.
 
+use super::actor::Actor;
 use super::db::audit::{self, AuditEvent};
 use super::db::outbox;
 use super::db::team_events::{self, TeamNotice};
-use super::db::{accounts, memberships, sessions, sign_in_attempts};
+use super::db::{accounts, memberships, sessions, sign_in_attempts, two_factor};
 use super::email_templates::SignInDelayedEmail;
 use super::error::ServerError;
 use super::password::Password;
@@ -65,27 +66,67 @@ pub async fn sign_in(
         return Err(AppError::AccessDisabled.into());
     };
 
+    if two_factor::is_enabled(pool, account.id).await? {
+        // The password is right, but that alone opens nothing: the browser
+        // gets a pending token for the factor step, and no success is
+        // recorded yet (a success clears the account's failures, which
+        // wrong codes count into).
+        return super::two_factor::begin_factor_step(&scope, account.id, next).await;
+    }
     let mut tx = pool.begin().await?;
-    let token = open_session(
+    let landing = complete(
         &mut tx,
         &scope,
-        account.id,
-        &account.display_name,
-        target.organisation_id,
+        CompletedSignIn {
+            account: account.id,
+            display_name: &account.display_name,
+            email_lower: &email_lower,
+            target: &target,
+            next: next.as_deref(),
+        },
     )
     .await?;
-    sign_in_attempts::record(&mut *tx, &email_lower, &meta.limit_key, true).await?;
     tx.commit().await?;
-
-    set_session_cookie(&scope, &token);
-    let may_view_team =
-        PermissionSet::from_keys(&target.role_permissions).contains(Permission::ViewTeam);
-    let landing = next
-        .as_deref()
-        .and_then(safe_next_path)
-        .unwrap_or(if may_view_team { DEFAULT_LANDING } else { HOME });
-    leptos_axum::redirect(landing);
+    leptos_axum::redirect(&landing);
     Ok(())
+}
+
+/// A sign-in whose every step succeeded.
+pub(super) struct CompletedSignIn<'a> {
+    pub account: AccountId,
+    pub display_name: &'a str,
+    pub email_lower: &'a str,
+    pub target: &'a memberships::SignInTarget,
+    pub next: Option<&'a str>,
+}
+
+/// Opens the session of a completed sign-in in the caller's transaction,
+/// records the success, and sends the session cookie (which takes effect
+/// only if the caller commits, since the session row is in `tx`). Returns
+/// where the person lands: `next` when it is a path on this site,
+/// otherwise the team for those who may see it, their home for the rest.
+pub(super) async fn complete(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    done: CompletedSignIn<'_>,
+) -> Result<String, ServerError> {
+    let token = open_session(
+        tx,
+        scope,
+        done.account,
+        done.display_name,
+        done.target.organisation_id,
+    )
+    .await?;
+    sign_in_attempts::record(&mut **tx, done.email_lower, &scope.meta.limit_key, true).await?;
+    set_session_cookie(scope, &token);
+    let may_view_team =
+        PermissionSet::from_keys(&done.target.role_permissions).contains(Permission::ViewTeam);
+    Ok(done
+        .next
+        .and_then(safe_next_path)
+        .unwrap_or(if may_view_team { DEFAULT_LANDING } else { HOME })
+        .to_string())
 }
 
 /// The account whose email is `email_lower`, if `password` is its password.
@@ -118,9 +159,31 @@ pub async fn verify_current_password(
     verify(scope, email_lower, password, KnownDevice::NotExempt).await
 }
 
+/// Refuses unless `password` is the signed-in person's own, beside the
+/// `current_password` field: what changing a password or a second factor
+/// asks first. Under the same limits as signing in, so a stolen session
+/// can't be used to guess the password behind it.
+pub async fn confirm_own_password(
+    scope: &RequestScope,
+    actor: &Actor,
+    password: String,
+) -> Result<(), ServerError> {
+    if password.is_empty() {
+        return Err(AppError::invalid("current_password", "Enter your current password.").into());
+    }
+    let email_lower = actor.email.to_lowercase();
+    match verify_current_password(scope, &email_lower, Password::new(password)).await {
+        Ok(_) => Ok(()),
+        Err(ServerError::App(AppError::InvalidCredentials)) => {
+            Err(AppError::invalid("current_password", "That is not your current password.").into())
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Whether a browser that signed in to the account before skips its delay.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum KnownDevice {
+pub(super) enum KnownDevice {
     Exempt,
     NotExempt,
 }
@@ -161,21 +224,20 @@ async fn verify(
             let event = AuditEvent::new(AuditAction::SignInFailed).on_account(id, email_lower);
             audit::record_for_account(&scope.state.pool, &scope.meta, id, event).await?;
             if let Some(account) = account {
-                if attempt.account_failures == scope.state.auth.free_failures_per_account {
-                    notify_delay_started(scope, &account).await?;
-                }
+                notify_if_delay_started(scope, &attempt, account.id, &account.display_name).await?;
             }
             Err(AppError::InvalidCredentials.into())
         }
     }
 }
 
-/// An attempt counted as a failure until its password proves right.
-struct CountedAttempt {
-    id: i64,
+/// An attempt counted as a failure until its password (or second
+/// factor) proves right.
+pub(super) struct CountedAttempt {
+    pub id: i64,
     /// The account's failures that count towards its delay, this one
     /// included.
-    account_failures: u32,
+    pub account_failures: u32,
 }
 
 /// Refuses with [`AppError::RateLimited`] while the email or the client's
@@ -185,7 +247,7 @@ struct CountedAttempt {
 /// nothing, and known and unknown emails wait alike. A browser that signed
 /// in to this account before is exempt from the account's wait, not from
 /// its address's.
-async fn count_attempt(
+pub(super) async fn count_attempt(
     scope: &RequestScope,
     email_lower: &str,
     known_device: KnownDevice,
@@ -252,17 +314,23 @@ fn wait_left(failures: &sign_in_attempts::Failures, free: u32) -> Option<Duratio
 }
 
 /// Tells the account's owner, at most once a day, that its sign-ins are
-/// now delayed: someone may be guessing their password.
-async fn notify_delay_started(
+/// now delayed when `attempt` was the failure that started the delay:
+/// someone may be guessing their password (or their codes).
+pub(super) async fn notify_if_delay_started(
     scope: &RequestScope,
-    account: &accounts::AccountCredentials,
+    attempt: &CountedAttempt,
+    account: AccountId,
+    display_name: &str,
 ) -> Result<(), ServerError> {
+    if attempt.account_failures != scope.state.auth.free_failures_per_account {
+        return Ok(());
+    }
     let mut tx = scope.state.pool.begin().await?;
-    let Some(recipient) = sign_in_attempts::claim_delay_notice(&mut *tx, account.id).await? else {
+    let Some(recipient) = sign_in_attempts::claim_delay_notice(&mut *tx, account).await? else {
         return Ok(());
     };
     let rendered = SignInDelayedEmail {
-        name: &account.display_name,
+        name: display_name,
         email: &recipient,
         failures: scope.state.auth.free_failures_per_account,
         forgot_link: &scope.state.links.forgot_password(),
@@ -369,7 +437,7 @@ pub(super) fn minutes_ceil(duration: Duration) -> u32 {
     u32::try_from(secs.div_ceil(60)).unwrap_or(u32::MAX)
 }
 
-fn set_cookie(value: &str) {
+pub(super) fn set_cookie(value: &str) {
     if let (Some(response), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(value),

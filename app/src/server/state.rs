@@ -1,7 +1,9 @@
 //! What every request handler can reach.
 
+use super::clock::Clock;
 use super::event_hub::TeamEvents;
 use super::password::PasswordHasher;
+use super::sealing::SealingKey;
 use sqlx::PgPool;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,6 +23,10 @@ pub struct AppState {
     pub team_events: TeamEvents,
     /// Work that requests start and do not wait for.
     pub background: BackgroundTasks,
+    /// Seals authenticator secrets (`ROSTER_SECRET_KEY_FILE`).
+    pub sealing: SealingKey,
+    /// What two-factor sign-in takes as now; fixed in tests.
+    pub clock: Clock,
 }
 
 /// Work a request starts and does not wait for: the "Forgot password?"
@@ -164,6 +170,16 @@ impl AuthSettings {
             "__Host-roster_device"
         } else {
             "roster_device"
+        }
+    }
+
+    /// A sign-in waiting for its second factor (see
+    /// [`two_factor`](super::two_factor)).
+    pub fn pending_sign_in_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-roster_pending_sign_in"
+        } else {
+            "roster_pending_sign_in"
         }
     }
 

@@ -5,7 +5,7 @@
 //! Invitee pages get the small `invitee` bundle; every other page the whole
 //! application.
 
-use super::INVITEE_PATHS;
+use super::{INVITEE_PATHS, SCRIPTLESS_PATHS};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -40,18 +40,24 @@ impl Default for AssetNames {
 }
 
 impl AssetNames {
-    /// The bundle (its name without extension) that hydrates `path`.
-    pub fn bundle_for(&self, path: &str) -> &str {
-        match &self.invitee {
+    /// The bundle (its name without extension) that hydrates `path`;
+    /// `None` for a page sent without script.
+    pub fn bundle_for(&self, path: &str) -> Option<&str> {
+        if SCRIPTLESS_PATHS.contains(&path) {
+            return None;
+        }
+        Some(match &self.invitee {
             Some(invitee) if INVITEE_PATHS.contains(&path) => invitee,
             _ => &self.app,
-        }
+        })
     }
 
-    /// The stylesheet text that `path` carries inline, if it does.
+    /// The stylesheet text that `path` carries inline, if it does: the
+    /// pages a phone may open first.
     pub fn inline_stylesheet_for(&self, path: &str) -> Option<Arc<str>> {
+        let first_pages = INVITEE_PATHS.contains(&path) || SCRIPTLESS_PATHS.contains(&path);
         match (&self.invitee, &self.inline_stylesheet) {
-            (Some(_), Some(css)) if INVITEE_PATHS.contains(&path) => Some(css.clone()),
+            (Some(_), Some(css)) if first_pages => Some(css.clone()),
             _ => None,
         }
     }
@@ -98,16 +104,21 @@ mod tests {
             inline_stylesheet: Some(Arc::from("main { }")),
         };
         for path in INVITEE_PATHS {
-            assert_eq!(names.bundle_for(path), "invitee-1");
+            assert_eq!(names.bundle_for(path), Some("invitee-1"));
             assert_eq!(
                 names.inline_stylesheet_for(path).as_deref(),
                 Some("main { }")
             );
         }
         for path in ["/", "/team", "/team/x", "/audit", "/nowhere", "/login/x"] {
-            assert_eq!(names.bundle_for(path), "roster-1");
+            assert_eq!(names.bundle_for(path), Some("roster-1"));
             assert_eq!(names.inline_stylesheet_for(path), None);
         }
-        assert_eq!(AssetNames::default().bundle_for("/login"), "roster");
+        assert_eq!(AssetNames::default().bundle_for("/login"), Some("roster"));
+        for path in SCRIPTLESS_PATHS {
+            assert_eq!(names.bundle_for(path), None);
+            assert_eq!(AssetNames::default().bundle_for(path), None);
+            assert!(names.inline_stylesheet_for(path).is_some());
+        }
     }
 }

@@ -21,6 +21,7 @@ mod password_reset;
 mod profile;
 mod settings;
 mod team;
+mod two_factor;
 mod url_view;
 
 use leptos::prelude::*;
@@ -36,7 +37,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     // nonce (server/src/http/security.rs), and the build's file names.
     let assets = use_context::<AssetNames>().unwrap_or_default();
     let path = request_path();
-    let bundle = assets.bundle_for(&path).to_string();
+    let bundle = assets.bundle_for(&path).map(str::to_string);
     // The page is rendered by the app that will hydrate it.
     let app = if assets.invitee.is_some() && INVITEE_PATHS.contains(&path.as_str()) {
         view! { <InviteeApp /> }.into_any()
@@ -61,7 +62,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 {stylesheet}
-                <assets::HydrationScript bundle />
+                {bundle.map(|bundle| view! { <assets::HydrationScript bundle /> })}
                 <MetaTags />
             </head>
             <body>{app}</body>
@@ -125,6 +126,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/forgot-password") view=password_reset::ForgotPasswordPage />
                 <Route path=path!("/reset-password") view=password_reset::ResetPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/verify-email") view=email_verification::VerifyEmail ssr=SsrMode::Async />
+                // Sent with no script (see `SCRIPTLESS_PATHS`).
+                <Route path=path!("/login/two-factor") view=two_factor::FactorStepPage />
                 // Async: the whole page resolves before the status line is
                 // sent, so a signed-out visitor gets a real redirect and a
                 // Member a real 403.
@@ -150,6 +153,11 @@ pub const INVITEE_PATHS: [&str; 6] = [
     "/reset-password",
     "/verify-email",
 ];
+
+/// Pages the server sends with no script at all: plain forms that need
+/// nothing from a bundle, so a phone downloads none. The factor step of
+/// signing in is one; it adds nothing to either bundle's download.
+pub const SCRIPTLESS_PATHS: [&str; 1] = ["/login/two-factor"];
 
 /// Renders one invitee page.
 type InviteePage = fn() -> AnyView;

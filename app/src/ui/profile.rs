@@ -5,6 +5,7 @@ use super::avatar::Avatar;
 use super::field::{Field, FormErrors, SelectField};
 use super::page::{check_access, GuardedPage};
 use super::password_field::{NewPasswordField, PasswordHints};
+use super::two_factor::{TwoFactorActions, TwoFactorCard};
 use crate::api::profile::{load_profile, ChangePassword, RemoveAvatar, SaveProfile};
 use crate::domain::avatar::{AvatarProblem, ACCEPT};
 use crate::wire::profile::OwnProfile;
@@ -18,6 +19,7 @@ pub fn ProfilePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| check_access(None, load_profile()));
     let save = ServerAction::<SaveProfile>::new();
     let remove = ServerAction::<RemoveAvatar>::new();
+    let two_factor = TwoFactorActions::new(move || data.refetch());
     // A saved name shows in the header too; a removed picture everywhere.
     Effect::new(move |_| {
         if matches!(save.value().get(), Some(Ok(())))
@@ -29,15 +31,19 @@ pub fn ProfilePage() -> impl IntoView {
     view! {
         <Title text="Your profile" />
         <GuardedPage access=data sign_in="/login?next=%2Fprofile"
-            ready=move |_: SessionUser, profile: OwnProfile| view! {
-                <main class="page narrow">
-                    <h1>"Your profile"</h1>
-                    <PictureCard profile=profile.clone() remove />
-                    <DetailsCard profile save />
-                    <PasswordCard />
-                </main>
-            }
-            .into_any() />
+            ready=move |_: SessionUser, profile: OwnProfile| {
+                let status = profile.two_factor.clone();
+                view! {
+                    <main class="page narrow">
+                        <h1>"Your profile"</h1>
+                        <PictureCard profile=profile.clone() remove />
+                        <DetailsCard profile save />
+                        <PasswordCard />
+                        <TwoFactorCard status actions=two_factor />
+                    </main>
+                }
+                .into_any()
+            } />
     }
 }
 

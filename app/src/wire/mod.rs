@@ -18,6 +18,7 @@ pub mod password_reset;
 pub mod profile;
 pub mod session;
 pub mod team;
+pub mod two_factor;
 
 pub use choice::Choice;
 pub use error::AppError;

@@ -15,6 +15,7 @@ pub struct OwnProfile {
     /// Where their picture is served, if they uploaded one.
     pub avatar: Option<String>,
     pub organisation_name: String,
+    pub two_factor: super::two_factor::TwoFactorStatus,
 }
 
 /// What changing the password did.

@@ -44,6 +44,14 @@ fn table() -> Vec<(&'static str, Access)> {
         ("sign_in", Public("the way in; rate-limited and audited")),
         ("sign_out", Public("ends the caller's own session only")),
         (
+            "sign_in/code",
+            Public("the pending sign-in's cookie and a code are the credentials; rate-limited"),
+        ),
+        (
+            "sign_in/recovery_code",
+            Public("the pending sign-in's cookie and a recovery code are the credentials; rate-limited"),
+        ),
+        (
             "invitation/view",
             Public("the link's token is the credential"),
         ),
@@ -100,6 +108,23 @@ fn table() -> Vec<(&'static str, Access)> {
         (
             "profile/remove_avatar",
             OwnAccount("removes the caller's own picture"),
+        ),
+        ("two_factor", OwnAccount("reads the caller's own second factor")),
+        (
+            "two_factor/start",
+            OwnAccount("a new authenticator for the caller's own account, given the password"),
+        ),
+        (
+            "two_factor/confirm",
+            OwnAccount("confirms the caller's own setup with a code"),
+        ),
+        (
+            "two_factor/remove",
+            OwnAccount("the caller's own factor, given the password and a factor"),
+        ),
+        (
+            "two_factor/recovery_codes",
+            OwnAccount("the caller's own codes, given the password and a factor"),
         ),
         (
             "team/list",
@@ -313,6 +338,7 @@ async fn every_server_function_refuses_outsiders_and_members() {
                     ("password", "x"),
                     ("password_confirm", "x"),
                     ("token", "x"),
+                    ("code", "x"),
                 ];
                 let anonymous = app.call(endpoint, &form, None).await;
                 assert_eq!(

@@ -283,6 +283,15 @@ fn an_external_database_is_migrated_by_its_owner_and_served_by_another_role() {
     let owner_url = cluster.roles.owner_url(&cluster.pg, &name);
     let runtime_url = cluster.roles.runtime_url(&cluster.pg, &name);
     let dir = data_dir("external");
+    // With an external database the sealing key must be named: it lives
+    // apart from the database (and from a data directory that a container
+    // may not keep).
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dir.join("secret.key");
+    std::fs::write(&key, [7u8; 32]).unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let key = key.to_str().unwrap();
 
     let mut server = start_with_env(
         &dir,
@@ -290,6 +299,7 @@ fn an_external_database_is_migrated_by_its_owner_and_served_by_another_role() {
         &[
             ("DATABASE_URL", runtime_url.as_str()),
             ("DATABASE_MIGRATION_URL", owner_url.as_str()),
+            ("ROSTER_SECRET_KEY_FILE", key),
         ],
     );
     let output = server.wait_for("roster: serving at").join("\n");
@@ -311,7 +321,14 @@ fn an_external_database_is_migrated_by_its_owner_and_served_by_another_role() {
     assert!(server.child.wait().unwrap().success());
 
     // One URL, the owner's: it serves, and says what that costs.
-    let mut server = start_with_env(&dir, &[], &[("DATABASE_URL", owner_url.as_str())]);
+    let mut server = start_with_env(
+        &dir,
+        &[],
+        &[
+            ("DATABASE_URL", owner_url.as_str()),
+            ("ROSTER_SECRET_KEY_FILE", key),
+        ],
+    );
     let output = server.wait_for("roster: serving at").join("\n");
     assert!(
         output.contains("the audit trail is not protected"),

@@ -303,6 +303,44 @@ fn plain_smtp_to_another_host_is_refused_at_start() {
 }
 
 #[test]
+fn an_external_database_without_a_safe_secret_key_does_not_serve() {
+    let dir = data_dir("no-key");
+    std::fs::create_dir_all(&dir).unwrap();
+    let open_key = dir.join("secret.key");
+    std::fs::write(&open_key, [7u8; 32]).unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&open_key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let open_key = open_key.to_str().unwrap().to_string();
+    for (vars, says) in [
+        (
+            vec![],
+            "ROSTER_SECRET_KEY_FILE: is required with DATABASE_URL",
+        ),
+        (
+            vec![("ROSTER_SECRET_KEY_FILE", open_key.as_str())],
+            "chmod 600",
+        ),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_roster"))
+            .arg("serve")
+            .env_clear()
+            .env("ROSTER_DATA_DIR", &dir)
+            .env("DATABASE_URL", "postgres://roster@127.0.0.1:1/nowhere")
+            .env(
+                "ROSTER_LEPTOS_TOML",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml"),
+            )
+            .envs(vars)
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_wrong_setting_stops_the_server_naming_the_variable() {
     let output = Command::new(env!("CARGO_BIN_EXE_roster"))
         .env("ROSTER_MAIL", "carrier-pigeon")

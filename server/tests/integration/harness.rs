@@ -1,6 +1,8 @@
 //! Starting the real application against a fresh database.
 
+use app::server::clock::Clock;
 use app::server::password::PasswordHasher;
+use app::server::sealing::SealingKey;
 use app::server::state::BackgroundTasks;
 use app::server::AuthSettings;
 use app::wire::AppError;
@@ -26,6 +28,8 @@ pub struct Cluster {
     pub roles: EmbeddedRoles,
     next_db: AtomicU32,
     hasher: PasswordHasher,
+    /// One key for every test app, as one deployment has one.
+    sealing: SealingKey,
 }
 
 /// The cluster shared by every test in this run, started on first use.
@@ -84,6 +88,7 @@ fn start_cluster() -> Cluster {
         roles,
         next_db: AtomicU32::new(0),
         hasher,
+        sealing: SealingKey::generate().1,
     }
 }
 
@@ -129,6 +134,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Where emails go unless the test chose SMTP.
     pub mailbox: DevMailbox,
+    /// What the server takes as now for two-factor sign-in: the system's
+    /// unless the test fixed it ([`TestApp::spawn_with_clock`]).
+    pub clock: Clock,
     database: String,
     auth: Arc<AuthSettings>,
     background: BackgroundTasks,
@@ -155,6 +163,19 @@ impl TestApp {
         Self::spawn_with(AuthSettings::default()).await
     }
 
+    /// With a clock the test moves by hand.
+    pub async fn spawn_with_clock(clock: Clock) -> TestApp {
+        let transport = Transport::DevMailbox(DevMailbox::default());
+        Self::spawn_configured(
+            AuthSettings::default(),
+            transport,
+            fast_worker(),
+            ClientAddresses::default(),
+            clock,
+        )
+        .await
+    }
+
     pub async fn spawn_with(auth: AuthSettings) -> TestApp {
         let transport = Transport::DevMailbox(DevMailbox::default());
         Self::spawn_full(auth, transport, fast_worker()).await
@@ -175,7 +196,14 @@ impl TestApp {
         transport: Transport,
         worker: WorkerSettings,
     ) -> TestApp {
-        Self::spawn_configured(auth, transport, worker, ClientAddresses::default()).await
+        Self::spawn_configured(
+            auth,
+            transport,
+            worker,
+            ClientAddresses::default(),
+            Clock::system(),
+        )
+        .await
     }
 
     /// Behind the proxies `client_addresses` trusts (the test client is
@@ -187,6 +215,7 @@ impl TestApp {
             transport,
             fast_worker(),
             client_addresses,
+            Clock::system(),
         )
         .await
     }
@@ -196,6 +225,7 @@ impl TestApp {
         transport: Transport,
         worker: WorkerSettings,
         client_addresses: ClientAddresses,
+        clock: Clock,
     ) -> TestApp {
         let cluster = cluster();
         let name = database_name();
@@ -214,7 +244,7 @@ impl TestApp {
         let pool = pool(cluster.roles.runtime_options(&cluster.pg, &name), 5)
             .await
             .expect("connect test database");
-        Self::start(name, pool, auth, transport, worker, client_addresses).await
+        Self::start(name, pool, auth, transport, worker, client_addresses, clock).await
     }
 
     /// A second server process on this one's database (its own pool, port,
@@ -235,6 +265,7 @@ impl TestApp {
             transport,
             fast_worker(),
             ClientAddresses::default(),
+            self.clock.clone(),
         )
         .await
     }
@@ -246,6 +277,7 @@ impl TestApp {
         transport: Transport,
         worker: WorkerSettings,
         client_addresses: ClientAddresses,
+        clock: Clock,
     ) -> TestApp {
         let cluster = cluster();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -272,6 +304,8 @@ impl TestApp {
                 transport: Some(transport),
                 worker,
                 client_addresses,
+                sealing: cluster.sealing.clone(),
+                clock: clock.clone(),
             },
         );
         let auth = application.state.app.auth.clone();
@@ -295,6 +329,7 @@ impl TestApp {
             owner_pool,
             client,
             mailbox,
+            clock,
             database,
             auth,
             background,

@@ -26,3 +26,4 @@ mod security;
 mod sign_in;
 mod team;
 mod team_view;
+mod two_factor;

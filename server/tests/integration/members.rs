@@ -93,7 +93,7 @@ pub(crate) async fn change_role(
     .await
 }
 
-async fn audit_count(app: &TestApp, org: &TestOrganisation, action: &str) -> i64 {
+pub(crate) async fn audit_count(app: &TestApp, org: &TestOrganisation, action: &str) -> i64 {
     sqlx::query_scalar(
         "SELECT count(*) FROM audit_events WHERE organisation_id = $1 AND action = $2",
     )

@@ -19,3 +19,4 @@ pub mod sessions;
 pub mod sign_in_attempts;
 pub mod team_events;
 pub mod team_view;
+pub mod two_factor;

@@ -1,0 +1,595 @@
+//! Two-factor sign-in: setting up an authenticator app on one's profile,
+//! recovery codes, and the factor step between the password and the
+//! session.
+//!
+//! What the browser holds between the right password and the factor is a
+//! pending token (256 bits, 5 minutes, stored as a hash) that opens nothing
+//! but that step. Wrong codes count with wrong passwords under the same
+//! delays (never relaxed for a known browser), and each code's 30-second
+//! step is recorded in the same statement that accepts it, so a code works
+//! once however many requests carry it.
+
+use super::actor::{authenticate, Actor};
+use super::db::audit::{self, AuditEvent};
+use super::db::{accounts, memberships, outbox, sign_in_attempts, two_factor as db};
+use super::email_templates::{TwoFactorChange, TwoFactorChangedEmail};
+use super::error::ServerError;
+use super::request::RequestScope;
+use super::sealing::Unsealable;
+use super::session::pending_sign_in_cookie;
+use super::sign_in::{self, CompletedSignIn, KnownDevice};
+use super::token::{hash_token, SecretToken};
+use super::totp::{self, TotpSecret};
+use crate::domain::audit::AuditAction;
+use crate::domain::next_path::safe_next_path;
+use crate::domain::AccountId;
+use crate::wire::two_factor::{
+    AuthenticatorFacts, AuthenticatorSetup, RecoveryCodes, TwoFactorStatus,
+};
+use crate::wire::AppError;
+use chrono::Duration;
+use data_encoding::BASE32_NOPAD;
+use rand::RngCore as _;
+use serde_json::json;
+use sha2::{Digest as _, Sha256};
+use sqlx::{Postgres, Transaction};
+
+/// Where the factor step is asked for.
+pub const FACTOR_STEP_PATH: &str = "/login/two-factor";
+/// How long a sign-in may wait between its password and its factor.
+pub const PENDING_MINUTES: i64 = 5;
+/// How long a setup may wait for its first code.
+const SETUP_MINUTES: i64 = 15;
+const RECOVERY_CODE_COUNT: usize = 10;
+/// 80 bits each: 16 base32 characters.
+const RECOVERY_CODE_BYTES: usize = 10;
+/// The name authenticator apps list the account under.
+const ISSUER: &str = "Roster";
+
+/// What a person offers as their second factor.
+#[derive(Debug, Clone, Copy)]
+pub enum Factor<'a> {
+    /// Six digits from the authenticator app.
+    Code(&'a str),
+    /// One of the recovery codes.
+    RecoveryCode(&'a str),
+}
+
+impl Factor<'_> {
+    /// The form field its message shows beside.
+    fn field(self) -> &'static str {
+        match self {
+            Self::Code(_) => "code",
+            Self::RecoveryCode(_) => "recovery_code",
+        }
+    }
+
+    fn refusal(self) -> AppError {
+        match self {
+            Self::Code(code) if code.trim().is_empty() => {
+                AppError::invalid("code", "Enter the 6-digit code from your authenticator app.")
+            }
+            Self::Code(_) => AppError::invalid(
+                "code",
+                "That code is not right, or was already used. Enter the code your authenticator app shows now.",
+            ),
+            Self::RecoveryCode(code) if code.trim().is_empty() => {
+                AppError::invalid("recovery_code", "Enter one of your recovery codes.")
+            }
+            Self::RecoveryCode(_) => AppError::invalid(
+                "recovery_code",
+                "That is not one of your recovery codes, or it was already used.",
+            ),
+        }
+    }
+}
+
+/// Which factor proved right.
+enum UsedFactor {
+    Authenticator,
+    RecoveryCode { left: i64 },
+}
+
+/// The recovery codes as shown (`abcd-efgh-ijkl-mnop`) and their hashes.
+fn new_recovery_codes() -> (Vec<String>, Vec<Vec<u8>>) {
+    (0..RECOVERY_CODE_COUNT)
+        .map(|_| {
+            let mut bytes = [0u8; RECOVERY_CODE_BYTES];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            let plain = BASE32_NOPAD.encode(&bytes);
+            let hash = recovery_code_hash(&plain);
+            let shown = plain
+                .to_lowercase()
+                .as_bytes()
+                .chunks(4)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect::<Vec<_>>()
+                .join("-");
+            (shown, hash)
+        })
+        .unzip()
+}
+
+/// A typed recovery code as stored: without spaces and dashes, in capitals.
+fn normalize_recovery_code(typed: &str) -> Option<String> {
+    let plain: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (plain.len() == 16 && BASE32_NOPAD.decode(plain.as_bytes()).is_ok()).then_some(plain)
+}
+
+/// SHA-256 suffices: each code has 80 random bits.
+fn recovery_code_hash(normalized: &str) -> Vec<u8> {
+    Sha256::digest(normalized.as_bytes()).to_vec()
+}
+
+fn unsealable(e: Unsealable) -> ServerError {
+    ServerError::Sealing(e.to_string())
+}
+
+/// Checks `factor` for `account` in `tx`: the code's step or the recovery
+/// code is used only if `tx` commits. `None` when it is not right.
+async fn verify(
+    scope: &RequestScope,
+    tx: &mut Transaction<'_, Postgres>,
+    account: AccountId,
+    factor: Factor<'_>,
+) -> Result<Option<UsedFactor>, ServerError> {
+    let now = scope.state.clock.now();
+    match factor {
+        Factor::Code(code) => {
+            let Some(found) = db::find(&mut **tx, account).await? else {
+                return Ok(None);
+            };
+            if found.confirmed_at.is_none() {
+                return Ok(None);
+            }
+            let secret = open_secret(scope, account, &found.secret_sealed)?;
+            let Some(step) = secret.matching_step(code, now) else {
+                return Ok(None);
+            };
+            // Refused when this step or a later one was used: a replay.
+            Ok(db::use_step(&mut **tx, account, step, now)
+                .await?
+                .then_some(UsedFactor::Authenticator))
+        }
+        Factor::RecoveryCode(typed) => {
+            let Some(plain) = normalize_recovery_code(typed) else {
+                return Ok(None);
+            };
+            let left =
+                db::use_recovery_code(&mut **tx, account, &recovery_code_hash(&plain), now).await?;
+            Ok(left.map(|left| UsedFactor::RecoveryCode { left }))
+        }
+    }
+}
+
+fn open_secret(
+    scope: &RequestScope,
+    account: AccountId,
+    sealed: &[u8],
+) -> Result<TotpSecret, ServerError> {
+    let bytes = scope
+        .state
+        .sealing
+        .open(sealed, account.0.as_bytes())
+        .map_err(unsealable)?;
+    TotpSecret::from_bytes(&bytes).ok_or_else(|| unsealable(Unsealable))
+}
+
+/// [`verify`] under the sign-in delays: counted as a failure first (so
+/// that guesses in parallel wait like guesses in a row), taken back when
+/// right. A wrong factor is audited as a failed sign-in and refused beside
+/// its field.
+async fn verify_counted(
+    scope: &RequestScope,
+    tx: &mut Transaction<'_, Postgres>,
+    who: (AccountId, &str, &str),
+    factor: Factor<'_>,
+) -> Result<UsedFactor, ServerError> {
+    let (account, display_name, email_lower) = who;
+    // Never exempt: the known-device cookie relaxes the password's delay
+    // only, and a stolen password must not buy unlimited code guesses.
+    let attempt = sign_in::count_attempt(scope, email_lower, KnownDevice::NotExempt).await?;
+    match verify(scope, tx, account, factor).await? {
+        Some(used) => {
+            sign_in_attempts::forget(&scope.state.pool, attempt.id).await?;
+            Ok(used)
+        }
+        None => {
+            let event = AuditEvent::new(AuditAction::SignInFailed)
+                .on_account(Some(account), display_name)
+                .with_change(None, Some(json!({ "second_factor": true })));
+            audit::record_for_account(&scope.state.pool, &scope.meta, Some(account), event).await?;
+            sign_in::notify_if_delay_started(scope, &attempt, account, display_name).await?;
+            Err(factor.refusal().into())
+        }
+    }
+}
+
+/// Queues the notice of `change` to the account's owner, in `tx`.
+async fn notify(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    account: AccountId,
+    change: TwoFactorChange,
+) -> Result<(), ServerError> {
+    let notice = accounts::notice_context(&mut **tx, account).await?;
+    let rendered = TwoFactorChangedEmail {
+        change,
+        name: &notice.display_name,
+        email: &notice.email,
+        at: notice.now,
+        at_local: &notice.now_local,
+        time_zone: &notice.time_zone,
+        forgot_link: &scope.state.links.forgot_password(),
+    }
+    .render();
+    outbox::enqueue(
+        &mut **tx,
+        None,
+        None,
+        outbox::KIND_TWO_FACTOR,
+        &notice.email,
+        &rendered,
+    )
+    .await?;
+    Ok(())
+}
+
+/// An audit event about the actor's own second factor, for every
+/// organisation of the account.
+async fn record(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    actor: &Actor,
+    action: AuditAction,
+    after: Option<serde_json::Value>,
+) -> Result<(), ServerError> {
+    let event = AuditEvent::new(action)
+        .by(actor.account_id, &actor.display_name)
+        .on_account(Some(actor.account_id), &actor.display_name)
+        .with_change(None, after);
+    audit::record_for_account(&mut **tx, &scope.meta, Some(actor.account_id), event).await?;
+    Ok(())
+}
+
+/// The signed-in person's second factor.
+pub async fn status(scope: RequestScope) -> Result<TwoFactorStatus, ServerError> {
+    let actor = authenticate(&scope).await?;
+    status_of(&scope.state.pool, actor.account_id).await
+}
+
+/// An account's second factor, for its owner's eyes (never a secret).
+pub async fn status_of(
+    pool: &sqlx::PgPool,
+    account: AccountId,
+) -> Result<TwoFactorStatus, ServerError> {
+    let authenticator = db::find(pool, account).await?.and_then(|f| {
+        f.confirmed_at.map(|added| AuthenticatorFacts {
+            added: added.into(),
+            last_used: f.last_used_at.map(Into::into),
+        })
+    });
+    let left = db::recovery_codes_left(pool, account).await?;
+    Ok(TwoFactorStatus {
+        authenticator,
+        recovery_codes_left: u32::try_from(left).unwrap_or(0),
+    })
+}
+
+/// Starts setting up an authenticator app, after the password: a new
+/// secret, kept sealed on the server and shown this once.
+pub async fn start_setup(
+    scope: RequestScope,
+    password: String,
+) -> Result<AuthenticatorSetup, ServerError> {
+    let actor = authenticate(&scope).await?;
+    sign_in::confirm_own_password(&scope, &actor, password).await?;
+    let secret = TotpSecret::generate();
+    let sealed = scope
+        .state
+        .sealing
+        .seal(secret.expose(), actor.account_id.0.as_bytes());
+    let started = db::start_setup(
+        &scope.state.pool,
+        actor.account_id,
+        &sealed,
+        scope.state.clock.now(),
+    )
+    .await?;
+    if !started {
+        return Err(AppError::invalid(
+            "current_password",
+            "You already have an authenticator app. Remove it first to set up another.",
+        )
+        .into());
+    }
+    let uri = secret.otpauth_uri(ISSUER, &actor.email);
+    Ok(AuthenticatorSetup {
+        qr_svg: totp::qr_svg(&uri),
+        secret_text: secret.text(),
+    })
+}
+
+/// Confirms the setup with a code from the app: two-factor sign-in is on,
+/// and the person gets their recovery codes, this once.
+pub async fn confirm_setup(
+    scope: RequestScope,
+    code: String,
+) -> Result<RecoveryCodes, ServerError> {
+    let actor = authenticate(&scope).await?;
+    let now = scope.state.clock.now();
+    let pool = &scope.state.pool;
+    let setup = db::find(pool, actor.account_id)
+        .await?
+        .filter(|f| f.confirmed_at.is_none())
+        .filter(|f| f.created_at >= now - Duration::minutes(SETUP_MINUTES));
+    let Some(setup) = setup else {
+        return Err(AppError::invalid(
+            "code",
+            "This setup has expired. Start again: enter your password for a new QR code.",
+        )
+        .into());
+    };
+    let secret = open_secret(&scope, actor.account_id, &setup.secret_sealed)?;
+    let email_lower = actor.email.to_lowercase();
+    if code.trim().is_empty() {
+        return Err(Factor::Code(&code).refusal().into());
+    }
+    let attempt = sign_in::count_attempt(&scope, &email_lower, KnownDevice::NotExempt).await?;
+    let Some(step) = secret.matching_step(&code, now) else {
+        return Err(AppError::invalid(
+            "code",
+            "That code is not right. Check that your phone's time is set automatically, then enter the code your app shows now.",
+        )
+        .into());
+    };
+    sign_in_attempts::forget(pool, attempt.id).await?;
+    let (codes, hashes) = new_recovery_codes();
+    let mut tx = pool.begin().await?;
+    if !db::confirm(&mut *tx, actor.account_id, step, setup.created_at, now).await? {
+        return Err(AppError::invalid("code", "This setup has changed. Start again.").into());
+    }
+    db::replace_recovery_codes(&mut *tx, actor.account_id, &hashes).await?;
+    record(&mut tx, &scope, &actor, AuditAction::TwoFactorAdded, None).await?;
+    notify(&mut tx, &scope, actor.account_id, TwoFactorChange::Added).await?;
+    super::profile::announce(&mut tx, &actor).await?;
+    tx.commit().await?;
+    scope.state.outbox.wake();
+    Ok(RecoveryCodes { codes })
+}
+
+/// The password and a current factor, as removing a factor and making new
+/// recovery codes ask.
+pub struct FactorProof {
+    pub current_password: String,
+    pub code: String,
+    /// A recovery code, for someone who lost the app.
+    pub recovery_code: String,
+}
+
+impl FactorProof {
+    /// As the form sends it: the fields left empty may be missing.
+    pub fn new(
+        current_password: String,
+        code: Option<String>,
+        recovery_code: Option<String>,
+    ) -> Self {
+        Self {
+            current_password,
+            code: code.unwrap_or_default(),
+            recovery_code: recovery_code.unwrap_or_default(),
+        }
+    }
+
+    fn factor(&self) -> Factor<'_> {
+        if self.code.trim().is_empty() && !self.recovery_code.trim().is_empty() {
+            Factor::RecoveryCode(&self.recovery_code)
+        } else {
+            Factor::Code(&self.code)
+        }
+    }
+}
+
+/// Checks the password, then (in `tx`) the factor.
+async fn prove(
+    scope: &RequestScope,
+    tx: &mut Transaction<'_, Postgres>,
+    actor: &Actor,
+    proof: FactorProof,
+) -> Result<UsedFactor, ServerError> {
+    let factor = proof.factor();
+    if !db::is_enabled(&mut **tx, actor.account_id).await? {
+        return Err(AppError::invalid("code", "Two-factor sign-in is not set up.").into());
+    }
+    sign_in::confirm_own_password(scope, actor, proof.current_password.clone()).await?;
+    let email_lower = actor.email.to_lowercase();
+    verify_counted(
+        scope,
+        tx,
+        (actor.account_id, &actor.display_name, &email_lower),
+        factor,
+    )
+    .await
+}
+
+/// Removes the authenticator app and the recovery codes: signing in takes
+/// the password alone again.
+pub async fn remove(scope: RequestScope, proof: FactorProof) -> Result<(), ServerError> {
+    let actor = authenticate(&scope).await?;
+    let mut tx = scope.state.pool.begin().await?;
+    prove(&scope, &mut tx, &actor, proof).await?;
+    db::remove(&mut *tx, actor.account_id).await?;
+    record(&mut tx, &scope, &actor, AuditAction::TwoFactorRemoved, None).await?;
+    notify(&mut tx, &scope, actor.account_id, TwoFactorChange::Removed).await?;
+    super::profile::announce(&mut tx, &actor).await?;
+    tx.commit().await?;
+    scope.state.outbox.wake();
+    Ok(())
+}
+
+/// Ten new recovery codes in place of the old ones, shown this once.
+pub async fn regenerate_recovery_codes(
+    scope: RequestScope,
+    proof: FactorProof,
+) -> Result<RecoveryCodes, ServerError> {
+    let actor = authenticate(&scope).await?;
+    let mut tx = scope.state.pool.begin().await?;
+    prove(&scope, &mut tx, &actor, proof).await?;
+    let (codes, hashes) = new_recovery_codes();
+    db::replace_recovery_codes(&mut *tx, actor.account_id, &hashes).await?;
+    record(
+        &mut tx,
+        &scope,
+        &actor,
+        AuditAction::RecoveryCodesRegenerated,
+        None,
+    )
+    .await?;
+    notify(
+        &mut tx,
+        &scope,
+        actor.account_id,
+        TwoFactorChange::RecoveryCodesRegenerated,
+    )
+    .await?;
+    tx.commit().await?;
+    scope.state.outbox.wake();
+    Ok(RecoveryCodes { codes })
+}
+
+/// After the right password of an account with a second factor: a pending
+/// token in a cookie, and on to the factor step.
+pub async fn begin_factor_step(
+    scope: &RequestScope,
+    account: AccountId,
+    next: Option<String>,
+) -> Result<(), ServerError> {
+    let token = SecretToken::generate();
+    let now = scope.state.clock.now();
+    db::insert_pending(
+        &scope.state.pool,
+        db::NewPendingSignIn {
+            token_hash: &token.hash(),
+            account,
+            next_path: next.as_deref().and_then(safe_next_path),
+            now,
+            expires_at: now + Duration::minutes(PENDING_MINUTES),
+        },
+    )
+    .await?;
+    let settings = &scope.state.auth;
+    let max_age = u64::try_from(PENDING_MINUTES * 60).unwrap_or(300);
+    sign_in::set_cookie(&pending_sign_in_cookie(settings, token.expose(), max_age));
+    leptos_axum::redirect(FACTOR_STEP_PATH);
+    Ok(())
+}
+
+/// The factor step: with the pending token's cookie and a right factor,
+/// the session opens (in the same transaction that uses the token and the
+/// code, so of two requests with them one signs in).
+pub async fn finish_factor_step(
+    scope: RequestScope,
+    factor: Factor<'_>,
+) -> Result<(), ServerError> {
+    let settings = scope.state.auth.clone();
+    let expired = || {
+        AppError::invalid(
+            factor.field(),
+            "This sign-in timed out or was already used. Sign in again with your password.",
+        )
+    };
+    let Some(token) = scope.cookie(settings.pending_sign_in_cookie_name()) else {
+        return Err(expired().into());
+    };
+    let token_hash = hash_token(&token);
+    let now = scope.state.clock.now();
+    let pool = &scope.state.pool;
+    let Some(pending) = db::find_pending(pool, &token_hash, now).await? else {
+        return Err(expired().into());
+    };
+    let email_lower = pending.email.to_lowercase();
+    let mut tx = pool.begin().await?;
+    // Locks the pending row first: a second request with this token waits
+    // here, then finds it used.
+    if !db::use_pending(&mut *tx, &token_hash, now).await? {
+        return Err(expired().into());
+    }
+    let used = verify_counted(
+        &scope,
+        &mut tx,
+        (pending.account_id, &pending.display_name, &email_lower),
+        factor,
+    )
+    .await?;
+    let Some(target) = memberships::sign_in_target(&mut *tx, pending.account_id).await? else {
+        return Err(AppError::AccessDisabled.into());
+    };
+    if let UsedFactor::RecoveryCode { left } = used {
+        let event = AuditEvent::new(AuditAction::RecoveryCodeUsed)
+            .by(pending.account_id, &pending.display_name)
+            .on_account(Some(pending.account_id), &pending.display_name)
+            .with_change(None, Some(json!({ "recovery_codes_left": left })));
+        audit::record_for_account(&mut *tx, &scope.meta, Some(pending.account_id), event).await?;
+        notify(
+            &mut tx,
+            &scope,
+            pending.account_id,
+            TwoFactorChange::RecoveryCodeUsed { left },
+        )
+        .await?;
+    }
+    let landing = sign_in::complete(
+        &mut tx,
+        &scope,
+        CompletedSignIn {
+            account: pending.account_id,
+            display_name: &pending.display_name,
+            email_lower: &email_lower,
+            target: &target,
+            next: pending.next_path.as_deref(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    sign_in::set_cookie(&pending_sign_in_cookie(&settings, "", 0));
+    scope.state.outbox.wake();
+    leptos_axum::redirect(&landing);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_codes_are_ten_of_80_bits_and_forgiving_to_type() {
+        let (codes, hashes) = new_recovery_codes();
+        assert_eq!(codes.len(), 10);
+        assert_eq!(hashes.len(), 10);
+        for (code, hash) in codes.iter().zip(&hashes) {
+            assert_eq!(code.len(), 19, "{code}");
+            let plain = normalize_recovery_code(code).unwrap();
+            assert_eq!(BASE32_NOPAD.decode(plain.as_bytes()).unwrap().len(), 10);
+            assert_eq!(&recovery_code_hash(&plain), hash);
+            let typed = format!(" {} ", code.to_uppercase().replace('-', " "));
+            assert_eq!(
+                normalize_recovery_code(&typed).as_deref(),
+                Some(plain.as_str())
+            );
+        }
+        let unique: std::collections::HashSet<_> = codes.iter().collect();
+        assert_eq!(unique.len(), 10);
+        for bad in [
+            "",
+            "abcd-efgh",
+            "abcd-efgh-ijkl-mno1",
+            "abcd-efgh-ijkl-mnopq",
+        ] {
+            assert_eq!(normalize_recovery_code(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+// Two-factor sign-in with an authenticator app: set up on the profile
+// page (the test computes codes from the key the page shows, as an app
+// does), then signing in with a code and with a recovery code.
+import { createHmac } from 'node:crypto';
+import { Page } from '@playwright/test';
+import { test, expect, hydrated, overflowX, signIn } from './fixtures';
+
+function base32Decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const out: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const c of text.replace(/\s/g, '')) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The code of the 30-second step `stepsAhead` after now (RFC 6238). */
+function totp(secret: Buffer, stepsAhead = 0): string {
+  const step = Math.floor(Date.now() / 30_000) + stepsAhead;
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(step));
+  const digest = createHmac('sha1', secret).update(message).digest();
+  const offset = digest[19] & 0x0f;
+  const number =
+    (((digest[offset] & 0x7f) << 24) | (digest[offset + 1] << 16) | (digest[offset + 2] << 8) | digest[offset + 3]) %
+    1_000_000;
+  return String(number).padStart(6, '0');
+}
+
+async function signOut(page: Page) {
+  await page.goto('/welcome');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+/** Signs in with the password and stops at the factor step. */
+async function passwordStep(page: Page, email: string, password: string) {
+  await signIn(page, email, password);
+  await expect(page).toHaveURL(/\/login\/two-factor$/);
+  await expect(page.getByRole('heading', { name: 'Two-factor sign-in' })).toBeVisible();
+}
+
+test('a member sets up an authenticator, then signs in with a code and with a recovery code', async ({ page, org }) => {
+  await signIn(page, org.member_email, org.password);
+  await expect(page).toHaveURL(/\/welcome$/);
+  await page.goto('/profile');
+  await hydrated(page);
+  const card = page.getByRole('region', { name: 'Two-factor sign-in' });
+  await expect(card.getByText(/^Off\./)).toBeVisible();
+
+  // The password first, beside its field when wrong.
+  await card.getByLabel('Current password').fill('not my password at all');
+  await card.getByRole('button', { name: 'Set up authenticator app' }).click();
+  await expect(card.getByText('That is not your current password.')).toBeVisible();
+  await card.getByLabel('Current password').fill(org.password);
+  await card.getByRole('button', { name: 'Set up authenticator app' }).click();
+
+  await expect(card.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  const key = (await card.getByLabel('Setup key').textContent()) ?? '';
+  expect(key).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
+  const secret = base32Decode(key);
+  const code = card.getByLabel('Code from the app');
+  await expect(code).toHaveAttribute('inputmode', 'numeric');
+  await expect(code).toHaveAttribute('autocomplete', 'one-time-code');
+  await code.fill('000000');
+  await card.getByRole('button', { name: 'Turn on' }).click();
+  await expect(card.getByText(/That code is not right/)).toBeVisible();
+  await code.fill(totp(secret));
+  await card.getByRole('button', { name: 'Turn on' }).click();
+
+  // Recovery codes, once, with a file to keep them in.
+  const list = card.getByRole('list', { name: 'Recovery codes' });
+  await expect(list.getByRole('listitem')).toHaveCount(10);
+  const codes = await list.getByRole('listitem').allTextContents();
+  for (const c of codes) expect(c).toMatch(/^[a-z2-7]{4}(-[a-z2-7]{4}){3}$/);
+  const download = card.getByRole('link', { name: 'Download codes' });
+  await expect(download).toHaveAttribute('download', 'roster-recovery-codes.txt');
+  expect(decodeURIComponent((await download.getAttribute('href')) ?? '')).toContain(codes[0]);
+  await card.getByRole('button', { name: 'I saved them' }).click();
+  await expect(card.getByText('You have 10 recovery codes left.')).toBeVisible();
+  await expect(card.getByText(/^On\./)).toBeVisible();
+  // The key has left the page.
+  await expect(page.getByText(key)).toHaveCount(0);
+  expect(await overflowX(page)).toBeLessThanOrEqual(0);
+
+  // Signing in now takes a code. The factor step is a page with no script.
+  await signOut(page);
+  await passwordStep(page, org.member_email, org.password);
+  // No bundle: nothing preloaded, no module to start one.
+  await expect(page.locator('link[rel="modulepreload"], script[type="module"], script[src]')).toHaveCount(0);
+  expect(await overflowX(page)).toBeLessThanOrEqual(0);
+  const field = page.getByLabel('Authenticator code');
+  await expect(field).toHaveAttribute('autocomplete', 'one-time-code');
+  await field.fill('000000');
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.locator('#code-error')).toHaveText(/That code is not right/);
+  // The setup used this step's code: the next step's is the one to use.
+  await page.getByLabel('Authenticator code').fill(totp(secret, 1));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL(/\/welcome$/);
+  await expect(page.getByRole('heading', { name: `Welcome to ${org.name}` })).toBeVisible();
+
+  // And with a recovery code, once.
+  await signOut(page);
+  await passwordStep(page, org.member_email, org.password);
+  await page.getByText('Use a recovery code').click();
+  await page.getByLabel('Recovery code').fill(codes[0].toUpperCase());
+  await page.getByRole('button', { name: 'Sign in with recovery code' }).click();
+  await expect(page).toHaveURL(/\/welcome$/);
+  await page.goto('/profile');
+  await hydrated(page);
+  await expect(card.getByText('You have 9 recovery codes left.')).toBeVisible();
+
+  await signOut(page);
+  await passwordStep(page, org.member_email, org.password);
+  await page.getByText('Use a recovery code').click();
+  await page.getByLabel('Recovery code').fill(codes[0]);
+  await page.getByRole('button', { name: 'Sign in with recovery code' }).click();
+  await expect(page.locator('#recovery_code-error')).toHaveText(/already used/);
+});

@@ -1,0 +1,537 @@
+//! Two-factor sign-in at the HTTP boundary, against real PostgreSQL and
+//! with a clock the tests move: setting up an authenticator, the code
+//! window and replay, recovery codes, the pending sign-in's expiry and
+//! scope, and wrong codes counting toward the sign-in delays.
+
+use crate::harness::{eventually, ApiResponse, TestApp};
+use crate::members::audit_count;
+use crate::password_reset::emails_to;
+use app::server::clock::Clock;
+use app::server::totp::{step_of, TotpSecret, STEP_SECONDS};
+use app::wire::team::{TeamEntry, TeamListing};
+use app::wire::two_factor::{AuthenticatorSetup, RecoveryCodes, TwoFactorStatus};
+use app::wire::AppError;
+use chrono::{DateTime, Duration, Utc};
+use reqwest::StatusCode;
+
+/// 10 seconds into a 30-second step: one step either side is whole.
+fn start_time() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_900_000_000 / STEP_SECONDS * STEP_SECONDS + 10, 0).unwrap()
+}
+
+const PENDING: &str = "roster_pending_sign_in";
+
+/// The secret behind the setup's text, as an authenticator app reads it.
+fn secret_of(setup: &AuthenticatorSetup) -> TotpSecret {
+    let plain: String = setup.secret_text.split_whitespace().collect();
+    let bytes = data_encoding::BASE32_NOPAD
+        .decode(plain.as_bytes())
+        .expect("base32 secret");
+    TotpSecret::from_bytes(&bytes).expect("20 bytes")
+}
+
+/// The code an app shows at `at`.
+fn code_at(secret: &TotpSecret, at: DateTime<Utc>) -> String {
+    format!("{:06}", secret.code_at(step_of(at)))
+}
+
+fn cookie_value(response: &ApiResponse, name: &str) -> Option<String> {
+    response.set_cookies().iter().find_map(|c| {
+        let value = c.strip_prefix(&format!("{name}="))?.split(';').next()?;
+        Some(value.to_string())
+    })
+}
+
+/// Turns two-factor sign-in on for `email` (signed in as `session`) and
+/// returns the secret and the recovery codes.
+async fn set_up(app: &TestApp, session: &str, password: &str) -> (TotpSecret, Vec<String>) {
+    let started = app
+        .call(
+            "two_factor/start",
+            &[("current_password", password)],
+            Some(session),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+    let setup: AuthenticatorSetup = started.json();
+    let secret = secret_of(&setup);
+    let code = code_at(&secret, app.clock.now());
+    let confirmed = app
+        .call("two_factor/confirm", &[("code", &code)], Some(session))
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let codes: RecoveryCodes = confirmed.json();
+    (secret, codes.codes)
+}
+
+/// Signs in with the password of an account with a second factor: the
+/// pending sign-in's token, and no session.
+async fn password_step(app: &TestApp, email: &str, password: &str) -> String {
+    let response = app.try_sign_in(email, password).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(
+        response.session_cookie(),
+        None,
+        "no session before the factor"
+    );
+    assert_eq!(response.location(), Some("/login/two-factor"));
+    cookie_value(&response, PENDING).expect("pending sign-in cookie")
+}
+
+async fn factor_step(
+    app: &TestApp,
+    pending: &str,
+    endpoint: &str,
+    field: &str,
+    value: &str,
+) -> ApiResponse {
+    let cookie = format!("{PENDING}={pending}");
+    app.call_with(endpoint, &[(field, value)], &[("cookie", &cookie)])
+        .await
+}
+
+async fn with_code(app: &TestApp, pending: &str, code: &str) -> ApiResponse {
+    factor_step(app, pending, "sign_in/code", "code", code).await
+}
+
+async fn with_recovery_code(app: &TestApp, pending: &str, code: &str) -> ApiResponse {
+    factor_step(app, pending, "sign_in/recovery_code", "recovery_code", code).await
+}
+
+async fn status(app: &TestApp, session: &str) -> TwoFactorStatus {
+    app.call("two_factor", &[], Some(session)).await.json()
+}
+
+fn field_of(response: &ApiResponse) -> String {
+    match response.error() {
+        AppError::Invalid { field, .. } => field,
+        other => panic!("expected a field's message, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn setting_up_an_authenticator_takes_the_password_then_a_code() {
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    assert_eq!(status(&app, &member).await.authenticator, None);
+
+    let wrong = app
+        .call(
+            "two_factor/start",
+            &[("current_password", "not it")],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(field_of(&wrong), "current_password");
+
+    let started = app
+        .call(
+            "two_factor/start",
+            &[("current_password", &org.password)],
+            Some(&member),
+        )
+        .await;
+    let setup: AuthenticatorSetup = started.json();
+    assert!(setup.qr_svg.starts_with("<svg"), "{:.60}", setup.qr_svg);
+    let secret = secret_of(&setup);
+    // Only sealed: neither the text nor the bytes are in any table.
+    let plain: String = setup.secret_text.split_whitespace().collect();
+    app.assert_no_table_holds(&plain).await;
+    let hex: String = secret.expose().iter().map(|b| format!("{b:02x}")).collect();
+    app.assert_no_table_holds(&hex).await;
+    assert_eq!(
+        status(&app, &member).await.authenticator,
+        None,
+        "not before the code"
+    );
+
+    for (code, why) in [("", "empty"), ("12345", "short"), ("abcdef", "letters")] {
+        let refused = app
+            .call("two_factor/confirm", &[("code", code)], Some(&member))
+            .await;
+        assert_eq!(field_of(&refused), "code", "{why}");
+    }
+    let later = code_at(
+        &secret,
+        app.clock.now() + Duration::seconds(2 * STEP_SECONDS),
+    );
+    let refused = app
+        .call("two_factor/confirm", &[("code", &later)], Some(&member))
+        .await;
+    assert_eq!(field_of(&refused), "code", "two steps ahead");
+
+    let code = code_at(&secret, app.clock.now());
+    let confirmed = app
+        .call("two_factor/confirm", &[("code", &code)], Some(&member))
+        .await;
+    let codes: RecoveryCodes = confirmed.json();
+    assert_eq!(codes.codes.len(), 10);
+    let now = status(&app, &member).await;
+    assert!(now.authenticator.is_some());
+    assert_eq!(now.recovery_codes_left, 10);
+    for code in &codes.codes {
+        app.assert_no_table_holds(code).await;
+    }
+
+    // A second setup is refused while one is on.
+    let again = app
+        .call(
+            "two_factor/start",
+            &[("current_password", &org.password)],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(field_of(&again), "current_password");
+
+    // The team table shows it, the organisation's log has it, and the
+    // person is told.
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let listing: TeamListing = app
+        .list_team(&org.organisation_id.to_string(), Some(&owner))
+        .await
+        .json();
+    let row = listing
+        .entries
+        .iter()
+        .find_map(|e| match e {
+            TeamEntry::Member(m) if m.email == org.member_email => Some(m),
+            _ => None,
+        })
+        .unwrap();
+    assert!(row.two_factor);
+    assert_eq!(audit_count(&app, &org, "two_factor.added").await, 1);
+    let subject = "Two-factor sign-in is on for your Roster account";
+    eventually(std::time::Duration::from_secs(10), || async {
+        (!emails_to(&app, &org.member_email, subject).is_empty()).then_some(())
+    })
+    .await
+    .expect("the notice");
+}
+
+#[tokio::test]
+async fn a_code_works_one_step_either_side_and_only_once() {
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    let (secret, _) = set_up(&app, &member, &org.password).await;
+    app.clock.advance(Duration::seconds(3 * STEP_SECONDS));
+    let now = app.clock.now();
+
+    let pending = password_step(&app, &org.member_email, &org.password).await;
+    // The pending token opens nothing else.
+    for endpoint in ["session", "profile", "two_factor"] {
+        let as_session = app.call(endpoint, &[], Some(&pending)).await;
+        assert!(
+            as_session.status == StatusCode::UNAUTHORIZED || as_session.body == "null",
+            "{endpoint}: {} {}",
+            as_session.status,
+            as_session.body
+        );
+    }
+    for far in [-2, 2] {
+        let code = code_at(&secret, now + Duration::seconds(far * STEP_SECONDS));
+        if code != code_at(&secret, now) {
+            let refused = with_code(&app, &pending, &code).await;
+            assert_eq!(field_of(&refused), "code", "{far} steps away");
+        }
+    }
+    let previous = code_at(&secret, now - Duration::seconds(STEP_SECONDS));
+    let signed_in = with_code(&app, &pending, &previous).await;
+    assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.body);
+    let session = signed_in.session_cookie().expect("a session");
+    assert_eq!(
+        cookie_value(&signed_in, PENDING).as_deref(),
+        Some(""),
+        "pending cookie cleared"
+    );
+    assert_eq!(
+        app.call("two_factor", &[], Some(&session)).await.status,
+        StatusCode::OK
+    );
+
+    // The same pending token is used up.
+    let current = code_at(&secret, now);
+    let reused = with_code(&app, &pending, &current).await;
+    assert_eq!(field_of(&reused), "code");
+    assert!(reused
+        .error()
+        .to_string()
+        .contains("timed out or was already used"));
+
+    // A code of a step already used (or earlier) is refused: a replay.
+    let pending = password_step(&app, &org.member_email, &org.password).await;
+    let replay = with_code(&app, &pending, &previous).await;
+    assert_eq!(field_of(&replay), "code", "the same code again");
+    let ok = with_code(&app, &pending, &current).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+}
+
+#[tokio::test]
+async fn of_two_requests_with_one_code_one_signs_in() {
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    let (secret, _) = set_up(&app, &member, &org.password).await;
+    app.clock.advance(Duration::seconds(STEP_SECONDS));
+    let code = code_at(&secret, app.clock.now());
+
+    // Two password steps (two browsers, say), then the same code at once.
+    let first = password_step(&app, &org.member_email, &org.password).await;
+    let second = password_step(&app, &org.member_email, &org.password).await;
+    let (a, b) = tokio::join!(
+        with_code(&app, &first, &code),
+        with_code(&app, &second, &code)
+    );
+    let wins = [&a, &b]
+        .iter()
+        .filter(|r| r.status == StatusCode::OK)
+        .count();
+    assert_eq!(wins, 1, "{} {} / {} {}", a.status, a.body, b.status, b.body);
+
+    // One pending token sent twice at once: one session.
+    app.clock.advance(Duration::seconds(STEP_SECONDS));
+    let code = code_at(&secret, app.clock.now());
+    let pending = password_step(&app, &org.member_email, &org.password).await;
+    let (a, b) = tokio::join!(
+        with_code(&app, &pending, &code),
+        with_code(&app, &pending, &code)
+    );
+    let wins = [&a, &b]
+        .iter()
+        .filter(|r| r.status == StatusCode::OK)
+        .count();
+    assert_eq!(wins, 1, "{} {} / {} {}", a.status, a.body, b.status, b.body);
+}
+
+#[tokio::test]
+async fn a_recovery_code_works_once_and_the_owner_is_told() {
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    let (_, codes) = set_up(&app, &member, &org.password).await;
+
+    let pending = password_step(&app, &org.member_email, &org.password).await;
+    let wrong = with_recovery_code(&app, &pending, "aaaa-bbbb-cccc-dddd").await;
+    assert_eq!(field_of(&wrong), "recovery_code");
+    // Typed in capitals with spaces: still the code.
+    let typed = codes[3].to_uppercase().replace('-', " ");
+    let used = with_recovery_code(&app, &pending, &typed).await;
+    assert_eq!(used.status, StatusCode::OK, "{}", used.body);
+    let session = used.session_cookie().unwrap();
+    assert_eq!(status(&app, &session).await.recovery_codes_left, 9);
+    assert_eq!(
+        audit_count(&app, &org, "two_factor.recovery_code_used").await,
+        1
+    );
+    let subject = "A recovery code was used to sign in to your Roster account";
+    let notice = eventually(std::time::Duration::from_secs(10), || async {
+        emails_to(&app, &org.member_email, subject)
+            .into_iter()
+            .next()
+    })
+    .await
+    .expect("the notice");
+    assert!(
+        notice.text.contains("You have 9 recovery codes left."),
+        "{}",
+        notice.text
+    );
+
+    let pending = password_step(&app, &org.member_email, &org.password).await;
+    let again = with_recovery_code(&app, &pending, &codes[3]).await;
+    assert_eq!(field_of(&again), "recovery_code", "used already");
+    let other = with_recovery_code(&app, &pending, &codes[4]).await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.body);
+}
+
+#[tokio::test]
+async fn the_pending_sign_in_lasts_five_minutes() {
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    let (secret, _) = set_up(&app, &member, &org.password).await;
+
+    let pending = password_step(&app, &org.member_email, &org.password).await;
+    app.clock
+        .advance(Duration::minutes(5) + Duration::seconds(1));
+    let late = with_code(&app, &pending, &code_at(&secret, app.clock.now())).await;
+    assert_eq!(field_of(&late), "code");
+    assert!(
+        late.error().to_string().contains("Sign in again"),
+        "{}",
+        late.body
+    );
+
+    // Without the cookie, or with a made-up one: the same answer.
+    let none = app.call("sign_in/code", &[("code", "123456")], None).await;
+    assert_eq!(field_of(&none), "code");
+    let made_up = with_code(
+        &app,
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "123456",
+    )
+    .await;
+    assert_eq!(field_of(&made_up), "code");
+
+    // Within the five minutes it works, and goes where sign-in was going.
+    let response = app
+        .call(
+            "sign_in",
+            &[
+                ("email", &org.member_email),
+                ("password", &org.password),
+                ("next", "/profile"),
+            ],
+            None,
+        )
+        .await;
+    let pending = cookie_value(&response, PENDING).unwrap();
+    app.clock.advance(Duration::minutes(4));
+    let ok = with_code(&app, &pending, &code_at(&secret, app.clock.now())).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.location(), Some("/profile"));
+}
+
+#[tokio::test]
+async fn wrong_codes_count_toward_the_delay_and_a_password_does_not_reset_it() {
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let first = app.try_sign_in(&org.member_email, &org.password).await;
+    let member = first.session_cookie().unwrap();
+    let device = cookie_value(&first, "roster_device").expect("a known browser");
+    let (secret, _) = set_up(&app, &member, &org.password).await;
+    app.clock.advance(Duration::seconds(STEP_SECONDS));
+
+    // The default allows 5 free failures per account. Each wrong code is
+    // one, and signing in again with the right password clears nothing.
+    for _ in 0..5 {
+        let pending = password_step(&app, &org.member_email, &org.password).await;
+        let wrong = with_code(&app, &pending, "000000").await;
+        assert_eq!(field_of(&wrong), "code");
+    }
+    assert_eq!(
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM audit_events WHERE organisation_id = $1
+               AND action = 'sign_in.failed' AND after->>'second_factor' = 'true'"
+        )
+        .bind(org.organisation_id.0)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap(),
+        5
+    );
+    // Without a known browser the password step waits now too.
+    let waiting = app.try_sign_in(&org.member_email, &org.password).await;
+    assert_eq!(
+        waiting.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        waiting.body
+    );
+    // The password step of a browser that signed in before is exempt from
+    // the account's wait; the factor step never is.
+    let form = [
+        ("email", org.member_email.as_str()),
+        ("password", org.password.as_str()),
+        ("next", ""),
+    ];
+    let response = app
+        .call_with(
+            "sign_in",
+            &form,
+            &[("cookie", &format!("roster_device={device}"))],
+        )
+        .await;
+    let pending = match cookie_value(&response, PENDING) {
+        Some(pending) => pending,
+        None => panic!(
+            "password step refused: {} {}",
+            response.status, response.body
+        ),
+    };
+    let right = code_at(&secret, app.clock.now());
+    let cookie = format!("{PENDING}={pending}; roster_device={device}");
+    let waiting = app
+        .call_with("sign_in/code", &[("code", &right)], &[("cookie", &cookie)])
+        .await;
+    assert_eq!(
+        waiting.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        waiting.body
+    );
+    assert!(matches!(waiting.error(), AppError::RateLimited { .. }));
+}
+
+#[tokio::test]
+async fn removing_and_new_codes_take_the_password_and_a_factor() {
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    let (secret, codes) = set_up(&app, &member, &org.password).await;
+    app.clock.advance(Duration::seconds(STEP_SECONDS));
+
+    let no_factor = app
+        .call(
+            "two_factor/recovery_codes",
+            &[("current_password", &org.password), ("code", "")],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(field_of(&no_factor), "code");
+    let code = code_at(&secret, app.clock.now());
+    let no_password = app
+        .call(
+            "two_factor/recovery_codes",
+            &[("current_password", "wrong"), ("code", &code)],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(field_of(&no_password), "current_password");
+    let fresh = app
+        .call(
+            "two_factor/recovery_codes",
+            &[("current_password", &org.password), ("code", &code)],
+            Some(&member),
+        )
+        .await;
+    let fresh: RecoveryCodes = fresh.json();
+    assert_eq!(fresh.codes.len(), 10);
+    assert!(fresh.codes.iter().all(|c| !codes.contains(c)));
+    assert_eq!(
+        audit_count(&app, &org, "two_factor.recovery_codes_regenerated").await,
+        1
+    );
+
+    // An old code is gone; a new one proves the factor for removing.
+    let old = app
+        .call(
+            "two_factor/remove",
+            &[
+                ("current_password", &org.password),
+                ("recovery_code", &codes[0]),
+            ],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(field_of(&old), "recovery_code");
+    let removed = app
+        .call(
+            "two_factor/remove",
+            &[
+                ("current_password", &org.password),
+                ("recovery_code", &fresh.codes[0]),
+            ],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.body);
+    let now = status(&app, &member).await;
+    assert_eq!(now.authenticator, None);
+    assert_eq!(now.recovery_codes_left, 0);
+    assert_eq!(audit_count(&app, &org, "two_factor.removed").await, 1);
+    // The password alone signs in again.
+    let response = app.try_sign_in(&org.member_email, &org.password).await;
+    assert!(response.session_cookie().is_some(), "{}", response.body);
+}
