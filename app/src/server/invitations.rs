@@ -9,7 +9,7 @@ use super::actor::{authenticate, recheck, Actor};
 use super::assignment::{department_name, department_of, grantable_role};
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
-use super::db::{accounts, invitations, memberships, organisations, outbox};
+use super::db::{accounts, invitations, memberships, organisations, outbox, two_factor};
 use super::email_templates::InvitationEmail;
 use super::email_verification;
 use super::error::{is_unique_violation, ServerError};
@@ -551,13 +551,19 @@ async fn lock_pending(
     tx: &mut Transaction<'_, Postgres>,
     token: &str,
 ) -> Result<invitations::ByToken, ServerError> {
-    let hash = hash_token(token.trim());
-    invitations::lock_by_token(&mut **tx, &hash).await?;
+    lock_pending_by_hash(tx, &hash_token(token.trim())).await
+}
+
+async fn lock_pending_by_hash(
+    tx: &mut Transaction<'_, Postgres>,
+    hash: &[u8],
+) -> Result<invitations::ByToken, ServerError> {
+    invitations::lock_by_token(&mut **tx, hash).await?;
     // The inviter's standing is read after the invitation's lock: a change
     // to the inviter that revokes it holds that lock too, so it either
     // committed before (and is seen here) or waits until this accept is
     // done (and finds it accepted).
-    acceptable(invitations::find_by_token(&mut **tx, &hash).await?)
+    acceptable(invitations::find_by_token(&mut **tx, hash).await?)
 }
 
 /// The pending invitation behind `token`, without a lock, for validating
@@ -674,22 +680,57 @@ pub async fn accept_existing(
             }
             other => other,
         })?;
-    let mut tx = pool.begin().await?;
-    let invitation = lock_pending(&mut tx, &token).await?;
+    if two_factor::is_enabled(pool, account.id).await? {
+        // The password alone does not accept: the factor step does, and
+        // until then the invitation is as it was.
+        let hash = hash_token(token.trim());
+        return super::two_factor::begin_factor_step(&scope, account.id, None, Some(&hash)).await;
+    }
+    let tx = pool.begin().await?;
+    accept_as(
+        tx,
+        &scope,
+        &hash_token(token.trim()),
+        account.id,
+        &account.display_name,
+    )
+    .await
+}
+
+/// Accepts the invitation with token hash `invitation` for `account`,
+/// whose holder has just proved it with their second factor too, in the
+/// factor step's transaction.
+pub async fn accept_after_factor(
+    tx: Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    invitation: &[u8],
+    account: AccountId,
+    name: &str,
+) -> Result<(), ServerError> {
+    accept_as(tx, scope, invitation, account, name).await
+}
+
+/// Locks the pending invitation, checks it is for `account`'s address,
+/// and joins.
+async fn accept_as(
+    mut tx: Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    invitation_hash: &[u8],
+    account: AccountId,
+    name: &str,
+) -> Result<(), ServerError> {
+    let invitation = lock_pending_by_hash(&mut tx, invitation_hash).await?;
+    if invitation.account_id != Some(account) {
+        // Not the account the password was checked against: the address
+        // changed hands in between. Nothing to accept with it.
+        return Err(Refusal::AccountExists.into());
+    }
     // The password proves the account's holder, the emailed link the
     // mailbox's reader: with both, they are one person.
     if invitation.emailed {
-        email_verification::mark_verified(&mut tx, account.id).await?;
+        email_verification::mark_verified(&mut tx, account).await?;
     }
-    join(
-        tx,
-        &scope,
-        &invitation,
-        account.id,
-        &account.display_name,
-        None,
-    )
-    .await
+    join(tx, scope, &invitation, account, name, None).await
 }
 
 /// Adds the membership the invitation grants, closes the invitation, signs

@@ -71,7 +71,7 @@ pub async fn sign_in(
         // gets a pending token for the factor step, and no success is
         // recorded yet (a success clears the account's failures, which
         // wrong codes count into).
-        return super::two_factor::begin_factor_step(&scope, account.id, next).await;
+        return super::two_factor::begin_factor_step(&scope, account.id, next, None).await;
     }
     let mut tx = pool.begin().await?;
     let landing = complete(

@@ -463,10 +463,13 @@ pub async fn regenerate_recovery_codes(
 
 /// After the right password of an account with a second factor: a pending
 /// token in a cookie, and on to the factor step.
+/// `invitation`: the token hash of an invitation that the factor step
+/// accepts (with an existing account), which stays untouched until then.
 pub async fn begin_factor_step(
     scope: &RequestScope,
     account: AccountId,
     next: Option<String>,
+    invitation: Option<&[u8]>,
 ) -> Result<(), ServerError> {
     let token = SecretToken::generate();
     let now = scope.state.clock.now();
@@ -476,6 +479,7 @@ pub async fn begin_factor_step(
             token_hash: &token.hash(),
             account,
             next_path: next.as_deref().and_then(safe_next_path),
+            invitation_token_hash: invitation,
             now,
             expires_at: now + Duration::minutes(PENDING_MINUTES),
         },
@@ -541,6 +545,21 @@ pub async fn finish_factor_step(
             TwoFactorChange::RecoveryCodeUsed { left },
         )
         .await?;
+    }
+    if let Some(invitation) = &pending.invitation_token_hash {
+        // The person proved the account with both factors: join, sign in
+        // and commit, as accepting without a factor does.
+        super::invitations::accept_after_factor(
+            tx,
+            &scope,
+            invitation,
+            pending.account_id,
+            &pending.display_name,
+        )
+        .await?;
+        sign_in::set_cookie(&pending_sign_in_cookie(&settings, "", 0));
+        scope.state.outbox.wake();
+        return Ok(());
     }
     let landing = sign_in::complete(
         &mut tx,

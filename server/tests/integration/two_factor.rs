@@ -535,3 +535,62 @@ async fn removing_and_new_codes_take_the_password_and_a_factor() {
     let response = app.try_sign_in(&org.member_email, &org.password).await;
     assert!(response.session_cookie().is_some(), "{}", response.body);
 }
+
+#[tokio::test]
+async fn accepting_an_invitation_with_an_existing_account_takes_the_factor_step() {
+    use crate::invitations::{invited, token_of};
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let first = app.organisation().await;
+    let second = app.organisation().await;
+    let member = app.sign_in(&first.member_email, &first.password).await;
+    let (secret, _) = set_up(&app, &member, &first.password).await;
+    app.clock.advance(Duration::seconds(STEP_SECONDS));
+    let admin = app.sign_in(&second.admin_email, &second.password).await;
+    let token = token_of(&invited(&app, &admin, &first.member_email).await.link);
+    let memberships_in_second = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM memberships m JOIN accounts a ON a.id = m.account_id
+             WHERE lower(a.email) = lower($1) AND m.organisation_id = $2",
+        )
+        .bind(&first.member_email)
+        .bind(second.organisation_id.0)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+
+    // The password opens only the factor step; the invitation waits.
+    let accept = [
+        ("token", token.as_str()),
+        ("password", first.password.as_str()),
+    ];
+    let response = app.call("invitation/accept_existing", &accept, None).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(response.session_cookie(), None);
+    assert_eq!(response.location(), Some("/login/two-factor"));
+    let pending = cookie_value(&response, PENDING).expect("pending sign-in");
+    assert_eq!(memberships_in_second().await, 0);
+
+    let wrong = with_code(&app, &pending, "000000").await;
+    assert_eq!(field_of(&wrong), "code");
+    assert_eq!(
+        memberships_in_second().await,
+        0,
+        "a wrong code accepts nothing"
+    );
+
+    let right = with_code(&app, &pending, &code_at(&secret, app.clock.now())).await;
+    assert_eq!(right.status, StatusCode::OK, "{}", right.body);
+    assert_eq!(right.location(), Some("/welcome"));
+    let session = right.session_cookie().expect("signed in");
+    assert_eq!(memberships_in_second().await, 1);
+    let me = app.call("session", &[], Some(&session)).await;
+    assert!(
+        me.body.contains(&second.name),
+        "signed in to the new organisation: {}",
+        me.body
+    );
+    // The link is used up.
+    let again = app.call("invitation/accept_existing", &accept, None).await;
+    assert!(!again.status.is_success(), "{}", again.body);
+}

@@ -181,6 +181,8 @@ pub struct NewPendingSignIn<'a> {
     pub token_hash: &'a [u8],
     pub account: AccountId,
     pub next_path: Option<&'a str>,
+    /// The invitation the factor step accepts, by its token's hash.
+    pub invitation_token_hash: Option<&'a [u8]>,
     pub now: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
@@ -188,11 +190,12 @@ pub struct NewPendingSignIn<'a> {
 pub async fn insert_pending(db: impl PgExecutor<'_>, p: NewPendingSignIn<'_>) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO pending_sign_ins
-             (token_hash, account_id, next_path, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5)",
+             (token_hash, account_id, next_path, invitation_token_hash, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
         p.token_hash,
         p.account as AccountId,
         p.next_path,
+        p.invitation_token_hash,
         p.now,
         p.expires_at
     )
@@ -205,6 +208,7 @@ pub async fn insert_pending(db: impl PgExecutor<'_>, p: NewPendingSignIn<'_>) ->
 pub struct PendingSignIn {
     pub account_id: AccountId,
     pub next_path: Option<String>,
+    pub invitation_token_hash: Option<Vec<u8>>,
     pub email: String,
     pub display_name: String,
 }
@@ -217,7 +221,7 @@ pub async fn find_pending(
 ) -> sqlx::Result<Option<PendingSignIn>> {
     sqlx::query_as!(
         PendingSignIn,
-        r#"SELECT p.account_id AS "account_id: AccountId", p.next_path, a.email, a.display_name
+        r#"SELECT p.account_id AS "account_id: AccountId", p.next_path, p.invitation_token_hash, a.email, a.display_name
            FROM pending_sign_ins p JOIN accounts a ON a.id = p.account_id
            WHERE p.token_hash = $1 AND p.used_at IS NULL AND p.expires_at > $2"#,
         token_hash,
