@@ -60,6 +60,9 @@ pub async fn detail(scope: RequestScope, id: MembershipId) -> Result<MemberDetai
         joined_at: profile.joined_at,
         invited: profile.invited_by.zip(profile.invited_at),
         is_primary_contact: profile.is_primary_contact,
+        authenticator: super::two_factor::status_of(pool, profile.account_id)
+            .await?
+            .authenticator,
         recent_events,
     })
 }

@@ -131,9 +131,13 @@ pub fn qr_svg(uri: &str) -> String {
         .min_dimensions(200, 200)
         .quiet_zone(true)
         .build();
-    // The XML declaration has no place inside an HTML page.
+    // The XML declaration has no place inside an HTML page, and the page
+    // names the picture on its container (the SVG alone would be a second,
+    // nameless image to a screen reader).
     match drawn.find("<svg") {
-        Some(start) => drawn[start..].to_string(),
+        Some(start) => {
+            drawn[start..].replacen("<svg", r#"<svg aria-hidden="true" focusable="false""#, 1)
+        }
         None => drawn,
     }
 }

@@ -152,7 +152,16 @@ fn MemberDetails(detail: MemberDetail, may_manage: bool) -> impl IntoView {
                     <dt>"Primary contact"</dt>
                     <dd>{if detail.is_primary_contact { "Yes" } else { "No" }}</dd>
                     <dt>"Two-factor sign-in"</dt>
-                    <dd><span class="muted">"Not available yet"</span></dd>
+                    <dd>
+                        {match detail.authenticator {
+                            Some(app) => view! {
+                                "Authenticator app, added " <LocalTime at=app.added />
+                                {app.last_used.map(|at| view! { ", last used " <LocalTime at /> })}
+                            }
+                            .into_any(),
+                            None => view! { <span class="muted">"Not set up"</span> }.into_any(),
+                        }}
+                    </dd>
                     <dt>"Sites"</dt>
                     <dd><span class="muted">"Not available yet"</span></dd>
                     <dt>"Last sign-in"</dt>

@@ -15,6 +15,9 @@ pub struct MemberDetail {
     /// Who invited them and when, if they joined through an invitation.
     pub invited: Option<(String, DateTime<Utc>)>,
     pub is_primary_contact: bool,
+    /// Their authenticator app, if they set one up: when it was added and
+    /// last used, never its secret.
+    pub authenticator: Option<super::two_factor::AuthenticatorFacts>,
     /// The latest audit events done by or to them here, newest first.
     pub recent_events: Vec<MemberEvent>,
 }

@@ -200,6 +200,19 @@ async fn setting_up_an_authenticator_takes_the_password_then_a_code() {
         })
         .unwrap();
     assert!(row.two_factor);
+    // Their page shows when it was added; the owner never sees a secret.
+    let membership = crate::members::membership_of(&app, &org, &org.member_email).await;
+    let page = app
+        .call(
+            "members/detail",
+            &[("membership_id", membership.as_str())],
+            Some(&owner),
+        )
+        .await;
+    let detail: app::wire::members::MemberDetail = page.json();
+    let facts = detail.authenticator.expect("the authenticator's facts");
+    assert_eq!(facts.added, app::wire::Moment::from(app.clock.now()));
+    assert!(!page.body.contains(&plain));
     assert_eq!(audit_count(&app, &org, "two_factor.added").await, 1);
     let subject = "Two-factor sign-in is on for your Roster account";
     eventually(std::time::Duration::from_secs(10), || async {
