@@ -8,6 +8,9 @@
 //!                         as the role that owns it
 //! roster create-org --name NAME --owner-email EMAIL
 //!                         create an organisation and print its owner's invitation link
+//! roster account reset-two-factor EMAIL
+//!                         remove an account's authenticator and recovery codes
+//!                         (for someone who lost both) and end its sessions
 //! roster assets SITE_ROOT [INVITEE_PKG_DIR]
 //!                         name the built browser files by content and compress
 //!                         them (the build runs this after cargo-leptos)
@@ -29,7 +32,7 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: roster [serve [--demo] | migrate | with-db -- COMMAND [ARGS...] | create-org --name NAME --owner-email EMAIL | assets SITE_ROOT [INVITEE_PKG_DIR]]";
+const USAGE: &str = "usage: roster [serve [--demo] | migrate | with-db -- COMMAND [ARGS...] | create-org --name NAME --owner-email EMAIL | account reset-two-factor EMAIL | assets SITE_ROOT [INVITEE_PKG_DIR]]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -74,6 +77,10 @@ fn main() -> ExitCode {
         "migrate" => migrate(config),
         "with-db" => with_db(config, &args[1..]),
         "create-org" => create_org(config, &args[1..]),
+        "account" => match &args[1..] {
+            [verb, email] if verb == "reset-two-factor" => reset_two_factor(config, email),
+            _ => Err(USAGE.to_string()),
+        },
         other => Err(format!("unknown command {other:?}\n{USAGE}")),
     };
     match result {
@@ -211,6 +218,29 @@ fn create_org(config: Config, args: &[String]) -> Result<ExitCode, String> {
     println!("roster: created the organisation {name:?}.");
     println!("Send this link to {email}; it makes them the owner and works for 48 hours:");
     println!("{link}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reset_two_factor(config: Config, email: &str) -> Result<ExitCode, String> {
+    let db = open_database(&config)?;
+    let links = Links::new(&config.public_base_url);
+    let result = runtime()?.block_on(async {
+        let pool = db.connect_and_migrate(2).await.map_err(|e| e.to_string())?;
+        let reset = app::server::two_factor::operator_reset(&pool, &links, email)
+            .await
+            .map_err(|e| match e {
+                app::server::ServerError::App(app) => app.to_string(),
+                other => other.to_string(),
+            });
+        pool.close().await;
+        reset
+    });
+    db.stop();
+    let reset = result?;
+    println!(
+        "roster: removed the authenticator app and recovery codes of {} ({email}) and ended {} session(s); they were told by email and can sign in with their password.",
+        reset.name, reset.sessions_ended
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -284,6 +284,12 @@ audit_actions! {
         group: Profiles,
         member_page: Alone("New recovery codes made"),
     }
+    TwoFactorReset {
+        key: "two_factor.reset",
+        label: "Two-factor sign-in reset",
+        group: Profiles,
+        member_page: Alone("Two-factor sign-in reset"),
+    }
     RecoveryCodeUsed {
         key: "two_factor.recovery_code_used",
         label: "Recovery code used to sign in",

@@ -345,6 +345,9 @@ fn security_notice(
 pub enum TwoFactorChange {
     Added,
     Removed,
+    /// Removed for them (by the operator, who can reach every organisation
+    /// of the account), with every session ended.
+    Reset,
     RecoveryCodesRegenerated,
     /// A recovery code signed someone in; `left` unused codes remain.
     RecoveryCodeUsed {
@@ -378,6 +381,10 @@ impl TwoFactorChangedEmail<'_> {
             TwoFactorChange::Removed => (
                 "Two-factor sign-in is off for your Roster account".to_string(),
                 format!("The authenticator app of your Roster account ({}) was removed on {when}, with its recovery codes. Signing in now takes only your password.", self.email),
+            ),
+            TwoFactorChange::Reset => (
+                "Two-factor sign-in was reset for your Roster account".to_string(),
+                format!("The authenticator app and recovery codes of your Roster account ({}) were removed for you on {when}, and you were signed out everywhere. Signing in now takes only your password: set up an authenticator app again on your profile page.", self.email),
             ),
             TwoFactorChange::RecoveryCodesRegenerated => (
                 "New recovery codes for your Roster account".to_string(),
@@ -671,6 +678,9 @@ mod tests {
         assert!(sample(TwoFactorChange::Removed)
             .text
             .contains("was removed on 2026-11-24 09:30 UTC, with its recovery codes"));
+        assert!(sample(TwoFactorChange::Reset)
+            .text
+            .contains("signed out everywhere"));
         assert!(sample(TwoFactorChange::RecoveryCodesRegenerated)
             .text
             .contains("The old ones no longer work."));

@@ -461,6 +461,77 @@ pub async fn regenerate_recovery_codes(
     Ok(RecoveryCodes { codes })
 }
 
+/// What the operator's reset did.
+#[derive(Debug, PartialEq, Eq)]
+pub struct OperatorReset {
+    pub name: String,
+    pub sessions_ended: u64,
+}
+
+/// `roster account reset-two-factor EMAIL`: removes the account's
+/// authenticator and recovery codes for someone who lost both, ends every
+/// session of the account, tells them by email, and records it in every
+/// organisation of the account. For the operator, who (unlike any one
+/// organisation's admin) may act on an account that belongs to several.
+pub async fn operator_reset(
+    pool: &sqlx::PgPool,
+    links: &super::state::Links,
+    email: &str,
+) -> Result<OperatorReset, ServerError> {
+    let meta = super::request::RequestMeta::internal("reset-two-factor");
+    let not_found = || AppError::invalid("email", format!("No account has the email {email}."));
+    let account = accounts::find_credentials(pool, email.trim())
+        .await?
+        .ok_or_else(not_found)?;
+    let mut tx = pool.begin().await?;
+    accounts::lock(&mut *tx, account.id).await?;
+    if !db::remove(&mut *tx, account.id).await? {
+        return Err(
+            AppError::invalid("email", format!("{email} has no second factor to reset.")).into(),
+        );
+    }
+    let sessions_ended = super::db::sessions::revoke_all(&mut *tx, account.id, None, None).await?;
+    let event = AuditEvent::new(AuditAction::TwoFactorReset)
+        .on_account(Some(account.id), &account.display_name)
+        .with_change(
+            None,
+            Some(json!({ "by": "operator", "sessions_ended": sessions_ended })),
+        );
+    audit::record_for_account(&mut *tx, &meta, Some(account.id), event).await?;
+    let notice = accounts::notice_context(&mut *tx, account.id).await?;
+    let rendered = TwoFactorChangedEmail {
+        change: TwoFactorChange::Reset,
+        name: &notice.display_name,
+        email: &notice.email,
+        at: notice.now,
+        at_local: &notice.now_local,
+        time_zone: &notice.time_zone,
+        forgot_link: &links.forgot_password(),
+    }
+    .render();
+    outbox::enqueue(
+        &mut *tx,
+        None,
+        None,
+        outbox::KIND_TWO_FACTOR,
+        &notice.email,
+        &rendered,
+    )
+    .await?;
+    // Each organisation's team table shows the change.
+    let notices: Vec<_> = memberships::of_account(&mut *tx, account.id)
+        .await?
+        .into_iter()
+        .map(|(org, membership)| super::db::team_events::TeamNotice::member(org, membership))
+        .collect();
+    super::db::team_events::notify(&mut *tx, &notices).await?;
+    tx.commit().await?;
+    Ok(OperatorReset {
+        name: account.display_name,
+        sessions_ended,
+    })
+}
+
 /// After the right password of an account with a second factor: a pending
 /// token in a cookie, and on to the factor step.
 /// `invitation`: the token hash of an invitation that the factor step

@@ -607,3 +607,55 @@ async fn accepting_an_invitation_with_an_existing_account_takes_the_factor_step(
     let again = app.call("invitation/accept_existing", &accept, None).await;
     assert!(!again.status.is_success(), "{}", again.body);
 }
+
+#[tokio::test]
+async fn the_operator_resets_an_account_in_several_organisations() {
+    use crate::invitations::{invited, token_of};
+    use app::server::two_factor::operator_reset;
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let first = app.organisation().await;
+    let second = app.organisation().await;
+    // The member belongs to both organisations, with a factor.
+    let admin = app.sign_in(&second.admin_email, &second.password).await;
+    let token = token_of(&invited(&app, &admin, &first.member_email).await.link);
+    let accept = [
+        ("token", token.as_str()),
+        ("password", first.password.as_str()),
+    ];
+    let joined = app.call("invitation/accept_existing", &accept, None).await;
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+    let member = app.sign_in(&first.member_email, &first.password).await;
+    set_up(&app, &member, &first.password).await;
+    let links = app::server::Links::new(&app.base);
+
+    let unknown = operator_reset(&app.pool, &links, "nobody@example.com").await;
+    assert!(unknown.is_err());
+    let reset = operator_reset(&app.pool, &links, &first.member_email.to_uppercase())
+        .await
+        .unwrap();
+    assert_eq!(reset.name, "Mia Member");
+    assert!(reset.sessions_ended >= 1);
+    // Signed out everywhere; the password alone signs in again.
+    assert_eq!(
+        app.call("two_factor", &[], Some(&member)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let again = app.try_sign_in(&first.member_email, &first.password).await;
+    let session = again.session_cookie().expect("no factor step");
+    let status = status(&app, &session).await;
+    assert_eq!(status.authenticator, None);
+    assert_eq!(status.recovery_codes_left, 0);
+    for org in [&first, &second] {
+        assert_eq!(audit_count(&app, org, "two_factor.reset").await, 1);
+    }
+    let subject = "Two-factor sign-in was reset for your Roster account";
+    eventually(std::time::Duration::from_secs(10), || async {
+        (!emails_to(&app, &first.member_email, subject).is_empty()).then_some(())
+    })
+    .await
+    .expect("the notice");
+    // Nothing left to reset.
+    assert!(operator_reset(&app.pool, &links, &first.member_email)
+        .await
+        .is_err());
+}
