@@ -18,7 +18,7 @@ use super::token::{hash_token, SecretToken};
 use crate::domain::audit::AuditAction;
 use crate::domain::avatar::{avatar_path, AvatarProblem};
 use crate::domain::person::{PersonName, PhoneNumber, Position};
-use crate::domain::MembershipId;
+use crate::domain::{AccountId, MembershipId};
 use crate::wire::password::PasswordHint;
 use crate::wire::profile::{OwnProfile, PasswordChanged};
 use crate::wire::AppError;
@@ -94,7 +94,7 @@ pub async fn save(scope: RequestScope, form: ProfileForm) -> Result<(), ServerEr
             })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;
-    announce(&mut tx, &actor).await?;
+    announce(&mut tx, actor.account_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -103,9 +103,9 @@ pub async fn save(scope: RequestScope, form: ProfileForm) -> Result<(), ServerEr
 /// (their name or picture shows in each one's team table).
 pub(super) async fn announce(
     tx: &mut Transaction<'_, Postgres>,
-    actor: &Actor,
+    account: AccountId,
 ) -> Result<(), ServerError> {
-    let notices: Vec<TeamNotice> = memberships::of_account(&mut **tx, actor.account_id)
+    let notices: Vec<TeamNotice> = memberships::of_account(&mut **tx, account)
         .await?
         .into_iter()
         .map(|(org, membership)| TeamNotice::member(org, membership))
@@ -237,7 +237,7 @@ pub async fn save_avatar(
         .on_account(Some(actor.account_id), &actor.display_name)
         .with_change(None, Some(json!({ "bytes": stored.len() })));
     audit::record_for_account(&mut *tx, &scope.meta, Some(actor.account_id), event).await?;
-    announce(&mut tx, &actor).await?;
+    announce(&mut tx, actor.account_id).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -250,7 +250,7 @@ pub async fn remove_avatar(scope: RequestScope) -> Result<(), ServerError> {
             .by(actor.account_id, &actor.display_name)
             .on_account(Some(actor.account_id), &actor.display_name);
         audit::record_for_account(&mut *tx, &scope.meta, Some(actor.account_id), event).await?;
-        announce(&mut tx, &actor).await?;
+        announce(&mut tx, actor.account_id).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -18,6 +18,7 @@ use super::request::RequestScope;
 use super::sealing::Unsealable;
 use super::session::pending_sign_in_cookie;
 use super::sign_in::{self, CompletedSignIn, KnownDevice};
+use super::state::Links;
 use super::token::{hash_token, SecretToken};
 use super::totp::{self, TotpSecret};
 use crate::domain::audit::AuditAction;
@@ -212,7 +213,7 @@ async fn verify_counted(
 /// Queues the notice of `change` to the account's owner, in `tx`.
 async fn notify(
     tx: &mut Transaction<'_, Postgres>,
-    scope: &RequestScope,
+    links: &Links,
     account: AccountId,
     change: TwoFactorChange,
 ) -> Result<(), ServerError> {
@@ -224,7 +225,7 @@ async fn notify(
         at: notice.now,
         at_local: &notice.now_local,
         time_zone: &notice.time_zone,
-        forgot_link: &scope.state.links.forgot_password(),
+        forgot_link: &links.forgot_password(),
     }
     .render();
     outbox::enqueue(
@@ -355,8 +356,14 @@ pub async fn confirm_setup(
     }
     db::replace_recovery_codes(&mut *tx, actor.account_id, &hashes).await?;
     record(&mut tx, &scope, &actor, AuditAction::TwoFactorAdded, None).await?;
-    notify(&mut tx, &scope, actor.account_id, TwoFactorChange::Added).await?;
-    super::profile::announce(&mut tx, &actor).await?;
+    notify(
+        &mut tx,
+        &scope.state.links,
+        actor.account_id,
+        TwoFactorChange::Added,
+    )
+    .await?;
+    super::profile::announce(&mut tx, actor.account_id).await?;
     tx.commit().await?;
     scope.state.outbox.wake();
     Ok(RecoveryCodes { codes })
@@ -424,8 +431,14 @@ pub async fn remove(scope: RequestScope, proof: FactorProof) -> Result<(), Serve
     prove(&scope, &mut tx, &actor, proof).await?;
     db::remove(&mut *tx, actor.account_id).await?;
     record(&mut tx, &scope, &actor, AuditAction::TwoFactorRemoved, None).await?;
-    notify(&mut tx, &scope, actor.account_id, TwoFactorChange::Removed).await?;
-    super::profile::announce(&mut tx, &actor).await?;
+    notify(
+        &mut tx,
+        &scope.state.links,
+        actor.account_id,
+        TwoFactorChange::Removed,
+    )
+    .await?;
+    super::profile::announce(&mut tx, actor.account_id).await?;
     tx.commit().await?;
     scope.state.outbox.wake();
     Ok(())
@@ -451,7 +464,7 @@ pub async fn regenerate_recovery_codes(
     .await?;
     notify(
         &mut tx,
-        &scope,
+        &scope.state.links,
         actor.account_id,
         TwoFactorChange::RecoveryCodesRegenerated,
     )
@@ -475,7 +488,7 @@ pub struct OperatorReset {
 /// organisation's admin) may act on an account that belongs to several.
 pub async fn operator_reset(
     pool: &sqlx::PgPool,
-    links: &super::state::Links,
+    links: &Links,
     email: &str,
 ) -> Result<OperatorReset, ServerError> {
     let meta = super::request::RequestMeta::internal("reset-two-factor");
@@ -498,33 +511,9 @@ pub async fn operator_reset(
             Some(json!({ "by": "operator", "sessions_ended": sessions_ended })),
         );
     audit::record_for_account(&mut *tx, &meta, Some(account.id), event).await?;
-    let notice = accounts::notice_context(&mut *tx, account.id).await?;
-    let rendered = TwoFactorChangedEmail {
-        change: TwoFactorChange::Reset,
-        name: &notice.display_name,
-        email: &notice.email,
-        at: notice.now,
-        at_local: &notice.now_local,
-        time_zone: &notice.time_zone,
-        forgot_link: &links.forgot_password(),
-    }
-    .render();
-    outbox::enqueue(
-        &mut *tx,
-        None,
-        None,
-        outbox::KIND_TWO_FACTOR,
-        &notice.email,
-        &rendered,
-    )
-    .await?;
+    notify(&mut tx, links, account.id, TwoFactorChange::Reset).await?;
     // Each organisation's team table shows the change.
-    let notices: Vec<_> = memberships::of_account(&mut *tx, account.id)
-        .await?
-        .into_iter()
-        .map(|(org, membership)| super::db::team_events::TeamNotice::member(org, membership))
-        .collect();
-    super::db::team_events::notify(&mut *tx, &notices).await?;
+    super::profile::announce(&mut tx, account.id).await?;
     tx.commit().await?;
     Ok(OperatorReset {
         name: account.display_name,
@@ -611,7 +600,7 @@ pub async fn finish_factor_step(
         audit::record_for_account(&mut *tx, &scope.meta, Some(pending.account_id), event).await?;
         notify(
             &mut tx,
-            &scope,
+            &scope.state.links,
             pending.account_id,
             TwoFactorChange::RecoveryCodeUsed { left },
         )
