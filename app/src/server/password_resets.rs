@@ -259,6 +259,12 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
     // (through a copied invitation link) is now its owner's.
     let email_verified =
         super::email_verification::mark_verified(&mut tx, reset.account_id).await?;
+    // Until now the address was unproven, so whoever set up a second
+    // factor on the account may not be the address's owner: the owner
+    // takes the account over without it. On a verified account the factor
+    // stays, so a reset link alone never gets past it.
+    let two_factor_removed =
+        email_verified && super::db::two_factor::remove(&mut *tx, reset.account_id).await?;
     let sessions_ended = sessions::revoke_all(&mut *tx, reset.account_id, None, None).await?;
     // Browsers that signed in with the old password are strangers to the
     // new one: none skips its delay.
@@ -272,6 +278,7 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
                 "sessions_ended": sessions_ended,
                 "sent_by_admin": reset.organisation_id.is_some(),
                 "email_verified": email_verified,
+                "two_factor_removed": two_factor_removed,
             })),
         );
     // An admin's reset belongs to their organisation's history; one the

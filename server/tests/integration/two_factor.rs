@@ -659,3 +659,49 @@ async fn the_operator_resets_an_account_in_several_organisations() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn a_password_reset_removes_the_factor_only_of_an_unverified_address() {
+    use crate::password_reset::{complete, forgot, nth_reset_token, NEW_PASSWORD};
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    set_up(&app, &member, &org.password).await;
+
+    // A verified address: the reset link changes the password, and the
+    // factor still stands in the way.
+    forgot(&app, &org.member_email).await;
+    app.background_done().await;
+    let token = nth_reset_token(&app, &org.member_email, 1).await;
+    let done = complete(&app, &token, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    password_step(&app, &org.member_email, NEW_PASSWORD).await;
+
+    // An address nobody has proved (an account made through a copied
+    // invitation link, say): whoever set up its factor may not own the
+    // address, so the owner's reset removes it.
+    sqlx::query("UPDATE accounts SET email_verified_at = NULL WHERE lower(email) = lower($1)")
+        .bind(&org.member_email)
+        .execute(&app.owner_pool)
+        .await
+        .unwrap();
+    app.clock.advance(Duration::minutes(1));
+    forgot(&app, &org.member_email).await;
+    app.background_done().await;
+    let token = nth_reset_token(&app, &org.member_email, 2).await;
+    let password = "copper lantern orbit seventeen";
+    let done = complete(&app, &token, password, password).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let signed_in = app.try_sign_in(&org.member_email, password).await;
+    let session = signed_in.session_cookie().expect("no factor step");
+    assert_eq!(status(&app, &session).await.authenticator, None);
+    let removed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events WHERE organisation_id = $1
+           AND action = 'password_reset.completed' AND after->>'two_factor_removed' = 'true'",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(removed, 1);
+}
