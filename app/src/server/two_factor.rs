@@ -240,21 +240,20 @@ async fn notify(
     Ok(())
 }
 
-/// An audit event about the actor's own second factor, for every
-/// organisation of the account.
-async fn record(
+/// A change the actor made to their own second factor: audited in every
+/// organisation of the account, and the notice to them queued.
+async fn record_own_change(
     tx: &mut Transaction<'_, Postgres>,
     scope: &RequestScope,
     actor: &Actor,
     action: AuditAction,
-    after: Option<serde_json::Value>,
+    change: TwoFactorChange,
 ) -> Result<(), ServerError> {
     let event = AuditEvent::new(action)
         .by(actor.account_id, &actor.display_name)
-        .on_account(Some(actor.account_id), &actor.display_name)
-        .with_change(None, after);
+        .on_account(Some(actor.account_id), &actor.display_name);
     audit::record_for_account(&mut **tx, &scope.meta, Some(actor.account_id), event).await?;
-    Ok(())
+    notify(tx, &scope.state.links, actor.account_id, change).await
 }
 
 /// The signed-in person's second factor.
@@ -355,11 +354,11 @@ pub async fn confirm_setup(
         return Err(AppError::invalid("code", "This setup has changed. Start again.").into());
     }
     db::replace_recovery_codes(&mut *tx, actor.account_id, &hashes).await?;
-    record(&mut tx, &scope, &actor, AuditAction::TwoFactorAdded, None).await?;
-    notify(
+    record_own_change(
         &mut tx,
-        &scope.state.links,
-        actor.account_id,
+        &scope,
+        &actor,
+        AuditAction::TwoFactorAdded,
         TwoFactorChange::Added,
     )
     .await?;
@@ -430,11 +429,11 @@ pub async fn remove(scope: RequestScope, proof: FactorProof) -> Result<(), Serve
     let mut tx = scope.state.pool.begin().await?;
     prove(&scope, &mut tx, &actor, proof).await?;
     db::remove(&mut *tx, actor.account_id).await?;
-    record(&mut tx, &scope, &actor, AuditAction::TwoFactorRemoved, None).await?;
-    notify(
+    record_own_change(
         &mut tx,
-        &scope.state.links,
-        actor.account_id,
+        &scope,
+        &actor,
+        AuditAction::TwoFactorRemoved,
         TwoFactorChange::Removed,
     )
     .await?;
@@ -454,18 +453,11 @@ pub async fn regenerate_recovery_codes(
     prove(&scope, &mut tx, &actor, proof).await?;
     let (codes, hashes) = new_recovery_codes();
     db::replace_recovery_codes(&mut *tx, actor.account_id, &hashes).await?;
-    record(
+    record_own_change(
         &mut tx,
         &scope,
         &actor,
         AuditAction::RecoveryCodesRegenerated,
-        None,
-    )
-    .await?;
-    notify(
-        &mut tx,
-        &scope.state.links,
-        actor.account_id,
         TwoFactorChange::RecoveryCodesRegenerated,
     )
     .await?;

@@ -18,6 +18,13 @@ fn settings<'a>(name: &'a str, zone: &'a str, hours: &'a str) -> [(&'a str, &'a 
     ]
 }
 
+/// The organisation's settings as `session` reads them.
+async fn read_settings(app: &TestApp, session: &str) -> OrganisationSettings {
+    app.call("organisation/settings", &[], Some(session))
+        .await
+        .json()
+}
+
 #[tokio::test]
 async fn only_owners_read_or_change_settings() {
     let app = TestApp::spawn().await;
@@ -93,8 +100,7 @@ async fn each_bad_value_is_named_and_nothing_is_saved() {
             response.body
         );
     }
-    let read = app.call("organisation/settings", &[], Some(&owner)).await;
-    let current: OrganisationSettings = read.json();
+    let current = read_settings(&app, &owner).await;
     assert_eq!(current.name, org.name);
     assert_eq!(current.invitation_expiry_hours, 48);
     assert!(current.time_zones.iter().any(|z| z == "Europe/Amsterdam"));
@@ -113,10 +119,7 @@ async fn saved_settings_are_audited_and_set_the_default_expiry() {
         )
         .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
-    let current: OrganisationSettings = app
-        .call("organisation/settings", &[], Some(&owner))
-        .await
-        .json();
+    let current = read_settings(&app, &owner).await;
     assert_eq!(
         (current.name.as_str(), current.time_zone.as_str()),
         ("Acme Renamed", "Europe/Amsterdam")
@@ -192,10 +195,7 @@ async fn owners_choose_the_primary_contact_who_then_cannot_be_disabled() {
     );
     let moved = save(admin_account.clone()).await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
-    let read: OrganisationSettings = app
-        .call("organisation/settings", &[], Some(&owner))
-        .await
-        .json();
+    let read = read_settings(&app, &owner).await;
     assert_eq!(
         read.primary_contact.map(|a| a.to_string()),
         Some(admin_account)
@@ -264,10 +264,7 @@ async fn the_products_address_is_checked_saved_and_on_members_home() {
 
     let saved = save(" HTTPS://app.example.com/start ").await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
-    let current: OrganisationSettings = app
-        .call("organisation/settings", &[], Some(&owner))
-        .await
-        .json();
+    let current = read_settings(&app, &owner).await;
     assert_eq!(
         current.product_url.as_deref(),
         Some("https://app.example.com/start")
