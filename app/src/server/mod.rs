@@ -17,6 +17,7 @@ pub mod invitation_limits;
 pub mod invitations;
 pub mod members;
 pub mod organisations;
+pub mod page_data;
 pub mod password;
 pub mod password_resets;
 pub mod password_strength;

@@ -4,9 +4,11 @@
 use super::field::{Field, FormErrors};
 use super::format::LocalTime;
 use super::location::{go_to, use_page_query};
+use super::page_data::page_data;
 use super::password_field::{NewPasswordField, PasswordHints};
-use crate::api::accept::{view_invitation, AcceptAsExisting, AcceptAsNew, SignOutForInvitation};
-use crate::api::auth::{load_home, SignOut};
+use super::post::{Post, PostForm};
+use crate::api::accept::{AcceptAsExisting, AcceptAsNew, SignOutForInvitation};
+use crate::api::auth::SignOut;
 use crate::domain::product_url::host_of;
 use crate::domain::Permission;
 use crate::wire::accept::{InvitationDetails, InvitationPage};
@@ -18,68 +20,46 @@ use leptos_meta::Title;
 #[component]
 pub fn InvitePage() -> impl IntoView {
     let query = use_page_query();
-    let token = move || query.get("token").unwrap_or_default();
+    let token = untrack(|| query.get("token")).unwrap_or_default();
     // Looking only: the token is consumed by a successful accept, never here.
-    let page = Resource::new(token, view_invitation);
-    // Signed in as someone else: once signed out, the same link shows the
-    // invitation itself (the server's redirect leads back to this very URL,
-    // which alone would not load it again).
-    let sign_out = ServerAction::<SignOutForInvitation>::new();
-    Effect::new(move |_| {
-        if matches!(sign_out.value().get(), Some(Ok(()))) {
-            page.refetch();
+    let page = page_data::<InvitationPage>().map(|page| match page {
+        Ok(InvitationPage::Open(details)) => view! { <OpenInvitation details token /> }.into_any(),
+        Ok(InvitationPage::ForAnotherAddress { organisation_name, signed_in_as }) => {
+            view! { <ForAnotherAddress organisation_name signed_in_as token /> }.into_any()
         }
+        Ok(InvitationPage::Expired { organisation_name, inviter_name }) => LinkNotice {
+            title: "This invitation has expired",
+            text: format!(
+                "The invitation to join {organisation_name} is past its expiry date. Ask {inviter_name} at {organisation_name} to send you a new invitation."
+            ),
+            action: None,
+        }
+        .view(),
+        Ok(InvitationPage::Accepted { organisation_name }) => LinkNotice {
+            title: "This invitation has already been accepted",
+            text: format!(
+                "This invitation to {organisation_name} was used already. Sign in with your email and password to continue."
+            ),
+            action: Some(("/login".to_string(), "Sign in")),
+        }
+        .view(),
+        Ok(InvitationPage::InviterNoLongerEntitled { organisation_name }) => LinkNotice {
+            title: "This invitation can no longer be used",
+            text: format!(
+                "The person who invited you can no longer give this access at {organisation_name}. Ask someone at {organisation_name} to send you a new invitation."
+            ),
+            action: None,
+        }
+        .view(),
+        Ok(InvitationPage::Revoked { .. } | InvitationPage::Unknown) => LinkNotice {
+            title: "This invitation link is no longer valid",
+            text: "The invitation was withdrawn, or a newer link was sent and replaced this one. Check your email for a newer invitation, or ask the person who invited you to send a new one.".to_string(),
+            action: None,
+        }
+        .view(),
+        Err(error) => view! { <LinkError error /> }.into_any(),
     });
-    view! {
-        <main class="centered invite">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(InvitationPage::Open(details)) => {
-                            view! { <OpenInvitation details token=token() /> }.into_any()
-                        }
-                        Ok(InvitationPage::ForAnotherAddress { organisation_name, signed_in_as }) => {
-                            view! {
-                                <ForAnotherAddress organisation_name signed_in_as token=token() action=sign_out />
-                            }
-                            .into_any()
-                        }
-                        Ok(InvitationPage::Expired { organisation_name, inviter_name }) => LinkNotice {
-                            title: "This invitation has expired",
-                            text: format!(
-                                "The invitation to join {organisation_name} is past its expiry date. Ask {inviter_name} at {organisation_name} to send you a new invitation."
-                            ),
-                            action: None,
-                        }
-                        .view(),
-                        Ok(InvitationPage::Accepted { organisation_name }) => LinkNotice {
-                            title: "This invitation has already been accepted",
-                            text: format!(
-                                "This invitation to {organisation_name} was used already. Sign in with your email and password to continue."
-                            ),
-                            action: Some(("/login".to_string(), "Sign in")),
-                        }
-                        .view(),
-                        Ok(InvitationPage::InviterNoLongerEntitled { organisation_name }) => LinkNotice {
-                            title: "This invitation can no longer be used",
-                            text: format!(
-                                "The person who invited you can no longer give this access at {organisation_name}. Ask someone at {organisation_name} to send you a new invitation."
-                            ),
-                            action: None,
-                        }
-                        .view(),
-                        Ok(InvitationPage::Revoked { .. } | InvitationPage::Unknown) => LinkNotice {
-                            title: "This invitation link is no longer valid",
-                            text: "The invitation was withdrawn, or a newer link was sent and replaced this one. Check your email for a newer invitation, or ask the person who invited you to send a new one.".to_string(),
-                            action: None,
-                        }
-                        .view(),
-                        Err(error) => view! { <LinkError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </main>
-    }
+    view! { <main class="centered invite">{page}</main> }
 }
 
 /// What a link page says when its link cannot be used (or was used): a
@@ -127,14 +107,16 @@ pub(super) fn Closed(title: &'static str, children: Children) -> impl IntoView {
 }
 
 /// An open invitation seen while signed in with another email: not an
-/// error, a way out.
+/// error, a way out. Signing out leads back to this very link (the
+/// server's redirect, a page load), which then shows the invitation.
 #[component]
 fn ForAnotherAddress(
     organisation_name: String,
     signed_in_as: String,
     token: String,
-    action: ServerAction<SignOutForInvitation>,
 ) -> impl IntoView {
+    let post = Post::<SignOutForInvitation>::new();
+    let error = post.error();
     view! {
         <Closed title="This invitation is for another address">
             <p>
@@ -142,15 +124,15 @@ fn ForAnotherAddress(
             </p>
             <p class="break"><strong>{signed_in_as}</strong></p>
             <p>"If the invitation is yours, sign out to accept it."</p>
-            <ActionForm action=action>
+            <PostForm post>
                 <input type="hidden" name="token" value=token />
                 <p class="form-error" role="alert">
-                    {move || action.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
+                    {move || error.get().map(|e| e.to_string())}
                 </p>
-                <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+                <button type="submit" class="button primary wide" disabled=move || post.pending()>
                     "Sign out"
                 </button>
-            </ActionForm>
+            </PostForm>
         </Closed>
     }
 }
@@ -191,11 +173,11 @@ fn OpenInvitation(details: InvitationDetails, token: String) -> impl IntoView {
 
 #[component]
 fn ExistingAccountForm(token: String) -> impl IntoView {
-    let action = ServerAction::<AcceptAsExisting>::new();
-    let errors = FormErrors::of(action, &["password"]);
+    let post = Post::<AcceptAsExisting>::new();
+    let errors = FormErrors::new(post.error(), &["password"]);
     view! {
         <p>"Enter its password to accept with that account."</p>
-        <ActionForm action=action>
+        <PostForm post>
             <input type="hidden" name="token" value=token />
             <Field
                 name="password"
@@ -206,10 +188,10 @@ fn ExistingAccountForm(token: String) -> impl IntoView {
                 error=errors.field("password")
             />
             <p class="form-error" role="alert">{move || errors.general()}</p>
-            <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+            <button type="submit" class="button primary wide" disabled=move || post.pending()>
                 "Accept and sign in"
             </button>
-        </ActionForm>
+        </PostForm>
     }
 }
 
@@ -217,13 +199,13 @@ const NEW_ACCOUNT_FIELDS: [&str; 5] = ["name", "position", "phone", "password", 
 
 #[component]
 fn NewAccountForm(token: String, name: String) -> impl IntoView {
-    let action = ServerAction::<AcceptAsNew>::new();
-    let errors = FormErrors::of(action, &NEW_ACCOUNT_FIELDS);
+    let post = Post::<AcceptAsNew>::new();
+    let errors = FormErrors::new(post.error(), &NEW_ACCOUNT_FIELDS);
     let password_error = errors.field("password");
     let hints = PasswordHints::Invitation(token.clone());
     view! {
         <p>"Create your account: it takes a minute."</p>
-        <ActionForm action=action>
+        <PostForm post>
             <input type="hidden" name="token" value=token />
             <Field name="name" label="Full name" autocomplete="name" required=true value=name error=errors.field("name") />
             <Field name="position" label="Position" autocomplete="organization-title" error=errors.field("position") />
@@ -250,30 +232,26 @@ fn NewAccountForm(token: String, name: String) -> impl IntoView {
                 error=errors.field("password_confirm")
             />
             <p class="form-error" role="alert">{move || errors.general()}</p>
-            <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
-                {move || if action.pending().get() { "Creating your account…" } else { "Create account and join" }}
+            <button type="submit" class="button primary wide" disabled=move || post.pending()>
+                {move || if post.pending() { "Creating your account…" } else { "Create account and join" }}
             </button>
-        </ActionForm>
+        </PostForm>
     }
 }
 
 #[component]
 pub fn WelcomePage() -> impl IntoView {
-    let home = Resource::new(|| (), |_| load_home());
+    let home = page_data::<Option<Home>>().map(|home| match home {
+        Ok(Some(home)) => view! { <HomeCard home /> }.into_any(),
+        Ok(None) => {
+            go_to("/login?next=%2Fwelcome");
+            ().into_any()
+        }
+        Err(error) => view! { <super::layout::PageError error /> }.into_any(),
+    });
     view! {
         <Title text="Home" />
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match home.await {
-                    Ok(Some(home)) => view! { <HomeCard home /> }.into_any(),
-                    Ok(None) => {
-                        go_to("/login?next=%2Fwelcome");
-                        ().into_any()
-                    }
-                    Err(error) => view! { <super::layout::PageError error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {home}
     }
 }
 

@@ -36,18 +36,6 @@ pub fn use_page_query() -> PageQuery {
 /// with a page load.
 pub fn provide_page_query() {
     let pairs = current_query();
-    // A refused form posted without JavaScript came back here carrying its
-    // error (`?__path=…&__err=…`, vouched for by the server): the action
-    // with that path shows it, as under the router, which does the same.
-    let carried = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    if let (Some(path), Some(error)) = (carried("__path"), carried("__err")) {
-        provide_context(leptos::server::ServerActionError::new(&path, &error));
-    }
     provide_context(PageQuery::new(Arc::new(move |name| {
         pairs
             .iter()
@@ -96,8 +84,24 @@ fn current_query() -> Vec<(String, String)> {
 pub fn RouterQuery(children: Children) -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     provide_context(PageQuery::new(Arc::new(move |name| query.read().get(name))));
+    let location = leptos_router::hooks::use_location();
+    provide_context(RouterHref(StoredValue::new(Arc::new(move || {
+        let (path, search) = untrack(|| (location.pathname.get(), location.search.get()));
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    }))));
     children()
 }
+
+/// In `App`: the address the router is showing, which is already the new
+/// page's while that page renders after a link (the browser's address
+/// follows).
+#[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+struct RouterHref(StoredValue<Arc<dyn Fn() -> String + Send + Sync>>);
 
 /// Sends the browser to `path`: a redirect while the server renders, a
 /// page load in the browser (the invitee bundle routes nothing itself).
@@ -111,13 +115,22 @@ pub fn go_to(path: &str) {
     let _ = path;
 }
 
-/// Where a server function's redirect goes in an app without a router: a
-/// page load (the router does this itself in `App`).
-pub fn follow_server_redirects() {
+/// Loads the page being shown from the server, as a page load: for a page
+/// that renders only from data the server loaded, reached through `App`'s
+/// router. Nothing while the server renders.
+pub fn load_from_server() {
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-    let _ = server_fn::redirect::set_redirect_hook(|path: &str| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().set_href(path);
-        }
-    });
+    match use_context::<RouterHref>() {
+        Some(RouterHref(href)) => go_to(&href.with_value(|href| href())),
+        None => reload(),
+    }
+}
+
+/// Loads the page again from the server (in the browser; nothing while the
+/// server renders).
+pub fn reload() {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
 }

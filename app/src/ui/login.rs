@@ -2,6 +2,7 @@
 
 use super::field::{Field, FormErrors};
 use super::location::use_page_query;
+use super::post::{Post, PostForm};
 use crate::api::auth::SignIn;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,16 +12,16 @@ const FIELDS: [&str; 2] = ["email", "password"];
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let action = ServerAction::<SignIn>::new();
+    let post = Post::<SignIn>::new();
     let query = use_page_query();
     let next = move || query.get("next").unwrap_or_default();
-    let errors = FormErrors::of(action, &FIELDS);
+    let errors = FormErrors::new(post.error(), &FIELDS);
     view! {
         <Title text="Sign in" />
         <main class="centered">
             <section class="card auth-card" aria-labelledby="sign-in-title">
                 <h1 id="sign-in-title">"Sign in to Roster"</h1>
-                <ActionForm action=action>
+                <PostForm post>
                     <input type="hidden" name="next" value=next />
                     <Field
                         name="email"
@@ -40,10 +41,10 @@ pub fn LoginPage() -> impl IntoView {
                         error=errors.field("password")
                     />
                     <p class="form-error" role="alert">{move || errors.general()}</p>
-                    <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
+                    <button type="submit" class="button primary wide" disabled=move || post.pending()>
+                        {move || if post.pending() { "Signing in…" } else { "Sign in" }}
                     </button>
-                </ActionForm>
+                </PostForm>
                 <p class="auth-links"><a href="/forgot-password">"Forgot password?"</a></p>
             </section>
         </main>

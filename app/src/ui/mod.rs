@@ -15,9 +15,11 @@ mod login;
 mod member;
 mod member_actions;
 mod page;
+mod page_data;
 mod pager;
 mod password_field;
 mod password_reset;
+mod post;
 mod profile;
 mod settings;
 mod team;
@@ -38,6 +40,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let assets = use_context::<AssetNames>().unwrap_or_default();
     let path = request_path();
     let bundle = assets.bundle_for(&path).map(str::to_string);
+    let data = page_data_script(&path);
     // The page is rendered by the app that will hydrate it.
     let app = if assets.invitee.is_some() && INVITEE_PATHS.contains(&path.as_str()) {
         view! { <InviteeApp /> }.into_any()
@@ -63,10 +66,42 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 {stylesheet}
                 {bundle.map(|bundle| view! { <assets::HydrationScript bundle /> })}
+                {data}
                 <MetaTags />
             </head>
             <body>{app}</body>
         </html>
+    }
+}
+
+/// The `<script type="application/json">` carrying the page's data to the
+/// browser, for the pages rendered from data loaded first (see
+/// `page_data`). Not run: a data block needs no nonce.
+fn page_data_script(path: &str) -> Option<AnyView> {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::server::page_data::PageData;
+        let json = use_context::<http::request::Parts>()?
+            .extensions
+            .get::<PageData>()?
+            .0
+            .clone();
+        Some(
+            view! {
+                <script
+                    type="application/json"
+                    id=page_data::ELEMENT_ID
+                    data-path=path.to_string()
+                    inner_html=page_data::script_text(&json)
+                ></script>
+            }
+            .into_any(),
+        )
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = path;
+        None
     }
 }
 
@@ -189,7 +224,6 @@ pub fn InviteeApp() -> impl IntoView {
     provide_meta_context();
     mark_hydrated();
     location::provide_page_query();
-    location::follow_server_redirects();
     let path = request_path();
     let page = INVITEE_PAGES
         .iter()

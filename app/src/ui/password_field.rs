@@ -1,9 +1,10 @@
 //! The new-password field: its rules up front, and a strength hint from
 //! the server while the person types (the dictionaries stay on the server).
 
-use crate::api::accept::check_password;
-use crate::api::password_reset::check_reset_password;
-use crate::api::profile::check_own_password;
+use super::post::call;
+use crate::api::accept::CheckPassword;
+use crate::api::password_reset::CheckResetPassword;
+use crate::api::profile::CheckOwnPassword;
 use crate::wire::password::PasswordHint;
 use crate::wire::AppError;
 use leptos::prelude::*;
@@ -23,9 +24,9 @@ pub enum PasswordHints {
 impl PasswordHints {
     async fn rate(self, password: String) -> Result<PasswordHint, AppError> {
         match self {
-            Self::Invitation(token) => check_password(token, password).await,
-            Self::PasswordReset(token) => check_reset_password(token, password).await,
-            Self::OwnAccount => check_own_password(password).await,
+            Self::Invitation(token) => call(CheckPassword { token, password }).await,
+            Self::PasswordReset(token) => call(CheckResetPassword { token, password }).await,
+            Self::OwnAccount => call(CheckOwnPassword { password }).await,
         }
     }
 }

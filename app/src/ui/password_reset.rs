@@ -5,10 +5,10 @@ use super::accept::{Closed, LinkError, LinkNotice};
 use super::field::{Field, FormErrors};
 use super::format::LocalTime;
 use super::location::use_page_query;
+use super::page_data::page_data;
 use super::password_field::{NewPasswordField, PasswordHints};
-use crate::api::password_reset::{
-    view_password_reset, CompletePasswordReset, RequestPasswordReset,
-};
+use super::post::{Post, PostForm};
+use crate::api::password_reset::{CompletePasswordReset, RequestPasswordReset};
 use crate::wire::password_reset::PasswordResetPage;
 use crate::wire::Moment;
 use leptos::prelude::*;
@@ -20,17 +20,16 @@ pub const REQUEST_ANSWER: &str = "If an account exists for that address, we've s
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
-    let action = ServerAction::<RequestPasswordReset>::new();
-    let errors = FormErrors::of(action, &["email"]);
-    // After the request the server redirects to `?sent`: a form posted
-    // without JavaScript lands there; with it, the action's value says so.
+    let post = Post::<RequestPasswordReset>::new();
+    let errors = FormErrors::new(post.error(), &["email"]);
+    // After the request the server redirects to `?sent`, with or without
+    // JavaScript.
     let query = use_page_query();
-    let answered =
-        move || matches!(action.value().get(), Some(Ok(()))) || query.get("sent").is_some();
+    let answered = move || query.get("sent").is_some();
     let form = move || {
         view! {
             <p>"Enter the email you sign in with, and we'll send you a link to choose a new password."</p>
-            <ActionForm action=action>
+            <PostForm post>
                 <Field
                     name="email"
                     label="Email"
@@ -41,10 +40,10 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     error=errors.field("email")
                 />
                 <p class="form-error" role="alert">{move || errors.general()}</p>
-                <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Sending…" } else { "Send reset link" }}
+                <button type="submit" class="button primary wide" disabled=move || post.pending()>
+                    {move || if post.pending() { "Sending…" } else { "Send reset link" }}
                 </button>
-            </ActionForm>
+            </PostForm>
             <p><a href="/login">"Back to sign in"</a></p>
         }
     };
@@ -65,57 +64,51 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let query = use_page_query();
-    let token = move || query.get("token").unwrap_or_default();
-    // Looking only: the token is consumed by setting a password, never here.
-    let page = Resource::new(token, view_password_reset);
-    let ask_again = || ("/forgot-password".to_string(), "Ask for a new link");
-    view! {
-        <main class="centered invite">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    // A completed reset redirects here with `changed`
-                    // (server/password_resets.rs), with or without JavaScript.
-                    if query.get("changed").is_some() {
-                        return view! {
-                            <Title text="Password changed" />
-                            <section class="card invite-card" aria-labelledby="reset-title">
-                                <PasswordChanged />
-                            </section>
-                        }
-                        .into_any();
-                    }
-                    match page.await {
-                        Ok(PasswordResetPage::Open { email, expires_at }) => {
-                            view! { <ResetForm email expires_at token=token() /> }.into_any()
-                        }
-                        Ok(PasswordResetPage::Expired) => LinkNotice {
-                            title: "This link has expired",
-                            text: "Password reset links work for one hour. Ask for a new one, and use it within the hour.".to_string(),
-                            action: Some(ask_again()),
-                        }
-                        .view(),
-                        Ok(PasswordResetPage::Used) => {
-                            view! {
-                                <Closed title="This link has already been used">
-                                    <p>"Each link works once. If you chose a new password with it, sign in with that password; otherwise ask for a new link."</p>
-                                    <a class="button primary wide" href="/login">"Sign in"</a>
-                                    <p><a href="/forgot-password">"Ask for a new link"</a></p>
-                                </Closed>
-                            }
-                            .into_any()
-                        }
-                        Ok(PasswordResetPage::Invalid) => LinkNotice {
-                            title: "This link is no longer valid",
-                            text: "A newer link may have been sent and replaced this one, or the address is incomplete. Check your email for a newer link, or ask for a new one.".to_string(),
-                            action: Some(ask_again()),
-                        }
-                        .view(),
-                        Err(error) => view! { <LinkError error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </main>
+    let (token, changed) = untrack(|| (query.get("token"), query.get("changed")));
+    // A completed reset redirects here with `changed`
+    // (server/password_resets.rs), with or without JavaScript.
+    if changed.is_some() {
+        return view! {
+            <main class="centered invite">
+                <Title text="Password changed" />
+                <section class="card invite-card" aria-labelledby="reset-title">
+                    <PasswordChanged />
+                </section>
+            </main>
+        }
+        .into_any();
     }
+    let ask_again = || ("/forgot-password".to_string(), "Ask for a new link");
+    // Looking only: the token is consumed by setting a password, never here.
+    let page = page_data::<PasswordResetPage>().map(|page| match page {
+        Ok(PasswordResetPage::Open { email, expires_at }) => {
+            view! { <ResetForm email expires_at token=token.unwrap_or_default() /> }.into_any()
+        }
+        Ok(PasswordResetPage::Expired) => LinkNotice {
+            title: "This link has expired",
+            text: "Password reset links work for one hour. Ask for a new one, and use it within the hour.".to_string(),
+            action: Some(ask_again()),
+        }
+        .view(),
+        Ok(PasswordResetPage::Used) => {
+            view! {
+                <Closed title="This link has already been used">
+                    <p>"Each link works once. If you chose a new password with it, sign in with that password; otherwise ask for a new link."</p>
+                    <a class="button primary wide" href="/login">"Sign in"</a>
+                    <p><a href="/forgot-password">"Ask for a new link"</a></p>
+                </Closed>
+            }
+            .into_any()
+        }
+        Ok(PasswordResetPage::Invalid) => LinkNotice {
+            title: "This link is no longer valid",
+            text: "A newer link may have been sent and replaced this one, or the address is incomplete. Check your email for a newer link, or ask for a new one.".to_string(),
+            action: Some(ask_again()),
+        }
+        .view(),
+        Err(error) => view! { <LinkError error /> }.into_any(),
+    });
+    view! { <main class="centered invite">{page}</main> }.into_any()
 }
 
 /// What a completed reset shows, with or without JavaScript.
@@ -136,9 +129,9 @@ const RESET_FIELDS: [&str; 2] = ["password", "password_confirm"];
 /// It never signs in by itself.
 #[component]
 fn ResetForm(email: String, expires_at: Moment, token: String) -> impl IntoView {
-    let action = ServerAction::<CompletePasswordReset>::new();
-    let errors = FormErrors::of(action, &RESET_FIELDS);
-    let changed = move || matches!(action.value().get(), Some(Ok(())));
+    let post = Post::<CompletePasswordReset>::new();
+    let errors = FormErrors::new(post.error(), &RESET_FIELDS);
+    let changed = move || post.succeeded();
     let form = move || {
         let hints = PasswordHints::PasswordReset(token.clone());
         let token = token.clone();
@@ -150,7 +143,7 @@ fn ResetForm(email: String, expires_at: Moment, token: String) -> impl IntoView 
                 <dt>"Link expires"</dt>
                 <dd><LocalTime at=expires_at.clone() /></dd>
             </dl>
-            <ActionForm action=action>
+            <PostForm post>
                 <input type="hidden" name="token" value=token />
                 <NewPasswordField
                     label="New password"
@@ -166,10 +159,10 @@ fn ResetForm(email: String, expires_at: Moment, token: String) -> impl IntoView 
                     error=errors.field("password_confirm")
                 />
                 <p class="form-error" role="alert">{move || errors.general()}</p>
-                <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Saving…" } else { "Save new password" }}
+                <button type="submit" class="button primary wide" disabled=move || post.pending()>
+                    {move || if post.pending() { "Saving…" } else { "Save new password" }}
                 </button>
-            </ActionForm>
+            </PostForm>
         }
     };
     view! {

@@ -24,6 +24,7 @@ pub mod dev_mailbox;
 pub mod events;
 pub mod exports;
 pub mod form_errors;
+mod page_data;
 pub mod security;
 #[cfg(feature = "test-support")]
 mod test_support;
@@ -128,6 +129,12 @@ pub fn router(state: ServerState) -> Router {
             ServerState,
             _,
         >(context, app::ui::shell))
+        // Innermost: only a request the layers around it let through
+        // loads anything.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_data::provide,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             form_errors::vouch,

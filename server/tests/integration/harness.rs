@@ -365,6 +365,12 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The body of a GET of `path`, signed out.
+    pub async fn get_text(&self, path: &str) -> String {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        response.text().await.unwrap()
+    }
+
     /// Calls a server function the way the browser does (a same-origin
     /// form POST), with `cookie` as the session if given.
     pub async fn call(

@@ -402,6 +402,47 @@ async fn opening_the_link_never_consumes_it() {
     ));
 }
 
+/// The page renders from data loaded before rendering, and carries the
+/// same data to the browser in a JSON block, exactly as loaded (a script's
+/// text is not HTML: nothing in it is escaped as HTML). Names never hold
+/// `<`; that the block could not be closed by one is a unit test
+/// (`ui::page_data`).
+#[tokio::test]
+async fn the_invitation_page_carries_its_data_exactly() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let member = role_id(&app, "member").await;
+    let name = r#"Ana &amp; "Bo" O'Neil"#;
+    let response = invite(
+        &app,
+        &cookie,
+        Invite {
+            name,
+            ..Invite::member("carried@example.com", &member)
+        },
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let InviteOutcome::Created(link) = response.json::<InviteOutcome>() else {
+        panic!("expected a new invitation: {}", response.body);
+    };
+    let path = link.link.trim_start_matches(&app.base);
+    let html = app.get_text(path).await;
+    let opening = r#"<script type="application/json" id="page-data" data-path="/invite">"#;
+    let start = html.find(opening).expect("the page's data block") + opening.len();
+    let end = start + html[start..].find("</script>").expect("its end");
+    let carried: serde_json::Value = serde_json::from_str(&html[start..end]).expect("whole JSON");
+    assert_eq!(carried["Ok"]["Open"]["name"], name, "{carried}");
+    assert_eq!(
+        carried["Ok"]["Open"]["organisation_name"],
+        org.name.as_str()
+    );
+
+    // Any other page carries none.
+    assert!(!app.get_text("/login").await.contains("page-data"));
+}
+
 #[tokio::test]
 async fn once_sent_no_table_holds_the_token_or_the_link() {
     let app = TestApp::spawn().await;

@@ -196,15 +196,7 @@ async fn a_request_for_another_host_is_refused_except_the_health_check() {
 #[tokio::test]
 async fn the_health_check_tells_how_mail_stands() {
     let app = TestApp::spawn().await;
-    let detail = app
-        .client
-        .get(app.url("/healthz?detail"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let detail = app.get_text("/healthz?detail").await;
     assert!(detail.starts_with("ok\n"), "{detail}");
     assert!(
         detail.contains("mail: dev-mailbox: 0 emails waiting"),

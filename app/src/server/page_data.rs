@@ -1,0 +1,54 @@
+//! The data of the pages a link opens (an invitation, a password reset, an
+//! email verification) and of the members' home, loaded before the page is
+//! rendered.
+//!
+//! These pages are the invitee's, downloaded on phones. Rendered from data
+//! that is already there, they need no resource, no `Suspense` and none of
+//! the asynchronous machinery behind them in their bundle: the server
+//! loads the data here (the server's `page_data` middleware puts it in the
+//! request's extensions), the page renders it, and the page carries the
+//! same JSON to the browser, which hydrates from it synchronously
+//! (`ui::page_data`).
+
+use super::request::RequestScope;
+use crate::wire::AppError;
+use serde::Serialize;
+
+/// A page's data: the JSON of `Result<T, AppError>`, where `T` is what the
+/// page's view function answers.
+#[derive(Debug, Clone)]
+pub struct PageData(pub String);
+
+/// The paths whose pages are rendered from data loaded first.
+pub const PAGE_DATA_PATHS: [&str; 4] = ["/invite", "/reset-password", "/verify-email", "/welcome"];
+
+/// Loads the data of the page `scope`'s request asks for, if it is one of
+/// [`PAGE_DATA_PATHS`]. Exactly what the page's server function answers
+/// (the same function runs), errors included.
+pub async fn load(scope: RequestScope) -> Option<PageData> {
+    use super::{email_verification, home, invitations, password_resets};
+    let path = scope.parts.uri.path().to_string();
+    let token = scope
+        .parts
+        .uri
+        .query()
+        .and_then(|query| serde_urlencoded::from_str::<Vec<(String, String)>>(query).ok())
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "token"))
+        .map(|(_, token)| token)
+        .unwrap_or_default();
+    let json = match path.as_str() {
+        "/invite" => encode(scope.run(|s| invitations::view(s, token)).await),
+        "/reset-password" => encode(scope.run(|s| password_resets::view(s, token)).await),
+        "/verify-email" => encode(scope.run(|s| email_verification::view(s, token)).await),
+        "/welcome" => encode(scope.run(home::home).await),
+        _ => return None,
+    };
+    Some(PageData(json))
+}
+
+fn encode<T: Serialize>(result: Result<T, AppError>) -> String {
+    serde_json::to_string(&result).unwrap_or_else(|e| {
+        let failed: Result<(), AppError> = Err(AppError::Transport(e.to_string()));
+        serde_json::to_string(&failed).unwrap_or_default()
+    })
+}
