@@ -6,6 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// What a dead verification link says, on its page too (which shows it
+/// without the rest of [`Refusal`]'s messages in the invitee bundle).
+pub const VERIFICATION_LINK_EXPIRED: &str = "This link has expired. To verify your address, choose a new password with \"Forgot password?\" on the sign-in page: that link goes to your email too.";
+pub const VERIFICATION_LINK_INVALID: &str = "This link is no longer valid. To verify your address, choose a new password with \"Forgot password?\" on the sign-in page.";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum Refusal {
     // Member changes (see `domain::member::judge`).
@@ -76,11 +81,11 @@ pub enum Refusal {
     AlreadyMember,
 
     // Email verification links.
-    #[error("This link has expired. To verify your address, choose a new password with \"Forgot password?\" on the sign-in page: that link goes to your email too.")]
+    #[error("{}", VERIFICATION_LINK_EXPIRED)]
     VerificationLinkExpired,
     #[error("This address is already verified.")]
     VerificationLinkUsed,
-    #[error("This link is no longer valid. To verify your address, choose a new password with \"Forgot password?\" on the sign-in page.")]
+    #[error("{}", VERIFICATION_LINK_INVALID)]
     VerificationLinkInvalid,
     /// Signed in as another account than the one the link was sent for.
     #[error("This link verifies another account's address. Sign out, then sign in with the address the email was sent to.")]

@@ -11,11 +11,12 @@
 //! (`ui::page_data`).
 
 use super::request::RequestScope;
-use crate::wire::AppError;
+use crate::wire::{AppError, ShownError};
 use serde::Serialize;
 
-/// A page's data: the JSON of `Result<T, AppError>`, where `T` is what the
-/// page's view function answers.
+/// A page's data: the JSON of `Result<T, ShownError>`, where `T` is what
+/// the page's view function answers (an error only as it reads: the page
+/// shows it, and its bundle then needs none of `AppError`).
 #[derive(Debug, Clone)]
 pub struct PageData(pub String);
 
@@ -47,8 +48,7 @@ pub async fn load(scope: RequestScope) -> Option<PageData> {
 }
 
 fn encode<T: Serialize>(result: Result<T, AppError>) -> String {
-    serde_json::to_string(&result).unwrap_or_else(|e| {
-        let failed: Result<(), AppError> = Err(AppError::Transport(e.to_string()));
-        serde_json::to_string(&failed).unwrap_or_default()
-    })
+    // Nothing here fails to serialise; were it to, an empty block reads as
+    // a transport failure in the page.
+    serde_json::to_string(&result.map_err(ShownError::from)).unwrap_or_default()
 }

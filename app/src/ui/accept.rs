@@ -13,7 +13,7 @@ use crate::domain::product_url::host_of;
 use crate::domain::Permission;
 use crate::wire::accept::{InvitationDetails, InvitationPage};
 use crate::wire::session::Home;
-use crate::wire::AppError;
+use crate::wire::ShownError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -86,10 +86,10 @@ impl LinkNotice {
 
 /// A link page whose data could not be loaded.
 #[component]
-pub(super) fn LinkError(error: AppError) -> impl IntoView {
+pub(super) fn LinkError(error: ShownError) -> impl IntoView {
     view! {
         <section class="card invite-card">
-            <p class="form-error" role="alert">{error.to_string()}</p>
+            <p class="form-error" role="alert">{error.message}</p>
         </section>
     }
 }
@@ -174,7 +174,7 @@ fn OpenInvitation(details: InvitationDetails, token: String) -> impl IntoView {
 #[component]
 fn ExistingAccountForm(token: String) -> impl IntoView {
     let post = Post::<AcceptAsExisting>::new();
-    let errors = FormErrors::new(post.error(), &["password"]);
+    let errors = FormErrors::shown(post.error(), &["password"]);
     view! {
         <p>"Enter its password to accept with that account."</p>
         <PostForm post>
@@ -200,7 +200,7 @@ const NEW_ACCOUNT_FIELDS: [&str; 5] = ["name", "position", "phone", "password", 
 #[component]
 fn NewAccountForm(token: String, name: String) -> impl IntoView {
     let post = Post::<AcceptAsNew>::new();
-    let errors = FormErrors::new(post.error(), &NEW_ACCOUNT_FIELDS);
+    let errors = FormErrors::shown(post.error(), &NEW_ACCOUNT_FIELDS);
     let password_error = errors.field("password");
     let hints = PasswordHints::Invitation(token.clone());
     view! {

@@ -8,7 +8,7 @@ use super::page_data::page_data;
 use super::post::{Post, PostForm};
 use crate::api::email_verification::ConfirmVerification;
 use crate::domain::next_path::is_link_token;
-use crate::domain::Refusal;
+use crate::domain::refusal::{VERIFICATION_LINK_EXPIRED, VERIFICATION_LINK_INVALID};
 use crate::wire::email_verification::VerifyEmailPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -55,9 +55,9 @@ pub fn VerifyEmail() -> impl IntoView {
         .view(),
         Ok(dead @ (VerifyEmailPage::Expired | VerifyEmailPage::Invalid)) => {
             let (title, why) = if dead == VerifyEmailPage::Expired {
-                ("This link has expired", Refusal::VerificationLinkExpired)
+                ("This link has expired", VERIFICATION_LINK_EXPIRED)
             } else {
-                ("This link is no longer valid", Refusal::VerificationLinkInvalid)
+                ("This link is no longer valid", VERIFICATION_LINK_INVALID)
             };
             LinkNotice {
                 title,
@@ -73,7 +73,7 @@ pub fn VerifyEmail() -> impl IntoView {
 
 #[component]
 fn Confirm(email: String, token: String, post: Post<ConfirmVerification>) -> impl IntoView {
-    let errors = FormErrors::new(post.error(), &[]);
+    let errors = FormErrors::shown(post.error(), &[]);
     view! {
         <Title text="Verify your email address" />
         <section class="card invite-card" aria-labelledby="verify-title">

@@ -1,6 +1,6 @@
 //! Form fields: a label, an input, and the message that belongs beside it.
 
-use crate::wire::AppError;
+use crate::wire::{AppError, ShownError};
 use leptos::prelude::*;
 use server_fn::ServerFn;
 
@@ -8,20 +8,27 @@ use server_fn::ServerFn;
 /// one of the form's fields goes there, any other above its button.
 #[derive(Clone, Copy)]
 pub struct FormErrors {
-    error: Signal<Option<AppError>>,
+    error: Signal<Option<ShownError>>,
     /// The fields that show their own messages, as server errors name them.
     fields: &'static [&'static str],
 }
 
 impl FormErrors {
+    /// The errors an [`AppError`] signal holds.
     pub fn new(
         error: impl Into<Signal<Option<AppError>>>,
         fields: &'static [&'static str],
     ) -> Self {
-        Self {
-            error: error.into(),
+        let error = error.into();
+        Self::shown(
+            Signal::derive(move || error.with(|e| e.as_ref().map(ShownError::from))),
             fields,
-        }
+        )
+    }
+
+    /// The errors as read from the server's answer (see `ui::post`).
+    pub fn shown(error: Signal<Option<ShownError>>, fields: &'static [&'static str]) -> Self {
+        Self { error, fields }
     }
 
     /// The error of `action`'s latest submission.
@@ -34,10 +41,10 @@ impl FormErrors {
             action.value().with(|value| {
                 value
                     .as_ref()
-                    .and_then(|result| result.as_ref().err().cloned())
+                    .and_then(|result| result.as_ref().err().map(ShownError::from))
             })
         });
-        Self::new(error, fields)
+        Self::shown(error, fields)
     }
 
     /// The message beside the field `name`.
@@ -54,7 +61,7 @@ impl FormErrors {
             error
                 .as_ref()
                 .filter(|e| self.fields.iter().all(|f| e.for_field(f).is_none()))
-                .map(ToString::to_string)
+                .map(|e| e.message.clone())
         })
     }
 }

@@ -54,10 +54,10 @@ pub fn set_page_status(status: u16) {
 /// A page whose data could not be loaded: the error's message, which
 /// carries a reference for support when it was internal.
 #[component]
-pub fn PageError(error: crate::wire::AppError) -> impl IntoView {
+pub fn PageError(#[prop(into)] error: crate::wire::ShownError) -> impl IntoView {
     view! {
         <main class="page">
-            <p class="form-error" role="alert">{error.to_string()}</p>
+            <p class="form-error" role="alert">{error.message}</p>
         </main>
     }
 }

@@ -15,7 +15,7 @@ pub fn LoginPage() -> impl IntoView {
     let post = Post::<SignIn>::new();
     let query = use_page_query();
     let next = move || query.get("next").unwrap_or_default();
-    let errors = FormErrors::new(post.error(), &FIELDS);
+    let errors = FormErrors::shown(post.error(), &FIELDS);
     view! {
         <Title text="Sign in" />
         <main class="centered">

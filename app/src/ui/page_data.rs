@@ -2,7 +2,7 @@
 //! `server::page_data`) and carried in the page for hydration: read
 //! synchronously on both sides, so the invitee pages need no resources.
 
-use crate::wire::AppError;
+use crate::wire::ShownError;
 use serde::de::DeserializeOwned;
 
 /// The id of the `<script type="application/json">` in the page's head
@@ -12,12 +12,12 @@ pub const ELEMENT_ID: &str = "page-data";
 /// This page's data, as its view function answered on the server. `None`
 /// in the browser when the page was reached without a page load (a link
 /// followed by `App`'s router): it is then loaded from the server.
-pub fn page_data<T: DeserializeOwned>() -> Option<Result<T, AppError>> {
+pub fn page_data<T: DeserializeOwned>() -> Option<Result<T, ShownError>> {
     let json = carried();
     if json.is_none() {
         super::location::load_from_server();
     }
-    Some(serde_json::from_str(&json?).unwrap_or_else(|e| Err(AppError::Transport(e.to_string()))))
+    Some(serde_json::from_str(&json?).unwrap_or_else(|_| Err(ShownError::transport())))
 }
 
 /// The JSON the shell puts in the page's head (on the server), made safe to sit inside a

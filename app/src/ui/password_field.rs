@@ -6,7 +6,7 @@ use crate::api::accept::CheckPassword;
 use crate::api::password_reset::CheckResetPassword;
 use crate::api::profile::CheckOwnPassword;
 use crate::wire::password::PasswordHint;
-use crate::wire::AppError;
+use crate::wire::ShownError;
 use leptos::prelude::*;
 
 /// Which link's server function rates the password: each answers only for
@@ -22,7 +22,7 @@ pub enum PasswordHints {
 }
 
 impl PasswordHints {
-    async fn rate(self, password: String) -> Result<PasswordHint, AppError> {
+    async fn rate(self, password: String) -> Result<PasswordHint, ShownError> {
         match self {
             Self::Invitation(token) => call(CheckPassword { token, password }).await,
             Self::PasswordReset(token) => call(CheckResetPassword { token, password }).await,

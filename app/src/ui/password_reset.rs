@@ -21,7 +21,7 @@ pub const REQUEST_ANSWER: &str = "If an account exists for that address, we've s
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let post = Post::<RequestPasswordReset>::new();
-    let errors = FormErrors::new(post.error(), &["email"]);
+    let errors = FormErrors::shown(post.error(), &["email"]);
     // After the request the server redirects to `?sent`, with or without
     // JavaScript.
     let query = use_page_query();
@@ -130,7 +130,7 @@ const RESET_FIELDS: [&str; 2] = ["password", "password_confirm"];
 #[component]
 fn ResetForm(email: String, expires_at: Moment, token: String) -> impl IntoView {
     let post = Post::<CompletePasswordReset>::new();
-    let errors = FormErrors::new(post.error(), &RESET_FIELDS);
+    let errors = FormErrors::shown(post.error(), &RESET_FIELDS);
     let changed = move || post.succeeded();
     let form = move || {
         let hints = PasswordHints::PasswordReset(token.clone());

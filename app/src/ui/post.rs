@@ -16,7 +16,7 @@
 //! the server), and [`Post::new`] shows it as if it had just been posted.
 
 use super::location::use_page_query;
-use crate::wire::AppError;
+use crate::wire::{AppError, ShownError};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -26,7 +26,7 @@ use server_fn::ServerFn;
 /// and the latest answer.
 pub struct Post<S: ServerFn> {
     pending: RwSignal<bool>,
-    outcome: RwSignal<Option<Result<S::Output, AppError>>>,
+    outcome: RwSignal<Option<Result<S::Output, ShownError>>>,
 }
 
 impl<S: ServerFn> Clone for Post<S> {
@@ -61,8 +61,8 @@ where
         self.outcome.with(|outcome| matches!(outcome, Some(Ok(_))))
     }
 
-    /// The latest post's error, for [`super::field::FormErrors`].
-    pub fn error(self) -> Signal<Option<AppError>> {
+    /// The latest post's error, for [`super::field::FormErrors::shown`].
+    pub fn error(self) -> Signal<Option<ShownError>> {
         let outcome = self.outcome;
         Signal::derive(move || {
             outcome.with(|outcome| outcome.as_ref().and_then(|r| r.as_ref().err().cloned()))
@@ -125,17 +125,16 @@ where
 /// Calls the server function `S`: its body, while the server renders a
 /// page; a post from the browser. For resources and other calls that are
 /// not a form's.
-pub async fn call<S>(args: S) -> Result<S::Output, AppError>
+pub async fn call<S>(args: S) -> Result<S::Output, ShownError>
 where
     S: ServerFn<Error = AppError> + Serialize,
     S::Output: DeserializeOwned,
 {
     #[cfg(feature = "ssr")]
-    return args.run_body().await;
+    return args.run_body().await.map_err(ShownError::from);
     #[cfg(not(feature = "ssr"))]
     {
-        let body =
-            serde_urlencoded::to_string(&args).map_err(|e| AppError::Transport(e.to_string()))?;
+        let body = serde_urlencoded::to_string(&args).map_err(|_| ShownError::transport())?;
         // A redirect leaves the page: there is nothing more to show.
         match fetch::<S::Output>(S::PATH, body).await {
             Some(answer) => answer,
@@ -147,7 +146,7 @@ where
 /// Posts `body` to `path` the way `server_fn`'s client does; `None` when
 /// the server redirected, which this follows as a page load.
 #[cfg(feature = "hydrate")]
-async fn fetch<T: DeserializeOwned>(path: &str, body: String) -> Option<Result<T, AppError>> {
+async fn fetch<T: DeserializeOwned>(path: &str, body: String) -> Option<Result<T, ShownError>> {
     // The browser's futures stay on its one thread; resources ask for
     // `Send`.
     let (ok, text) = match send_wrapper::SendWrapper::new(browser::post(path, &body)).await {
@@ -156,7 +155,7 @@ async fn fetch<T: DeserializeOwned>(path: &str, body: String) -> Option<Result<T
         Err(error) => return Some(Err(error)),
     };
     Some(if ok {
-        serde_json::from_str(&text).map_err(|e| AppError::Transport(e.to_string()))
+        serde_json::from_str(&text).map_err(|_| ShownError::transport())
     } else {
         Err(decode_error(&text))
     })
@@ -165,13 +164,13 @@ async fn fetch<T: DeserializeOwned>(path: &str, body: String) -> Option<Result<T
 /// Outside a browser nothing is posted (the server renders with [`call`]'s
 /// direct path).
 #[cfg(not(feature = "hydrate"))]
-async fn fetch<T: DeserializeOwned>(_path: &str, _body: String) -> Option<Result<T, AppError>> {
-    Some(Err(AppError::Transport("not in a browser".to_string())))
+async fn fetch<T: DeserializeOwned>(_path: &str, _body: String) -> Option<Result<T, ShownError>> {
+    Some(Err(ShownError::transport()))
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use crate::wire::AppError;
+    use crate::wire::ShownError;
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
 
@@ -187,11 +186,11 @@ mod browser {
     /// The header `server_fn` marks a redirect with, for its client.
     const REDIRECT_HEADER: &str = "serverfnredirect";
 
-    fn unreachable(_: JsValue) -> AppError {
-        AppError::Transport("no answer".to_string())
+    fn unreachable(_: JsValue) -> ShownError {
+        ShownError::transport()
     }
 
-    pub async fn post(path: &str, body: &str) -> Result<Answer, AppError> {
+    pub async fn post(path: &str, body: &str) -> Result<Answer, ShownError> {
         let window = web_sys::window().ok_or_else(|| unreachable(JsValue::NULL))?;
         let init = web_sys::RequestInit::new();
         init.set_method("POST");
@@ -230,7 +229,7 @@ mod browser {
 
 /// The error a plain form post to the server function at `path` brought
 /// back in the page's address, if any.
-fn carried_error(path: &str) -> Option<AppError> {
+fn carried_error(path: &str) -> Option<ShownError> {
     let query = use_page_query();
     // Read once: the form starts with it, a later post replaces it.
     let (carried_path, encoded) = untrack(|| (query.get("__path"), query.get("__err")));
@@ -242,10 +241,10 @@ fn carried_error(path: &str) -> Option<AppError> {
     Some(decode_error(&json))
 }
 
-/// An error as `server_fn` encodes it (JSON). One decoder for every path
-/// an error takes: each copy of it is kilobytes of the bundle.
-fn decode_error(json: &str) -> AppError {
-    serde_json::from_str(json).unwrap_or_else(|e| AppError::Transport(e.to_string()))
+/// An error's answer (`AppError`'s wire form), as it reads: all a form
+/// shows. One decoder for every path an error takes.
+fn decode_error(json: &str) -> ShownError {
+    serde_json::from_str(json).unwrap_or_else(|_| ShownError::transport())
 }
 
 /// Base64 with the URL-safe alphabet, padded or not: how `server_fn`

@@ -10,6 +10,11 @@ use crate::domain::Refusal;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use server_fn::Bytes;
+
+/// What [`AppError::Transport`] says: also what a page shows when its
+/// answer could not be read at all.
+pub const TRANSPORT_MESSAGE: &str = "Could not reach Roster. Check your connection and try again.";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -61,7 +66,7 @@ pub enum AppError {
     #[error("Something went wrong on our side. Please try again (reference {reference}).")]
     Internal { reference: String },
     /// The request did not reach the server or its answer did not make sense.
-    #[error("Could not reach Roster. Check your connection and try again.")]
+    #[error("{}", TRANSPORT_MESSAGE)]
     Transport(String),
 }
 
@@ -73,13 +78,18 @@ impl AppError {
         }
     }
 
-    /// The message for a form field, if this error belongs beside it.
-    pub fn for_field(&self, name: &str) -> Option<String> {
+    /// The form field this error's message belongs beside, if any.
+    pub fn field(&self) -> Option<&str> {
         match self {
-            Self::Invalid { field, message } if field == name => Some(message.clone()),
-            Self::Refused(refusal) if refusal.field() == Some(name) => Some(refusal.to_string()),
+            Self::Invalid { field, .. } => Some(field),
+            Self::Refused(refusal) => refusal.field(),
             _ => None,
         }
+    }
+
+    /// The message for a form field, if this error belongs beside it.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        (self.field() == Some(name)).then(|| self.to_string())
     }
 
     /// The HTTP status a server function or plain route answers with.
@@ -137,6 +147,63 @@ impl From<Refusal> for AppError {
     }
 }
 
+/// An error as a person reads it, and the form field it belongs beside:
+/// all that a form or a link page shows. The invitee pages decode only
+/// this from an error's answer (see `Answer` below), so their bundle holds
+/// neither the error's variants nor their messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShownError {
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl ShownError {
+    /// For an answer that did not arrive or could not be read.
+    pub fn transport() -> Self {
+        Self {
+            message: TRANSPORT_MESSAGE.to_string(),
+            field: None,
+        }
+    }
+
+    /// The message for a form field, if this error belongs beside it.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        (self.field.as_deref() == Some(name)).then(|| self.message.clone())
+    }
+}
+
+impl std::fmt::Display for ShownError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<&AppError> for ShownError {
+    fn from(error: &AppError) -> Self {
+        Self {
+            message: error.to_string(),
+            field: error.field().map(str::to_string),
+        }
+    }
+}
+
+impl From<AppError> for ShownError {
+    fn from(error: AppError) -> Self {
+        Self::from(&error)
+    }
+}
+
+/// A server function's error answer: the error, and beside it how it
+/// reads. Pages and tests that act on the variant read `error`; a form
+/// only shows `message` beside `field`, and reads only those
+/// ([`ShownError`], which ignores `error`).
+#[derive(Serialize, Deserialize)]
+struct Answer<E> {
+    error: E,
+    message: String,
+    field: Option<String>,
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -146,6 +213,23 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(message) => Self::invalid("request", message),
             other => Self::Transport(other.to_string()),
         }
+    }
+
+    fn ser(&self) -> Bytes {
+        let answer = Answer {
+            error: self,
+            message: self.to_string(),
+            field: self.field().map(str::to_string),
+        };
+        // Nothing in an error fails to serialise; were it to, an empty
+        // answer reads as a transport failure.
+        serde_json::to_vec(&answer).unwrap_or_default().into()
+    }
+
+    fn de(data: Bytes) -> Self {
+        serde_json::from_slice::<Answer<Self>>(&data)
+            .map(|answer| answer.error)
+            .unwrap_or_else(|e| Self::Transport(e.to_string()))
     }
 }
 
@@ -172,5 +256,31 @@ mod tests {
             Some("Enter an email address.")
         );
         assert_eq!(e.for_field("password"), None);
+    }
+
+    #[test]
+    fn an_answer_carries_the_error_and_how_it_reads() {
+        let errors = [
+            AppError::invalid("email", "Enter an email address."),
+            AppError::Refused(Refusal::AccountExists),
+            AppError::RateLimited { seconds: 90 },
+            AppError::Forbidden,
+        ];
+        for error in errors {
+            let answer = error.ser();
+            assert_eq!(AppError::de(answer.clone()), error, "the variant survives");
+            let shown: ShownError = serde_json::from_slice(&answer).unwrap();
+            assert_eq!(shown.message, error.to_string());
+            assert_eq!(shown.field.as_deref(), error.field());
+            assert_eq!(shown, ShownError::from(&error));
+        }
+        assert!(matches!(
+            AppError::de("not json".into()),
+            AppError::Transport(_)
+        ));
+        assert_eq!(
+            ShownError::transport().to_string(),
+            AppError::Transport(String::new()).to_string()
+        );
     }
 }

@@ -21,5 +21,5 @@ pub mod team;
 pub mod two_factor;
 
 pub use choice::Choice;
-pub use error::AppError;
+pub use error::{AppError, ShownError};
 pub use moment::Moment;

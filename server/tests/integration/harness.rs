@@ -472,8 +472,14 @@ pub struct ApiResponse {
 impl ApiResponse {
     /// The error a server function answered with.
     pub fn error(&self) -> AppError {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body))
+        let answer: serde_json::Value = serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not an error's answer ({e}): {}", self.body));
+        let error: AppError = serde_json::from_value(answer["error"].clone())
+            .unwrap_or_else(|e| panic!("not an AppError ({e}): {}", self.body));
+        // How it reads travels with it, for the pages that only show it.
+        assert_eq!(answer["message"], error.to_string(), "{}", self.body);
+        assert_eq!(answer["field"].as_str(), error.field(), "{}", self.body);
+        error
     }
 
     /// The refusal a server function answered with (409 Conflict): which
