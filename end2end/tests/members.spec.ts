@@ -67,6 +67,32 @@ test('deleting a member needs their email typed', async ({ page, org }) => {
   await expect(membersTable(page).getByRole('row', { name: /Mia Member/ })).toHaveCount(0);
 });
 
+test('deleting a member after a quarter of an hour asks to confirm it is you, then deletes', async ({ page, org, request }) => {
+  await signedIn(page, org.owner_email, org.password);
+  // As if signed in 16 minutes ago.
+  const aged = await request.post('/test-support/sessions/age-proof', { data: { email: org.owner_email } });
+  expect(aged.status()).toBe(204);
+  await act(page, 'Mia Member', 'Delete');
+  const dialog = page.getByRole('dialog', { name: 'Delete Mia Member?' });
+  await dialog.getByLabel(`Type ${org.member_email} to confirm`).fill(org.member_email);
+  await dialog.getByRole('button', { name: 'Delete permanently' }).click();
+
+  const stepUp = page.getByRole('dialog', { name: "Confirm it's you" });
+  await expect(stepUp).toBeVisible();
+  const password = stepUp.getByLabel('Your password');
+  await expect(password).toBeFocused();
+  await password.fill('not the password');
+  await stepUp.getByRole('button', { name: 'Confirm' }).click();
+  await expect(stepUp.getByText('That is not your current password.')).toBeVisible();
+  await password.fill(org.password);
+  await stepUp.getByRole('button', { name: 'Confirm' }).click();
+
+  // The delete is tried once more, and goes through.
+  await expect(stepUp).toBeHidden();
+  await expect(dialog).toBeHidden();
+  await expect(membersTable(page).getByRole('row', { name: /Mia Member/ })).toHaveCount(0);
+});
+
 test('the only owner cannot step down, and is told what to do instead', async ({ page, org }) => {
   await signedIn(page, org.owner_email, org.password);
   await act(page, 'Olive Owner', 'Change role');

@@ -45,3 +45,26 @@ pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::request::serve;
     serve(crate::server::sign_in::sign_out).await
 }
+
+/// Confirms who is signed in again (step-up): the password, and with a
+/// second factor a current code or a recovery code. Risky actions then go
+/// through for 15 minutes.
+#[server(endpoint = "step_up")]
+pub async fn step_up(
+    current_password: String,
+    code: Option<String>,
+    recovery_code: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::request::serve;
+    use crate::server::two_factor::FactorProof;
+    let proof = FactorProof::new(current_password, code, recovery_code);
+    serve(|scope| crate::server::step_up::step_up(scope, proof)).await
+}
+
+/// Nothing when a risky action would go through now, otherwise
+/// `StepUpRequired`: asked before following a download link.
+#[server(endpoint = "step_up/check")]
+pub async fn check_step_up() -> Result<(), AppError> {
+    use crate::server::request::serve;
+    serve(crate::server::step_up::check).await
+}

@@ -20,6 +20,7 @@ pub mod person;
 pub mod product_url;
 pub mod refusal;
 pub mod sign_in_delay;
+pub mod step_up;
 pub mod team_view;
 pub mod url_view;
 

@@ -25,6 +25,11 @@ pub struct Actor {
     pub role_key: String,
     pub role_name: String,
     pub permissions: PermissionSet,
+    /// When the session's holder last proved who they are (see
+    /// [`Actor::require_recent_proof`]).
+    pub verified_at: chrono::DateTime<chrono::Utc>,
+    /// Whether that proof takes a second factor.
+    pub has_factor: bool,
     pub meta: RequestMeta,
 }
 
@@ -36,6 +41,20 @@ impl Actor {
         } else {
             tracing::info!(request_id = %self.meta.request_id, account = %self.account_id, ?permission, "permission refused");
             Err(AppError::Forbidden)
+        }
+    }
+
+    /// Refuses, asking for a step-up, unless the session's holder proved
+    /// who they are within the last 15 minutes (`domain::step_up`): what
+    /// exports, deleting a member and changing a role ask, after every
+    /// other check has passed.
+    pub fn require_recent_proof(&self, now: chrono::DateTime<chrono::Utc>) -> Result<(), AppError> {
+        if crate::domain::step_up::is_recent(self.verified_at, now) {
+            Ok(())
+        } else {
+            Err(AppError::StepUpRequired {
+                factor: self.has_factor,
+            })
         }
     }
 
@@ -122,6 +141,8 @@ async fn find(
             role_key: found.role_key,
             role_name: found.role_name,
             permissions: PermissionSet::from_keys(&found.permissions),
+            verified_at: found.verified_at,
+            has_factor: found.has_factor,
             meta: scope.meta.clone(),
         };
         (actor, found.last_seen_at)

@@ -107,6 +107,7 @@ pub async fn export_csv(scope: RequestScope, query: AuditQuery) -> Result<String
     let query = query.normalised().first_page();
     let actor = viewer(&scope, None).await?;
     check(&query)?;
+    actor.require_recent_proof(scope.state.clock.now())?;
     let pool = &scope.state.pool;
     let org = actor.organisation_id;
     let time_zone = organisations::settings(pool, org).await?.time_zone;

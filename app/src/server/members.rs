@@ -194,6 +194,7 @@ pub async fn delete(
         )
         .into());
     }
+    actor.require_recent_proof(scope.state.clock.now())?;
     sessions::revoke_all(&mut *tx, member.account_id, Some(org), None).await?;
     let revoked = revoke_unentitled(
         &mut tx,
@@ -257,6 +258,7 @@ pub async fn change_role(
     if member.role_id == role.id {
         return Ok(());
     }
+    actor.require_recent_proof(scope.state.clock.now())?;
     memberships::set_role(&mut *tx, id, role.id).await?;
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     // A session's token never outlives a change of what it may do: the

@@ -28,6 +28,7 @@ pub mod seed;
 pub mod session;
 pub mod sign_in;
 pub mod state;
+pub mod step_up;
 pub mod team;
 pub mod token;
 pub mod totp;

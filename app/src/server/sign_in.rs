@@ -392,6 +392,7 @@ pub async fn open_session(
             absolute: settings.session_absolute,
             client_ip: &scope.meta.client_ip,
             user_agent: scope.meta.user_agent.as_deref(),
+            verified_at: scope.state.clock.now(),
         },
     )
     .await?;

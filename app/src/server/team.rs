@@ -179,6 +179,7 @@ async fn entries(
 pub async fn export_csv(scope: RequestScope, query: TeamQuery) -> Result<String, ServerError> {
     let query = query.first_page();
     let (actor, with_invitations) = viewer(&scope, None, &query).await?;
+    actor.require_recent_proof(scope.state.clock.now())?;
     let pool = &scope.state.pool;
     let org = actor.organisation_id;
     let mut out = csv::row(&[

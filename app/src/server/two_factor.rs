@@ -86,7 +86,7 @@ impl Factor<'_> {
 }
 
 /// Which factor proved right.
-enum UsedFactor {
+pub(super) enum UsedFactor {
     Authenticator,
     RecoveryCode { left: i64 },
 }
@@ -401,7 +401,7 @@ impl FactorProof {
 }
 
 /// Checks the password, then (in `tx`) the factor.
-async fn prove(
+pub(super) async fn prove(
     scope: &RequestScope,
     tx: &mut Transaction<'_, Postgres>,
     actor: &Actor,
@@ -420,6 +420,31 @@ async fn prove(
         factor,
     )
     .await
+}
+
+/// When `used` was a recovery code: audits it and emails its owner a
+/// notice (with how many are left), in `tx`.
+pub(super) async fn record_recovery_code_use(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    (account, display_name): (AccountId, &str),
+    used: UsedFactor,
+) -> Result<(), ServerError> {
+    if let UsedFactor::RecoveryCode { left } = used {
+        let event = AuditEvent::new(AuditAction::RecoveryCodeUsed)
+            .by(account, display_name)
+            .on_account(Some(account), display_name)
+            .with_change(None, Some(json!({ "recovery_codes_left": left })));
+        audit::record_for_account(&mut **tx, &scope.meta, Some(account), event).await?;
+        notify(
+            tx,
+            &scope.state.links,
+            account,
+            TwoFactorChange::RecoveryCodeUsed { left },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Removes the authenticator app and the recovery codes: signing in takes
@@ -584,20 +609,13 @@ pub async fn finish_factor_step(
     let Some(target) = memberships::sign_in_target(&mut *tx, pending.account_id).await? else {
         return Err(AppError::AccessDisabled.into());
     };
-    if let UsedFactor::RecoveryCode { left } = used {
-        let event = AuditEvent::new(AuditAction::RecoveryCodeUsed)
-            .by(pending.account_id, &pending.display_name)
-            .on_account(Some(pending.account_id), &pending.display_name)
-            .with_change(None, Some(json!({ "recovery_codes_left": left })));
-        audit::record_for_account(&mut *tx, &scope.meta, Some(pending.account_id), event).await?;
-        notify(
-            &mut tx,
-            &scope.state.links,
-            pending.account_id,
-            TwoFactorChange::RecoveryCodeUsed { left },
-        )
-        .await?;
-    }
+    record_recovery_code_use(
+        &mut tx,
+        &scope,
+        (pending.account_id, &pending.display_name),
+        used,
+    )
+    .await?;
     if let Some(invitation) = &pending.invitation_token_hash {
         // The person proved the account with both factors: join, sign in
         // and commit, as accepting without a factor does.

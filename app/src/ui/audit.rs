@@ -58,7 +58,7 @@ fn AuditLog(user: SessionUser, filters: AuditFilterChoices) -> impl IntoView {
             <div class="page-title">
                 <h1>"Audit log"</h1>
                 <div class="page-actions">
-                    <a class="button" href=export_href download>"Export CSV"</a>
+                    <super::step_up::ExportLink href=Signal::derive(export_href) />
                 </div>
             </div>
             <p class="muted page-intro">

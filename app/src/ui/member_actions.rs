@@ -139,6 +139,7 @@ pub fn MemberDialog() -> impl IntoView {
     let pending = RwSignal::new(false);
     let reset_sent = RwSignal::new(None::<PasswordResetSent>);
     let errors = FormErrors::new(error, &MEMBER_FIELDS);
+    let step_up = expect_context::<super::step_up::StepUp>();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some((member, action)) = actions.pending.get_untracked() else {
@@ -166,16 +167,30 @@ pub fn MemberDialog() -> impl IntoView {
                 let id = member.id;
                 // Only a password reset has something to show afterwards:
                 // where the email went and until when its link works.
-                let result = match action {
-                    MemberChange::Disable => disable_member(id).await.map(|()| None),
-                    MemberChange::Enable => enable_member(id).await.map(|()| None),
-                    MemberChange::Delete => delete_member(id, confirm).await.map(|()| None),
-                    MemberChange::ChangeRole => change_member_role(id, role).await.map(|()| None),
-                    MemberChange::ChangeDepartment => change_member_department(id, department)
-                        .await
-                        .map(|()| None),
-                    MemberChange::SendPasswordReset => send_password_reset(id).await.map(Some),
+                // Deleting and changing a role may ask for a step-up first.
+                let run = || {
+                    let (confirm, role, department) =
+                        (confirm.clone(), role.clone(), department.clone());
+                    async move {
+                        match action {
+                            MemberChange::Disable => disable_member(id).await.map(|()| None),
+                            MemberChange::Enable => enable_member(id).await.map(|()| None),
+                            MemberChange::Delete => delete_member(id, confirm).await.map(|()| None),
+                            MemberChange::ChangeRole => {
+                                change_member_role(id, role).await.map(|()| None)
+                            }
+                            MemberChange::ChangeDepartment => {
+                                change_member_department(id, department)
+                                    .await
+                                    .map(|()| None)
+                            }
+                            MemberChange::SendPasswordReset => {
+                                send_password_reset(id).await.map(Some)
+                            }
+                        }
+                    }
                 };
+                let result = step_up.run(run).await;
                 pending.set(false);
                 match result {
                     Ok(sent) => {
@@ -191,7 +206,14 @@ pub fn MemberDialog() -> impl IntoView {
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (member, action, pending, reset_sent, actions.changed);
+        let _ = (
+            member,
+            action,
+            pending,
+            reset_sent,
+            actions.changed,
+            step_up,
+        );
     };
     let title = move || {
         if reset_sent.get().is_some() {

@@ -22,6 +22,7 @@ mod password_reset;
 mod post;
 mod profile;
 mod settings;
+mod step_up;
 mod team;
 mod two_factor;
 mod url_view;
@@ -148,6 +149,7 @@ fn page_title(page: String) -> String {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     mark_hydrated();
+    step_up::StepUp::provide();
     view! {
         <Title formatter=page_title />
         <Router>
@@ -172,6 +174,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/organisation") view=settings::OrganisationSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/audit") view=audit::AuditPage ssr=SsrMode::Async />
             </Routes>
+            <step_up::StepUpDialog />
             </location::RouterQuery>
         </Router>
     }

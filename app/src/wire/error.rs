@@ -49,6 +49,12 @@ pub enum AppError {
     /// emails they named: it says nothing about who has an account.
     #[error("Too many password reset requests from your network. Try again in {minutes} {}.", if *minutes == 1 { "minute" } else { "minutes" })]
     TooManyResetRequests { minutes: u32 },
+    /// A risky action (an export, deleting a member, changing a role) with
+    /// no proof of who is asking in the last 15 minutes: the person
+    /// confirms their password (and a code, with `factor`) and the action
+    /// is tried again (`ui::step_up`).
+    #[error("To do this, confirm it's you: enter your password{} again.", if *factor { " and a code from your authenticator app" } else { "" })]
+    StepUpRequired { factor: bool },
     /// Correct password, but no organisation where the membership is enabled.
     #[error("Your access has been disabled. Contact an administrator of your organisation.")]
     AccessDisabled,
@@ -97,7 +103,9 @@ impl AppError {
         use http::StatusCode;
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::AccessDisabled => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::AccessDisabled | Self::StepUpRequired { .. } => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Refused(_) => StatusCode::CONFLICT,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,

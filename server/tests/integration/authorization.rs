@@ -119,6 +119,14 @@ fn table() -> Vec<(&'static str, Access)> {
             OwnAccount("confirms the caller's own setup with a code"),
         ),
         (
+            "step_up",
+            OwnAccount("confirms the caller's own session, given their password (and a factor)"),
+        ),
+        (
+            "step_up/check",
+            OwnAccount("says whether the caller's own session was confirmed recently"),
+        ),
+        (
             "two_factor/remove",
             OwnAccount("the caller's own factor, given the password and a factor"),
         ),

@@ -24,6 +24,7 @@ mod database_roles;
 mod embedded_database;
 mod security;
 mod sign_in;
+mod step_up;
 mod team;
 mod team_view;
 mod two_factor;

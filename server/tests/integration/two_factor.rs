@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 
 /// 10 seconds into a 30-second step: one step either side is whole.
-fn start_time() -> DateTime<Utc> {
+pub(crate) fn start_time() -> DateTime<Utc> {
     DateTime::from_timestamp(1_900_000_000 / STEP_SECONDS * STEP_SECONDS + 10, 0).unwrap()
 }
 
@@ -31,7 +31,7 @@ fn secret_of(setup: &AuthenticatorSetup) -> TotpSecret {
 }
 
 /// The code an app shows at `at`.
-fn code_at(secret: &TotpSecret, at: DateTime<Utc>) -> String {
+pub(crate) fn code_at(secret: &TotpSecret, at: DateTime<Utc>) -> String {
     format!("{:06}", secret.code_at(step_of(at)))
 }
 
@@ -44,7 +44,11 @@ fn cookie_value(response: &ApiResponse, name: &str) -> Option<String> {
 
 /// Turns two-factor sign-in on for `email` (signed in as `session`) and
 /// returns the secret and the recovery codes.
-async fn set_up(app: &TestApp, session: &str, password: &str) -> (TotpSecret, Vec<String>) {
+pub(crate) async fn set_up(
+    app: &TestApp,
+    session: &str,
+    password: &str,
+) -> (TotpSecret, Vec<String>) {
     let started = app
         .call(
             "two_factor/start",

@@ -13,19 +13,22 @@ pub struct NewSession<'a> {
     pub absolute: Duration,
     pub client_ip: &'a str,
     pub user_agent: Option<&'a str>,
+    /// When its holder proved who they are: signing in is a proof.
+    pub verified_at: DateTime<Utc>,
 }
 
 pub async fn insert(db: impl PgExecutor<'_>, s: NewSession<'_>) -> sqlx::Result<SessionId> {
     sqlx::query_scalar!(
-        r#"INSERT INTO sessions (token_hash, account_id, organisation_id, expires_at, client_ip, user_agent)
-           VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6)
+        r#"INSERT INTO sessions (token_hash, account_id, organisation_id, expires_at, client_ip, user_agent, verified_at)
+           VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5, $6, $7)
            RETURNING id AS "id: SessionId""#,
         s.token_hash,
         s.account as AccountId,
         s.organisation as OrganisationId,
         s.absolute.as_secs_f64(),
         s.client_ip,
-        s.user_agent
+        s.user_agent,
+        s.verified_at
     )
     .fetch_one(db)
     .await
@@ -38,6 +41,8 @@ pub async fn insert(db: impl PgExecutor<'_>, s: NewSession<'_>) -> sqlx::Result<
 pub struct SessionActor {
     pub session_id: SessionId,
     pub last_seen_at: DateTime<Utc>,
+    pub verified_at: DateTime<Utc>,
+    pub has_factor: bool,
     pub account_id: AccountId,
     pub display_name: String,
     pub email: String,
@@ -56,7 +61,8 @@ pub async fn find_actor(
 ) -> sqlx::Result<Option<SessionActor>> {
     sqlx::query_as!(
         SessionActor,
-        r#"SELECT s.id AS "session_id: SessionId", s.last_seen_at,
+        r#"SELECT s.id AS "session_id: SessionId", s.last_seen_at, s.verified_at,
+                  a.two_factor_enabled_at IS NOT NULL AS "has_factor!",
                   a.id AS "account_id: AccountId", a.display_name, a.email,
                   o.id AS "organisation_id: OrganisationId", o.name AS organisation_name,
                   m.id AS "membership_id: MembershipId",
@@ -76,6 +82,22 @@ pub async fn find_actor(
     )
     .fetch_optional(db)
     .await
+}
+
+/// Records that the session's holder proved who they are again (step-up).
+pub async fn mark_verified(
+    db: impl PgExecutor<'_>,
+    session: SessionId,
+    at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE sessions SET verified_at = $2 WHERE id = $1",
+        session as SessionId,
+        at
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 /// Moves the idle deadline. Called at most once a minute per session, so a

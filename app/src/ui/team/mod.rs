@@ -122,7 +122,7 @@ fn Team(user: SessionUser, filters: FilterChoices) -> impl IntoView {
             <div class="page-title">
                 <h1>"Team"</h1>
                 <div class="page-actions">
-                    <a class="button" href=export_href download>"Export CSV"</a>
+                    <crate::ui::step_up::ExportLink href=Signal::derive(export_href) />
                     {may_invite.then(|| view! { <InviteButton /> })}
                 </div>
             </div>

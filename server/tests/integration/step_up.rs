@@ -1,0 +1,183 @@
+//! Step-up at the HTTP boundary, with a clock the tests move: exports,
+//! deleting a member and changing a role ask for a proof of who is asking
+//! within the last 15 minutes; signing in is one, and confirming the
+//! password (and a code, with a second factor) within the session is
+//! another.
+
+use crate::harness::{ApiResponse, TestApp};
+use crate::invitations::role_id;
+use crate::members::membership_of;
+use crate::two_factor::{code_at, set_up, start_time};
+use app::server::clock::Clock;
+use app::wire::AppError;
+use chrono::Duration;
+use reqwest::StatusCode;
+
+fn asks_for_step_up(response: &ApiResponse) -> bool {
+    response.status == StatusCode::FORBIDDEN
+        && matches!(response.error(), AppError::StepUpRequired { .. })
+}
+
+async fn member_count(app: &TestApp, email: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM memberships m JOIN accounts a ON a.id = m.account_id
+         WHERE lower(a.email) = lower($1)",
+    )
+    .bind(email)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn delete(app: &TestApp, session: &str, member: &str, email: &str) -> ApiResponse {
+    app.call(
+        "members/delete",
+        &[("membership_id", member), ("confirm_email", email)],
+        Some(session),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn risky_actions_ask_for_a_recent_proof_and_a_step_up_gives_one() {
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let member = membership_of(&app, &org, &org.member_email).await;
+    let admin_role = role_id(&app, "admin").await;
+    let export = |session: String| {
+        let request = app
+            .client
+            .get(app.url("/team/export.csv"))
+            .header("cookie", format!("roster_session={session}"));
+        async move { request.send().await.unwrap().status() }
+    };
+
+    // Signing in is a proof: for 15 minutes, exactly.
+    app.clock.advance(Duration::minutes(15));
+    let check = app.call("step_up/check", &[], Some(&admin)).await;
+    assert_eq!(check.status, StatusCode::OK, "{}", check.body);
+    assert_eq!(export(admin.clone()).await, StatusCode::OK);
+
+    app.clock.advance(Duration::seconds(1));
+    let check = app.call("step_up/check", &[], Some(&admin)).await;
+    assert!(asks_for_step_up(&check), "{}", check.body);
+    assert_eq!(
+        check.error(),
+        AppError::StepUpRequired { factor: false },
+        "no code to ask for"
+    );
+    assert_eq!(export(admin.clone()).await, StatusCode::FORBIDDEN);
+    let deleted = delete(&app, &admin, &member, &org.member_email).await;
+    assert!(asks_for_step_up(&deleted), "{}", deleted.body);
+    assert_eq!(
+        member_count(&app, &org.member_email).await,
+        1,
+        "nothing changed"
+    );
+    let promoted = app
+        .call(
+            "members/change_role",
+            &[("membership_id", &member), ("role_id", &admin_role)],
+            Some(&admin),
+        )
+        .await;
+    assert!(asks_for_step_up(&promoted), "{}", promoted.body);
+    // Other checks come first: a mistyped confirmation is said as such.
+    let mistyped = app
+        .call(
+            "members/delete",
+            &[
+                ("membership_id", &member),
+                ("confirm_email", "someone@else.example"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        mistyped.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        mistyped.body
+    );
+
+    // A wrong password is said beside its field and proves nothing.
+    let wrong = app
+        .call(
+            "step_up",
+            &[("current_password", "not the password")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.body
+    );
+    assert_eq!(wrong.error().field(), Some("current_password"));
+    assert!(asks_for_step_up(
+        &app.call("step_up/check", &[], Some(&admin)).await
+    ));
+
+    let confirmed = app
+        .call(
+            "step_up",
+            &[("current_password", &org.password)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let deleted = delete(&app, &admin, &member, &org.member_email).await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    assert_eq!(member_count(&app, &org.member_email).await, 0);
+
+    // And that proof, too, lasts 15 minutes.
+    app.clock
+        .advance(Duration::minutes(15) + Duration::seconds(1));
+    assert!(asks_for_step_up(
+        &app.call("step_up/check", &[], Some(&admin)).await
+    ));
+}
+
+#[tokio::test]
+async fn with_a_second_factor_a_step_up_takes_a_code_too() {
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let (secret, _) = set_up(&app, &admin, &org.password).await;
+
+    app.clock.advance(Duration::minutes(16));
+    let check = app.call("step_up/check", &[], Some(&admin)).await;
+    assert_eq!(check.error(), AppError::StepUpRequired { factor: true });
+
+    let password_only = app
+        .call(
+            "step_up",
+            &[("current_password", &org.password)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        password_only.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        password_only.body
+    );
+    assert_eq!(password_only.error().field(), Some("code"));
+    assert!(asks_for_step_up(
+        &app.call("step_up/check", &[], Some(&admin)).await
+    ));
+
+    let code = code_at(&secret, app.clock.now());
+    let confirmed = app
+        .call(
+            "step_up",
+            &[("current_password", &org.password), ("code", &code)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let check = app.call("step_up/check", &[], Some(&admin)).await;
+    assert_eq!(check.status, StatusCode::OK, "{}", check.body);
+}
