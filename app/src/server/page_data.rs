@@ -10,7 +10,7 @@
 //! same JSON to the browser, which hydrates from it synchronously
 //! (`ui::page_data`).
 
-use super::request::RequestScope;
+use super::request::{query_pairs, RequestScope};
 use crate::wire::{AppError, ShownError};
 use serde::Serialize;
 
@@ -29,12 +29,9 @@ pub const PAGE_DATA_PATHS: [&str; 4] = ["/invite", "/reset-password", "/verify-e
 pub async fn load(scope: RequestScope) -> Option<PageData> {
     use super::{email_verification, home, invitations, password_resets};
     let path = scope.parts.uri.path().to_string();
-    let token = scope
-        .parts
-        .uri
-        .query()
-        .and_then(|query| serde_urlencoded::from_str::<Vec<(String, String)>>(query).ok())
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "token"))
+    let token = query_pairs(&scope.parts)
+        .into_iter()
+        .find(|(k, _)| k == "token")
         .map(|(_, token)| token)
         .unwrap_or_default();
     let json = match path.as_str() {

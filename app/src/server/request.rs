@@ -112,6 +112,16 @@ impl RequestScope {
     }
 }
 
+/// The request's query, decoded, as name/value pairs in order (none when
+/// it does not decode).
+pub fn query_pairs(parts: &Parts) -> Vec<(String, String)> {
+    parts
+        .uri
+        .query()
+        .and_then(|query| serde_urlencoded::from_str(query).ok())
+        .unwrap_or_default()
+}
+
 /// Finds cookie `name` in the request's `Cookie` headers.
 pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
     headers

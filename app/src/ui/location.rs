@@ -47,8 +47,7 @@ pub fn provide_page_query() {
 #[cfg(feature = "ssr")]
 fn current_query() -> Vec<(String, String)> {
     use_context::<http::request::Parts>()
-        .and_then(|parts| parts.uri.query().map(str::to_string))
-        .and_then(|query| serde_urlencoded::from_str(&query).ok())
+        .map(|parts| crate::server::request::query_pairs(&parts))
         .unwrap_or_default()
 }
 

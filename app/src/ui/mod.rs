@@ -81,12 +81,7 @@ pub fn shell(_options: LeptosOptions) -> impl IntoView {
 fn page_data_script(path: &str) -> Option<AnyView> {
     #[cfg(feature = "ssr")]
     {
-        use crate::server::page_data::PageData;
-        let json = use_context::<http::request::Parts>()?
-            .extensions
-            .get::<PageData>()?
-            .0
-            .clone();
+        let json = page_data::carried()?;
         Some(
             view! {
                 <script

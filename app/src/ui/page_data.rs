@@ -28,8 +28,10 @@ pub fn script_text(json: &str) -> String {
     json.replace('<', "\\u003c")
 }
 
+/// The JSON the server loaded for the page it is rendering (the shell
+/// carries it into the page, the page renders it).
 #[cfg(feature = "ssr")]
-fn carried() -> Option<String> {
+pub fn carried() -> Option<String> {
     use crate::server::page_data::PageData;
     use leptos::prelude::use_context;
     use_context::<http::request::Parts>().and_then(|parts| {
