@@ -3,7 +3,7 @@
 // does), then signing in with a code and with a recovery code.
 import { createHmac } from 'node:crypto';
 import { Page } from '@playwright/test';
-import { test, expect, hydrated, overflowX, signIn } from './fixtures';
+import { test, expect, emailTo, emailsTo, hydrated, overflowX, signIn, signedIn } from './fixtures';
 
 function base32Decode(text: string): Buffer {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -125,4 +125,60 @@ test('a member sets up an authenticator, then signs in with a code and with a re
   await page.getByLabel('Recovery code').fill(codes[0]);
   await page.getByRole('button', { name: 'Sign in with recovery code' }).click();
   await expect(page.locator('#recovery_code-error')).toHaveText(/already used/);
+});
+
+/** Turns on two-factor sign-in from the profile page, as the first test
+ * does step by step; returns the key the app would hold. */
+async function turnOnAuthenticator(page: Page, password: string): Promise<Buffer> {
+  await page.goto('/profile');
+  await hydrated(page);
+  const card = page.getByRole('region', { name: 'Two-factor sign-in' });
+  await card.getByLabel('Current password').fill(password);
+  await card.getByRole('button', { name: 'Set up authenticator app' }).click();
+  const secret = base32Decode((await card.getByLabel('Setup key').textContent()) ?? '');
+  await card.getByLabel('Code from the app').fill(totp(secret));
+  await card.getByRole('button', { name: 'Turn on' }).click();
+  await card.getByRole('button', { name: 'I saved them' }).click();
+  await expect(card.getByText(/^On\./)).toBeVisible();
+  return secret;
+}
+
+test("an admin resets a member's lost factor after confirming it is them", async ({ page, org, browser, request }) => {
+  await signIn(page, org.member_email, org.password);
+  await expect(page).toHaveURL(/\/welcome$/);
+  await turnOnAuthenticator(page, org.password);
+  const noticesBefore = (await emailsTo(org.member_email)).length;
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signedIn(admin, org.admin_email, org.password);
+  // As if the admin signed in 16 minutes ago.
+  const aged = await request.post('/test-support/sessions/age-proof', { data: { email: org.admin_email } });
+  expect(aged.status()).toBe(204);
+  await admin.getByRole('link', { name: 'Mia Member' }).click();
+  await expect(admin.getByRole('heading', { name: 'Mia Member' })).toBeVisible();
+  const facts = admin.getByRole('definition').filter({ hasText: /Authenticator app|Not set up/ });
+  await expect(facts).toHaveText(/Authenticator app, added/);
+  await admin.getByRole('button', { name: 'Reset two-factor' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Reset two-factor sign-in for Mia Member?' });
+  await expect(dialog.getByText('ends every session of theirs at once;')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Reset two-factor' }).click();
+
+  const stepUp = admin.getByRole('dialog', { name: "Confirm it's you" });
+  await stepUp.getByLabel('Your password').fill(org.password);
+  await stepUp.getByRole('button', { name: 'Confirm' }).click();
+  await expect(stepUp).toBeHidden();
+  await expect(dialog).toBeHidden();
+  // The page follows the change by itself, and the button is gone.
+  await expect(facts).toHaveText('Not set up');
+  await expect(admin.getByRole('button', { name: 'Reset two-factor' })).toHaveCount(0);
+  await adminContext.close();
+
+  const notice = await emailTo(org.member_email, noticesBefore);
+  expect(notice.subject).toBe('Two-factor sign-in was reset for your Roster account');
+  // Mia's session ended; her password alone signs her in again.
+  await page.goto('/profile');
+  await expect(page).toHaveURL(/\/login/);
+  await signIn(page, org.member_email, org.password);
+  await expect(page).toHaveURL(/\/welcome$/);
 });

@@ -82,3 +82,11 @@ pub async fn send_password_reset(
     use crate::server::request::serve;
     serve(|scope| crate::server::members::send_password_reset(scope, membership_id)).await
 }
+
+/// Removes a member's authenticator app and recovery codes, for someone
+/// who lost both; their sessions end. Asks for a recent step-up.
+#[server(endpoint = "members/reset_two_factor")]
+pub async fn reset_member_two_factor(membership_id: MembershipId) -> Result<(), AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::members::reset_two_factor(scope, membership_id)).await
+}

@@ -18,6 +18,10 @@ pub enum MemberChange {
     /// Emails the member a link to choose a new password. The admin never
     /// sees the link nor the password.
     SendPasswordReset,
+    /// Removes the member's authenticator app and recovery codes, for
+    /// someone who lost both: their sessions end and the password alone
+    /// signs them in, until they set up a factor again.
+    ResetTwoFactor,
 }
 
 /// The facts a change is judged on, read under the organisation's lock so
@@ -35,6 +39,10 @@ pub struct Situation<'a> {
     /// Enabled Owners in the organisation, the target included.
     pub enabled_owners: i64,
     pub target_is_primary_contact: bool,
+    /// The target's account has a second factor.
+    pub target_has_factor: bool,
+    /// The target's account also belongs to another organisation.
+    pub target_in_other_organisations: bool,
     /// With [`MemberChange::ChangeRole`]: the new role's permissions and
     /// whether it is the Owner role.
     pub new_role: Option<(&'a PermissionSet, bool)>,
@@ -86,6 +94,19 @@ pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
                 return Err(Refusal::ResetWhileDisabled);
             }
         }
+        MemberChange::ResetTwoFactor => {
+            if s.is_self {
+                return Err(Refusal::ResetOwnTwoFactor);
+            }
+            if !s.target_has_factor {
+                return Err(Refusal::NoFactorToReset);
+            }
+            // One organisation's admin does not decide for the others
+            // whether the person is who they say: the operator does.
+            if s.target_in_other_organisations {
+                return Err(Refusal::FactorResetSharedAccount);
+            }
+        }
         MemberChange::Enable | MemberChange::ChangeDepartment => {}
     }
     Ok(())
@@ -105,6 +126,8 @@ mod tests {
             target_is_enabled_owner: false,
             enabled_owners: 2,
             target_is_primary_contact: false,
+            target_has_factor: true,
+            target_in_other_organisations: false,
             new_role: None,
         }
     }
@@ -203,6 +226,34 @@ mod tests {
         let s = situation(&a, &o);
         assert_eq!(
             judge(MemberChange::SendPasswordReset, &s),
+            Err(Refusal::Outranked)
+        );
+    }
+
+    #[test]
+    fn factors_are_reset_for_others_only_in_one_organisation() {
+        let (o, a, m) = (owner(), admin(), member());
+        let mut s = situation(&a, &m);
+        assert_eq!(judge(MemberChange::ResetTwoFactor, &s), Ok(()));
+        s.target_in_other_organisations = true;
+        assert_eq!(
+            judge(MemberChange::ResetTwoFactor, &s),
+            Err(Refusal::FactorResetSharedAccount)
+        );
+        s.target_has_factor = false;
+        assert_eq!(
+            judge(MemberChange::ResetTwoFactor, &s),
+            Err(Refusal::NoFactorToReset)
+        );
+        let mut s = situation(&a, &a);
+        s.is_self = true;
+        assert_eq!(
+            judge(MemberChange::ResetTwoFactor, &s),
+            Err(Refusal::ResetOwnTwoFactor)
+        );
+        let s = situation(&a, &o);
+        assert_eq!(
+            judge(MemberChange::ResetTwoFactor, &s),
             Err(Refusal::Outranked)
         );
     }

@@ -48,6 +48,16 @@ pub enum Refusal {
         max = super::password_reset::MAX_EMAILS_PER_ACCOUNT_PER_HOUR
     )]
     TooManyResets,
+    #[error(
+        "You can't reset your own two-factor sign-in here. Remove or replace your authenticator app on your profile page."
+    )]
+    ResetOwnTwoFactor,
+    #[error("This person has no two-factor sign-in to reset.")]
+    NoFactorToReset,
+    #[error(
+        "This person's account also belongs to another organisation, so only your Roster operator can reset its two-factor sign-in (with `roster account reset-two-factor` and their email)."
+    )]
+    FactorResetSharedAccount,
 
     // Invitations, from the inviter's side.
     #[error("This invitation was revoked. Send a new invitation instead.")]

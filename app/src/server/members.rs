@@ -116,6 +116,8 @@ async fn lock_and_judge(
         target_is_enabled_owner: member.is_owner && member.status == "enabled",
         enabled_owners,
         target_is_primary_contact: member.is_primary_contact,
+        target_has_factor: member.has_factor,
+        target_in_other_organisations: member.in_other_organisations,
         new_role: new_role.map(|(permissions, is_owner, _)| (permissions, is_owner)),
     };
     judge(change, &situation).map_err(|r| refused(r, new_role.map_or("", |(_, _, name)| name)))?;
@@ -362,4 +364,32 @@ pub async fn send_password_reset(
         email: member.email,
         expires_at: issued.expires_at,
     })
+}
+
+/// Removes a member's authenticator app and recovery codes, for someone
+/// who lost both: their sessions end, they are told by email, and the
+/// password alone signs them in until they set up a factor again. Never
+/// one's own, only on someone the actor outranks, and only on an account
+/// no other organisation shares (the operator resets those). Asks for a
+/// recent proof of who is asking.
+pub async fn reset_two_factor(scope: RequestScope, id: MembershipId) -> Result<(), ServerError> {
+    let actor = manager(&scope).await?;
+    let org = actor.organisation_id;
+    let mut tx = scope.state.pool.begin().await?;
+    let member = lock_and_judge(&mut tx, &actor, id, MemberChange::ResetTwoFactor, None).await?;
+    actor.require_recent_proof(scope.state.clock.now())?;
+    let sessions_ended = super::two_factor::reset(
+        &mut tx,
+        &scope.meta,
+        &scope.state.links,
+        member.account_id,
+        &member.display_name,
+        Some(&actor),
+    )
+    .await?
+    .ok_or(Refusal::NoFactorToReset)?;
+    tx.commit().await?;
+    scope.state.outbox.wake();
+    tracing::info!(request_id = %scope.meta.request_id, membership = %id, organisation = %org, sessions_ended, "member's two-factor sign-in reset");
+    Ok(())
 }

@@ -515,27 +515,56 @@ pub async fn operator_reset(
         .ok_or_else(not_found)?;
     let mut tx = pool.begin().await?;
     accounts::lock(&mut *tx, account.id).await?;
-    if !db::remove(&mut *tx, account.id).await? {
-        return Err(
-            AppError::invalid("email", format!("{email} has no second factor to reset.")).into(),
-        );
-    }
-    let sessions_ended = super::db::sessions::revoke_all(&mut *tx, account.id, None, None).await?;
-    let event = AuditEvent::new(AuditAction::TwoFactorReset)
-        .on_account(Some(account.id), &account.display_name)
-        .with_change(
-            None,
-            Some(json!({ "by": "operator", "sessions_ended": sessions_ended })),
-        );
-    audit::record_for_account(&mut *tx, &meta, Some(account.id), event).await?;
-    notify(&mut tx, links, account.id, TwoFactorChange::Reset).await?;
-    // Each organisation's team table shows the change.
-    super::profile::announce(&mut tx, account.id).await?;
+    let sessions_ended = reset(
+        &mut tx,
+        &meta,
+        links,
+        account.id,
+        &account.display_name,
+        None,
+    )
+    .await?
+    .ok_or_else(|| AppError::invalid("email", format!("{email} has no second factor to reset.")))?;
     tx.commit().await?;
     Ok(OperatorReset {
         name: account.display_name,
         sessions_ended,
     })
+}
+
+/// Removes `account`'s authenticator and recovery codes for someone who
+/// lost both, in `tx`: every session of the account ends, its owner is
+/// told by email, and it is audited in every organisation of the account,
+/// as done `by` an admin or (with `None`) the operator. `None` when the
+/// account had no factor, and then nothing changed.
+pub(super) async fn reset(
+    tx: &mut Transaction<'_, Postgres>,
+    meta: &super::request::RequestMeta,
+    links: &Links,
+    account: AccountId,
+    name: &str,
+    by: Option<&Actor>,
+) -> Result<Option<u64>, ServerError> {
+    if !db::remove(&mut **tx, account).await? {
+        return Ok(None);
+    }
+    let sessions_ended = super::db::sessions::revoke_all(&mut **tx, account, None, None).await?;
+    let mut event = AuditEvent::new(AuditAction::TwoFactorReset).on_account(Some(account), name);
+    if let Some(actor) = by {
+        event = event.by(actor.account_id, &actor.display_name);
+    }
+    let event = event.with_change(
+        None,
+        Some(json!({
+            "by": if by.is_some() { "admin" } else { "operator" },
+            "sessions_ended": sessions_ended,
+        })),
+    );
+    audit::record_for_account(&mut **tx, meta, Some(account), event).await?;
+    notify(tx, links, account, TwoFactorChange::Reset).await?;
+    // Each organisation's team table shows the change.
+    super::profile::announce(tx, account).await?;
+    Ok(Some(sessions_ended))
 }
 
 /// After the right password of an account with a second factor: a pending

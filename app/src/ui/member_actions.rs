@@ -82,8 +82,9 @@ pub fn changes_for(member: &TeamMember) -> Vec<(&'static str, bool, MemberChange
     let role = ("Change role", false, MemberChange::ChangeRole);
     let department = ("Change department", false, MemberChange::ChangeDepartment);
     let delete = ("Delete", true, MemberChange::Delete);
-    match member.status {
-        _ if member.is_you => vec![role, department],
+    let reset_factor = ("Reset two-factor", true, MemberChange::ResetTwoFactor);
+    let mut changes = match member.status {
+        _ if member.is_you => return vec![role, department],
         MembershipStatus::Enabled => vec![
             role,
             department,
@@ -93,10 +94,14 @@ pub fn changes_for(member: &TeamMember) -> Vec<(&'static str, bool, MemberChange
                 MemberChange::SendPasswordReset,
             ),
             ("Disable", true, MemberChange::Disable),
-            delete,
         ],
-        MembershipStatus::Disabled => vec![("Enable", false, MemberChange::Enable), delete],
+        MembershipStatus::Disabled => vec![("Enable", false, MemberChange::Enable)],
+    };
+    if member.two_factor {
+        changes.push(reset_factor);
     }
+    changes.push(delete);
+    changes
 }
 
 pub fn role_choices(options: &InviteOptions) -> Vec<(String, String)> {
@@ -127,6 +132,7 @@ fn member_dialog_title(member: &TeamMember, action: MemberChange) -> String {
         MemberChange::ChangeRole => format!("Change role for {}", member.name),
         MemberChange::ChangeDepartment => format!("Change department for {}", member.name),
         MemberChange::SendPasswordReset => format!("Send a password reset to {}?", member.name),
+        MemberChange::ResetTwoFactor => format!("Reset two-factor sign-in for {}?", member.name),
     }
 }
 
@@ -150,7 +156,7 @@ pub fn MemberDialog() -> impl IntoView {
             use super::dialog::form_value;
             use crate::api::members::{
                 change_member_department, change_member_role, delete_member, disable_member,
-                enable_member, send_password_reset,
+                enable_member, reset_member_two_factor, send_password_reset,
             };
             use wasm_bindgen::JsCast as _;
             let form = ev
@@ -167,7 +173,8 @@ pub fn MemberDialog() -> impl IntoView {
                 let id = member.id;
                 // Only a password reset has something to show afterwards:
                 // where the email went and until when its link works.
-                // Deleting and changing a role may ask for a step-up first.
+                // Deleting, changing a role and resetting a factor may ask
+                // for a step-up first.
                 let run = || {
                     let (confirm, role, department) =
                         (confirm.clone(), role.clone(), department.clone());
@@ -186,6 +193,9 @@ pub fn MemberDialog() -> impl IntoView {
                             }
                             MemberChange::SendPasswordReset => {
                                 send_password_reset(id).await.map(Some)
+                            }
+                            MemberChange::ResetTwoFactor => {
+                                reset_member_two_factor(id).await.map(|()| None)
                             }
                         }
                     }
@@ -347,6 +357,21 @@ fn member_dialog_body(
                 false,
             )
         }
+        MemberChange::ResetTwoFactor => (
+            view! {
+                <p>"For someone who lost their authenticator app and their recovery codes. Resetting " <strong>{name}</strong>"'s two-factor sign-in:"</p>
+                <ul class="consequences">
+                    <li>"removes their authenticator app and recovery codes;"</li>
+                    <li>"ends every session of theirs at once;"</li>
+                    <li>"emails them that it happened;"</li>
+                    <li>"lets them sign in with their password alone until they set up an authenticator again."</li>
+                </ul>
+                <p>"Make sure it is really them asking: whoever has their password gets in."</p>
+            }
+            .into_any(),
+            "Reset two-factor",
+            true,
+        ),
         MemberChange::ChangeDepartment => (
             options
                 .map(|options| view! {

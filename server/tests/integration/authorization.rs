@@ -234,6 +234,10 @@ fn table() -> Vec<(&'static str, Access)> {
             Protected(|t| vec![("membership_id", t.member_membership.clone())]),
         ),
         (
+            "members/reset_two_factor",
+            Protected(|t| vec![("membership_id", t.member_membership.clone())]),
+        ),
+        (
             "members/change_department",
             Protected(|t| {
                 vec![

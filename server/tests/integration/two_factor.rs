@@ -3,9 +3,10 @@
 //! window and replay, recovery codes, the pending sign-in's expiry and
 //! scope, and wrong codes counting toward the sign-in delays.
 
-use crate::harness::{eventually, ApiResponse, TestApp};
+use crate::harness::{eventually, ApiResponse, TestApp, TestOrganisation};
 use crate::members::audit_count;
 use crate::password_reset::emails_to;
+use app::domain::Refusal;
 use app::server::clock::Clock;
 use app::server::totp::{step_of, TotpSecret, STEP_SECONDS};
 use app::wire::team::{TeamEntry, TeamListing};
@@ -612,22 +613,25 @@ async fn accepting_an_invitation_with_an_existing_account_takes_the_factor_step(
     assert!(!again.status.is_success(), "{}", again.body);
 }
 
+/// `email`'s account (with `password`, and no factor yet) joins `org`
+/// too, invited by its admin.
+async fn joins_too(app: &TestApp, org: &TestOrganisation, email: &str, password: &str) {
+    use crate::invitations::{invited, token_of};
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let token = token_of(&invited(app, &admin, email).await.link);
+    let accept = [("token", token.as_str()), ("password", password)];
+    let joined = app.call("invitation/accept_existing", &accept, None).await;
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+}
+
 #[tokio::test]
 async fn the_operator_resets_an_account_in_several_organisations() {
-    use crate::invitations::{invited, token_of};
     use app::server::two_factor::operator_reset;
     let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
     let first = app.organisation().await;
     let second = app.organisation().await;
     // The member belongs to both organisations, with a factor.
-    let admin = app.sign_in(&second.admin_email, &second.password).await;
-    let token = token_of(&invited(&app, &admin, &first.member_email).await.link);
-    let accept = [
-        ("token", token.as_str()),
-        ("password", first.password.as_str()),
-    ];
-    let joined = app.call("invitation/accept_existing", &accept, None).await;
-    assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+    joins_too(&app, &second, &first.member_email, &first.password).await;
     let member = app.sign_in(&first.member_email, &first.password).await;
     set_up(&app, &member, &first.password).await;
     let links = app::server::Links::new(&app.base);
@@ -662,6 +666,123 @@ async fn the_operator_resets_an_account_in_several_organisations() {
     assert!(operator_reset(&app.pool, &links, &first.member_email)
         .await
         .is_err());
+}
+
+async fn reset_factors(app: &TestApp, session: &str, membership: &str) -> ApiResponse {
+    app.call(
+        "members/reset_two_factor",
+        &[("membership_id", membership)],
+        Some(session),
+    )
+    .await
+}
+
+fn refusal_of(response: &ApiResponse) -> Refusal {
+    assert_eq!(response.status, StatusCode::CONFLICT, "{}", response.body);
+    match response.error() {
+        AppError::Refused(refusal) => refusal,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_admin_resets_a_members_factors_within_the_rules() {
+    use crate::members::membership_of;
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let elsewhere = app.organisation().await;
+    // The member's account belongs to another organisation too.
+    joins_too(&app, &elsewhere, &org.member_email, &org.password).await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    let (admin_secret, _) = set_up(&app, &admin, &org.password).await;
+    let (member_secret, _) = set_up(&app, &member, &org.password).await;
+    let [owner_id, admin_id, member_id] = [&org.owner_email, &org.admin_email, &org.member_email]
+        .map(|email| membership_of(&app, &org, email));
+    let (owner_id, admin_id, member_id) = (owner_id.await, admin_id.await, member_id.await);
+
+    assert_eq!(
+        refusal_of(&reset_factors(&app, &admin, &admin_id).await),
+        Refusal::ResetOwnTwoFactor
+    );
+    assert_eq!(
+        refusal_of(&reset_factors(&app, &admin, &owner_id).await),
+        Refusal::Outranked
+    );
+    // Another organisation vouches for the member's account too: the
+    // operator decides, and the message says so.
+    let shared = refusal_of(&reset_factors(&app, &admin, &member_id).await);
+    assert_eq!(shared, Refusal::FactorResetSharedAccount);
+    assert!(shared
+        .to_string()
+        .contains("roster account reset-two-factor"));
+    assert!(status(&app, &member).await.authenticator.is_some());
+    // They leave it (and their session there ends with it).
+    sqlx::query(
+        "DELETE FROM memberships m USING accounts a
+         WHERE a.id = m.account_id AND lower(a.email) = lower($1) AND m.organisation_id = $2",
+    )
+    .bind(&org.member_email)
+    .bind(elsewhere.organisation_id.0)
+    .execute(&app.owner_pool)
+    .await
+    .unwrap();
+
+    // A reset asks for a recent proof: with the admin's factor, a code.
+    app.clock.advance(Duration::minutes(16));
+    let stale = reset_factors(&app, &admin, &member_id).await;
+    assert_eq!(stale.status, StatusCode::FORBIDDEN, "{}", stale.body);
+    assert_eq!(stale.error(), AppError::StepUpRequired { factor: true });
+    let has_factor = || {
+        sqlx::query_scalar::<_, bool>(
+            "SELECT two_factor_enabled_at IS NOT NULL FROM accounts WHERE lower(email) = lower($1)",
+        )
+        .bind(&org.member_email)
+        .fetch_one(&app.pool)
+    };
+    assert!(has_factor().await.unwrap());
+    let code = code_at(&admin_secret, app.clock.now());
+    let proof = [("current_password", org.password.as_str()), ("code", &code)];
+    let stepped_up = app.call("step_up", &proof, Some(&admin)).await;
+    assert_eq!(stepped_up.status, StatusCode::OK, "{}", stepped_up.body);
+    let pending = password_step(&app, &org.member_email, &org.password).await;
+    let signed_in = with_code(&app, &pending, &code_at(&member_secret, app.clock.now())).await;
+    let member = signed_in.session_cookie().expect("a session");
+
+    let done = reset_factors(&app, &admin, &member_id).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(!has_factor().await.unwrap());
+    assert_eq!(
+        app.call("two_factor", &[], Some(&member)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "their sessions ended"
+    );
+    // The password alone signs them in again.
+    let again = app.try_sign_in(&org.member_email, &org.password).await;
+    let session = again.session_cookie().expect("no factor step");
+    let after = status(&app, &session).await;
+    assert_eq!(after.authenticator, None);
+    assert_eq!(after.recovery_codes_left, 0);
+    let by: String = sqlx::query_scalar(
+        "SELECT actor_name || ' ' || (after->>'by') FROM audit_events
+         WHERE organisation_id = $1 AND action = 'two_factor.reset'",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(by, "Adam Admin admin");
+    assert_eq!(audit_count(&app, &elsewhere, "two_factor.reset").await, 0);
+    let subject = "Two-factor sign-in was reset for your Roster account";
+    eventually(std::time::Duration::from_secs(10), || async {
+        (!emails_to(&app, &org.member_email, subject).is_empty()).then_some(())
+    })
+    .await
+    .expect("the notice");
+    assert_eq!(
+        refusal_of(&reset_factors(&app, &admin, &member_id).await),
+        Refusal::NoFactorToReset
+    );
 }
 
 #[tokio::test]

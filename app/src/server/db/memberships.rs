@@ -184,6 +184,10 @@ pub struct ManagedMember {
     pub department_id: Option<DepartmentId>,
     pub department_name: Option<String>,
     pub is_primary_contact: bool,
+    /// The account has a second factor.
+    pub has_factor: bool,
+    /// The account also belongs to another organisation.
+    pub in_other_organisations: bool,
 }
 
 /// Finds and locks a membership of `org`; `None` for another
@@ -201,7 +205,12 @@ pub async fn lock_for_change(
                   r.permissions AS role_permissions,
                   (r.key = 'owner' AND r.organisation_id IS NULL) AS "is_owner!",
                   d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
-                  (o.primary_contact_id IS NOT DISTINCT FROM a.id) AS "is_primary_contact!"
+                  (o.primary_contact_id IS NOT DISTINCT FROM a.id) AS "is_primary_contact!",
+                  (a.two_factor_enabled_at IS NOT NULL) AS "has_factor!",
+                  EXISTS (SELECT 1 FROM memberships elsewhere
+                          WHERE elsewhere.account_id = a.id
+                            AND elsewhere.organisation_id <> m.organisation_id)
+                    AS "in_other_organisations!"
            FROM memberships m
            JOIN accounts a ON a.id = m.account_id
            JOIN roles r ON r.id = m.role_id
