@@ -17,6 +17,12 @@ test('an invitee with a long address joins on a phone, lands on their home, reac
   await page.getByLabel("Your product's address").fill('https://app.example.com/start');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Settings saved.')).toBeVisible();
+  // And that everyone sets up two-factor sign-in within a week.
+  const policy = page.getByRole('region', { name: 'Two-factor sign-in' });
+  await policy.getByRole('radio', { name: 'Required for everyone' }).check();
+  await policy.getByLabel('Days to set it up').fill('7');
+  await policy.getByRole('button', { name: 'Save two-factor policy' }).click();
+  await expect(policy.getByText('Two-factor policy saved.')).toBeVisible();
 
   const email = sixtyCharacterEmail();
   expect(email).toHaveLength(60);
@@ -39,6 +45,11 @@ test('an invitee with a long address joins on a phone, lands on their home, reac
     expect((await way.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
   }
   await expect(invitee.getByRole('link', { name: 'Go to the team' })).toHaveCount(0);
+  // The requirement, its deadline (a week from joining) and the way to it.
+  await expect(invitee.getByRole('note')).toContainText('Your organisation requires two-factor sign-in. Set up an authenticator app by');
+  const setUp = invitee.getByRole('link', { name: 'Set up two-factor sign-in' });
+  await expect(setUp).toHaveAttribute('href', '/profile#two-factor');
+  expect((await setUp.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
 
   await invitee.getByRole('link', { name: 'Your profile' }).click();
   await expect(invitee.getByRole('heading', { name: 'Your profile' })).toBeVisible();

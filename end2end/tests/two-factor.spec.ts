@@ -182,3 +182,42 @@ test("an admin resets a member's lost factor after confirming it is them", async
   await signIn(page, org.member_email, org.password);
   await expect(page).toHaveURL(/\/welcome$/);
 });
+
+test('an owner requires two-factor for everyone with no grace, and a member is taken to set it up at their next sign-in', async ({ page, org, browser }) => {
+  // An owner with no factor may not shut themselves out: they set one up first.
+  await signIn(page, org.owner_email, org.password);
+  await expect(page).toHaveURL(/\/team$/);
+  await turnOnAuthenticator(page, org.password);
+  await page.goto('/settings/organisation');
+  await hydrated(page);
+  const policy = page.getByRole('region', { name: 'Two-factor sign-in' });
+  await policy.getByRole('radio', { name: 'Required for everyone' }).check();
+  await policy.getByLabel('Days to set it up').fill('0');
+  await policy.getByRole('button', { name: 'Save two-factor policy' }).click();
+  await expect(policy.getByText('Two-factor policy saved.')).toBeVisible();
+
+  // The team table shows who is out of policy, and filters on it.
+  await page.goto('/team?two_factor=required');
+  await hydrated(page);
+  const table = page.getByRole('table', { name: 'Members of your organisation' });
+  await expect(table.getByRole('row', { name: /Mia Member/ })).toContainText('Required: overdue');
+  await expect(table.getByRole('row', { name: /Olive Owner/ })).toHaveCount(0);
+
+  const memberContext = await browser.newContext();
+  const member = await memberContext.newPage();
+  await signIn(member, org.member_email, org.password);
+  await expect(member).toHaveURL(/\/profile#two-factor$/);
+  const card = member.getByRole('region', { name: 'Two-factor sign-in' });
+  await expect(card.getByRole('note')).toHaveText(/Set it up to continue/);
+  expect(await overflowX(member)).toBeLessThanOrEqual(0);
+  // Every other page sends them back here.
+  for (const path of ['/welcome', '/team']) {
+    await member.goto(path);
+    await expect(member).toHaveURL(/\/profile#two-factor$/);
+  }
+  await turnOnAuthenticator(member, org.password);
+  await member.goto('/welcome');
+  await expect(member.getByRole('heading', { name: `Welcome to ${org.name}` })).toBeVisible();
+  await expect(member.getByRole('note')).toHaveCount(0);
+  await memberContext.close();
+});

@@ -1,18 +1,23 @@
 //! Signing in and out.
 
-use crate::wire::session::{Home, SessionUser};
+use crate::wire::session::{Home, SignedIn};
 use crate::wire::AppError;
 use leptos::prelude::*;
 
 /// Who is signed in, or `None`.
 #[server(endpoint = "session")]
-pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    use crate::server::actor::authenticate;
+pub async fn current_user() -> Result<Option<SignedIn>, AppError> {
+    use crate::server::actor::authenticate_for_setup;
     use crate::server::request::serve;
     use crate::server::ServerError;
+    // Also for someone the two-factor policy shuts out: the pages they may
+    // still open (their profile, the factor setup) show who they are.
     serve(|scope| async move {
-        match authenticate(&scope).await {
-            Ok(actor) => Ok(Some(crate::server::home::session_user(actor))),
+        match authenticate_for_setup(&scope).await {
+            Ok(actor) => Ok(Some(crate::server::home::signed_in(
+                actor,
+                scope.state.clock.now(),
+            ))),
             Err(ServerError::App(AppError::Unauthenticated)) => Ok(None),
             Err(e) => Err(e),
         }

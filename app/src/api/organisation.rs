@@ -41,3 +41,22 @@ pub async fn save_organisation_settings(
     })
     .await
 }
+
+/// Sets whom two-factor sign-in is required of (`optional`, `sensitive`
+/// or `everyone`) and the grace in days (0 to 30). Asks for a recent
+/// step-up.
+#[server(endpoint = "organisation/two_factor_policy")]
+pub async fn save_two_factor_policy(
+    two_factor_policy: String,
+    two_factor_grace_days: String,
+) -> Result<(), AppError> {
+    use crate::server::request::serve;
+    serve(|scope| {
+        crate::server::organisations::save_two_factor_policy(
+            scope,
+            two_factor_policy,
+            two_factor_grace_days,
+        )
+    })
+    .await
+}

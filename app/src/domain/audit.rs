@@ -308,6 +308,12 @@ audit_actions! {
         group: Organisation,
         member_page: Alone("Changed the organisation's settings"),
     }
+    TwoFactorPolicyChanged {
+        key: "organisation.two_factor_policy_changed",
+        label: "Two-factor policy changed",
+        group: Organisation,
+        member_page: Alone("Changed the two-factor policy"),
+    }
     TeamExported {
         key: "team.exported",
         label: "Team exported",

@@ -22,6 +22,7 @@ pub mod refusal;
 pub mod sign_in_delay;
 pub mod step_up;
 pub mod team_view;
+pub mod two_factor_policy;
 pub mod url_view;
 
 pub use email_address::EmailAddress;

@@ -7,6 +7,10 @@ pub const DEFAULT_LANDING: &str = "/team";
 /// Where everyone else lands: their home page.
 pub const HOME: &str = "/welcome";
 
+/// Where someone goes whom the organisation's two-factor policy shuts out
+/// until they set up a factor: the setup on their profile page.
+pub const TWO_FACTOR_SETUP: &str = "/profile#two-factor";
+
 /// Returns `next` when it is a path on this site, or `None`.
 ///
 /// Only a path that starts with exactly one `/` is local: `//evil.example`

@@ -58,6 +58,12 @@ pub enum Refusal {
         "This person's account also belongs to another organisation, so only your Roster operator can reset its two-factor sign-in (with `roster account reset-two-factor` and their email)."
     )]
     FactorResetSharedAccount,
+    /// An owner requiring, with no grace, two-factor sign-in of people
+    /// like themselves would be shut out at once without one.
+    #[error(
+        "With no grace period this would shut you out at once: set up two-factor sign-in for yourself first (on your profile page), or give a grace period."
+    )]
+    OwnFactorFirst,
 
     // Invitations, from the inviter's side.
     #[error("This invitation was revoked. Send a new invitation instead.")]
@@ -119,6 +125,7 @@ impl Refusal {
         match self {
             Self::RoleNotGrantable { .. } => Some("role"),
             Self::AccountExists => Some("password"),
+            Self::OwnFactorFirst => Some("two_factor_policy"),
             _ => None,
         }
     }

@@ -136,6 +136,40 @@ pub enum SignInFilter {
     Stale,
 }
 
+/// The two-factor filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TwoFactorFilter {
+    SetUp,
+    NotSetUp,
+    /// Not set up, and the organisation's policy requires it of them (in
+    /// their grace or past it): who is out of policy.
+    Required,
+}
+
+impl TwoFactorFilter {
+    pub const ALL: [Self; 3] = [Self::SetUp, Self::NotSetUp, Self::Required];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::SetUp => "yes",
+            Self::NotSetUp => "no",
+            Self::Required => "required",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SetUp => "Set up",
+            Self::NotSetUp => "Not set up",
+            Self::Required => "Required, not set up",
+        }
+    }
+
+    fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.key() == value)
+    }
+}
+
 /// "Over 30 days ago" in the last-sign-in filter.
 pub const STALE_SIGN_IN_DAYS: i64 = 30;
 
@@ -253,8 +287,7 @@ pub struct TeamQuery {
     pub role: Option<RoleId>,
     pub department: Option<DepartmentId>,
     pub status: Option<StatusFilter>,
-    /// `Some(true)`: two-factor sign-in set up; `Some(false)`: not.
-    pub two_factor: Option<bool>,
+    pub two_factor: Option<TwoFactorFilter>,
     pub sign_in: Option<SignInFilter>,
     /// `None`: the tab's default order.
     pub sort: Option<SortKey>,
@@ -327,13 +360,7 @@ impl TeamQuery {
                 "role" => query.role = value.parse().ok(),
                 "department" => query.department = value.parse().ok(),
                 "status" => query.status = StatusFilter::parse(value),
-                "two_factor" => {
-                    query.two_factor = match value {
-                        "yes" => Some(true),
-                        "no" => Some(false),
-                        _ => None,
-                    }
-                }
+                "two_factor" => query.two_factor = TwoFactorFilter::parse(value),
                 "sign_in" => query.sign_in = SignInFilter::parse(value),
                 // The sort picker sends both halves in one value.
                 "sort" => match value.split_once(':') {
@@ -457,10 +484,7 @@ impl TeamQuery {
             pairs.push(("status", status.key().to_string()));
         }
         if let Some(two_factor) = self.two_factor {
-            pairs.push((
-                "two_factor",
-                if two_factor { "yes" } else { "no" }.to_string(),
-            ));
+            pairs.push(("two_factor", two_factor.key().to_string()));
         }
         if let Some(sign_in) = self.sign_in {
             pairs.push(("sign_in", sign_in.key().to_string()));
@@ -541,7 +565,7 @@ mod tests {
             role: Some("6f0d3c2e-1b7a-4d5e-9f3a-2b1c0d9e8f7a".parse().unwrap()),
             department: Some("0b4c6a1e-2d3f-4a5b-8c7d-9e0f1a2b3c4d".parse().unwrap()),
             status: Some(StatusFilter::Pending),
-            two_factor: Some(false),
+            two_factor: Some(TwoFactorFilter::Required),
             sign_in: Some(SignInFilter::Stale),
             sort: Some(SortKey::Email),
             direction: Some(Direction::Desc),

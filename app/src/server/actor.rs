@@ -30,6 +30,9 @@ pub struct Actor {
     pub verified_at: chrono::DateTime<chrono::Utc>,
     /// Whether that proof takes a second factor.
     pub has_factor: bool,
+    /// When the organisation's two-factor policy wants their second
+    /// factor by; `None` when it does not cover them or they have one.
+    pub two_factor_due: Option<chrono::DateTime<chrono::Utc>>,
     pub meta: RequestMeta,
 }
 
@@ -58,6 +61,19 @@ impl Actor {
         }
     }
 
+    /// Refuses with [`AppError::TwoFactorSetupRequired`] once the
+    /// organisation's policy wants a second factor of them and their grace
+    /// has ended.
+    pub fn require_factor_in_policy(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), AppError> {
+        match self.two_factor_due {
+            Some(due) if due <= now => Err(AppError::TwoFactorSetupRequired),
+            _ => Ok(()),
+        }
+    }
+
     /// Refuses unless `organisation` is the one this session acts in. Every
     /// id a server function receives is checked against it.
     pub fn require_organisation(&self, organisation: OrganisationId) -> Result<(), AppError> {
@@ -82,8 +98,19 @@ impl Actor {
 pub struct RequestActor(Arc<OnceCell<Option<Actor>>>);
 
 /// The actor behind the request's session cookie, or
-/// [`AppError::Unauthenticated`].
+/// [`AppError::Unauthenticated`]; [`AppError::TwoFactorSetupRequired`]
+/// while the organisation's policy shuts them out for want of a second
+/// factor.
 pub async fn authenticate(scope: &RequestScope) -> Result<Actor, ServerError> {
+    let actor = authenticate_for_setup(scope).await?;
+    actor.require_factor_in_policy(scope.state.clock.now())?;
+    Ok(actor)
+}
+
+/// [`authenticate`] that lets in, too, someone the two-factor policy
+/// shuts out: only for what they need to get back in line (setting up a
+/// factor, their profile, the session's own facts).
+pub async fn authenticate_for_setup(scope: &RequestScope) -> Result<Actor, ServerError> {
     let found = match scope.parts.extensions.get::<RequestActor>() {
         Some(RequestActor(cell)) => cell
             .get_or_try_init(|| find_and_touch(scope))
@@ -143,6 +170,7 @@ async fn find(
             permissions: PermissionSet::from_keys(&found.permissions),
             verified_at: found.verified_at,
             has_factor: found.has_factor,
+            two_factor_due: found.two_factor_due,
             meta: scope.meta.clone(),
         };
         (actor, found.last_seen_at)

@@ -9,7 +9,7 @@
 //! address, its real owner must not vouch for them by clicking; the email
 //! tells them to take the account over with a password reset instead.
 
-use super::actor::{authenticate, recheck};
+use super::actor::{authenticate_for_setup, recheck};
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, email_verifications, memberships, outbox};
@@ -137,7 +137,8 @@ fn require_open(
 /// the team tables told, the audit event in each of the account's
 /// organisations.
 pub async fn confirm(scope: RequestScope, token: String) -> Result<(), ServerError> {
-    let actor = authenticate(&scope).await?;
+    // Part of the profile: allowed before a factor the policy wants.
+    let actor = authenticate_for_setup(&scope).await?;
     let hash = hash_token(token.trim());
     let mut tx = scope.state.pool.begin().await?;
     email_verifications::lock_by_token(&mut *tx, &hash).await?;

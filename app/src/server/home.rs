@@ -5,8 +5,17 @@ use super::actor::{authenticate, Actor};
 use super::db::organisations;
 use super::error::ServerError;
 use super::request::RequestScope;
-use crate::wire::session::{Home, SessionUser};
+use crate::wire::session::{Home, SessionUser, SignedIn};
 use crate::wire::AppError;
+
+/// Who is signed in, and whether the two-factor policy shuts them out at
+/// `now`.
+pub fn signed_in(actor: Actor, now: chrono::DateTime<chrono::Utc>) -> SignedIn {
+    SignedIn {
+        must_set_up_factor: actor.require_factor_in_policy(now).is_err(),
+        user: session_user(actor),
+    }
+}
 
 /// What the browser may know about the signed-in person.
 pub fn session_user(actor: Actor) -> SessionUser {
@@ -29,6 +38,7 @@ pub async fn home(scope: RequestScope) -> Result<Option<Home>, ServerError> {
     };
     let product_url = organisations::product_url(&scope.state.pool, actor.organisation_id).await?;
     Ok(Some(Home {
+        two_factor_due: actor.two_factor_due.map(Into::into),
         user: session_user(actor),
         product_url,
     }))

@@ -760,6 +760,15 @@ async fn join(
         Err(e) => return Err(e.into()),
     };
     invitations::mark_accepted(&mut *tx, invitation.id, account).await?;
+    // Their grace, if the organisation's two-factor policy covers them,
+    // starts as they join.
+    super::organisations::refresh_two_factor_requirement(
+        &mut tx,
+        org,
+        Some(membership),
+        scope.state.clock.now(),
+    )
+    .await?;
     let notices = [
         TeamNotice::member(org, membership),
         TeamNotice::invitation(org, invitation.id),

@@ -262,6 +262,15 @@ pub async fn change_role(
     }
     actor.require_recent_proof(scope.state.clock.now())?;
     memberships::set_role(&mut *tx, id, role.id).await?;
+    // The new role may bring them under the two-factor policy (their grace
+    // starts now) or out of it.
+    super::organisations::refresh_two_factor_requirement(
+        &mut tx,
+        org,
+        Some(id),
+        scope.state.clock.now(),
+    )
+    .await?;
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     // A session's token never outlives a change of what it may do: the
     // member signs in again here, under a new token, with the new role.

@@ -1,5 +1,6 @@
 //! Organisation settings: name, time zone, invitation expiry, primary
-//! contact, and the product's address members' home page links to.
+//! contact, the product's address members' home page links to, and the
+//! two-factor policy.
 
 use super::actor::authenticate;
 use super::db::audit::{self, AuditEvent};
@@ -11,17 +12,24 @@ use crate::domain::audit::AuditAction;
 use crate::domain::invitation::ExpiryHours;
 use crate::domain::person::PersonName;
 use crate::domain::product_url::ProductUrl;
+use crate::domain::two_factor_policy::{parse_grace_days, TwoFactorPolicy};
 use crate::domain::{AccountId, Permission};
+use crate::domain::{MembershipId, OrganisationId, Refusal};
 use crate::wire::choice::Choice;
 use crate::wire::organisation::OrganisationSettings;
 use crate::wire::AppError;
+use chrono::{DateTime, Utc};
+use sqlx::{Postgres, Transaction};
 
 pub async fn settings(scope: RequestScope) -> Result<OrganisationSettings, ServerError> {
     let actor = authenticate(&scope).await?;
     actor.require(Permission::ManageOrganisation)?;
     let pool = &scope.state.pool;
     let current = organisations::settings(pool, actor.organisation_id).await?;
+    let policy = organisations::two_factor_policy(pool, actor.organisation_id).await?;
     Ok(OrganisationSettings {
+        two_factor_policy: TwoFactorPolicy::from_key(&policy.policy).unwrap_or_default(),
+        two_factor_grace_days: policy.grace_days,
         name: current.name,
         time_zone: current.time_zone,
         invitation_expiry_hours: current.invitation_expiry_hours,
@@ -150,4 +158,81 @@ pub async fn save(scope: RequestScope, form: SettingsForm) -> Result<(), ServerE
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Sets whom two-factor sign-in is required of, and the grace in days.
+/// A security setting: it needs [`Permission::ManageOrganisation`] and a
+/// recent proof of who is asking. Whoever it newly covers gets their
+/// grace from now; whoever it no longer covers is released.
+pub async fn save_two_factor_policy(
+    scope: RequestScope,
+    policy: String,
+    grace_days: String,
+) -> Result<(), ServerError> {
+    let actor = authenticate(&scope).await?;
+    actor.require(Permission::ManageOrganisation)?;
+    let org = actor.organisation_id;
+    let policy = TwoFactorPolicy::from_key(policy.trim()).ok_or_else(|| {
+        AppError::invalid("two_factor_policy", "Choose one of the three policies.")
+    })?;
+    let grace_days =
+        parse_grace_days(&grace_days).map_err(|e| AppError::invalid("two_factor_grace_days", e))?;
+    if grace_days == 0 && !actor.has_factor && policy.applies_to(&actor.permissions) {
+        return Err(Refusal::OwnFactorFirst.into());
+    }
+    let now = scope.state.clock.now();
+    actor.require_recent_proof(now)?;
+    let mut tx = scope.state.pool.begin().await?;
+    organisations::lock(&mut *tx, org).await?;
+    let before = organisations::two_factor_policy(&mut *tx, org).await?;
+    if before.policy == policy.key() && before.grace_days == grace_days {
+        return Ok(());
+    }
+    organisations::set_two_factor_policy(&mut *tx, org, policy.key(), grace_days).await?;
+    let mut changed = refresh_two_factor_requirement(&mut tx, org, None, now).await?;
+    let newly = changed.len();
+    let event = AuditEvent::new(AuditAction::TwoFactorPolicyChanged)
+        .in_organisation(org)
+        .by(actor.account_id, &actor.display_name)
+        .on_organisation(org, &actor.organisation_name)
+        .with_change(
+            Some(serde_json::json!({ "policy": before.policy, "grace_days": before.grace_days })),
+            Some(serde_json::json!({
+                "policy": policy.key(),
+                "grace_days": grace_days,
+                "members_newly_covered_or_released": newly,
+            })),
+        );
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    // The rows whose deadline came, went, or moved with the grace.
+    if before.grace_days != grace_days {
+        changed.extend(memberships::covered_by_two_factor_policy(&mut *tx, org).await?);
+    }
+    let notices: Vec<TeamNotice> = changed
+        .into_iter()
+        .map(|id| TeamNotice::member(org, id))
+        .collect();
+    team_events::notify(&mut *tx, &notices).await?;
+    tx.commit().await?;
+    tracing::info!(request_id = %scope.meta.request_id, organisation = %org, policy = policy.key(), grace_days, newly, "two-factor policy changed");
+    Ok(())
+}
+
+/// Brings `org`'s memberships (or only `only`) in line with its
+/// two-factor policy, in `tx`, after anything that changes whom it covers:
+/// the policy, a member's role, a new member. Returns those that changed.
+pub(super) async fn refresh_two_factor_requirement(
+    tx: &mut Transaction<'_, Postgres>,
+    org: OrganisationId,
+    only: Option<MembershipId>,
+    now: DateTime<Utc>,
+) -> Result<Vec<MembershipId>, ServerError> {
+    Ok(memberships::refresh_two_factor_requirement(
+        &mut **tx,
+        org,
+        only,
+        &TwoFactorPolicy::sensitive_keys(),
+        now,
+    )
+    .await?)
 }

@@ -2,7 +2,7 @@
 //! routes. Everything acts on the session's own account: the only
 //! permission needed is being signed in.
 
-use super::actor::{authenticate, Actor};
+use super::actor::{authenticate_for_setup, Actor};
 use super::avatar;
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
@@ -28,7 +28,7 @@ use std::sync::LazyLock;
 use tokio::sync::Semaphore;
 
 pub async fn load(scope: RequestScope) -> Result<OwnProfile, ServerError> {
-    let actor = authenticate(&scope).await?;
+    let actor = authenticate_for_setup(&scope).await?;
     let pool = &scope.state.pool;
     let profile = accounts::own_profile(pool, actor.account_id, actor.membership_id).await?;
     Ok(OwnProfile {
@@ -42,6 +42,7 @@ pub async fn load(scope: RequestScope) -> Result<OwnProfile, ServerError> {
             .avatar_version
             .map(|v| avatar_path(actor.membership_id, v)),
         two_factor: super::two_factor::status_of(pool, actor.account_id).await?,
+        two_factor_due: actor.two_factor_due,
         organisation_name: actor.organisation_name,
     })
 }
@@ -55,7 +56,7 @@ pub struct ProfileForm {
 }
 
 pub async fn save(scope: RequestScope, form: ProfileForm) -> Result<(), ServerError> {
-    let actor = authenticate(&scope).await?;
+    let actor = authenticate_for_setup(&scope).await?;
     let pool = &scope.state.pool;
     let name =
         PersonName::parse(&form.name).map_err(|e| AppError::invalid("name", e.to_string()))?;
@@ -131,7 +132,7 @@ pub async fn change_password(
     scope: RequestScope,
     form: PasswordForm,
 ) -> Result<PasswordChanged, ServerError> {
-    let actor = authenticate(&scope).await?;
+    let actor = authenticate_for_setup(&scope).await?;
     sign_in::confirm_own_password(&scope, &actor, form.current_password).await?;
     let hash = password_strength::hash_new_password(
         &scope.state.hasher,
@@ -196,7 +197,7 @@ pub async fn password_hint(
     scope: RequestScope,
     password: String,
 ) -> Result<PasswordHint, ServerError> {
-    let actor = authenticate(&scope).await?;
+    let actor = authenticate_for_setup(&scope).await?;
     Ok(password_strength::hint(
         &password,
         &password_context(&actor),
@@ -215,7 +216,7 @@ pub async fn save_avatar(
     scope: RequestScope,
     upload: Vec<u8>,
 ) -> Result<Result<(), AvatarProblem>, ServerError> {
-    let actor = authenticate(&scope).await?;
+    let actor = authenticate_for_setup(&scope).await?;
     let stored = {
         let _turn = DECODING
             .acquire()
@@ -243,7 +244,7 @@ pub async fn save_avatar(
 }
 
 pub async fn remove_avatar(scope: RequestScope) -> Result<(), ServerError> {
-    let actor = authenticate(&scope).await?;
+    let actor = authenticate_for_setup(&scope).await?;
     let mut tx = scope.state.pool.begin().await?;
     if avatars::remove(&mut *tx, actor.account_id).await? {
         let event = AuditEvent::new(AuditAction::AvatarRemoved)
@@ -262,7 +263,7 @@ pub async fn avatar_image(
     scope: RequestScope,
     membership: MembershipId,
 ) -> Result<Vec<u8>, ServerError> {
-    let actor = authenticate(&scope).await?;
+    let actor = authenticate_for_setup(&scope).await?;
     avatars::for_member(&scope.state.pool, actor.organisation_id, membership)
         .await?
         .ok_or_else(|| AppError::NotFound.into())

@@ -9,7 +9,7 @@
 //! step is recorded in the same statement that accepts it, so a code works
 //! once however many requests carry it.
 
-use super::actor::{authenticate, Actor};
+use super::actor::{authenticate, authenticate_for_setup, Actor};
 use super::db::audit::{self, AuditEvent};
 use super::db::{accounts, memberships, outbox, sign_in_attempts, two_factor as db};
 use super::email_templates::{TwoFactorChange, TwoFactorChangedEmail};
@@ -258,7 +258,7 @@ async fn record_own_change(
 
 /// The signed-in person's second factor.
 pub async fn status(scope: RequestScope) -> Result<TwoFactorStatus, ServerError> {
-    let actor = authenticate(&scope).await?;
+    let actor = authenticate_for_setup(&scope).await?;
     status_of(&scope.state.pool, actor.account_id).await
 }
 
@@ -286,7 +286,7 @@ pub async fn start_setup(
     scope: RequestScope,
     password: String,
 ) -> Result<AuthenticatorSetup, ServerError> {
-    let actor = authenticate(&scope).await?;
+    let actor = authenticate_for_setup(&scope).await?;
     sign_in::confirm_own_password(&scope, &actor, password).await?;
     let secret = TotpSecret::generate();
     let sealed = scope
@@ -320,7 +320,7 @@ pub async fn confirm_setup(
     scope: RequestScope,
     code: String,
 ) -> Result<RecoveryCodes, ServerError> {
-    let actor = authenticate(&scope).await?;
+    let actor = authenticate_for_setup(&scope).await?;
     let now = scope.state.clock.now();
     let pool = &scope.state.pool;
     let setup = db::find(pool, actor.account_id)

@@ -261,7 +261,11 @@ pub fn WelcomePage() -> impl IntoView {
 /// wraps instead of widening the card.
 #[component]
 fn HomeCard(home: Home) -> impl IntoView {
-    let Home { user, product_url } = home;
+    let Home {
+        user,
+        product_url,
+        two_factor_due,
+    } = home;
     const SIGN_OUT: &str = <SignOut as leptos::server_fn::ServerFn>::PATH;
     let team = user.can(Permission::ViewTeam);
     let product = product_url.map(|url| {
@@ -283,8 +287,19 @@ fn HomeCard(home: Home) -> impl IntoView {
                     <dt>"Role"</dt>
                     <dd>{user.role.clone()}</dd>
                 </dl>
+                {two_factor_due.clone().map(|at| view! {
+                    <p class="callout" role="note">
+                        "Your organisation requires two-factor sign-in. Set up an authenticator app by "
+                        <LocalTime at /> "."
+                    </p>
+                })}
                 {nothing_next}
                 <div class="home-actions">
+                    {two_factor_due.is_some().then(|| view! {
+                        <a class="button primary wide" href=crate::domain::next_path::TWO_FACTOR_SETUP>
+                            "Set up two-factor sign-in"
+                        </a>
+                    })}
                     {product}
                     {team.then(|| view! { <a class="button primary wide" href="/team">"Go to the team"</a> })}
                     <a class="button wide" href="/profile">"Your profile"</a>

@@ -17,6 +17,9 @@ use std::future::Future;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Access<T> {
     SignedOut,
+    /// The organisation's two-factor policy shuts them out until they set
+    /// up a factor: the page sends them to the setup.
+    SetupRequired,
     /// Signed in, without the permission the page needs.
     Denied(SessionUser),
     /// The viewer, and the page's data for them.
@@ -26,14 +29,35 @@ pub enum Access<T> {
 /// Who is signed in and whether they hold `needs` (`None`: any signed-in
 /// person may see the page); then the page's data from `load`. A refusal
 /// or an ended session from `load` means [`Access::Denied`] or
-/// [`Access::SignedOut`], not an error.
+/// [`Access::SignedOut`], not an error; someone the two-factor policy
+/// shuts out gets [`Access::SetupRequired`].
 pub async fn check_access<T>(
     needs: Option<Permission>,
     load: impl Future<Output = Result<T, AppError>>,
 ) -> Result<Access<T>, AppError> {
-    let Some(user) = current_user().await? else {
+    gate(needs, true, load).await
+}
+
+/// [`check_access`] for the profile page, which someone the two-factor
+/// policy shuts out may still open: the factor setup is there.
+pub async fn check_own_access<T>(
+    load: impl Future<Output = Result<T, AppError>>,
+) -> Result<Access<T>, AppError> {
+    gate(None, false, load).await
+}
+
+async fn gate<T>(
+    needs: Option<Permission>,
+    enforce_factor_policy: bool,
+    load: impl Future<Output = Result<T, AppError>>,
+) -> Result<Access<T>, AppError> {
+    let Some(signed_in) = current_user().await? else {
         return Ok(Access::SignedOut);
     };
+    if enforce_factor_policy && signed_in.must_set_up_factor {
+        return Ok(Access::SetupRequired);
+    }
+    let user = signed_in.user;
     if needs.is_some_and(|permission| !user.can(permission)) {
         // The server refuses too; asking would only log a refusal.
         return Ok(Access::Denied(user));
@@ -42,12 +66,13 @@ pub async fn check_access<T>(
         Ok(data) => Ok(Access::Ready(user, data)),
         Err(AppError::Forbidden) => Ok(Access::Denied(user)),
         Err(AppError::Unauthenticated) => Ok(Access::SignedOut),
+        Err(AppError::TwoFactorSetupRequired) => Ok(Access::SetupRequired),
         Err(e) => Err(e),
     }
 }
 
 /// A signed-in page: while `access` loads, "Loading…"; then a redirect
-/// to `sign_in`, the `denied` notice (with the header and a 403), the
+/// to `sign_in` (or to the two-factor setup), the `denied` notice (with the header and a 403), the
 /// header and the `ready` page, or the error.
 #[component]
 pub fn GuardedPage<T>(
@@ -75,6 +100,10 @@ where
                     match access.await {
                         Ok(Access::SignedOut) => {
                             view! { <Redirect path=sign_in.get_untracked() /> }.into_any()
+                        }
+                        Ok(Access::SetupRequired) => {
+                            view! { <Redirect path=crate::domain::next_path::TWO_FACTOR_SETUP /> }
+                                .into_any()
                         }
                         Ok(Access::Denied(user)) => match denied {
                             Some(notice) => {

@@ -3,7 +3,7 @@
 
 use super::avatar::Avatar;
 use super::field::{Field, FormErrors, SelectField};
-use super::page::{check_access, GuardedPage};
+use super::page::{check_own_access, GuardedPage};
 use super::password_field::{NewPasswordField, PasswordHints};
 use super::two_factor::{TwoFactorActions, TwoFactorCard};
 use crate::api::profile::{load_profile, ChangePassword, RemoveAvatar, SaveProfile};
@@ -16,7 +16,7 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| check_access(None, load_profile()));
+    let data = Resource::new(|| (), |_| check_own_access(load_profile()));
     let save = ServerAction::<SaveProfile>::new();
     let remove = ServerAction::<RemoveAvatar>::new();
     let two_factor = TwoFactorActions::new(move || data.refetch());
@@ -33,13 +33,14 @@ pub fn ProfilePage() -> impl IntoView {
         <GuardedPage access=data sign_in="/login?next=%2Fprofile"
             ready=move |_: SessionUser, profile: OwnProfile| {
                 let status = profile.two_factor.clone();
+                let due = profile.two_factor_due;
                 view! {
                     <main class="page narrow">
                         <h1>"Your profile"</h1>
                         <PictureCard profile=profile.clone() remove />
                         <DetailsCard profile save />
                         <PasswordCard />
-                        <TwoFactorCard status actions=two_factor />
+                        <TwoFactorCard status actions=two_factor due />
                     </main>
                 }
                 .into_any()

@@ -1,15 +1,18 @@
 //! The organisation settings page (owners): name, time zone, how long
 //! invitations last by default, the primary contact and the product's
-//! address.
+//! address; and, apart because changing it asks for a step-up, the
+//! two-factor policy.
 
 use super::field::{Field, FormErrors, SelectField};
 use super::layout::Notice;
 use super::page::{check_access, GuardedPage};
 use crate::api::organisation::{load_organisation_settings, SaveOrganisationSettings};
 use crate::domain::invitation::{ExpiryHours, EXPIRY_CHOICES};
+use crate::domain::two_factor_policy::TwoFactorPolicy;
 use crate::domain::Permission;
 use crate::wire::organisation::OrganisationSettings;
 use crate::wire::session::SessionUser;
+use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -50,7 +53,17 @@ pub fn OrganisationSettingsPage() -> impl IntoView {
     view! {
         <Title text="Organisation settings" />
         <GuardedPage access=data sign_in="/login?next=%2Fsettings%2Forganisation" denied
-            ready=move |_: SessionUser, settings: OrganisationSettings| view! { <SettingsForm settings save /> }.into_any() />
+            ready=move |_: SessionUser, settings: OrganisationSettings| {
+                let (policy, grace_days) = (settings.two_factor_policy, settings.two_factor_grace_days);
+                view! {
+                    <main class="page narrow">
+                        <h1>"Organisation settings"</h1>
+                        <SettingsForm settings save />
+                        <TwoFactorPolicyForm policy grace_days />
+                    </main>
+                }
+                .into_any()
+            } />
     }
 }
 
@@ -87,8 +100,6 @@ fn SettingsForm(
         .map(|h| (h.hours().to_string(), h.describe()))
         .collect();
     view! {
-        <main class="page narrow">
-            <h1>"Organisation settings"</h1>
             <section class="card">
                 <ActionForm action=save>
                     <Field name="name" label="Organisation name" autocomplete="organization" required=true value=settings.name.clone() error=errors.field("name") />
@@ -110,6 +121,100 @@ fn SettingsForm(
                     </div>
                 </ActionForm>
             </section>
-        </main>
+    }
+}
+
+const POLICY_FIELDS: [&str; 2] = ["two_factor_policy", "two_factor_grace_days"];
+
+/// Whom the organisation requires two-factor sign-in of, and how long
+/// each person has to set it up. Saving asks for a step-up when the last
+/// proof is old (`ui::step_up`).
+#[component]
+fn TwoFactorPolicyForm(policy: TwoFactorPolicy, grace_days: i32) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let saved = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let errors = FormErrors::new(error, &POLICY_FIELDS);
+    let step_up = expect_context::<super::step_up::StepUp>();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            use super::dialog::form_value;
+            use crate::api::organisation::save_two_factor_policy;
+            use wasm_bindgen::JsCast as _;
+            let form = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
+            let policy = form_value(form.as_ref(), "two_factor_policy");
+            let grace = form_value(form.as_ref(), "two_factor_grace_days");
+            pending.set(true);
+            saved.set(false);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                let result = step_up
+                    .run(|| save_two_factor_policy(policy.clone(), grace.clone()))
+                    .await;
+                pending.set(false);
+                match result {
+                    Ok(()) => saved.set(true),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (step_up, pending, saved);
+    };
+    let policy_error = errors.field("two_factor_policy");
+    let choices = TwoFactorPolicy::ALL
+        .into_iter()
+        .map(|choice| {
+            view! {
+                <label class="choice">
+                    <input type="radio" name="two_factor_policy" value=choice.key() checked=choice == policy />
+                    {choice.label()}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" id="two-factor-policy" aria-labelledby="two-factor-policy-title">
+            <h2 id="two-factor-policy-title">"Two-factor sign-in"</h2>
+            <p class="muted">
+                "Sensitive permissions: inviting people, managing members, managing roles, organisation settings and the audit log. "
+                "Whoever a requirement covers, from the moment it does, has the days below to set up an authenticator app; after that they can only set it up, edit their profile or sign out."
+            </p>
+            <form on:submit=on_submit>
+                <fieldset class="choices" aria-invalid=move || policy_error.get().is_some().to_string()
+                    aria-describedby="two-factor-policy-error">
+                    <legend>"Require two-factor sign-in"</legend>
+                    {choices}
+                    <p id="two-factor-policy-error" class="field-error">{move || policy_error.get()}</p>
+                </fieldset>
+                <Field name="two_factor_grace_days" label="Days to set it up" input_type="number" inputmode="numeric"
+                    value=grace_days.to_string()
+                    help=GRACE_HELP
+                    error=errors.field("two_factor_grace_days") />
+                <p class="form-error" role="alert">{move || errors.general()}</p>
+                <p class="form-success" role="status">{move || saved.get().then_some("Two-factor policy saved.")}</p>
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || pending.get()>"Save two-factor policy"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Names [`MAX_GRACE_DAYS`]; the test below holds them together.
+const GRACE_HELP: &str = "From 0 (at their next sign-in) to 30 days.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::two_factor_policy::MAX_GRACE_DAYS;
+
+    #[test]
+    fn the_grace_help_names_the_bound() {
+        assert!(GRACE_HELP.contains(&format!("to {MAX_GRACE_DAYS} days")));
     }
 }

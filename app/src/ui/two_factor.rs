@@ -125,7 +125,12 @@ impl TwoFactorActions {
 /// The profile page's two-factor card: set up an authenticator app, see
 /// when it was added and last used, make new recovery codes, remove it.
 #[component]
-pub fn TwoFactorCard(status: TwoFactorStatus, actions: TwoFactorActions) -> impl IntoView {
+pub fn TwoFactorCard(
+    status: TwoFactorStatus,
+    actions: TwoFactorActions,
+    /// When the organisation's policy wants a factor by, while it does.
+    due: Option<chrono::DateTime<chrono::Utc>>,
+) -> impl IntoView {
     let TwoFactorActions {
         start,
         confirm,
@@ -138,8 +143,19 @@ pub fn TwoFactorCard(status: TwoFactorStatus, actions: TwoFactorActions) -> impl
     let setting_up = Memo::new(move |_| start.value().with(|v| matches!(v, Some(Ok(_)))));
     let showing_codes = Memo::new(move |_| codes.with(Option::is_some));
     view! {
-        <section class="card" aria-labelledby="two-factor-title">
+        // `two-factor`: where the policy sends whoever it shuts out.
+        <section class="card" id="two-factor" aria-labelledby="two-factor-title">
             <h2 id="two-factor-title">"Two-factor sign-in"</h2>
+            {due.map(|at| {
+                let text = if at <= super::format::now() {
+                    view! { "Your organisation requires two-factor sign-in. Set it up to continue: until then you can only edit your profile or sign out." }
+                        .into_any()
+                } else {
+                    view! { "Your organisation requires two-factor sign-in. Set it up by " <LocalTime at /> "." }
+                        .into_any()
+                };
+                view! { <p class="callout" role="note">{text}</p> }
+            })}
             {move || {
                 if showing_codes.get() {
                     let list = codes.get_untracked().unwrap_or_default();

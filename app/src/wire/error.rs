@@ -55,6 +55,11 @@ pub enum AppError {
     /// is tried again (`ui::step_up`).
     #[error("To do this, confirm it's you: enter your password{} again.", if *factor { " and a code from your authenticator app" } else { "" })]
     StepUpRequired { factor: bool },
+    /// The organisation requires a second factor of this person and their
+    /// grace has run out: until they set one up, only factor setup, their
+    /// profile and signing out answer (pages take them to the setup).
+    #[error("Your organisation requires two-factor sign-in. Set up an authenticator app on your profile page to continue.")]
+    TwoFactorSetupRequired,
     /// Correct password, but no organisation where the membership is enabled.
     #[error("Your access has been disabled. Contact an administrator of your organisation.")]
     AccessDisabled,
@@ -103,9 +108,10 @@ impl AppError {
         use http::StatusCode;
         match self {
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::AccessDisabled | Self::StepUpRequired { .. } => {
-                StatusCode::FORBIDDEN
-            }
+            Self::Forbidden
+            | Self::AccessDisabled
+            | Self::StepUpRequired { .. }
+            | Self::TwoFactorSetupRequired => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Refused(_) => StatusCode::CONFLICT,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,

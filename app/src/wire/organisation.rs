@@ -1,5 +1,6 @@
 //! The organisation's settings, as owners edit them.
 
+use crate::domain::two_factor_policy::TwoFactorPolicy;
 use crate::domain::AccountId;
 use crate::wire::choice::Choice;
 use serde::{Deserialize, Serialize};
@@ -18,4 +19,7 @@ pub struct OrganisationSettings {
     pub contact_choices: Vec<Choice<AccountId>>,
     /// The organisation's own product, linked from members' home page.
     pub product_url: Option<String>,
+    /// Whom two-factor sign-in is required of, and the grace in days.
+    pub two_factor_policy: TwoFactorPolicy,
+    pub two_factor_grace_days: i32,
 }

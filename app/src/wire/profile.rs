@@ -16,6 +16,10 @@ pub struct OwnProfile {
     pub avatar: Option<String>,
     pub organisation_name: String,
     pub two_factor: super::two_factor::TwoFactorStatus,
+    /// When the organisation's two-factor policy wants their second
+    /// factor by, while it does and they have none (past: they are shut
+    /// out of everything but this page until they set one up).
+    pub two_factor_due: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What changing the password did.

@@ -1,6 +1,7 @@
 //! The signed-in person, as every page needs them.
 
 use crate::domain::{OrganisationId, Permission};
+use crate::wire::moment::Moment;
 use serde::{Deserialize, Serialize};
 
 /// The signed-in person, as the pages need them.
@@ -14,12 +15,27 @@ pub struct SessionUser {
     pub permissions: Vec<Permission>,
 }
 
+/// Who is signed in, as the signed-in pages' gate asks (`ui::page`).
+/// Apart from [`SessionUser`] so that the invitee pages' home, which the
+/// server redirects itself, does not decode the flag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub user: SessionUser,
+    /// The organisation's two-factor policy shuts them out until they set
+    /// up a factor: pages send them to the setup.
+    pub must_set_up_factor: bool,
+}
+
 /// What a signed-in person's home page shows: who and where they are, and
 /// their organisation's product, if it set its address.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Home {
     pub user: SessionUser,
     pub product_url: Option<String>,
+    /// When the organisation's two-factor policy wants their second
+    /// factor by, while it does and they have none. A [`Moment`]: the home
+    /// is an invitee page, whose bundle holds no date parsing.
+    pub two_factor_due: Option<Moment>,
 }
 
 impl SessionUser {

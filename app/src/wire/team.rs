@@ -21,8 +21,12 @@ pub struct TeamMember {
     pub status: MembershipStatus,
     /// The row is the person looking at the table.
     pub is_you: bool,
-    /// Two-factor sign-in is set up (always false until it exists).
+    /// Two-factor sign-in is set up.
     pub two_factor: bool,
+    /// The organisation requires it of them and they have not set it up:
+    /// when their grace ends (in the past: they are shut out until they
+    /// do).
+    pub two_factor_due: Option<DateTime<Utc>>,
     /// Something proved that the person reads their address (see
     /// `domain::email_verification`); false for an account made through a
     /// copied invitation link until they follow a link sent to it.

@@ -28,7 +28,7 @@ pub async fn upload(
         .run(|scope| async move {
             // Who is asking, before a byte of the body is read: anyone not
             // signed in gets the sign-in page, whatever they sent.
-            app::server::actor::authenticate(&scope).await?;
+            app::server::actor::authenticate_for_setup(&scope).await?;
             let upload = match multipart {
                 Ok(multipart) => read_avatar_field(multipart).await,
                 Err(_) => Err(AvatarProblem::Missing),

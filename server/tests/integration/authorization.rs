@@ -190,6 +190,15 @@ fn table() -> Vec<(&'static str, Access)> {
         ),
         ("organisation/settings", Protected(|_| vec![])),
         (
+            "organisation/two_factor_policy",
+            Protected(|_| {
+                vec![
+                    ("two_factor_policy", "everyone".into()),
+                    ("two_factor_grace_days", "7".into()),
+                ]
+            }),
+        ),
+        (
             "organisation/save_settings",
             Protected(|_| {
                 vec![
@@ -277,7 +286,8 @@ fn every_server_function_is_in_the_table() {
 async fn fingerprint(app: &TestApp, t: &Target) -> String {
     sqlx::query_scalar(
         "SELECT concat_ws('|',
-            (SELECT name || invitation_expiry_hours FROM organisations WHERE id = $1),
+            (SELECT name || invitation_expiry_hours || two_factor_policy || two_factor_grace_days
+               FROM organisations WHERE id = $1),
             (SELECT string_agg(m.status || m.role_id || coalesce(m.department_id::text, ''), ',' ORDER BY m.id)
                FROM memberships m WHERE m.organisation_id = $1),
             (SELECT string_agg(encode(i.token_hash, 'hex') || coalesce(i.revoked_at::text, '') || i.role_id, ',' ORDER BY i.id)
@@ -292,15 +302,13 @@ async fn fingerprint(app: &TestApp, t: &Target) -> String {
     .unwrap()
 }
 
-#[tokio::test]
-async fn every_server_function_refuses_outsiders_and_members() {
-    let app = TestApp::spawn().await;
+/// An organisation to aim at, with an open invitation.
+async fn target(app: &TestApp) -> Target {
     let org = app.organisation().await;
-    let outsiders = app.organisation().await;
     let admin = app.sign_in(&org.admin_email, &org.password).await;
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(app, "member").await;
     let invitation = match invite(
-        &app,
+        app,
         &admin,
         Invite::member("target@example.com", &member_role),
     )
@@ -310,13 +318,34 @@ async fn every_server_function_refuses_outsiders_and_members() {
         InviteOutcome::Created(link) => link.invitation_id.to_string(),
         other => panic!("{other:?}"),
     };
-    let target = Target {
-        member_membership: membership_of(&app, &org, &org.member_email).await,
+    Target {
+        member_membership: membership_of(app, &org, &org.member_email).await,
         invitation,
         member_role,
-        admin_role: role_id(&app, "admin").await,
+        admin_role: role_id(app, "admin").await,
         org,
-    };
+    }
+}
+
+/// Every field the functions that act on the caller's own account take;
+/// each reads only its own.
+const OWN_ACCOUNT_FORM: [(&str, &str); 9] = [
+    ("name", "Eve"),
+    ("position", ""),
+    ("phone", ""),
+    ("time_zone", "UTC"),
+    ("current_password", "x"),
+    ("password", "x"),
+    ("password_confirm", "x"),
+    ("token", "x"),
+    ("code", "x"),
+];
+
+#[tokio::test]
+async fn every_server_function_refuses_outsiders_and_members() {
+    let app = TestApp::spawn().await;
+    let target = target(&app).await;
+    let outsiders = app.organisation().await;
     let member = app
         .sign_in(&target.org.member_email, &target.org.password)
         .await;
@@ -340,19 +369,7 @@ async fn every_server_function_refuses_outsiders_and_members() {
             // session is needed (what each does to its caller is in
             // profile.rs).
             Access::OwnAccount(_) => {
-                // Every field any of them takes; each reads only its own.
-                let form = [
-                    ("name", "Eve"),
-                    ("position", ""),
-                    ("phone", ""),
-                    ("time_zone", "UTC"),
-                    ("current_password", "x"),
-                    ("password", "x"),
-                    ("password_confirm", "x"),
-                    ("token", "x"),
-                    ("code", "x"),
-                ];
-                let anonymous = app.call(endpoint, &form, None).await;
+                let anonymous = app.call(endpoint, &OWN_ACCOUNT_FORM, None).await;
                 assert_eq!(
                     anonymous.status,
                     StatusCode::UNAUTHORIZED,
@@ -406,4 +423,69 @@ async fn every_server_function_refuses_outsiders_and_members() {
         before,
         "a refused call changed the organisation"
     );
+}
+
+/// What someone whom the organisation's two-factor policy shuts out (past
+/// their grace, with no factor) may still use: the session's own facts,
+/// their profile and the factor setup. Signing out needs no session.
+const BEFORE_FACTOR_SETUP: [&str; 10] = [
+    "session",
+    "profile",
+    "profile/save",
+    "profile/change_password",
+    "profile/password_hint",
+    "profile/remove_avatar",
+    "email_verification/confirm",
+    "two_factor",
+    "two_factor/start",
+    "two_factor/confirm",
+];
+
+#[tokio::test]
+async fn past_the_grace_only_the_factor_setup_and_the_profile_answer() {
+    use crate::two_factor::set_up;
+    use app::wire::AppError;
+    let app = TestApp::spawn().await;
+    let target = target(&app).await;
+    let org = &target.org;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    set_up(&app, &owner, &org.password).await;
+    let policy = [
+        ("two_factor_policy", "everyone"),
+        ("two_factor_grace_days", "0"),
+    ];
+    let saved = app
+        .call("organisation/two_factor_policy", &policy, Some(&owner))
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    // The admin has no factor, and no grace: shut out at once.
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+
+    let mut shut = 0;
+    for (endpoint, access) in table() {
+        let args = match access {
+            Access::Protected(args) => args(&target),
+            Access::OwnAccount(_) => OWN_ACCOUNT_FORM
+                .iter()
+                .map(|(k, v)| (*k, v.to_string()))
+                .collect(),
+            // The home is the one page of the public ones that reads the
+            // session for more than its own facts.
+            Access::Public(_) if endpoint == "home" => vec![],
+            Access::Public(_) => continue,
+        };
+        let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let answer = app.call(endpoint, &form, Some(&admin)).await;
+        let refused = answer.status == StatusCode::FORBIDDEN
+            && answer.error() == AppError::TwoFactorSetupRequired;
+        if BEFORE_FACTOR_SETUP.contains(&endpoint) {
+            assert!(!refused, "{endpoint} must answer before the setup");
+        } else {
+            assert!(refused, "{endpoint}: {} {}", answer.status, answer.body);
+            shut += 1;
+        }
+    }
+    assert!(shut >= 25, "the table lost its rows");
+    let signed_out = app.call("sign_out", &[], Some(&admin)).await;
+    assert!(signed_out.status.is_success() || signed_out.status.is_redirection());
 }

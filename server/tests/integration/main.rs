@@ -28,3 +28,4 @@ mod step_up;
 mod team;
 mod team_view;
 mod two_factor;
+mod two_factor_policy;

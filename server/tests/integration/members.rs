@@ -4,7 +4,7 @@
 use crate::harness::{eventually, TestApp, TestOrganisation};
 use crate::invitations::{invite, role_id, Invite};
 use app::domain::Refusal;
-use app::wire::session::SessionUser;
+use app::wire::session::{SessionUser, SignedIn};
 use app::wire::AppError;
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -28,7 +28,7 @@ pub(crate) async fn membership_of(app: &TestApp, org: &TestOrganisation, email: 
 async fn whoami(app: &TestApp, cookie: &str) -> Option<SessionUser> {
     let response = app.call("session", &[], Some(cookie)).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
-    response.json()
+    response.json::<Option<SignedIn>>().map(|s| s.user)
 }
 
 /// Calls a `members/…` server function that takes only the membership.

@@ -39,8 +39,18 @@ fn details<'a>(
 /// The row of `email` in the team table as the owner of `org` sees it.
 async fn team_row(app: &TestApp, org: &TestOrganisation, email: &str) -> TeamMember {
     let owner = app.sign_in(&org.owner_email, &org.password).await;
+    team_row_as(app, org, &owner, email).await
+}
+
+/// The row of `email` in the team table as `session` sees it.
+pub(crate) async fn team_row_as(
+    app: &TestApp,
+    org: &TestOrganisation,
+    session: &str,
+    email: &str,
+) -> TeamMember {
     let listing: TeamListing = app
-        .list_team(&org.organisation_id.to_string(), Some(&owner))
+        .list_team(&org.organisation_id.to_string(), Some(session))
         .await
         .json();
     listing

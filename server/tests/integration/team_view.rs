@@ -322,10 +322,22 @@ async fn each_filter_narrows_the_rows_to_what_it_says() {
         .execute(&app.pool)
         .await
         .unwrap();
-    let with_2fa = view(&app, &org, &cookie, &[("query[two_factor]", "true")]).await;
+    let with_2fa = view(&app, &org, &cookie, &[("query[two_factor]", "SetUp")]).await;
     assert_eq!(emails(&with_2fa), vec![org.admin_email.clone()]);
-    let without = view(&app, &org, &cookie, &[("query[two_factor]", "false")]).await;
+    let without = view(&app, &org, &cookie, &[("query[two_factor]", "NotSetUp")]).await;
     assert!(!emails(&without).contains(&org.admin_email));
+    // Required of them by the policy, and not set up: out of policy.
+    sqlx::query(
+        "UPDATE memberships m SET two_factor_required_since = now() FROM accounts a
+         WHERE a.id = m.account_id AND lower(a.email) IN (lower($1), lower($2))",
+    )
+    .bind(&org.admin_email)
+    .bind(&org.member_email)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let required = view(&app, &org, &cookie, &[("query[two_factor]", "Required")]).await;
+    assert_eq!(emails(&required), vec![org.member_email.clone()]);
     let never = walk_forward(&app, &org, &cookie, &[("query[sign_in]", "Never")]).await;
     let never: Vec<String> = never.iter().flat_map(emails).collect();
     let expected_never: i64 = sqlx::query_scalar(

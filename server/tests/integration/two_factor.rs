@@ -69,6 +69,19 @@ pub(crate) async fn set_up(
     (secret, codes.codes)
 }
 
+/// Confirms it's them (step-up) with the password and the code of now.
+pub(crate) async fn step_up_with_code(
+    app: &TestApp,
+    session: &str,
+    password: &str,
+    secret: &TotpSecret,
+) {
+    let code = code_at(secret, app.clock.now());
+    let proof = [("current_password", password), ("code", code.as_str())];
+    let stepped_up = app.call("step_up", &proof, Some(session)).await;
+    assert_eq!(stepped_up.status, StatusCode::OK, "{}", stepped_up.body);
+}
+
 /// Signs in with the password of an account with a second factor: the
 /// pending sign-in's token, and no session.
 async fn password_step(app: &TestApp, email: &str, password: &str) -> String {
@@ -741,10 +754,7 @@ async fn an_admin_resets_a_members_factors_within_the_rules() {
         .fetch_one(&app.pool)
     };
     assert!(has_factor().await.unwrap());
-    let code = code_at(&admin_secret, app.clock.now());
-    let proof = [("current_password", org.password.as_str()), ("code", &code)];
-    let stepped_up = app.call("step_up", &proof, Some(&admin)).await;
-    assert_eq!(stepped_up.status, StatusCode::OK, "{}", stepped_up.body);
+    step_up_with_code(&app, &admin, &org.password, &admin_secret).await;
     let pending = password_step(&app, &org.member_email, &org.password).await;
     let signed_in = with_code(&app, &pending, &code_at(&member_secret, app.clock.now())).await;
     let member = signed_in.session_cookie().expect("a session");

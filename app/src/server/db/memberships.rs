@@ -117,6 +117,8 @@ pub async fn team_rows(
                   d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
                   m.status, m.last_sign_in_at, m.joined_at,
                   (a.two_factor_enabled_at IS NOT NULL) AS "two_factor!",
+                  two_factor_due(a.two_factor_enabled_at, m.two_factor_required_since,
+                                 o.two_factor_grace_days) AS "two_factor_due?",
                   (a.email_verified_at IS NOT NULL) AS "email_verified!",
                   (a.id = $2) AS "is_you!",
                   pr.expires_at AS "reset_expires_at?", pr.used_at AS "reset_used_at?",
@@ -125,6 +127,7 @@ pub async fn team_rows(
            FROM memberships m
            JOIN accounts a ON a.id = m.account_id
            JOIN roles r ON r.id = m.role_id
+           JOIN organisations o ON o.id = m.organisation_id
            LEFT JOIN avatars av ON av.account_id = a.id
            LEFT JOIN departments d ON d.id = m.department_id
            -- The latest reset this organisation's admins sent: resets the
@@ -161,6 +164,7 @@ pub async fn team_rows(
             status: MembershipStatus::parse(&r.status).unwrap_or(MembershipStatus::Disabled),
             is_you: r.is_you,
             two_factor: r.two_factor,
+            two_factor_due: r.two_factor_due,
             email_verified: r.email_verified,
             last_sign_in_at: r.last_sign_in_at,
             joined_at: r.joined_at,
@@ -411,4 +415,57 @@ pub async fn of_account(
         .into_iter()
         .map(|r| (r.organisation_id, r.id))
         .collect())
+}
+
+/// Brings `org`'s memberships (or only `only`) in line with its two-factor
+/// policy: who became subject to it is marked from `now` (their grace
+/// starts), who no longer is is cleared, and who already was keeps the
+/// moment they became so. `sensitive` are the permission keys the
+/// `sensitive` policy covers. Returns the memberships that changed.
+pub async fn refresh_two_factor_requirement(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    only: Option<MembershipId>,
+    sensitive: &[String],
+    now: DateTime<Utc>,
+) -> sqlx::Result<Vec<MembershipId>> {
+    sqlx::query_scalar!(
+        r#"WITH subject AS (
+               SELECT m.id,
+                      (o.two_factor_policy = 'everyone'
+                       OR (o.two_factor_policy = 'sensitive' AND r.permissions && $3::text[]))
+                        AS required
+               FROM memberships m
+               JOIN roles r ON r.id = m.role_id
+               JOIN organisations o ON o.id = m.organisation_id
+               WHERE m.organisation_id = $1 AND ($2::uuid IS NULL OR m.id = $2)
+           )
+           UPDATE memberships m
+           SET two_factor_required_since =
+                   CASE WHEN s.required THEN coalesce(m.two_factor_required_since, $4) END
+           FROM subject s
+           WHERE m.id = s.id
+             AND s.required IS DISTINCT FROM (m.two_factor_required_since IS NOT NULL)
+           RETURNING m.id AS "id: MembershipId""#,
+        org as OrganisationId,
+        only.map(|id| id.0),
+        sensitive,
+        now
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// `org`'s memberships its two-factor policy covers now.
+pub async fn covered_by_two_factor_policy(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+) -> sqlx::Result<Vec<MembershipId>> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id: MembershipId" FROM memberships
+           WHERE organisation_id = $1 AND two_factor_required_since IS NOT NULL"#,
+        org as OrganisationId
+    )
+    .fetch_all(db)
+    .await
 }

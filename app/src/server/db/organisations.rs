@@ -232,3 +232,41 @@ pub async fn lock(db: impl PgExecutor<'_>, org: OrganisationId) -> sqlx::Result<
     .await
     .map(|_| ())
 }
+
+/// The organisation's two-factor policy, as stored.
+pub struct TwoFactorPolicyRow {
+    /// A `domain::two_factor_policy::TwoFactorPolicy` key.
+    pub policy: String,
+    pub grace_days: i32,
+}
+
+pub async fn two_factor_policy(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+) -> sqlx::Result<TwoFactorPolicyRow> {
+    sqlx::query_as!(
+        TwoFactorPolicyRow,
+        r#"SELECT two_factor_policy AS policy, two_factor_grace_days AS grace_days
+           FROM organisations WHERE id = $1"#,
+        org as OrganisationId
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub async fn set_two_factor_policy(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    policy: &str,
+    grace_days: i32,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE organisations SET two_factor_policy = $2, two_factor_grace_days = $3 WHERE id = $1",
+        org as OrganisationId,
+        policy,
+        grace_days
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}

@@ -52,6 +52,8 @@ pub struct SessionActor {
     pub role_key: String,
     pub role_name: String,
     pub permissions: Vec<String>,
+    /// When the organisation's policy wants their second factor by.
+    pub two_factor_due: Option<DateTime<Utc>>,
 }
 
 pub async fn find_actor(
@@ -63,6 +65,8 @@ pub async fn find_actor(
         SessionActor,
         r#"SELECT s.id AS "session_id: SessionId", s.last_seen_at, s.verified_at,
                   a.two_factor_enabled_at IS NOT NULL AS "has_factor!",
+                  two_factor_due(a.two_factor_enabled_at, m.two_factor_required_since,
+                                 o.two_factor_grace_days) AS "two_factor_due?",
                   a.id AS "account_id: AccountId", a.display_name, a.email,
                   o.id AS "organisation_id: OrganisationId", o.name AS organisation_name,
                   m.id AS "membership_id: MembershipId",

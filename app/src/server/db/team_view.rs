@@ -19,7 +19,9 @@
 use super::keyset::Walk;
 use crate::domain::keyset::Seek;
 use crate::domain::team_view::{like_substring, Direction, STALE_SIGN_IN_DAYS};
-use crate::domain::team_view::{SignInFilter, SortKey, StatusFilter, TeamQuery, TeamTab};
+use crate::domain::team_view::{
+    SignInFilter, SortKey, StatusFilter, TeamQuery, TeamTab, TwoFactorFilter,
+};
 use crate::domain::OrganisationId;
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
@@ -169,13 +171,14 @@ pub async fn page(
             "enabled"
         });
         push_common_filters(&mut sql, query, "m", "m.sort_name", "m.sort_email");
-        if let Some(two_factor) = query.two_factor {
-            sql.push(if two_factor {
-                " AND a.two_factor_enabled_at IS NOT NULL"
-            } else {
-                " AND a.two_factor_enabled_at IS NULL"
-            });
-        }
+        sql.push(match query.two_factor {
+            Some(TwoFactorFilter::SetUp) => " AND a.two_factor_enabled_at IS NOT NULL",
+            Some(TwoFactorFilter::NotSetUp) => " AND a.two_factor_enabled_at IS NULL",
+            Some(TwoFactorFilter::Required) => {
+                " AND a.two_factor_enabled_at IS NULL AND m.two_factor_required_since IS NOT NULL"
+            }
+            None => "",
+        });
         match query.sign_in {
             Some(SignInFilter::Never) => {
                 sql.push(" AND m.last_sign_in_at IS NULL");

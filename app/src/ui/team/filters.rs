@@ -1,6 +1,8 @@
 //! The team's search, filters and sort.
 
-use crate::domain::team_view::{Direction, SignInFilter, SortKey, TeamQuery, TeamTab};
+use crate::domain::team_view::{
+    Direction, SignInFilter, SortKey, TeamQuery, TeamTab, TwoFactorFilter,
+};
 use crate::ui::url_view::{follow_url, UrlForm};
 use crate::wire::team::FilterChoices;
 use leptos::prelude::*;
@@ -68,8 +70,8 @@ pub(super) fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl
             }}
             {move || tab().has_members().then(|| view! {
                 <FilterSelect id="filter-two-factor" name="two_factor" label="Two-factor" any="Any"
-                    options=vec![("yes".to_string(), "Set up".to_string()), ("no".to_string(), "Not set up".to_string())]
-                    selected=Signal::derive(move || query.get().two_factor.map(|t| if t { "yes" } else { "no" }.to_string()))
+                    options=TwoFactorFilter::ALL.iter().map(|f| (f.key().to_string(), f.label().to_string())).collect()
+                    selected=Signal::derive(move || query.get().two_factor.map(|f| f.key().to_string()))
                     on_change=move || form.apply() />
                 <FilterSelect id="filter-sign-in" name="sign_in" label="Last sign-in" any="Any time"
                     options=[SignInFilter::Never, SignInFilter::Stale].iter().map(|s| (s.key().to_string(), s.label().to_string())).collect()

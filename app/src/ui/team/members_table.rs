@@ -83,7 +83,14 @@ fn member_row(state: TeamState, m: TeamMember, may_manage: bool) -> impl IntoVie
                 <span class=status_class>{m.status.label()}</span>
                 {m.password_reset.map(|reset| view! { <span class="line-2">{reset.label()}</span> })}
             </td>
-            <td class="col-xwide">{if m.two_factor { "Set up" } else { "Not set up" }}</td>
+            <td class="col-xwide">
+                {if m.two_factor { "Set up" } else { "Not set up" }}
+                {m.two_factor_due.map(|at| if at <= super::super::format::now() {
+                    view! { <span class="line-2 overdue">"Required: overdue"</span> }.into_any()
+                } else {
+                    view! { <span class="line-2">"Required, due " <RelativeTime at /></span> }.into_any()
+                })}
+            </td>
             <td class="col-wide">
                 {match m.last_sign_in_at {
                     Some(at) => view! { <RelativeTime at /> }.into_any(),
