@@ -14,15 +14,24 @@ pub async fn current_user() -> Result<Option<SignedIn>, AppError> {
     // still open (their profile, the factor setup) show who they are.
     serve(|scope| async move {
         match authenticate_for_setup(&scope).await {
-            Ok(actor) => Ok(Some(crate::server::home::signed_in(
-                actor,
-                scope.state.clock.now(),
-            ))),
+            Ok(actor) => Ok(Some(crate::server::home::signed_in(&scope, actor).await?)),
             Err(ServerError::App(AppError::Unauthenticated)) => Ok(None),
             Err(e) => Err(e),
         }
     })
     .await
+}
+
+/// Switches the signed-in person's session to another organisation where
+/// they are enabled (through the factor step when they have a factor),
+/// then redirects to where signing in there lands. Other organisations
+/// are not found.
+#[server(endpoint = "organisation/switch")]
+pub async fn switch_organisation(
+    organisation_id: crate::domain::OrganisationId,
+) -> Result<(), AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::home::switch_organisation(scope, organisation_id)).await
 }
 
 /// The signed-in person's home page, or `None` when no one is signed in.

@@ -1,20 +1,66 @@
 //! Who is signed in, and their home page: where a person without access
 //! to the team lands after joining or signing in.
 
-use super::actor::{authenticate, Actor};
-use super::db::organisations;
+use super::actor::{authenticate, authenticate_for_setup, Actor};
+use super::db::{memberships, organisations};
 use super::error::ServerError;
 use super::request::RequestScope;
+use super::{sign_in, two_factor};
+use crate::domain::OrganisationId;
+use crate::wire::choice::Choice;
 use crate::wire::session::{Home, SessionUser, SignedIn};
 use crate::wire::AppError;
 
-/// Who is signed in, and whether the two-factor policy shuts them out at
-/// `now`.
-pub fn signed_in(actor: Actor, now: chrono::DateTime<chrono::Utc>) -> SignedIn {
-    SignedIn {
-        must_set_up_factor: actor.require_factor_in_policy(now).is_err(),
+/// Who is signed in, whether the two-factor policy shuts them out, and
+/// where else they may switch to.
+pub async fn signed_in(scope: &RequestScope, actor: Actor) -> Result<SignedIn, ServerError> {
+    let organisations = memberships::enabled_organisations(&scope.state.pool, actor.account_id)
+        .await?
+        .into_iter()
+        .map(|(id, name)| Choice { id, name })
+        .collect();
+    Ok(SignedIn {
+        must_set_up_factor: actor
+            .require_factor_in_policy(scope.state.clock.now())
+            .is_err(),
+        organisations,
         user: session_user(actor),
+    })
+}
+
+/// Switches the signed-in person to another organisation of theirs (also
+/// when the two-factor policy shuts them out here: it may not there). With
+/// a second factor, through the factor step, and the current session stays
+/// until it succeeds; without, a new session there at once, whose proof of
+/// who they are is as old as this one's (a switch proves nothing). Lands
+/// where signing in there lands.
+pub async fn switch_organisation(
+    scope: RequestScope,
+    organisation: OrganisationId,
+) -> Result<(), ServerError> {
+    let actor = authenticate_for_setup(&scope).await?;
+    let pool = &scope.state.pool;
+    let target = memberships::sign_in_target(pool, actor.account_id, Some(organisation))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if actor.has_factor {
+        let after = two_factor::AfterFactor::Switch(organisation);
+        return two_factor::begin_factor_step(&scope, actor.account_id, after).await;
     }
+    let mut tx = pool.begin().await?;
+    let token = sign_in::open_session(
+        &mut tx,
+        &scope,
+        actor.account_id,
+        &actor.display_name,
+        organisation,
+        actor.verified_at,
+    )
+    .await?;
+    tx.commit().await?;
+    sign_in::set_session_cookie(&scope, &token);
+    leptos_axum::redirect(&sign_in::landing(&target, None));
+    Ok(())
 }
 
 /// What the browser may know about the signed-in person.

@@ -684,7 +684,8 @@ pub async fn accept_existing(
         // The password alone does not accept: the factor step does, and
         // until then the invitation is as it was.
         let hash = hash_token(token.trim());
-        return super::two_factor::begin_factor_step(&scope, account.id, None, Some(&hash)).await;
+        let after = super::two_factor::AfterFactor::AcceptInvitation(&hash);
+        return super::two_factor::begin_factor_step(&scope, account.id, after).await;
     }
     let tx = pool.begin().await?;
     accept_as(
@@ -794,7 +795,7 @@ async fn join(
             })),
         );
     audit::record(&mut *tx, &scope.meta, joined).await?;
-    let token = open_session(&mut tx, scope, account, name, org).await?;
+    let token = open_session(&mut tx, scope, account, name, org, scope.state.clock.now()).await?;
     tx.commit().await?;
     set_session_cookie(scope, &token);
     leptos_axum::redirect(WELCOME_PATH);

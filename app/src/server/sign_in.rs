@@ -57,7 +57,7 @@ pub async fn sign_in(
     let email_lower = email.normalized();
     let account = verify_password(&scope, &email_lower, Password::new(password)).await?;
 
-    let Some(target) = memberships::sign_in_target(pool, account.id).await? else {
+    let Some(target) = memberships::sign_in_target(pool, account.id, None).await? else {
         // In the log of each organisation that disabled them.
         let event = AuditEvent::new(AuditAction::SignInRefused)
             .by(account.id, &account.display_name)
@@ -71,7 +71,8 @@ pub async fn sign_in(
         // gets a pending token for the factor step, and no success is
         // recorded yet (a success clears the account's failures, which
         // wrong codes count into).
-        return super::two_factor::begin_factor_step(&scope, account.id, next, None).await;
+        let after = super::two_factor::AfterFactor::SignIn { next };
+        return super::two_factor::begin_factor_step(&scope, account.id, after).await;
     }
     let mut tx = pool.begin().await?;
     let landing = complete(
@@ -116,17 +117,23 @@ pub(super) async fn complete(
         done.account,
         done.display_name,
         done.target.organisation_id,
+        scope.state.clock.now(),
     )
     .await?;
     sign_in_attempts::record(&mut **tx, done.email_lower, &scope.meta.limit_key, true).await?;
     set_session_cookie(scope, &token);
+    Ok(landing(done.target, done.next))
+}
+
+/// Where someone signed in to `target` lands: `next` when it is a path on
+/// this site, otherwise the team for those who may see it, their home for
+/// the rest.
+pub(super) fn landing(target: &memberships::SignInTarget, next: Option<&str>) -> String {
     let may_view_team =
-        PermissionSet::from_keys(&done.target.role_permissions).contains(Permission::ViewTeam);
-    Ok(done
-        .next
-        .and_then(safe_next_path)
+        PermissionSet::from_keys(&target.role_permissions).contains(Permission::ViewTeam);
+    next.and_then(safe_next_path)
         .unwrap_or(if may_view_team { DEFAULT_LANDING } else { HOME })
-        .to_string())
+        .to_string()
 }
 
 /// The account whose email is `email_lower`, if `password` is its password.
@@ -371,12 +378,15 @@ async fn remember_device(
 /// Starts a session for `account` in `organisation`, in the caller's
 /// transaction: a new token at every sign-in, and a session this browser
 /// already had ends. The caller sets the cookie after committing.
+/// `verified_at`: when its holder last proved who they are (now, for a
+/// sign-in; a switch of organisation carries the old session's).
 pub async fn open_session(
     tx: &mut Transaction<'_, Postgres>,
     scope: &RequestScope,
     account: AccountId,
     display_name: &str,
     organisation: OrganisationId,
+    verified_at: DateTime<Utc>,
 ) -> Result<SecretToken, ServerError> {
     let settings = &scope.state.auth;
     let token = SecretToken::generate();
@@ -392,7 +402,7 @@ pub async fn open_session(
             absolute: settings.session_absolute,
             client_ip: &scope.meta.client_ip,
             user_agent: scope.meta.user_agent.as_deref(),
-            verified_at: scope.state.clock.now(),
+            verified_at,
         },
     )
     .await?;

@@ -23,7 +23,7 @@ use super::token::{hash_token, SecretToken};
 use super::totp::{self, TotpSecret};
 use crate::domain::audit::AuditAction;
 use crate::domain::next_path::safe_next_path;
-use crate::domain::AccountId;
+use crate::domain::{AccountId, OrganisationId};
 use crate::wire::two_factor::{
     AuthenticatorFacts, AuthenticatorSetup, RecoveryCodes, TwoFactorStatus,
 };
@@ -567,18 +567,32 @@ pub(super) async fn reset(
     Ok(Some(sessions_ended))
 }
 
-/// After the right password of an account with a second factor: a pending
-/// token in a cookie, and on to the factor step.
-/// `invitation`: the token hash of an invitation that the factor step
-/// accepts (with an existing account), which stays untouched until then.
+/// What the factor step completes.
+pub enum AfterFactor<'a> {
+    /// A sign-in, on to `next` (a path on this site) or the usual landing.
+    SignIn { next: Option<String> },
+    /// Accepting the invitation with this token hash, with an existing
+    /// account; the invitation stays untouched until then.
+    AcceptInvitation(&'a [u8]),
+    /// Switching a signed-in person to another of their organisations.
+    Switch(OrganisationId),
+}
+
+/// After the right password of an account with a second factor (or, for
+/// a switch, a session of it): a pending token in a cookie, and on to the
+/// factor step, which completes `after`.
 pub async fn begin_factor_step(
     scope: &RequestScope,
     account: AccountId,
-    next: Option<String>,
-    invitation: Option<&[u8]>,
+    after: AfterFactor<'_>,
 ) -> Result<(), ServerError> {
     let token = SecretToken::generate();
     let now = scope.state.clock.now();
+    let (next, invitation, organisation) = match after {
+        AfterFactor::SignIn { next } => (next, None, None),
+        AfterFactor::AcceptInvitation(hash) => (None, Some(hash), None),
+        AfterFactor::Switch(org) => (None, None, Some(org)),
+    };
     db::insert_pending(
         &scope.state.pool,
         db::NewPendingSignIn {
@@ -586,6 +600,7 @@ pub async fn begin_factor_step(
             account,
             next_path: next.as_deref().and_then(safe_next_path),
             invitation_token_hash: invitation,
+            organisation,
             now,
             expires_at: now + Duration::minutes(PENDING_MINUTES),
         },
@@ -635,7 +650,9 @@ pub async fn finish_factor_step(
         factor,
     )
     .await?;
-    let Some(target) = memberships::sign_in_target(&mut *tx, pending.account_id).await? else {
+    let Some(target) =
+        memberships::sign_in_target(&mut *tx, pending.account_id, pending.organisation_id).await?
+    else {
         return Err(AppError::AccessDisabled.into());
     };
     record_recovery_code_use(

@@ -1,20 +1,57 @@
 //! The frame around signed-in pages.
 
-use crate::api::auth::SignOut;
+use crate::api::auth::{SignOut, SwitchOrganisation};
 use crate::domain::Permission;
-use crate::wire::session::SessionUser;
+use crate::wire::session::SignedIn;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
-pub fn AppHeader(user: SessionUser) -> impl IntoView {
+pub fn AppHeader(signed_in: SignedIn) -> impl IntoView {
+    let SignedIn {
+        user,
+        organisations,
+        ..
+    } = signed_in;
     let sign_out = ServerAction::<SignOut>::new();
     let owner = user.can(Permission::ManageOrganisation);
     let auditor = user.can(Permission::ViewAuditLog);
+    let here = user.organisation_id;
+    // With several organisations, the name opens the others: each a plain
+    // form, since a switch loads the new organisation's pages anyway.
+    let organisation = if organisations.len() > 1 {
+        const SWITCH: &str = <SwitchOrganisation as leptos::server_fn::ServerFn>::PATH;
+        let others = organisations
+            .into_iter()
+            .filter(|o| o.id != here)
+            .map(|o| {
+                let label = format!("Switch to {}", o.name);
+                view! {
+                    <li>
+                        <form method="post" action=SWITCH>
+                            <input type="hidden" name="organisation_id" value=o.id.to_string() />
+                            <button type="submit" class="menu-item" aria-label=label>{o.name}</button>
+                        </form>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <details class="org-switcher">
+                <summary class="org-name" aria-label=format!("{}: switch organisation", user.organisation_name)>
+                    {user.organisation_name.clone()}
+                </summary>
+                <ul class="menu">{others}</ul>
+            </details>
+        }
+        .into_any()
+    } else {
+        view! { <span class="org-name">{user.organisation_name.clone()}</span> }.into_any()
+    };
     view! {
         <header class="app-header">
             <a class="brand" href="/team">"Roster"</a>
-            <span class="org-name">{user.organisation_name.clone()}</span>
+            {organisation}
             <nav aria-label="Main">
                 // `A` marks the current page with aria-current.
                 <A href="/team">"Team"</A>

@@ -5,7 +5,7 @@
 use super::layout::{set_page_status, AppHeader, PageError};
 use crate::api::auth::current_user;
 use crate::domain::Permission;
-use crate::wire::session::SessionUser;
+use crate::wire::session::{SessionUser, SignedIn};
 use crate::wire::AppError;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -21,9 +21,9 @@ pub enum Access<T> {
     /// up a factor: the page sends them to the setup.
     SetupRequired,
     /// Signed in, without the permission the page needs.
-    Denied(SessionUser),
+    Denied(SignedIn),
     /// The viewer, and the page's data for them.
-    Ready(SessionUser, T),
+    Ready(SignedIn, T),
 }
 
 /// Who is signed in and whether they hold `needs` (`None`: any signed-in
@@ -57,14 +57,13 @@ async fn gate<T>(
     if enforce_factor_policy && signed_in.must_set_up_factor {
         return Ok(Access::SetupRequired);
     }
-    let user = signed_in.user;
-    if needs.is_some_and(|permission| !user.can(permission)) {
+    if needs.is_some_and(|permission| !signed_in.user.can(permission)) {
         // The server refuses too; asking would only log a refusal.
-        return Ok(Access::Denied(user));
+        return Ok(Access::Denied(signed_in));
     }
     match load.await {
-        Ok(data) => Ok(Access::Ready(user, data)),
-        Err(AppError::Forbidden) => Ok(Access::Denied(user)),
+        Ok(data) => Ok(Access::Ready(signed_in, data)),
+        Err(AppError::Forbidden) => Ok(Access::Denied(signed_in)),
         Err(AppError::Unauthenticated) => Ok(Access::SignedOut),
         Err(AppError::TwoFactorSetupRequired) => Ok(Access::SetupRequired),
         Err(e) => Err(e),
@@ -105,16 +104,16 @@ where
                             view! { <Redirect path=crate::domain::next_path::TWO_FACTOR_SETUP /> }
                                 .into_any()
                         }
-                        Ok(Access::Denied(user)) => match denied {
+                        Ok(Access::Denied(signed_in)) => match denied {
                             Some(notice) => {
                                 set_page_status(403);
-                                view! { <AppHeader user /> {notice.run()} }.into_any()
+                                view! { <AppHeader signed_in /> {notice.run()} }.into_any()
                             }
                             None => view! { <PageError error=AppError::Forbidden /> }.into_any(),
                         },
-                        Ok(Access::Ready(user, data)) => {
-                            view! { <AppHeader user=user.clone() /> {ready.run((user, data))} }
-                                .into_any()
+                        Ok(Access::Ready(signed_in, data)) => {
+                            let user = signed_in.user.clone();
+                            view! { <AppHeader signed_in /> {ready.run((user, data))} }.into_any()
                         }
                         Err(error) => view! { <PageError error /> }.into_any(),
                     }

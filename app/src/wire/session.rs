@@ -1,6 +1,7 @@
 //! The signed-in person, as every page needs them.
 
 use crate::domain::{OrganisationId, Permission};
+use crate::wire::choice::Choice;
 use crate::wire::moment::Moment;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,9 @@ pub struct SignedIn {
     /// The organisation's two-factor policy shuts them out until they set
     /// up a factor: pages send them to the setup.
     pub must_set_up_factor: bool,
+    /// Every organisation where they are enabled, this one included, by
+    /// name: the header's switcher when there are several.
+    pub organisations: Vec<Choice<OrganisationId>>,
 }
 
 /// What a signed-in person's home page shows: who and where they are, and

@@ -127,6 +127,10 @@ fn table() -> Vec<(&'static str, Access)> {
             OwnAccount("says whether the caller's own session was confirmed recently"),
         ),
         (
+            "organisation/switch",
+            OwnAccount("moves the caller's own session to another organisation of their own account; any other is not found"),
+        ),
+        (
             "two_factor/remove",
             OwnAccount("the caller's own factor, given the password and a factor"),
         ),
@@ -329,7 +333,8 @@ async fn target(app: &TestApp) -> Target {
 
 /// Every field the functions that act on the caller's own account take;
 /// each reads only its own.
-const OWN_ACCOUNT_FORM: [(&str, &str); 9] = [
+const OWN_ACCOUNT_FORM: [(&str, &str); 10] = [
+    ("organisation_id", "00000000-0000-4000-8000-000000000000"),
     ("name", "Eve"),
     ("position", ""),
     ("phone", ""),
@@ -428,8 +433,10 @@ async fn every_server_function_refuses_outsiders_and_members() {
 /// What someone whom the organisation's two-factor policy shuts out (past
 /// their grace, with no factor) may still use: the session's own facts,
 /// their profile and the factor setup. Signing out needs no session.
-const BEFORE_FACTOR_SETUP: [&str; 10] = [
+const BEFORE_FACTOR_SETUP: [&str; 11] = [
     "session",
+    // Away, to an organisation whose policy they may meet.
+    "organisation/switch",
     "profile",
     "profile/save",
     "profile/change_password",

@@ -25,6 +25,7 @@ mod embedded_database;
 mod security;
 mod sign_in;
 mod step_up;
+mod switch_organisation;
 mod team;
 mod team_view;
 mod two_factor;

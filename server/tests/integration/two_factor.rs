@@ -628,7 +628,7 @@ async fn accepting_an_invitation_with_an_existing_account_takes_the_factor_step(
 
 /// `email`'s account (with `password`, and no factor yet) joins `org`
 /// too, invited by its admin.
-async fn joins_too(app: &TestApp, org: &TestOrganisation, email: &str, password: &str) {
+pub(crate) async fn joins_too(app: &TestApp, org: &TestOrganisation, email: &str, password: &str) {
     use crate::invitations::{invited, token_of};
     let admin = app.sign_in(&org.admin_email, &org.password).await;
     let token = token_of(&invited(app, &admin, email).await.link);

@@ -50,9 +50,12 @@ pub struct SignInTarget {
     pub role_permissions: Vec<String>,
 }
 
+/// `only`: that organisation's membership, or none (a switch); `None`:
+/// the enabled membership used most recently.
 pub async fn sign_in_target(
     db: impl PgExecutor<'_>,
     account: AccountId,
+    only: Option<OrganisationId>,
 ) -> sqlx::Result<Option<SignInTarget>> {
     sqlx::query_as!(
         SignInTarget,
@@ -62,9 +65,11 @@ pub async fn sign_in_target(
            JOIN organisations o ON o.id = m.organisation_id
            JOIN roles r ON r.id = m.role_id
            WHERE m.account_id = $1 AND m.status = 'enabled'
+             AND ($2::uuid IS NULL OR m.organisation_id = $2)
            ORDER BY m.last_sign_in_at DESC NULLS LAST, m.joined_at
            LIMIT 1"#,
-        account as AccountId
+        account as AccountId,
+        only.map(|org| org.0)
     )
     .fetch_optional(db)
     .await
@@ -468,4 +473,22 @@ pub async fn covered_by_two_factor_policy(
     )
     .fetch_all(db)
     .await
+}
+
+/// The organisations where `account` has an enabled membership, by name:
+/// where it may switch to.
+pub async fn enabled_organisations(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<Vec<(OrganisationId, String)>> {
+    let rows = sqlx::query!(
+        r#"SELECT o.id AS "id: OrganisationId", o.name
+           FROM memberships m JOIN organisations o ON o.id = m.organisation_id
+           WHERE m.account_id = $1 AND m.status = 'enabled'
+           ORDER BY lower(o.name), o.id"#,
+        account as AccountId
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }

@@ -2,7 +2,7 @@
 //! sign-ins waiting for the factor. Times that judge codes and expiry come
 //! from the caller's clock (`server::clock`), never from SQL's `now()`.
 
-use crate::domain::AccountId;
+use crate::domain::{AccountId, OrganisationId};
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
@@ -183,6 +183,8 @@ pub struct NewPendingSignIn<'a> {
     pub next_path: Option<&'a str>,
     /// The invitation the factor step accepts, by its token's hash.
     pub invitation_token_hash: Option<&'a [u8]>,
+    /// The organisation a switch goes to; `None`: the one last used.
+    pub organisation: Option<OrganisationId>,
     pub now: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
@@ -190,12 +192,14 @@ pub struct NewPendingSignIn<'a> {
 pub async fn insert_pending(db: impl PgExecutor<'_>, p: NewPendingSignIn<'_>) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO pending_sign_ins
-             (token_hash, account_id, next_path, invitation_token_hash, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+             (token_hash, account_id, next_path, invitation_token_hash, organisation_id,
+              created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
         p.token_hash,
         p.account as AccountId,
         p.next_path,
         p.invitation_token_hash,
+        p.organisation as Option<OrganisationId>,
         p.now,
         p.expires_at
     )
@@ -209,6 +213,7 @@ pub struct PendingSignIn {
     pub account_id: AccountId,
     pub next_path: Option<String>,
     pub invitation_token_hash: Option<Vec<u8>>,
+    pub organisation_id: Option<OrganisationId>,
     pub email: String,
     pub display_name: String,
 }
@@ -221,7 +226,8 @@ pub async fn find_pending(
 ) -> sqlx::Result<Option<PendingSignIn>> {
     sqlx::query_as!(
         PendingSignIn,
-        r#"SELECT p.account_id AS "account_id: AccountId", p.next_path, p.invitation_token_hash, a.email, a.display_name
+        r#"SELECT p.account_id AS "account_id: AccountId", p.next_path, p.invitation_token_hash,
+                  p.organisation_id AS "organisation_id: OrganisationId", a.email, a.display_name
            FROM pending_sign_ins p JOIN accounts a ON a.id = p.account_id
            WHERE p.token_hash = $1 AND p.used_at IS NULL AND p.expires_at > $2"#,
         token_hash,
