@@ -4,7 +4,7 @@
 //! pending token until the code.
 
 use crate::harness::{ApiResponse, TestApp, TestOrganisation};
-use crate::two_factor::{code_at, joins_too, set_up, start_time};
+use crate::two_factor::{code_at, cookie_value, joins_too, set_up, start_time};
 use app::server::clock::Clock;
 use app::wire::session::SignedIn;
 use app::wire::AppError;
@@ -104,15 +104,7 @@ async fn with_a_factor_a_switch_takes_the_factor_step() {
         "no session before the code"
     );
     assert_eq!(switched.location(), Some("/login/two-factor"));
-    let pending = switched
-        .set_cookies()
-        .iter()
-        .find_map(|c| {
-            c.strip_prefix("roster_pending_sign_in=")
-                .and_then(|v| v.split(';').next())
-                .map(str::to_string)
-        })
-        .expect("the pending token");
+    let pending = cookie_value(&switched, "roster_pending_sign_in").expect("the pending token");
     // Until the code, the old session goes on where it was, and the
     // pending token opens nothing.
     assert_eq!(organisation_of(&app, &session).await, Some(from.clone()));

@@ -36,7 +36,8 @@ pub(crate) fn code_at(secret: &TotpSecret, at: DateTime<Utc>) -> String {
     format!("{:06}", secret.code_at(step_of(at)))
 }
 
-fn cookie_value(response: &ApiResponse, name: &str) -> Option<String> {
+/// The value of the cookie `name` that `response` sets.
+pub(crate) fn cookie_value(response: &ApiResponse, name: &str) -> Option<String> {
     response.set_cookies().iter().find_map(|c| {
         let value = c.strip_prefix(&format!("{name}="))?.split(';').next()?;
         Some(value.to_string())
