@@ -36,11 +36,22 @@ pub fn OrganisationSettingsPage() -> impl IntoView {
         },
     );
     let save = ServerAction::<SaveOrganisationSettings>::new();
-    // A saved change shows in the header (the organisation's name) and in
-    // the form, so reload both from the server.
+    // A new name shows in the header, so the page reloads from the server
+    // when the name changed, and only then: reloading draws both forms
+    // again, which would throw away what someone has begun choosing in the
+    // two-factor form meanwhile. Every other field shows what was typed.
+    let shown_name = StoredValue::new(None::<String>);
+    let submitted_name = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(input) = save.input().get() {
+            submitted_name.set_value(Some(input.name.trim().to_owned()));
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(())) = save.value().get() {
-            data.refetch();
+            if submitted_name.get_value() != shown_name.get_value() {
+                data.refetch();
+            }
         }
     });
     let denied = || {
@@ -55,6 +66,7 @@ pub fn OrganisationSettingsPage() -> impl IntoView {
         <GuardedPage access=data sign_in="/login?next=%2Fsettings%2Forganisation" denied
             ready=move |_: SessionUser, settings: OrganisationSettings| {
                 let (policy, grace_days) = (settings.two_factor_policy, settings.two_factor_grace_days);
+                shown_name.set_value(Some(settings.name.clone()));
                 view! {
                     <main class="page narrow">
                         <h1>"Organisation settings"</h1>
