@@ -45,9 +45,9 @@ pub async fn accept_as_new(
 /// Accepts with an existing account's password, signs in and redirects to
 /// the welcome page.
 #[server(endpoint = "invitation/accept_existing")]
-pub async fn accept_as_existing(token: String, password: String) -> Result<(), AppError> {
+pub async fn accept_as_existing(token: String, current_password: String) -> Result<(), AppError> {
     use crate::server::request::serve;
-    serve(|scope| crate::server::invitations::accept_existing(scope, token, password)).await
+    serve(|scope| crate::server::invitations::accept_existing(scope, token, current_password)).await
 }
 
 /// How strong a new password is, for the hint shown while typing.

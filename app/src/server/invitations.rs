@@ -668,7 +668,7 @@ pub async fn accept_existing(
     let pool = &scope.state.pool;
     let invitation = pending(pool, &token).await?;
     if password.is_empty() {
-        return Err(AppError::invalid("password", "Enter your password.").into());
+        return Err(AppError::invalid("current_password", "Enter your password.").into());
     }
     let email_lower = invitation.email.to_lowercase();
     // Counts towards the sign-in limits; the invitation is untouched.
@@ -676,7 +676,7 @@ pub async fn accept_existing(
         .await
         .map_err(|e| match e {
             ServerError::App(AppError::InvalidCredentials) => {
-                AppError::invalid("password", "The password is incorrect.").into()
+                AppError::invalid("current_password", "The password is incorrect.").into()
             }
             other => other,
         })?;

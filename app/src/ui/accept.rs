@@ -174,18 +174,20 @@ fn OpenInvitation(details: InvitationDetails, token: String) -> impl IntoView {
 #[component]
 fn ExistingAccountForm(token: String) -> impl IntoView {
     let post = Post::<AcceptAsExisting>::new();
-    let errors = FormErrors::shown(post.error(), &["password"]);
+    // Not `password`: the new account's form on the same page has that
+    // field, and ids must be unique for each label to name its own input.
+    let errors = FormErrors::shown(post.error(), &["current_password"]);
     view! {
         <p>"Enter its password to accept with that account."</p>
         <PostForm post>
             <input type="hidden" name="token" value=token />
             <Field
-                name="password"
+                name="current_password"
                 label="Your Roster password"
                 input_type="password"
                 autocomplete="current-password"
                 required=true
-                error=errors.field("password")
+                error=errors.field("current_password")
             />
             <p class="form-error" role="alert">{move || errors.general()}</p>
             <button type="submit" class="button primary wide" disabled=move || post.pending()>

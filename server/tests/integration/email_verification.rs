@@ -188,7 +188,7 @@ async fn accepting_through_the_emailed_link_verifies_the_address() {
             "invitation/accept_existing",
             &[
                 ("token", token_of(&invitation_link_in(&emails[0])).as_str()),
-                ("password", "violet lantern harbour seventeen"),
+                ("current_password", "violet lantern harbour seventeen"),
             ],
             None,
         )

@@ -711,12 +711,15 @@ async fn a_person_with_an_account_joins_a_second_organisation_with_their_passwor
     let wrong = app
         .call(
             "invitation/accept_existing",
-            &[("token", token.as_str()), ("password", "not the password")],
+            &[
+                ("token", token.as_str()),
+                ("current_password", "not the password"),
+            ],
             None,
         )
         .await;
     assert_eq!(
-        wrong.error().for_field("password").as_deref(),
+        wrong.error().for_field("current_password").as_deref(),
         Some("The password is incorrect.")
     );
     assert_eq!(open_invitations(&app, &first.member_email).await, 1);
@@ -726,7 +729,7 @@ async fn a_person_with_an_account_joins_a_second_organisation_with_their_passwor
             "invitation/accept_existing",
             &[
                 ("token", token.as_str()),
-                ("password", first.password.as_str()),
+                ("current_password", first.password.as_str()),
             ],
             None,
         )
@@ -960,7 +963,10 @@ async fn an_invitation_from_a_since_disabled_inviter_is_refused_at_acceptance() 
     let existing = app
         .call(
             "invitation/accept_existing",
-            &[("token", token.as_str()), ("password", "whatever it is")],
+            &[
+                ("token", token.as_str()),
+                ("current_password", "whatever it is"),
+            ],
             None,
         )
         .await;

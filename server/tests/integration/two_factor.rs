@@ -594,7 +594,7 @@ async fn accepting_an_invitation_with_an_existing_account_takes_the_factor_step(
     // The password opens only the factor step; the invitation waits.
     let accept = [
         ("token", token.as_str()),
-        ("password", first.password.as_str()),
+        ("current_password", first.password.as_str()),
     ];
     let response = app.call("invitation/accept_existing", &accept, None).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
@@ -633,7 +633,7 @@ pub(crate) async fn joins_too(app: &TestApp, org: &TestOrganisation, email: &str
     use crate::invitations::{invited, token_of};
     let admin = app.sign_in(&org.admin_email, &org.password).await;
     let token = token_of(&invited(app, &admin, email).await.link);
-    let accept = [("token", token.as_str()), ("password", password)];
+    let accept = [("token", token.as_str()), ("current_password", password)];
     let joined = app.call("invitation/accept_existing", &accept, None).await;
     assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
 }
