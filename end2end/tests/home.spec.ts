@@ -1,6 +1,6 @@
 // The home a person lands on after joining, or after signing in without
 // access to the team: who and where they are, and their ways on.
-import { test, expect, emailTo, hydrated, invitationLinkIn, invite, overflowX, phone, signedIn } from './fixtures';
+import { test, expect, createOrganisation, emailTo, hydrated, invitationLinkIn, invite, overflowX, phone, signedIn } from './fixtures';
 
 /** A unique address of exactly 60 characters. */
 function sixtyCharacterEmail(): string {
@@ -61,4 +61,38 @@ test('an invitee with a long address joins on a phone, lands on their home, reac
   await invitee.goto('/welcome');
   await expect(invitee).toHaveURL(/\/login\?next=%2Fwelcome$/);
   await invitee.context().close();
+});
+
+test('someone with an account joins a second organisation with its password, then switches between the two from the home and from the header', async ({ page, org, browser, request }) => {
+  // The second organisation invites the first one's admin.
+  const second = await createOrganisation(request);
+  await signedIn(page, second.owner_email, second.password);
+  await invite(page, org.admin_email, 'Ada Both');
+
+  const person = await phone(browser);
+  await person.goto(invitationLinkIn(await emailTo(org.admin_email)));
+  await hydrated(person);
+  await person.getByText('I already have a Roster account').click();
+  // Its own label: the new account's password field is on the page too.
+  await person.getByLabel('Your Roster password').fill(org.password);
+  await person.getByRole('button', { name: 'Accept and sign in' }).click();
+
+  // A member there, without the team: their home, which offers the other.
+  await expect(person).toHaveURL(/\/welcome$/);
+  await expect(person.getByRole('heading', { name: `Welcome to ${second.name}` })).toBeVisible();
+  await hydrated(person);
+  const others = person.getByRole('form', { name: 'Your other organisations' });
+  await expect(others.getByRole('button')).toHaveText([`Switch to ${org.name}`]);
+  expect(await overflowX(person)).toBeLessThanOrEqual(0);
+  await others.getByRole('button', { name: `Switch to ${org.name}` }).click();
+
+  // An admin in the first: its team, and the header's switcher back.
+  await expect(person).toHaveURL(/\/team$/);
+  await hydrated(person);
+  await expect(person.getByRole('table', { name: 'Members of your organisation' })).toBeVisible();
+  await person.getByLabel(`${org.name}: switch organisation`).click();
+  await person.getByRole('button', { name: `Switch to ${second.name}` }).click();
+  await expect(person).toHaveURL(/\/welcome$/);
+  await expect(person.getByRole('heading', { name: `Welcome to ${second.name}` })).toBeVisible();
+  await person.context().close();
 });

@@ -8,17 +8,13 @@ use super::request::RequestScope;
 use super::{sign_in, two_factor};
 use crate::domain::OrganisationId;
 use crate::wire::choice::Choice;
-use crate::wire::session::{Home, SessionUser, SignedIn};
+use crate::wire::session::{Home, HomeShown, SessionUser, SignedIn};
 use crate::wire::AppError;
 
 /// Who is signed in, whether the two-factor policy shuts them out, and
 /// where else they may switch to.
 pub async fn signed_in(scope: &RequestScope, actor: Actor) -> Result<SignedIn, ServerError> {
-    let organisations = memberships::enabled_organisations(&scope.state.pool, actor.account_id)
-        .await?
-        .into_iter()
-        .map(|(id, name)| Choice { id, name })
-        .collect();
+    let organisations = organisations_of(scope, &actor).await?;
     Ok(SignedIn {
         must_set_up_factor: actor
             .require_factor_in_policy(scope.state.clock.now())
@@ -26,6 +22,20 @@ pub async fn signed_in(scope: &RequestScope, actor: Actor) -> Result<SignedIn, S
         organisations,
         user: session_user(actor),
     })
+}
+
+/// Every organisation where the person is enabled, this one included.
+async fn organisations_of(
+    scope: &RequestScope,
+    actor: &Actor,
+) -> Result<Vec<Choice<OrganisationId>>, ServerError> {
+    Ok(
+        memberships::enabled_organisations(&scope.state.pool, actor.account_id)
+            .await?
+            .into_iter()
+            .map(|(id, name)| Choice { id, name })
+            .collect(),
+    )
 }
 
 /// Switches the signed-in person to another organisation of theirs (also
@@ -83,9 +93,15 @@ pub async fn home(scope: RequestScope) -> Result<Option<Home>, ServerError> {
         Err(e) => return Err(e),
     };
     let product_url = organisations::product_url(&scope.state.pool, actor.organisation_id).await?;
+    let here = actor.organisation_id;
+    let mut other_organisations = organisations_of(&scope, &actor).await?;
+    other_organisations.retain(|o| o.id != here);
     Ok(Some(Home {
         two_factor_due: actor.two_factor_due.map(Into::into),
-        user: session_user(actor),
-        product_url,
+        shown: Some(HomeShown {
+            user: session_user(actor),
+            product_url,
+            other_organisations,
+        }),
     }))
 }

@@ -1,7 +1,8 @@
 //! The frame around signed-in pages.
 
 use crate::api::auth::{SignOut, SwitchOrganisation};
-use crate::domain::Permission;
+use crate::domain::{OrganisationId, Permission};
+use crate::wire::choice::Choice;
 use crate::wire::session::SignedIn;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -17,31 +18,15 @@ pub fn AppHeader(signed_in: SignedIn) -> impl IntoView {
     let owner = user.can(Permission::ManageOrganisation);
     let auditor = user.can(Permission::ViewAuditLog);
     let here = user.organisation_id;
-    // With several organisations, the name opens the others: each a plain
-    // form, since a switch loads the new organisation's pages anyway.
+    // With several organisations, the name opens the others.
     let organisation = if organisations.len() > 1 {
-        const SWITCH: &str = <SwitchOrganisation as leptos::server_fn::ServerFn>::PATH;
-        let others = organisations
-            .into_iter()
-            .filter(|o| o.id != here)
-            .map(|o| {
-                let label = format!("Switch to {}", o.name);
-                view! {
-                    <li>
-                        <form method="post" action=SWITCH>
-                            <input type="hidden" name="organisation_id" value=o.id.to_string() />
-                            <button type="submit" class="menu-item" aria-label=label>{o.name}</button>
-                        </form>
-                    </li>
-                }
-            })
-            .collect_view();
+        let others: Vec<_> = organisations.into_iter().filter(|o| o.id != here).collect();
         view! {
             <details class="org-switcher">
-                <summary class="org-name" aria-label=format!("{}: switch organisation", user.organisation_name)>
+                <summary id="org-switcher" class="org-name" aria-label=format!("{}: switch organisation", user.organisation_name)>
                     {user.organisation_name.clone()}
                 </summary>
-                <ul class="menu">{others}</ul>
+                <SwitchButtons organisations=others class="menu" button="menu-item" labelled_by="org-switcher" />
             </details>
         }
         .into_any()
@@ -73,6 +58,56 @@ pub fn AppHeader(signed_in: SignedIn) -> impl IntoView {
     // Erased here so that the deeply nested page types that contain the
     // header stay within the compiler's query depth in the WASM build.
     .into_any()
+}
+
+/// Buttons that switch the signed-in person to another of their
+/// organisations (`api::auth::switch_organisation`), one for each, in one
+/// plain form: the button pressed sends its organisation. No client code:
+/// the switch loads the other organisation's pages anyway, and it works
+/// before hydration, and without JavaScript.
+#[component]
+pub fn SwitchButtons(
+    organisations: Vec<Choice<OrganisationId>>,
+    /// The form's class, which lays the buttons out.
+    class: &'static str,
+    /// Each button's class.
+    button: &'static str,
+    /// The id of what names the list.
+    labelled_by: &'static str,
+) -> impl IntoView {
+    const SWITCH: &str = <SwitchOrganisation as leptos::server_fn::ServerFn>::PATH;
+    let buttons = organisations
+        .into_iter()
+        .map(|o| {
+            view! {
+                <button type="submit" name="organisation_id" value=o.id.to_string() class=button>
+                    {format!("Switch to {}", o.name)}
+                </button>
+            }
+        })
+        .collect_view();
+    view! { <form method="post" action=SWITCH class=class aria-labelledby=labelled_by>{buttons}</form> }
+}
+
+/// Markup the server renders and the browser keeps as it came: for parts
+/// of an invitee page that need no client code (text, plain forms), so
+/// that their view code stays out of the phone's download. Hydration
+/// leaves an `inner_html` element's server-rendered children alone. The
+/// browser's build never calls `render`, so its data need not be there.
+#[component]
+pub fn ServerRendered<F, V>(render: F) -> impl IntoView
+where
+    F: FnOnce() -> V,
+    V: IntoView + 'static,
+{
+    #[cfg(feature = "ssr")]
+    let html = render().into_view().to_html();
+    #[cfg(not(feature = "ssr"))]
+    let html = {
+        let _ = render;
+        String::new()
+    };
+    view! { <div inner_html=html></div> }
 }
 
 /// Sets the HTTP status of the page being rendered on the server (a real
@@ -109,5 +144,28 @@ pub fn Notice(title: &'static str, children: Children) -> impl IntoView {
                 {children()}
             </section>
         </main>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    /// What the browser keeps is the server's own rendering, escaped as
+    /// every other view is: names in it cannot become markup.
+    #[test]
+    fn server_rendered_markup_is_escaped_and_kept_whole() {
+        let owner = Owner::new();
+        owner.set();
+        let html = view! {
+            <ServerRendered render=|| view! { <p class="who">{"Ann <b>& Co</b>"}</p> } />
+        }
+        .to_html();
+        assert!(html.starts_with("<div>"), "{html}");
+        assert!(
+            html.contains(r#"<p class="who">Ann &lt;b&gt;&amp; Co&lt;/b&gt;</p>"#),
+            "{html}"
+        );
+        assert!(!html.contains("<b>"), "{html}");
     }
 }

@@ -30,16 +30,30 @@ pub struct SignedIn {
     pub organisations: Vec<Choice<OrganisationId>>,
 }
 
-/// What a signed-in person's home page shows: who and where they are, and
-/// their organisation's product, if it set its address.
+/// What a signed-in person's home page shows: who and where they are,
+/// their organisation's product, if it set its address, their other
+/// organisations, and when their second factor is due.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Home {
-    pub user: SessionUser,
-    pub product_url: Option<String>,
     /// When the organisation's two-factor policy wants their second
     /// factor by, while it does and they have none. A [`Moment`]: the home
     /// is an invitee page, whose bundle holds no date parsing.
     pub two_factor_due: Option<Moment>,
+    /// The rest, which the server renders and the browser keeps as it came
+    /// (`ui::layout::ServerRendered`): the browser's build never decodes
+    /// it, so its types stay out of the phone's download. Always there in
+    /// what the server sends.
+    #[cfg_attr(not(feature = "ssr"), serde(skip_deserializing))]
+    pub shown: Option<HomeShown>,
+}
+
+/// The part of [`Home`] that only the server renders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HomeShown {
+    pub user: SessionUser,
+    pub product_url: Option<String>,
+    /// Where else they are enabled: the home's switcher.
+    pub other_organisations: Vec<Choice<OrganisationId>>,
 }
 
 impl SessionUser {

@@ -284,7 +284,7 @@ async fn the_products_address_is_checked_saved_and_on_members_home() {
     assert_eq!(member.location(), Some("/welcome"));
     let cookie = member.session_cookie().unwrap();
     let home: Option<Home> = app.call("home", &[], Some(&cookie)).await.json();
-    let home = home.expect("signed in");
+    let home = home.expect("signed in").shown.expect("what the home shows");
     assert_eq!(home.user.email, org.member_email);
     assert_eq!(
         home.product_url.as_deref(),
@@ -298,5 +298,5 @@ async fn the_products_address_is_checked_saved_and_on_members_home() {
     // Emptied, the link goes.
     assert_eq!(save("").await.status, StatusCode::OK);
     let home: Option<Home> = app.call("home", &[], Some(&cookie)).await.json();
-    assert_eq!(home.unwrap().product_url, None);
+    assert_eq!(home.unwrap().shown.unwrap().product_url, None);
 }

@@ -6,7 +6,7 @@
 use crate::harness::{ApiResponse, TestApp, TestOrganisation};
 use crate::two_factor::{code_at, cookie_value, joins_too, set_up, start_time};
 use app::server::clock::Clock;
-use app::wire::session::SignedIn;
+use app::wire::session::{Home, SignedIn};
 use app::wire::AppError;
 use chrono::Duration;
 use reqwest::StatusCode;
@@ -58,6 +58,19 @@ async fn without_a_factor_a_switch_opens_the_other_organisation_at_once() {
     let mut expected = vec![home.name.clone(), elsewhere.name.clone()];
     expected.sort();
     assert_eq!(names, expected, "the switcher's choices");
+    // The home offers only the other one.
+    let shown = app
+        .call("home", &[], Some(&session))
+        .await
+        .json::<Option<Home>>()
+        .and_then(|home| home.shown)
+        .expect("signed in");
+    let others: Vec<&str> = shown
+        .other_organisations
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect();
+    assert_eq!(others, [to.name.as_str()], "the home's switcher");
 
     // Not theirs: not found, and the session stays where it was.
     let refused = switch(&app, &session, &stranger).await;
