@@ -51,14 +51,23 @@ pub(crate) fn start_with_env(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -
         .env("RUST_LOG", "warn")
         .envs(vars.iter().copied())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    // Both streams, in the order they arrive: a start that never gets
+    // there shows its errors and logs (stderr) in the test's failure too.
     let (tx, lines) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    let out = tx.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
+            let _ = out.send(line);
+        }
+    });
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(format!("stderr: {line}"));
         }
     });
     Server { child, lines, port }
