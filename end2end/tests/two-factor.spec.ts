@@ -3,7 +3,7 @@
 // does), then signing in with a code and with a recovery code.
 import { createHmac } from 'node:crypto';
 import { Page } from '@playwright/test';
-import { test, expect, emailTo, emailsTo, hydrated, overflowX, signIn, signedIn } from './fixtures';
+import { test, expect, createOrganisation, emailTo, emailsTo, hydrated, invitationLinkIn, invite, overflowX, signIn, signedIn } from './fixtures';
 
 function base32Decode(text: string): Buffer {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -220,4 +220,30 @@ test('an owner requires two-factor for everyone with no grace, and a member is t
   await expect(member.getByRole('heading', { name: `Welcome to ${org.name}` })).toBeVisible();
   await expect(member.getByRole('note')).toHaveCount(0);
   await memberContext.close();
+});
+
+test('switching organisation takes the factor step when the account has one', async ({ page, org, browser, request }) => {
+  // A second organisation invites the member, who joins with their password.
+  const second = await createOrganisation(request);
+  const ownerContext = await browser.newContext();
+  const owner = await ownerContext.newPage();
+  await signedIn(owner, second.owner_email, second.password);
+  await invite(owner, org.member_email, 'Mia Member');
+  await ownerContext.close();
+  await page.goto(invitationLinkIn(await emailTo(org.member_email)));
+  await hydrated(page);
+  await page.getByText('I already have a Roster account').click();
+  await page.getByLabel('Your Roster password').fill(org.password);
+  await page.getByRole('button', { name: 'Accept and sign in' }).click();
+  await expect(page.getByRole('heading', { name: `Welcome to ${second.name}` })).toBeVisible();
+  const secret = await turnOnAuthenticator(page, org.password);
+
+  // Switching back to the first organisation asks for a code first.
+  await page.goto('/welcome');
+  await page.getByRole('button', { name: `Switch to ${org.name}` }).click();
+  await expect(page).toHaveURL(/\/login\/two-factor$/);
+  await page.getByLabel('Authenticator code').fill(totp(secret, 1));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL(/\/welcome$/);
+  await expect(page.getByRole('heading', { name: `Welcome to ${org.name}` })).toBeVisible();
 });
