@@ -103,8 +103,9 @@ async fn main() {
     .await
     .expect("department id");
     let member_role: String = sqlx::query_scalar(
-        "SELECT id::text FROM roles WHERE key = 'member' AND organisation_id IS NULL",
+        "SELECT id::text FROM roles WHERE key = 'member' AND organisation_id = $1",
     )
+    .bind(org.organisation_id.0)
     .fetch_one(&app.pool)
     .await
     .expect("role id");

@@ -1,7 +1,7 @@
 //! Invitation rules: where an invitation stands, how long it lasts, and how
 //! its email is doing.
 
-use super::permission::{may_act_on_role, Permission, PermissionSet};
+use super::permission::{may_grant, Permission, PermissionSet};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -85,7 +85,7 @@ pub fn inviter_entitled(inviter: Inviter<'_>, granted: &PermissionSet) -> bool {
         Inviter::Member(Some(standing)) => {
             standing.enabled
                 && standing.permissions.contains(Permission::InviteMembers)
-                && may_act_on_role(standing.permissions, granted)
+                && may_grant(standing.permissions, granted)
         }
     }
 }

@@ -3,7 +3,7 @@
 //! contact, nobody locks themselves out, and nobody acts above their own
 //! permissions.
 
-use super::permission::{may_act_on_role, PermissionSet};
+use super::permission::{may_act_on, may_grant, PermissionSet};
 use super::refusal::Refusal;
 
 /// A change to a member's place in an organisation (also what the team
@@ -50,9 +50,9 @@ pub struct Situation<'a> {
 
 /// Judges `change` in `situation`.
 pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
-    // Owners act on Owners; Admins on Admins and Members; nobody above
-    // themselves.
-    if !may_act_on_role(s.actor_permissions, s.target_permissions) {
+    // Nobody acts on someone with power over access they lack themselves;
+    // so only Owners act on Owners.
+    if !may_act_on(s.actor_permissions, s.target_permissions) {
         return Err(Refusal::Outranked);
     }
     let loses_owner = s.target_is_enabled_owner && s.enabled_owners <= 1;
@@ -79,7 +79,7 @@ pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
             let Some((new_permissions, new_is_owner)) = s.new_role else {
                 return Err(Refusal::RoleNotGrantable { role: None });
             };
-            if !may_act_on_role(s.actor_permissions, new_permissions) {
+            if !may_grant(s.actor_permissions, new_permissions) {
                 return Err(Refusal::RoleNotGrantable { role: None });
             }
             if loses_owner && !new_is_owner {

@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// Something an actor may do in an organisation. Roles are sets of these;
-/// checks always name the permission they need, never a role.
+/// Something an actor may do in an organisation: Roster's own catalogue.
+/// Roles are sets of these; checks always name the permission they need,
+/// never a role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Permission {
     /// See the team table and member details.
@@ -19,16 +20,21 @@ pub enum Permission {
     ManageOrganisation,
     /// Read the audit log.
     ViewAuditLog,
+    /// Own the organisation: every other permission, present and future,
+    /// and acting on other owners. Only the built-in Owner role holds it,
+    /// and nobody can grant it.
+    OwnOrganisation,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Self::ViewTeam,
         Self::InviteMembers,
         Self::ManageMembers,
         Self::ManageRoles,
         Self::ManageOrganisation,
         Self::ViewAuditLog,
+        Self::OwnOrganisation,
     ];
 
     /// The stable key stored in `roles.permissions`.
@@ -40,27 +46,46 @@ impl Permission {
             Self::ManageRoles => "roles.manage",
             Self::ManageOrganisation => "organisation.manage",
             Self::ViewAuditLog => "audit.view",
+            Self::OwnOrganisation => "organisation.own",
         }
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.key() == key)
     }
+
+    /// Whether holding it lets someone change who has access (or read what
+    /// everyone did): an actor must hold every sensitive permission of a
+    /// person to act on them, and the two-factor policy can require a
+    /// second factor of whoever holds one.
+    pub fn is_sensitive(self) -> bool {
+        !matches!(self, Self::ViewTeam)
+    }
+
+    /// Whether a role of an organisation may contain it.
+    pub fn is_grantable(self) -> bool {
+        self != Self::OwnOrganisation
+    }
 }
 
-/// The permissions of one role.
+/// A set of Roster's permissions: a role's, or what an actor holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PermissionSet(BTreeSet<Permission>);
 
 impl PermissionSet {
-    /// Reads stored keys. Unknown keys (from a newer version, say) grant
-    /// nothing rather than failing the request.
+    /// Reads stored keys. Owning the organisation brings every permission
+    /// with it. Unknown keys (from a newer version, say) grant nothing
+    /// rather than failing the request.
     pub fn from_keys<S: AsRef<str>>(keys: &[S]) -> Self {
-        Self(
-            keys.iter()
-                .filter_map(|k| Permission::from_key(k.as_ref()))
-                .collect(),
-        )
+        let held: BTreeSet<Permission> = keys
+            .iter()
+            .filter_map(|k| Permission::from_key(k.as_ref()))
+            .collect();
+        if held.contains(&Permission::OwnOrganisation) {
+            Self(Permission::ALL.into_iter().collect())
+        } else {
+            Self(held)
+        }
     }
 
     pub fn contains(&self, permission: Permission) -> bool {
@@ -74,6 +99,11 @@ impl PermissionSet {
     pub fn iter(&self) -> impl Iterator<Item = Permission> + '_ {
         self.0.iter().copied()
     }
+
+    /// The sensitive ones among them.
+    pub fn sensitive(&self) -> PermissionSet {
+        self.iter().filter(|p| p.is_sensitive()).collect()
+    }
 }
 
 impl FromIterator<Permission> for PermissionSet {
@@ -82,14 +112,23 @@ impl FromIterator<Permission> for PermissionSet {
     }
 }
 
-/// May an actor with `actor` permissions grant a role with `role`
-/// permissions, or act on a member who holds it?
+/// May an actor holding `actor` grant `granted` (a role, or permissions)?
+/// Only when they hold all of it themselves: nobody hands out more than
+/// they have, and so nobody but an Owner makes an Owner.
+pub fn may_grant(actor: &PermissionSet, granted: &PermissionSet) -> bool {
+    granted.is_subset_of(actor)
+}
+
+/// May an actor holding `actor` act on a person holding `target` (disable,
+/// delete, change their role, reset their password or factor)?
 ///
-/// Only when the role's permissions are a subset of the actor's own. This is
-/// what keeps an Admin from promoting anyone (themselves included) to Owner
-/// and from touching Owners at all: only Owners act on Owners.
-pub fn may_act_on_role(actor: &PermissionSet, role: &PermissionSet) -> bool {
-    role.is_subset_of(actor)
+/// Only when the actor holds every *sensitive* permission the person
+/// holds: an admin can manage a Supervisor who may see the team without
+/// seeing it themselves, but never someone with more power over access than
+/// they have. Owning the organisation is sensitive and nobody can grant
+/// it, so only Owners act on Owners, however an Admin role is edited.
+pub fn may_act_on(actor: &PermissionSet, target: &PermissionSet) -> bool {
+    target.sensitive().is_subset_of(actor)
 }
 
 /// The built-in roles' permissions, for tests of rules that take them.
@@ -132,22 +171,55 @@ mod tests {
     }
 
     #[test]
+    fn ownership_brings_every_permission_and_is_never_granted() {
+        let owner = PermissionSet::from_keys(&["organisation.own"]);
+        for p in Permission::ALL {
+            assert!(owner.contains(p), "{p:?}");
+        }
+        assert!(!Permission::OwnOrganisation.is_grantable());
+        assert!(Permission::ALL
+            .into_iter()
+            .filter(|p| *p != Permission::OwnOrganisation)
+            .all(Permission::is_grantable));
+    }
+
+    #[test]
     fn only_owners_act_on_owners() {
-        assert!(may_act_on_role(&owner(), &owner()));
-        assert!(!may_act_on_role(&admin(), &owner()));
-        assert!(!may_act_on_role(&member(), &owner()));
+        assert!(may_act_on(&owner(), &owner()));
+        assert!(!may_act_on(&admin(), &owner()));
+        assert!(!may_act_on(&member(), &owner()));
+        // An Admin role given every permission anyone can grant still
+        // lacks ownership.
+        let widest: PermissionSet = Permission::ALL
+            .into_iter()
+            .filter(|p| p.is_grantable())
+            .collect();
+        assert!(!may_act_on(&widest, &owner()));
+        assert!(!may_grant(&widest, &owner()));
+    }
+
+    #[test]
+    fn acting_on_someone_needs_only_their_sensitive_permissions() {
+        // A manager without the team view acts on someone who has only it.
+        let manager: PermissionSet = [InviteMembers, ManageMembers].into_iter().collect();
+        let viewer: PermissionSet = [ViewTeam].into_iter().collect();
+        assert!(may_act_on(&manager, &viewer));
+        assert!(!may_grant(&manager, &viewer), "granting needs all of it");
+        // Not on someone who may read the audit log.
+        let auditor: PermissionSet = [ViewTeam, ViewAuditLog].into_iter().collect();
+        assert!(!may_act_on(&admin(), &auditor));
+        assert!(may_act_on(&admin(), &admin()));
+        assert!(may_act_on(&admin(), &member()));
+        assert!(!may_act_on(&member(), &admin()));
     }
 
     #[test]
     fn actors_grant_at_most_what_they_hold() {
-        assert!(may_act_on_role(&owner(), &admin()));
-        assert!(may_act_on_role(&admin(), &admin()));
-        assert!(may_act_on_role(&admin(), &member()));
-        assert!(!may_act_on_role(&member(), &admin()));
+        assert!(may_grant(&owner(), &admin()));
+        assert!(may_grant(&admin(), &admin()));
+        assert!(may_grant(&admin(), &member()));
+        assert!(!may_grant(&member(), &admin()));
         let custom: PermissionSet = [ViewTeam, ViewAuditLog].into_iter().collect();
-        assert!(
-            !may_act_on_role(&admin(), &custom),
-            "admin lacks audit.view"
-        );
+        assert!(!may_grant(&admin(), &custom), "admin lacks audit.view");
     }
 }

@@ -12,20 +12,12 @@ pub enum TwoFactorPolicy {
     /// Nobody must; anyone may.
     #[default]
     Optional,
-    /// Those whose role holds a [`SENSITIVE`] permission.
+    /// Those whose role holds a sensitive permission
+    /// ([`Permission::is_sensitive`]): who can let people in, change who
+    /// has access, or read what everyone did.
     Sensitive,
     Everyone,
 }
-
-/// The permissions whose holders the `Sensitive` policy covers: who can
-/// let people in, change who has access, or read what everyone did.
-pub const SENSITIVE: [Permission; 5] = [
-    Permission::InviteMembers,
-    Permission::ManageMembers,
-    Permission::ManageRoles,
-    Permission::ManageOrganisation,
-    Permission::ViewAuditLog,
-];
 
 /// The longest grace an organisation may give.
 pub const MAX_GRACE_DAYS: i32 = 30;
@@ -59,14 +51,19 @@ impl TwoFactorPolicy {
     pub fn applies_to(self, permissions: &PermissionSet) -> bool {
         match self {
             Self::Optional => false,
-            Self::Sensitive => SENSITIVE.iter().any(|p| permissions.contains(*p)),
+            Self::Sensitive => permissions.iter().any(Permission::is_sensitive),
             Self::Everyone => true,
         }
     }
 
-    /// The keys of [`SENSITIVE`], as the database compares them.
+    /// The keys of the sensitive permissions, as the database compares
+    /// them.
     pub fn sensitive_keys() -> Vec<String> {
-        SENSITIVE.iter().map(|p| p.key().to_string()).collect()
+        Permission::ALL
+            .into_iter()
+            .filter(|p| p.is_sensitive())
+            .map(|p| p.key().to_string())
+            .collect()
     }
 }
 

@@ -6,7 +6,7 @@ use super::actor::{authenticate, Actor};
 use super::db::{organisations, roles};
 use super::error::ServerError;
 use super::request::RequestScope;
-use crate::domain::permission::may_act_on_role;
+use crate::domain::permission::may_grant;
 use crate::domain::{DepartmentId, OrganisationId, Permission, PermissionSet, Refusal, RoleId};
 use crate::wire::choice::Choice;
 use crate::wire::invitations::InviteOptions;
@@ -26,7 +26,7 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
         .await?
         .into_iter()
         .filter(|r| {
-            may_act_on_role(
+            may_grant(
                 &actor.permissions,
                 &PermissionSet::from_keys(&r.permissions),
             )
@@ -90,7 +90,7 @@ pub async fn grantable_role(
     input: &str,
 ) -> Result<roles::RoleRow, ServerError> {
     let role = role_of(db, actor.organisation_id, input).await?;
-    if !may_act_on_role(
+    if !may_grant(
         &actor.permissions,
         &PermissionSet::from_keys(&role.permissions),
     ) {

@@ -24,7 +24,7 @@ use crate::domain::audit::AuditAction;
 use crate::domain::invitation::{
     inviter_entitled, DeliveryState, ExpiryHours, InvitationStatus, Inviter, InviterStanding,
 };
-use crate::domain::permission::may_act_on_role;
+use crate::domain::permission::may_grant;
 use crate::domain::person::{PersonName, PhoneNumber, Position};
 use crate::domain::{
     AccountId, EmailAddress, InvitationId, OrganisationId, Permission, PermissionSet, Refusal,
@@ -234,7 +234,7 @@ async fn lock_open(
     let invitation = invitations::lock_for_admin(&mut **tx, actor.organisation_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !may_act_on_role(
+    if !may_grant(
         &actor.permissions,
         &PermissionSet::from_keys(&invitation.role_permissions),
     ) {
@@ -833,7 +833,7 @@ pub async fn create_organisation_with_owner_invitation(
     let meta = super::request::RequestMeta::internal("create-org");
     let mut tx = pool.begin().await?;
     let (org, _) = super::seed::create_organisation(&mut tx, name.as_str(), &[], &meta).await?;
-    let owner = memberships::builtin_role(&mut *tx, "owner").await?;
+    let owner = memberships::role_by_key(&mut *tx, org, "owner").await?;
     let tokens = LinkTokens::generate();
     let expires_at = ExpiryHours::default().after(Utc::now());
     let id = invitations::insert(

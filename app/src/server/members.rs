@@ -99,7 +99,7 @@ async fn lock_and_judge(
         .await?
         .filter(|me| me.status == MembershipStatus::Enabled.as_str())
         .ok_or(AppError::Unauthenticated)?;
-    let actor_permissions = PermissionSet::from_keys(&me.role_permissions);
+    let actor_permissions = PermissionSet::from_keys(&me.permissions);
     if !actor_permissions.contains(Permission::ManageMembers) {
         return Err(AppError::Forbidden.into());
     }
@@ -107,7 +107,7 @@ async fn lock_and_judge(
         .await?
         .ok_or(AppError::NotFound)?;
     let enabled_owners = memberships::count_enabled_owners(&mut **tx, org).await?;
-    let target_permissions = PermissionSet::from_keys(&member.role_permissions);
+    let target_permissions = PermissionSet::from_keys(&member.permissions);
     let situation = Situation {
         actor_permissions: &actor_permissions,
         is_self: member.account_id == actor.account_id,
@@ -147,7 +147,7 @@ pub async fn set_status(
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     if status == MembershipStatus::Disabled {
         sessions::revoke_all(&mut *tx, member.account_id, Some(org), None).await?;
-        let permissions = PermissionSet::from_keys(&member.role_permissions);
+        let permissions = PermissionSet::from_keys(&member.permissions);
         let standing = InviterStanding {
             enabled: false,
             permissions: &permissions,
@@ -276,10 +276,12 @@ pub async fn change_role(
     // member signs in again here, under a new token, with the new role.
     sessions::revoke_all(&mut *tx, member.account_id, Some(org), None).await?;
     // A promotion leaves their invitations standing; a demotion revokes
-    // the ones the new role could not make.
+    // the ones they could not make now: with the new role, and what was
+    // granted to them directly.
+    let now_holds = PermissionSet::from_keys(&memberships::permissions_of(&mut *tx, id).await?);
     let standing = InviterStanding {
         enabled: member.status == MembershipStatus::Enabled.as_str(),
-        permissions: &role_permissions,
+        permissions: &now_holds,
     };
     revoke_unentitled(
         &mut tx,

@@ -62,7 +62,7 @@ pub async fn create_organisation(
             true,
         )
         .await?;
-        let role = memberships::builtin_role(&mut **tx, person.role_key).await?;
+        let role = memberships::role_by_key(&mut **tx, org, person.role_key).await?;
         memberships::insert(&mut **tx, account, org, role, None, None).await?;
         ids.push(account);
     }
@@ -184,7 +184,7 @@ pub async fn bulk_members(
     password: &str,
 ) -> Result<u64, ServerError> {
     let hash = hash_off_thread(password).await?;
-    let role = memberships::builtin_role(pool, "member").await?;
+    let role = memberships::role_by_key(pool, org, "member").await?;
     let tag = super::token::random_hex(4);
     Ok(memberships::bulk_insert(pool, org, role, &tag, count, &hash).await?)
 }

@@ -130,7 +130,7 @@ pub(super) async fn complete(
 /// the rest.
 pub(super) fn landing(target: &memberships::SignInTarget, next: Option<&str>) -> String {
     let may_view_team =
-        PermissionSet::from_keys(&target.role_permissions).contains(Permission::ViewTeam);
+        PermissionSet::from_keys(&target.permissions).contains(Permission::ViewTeam);
     next.and_then(safe_next_path)
         .unwrap_or(if may_view_team { DEFAULT_LANDING } else { HOME })
         .to_string()

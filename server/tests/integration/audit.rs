@@ -191,7 +191,7 @@ async fn each_filter_narrows_the_rows() {
     let owner = app.sign_in(&org.owner_email, &org.password).await;
     let member = membership_of(&app, &org, &org.member_email).await;
     disable(&app, &admin, &member).await;
-    let admin_role = role_id(&app, "admin").await;
+    let admin_role = role_id(&app, &org, "admin").await;
     assert_eq!(
         change_role(&app, &owner, &member, &admin_role).await.status,
         StatusCode::OK
@@ -546,8 +546,8 @@ async fn an_invitation_change_records_before_and_after() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     let admin = app.sign_in(&org.admin_email, &org.password).await;
-    let member_role = role_id(&app, "member").await;
-    let admin_role = role_id(&app, "admin").await;
+    let member_role = role_id(&app, &org, "member").await;
+    let admin_role = role_id(&app, &org, "admin").await;
     let created = invite(
         &app,
         &admin,

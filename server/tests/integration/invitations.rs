@@ -11,13 +11,21 @@ use reqwest::StatusCode;
 use std::time::Duration;
 use uuid::Uuid;
 
-pub(crate) async fn role_id(app: &TestApp, key: &str) -> String {
-    let id: Uuid =
-        sqlx::query_scalar("SELECT id FROM roles WHERE organisation_id IS NULL AND key = $1")
-            .bind(key)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+/// The id of `org`'s role with this key (the global Owner, or one of the
+/// organisation's own).
+pub(crate) async fn role_id(app: &TestApp, org: &TestOrganisation, key: &str) -> String {
+    role_id_in(app, org.organisation_id.0, key).await
+}
+
+pub(crate) async fn role_id_in(app: &TestApp, org: Uuid, key: &str) -> String {
+    let id: Uuid = sqlx::query_scalar(
+        "SELECT id FROM roles WHERE key = $2 AND (organisation_id IS NULL OR organisation_id = $1)",
+    )
+    .bind(org)
+    .bind(key)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     id.to_string()
 }
 
@@ -73,7 +81,12 @@ pub(crate) async fn invite(
 
 /// Invites `email` as a Member and returns the issued link.
 pub(crate) async fn invited(app: &TestApp, cookie: &str, email: &str) -> IssuedLink {
-    let member = role_id(app, "member").await;
+    let inviter = app
+        .call("session", &[], Some(cookie))
+        .await
+        .json::<Option<app::wire::session::SignedIn>>()
+        .expect("signed in");
+    let member = role_id_in(app, inviter.user.organisation_id.0, "member").await;
     let response = invite(app, cookie, Invite::member(email, &member)).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     match response.json::<InviteOutcome>() {
@@ -137,7 +150,7 @@ async fn an_existing_member_is_refused_beside_the_email_field() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     let cookie = app.sign_in(&org.admin_email, &org.password).await;
-    let member = role_id(&app, "member").await;
+    let member = role_id(&app, &org, "member").await;
     let response = invite(
         &app,
         &cookie,
@@ -157,7 +170,7 @@ async fn an_email_with_an_open_invitation_is_offered_a_resend_not_a_second_one()
     let org = app.organisation().await;
     let cookie = app.sign_in(&org.admin_email, &org.password).await;
     let first = invited(&app, &cookie, "dup@example.com").await;
-    let member = role_id(&app, "member").await;
+    let member = role_id(&app, &org, "member").await;
     let again = invite(&app, &cookie, Invite::member("DUP@example.com", &member)).await;
     assert_eq!(
         again.json::<InviteOutcome>(),
@@ -175,7 +188,7 @@ async fn two_admins_inviting_one_email_at_once_leave_one_open_invitation() {
     let org = app.organisation().await;
     let owner = app.sign_in(&org.owner_email, &org.password).await;
     let admin = app.sign_in(&org.admin_email, &org.password).await;
-    let member = role_id(&app, "member").await;
+    let member = role_id(&app, &org, "member").await;
     for round in 0..5 {
         let email = format!("race{round}@example.com");
         let (a, b) = tokio::join!(
@@ -315,7 +328,7 @@ async fn an_expired_link_fails_and_says_so() {
     let refused = accept_new(&app, &token).await;
     assert_eq!(refused.refusal(), Refusal::InvitationLinkExpired);
     // An expired invitation is still open: inviting again offers a new one.
-    let member = role_id(&app, "member").await;
+    let member = role_id(&app, &org, "member").await;
     let again = invite(&app, &cookie, Invite::member("late@example.com", &member)).await;
     assert_eq!(
         again.json::<InviteOutcome>(),
@@ -412,7 +425,7 @@ async fn the_invitation_page_carries_its_data_exactly() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     let cookie = app.sign_in(&org.admin_email, &org.password).await;
-    let member = role_id(&app, "member").await;
+    let member = role_id(&app, &org, "member").await;
     let name = r#"Ana &amp; "Bo" O'Neil"#;
     let response = invite(
         &app,
@@ -492,7 +505,7 @@ async fn each_bad_field_gets_its_own_message() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     let cookie = app.sign_in(&org.admin_email, &org.password).await;
-    let member = role_id(&app, "member").await;
+    let member = role_id(&app, &org, "member").await;
     let long_name = "a".repeat(101);
     let cases: [(Invite, &str, &str); 7] = [
         (
@@ -594,7 +607,7 @@ async fn roles_the_inviter_cannot_grant_and_members_who_cannot_invite_are_refuse
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     let admin = app.sign_in(&org.admin_email, &org.password).await;
-    let owner_role = role_id(&app, "owner").await;
+    let owner_role = role_id(&app, &org, "owner").await;
     let response = invite(
         &app,
         &admin,
@@ -611,7 +624,7 @@ async fn roles_the_inviter_cannot_grant_and_members_who_cannot_invite_are_refuse
     assert!(!options.body.contains("Owner"), "{}", options.body);
 
     let member = app.sign_in(&org.member_email, &org.password).await;
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(&app, &org, "member").await;
     let refused = invite(&app, &member, Invite::member("x@example.com", &member_role)).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(refused.error(), AppError::Forbidden);
@@ -990,7 +1003,7 @@ async fn an_invitation_whose_inviter_was_demoted_below_its_role_is_refused_at_ac
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     let owner = app.sign_in(&org.owner_email, &org.password).await;
-    let admin_role = role_id(&app, "admin").await;
+    let admin_role = role_id(&app, &org, "admin").await;
     let response = invite(
         &app,
         &owner,
@@ -1009,7 +1022,7 @@ async fn an_invitation_whose_inviter_was_demoted_below_its_role_is_refused_at_ac
         InvitationPage::Open(_)
     ));
     // As a Member, they may invite nobody.
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(&app, &org, "member").await;
     set_membership_directly(&app, &org, owner_email, "enabled", Some(&member_role)).await;
     let refused = accept_new(&app, &token_of(&link.link)).await;
     assert_eq!(refused.refusal(), Refusal::InviterNoLongerEntitled);
@@ -1069,7 +1082,7 @@ async fn resend_keeps_the_expiry_the_inviter_chose_and_otherwise_follows_the_set
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     let cookie = app.sign_in(&org.admin_email, &org.password).await;
-    let member = role_id(&app, "member").await;
+    let member = role_id(&app, &org, "member").await;
     let created = |email: &'static str, expiry: &'static str| {
         let (app, cookie, member) = (&app, &cookie, &member);
         async move {

@@ -38,7 +38,7 @@ async fn an_inviter_sends_at_most_100_invitations_an_hour() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     let admin = app.sign_in(&org.admin_email, &org.password).await;
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(&app, &org, "member").await;
     let admin_id = account_id(&app, &org.admin_email).await;
     sends_this_hour(&app, org.organisation_id.0, Some(admin_id), 99).await;
 
@@ -92,7 +92,7 @@ async fn an_organisation_sends_at_most_500_invitations_an_hour() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     let owner = app.sign_in(&org.owner_email, &org.password).await;
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(&app, &org, "member").await;
     sends_this_hour(&app, org.organisation_id.0, None, 500).await;
     let refused = invite(
         &app,
@@ -111,10 +111,11 @@ async fn an_organisation_sends_at_most_500_invitations_an_hour() {
     let their_owner = app
         .sign_in(&elsewhere.owner_email, &elsewhere.password)
         .await;
+    let their_member_role = role_id(&app, &elsewhere, "member").await;
     let fine = invite(
         &app,
         &their_owner,
-        Invite::member("o501@test.roster.example", &member_role),
+        Invite::member("o501@test.roster.example", &their_member_role),
     )
     .await;
     assert_eq!(fine.status, StatusCode::OK, "{}", fine.body);
@@ -195,7 +196,7 @@ async fn a_role_change_ends_the_members_sessions_so_they_sign_in_under_a_new_tok
     let owner = app.sign_in(&org.owner_email, &org.password).await;
     let member = app.sign_in(&org.member_email, &org.password).await;
     let membership = membership_of(&app, &org, &org.member_email).await;
-    let admin_role = role_id(&app, "admin").await;
+    let admin_role = role_id(&app, &org, "admin").await;
     let changed = change_role(&app, &owner, &membership, &admin_role).await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
     let after = app.call("session", &[], Some(&member)).await;

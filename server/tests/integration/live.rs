@@ -316,7 +316,7 @@ async fn a_stream_ends_when_its_member_may_no_longer_see_the_team() {
     let owner = app.sign_in(&org.owner_email, &org.password).await;
     let admin = app.sign_in(&org.admin_email, &org.password).await;
     let mut stream = TeamStream::open(&app, &org, &admin).await;
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(&app, &org, "member").await;
     let admin_membership = membership_of(&app, &org, &org.admin_email).await;
     ok(&change_role(&app, &owner, &admin_membership, &member_role).await);
     stream.assert_ends().await;
@@ -355,7 +355,7 @@ async fn a_refused_or_rolled_back_change_announces_nothing() {
 
     // The only enabled Owner may not step down.
     let owner_membership = membership_of(&app, &org, &org.owner_email).await;
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(&app, &org, "member").await;
     let refused = change_role(&app, &owner, &owner_membership, &member_role).await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
 
@@ -493,13 +493,13 @@ async fn demoting_an_inviter_revokes_their_open_invitations_live_and_audited() {
     emails_sent(&app).await;
 
     // A promotion leaves what they sent standing.
-    let owner_role = role_id(&app, "owner").await;
+    let owner_role = role_id(&app, &org, "owner").await;
     ok(&change_role(&app, &owner, &admin_membership, &owner_role).await);
     let mut stream = TeamStream::open(&app, &org, &owner).await;
 
     // As a Member they could invite nobody: both go, in the same
     // transaction as the role change, each announced and audited.
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(&app, &org, "member").await;
     ok(&change_role(&app, &owner, &admin_membership, &member_role).await);
     let mut changes = vec![
         stream.next_change().await,

@@ -5,6 +5,7 @@
 // Test code: an unwrap that fails is a test failure with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_model;
 mod audit;
 mod authorization;
 mod bundles;

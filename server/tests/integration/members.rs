@@ -163,7 +163,7 @@ fn assert_refused_cleanly(responses: &[&crate::harness::ApiResponse]) {
 
 /// Makes the test organisation's admin an Owner too (by its owner).
 async fn promote_admin_to_owner(app: &TestApp, org: &TestOrganisation, owner_cookie: &str) {
-    let owner_role = role_id(app, "owner").await;
+    let owner_role = role_id(app, org, "owner").await;
     let admin = membership_of(app, org, &org.admin_email).await;
     let response = change_role(app, owner_cookie, &admin, &owner_role).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
@@ -226,7 +226,7 @@ async fn deleting_needs_the_typed_email_ends_sessions_and_revokes_what_they_sent
     let org = app.organisation().await;
     let owner = app.sign_in(&org.owner_email, &org.password).await;
     let admin_session = app.sign_in(&org.admin_email, &org.password).await;
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(&app, &org, "member").await;
     let sent = invite(
         &app,
         &admin_session,
@@ -285,7 +285,7 @@ async fn a_deleted_member_who_belongs_elsewhere_keeps_their_account() {
     sqlx::query(
         "INSERT INTO memberships (account_id, organisation_id, role_id)
          SELECT a.id, $2, r.id FROM accounts a, roles r
-         WHERE lower(a.email) = lower($1) AND r.key = 'member' AND r.organisation_id IS NULL",
+         WHERE lower(a.email) = lower($1) AND r.key = 'member' AND r.organisation_id = $2",
     )
     .bind(&org.member_email)
     .bind(other.organisation_id.0)
@@ -311,7 +311,7 @@ async fn nobody_disables_deletes_or_demotes_themselves() {
         disable(&app, &admin, &me).await.refusal(),
         Refusal::DisableSelf
     );
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(&app, &org, "member").await;
     assert_eq!(
         change_role(&app, &admin, &me, &member_role).await.refusal(),
         Refusal::ChangeOwnRole
@@ -333,7 +333,7 @@ async fn admins_act_only_within_their_own_permissions() {
         Refusal::Outranked
     );
 
-    let owner_role = role_id(&app, "owner").await;
+    let owner_role = role_id(&app, &org, "owner").await;
     let promote = change_role(&app, &admin, &member, &owner_role).await;
     assert_eq!(
         promote.refusal(),
@@ -343,7 +343,7 @@ async fn admins_act_only_within_their_own_permissions() {
     );
     // Shown beside the role picker.
     assert!(promote.error().for_field("role").is_some());
-    let admin_role = role_id(&app, "admin").await;
+    let admin_role = role_id(&app, &org, "admin").await;
     let response = change_role(&app, &admin, &member, &admin_role).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let (before, after): (serde_json::Value, serde_json::Value) = sqlx::query_as(
@@ -427,9 +427,9 @@ async fn the_primary_contact_is_neither_disabled_nor_deleted_until_replaced() {
 #[tokio::test]
 async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
     let app = TestApp::spawn().await;
-    let member_role = role_id(&app, "member").await;
     for round in 0..4 {
         let org = app.organisation().await;
+        let member_role = role_id(&app, &org, "member").await;
         let olive = app.sign_in(&org.owner_email, &org.password).await;
         promote_admin_to_owner(&app, &org, &olive).await;
         let adam = app.sign_in(&org.admin_email, &org.password).await;
@@ -498,7 +498,7 @@ async fn a_sole_owner_stepping_down_is_told_to_make_another_owner_first() {
     let org = app.organisation().await;
     let owner = app.sign_in(&org.owner_email, &org.password).await;
     let me = membership_of(&app, &org, &org.owner_email).await;
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(&app, &org, "member").await;
     assert_eq!(
         change_role(&app, &owner, &me, &member_role).await.refusal(),
         Refusal::LastOwner

@@ -139,7 +139,7 @@ async fn saved_settings_are_audited_and_set_the_default_expiry() {
     assert_eq!(after["name"], "Acme Renamed");
 
     // An invitation without an override now lasts four hours.
-    let member = role_id(&app, "member").await;
+    let member = role_id(&app, &org, "member").await;
     let response = invite(&app, &owner, Invite::member("short@example.com", &member)).await;
     let InviteOutcome::Created(link) = response.json() else {
         panic!("{}", response.body)

@@ -44,7 +44,7 @@ async fn risky_actions_ask_for_a_recent_proof_and_a_step_up_gives_one() {
     let org = app.organisation().await;
     let admin = app.sign_in(&org.admin_email, &org.password).await;
     let member = membership_of(&app, &org, &org.member_email).await;
-    let admin_role = role_id(&app, "admin").await;
+    let admin_role = role_id(&app, &org, "admin").await;
     let export = |session: String| {
         let request = app
             .client

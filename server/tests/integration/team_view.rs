@@ -198,7 +198,7 @@ async fn name_and_role_order_follow_renames_and_role_changes() {
 
     // Anna becomes an Owner: first of the owners, by name.
     let anna = membership_of(&app, &org, member).await;
-    let changed = change_role(&app, &cookie, &anna, &role_id(&app, "owner").await).await;
+    let changed = change_role(&app, &cookie, &anna, &role_id(&app, &org, "owner").await).await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
     assert_eq!(
         sorted("Role").await,
@@ -212,7 +212,8 @@ async fn name_and_role_order_follow_renames_and_role_changes() {
     );
 
     // The Admin role moved ahead of Owner.
-    sqlx::query("UPDATE roles SET rank = -1 WHERE organisation_id IS NULL AND key = 'admin'")
+    sqlx::query("UPDATE roles SET rank = -1 WHERE organisation_id = $1 AND key = 'admin'")
+        .bind(org.organisation_id.0)
         .execute(&app.pool)
         .await
         .unwrap();
@@ -285,7 +286,7 @@ async fn each_filter_narrows_the_rows_to_what_it_says() {
     assert!(listing.entries.iter().all(|e| matches!(e,
         TeamEntry::Member(m) if m.department.as_deref() == Some("Sales"))));
 
-    let owner_role = role_id(&app, "owner").await;
+    let owner_role = role_id(&app, &org, "owner").await;
     let owners = view(&app, &org, &cookie, &[("query[role]", &owner_role)]).await;
     assert_eq!(emails(&owners), vec![org.owner_email.clone()]);
 
@@ -392,7 +393,7 @@ async fn invitations_show_among_active_members_and_behind_status_filters() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     let cookie = app.sign_in(&org.admin_email, &org.password).await;
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(&app, &org, "member").await;
     let mut ids = Vec::new();
     for email in [
         "pending@example.com",
@@ -467,7 +468,7 @@ async fn tab_counts_follow_every_change() {
     let app = TestApp::spawn().await;
     let org = app.organisation().await;
     let cookie = app.sign_in(&org.owner_email, &org.password).await;
-    let member_role = role_id(&app, "member").await;
+    let member_role = role_id(&app, &org, "member").await;
     assert_eq!(
         view(&app, &org, &cookie, &[]).await.counts,
         counted(&app, &org).await

@@ -134,7 +134,7 @@ async fn the_grace_runs_per_membership_from_when_the_policy_first_covered_them()
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     assert_eq!(due_on_home(&app, &member).await, None, "released");
     let member_id = membership_of(&app, &org, &org.member_email).await;
-    let admin_role = role_id(&app, "admin").await;
+    let admin_role = role_id(&app, &org, "admin").await;
     let promoted = app
         .call(
             "members/change_role",

@@ -352,7 +352,8 @@ pub async fn find_by_token(
                   (SELECT a.id FROM accounts a WHERE lower(a.email) = lower(i.email))
                       AS "account_id?: AccountId",
                   r.permissions AS role_permissions, i.from_operator,
-                  im.status AS "inviter_status?", ir.permissions AS "inviter_permissions?",
+                  im.status AS "inviter_status?",
+                  membership_permissions(im.id, ir.permissions) AS "inviter_permissions?",
                   (i.token_hash = $1) AS "emailed!"
            FROM invitations i
            JOIN organisations o ON o.id = i.organisation_id

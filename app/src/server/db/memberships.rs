@@ -11,9 +11,15 @@ use sqlx::PgExecutor;
 use uuid::Uuid;
 
 /// The id of a built-in role by its stable key (`owner`, `admin`, `member`).
-pub async fn builtin_role(db: impl PgExecutor<'_>, key: &str) -> sqlx::Result<RoleId> {
+pub async fn role_by_key(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    key: &str,
+) -> sqlx::Result<RoleId> {
     sqlx::query_scalar!(
-        r#"SELECT id AS "id: RoleId" FROM roles WHERE organisation_id IS NULL AND key = $1"#,
+        r#"SELECT id AS "id: RoleId" FROM roles
+           WHERE key = $2 AND (organisation_id IS NULL OR organisation_id = $1)"#,
+        org as OrganisationId,
         key
     )
     .fetch_one(db)
@@ -41,13 +47,30 @@ pub async fn insert(
     .await
 }
 
+/// What the person holding `membership` may do now
+/// (`membership_permissions`), read inside the transaction that changed it.
+pub async fn permissions_of(
+    db: impl PgExecutor<'_>,
+    membership: MembershipId,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"SELECT membership_permissions(m.id, r.permissions) AS "permissions!"
+           FROM memberships m JOIN roles r ON r.id = m.role_id
+           WHERE m.id = $1"#,
+        membership as MembershipId
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// The organisation a person signs in to: the enabled membership they used
 /// most recently.
 pub struct SignInTarget {
     pub organisation_id: OrganisationId,
     pub organisation_name: String,
-    /// The membership's role's permission keys: where the person lands.
-    pub role_permissions: Vec<String>,
+    /// The person's permission keys there (`membership_permissions`):
+    /// where they land.
+    pub permissions: Vec<String>,
 }
 
 /// `only`: that organisation's membership, or none (a switch); `None`:
@@ -60,7 +83,7 @@ pub async fn sign_in_target(
     sqlx::query_as!(
         SignInTarget,
         r#"SELECT m.organisation_id AS "organisation_id: OrganisationId", o.name AS organisation_name,
-                  r.permissions AS role_permissions
+                  membership_permissions(m.id, r.permissions) AS "permissions!"
            FROM memberships m
            JOIN organisations o ON o.id = m.organisation_id
            JOIN roles r ON r.id = m.role_id
@@ -187,7 +210,9 @@ pub struct ManagedMember {
     pub status: String,
     pub role_id: RoleId,
     pub role_name: String,
-    pub role_permissions: Vec<String>,
+    /// What the person may do (`membership_permissions`): their role's
+    /// permissions and those granted to them directly.
+    pub permissions: Vec<String>,
     /// Holds the built-in Owner role.
     pub is_owner: bool,
     pub department_id: Option<DepartmentId>,
@@ -211,7 +236,7 @@ pub async fn lock_for_change(
         r#"SELECT m.id AS "id: MembershipId", a.id AS "account_id: AccountId",
                   a.display_name, a.email, m.status,
                   r.id AS "role_id: RoleId", r.name AS role_name,
-                  r.permissions AS role_permissions,
+                  membership_permissions(m.id, r.permissions) AS "permissions!",
                   (r.key = 'owner' AND r.organisation_id IS NULL) AS "is_owner!",
                   d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
                   (o.primary_contact_id IS NOT DISTINCT FROM a.id) AS "is_primary_contact!",
@@ -438,7 +463,8 @@ pub async fn refresh_two_factor_requirement(
         r#"WITH subject AS (
                SELECT m.id,
                       (o.two_factor_policy = 'everyone'
-                       OR (o.two_factor_policy = 'sensitive' AND r.permissions && $3::text[]))
+                       OR (o.two_factor_policy = 'sensitive'
+                           AND membership_permissions(m.id, r.permissions) && $3::text[]))
                         AS required
                FROM memberships m
                JOIN roles r ON r.id = m.role_id

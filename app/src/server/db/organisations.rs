@@ -150,7 +150,7 @@ pub async fn contact_candidates(
            JOIN accounts a ON a.id = m.account_id
            JOIN roles r ON r.id = m.role_id
            WHERE m.organisation_id = $1 AND m.status = 'enabled'
-             AND 'team.view' = ANY (r.permissions)
+             AND r.permissions && ARRAY['team.view', 'organisation.own']
            ORDER BY m.sort_name, m.account_id
            LIMIT 500"#,
         org as OrganisationId

@@ -70,7 +70,8 @@ pub async fn find_actor(
                   a.id AS "account_id: AccountId", a.display_name, a.email,
                   o.id AS "organisation_id: OrganisationId", o.name AS organisation_name,
                   m.id AS "membership_id: MembershipId",
-                  r.key AS role_key, r.name AS role_name, r.permissions
+                  r.key AS role_key, r.name AS role_name,
+                  membership_permissions(m.id, r.permissions) AS "permissions!"
            FROM sessions s
            JOIN accounts a ON a.id = s.account_id
            JOIN organisations o ON o.id = s.organisation_id
