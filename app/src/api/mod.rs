@@ -12,5 +12,6 @@ pub mod members;
 pub mod organisation;
 pub mod password_reset;
 pub mod profile;
+pub mod roles;
 pub mod team;
 pub mod two_factor;

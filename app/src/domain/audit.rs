@@ -314,6 +314,24 @@ audit_actions! {
         group: Organisation,
         member_page: Alone("Changed the two-factor policy"),
     }
+    RoleCreated {
+        key: "role.created",
+        label: "Role created",
+        group: Organisation,
+        member_page: BeforeTarget("Created the role"),
+    }
+    RoleUpdated {
+        key: "role.updated",
+        label: "Role changed",
+        group: Organisation,
+        member_page: BeforeTarget("Changed the role"),
+    }
+    RoleDeleted {
+        key: "role.deleted",
+        label: "Role deleted",
+        group: Organisation,
+        member_page: BeforeTarget("Deleted the role"),
+    }
     TeamExported {
         key: "team.exported",
         label: "Team exported",

@@ -19,6 +19,7 @@ pub mod permission;
 pub mod person;
 pub mod product_url;
 pub mod refusal;
+pub mod role;
 pub mod sign_in_delay;
 pub mod step_up;
 pub mod team_view;

@@ -62,6 +62,36 @@ impl Permission {
         !matches!(self, Self::ViewTeam)
     }
 
+    /// What the roles page calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ViewTeam => "See the team",
+            Self::InviteMembers => "Invite people",
+            Self::ManageMembers => "Manage members",
+            Self::ManageRoles => "Manage roles",
+            Self::ManageOrganisation => "Organisation settings",
+            Self::ViewAuditLog => "Audit log",
+            Self::OwnOrganisation => "Own the organisation",
+        }
+    }
+
+    /// One line on what it lets the holder do.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::ViewTeam => "See the team table and each member's page.",
+            Self::InviteMembers => "Invite people with a role they could grant.",
+            Self::ManageMembers => {
+                "Enable, disable and delete members, change their role and department, send password resets and reset two-factor sign-in."
+            }
+            Self::ManageRoles => "Create, edit and delete roles, within the permissions they hold.",
+            Self::ManageOrganisation => {
+                "Change the organisation's settings and its two-factor policy."
+            }
+            Self::ViewAuditLog => "Read the audit log: who did what, and when.",
+            Self::OwnOrganisation => "Everything, and acting on other owners. Only the Owner role holds it.",
+        }
+    }
+
     /// Whether a role of an organisation may contain it.
     pub fn is_grantable(self) -> bool {
         self != Self::OwnOrganisation

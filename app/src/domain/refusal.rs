@@ -65,6 +65,27 @@ pub enum Refusal {
     )]
     OwnFactorFirst,
 
+    // Roles (see `domain::role`).
+    #[error("The Owner role can't be changed or deleted.")]
+    OwnerRoleFixed,
+    /// Editing or deleting a role that holds more than the actor does.
+    #[error("You can't change the {role} role: it has permissions you don't have.")]
+    RoleHoldsMore { role: String },
+    /// A role given permissions the actor does not hold.
+    #[error("You can only give a role permissions you have yourself.")]
+    PermissionsBeyondYours,
+    #[error(
+        "Someone else changed this role since you opened it. Reload to see their change, then make yours again."
+    )]
+    RoleChangedElsewhere,
+    #[error("Another role is already called that. Choose another name.")]
+    RoleNameTaken,
+    #[error(
+        "Your organisation has {max} custom roles, the most it can have. Delete one you no longer use first.",
+        max = super::role::MAX_CUSTOM_ROLES
+    )]
+    TooManyRoles,
+
     // Invitations, from the inviter's side.
     #[error("This invitation was revoked. Send a new invitation instead.")]
     InvitationRevoked,
@@ -126,6 +147,8 @@ impl Refusal {
             Self::RoleNotGrantable { .. } => Some("role"),
             Self::AccountExists => Some("password"),
             Self::OwnFactorFirst => Some("two_factor_policy"),
+            Self::PermissionsBeyondYours => Some("permissions"),
+            Self::RoleNameTaken | Self::TooManyRoles => Some("name"),
             _ => None,
         }
     }

@@ -23,6 +23,7 @@ pub mod password_resets;
 pub mod password_strength;
 pub mod profile;
 pub mod request;
+pub mod roles;
 pub mod sealing;
 pub mod seed;
 pub mod session;

@@ -16,6 +16,7 @@ pub mod organisation;
 pub mod password;
 pub mod password_reset;
 pub mod profile;
+pub mod roles;
 pub mod session;
 pub mod team;
 pub mod two_factor;

@@ -27,7 +27,7 @@ async fn set_role_permissions(app: &TestApp, org: &TestOrganisation, key: &str, 
 }
 
 /// How the team list answers `session`: only for those who may see it.
-async fn team_list(app: &TestApp, org: &TestOrganisation, session: &str) -> StatusCode {
+pub(crate) async fn team_list(app: &TestApp, org: &TestOrganisation, session: &str) -> StatusCode {
     let org_id = org.organisation_id.to_string();
     let list = [
         ("organisation_id", org_id.as_str()),

@@ -148,6 +148,30 @@ fn table() -> Vec<(&'static str, Access)> {
             }),
         ),
         ("team/filters", Protected(|_| vec![])),
+        ("roles/list", Protected(|_| vec![])),
+        (
+            "roles/create",
+            Protected(|_| vec![("name", "Supervisor".into())]),
+        ),
+        (
+            "roles/update",
+            Protected(|t| {
+                vec![
+                    ("role_id", t.member_role.clone()),
+                    ("version", "1".into()),
+                    ("name", "Staff".into()),
+                ]
+            }),
+        ),
+        (
+            "roles/delete",
+            Protected(|t| {
+                vec![
+                    ("role_id", t.member_role.clone()),
+                    ("move_to", t.admin_role.clone()),
+                ]
+            }),
+        ),
         (
             "audit/list",
             Protected(|t| vec![("organisation_id", t.org.organisation_id.to_string())]),

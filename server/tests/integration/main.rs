@@ -19,6 +19,7 @@ mod members;
 mod organisation_settings;
 mod password_reset;
 mod profile;
+mod roles;
 
 mod config_files;
 mod database_roles;

@@ -65,6 +65,13 @@ impl<'a> AuditEvent<'a> {
         self
     }
 
+    pub fn on_role(mut self, role: crate::domain::RoleId, name: &'a str) -> Self {
+        self.target_type = Some("role");
+        self.target_id = Some(role.0);
+        self.target_name = Some(name);
+        self
+    }
+
     pub fn on_organisation(mut self, organisation: OrganisationId, name: &'a str) -> Self {
         self.target_type = Some("organisation");
         self.target_id = Some(organisation.0);

@@ -47,6 +47,22 @@ pub async fn insert(
     .await
 }
 
+/// The memberships of `org` that hold `role`.
+pub async fn holding_role(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    role: RoleId,
+) -> sqlx::Result<Vec<MembershipId>> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id: MembershipId" FROM memberships
+           WHERE organisation_id = $1 AND role_id = $2"#,
+        org as OrganisationId,
+        role as RoleId
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// What the person holding `membership` may do now
 /// (`membership_permissions`), read inside the transaction that changed it.
 pub async fn permissions_of(
