@@ -23,6 +23,14 @@ pub fn close(dialog: NodeRef<Dialog>) {
     }
 }
 
+/// The form a submit event came from.
+#[cfg(feature = "hydrate")]
+pub fn submitted_form(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::HtmlFormElement> {
+    use wasm_bindgen::JsCast as _;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+}
+
 /// Reads a named control's value from a form (inputs and selects alike).
 #[cfg(feature = "hydrate")]
 pub fn form_value(form: Option<&web_sys::HtmlFormElement>, name: &str) -> String {

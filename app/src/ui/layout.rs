@@ -17,6 +17,7 @@ pub fn AppHeader(signed_in: SignedIn) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let owner = user.can(Permission::ManageOrganisation);
     let auditor = user.can(Permission::ViewAuditLog);
+    let role_manager = user.can(Permission::ManageRoles);
     let here = user.organisation_id;
     // With several organisations, the name opens the others.
     let organisation = if organisations.len() > 1 {
@@ -41,6 +42,7 @@ pub fn AppHeader(signed_in: SignedIn) -> impl IntoView {
                 // `A` marks the current page with aria-current.
                 <A href="/team">"Team"</A>
                 {owner.then(|| view! { <A href="/settings/organisation">"Settings"</A> })}
+                {role_manager.then(|| view! { <A href="/settings/roles">"Roles"</A> })}
                 {auditor.then(|| view! { <A href="/audit">"Audit log"</A> })}
             </nav>
             <div class="account">

@@ -154,14 +154,12 @@ pub fn MemberDialog() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             use super::dialog::form_value;
+            use super::dialog::submitted_form;
             use crate::api::members::{
                 change_member_department, change_member_role, delete_member, disable_member,
                 enable_member, reset_member_two_factor, send_password_reset,
             };
-            use wasm_bindgen::JsCast as _;
-            let form = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
+            let form = submitted_form(&ev);
             let value = |name: &str| form_value(form.as_ref(), name);
             let (role, department, confirm) = (
                 value("role_id"),

@@ -21,6 +21,7 @@ mod password_field;
 mod password_reset;
 mod post;
 mod profile;
+mod roles;
 mod settings;
 mod step_up;
 mod team;
@@ -167,6 +168,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/team/:id") view=member::MemberPage ssr=SsrMode::Async />
                 <Route path=path!("/profile") view=profile::ProfilePage ssr=SsrMode::Async />
                 <Route path=path!("/settings/organisation") view=settings::OrganisationSettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/roles") view=roles::RolesPage ssr=SsrMode::Async />
                 <Route path=path!("/audit") view=audit::AuditPage ssr=SsrMode::Async />
             </Routes>
             <step_up::StepUpDialog />

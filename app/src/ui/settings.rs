@@ -153,11 +153,9 @@ fn TwoFactorPolicyForm(policy: TwoFactorPolicy, grace_days: i32) -> impl IntoVie
         #[cfg(feature = "hydrate")]
         {
             use super::dialog::form_value;
+            use super::dialog::submitted_form;
             use crate::api::organisation::save_two_factor_policy;
-            use wasm_bindgen::JsCast as _;
-            let form = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
+            let form = submitted_form(&ev);
             let policy = form_value(form.as_ref(), "two_factor_policy");
             let grace = form_value(form.as_ref(), "two_factor_grace_days");
             pending.set(true);

@@ -23,10 +23,8 @@ pub(super) fn EditDialog() -> impl IntoView {
         };
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast as _;
-            let form = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
+            use crate::ui::dialog::submitted_form;
+            let form = submitted_form(&ev);
             let value = |name: &str| crate::ui::dialog::form_value(form.as_ref(), name);
             let (role, department) = (value("role_id"), value("department_id"));
             spawn_local(async move {

@@ -1,0 +1,385 @@
+//! The roles page (Settings, for those who may manage roles): every role
+//! with what it holds and how many hold it; a new role, an edit or a
+//! deletion opens one editor below the table. The server decides what the
+//! reader may touch (`server::roles`); the page greys out nothing it could
+//! not also refuse.
+
+use super::field::{Field, FormErrors, SelectField};
+use super::layout::Notice;
+use super::page::{check_access, GuardedPage};
+use crate::api::roles::load_roles;
+use crate::domain::Permission;
+use crate::wire::roles::{PermissionView, RoleView, RolesPage as Roles};
+use crate::wire::session::SessionUser;
+use crate::wire::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use std::collections::BTreeSet;
+
+const EDITOR_FIELDS: [&str; 3] = ["name", "description", "permissions"];
+const DELETE_FIELDS: [&str; 1] = ["move_to"];
+
+/// What the editor below the table is doing.
+#[derive(Clone, PartialEq)]
+enum Editing {
+    New,
+    Edit(RoleView),
+    Delete(RoleView),
+}
+
+#[component]
+pub fn RolesPage() -> impl IntoView {
+    let data = Resource::new(
+        || (),
+        |_| check_access(Some(Permission::ManageRoles), load_roles()),
+    );
+    // Outlives the reload after a save, which draws the page again.
+    let done = RwSignal::new(None::<String>);
+    let denied = || {
+        view! {
+            <Notice title="Only people who may manage roles see them">
+                <p>"Ask an owner of your organisation if a role needs to change."</p>
+            </Notice>
+        }
+    };
+    view! {
+        <Title text="Roles" />
+        <GuardedPage access=data sign_in="/login?next=%2Fsettings%2Froles" denied
+            ready=move |_: SessionUser, roles: Roles| {
+                let reload = Callback::new(move |message: String| {
+                    done.set(Some(message));
+                    data.refetch();
+                });
+                view! { <RolesView roles done reload /> }.into_any()
+            } />
+    }
+}
+
+#[component]
+fn RolesView(
+    roles: Roles,
+    done: RwSignal<Option<String>>,
+    reload: Callback<String>,
+) -> impl IntoView {
+    let editing = RwSignal::new(None::<Editing>);
+    let open = move |what: Editing| {
+        done.set(None);
+        editing.set(Some(what));
+    };
+    let Roles { roles, catalogue } = roles;
+    let rows =
+        roles
+            .iter()
+            .map(|role| {
+                let held = if role.is_owner {
+                    "Everything".to_string()
+                } else if role.permissions.is_empty() {
+                    "None in Roster".to_string()
+                } else {
+                    role.permissions
+                        .iter()
+                        .map(|p| p.label())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let people = people(role);
+                let actions = role.editable.then(|| {
+                let (edit, delete) = (role.clone(), role.clone());
+                let (edit_label, delete_label) =
+                    (format!("Edit {}", role.name), format!("Delete {}", role.name));
+                view! {
+                    <button type="button" class="button secondary" aria-label=edit_label
+                        on:click=move |_| open(Editing::Edit(edit.clone()))>"Edit"</button>
+                    <button type="button" class="button secondary" aria-label=delete_label
+                        on:click=move |_| open(Editing::Delete(delete.clone()))>"Delete"</button>
+                }
+            });
+                view! {
+                    <tr>
+                        <th scope="row">
+                            <div>{role.name.clone()}</div>
+                            <div class="role-description">{role.description.clone()}</div>
+                        </th>
+                        <td class="wrap">{held}</td>
+                        <td>{people}</td>
+                        <td><div class="row-actions">{actions}</div></td>
+                    </tr>
+                }
+            })
+            .collect_view();
+    let others = roles;
+    view! {
+        <main class="page">
+            <div class="page-title">
+                <h1>"Roles"</h1>
+                <div class="page-actions">
+                    <button type="button" class="button primary" on:click=move |_| open(Editing::New)>"New role"</button>
+                </div>
+            </div>
+            <p class="muted">
+                "A role is a set of permissions. Everyone who holds it gets a change on their next request. "
+                "You can only create and change roles within the permissions you hold yourself."
+            </p>
+            <p class="form-success" role="status">{move || done.get()}</p>
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Roles">
+                <table class="roles-table">
+                    <caption class="visually-hidden">"Roles of your organisation"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Role"</th>
+                            <th scope="col">"Permissions"</th>
+                            <th scope="col">"People"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            {move || editing.get().map(|what| match what {
+                Editing::New => view! {
+                    <RoleEditor role=None catalogue=catalogue.clone() editing reload />
+                }.into_any(),
+                Editing::Edit(role) => view! {
+                    <RoleEditor role=Some(role) catalogue=catalogue.clone() editing reload />
+                }.into_any(),
+                Editing::Delete(role) => view! {
+                    <DeleteRole role others=others.clone() editing reload />
+                }.into_any(),
+            })}
+        </main>
+    }
+}
+
+/// A heading that takes the focus when its editor opens below the table,
+/// so that keyboard and screen reader users land where the work is.
+fn focus_on_open() -> NodeRef<leptos::html::H2> {
+    let heading = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            let _ = heading.focus();
+        }
+    });
+    heading
+}
+
+/// "2 people, 1 pending invitation".
+fn people(role: &RoleView) -> String {
+    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut text = plural(role.holders, "person", "people");
+    if role.pending_invitations > 0 {
+        text.push_str(&format!(
+            ", {}",
+            plural(
+                role.pending_invitations,
+                "pending invitation",
+                "pending invitations"
+            )
+        ));
+    }
+    text
+}
+
+/// Creates a role (`role` is `None`) or edits one, carrying the version it
+/// was read at.
+#[component]
+fn RoleEditor(
+    role: Option<RoleView>,
+    catalogue: Vec<PermissionView>,
+    editing: RwSignal<Option<Editing>>,
+    reload: Callback<String>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+    let errors = FormErrors::new(error, &EDITOR_FIELDS);
+    let chosen: RwSignal<BTreeSet<Permission>> = RwSignal::new(
+        role.as_ref()
+            .map(|r| r.permissions.iter().copied().collect())
+            .unwrap_or_default(),
+    );
+    let title = match &role {
+        Some(r) => format!("Edit {}", r.name),
+        None => "New role".to_string(),
+    };
+    let button = if role.is_some() {
+        "Save role"
+    } else {
+        "Create role"
+    };
+    let step_up = expect_context::<super::step_up::StepUp>();
+    let target = role.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            use super::dialog::form_value;
+            use super::dialog::submitted_form;
+            use crate::api::roles::{create_role, update_role};
+            let form = submitted_form(&ev);
+            let name = form_value(form.as_ref(), "name");
+            let description = form_value(form.as_ref(), "description");
+            let permissions: Vec<String> = chosen
+                .get_untracked()
+                .into_iter()
+                .map(|p| p.key().to_string())
+                .collect();
+            let target = target.clone();
+            pending.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                let result = match &target {
+                    None => create_role(name.clone(), description.clone(), permissions.clone())
+                        .await
+                        .map(|_| ()),
+                    Some(role) => {
+                        step_up
+                            .run(|| {
+                                update_role(
+                                    role.id.to_string(),
+                                    role.version,
+                                    name.clone(),
+                                    description.clone(),
+                                    permissions.clone(),
+                                )
+                            })
+                            .await
+                    }
+                };
+                pending.set(false);
+                match result {
+                    Ok(()) => reload.run(format!("Role {name} saved.")),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&target, step_up, pending, chosen, reload);
+    };
+    let permissions_error = errors.field("permissions");
+    let choices = catalogue
+        .into_iter()
+        .map(|p| {
+            let permission = p.permission;
+            let checked = chosen.with_untracked(|c| c.contains(&permission));
+            let description_id = format!("permission-{}", p.key.replace('.', "-"));
+            view! {
+                <label class="choice permission-choice">
+                    <input type="checkbox" name="permissions" value=p.key.clone() checked=checked
+                        aria-describedby=description_id.clone()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            chosen.update(|c| {
+                                if on { c.insert(permission); } else { c.remove(&permission); }
+                            });
+                        } />
+                    <span>
+                        <strong>{p.name}</strong>
+                        {p.sensitive.then(|| view! { " " <span class="status status-pending">"Sensitive"</span> })}
+                        <span id=description_id class="field-help">{p.description}</span>
+                    </span>
+                </label>
+            }
+        })
+        .collect_view();
+    let sensitive_chosen = move || chosen.with(|c| c.iter().any(|p| p.is_sensitive()));
+    let (name, description) = role
+        .as_ref()
+        .map(|r| (r.name.clone(), r.description.clone()))
+        .unwrap_or_default();
+    view! {
+        <section class="card role-editor" aria-labelledby="role-editor-title">
+            <h2 id="role-editor-title" tabindex="-1" node_ref=focus_on_open()>{title}</h2>
+            <form on:submit=on_submit>
+                <Field name="name" label="Name" required=true value=name error=errors.field("name") />
+                <Field name="description" label="Description" value=description
+                    help="Optional. One line on what people with this role do."
+                    error=errors.field("description") />
+                <fieldset class="choices" aria-invalid=move || permissions_error.get().is_some().to_string()
+                    aria-describedby="permissions-error">
+                    <legend>"Permissions"</legend>
+                    {choices}
+                    <p id="permissions-error" class="field-error">{move || permissions_error.get()}</p>
+                </fieldset>
+                <p class="callout" role="note" hidden=move || !sensitive_chosen()>
+                    "Sensitive permissions let the people who hold them change who has access. "
+                    "Only people who hold every sensitive permission of someone can manage them."
+                </p>
+                <p class="form-error" role="alert">{move || errors.general()}</p>
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || pending.get()>{button}</button>
+                    <button type="button" class="button secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Deletes a role after asking where its people and invitations move.
+#[component]
+fn DeleteRole(
+    role: RoleView,
+    others: Vec<RoleView>,
+    editing: RwSignal<Option<Editing>>,
+    reload: Callback<String>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+    let errors = FormErrors::new(error, &DELETE_FIELDS);
+    let step_up = expect_context::<super::step_up::StepUp>();
+    let options: Vec<(String, String)> = others
+        .iter()
+        .filter(|r| r.id != role.id && r.editable)
+        .map(|r| (r.id.to_string(), r.name.clone()))
+        .collect();
+    let selected = options
+        .first()
+        .map(|(id, _)| id.clone())
+        .unwrap_or_default();
+    let title = format!("Delete {}", role.name);
+    let what = format!(
+        "Its {} move to the role you choose, in the same step. This can't be undone.",
+        people(&role)
+    );
+    let target = role.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            use super::dialog::form_value;
+            use super::dialog::submitted_form;
+            use crate::api::roles::delete_role;
+            let form = submitted_form(&ev);
+            let move_to = form_value(form.as_ref(), "move_to");
+            let target = target.clone();
+            pending.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                let id = target.id.to_string();
+                let result = step_up
+                    .run(|| delete_role(id.clone(), move_to.clone()))
+                    .await;
+                pending.set(false);
+                match result {
+                    Ok(()) => reload.run(format!("Role {} deleted.", target.name)),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&target, step_up, pending, reload);
+    };
+    view! {
+        <section class="card role-editor" aria-labelledby="role-delete-title">
+            <h2 id="role-delete-title" tabindex="-1" node_ref=focus_on_open()>{title}</h2>
+            <p>{what}</p>
+            <form on:submit=on_submit>
+                <SelectField name="move_to" label="Move its people to" options selected
+                    error=errors.field("move_to") />
+                <p class="form-error" role="alert">{move || errors.general()}</p>
+                <div class="form-actions">
+                    <button type="submit" class="button danger-solid" disabled=move || pending.get()>"Delete role"</button>
+                    <button type="button" class="button secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
