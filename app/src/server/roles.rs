@@ -134,13 +134,16 @@ pub async fn create(scope: RequestScope, form: RoleForm) -> Result<RoleId, Serve
 
 /// Locks `id` as a role of the actor's organisation that they may touch:
 /// not the Owner role, not another organisation's, and holding nothing
-/// they lack.
+/// they lack. The organisation first, as creating a role does: role
+/// changes of one organisation queue up, so a name checked free stays
+/// free until the commit, and no two of them wait on each other.
 async fn lock_editable(
     tx: &mut Transaction<'_, Postgres>,
     actor: &Actor,
     id: &str,
 ) -> Result<roles::LockedRole, ServerError> {
     let id = parse_role_id(id)?;
+    organisations::lock(&mut **tx, actor.organisation_id).await?;
     let Some(locked) = roles::lock_own(&mut **tx, actor.organisation_id, id).await? else {
         // The Owner role is everyone's and no one's to change.
         let is_owner = roles::find(&mut **tx, actor.organisation_id, id)

@@ -376,3 +376,36 @@ async fn editing_and_deleting_a_role_ask_for_a_recent_proof() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn two_roles_renamed_to_one_name_at_once_one_keeps_it_the_other_is_told() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let first = app.sign_in(&org.owner_email, &org.password).await;
+    let second = app.sign_in(&org.owner_email, &org.password).await;
+    // Several rounds: each is a chance for the two requests to overlap.
+    for round in 0..5 {
+        let (day, night) = (format!("Day {round}"), format!("Night {round}"));
+        for name in [&day, &night] {
+            assert_eq!(create(&app, &first, name, &[]).await.status, StatusCode::OK);
+        }
+        let day = role_named(&app, &first, &day).await;
+        let night = role_named(&app, &first, &night).await;
+        let (lead, shouted) = (format!("Lead {round}"), format!("LEAD {round}"));
+        let (a, b) = tokio::join!(
+            update(&app, &first, &day, &lead, &[]),
+            update(&app, &second, &night, &shouted, &[]),
+        );
+        let mut outcomes = [a.status, b.status];
+        outcomes.sort();
+        assert_eq!(
+            outcomes,
+            [StatusCode::OK, StatusCode::CONFLICT],
+            "round {round}: {} / {}",
+            a.body,
+            b.body
+        );
+        let loser = if a.status == StatusCode::OK { &b } else { &a };
+        assert_eq!(loser.refusal(), Refusal::RoleNameTaken);
+    }
+}
