@@ -391,6 +391,8 @@ pub async fn delivery(
 pub enum InviterChange {
     Disabled,
     RoleChanged,
+    /// Their role itself was edited, or deleted and its holders moved.
+    RoleEdited,
     Deleted,
 }
 
@@ -399,6 +401,7 @@ impl InviterChange {
         match self {
             Self::Disabled => "Inviter disabled",
             Self::RoleChanged => "Inviter's role changed",
+            Self::RoleEdited => "Inviter's role was edited",
             Self::Deleted => "Inviter deleted",
         }
     }

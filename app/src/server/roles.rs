@@ -9,8 +9,10 @@ use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{memberships, organisations, roles};
 use super::error::ServerError;
+use super::invitations::{revoke_unentitled, InviterChange};
 use super::request::RequestScope;
 use crate::domain::audit::AuditAction;
+use crate::domain::invitation::InviterStanding;
 use crate::domain::permission::may_grant;
 use crate::domain::role::{self, MAX_CUSTOM_ROLES};
 use crate::domain::{MembershipId, OrganisationId, Permission, PermissionSet, Refusal, RoleId};
@@ -234,6 +236,9 @@ pub async fn update(
     if before != role.permissions {
         changed.extend(refresh_requirement(&mut tx, &scope, org).await?);
     }
+    if !before.is_subset_of(&role.permissions) {
+        revoke_what_holders_no_longer_could_send(&mut tx, &scope, &actor, locked.id).await?;
+    }
     announce(&mut tx, org, changed).await?;
     tx.commit().await?;
     Ok(())
@@ -282,10 +287,40 @@ pub async fn delete(scope: RequestScope, id: String, move_to: String) -> Result<
             })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;
+    revoke_what_holders_no_longer_could_send(&mut tx, &scope, &actor, target.id).await?;
     let mut changed = moved.members;
     changed.extend(refresh_requirement(&mut tx, &scope, org).await?);
     announce(&mut tx, org, changed).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// After a role lost permissions (or its people moved to another): the
+/// open invitations its holders sent that they could no longer send are
+/// revoked now, as when one person's role changes, rather than left to
+/// fail at acceptance while the team table shows them open.
+async fn revoke_what_holders_no_longer_could_send(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    actor: &Actor,
+    role: RoleId,
+) -> Result<(), ServerError> {
+    for holder in memberships::holders(&mut **tx, actor.organisation_id, role).await? {
+        let permissions = PermissionSet::from_keys(&holder.permissions);
+        let standing = InviterStanding {
+            enabled: holder.enabled,
+            permissions: &permissions,
+        };
+        revoke_unentitled(
+            tx,
+            scope,
+            actor,
+            holder.account_id,
+            Some(standing),
+            InviterChange::RoleEdited,
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -409,3 +409,59 @@ async fn two_roles_renamed_to_one_name_at_once_one_keeps_it_the_other_is_told() 
         assert_eq!(loser.refusal(), Refusal::RoleNameTaken);
     }
 }
+
+#[tokio::test]
+async fn narrowing_a_role_revokes_the_invitations_its_holders_could_no_longer_send() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let member_role = role_id(&app, &org, "member").await;
+    let sent = invite(
+        &app,
+        &admin,
+        Invite::member("kept@example.com", &member_role),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let open = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM invitations WHERE organisation_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(org.organisation_id.0)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+
+    // Renaming takes nothing away: the invitation stays.
+    let admins = role_named(&app, &owner, "Admin").await;
+    let all = ["team.view", "members.invite", "members.manage"];
+    assert_eq!(
+        update(&app, &owner, &admins, "Manager", &all).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(open().await, 1);
+
+    // Admins may no longer invite: what they sent is revoked now, and
+    // says why.
+    let managers = role_named(&app, &owner, "Manager").await;
+    let narrowed = update(
+        &app,
+        &owner,
+        &managers,
+        "Manager",
+        &["team.view", "members.manage"],
+    )
+    .await;
+    assert_eq!(narrowed.status, StatusCode::OK, "{}", narrowed.body);
+    assert_eq!(open().await, 0);
+    let reason: serde_json::Value = sqlx::query_scalar(
+        "SELECT after FROM audit_events WHERE action = 'invitation.revoked' AND organisation_id = $1",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(reason["reason"], "Inviter's role was edited");
+}

@@ -63,6 +63,34 @@ pub async fn holding_role(
     .await
 }
 
+/// A holder of a role, as an inviter stands after a change to it.
+pub struct Holder {
+    pub account_id: AccountId,
+    pub enabled: bool,
+    /// What they may do now (`membership_permissions`).
+    pub permissions: Vec<String>,
+}
+
+/// The holders of `role` in `org`, read inside the transaction that
+/// changed it.
+pub async fn holders(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    role: RoleId,
+) -> sqlx::Result<Vec<Holder>> {
+    sqlx::query_as!(
+        Holder,
+        r#"SELECT m.account_id AS "account_id: AccountId", (m.status = 'enabled') AS "enabled!",
+                  membership_permissions(m.id, r.permissions) AS "permissions!"
+           FROM memberships m JOIN roles r ON r.id = m.role_id
+           WHERE m.organisation_id = $1 AND m.role_id = $2"#,
+        org as OrganisationId,
+        role as RoleId
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// What the person holding `membership` may do now
 /// (`membership_permissions`), read inside the transaction that changed it.
 pub async fn permissions_of(
