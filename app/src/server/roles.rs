@@ -144,7 +144,7 @@ async fn lock_editable(
     actor: &Actor,
     id: &str,
 ) -> Result<roles::LockedRole, ServerError> {
-    let id = parse_role_id(id)?;
+    let id: RoleId = id.trim().parse().map_err(|_| AppError::NotFound)?;
     organisations::lock(&mut **tx, actor.organisation_id).await?;
     let Some(locked) = roles::lock_own(&mut **tx, actor.organisation_id, id).await? else {
         // The Owner role is everyone's and no one's to change.
@@ -162,14 +162,6 @@ async fn lock_editable(
         return Err(Refusal::RoleHoldsMore { role: locked.name }.into());
     }
     Ok(locked)
-}
-
-fn parse_role_id(input: &str) -> Result<RoleId, AppError> {
-    input
-        .trim()
-        .parse::<uuid::Uuid>()
-        .map(RoleId)
-        .map_err(|_| AppError::NotFound)
 }
 
 pub async fn update(
@@ -232,12 +224,13 @@ pub async fn update(
     // Its holders' rows show its name, and may come under the two-factor
     // policy or out of it; what they may do changes on their next request
     // (`membership_permissions`), with nothing to revoke.
-    let mut changed = memberships::holding_role(&mut *tx, org, locked.id).await?;
+    let holders = memberships::holders(&mut *tx, org, locked.id).await?;
+    if !before.is_subset_of(&role.permissions) {
+        revoke_what_holders_no_longer_could_send(&mut tx, &scope, &actor, &holders).await?;
+    }
+    let mut changed: Vec<MembershipId> = holders.iter().map(|h| h.id).collect();
     if before != role.permissions {
         changed.extend(refresh_requirement(&mut tx, &scope, org).await?);
-    }
-    if !before.is_subset_of(&role.permissions) {
-        revoke_what_holders_no_longer_could_send(&mut tx, &scope, &actor, locked.id).await?;
     }
     announce(&mut tx, org, changed).await?;
     tx.commit().await?;
@@ -249,7 +242,11 @@ pub async fn delete(scope: RequestScope, id: String, move_to: String) -> Result<
     let org = actor.organisation_id;
     let mut tx = scope.state.pool.begin().await?;
     let locked = lock_editable(&mut tx, &actor, &id).await?;
-    let target = parse_role_id(&move_to).ok().filter(|to| *to != locked.id);
+    let target = move_to
+        .trim()
+        .parse::<RoleId>()
+        .ok()
+        .filter(|to| *to != locked.id);
     let target = match target {
         Some(to) => roles::find(&mut *tx, org, to).await?,
         None => None,
@@ -287,7 +284,8 @@ pub async fn delete(scope: RequestScope, id: String, move_to: String) -> Result<
             })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;
-    revoke_what_holders_no_longer_could_send(&mut tx, &scope, &actor, target.id).await?;
+    let holders = memberships::holders(&mut *tx, org, target.id).await?;
+    revoke_what_holders_no_longer_could_send(&mut tx, &scope, &actor, &holders).await?;
     let mut changed = moved.members;
     changed.extend(refresh_requirement(&mut tx, &scope, org).await?);
     announce(&mut tx, org, changed).await?;
@@ -303,9 +301,9 @@ async fn revoke_what_holders_no_longer_could_send(
     tx: &mut Transaction<'_, Postgres>,
     scope: &RequestScope,
     actor: &Actor,
-    role: RoleId,
+    holders: &[memberships::Holder],
 ) -> Result<(), ServerError> {
-    for holder in memberships::holders(&mut **tx, actor.organisation_id, role).await? {
+    for holder in holders {
         let permissions = PermissionSet::from_keys(&holder.permissions);
         let standing = InviterStanding {
             enabled: holder.enabled,

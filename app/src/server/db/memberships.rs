@@ -47,24 +47,9 @@ pub async fn insert(
     .await
 }
 
-/// The memberships of `org` that hold `role`.
-pub async fn holding_role(
-    db: impl PgExecutor<'_>,
-    org: OrganisationId,
-    role: RoleId,
-) -> sqlx::Result<Vec<MembershipId>> {
-    sqlx::query_scalar!(
-        r#"SELECT id AS "id: MembershipId" FROM memberships
-           WHERE organisation_id = $1 AND role_id = $2"#,
-        org as OrganisationId,
-        role as RoleId
-    )
-    .fetch_all(db)
-    .await
-}
-
 /// A holder of a role, as an inviter stands after a change to it.
 pub struct Holder {
+    pub id: MembershipId,
     pub account_id: AccountId,
     pub enabled: bool,
     /// What they may do now (`membership_permissions`).
@@ -80,7 +65,8 @@ pub async fn holders(
 ) -> sqlx::Result<Vec<Holder>> {
     sqlx::query_as!(
         Holder,
-        r#"SELECT m.account_id AS "account_id: AccountId", (m.status = 'enabled') AS "enabled!",
+        r#"SELECT m.id AS "id: MembershipId", m.account_id AS "account_id: AccountId",
+                  (m.status = 'enabled') AS "enabled!",
                   membership_permissions(m.id, r.permissions) AS "permissions!"
            FROM memberships m JOIN roles r ON r.id = m.role_id
            WHERE m.organisation_id = $1 AND m.role_id = $2"#,
