@@ -116,8 +116,8 @@ export async function invite(page: Page, email: string, name: string) {
   const dialog = page.getByRole('dialog', { name: 'Invite user' });
   await dialog.getByLabel('Email').fill(email);
   await dialog.getByLabel('Full name').fill(name);
-  await dialog.getByLabel('Department').selectOption({ label: 'Technical' });
-  await dialog.getByLabel('Role').selectOption({ label: 'Member' });
+  await dialog.getByLabel('Department', { exact: true }).selectOption({ label: 'Technical' });
+  await dialog.getByLabel('Role', { exact: true }).selectOption({ label: 'Member' });
   await dialog.getByRole('button', { name: 'Send invitation' }).click();
   await expect(page.getByRole('dialog', { name: 'Invitation created' })).toBeVisible();
 }

@@ -81,7 +81,7 @@ test('a row menu left open stays open while a change elsewhere arrives', async (
   await page.getByRole('button', { name: 'Invite user' }).first().click();
   const invite = page.getByRole('dialog', { name: 'Invite user' });
   await invite.getByLabel('Email').fill(email);
-  await invite.getByLabel('Role').selectOption({ label: 'Member' });
+  await invite.getByLabel('Role', { exact: true }).selectOption({ label: 'Member' });
   await invite.getByRole('button', { name: 'Send invitation' }).click();
   await expect(page.getByRole('dialog', { name: 'Invitation created' })).toBeVisible();
 

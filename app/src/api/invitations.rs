@@ -26,6 +26,9 @@ pub async fn create_invitation(
     role_id: String,
     department_id: String,
     expiry_hours: String,
+    /// Granted on top of the role, by key: `permissions[0]=…`.
+    #[server(default)]
+    permissions: Vec<String>,
 ) -> Result<InviteOutcome, AppError> {
     use crate::server::invitations::{create, InviteForm};
     use crate::server::request::serve;
@@ -36,6 +39,7 @@ pub async fn create_invitation(
                 email,
                 name,
                 role_id,
+                permissions,
                 department_id,
                 expiry_hours,
             },
@@ -72,10 +76,21 @@ pub async fn update_invitation(
     invitation_id: InvitationId,
     role_id: String,
     department_id: String,
+    /// Granted on top of the role, by key; none when left out.
+    #[server(default)]
+    permissions: Vec<String>,
 ) -> Result<(), AppError> {
     use crate::server::request::serve;
-    serve(|scope| crate::server::invitations::update(scope, invitation_id, role_id, department_id))
-        .await
+    serve(|scope| {
+        crate::server::invitations::update(
+            scope,
+            invitation_id,
+            role_id,
+            permissions,
+            department_id,
+        )
+    })
+    .await
 }
 
 /// The delivery state of an invitation's latest email, for the

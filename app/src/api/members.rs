@@ -73,6 +73,29 @@ pub async fn change_member_department(
         .await
 }
 
+/// Grants a member one permission (`permission`: its key) directly, on top
+/// of their role. The caller must hold it and outrank them.
+#[server(endpoint = "members/grant_permission")]
+pub async fn grant_member_permission(
+    membership_id: MembershipId,
+    permission: String,
+) -> Result<(), AppError> {
+    use crate::server::member_access::{change, Direction};
+    use crate::server::request::serve;
+    serve(|scope| change(scope, membership_id, permission, Direction::Grant)).await
+}
+
+/// Takes away a permission granted to a member directly.
+#[server(endpoint = "members/revoke_permission")]
+pub async fn revoke_member_permission(
+    membership_id: MembershipId,
+    permission: String,
+) -> Result<(), AppError> {
+    use crate::server::member_access::{change, Direction};
+    use crate::server::request::serve;
+    serve(|scope| change(scope, membership_id, permission, Direction::Revoke)).await
+}
+
 /// Emails an enabled member a single-use link, valid for an hour, to choose
 /// a new password.
 #[server(endpoint = "members/send_password_reset")]

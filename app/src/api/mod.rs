@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod members;
 pub mod organisation;
 pub mod password_reset;
+pub mod permissions;
 pub mod profile;
 pub mod roles;
 pub mod team;

@@ -218,6 +218,18 @@ audit_actions! {
         group: Members,
         member_page: BeforeTarget("Changed the role of"),
     }
+    MemberPermissionGranted {
+        key: "member.permission_granted",
+        label: "Permission granted",
+        group: Members,
+        member_page: BeforeTarget("Granted a permission to"),
+    }
+    MemberPermissionRevoked {
+        key: "member.permission_revoked",
+        label: "Permission taken away",
+        group: Members,
+        member_page: BeforeTarget("Took a permission from"),
+    }
     MemberDepartmentChanged {
         key: "member.department_changed",
         label: "Department changed",
@@ -331,6 +343,24 @@ audit_actions! {
         label: "Role deleted",
         group: Organisation,
         member_page: BeforeTarget("Deleted the role"),
+    }
+    PermissionCreated {
+        key: "permission.created",
+        label: "Permission created",
+        group: Organisation,
+        member_page: BeforeTarget("Created the permission"),
+    }
+    PermissionUpdated {
+        key: "permission.updated",
+        label: "Permission changed",
+        group: Organisation,
+        member_page: BeforeTarget("Changed the permission"),
+    }
+    PermissionRetired {
+        key: "permission.retired",
+        label: "Permission retired",
+        group: Organisation,
+        member_page: BeforeTarget("Retired the permission"),
     }
     TeamExported {
         key: "team.exported",

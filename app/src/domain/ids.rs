@@ -37,6 +37,8 @@ typed_id!(
     MembershipId,
     /// A built-in or custom role.
     RoleId,
+    /// One of an organisation's product permissions.
+    ProductPermissionId,
     /// A department of one organisation.
     DepartmentId,
     /// A signed-in browser session.

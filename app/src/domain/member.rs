@@ -18,6 +18,9 @@ pub enum MemberChange {
     /// Emails the member a link to choose a new password. The admin never
     /// sees the link nor the password.
     SendPasswordReset,
+    /// Grants them a permission directly, or takes one granted directly
+    /// away: the actor must hold it ([`Situation::granted`]).
+    ChangePermissions,
     /// Removes the member's authenticator app and recovery codes, for
     /// someone who lost both: their sessions end and the password alone
     /// signs them in, until they set up a factor again.
@@ -46,6 +49,8 @@ pub struct Situation<'a> {
     /// With [`MemberChange::ChangeRole`]: the new role's permissions and
     /// whether it is the Owner role.
     pub new_role: Option<(&'a PermissionSet, bool)>,
+    /// With [`MemberChange::ChangePermissions`]: what is granted or taken.
+    pub granted: Option<&'a PermissionSet>,
 }
 
 /// Judges `change` in `situation`.
@@ -89,6 +94,17 @@ pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
                 return Err(Refusal::ChangeOwnRole);
             }
         }
+        MemberChange::ChangePermissions => {
+            if !s
+                .granted
+                .is_some_and(|granted| may_grant(s.actor_permissions, granted))
+            {
+                return Err(Refusal::PermissionsBeyondYours);
+            }
+            if s.is_self {
+                return Err(Refusal::ChangeOwnPermissions);
+            }
+        }
         MemberChange::SendPasswordReset => {
             if !s.target_is_enabled {
                 return Err(Refusal::ResetWhileDisabled);
@@ -129,6 +145,7 @@ mod tests {
             target_has_factor: true,
             target_in_other_organisations: false,
             new_role: None,
+            granted: None,
         }
     }
 
@@ -227,6 +244,31 @@ mod tests {
         assert_eq!(
             judge(MemberChange::SendPasswordReset, &s),
             Err(Refusal::Outranked)
+        );
+    }
+
+    #[test]
+    fn permissions_are_granted_and_taken_only_within_the_actors_own() {
+        let (admin, member) = (admin(), member());
+        let reports = PermissionSet::default().with_product("reports.view", false);
+        let team = PermissionSet::from_keys(&["team.view"]);
+        let granting = |granted: &PermissionSet, is_self: bool| {
+            let mut s = situation(&admin, &member);
+            s.granted = Some(granted);
+            s.is_self = is_self;
+            judge(MemberChange::ChangePermissions, &s)
+        };
+        assert_eq!(granting(&team, false), Ok(()));
+        assert_eq!(
+            granting(&reports, false),
+            Err(Refusal::PermissionsBeyondYours)
+        );
+        assert_eq!(granting(&team, true), Err(Refusal::ChangeOwnPermissions));
+        let s = situation(&admin, &member);
+        assert_eq!(
+            judge(MemberChange::ChangePermissions, &s),
+            Err(Refusal::PermissionsBeyondYours),
+            "nothing named, nothing granted"
         );
     }
 

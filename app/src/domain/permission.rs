@@ -1,7 +1,7 @@
 //! Permissions and the rule for who may act on whom.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Something an actor may do in an organisation: Roster's own catalogue.
 /// Roles are sets of these; checks always name the permission they need,
@@ -98,47 +98,163 @@ impl Permission {
     }
 }
 
-/// A set of Roster's permissions: a role's, or what an actor holds.
+/// What a person holds, or a role or grant carries: Roster's own
+/// permissions, and the organisation's product permissions by key.
+///
+/// A product key's sensitive mark is known only when the set was read
+/// with it: `membership_permissions` marks sensitive keys with a leading
+/// `!`, and [`PermissionSet::choose`] takes it from the catalogue; keys
+/// read from a role's row carry none. Only the *target* of an action
+/// needs the marks ([`may_act_on`]); granting compares keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PermissionSet(BTreeSet<Permission>);
+pub struct PermissionSet {
+    roster: BTreeSet<Permission>,
+    /// Product keys, each with whether it is sensitive.
+    product: BTreeMap<String, bool>,
+}
+
+/// The organisation's live product permissions, by key, with whether each
+/// is sensitive: what a chosen key may be besides Roster's own.
+pub type ProductCatalogue = BTreeMap<String, bool>;
 
 impl PermissionSet {
     /// Reads stored keys. Owning the organisation brings every permission
-    /// with it. Unknown keys (from a newer version, say) grant nothing
-    /// rather than failing the request.
+    /// with it, present and future. Unknown or malformed keys (from a
+    /// newer version, say) grant nothing rather than failing the request.
     pub fn from_keys<S: AsRef<str>>(keys: &[S]) -> Self {
-        let held: BTreeSet<Permission> = keys
-            .iter()
-            .filter_map(|k| Permission::from_key(k.as_ref()))
-            .collect();
-        if held.contains(&Permission::OwnOrganisation) {
-            Self(Permission::ALL.into_iter().collect())
-        } else {
-            Self(held)
+        let mut set = Self::default();
+        for key in keys {
+            let (key, sensitive) = match key.as_ref().strip_prefix('!') {
+                Some(marked) => (marked, true),
+                None => (key.as_ref(), false),
+            };
+            if let Some(p) = Permission::from_key(key) {
+                set.roster.insert(p);
+            } else if is_product_key(key) {
+                set.product.insert(key.to_string(), sensitive);
+            }
         }
+        if set.owns() {
+            set.roster = Permission::ALL.into_iter().collect();
+        }
+        set
+    }
+
+    /// Permissions as chosen in a form (a role's, a direct grant's): each
+    /// key must be one of Roster's grantable permissions or one of the
+    /// organisation's live product permissions. The error names the first
+    /// key that is neither.
+    pub fn choose<S: AsRef<str>>(keys: &[S], products: &ProductCatalogue) -> Result<Self, String> {
+        let mut set = Self::default();
+        for key in keys {
+            let key = key.as_ref().trim();
+            match Permission::from_key(key) {
+                Some(p) if p.is_grantable() => {
+                    set.roster.insert(p);
+                }
+                Some(_) => return Err("Owning the organisation can't be given to anyone.".into()),
+                None => match products.get(key) {
+                    Some(sensitive) => {
+                        set.product.insert(key.to_string(), *sensitive);
+                    }
+                    None => {
+                        return Err(format!(
+                            "\"{key}\" is not a permission of your organisation."
+                        ))
+                    }
+                },
+            }
+        }
+        Ok(set)
+    }
+
+    /// Whether they own the organisation, and so hold everything.
+    pub fn owns(&self) -> bool {
+        self.roster.contains(&Permission::OwnOrganisation)
     }
 
     pub fn contains(&self, permission: Permission) -> bool {
-        self.0.contains(&permission)
+        self.roster.contains(&permission)
+    }
+
+    /// Whether they hold the permission with this key, Roster's or a
+    /// product's. An owner holds every product key.
+    pub fn holds_key(&self, key: &str) -> bool {
+        match Permission::from_key(key) {
+            Some(p) => self.contains(p),
+            None => self.owns() || self.product.contains_key(key),
+        }
     }
 
     pub fn is_subset_of(&self, other: &PermissionSet) -> bool {
-        self.0.is_subset(&other.0)
+        other.owns()
+            || (self.roster.is_subset(&other.roster)
+                && self.product.keys().all(|k| other.product.contains_key(k)))
     }
 
+    /// Roster's permissions among them.
     pub fn iter(&self) -> impl Iterator<Item = Permission> + '_ {
-        self.0.iter().copied()
+        self.roster.iter().copied()
+    }
+
+    /// The product keys among them.
+    pub fn product_keys(&self) -> impl Iterator<Item = &str> + '_ {
+        self.product.keys().map(String::as_str)
+    }
+
+    /// Every key, unmarked, Roster's first: what a role row or an audit
+    /// event stores.
+    pub fn keys(&self) -> Vec<String> {
+        self.iter()
+            .map(|p| p.key().to_string())
+            .chain(self.product.keys().cloned())
+            .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.roster.is_empty() && self.product.is_empty()
     }
 
     /// The sensitive ones among them.
     pub fn sensitive(&self) -> PermissionSet {
-        self.iter().filter(|p| p.is_sensitive()).collect()
+        PermissionSet {
+            roster: self.iter().filter(|p| p.is_sensitive()).collect(),
+            product: self
+                .product
+                .iter()
+                .filter(|(_, sensitive)| **sensitive)
+                .map(|(k, s)| (k.clone(), *s))
+                .collect(),
+        }
     }
+
+    /// The same set with one more product key (its sensitive mark as
+    /// given).
+    pub fn with_product(mut self, key: &str, sensitive: bool) -> Self {
+        self.product.insert(key.to_string(), sensitive);
+        self
+    }
+}
+
+/// Whether `key` has a product permission key's shape: lower-case
+/// segments joined by dots (`reports.view`), at most 64 characters. What
+/// else a new key must be is `domain::product_permission::parse_key`'s.
+pub fn is_product_key(key: &str) -> bool {
+    key.len() <= 64
+        && key.contains('.')
+        && key.split('.').all(|segment| {
+            let mut chars = segment.chars();
+            chars.next().is_some_and(|c| c.is_ascii_lowercase())
+                && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
 }
 
 impl FromIterator<Permission> for PermissionSet {
     fn from_iter<T: IntoIterator<Item = Permission>>(iter: T) -> Self {
-        Self(iter.into_iter().collect())
+        Self {
+            roster: iter.into_iter().collect(),
+            product: BTreeMap::new(),
+        }
     }
 }
 
@@ -195,9 +311,12 @@ mod tests {
             assert_eq!(Permission::from_key(p.key()), Some(p));
         }
         assert_eq!(Permission::from_key("nope"), None);
-        let set = PermissionSet::from_keys(&["team.view", "unknown.future"]);
+        let set = PermissionSet::from_keys(&["team.view", "Not A Key", "!reports.approve"]);
         assert!(set.contains(ViewTeam));
         assert_eq!(set.iter().count(), 1);
+        assert_eq!(set.product_keys().collect::<Vec<_>>(), ["reports.approve"]);
+        assert_eq!(set.keys(), ["team.view", "reports.approve"]);
+        assert!(set.holds_key("reports.approve") && !set.holds_key("reports.view"));
     }
 
     #[test]
@@ -206,6 +325,9 @@ mod tests {
         for p in Permission::ALL {
             assert!(owner.contains(p), "{p:?}");
         }
+        assert!(owner.holds_key("anything.the_product_defines"));
+        let product = PermissionSet::default().with_product("reports.view", true);
+        assert!(product.is_subset_of(&owner) && !owner.is_subset_of(&product));
         assert!(!Permission::OwnOrganisation.is_grantable());
         assert!(Permission::ALL
             .into_iter()
@@ -241,6 +363,43 @@ mod tests {
         assert!(may_act_on(&admin(), &admin()));
         assert!(may_act_on(&admin(), &member()));
         assert!(!may_act_on(&member(), &admin()));
+    }
+
+    #[test]
+    fn sensitive_product_permissions_count_when_acting_on_someone() {
+        let viewer = PermissionSet::from_keys(&["reports.view"]);
+        let approver = PermissionSet::from_keys(&["!orders.approve"]);
+        assert!(may_act_on(&admin(), &viewer), "not sensitive");
+        assert!(!may_grant(&admin(), &viewer), "granting needs it");
+        assert!(!may_act_on(&admin(), &approver));
+        let admin_approver = admin().with_product("orders.approve", true);
+        assert!(may_act_on(&admin_approver, &approver));
+        assert!(may_grant(&admin_approver, &approver));
+        assert!(may_act_on(&owner(), &approver));
+    }
+
+    #[test]
+    fn chosen_permissions_are_known_and_grantable() {
+        let products: ProductCatalogue = [("reports.view".to_string(), false)].into();
+        let set = PermissionSet::choose(&["team.view", " audit.view ", "reports.view"], &products)
+            .unwrap();
+        assert!(set.contains(ViewTeam) && set.contains(ViewAuditLog));
+        assert!(set.holds_key("reports.view"));
+        assert!(PermissionSet::choose(&["orders.approve"], &products)
+            .unwrap_err()
+            .contains("\"orders.approve\" is not a permission"));
+        assert!(PermissionSet::choose(&["organisation.own"], &products).is_err());
+    }
+
+    #[test]
+    fn product_keys_are_dotted_lower_case() {
+        assert!(is_product_key("reports.view"));
+        assert!(is_product_key("calls.make_outbound.v2"));
+        assert!(!is_product_key("reports"));
+        assert!(!is_product_key("Reports.view"));
+        assert!(!is_product_key("reports..view"));
+        assert!(!is_product_key("2fa.view"));
+        assert!(!is_product_key(&format!("a.{}", "b".repeat(63))));
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub enum Refusal {
     DeleteSelf,
     #[error("You can't change your own role. Ask another owner if it needs to change.")]
     ChangeOwnRole,
+    #[error("You can't change your own permissions. Ask another owner if they need to change.")]
+    ChangeOwnPermissions,
     #[error(
         "This is the organisation's only enabled owner. Make someone else an owner first, then try again."
     )]
@@ -86,6 +88,24 @@ pub enum Refusal {
     )]
     TooManyRoles,
 
+    // Product permissions (see `domain::product_permission`).
+    #[error("Your organisation already has a permission with this key, now or in the past. Keys are never reused: choose another.")]
+    PermissionKeyTaken,
+    #[error("Another permission is already called that. Choose another name.")]
+    PermissionNameTaken,
+    #[error(
+        "Your organisation has {max} product permissions, the most it can have. Retire one you no longer use first.",
+        max = super::product_permission::MAX_PRODUCT_PERMISSIONS
+    )]
+    TooManyPermissions,
+    /// Changing or retiring a product permission the actor does not hold.
+    #[error("You can't change the {name} permission: you don't hold it yourself.")]
+    PermissionNotHeld { name: String },
+    #[error(
+        "Someone else changed this permission since you opened it. Reload to see their change, then make yours again."
+    )]
+    PermissionChangedElsewhere,
+
     // Invitations, from the inviter's side.
     #[error("This invitation was revoked. Send a new invitation instead.")]
     InvitationRevoked,
@@ -148,7 +168,8 @@ impl Refusal {
             Self::AccountExists => Some("password"),
             Self::OwnFactorFirst => Some("two_factor_policy"),
             Self::PermissionsBeyondYours => Some("permissions"),
-            Self::RoleNameTaken | Self::TooManyRoles => Some("name"),
+            Self::RoleNameTaken | Self::TooManyRoles | Self::PermissionNameTaken => Some("name"),
+            Self::PermissionKeyTaken | Self::TooManyPermissions => Some("key"),
             _ => None,
         }
     }

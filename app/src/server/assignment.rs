@@ -22,7 +22,7 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
         actor.require(Permission::InviteMembers)?;
     }
     let pool = &scope.state.pool;
-    let roles = roles::available(pool, actor.organisation_id)
+    let grantable: Vec<_> = roles::available(pool, actor.organisation_id)
         .await?
         .into_iter()
         .filter(|r| {
@@ -31,15 +31,29 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
                 &PermissionSet::from_keys(&r.permissions),
             )
         })
+        .collect();
+    let role_permissions = grantable
+        .iter()
+        .map(|r| (r.id, PermissionSet::from_keys(&r.permissions).keys()))
+        .collect();
+    let roles = grantable
+        .into_iter()
         .map(|r| Choice {
             id: r.id,
             name: r.name,
         })
         .collect();
+    let permissions = super::product_permissions::offered(pool, actor.organisation_id)
+        .await?
+        .into_iter()
+        .filter(|p| actor.permissions.holds_key(&p.key))
+        .collect();
     let departments = department_choices(pool, actor.organisation_id).await?;
     let settings = organisations::settings(pool, actor.organisation_id).await?;
     Ok(InviteOptions {
         roles,
+        role_permissions,
+        permissions,
         departments,
         default_expiry_hours: settings.invitation_expiry_hours,
     })
@@ -80,6 +94,30 @@ pub fn not_grantable(role_name: &str) -> AppError {
         role: Some(role_name.to_string()),
     }
     .into()
+}
+
+/// The permissions chosen to grant on top of `role`, checked against the
+/// organisation's catalogue (a message for the `permissions` field) and
+/// the actor's own (the role and these together must be theirs to
+/// grant). Returns the keys the role does not already hold.
+pub async fn grantable_extras(
+    db: impl sqlx::PgExecutor<'_>,
+    actor: &Actor,
+    role: &roles::RoleRow,
+    chosen: &[String],
+) -> Result<Vec<String>, ServerError> {
+    let products = super::db::product_permissions::catalogue(db, actor.organisation_id).await?;
+    let extras = PermissionSet::choose(chosen, &products)
+        .map_err(|e| AppError::invalid("permissions", e))?;
+    if !may_grant(&actor.permissions, &extras) {
+        return Err(Refusal::PermissionsBeyondYours.into());
+    }
+    let role_holds = PermissionSet::from_keys(&role.permissions);
+    Ok(extras
+        .keys()
+        .into_iter()
+        .filter(|k| !role_holds.holds_key(k))
+        .collect())
 }
 
 /// A role this actor may grant in their organisation, or a message for the

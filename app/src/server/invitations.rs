@@ -6,7 +6,7 @@
 //! accept and the account, membership, audit events and session.
 
 use super::actor::{authenticate, recheck, Actor};
-use super::assignment::{department_name, department_of, grantable_role};
+use super::assignment::{department_name, department_of, grantable_extras, grantable_role};
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox, two_factor};
@@ -50,6 +50,8 @@ pub struct InviteForm {
     pub email: String,
     pub name: String,
     pub role_id: String,
+    /// Granted on top of the role, by key.
+    pub permissions: Vec<String>,
     pub department_id: String,
     pub expiry_hours: String,
 }
@@ -69,6 +71,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
             .to_string(),
     };
     let role = grantable_role(pool, &actor, &form.role_id).await?;
+    let permissions = grantable_extras(pool, &actor, &role, &form.permissions).await?;
     let department = department_of(pool, org, &form.department_id).await?;
     let default_expiry = organisation_expiry(pool, org).await?;
     // The dialog offers the organisation's setting first, so only another
@@ -103,6 +106,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
             email: email.as_str(),
             display_name: &name,
             role: role.id,
+            permissions: &permissions,
             department,
             email_token_hash: &tokens.emailed.hash(),
             copy_token_hash: &tokens.copied.hash(),
@@ -136,6 +140,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
             None,
             Some(serde_json::json!({
                 "role": role.name,
+                "permissions": permissions,
                 "department_id": department,
                 "department": department_name,
                 "expires_at": expires_at,
@@ -236,7 +241,7 @@ async fn lock_open(
         .ok_or(AppError::NotFound)?;
     if !may_grant(
         &actor.permissions,
-        &PermissionSet::from_keys(&invitation.role_permissions),
+        &PermissionSet::from_keys(&invitation.grants),
     ) {
         return Err(AppError::Forbidden.into());
     }
@@ -337,15 +342,17 @@ pub async fn update(
     scope: RequestScope,
     id: InvitationId,
     role_id: String,
+    permissions: Vec<String>,
     department_id: String,
 ) -> Result<(), ServerError> {
     let actor = inviter(&scope).await?;
     let pool = &scope.state.pool;
     let role = grantable_role(pool, &actor, &role_id).await?;
+    let permissions = grantable_extras(pool, &actor, &role, &permissions).await?;
     let department = department_of(pool, actor.organisation_id, &department_id).await?;
     let mut tx = pool.begin().await?;
     let invitation = lock_open(&mut tx, &actor, id).await?;
-    invitations::update_assignment(&mut *tx, id, role.id, department).await?;
+    invitations::update_assignment(&mut *tx, id, role.id, &permissions, department).await?;
     team_events::notify(
         &mut *tx,
         &[TeamNotice::invitation(actor.organisation_id, id)],
@@ -359,10 +366,12 @@ pub async fn update(
         .with_change(
             Some(serde_json::json!({
                 "role": invitation.role_name,
+                "permissions": invitation.permissions,
                 "department": invitation.department_name,
             })),
             Some(serde_json::json!({
                 "role": role.name,
+                "permissions": permissions,
                 "department_id": department,
                 "department": department_name,
             })),
@@ -393,6 +402,8 @@ pub enum InviterChange {
     RoleChanged,
     /// Their role itself was edited, or deleted and its holders moved.
     RoleEdited,
+    /// A permission granted to them directly was taken away.
+    PermissionTaken,
     Deleted,
 }
 
@@ -402,6 +413,7 @@ impl InviterChange {
             Self::Disabled => "Inviter disabled",
             Self::RoleChanged => "Inviter's role changed",
             Self::RoleEdited => "Inviter's role was edited",
+            Self::PermissionTaken => "A permission was taken from the inviter",
             Self::Deleted => "Inviter deleted",
         }
     }
@@ -428,7 +440,7 @@ pub(super) async fn revoke_unentitled(
         .filter(|i| {
             !inviter_entitled(
                 Inviter::Member(standing),
-                &PermissionSet::from_keys(&i.role_permissions),
+                &PermissionSet::from_keys(&i.grants),
             )
         })
         .collect();
@@ -764,6 +776,14 @@ async fn join(
         Err(e) => return Err(e.into()),
     };
     invitations::mark_accepted(&mut *tx, invitation.id, account).await?;
+    // What the invitation granted on top of the role becomes theirs
+    // directly, granted by the inviter (the operator's invitation grants
+    // nothing on top).
+    if let Some(inviter) = invitation.invited_by {
+        for key in &invitation.permissions {
+            super::db::grants::insert(&mut *tx, membership, key, inviter).await?;
+        }
+    }
     // Their grace, if the organisation's two-factor policy covers them,
     // starts as they join.
     super::organisations::refresh_two_factor_requirement(
@@ -794,6 +814,7 @@ async fn join(
             Some(serde_json::json!({
                 "membership_id": membership,
                 "role": invitation.role_name,
+                "permissions": invitation.permissions,
                 "department": invitation.department_name,
             })),
         );
@@ -846,6 +867,7 @@ pub async fn create_organisation_with_owner_invitation(
             email: email.as_str(),
             display_name: "",
             role: owner,
+            permissions: &[],
             department: None,
             email_token_hash: &tokens.emailed.hash(),
             copy_token_hash: &tokens.copied.hash(),

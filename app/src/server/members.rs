@@ -53,7 +53,9 @@ pub async fn detail(scope: RequestScope, id: MembershipId) -> Result<MemberDetai
             target: e.target_name,
         })
         .collect();
+    let access = super::member_access::access_of(&scope, &actor, id, &profile).await?;
     Ok(MemberDetail {
+        access,
         member,
         position: profile.position,
         phone: profile.phone,
@@ -83,12 +85,13 @@ fn refused(refusal: Refusal, role_name: &str) -> ServerError {
 }
 
 /// Locks the organisation, then the member; judges `change`.
-async fn lock_and_judge(
+pub(super) async fn lock_and_judge(
     tx: &mut Transaction<'_, Postgres>,
     actor: &Actor,
     id: MembershipId,
     change: MemberChange,
     new_role: Option<(&PermissionSet, bool, &str)>,
+    granted: Option<&PermissionSet>,
 ) -> Result<memberships::ManagedMember, ServerError> {
     let org = actor.organisation_id;
     organisations::lock(&mut **tx, org).await?;
@@ -119,9 +122,30 @@ async fn lock_and_judge(
         target_has_factor: member.has_factor,
         target_in_other_organisations: member.in_other_organisations,
         new_role: new_role.map(|(permissions, is_owner, _)| (permissions, is_owner)),
+        granted,
     };
     judge(change, &situation).map_err(|r| refused(r, new_role.map_or("", |(_, _, name)| name)))?;
     Ok(member)
+}
+
+/// After what `member` holds narrowed (in `tx`): revokes the open
+/// invitations they sent that they could not send now, with their role
+/// and what was granted to them directly as they stand in `tx`.
+pub(super) async fn revoke_what_they_no_longer_could_send(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    actor: &Actor,
+    member: &memberships::ManagedMember,
+    change: InviterChange,
+) -> Result<(), ServerError> {
+    let now_holds =
+        PermissionSet::from_keys(&memberships::permissions_of(&mut **tx, member.id).await?);
+    let standing = InviterStanding {
+        enabled: member.status == MembershipStatus::Enabled.as_str(),
+        permissions: &now_holds,
+    };
+    revoke_unentitled(tx, scope, actor, member.account_id, Some(standing), change).await?;
+    Ok(())
 }
 
 /// Disables or enables a member. Disabling ends their sessions in this
@@ -138,7 +162,7 @@ pub async fn set_status(
         MembershipStatus::Enabled => (MemberChange::Enable, AuditAction::MemberEnabled),
     };
     let mut tx = scope.state.pool.begin().await?;
-    let member = lock_and_judge(&mut tx, &actor, id, change, None).await?;
+    let member = lock_and_judge(&mut tx, &actor, id, change, None, None).await?;
     if member.status == status.as_str() {
         // Already so (another admin was quicker): nothing to change.
         return Ok(());
@@ -188,7 +212,7 @@ pub async fn delete(
     let actor = manager(&scope).await?;
     let org = actor.organisation_id;
     let mut tx = scope.state.pool.begin().await?;
-    let member = lock_and_judge(&mut tx, &actor, id, MemberChange::Delete, None).await?;
+    let member = lock_and_judge(&mut tx, &actor, id, MemberChange::Delete, None, None).await?;
     if !confirm_email.trim().eq_ignore_ascii_case(&member.email) {
         return Err(AppError::invalid(
             "confirm_email",
@@ -255,6 +279,7 @@ pub async fn change_role(
         id,
         MemberChange::ChangeRole,
         Some((&role_permissions, role.is_owner, &role.name)),
+        None,
     )
     .await?;
     if member.role_id == role.id {
@@ -276,19 +301,12 @@ pub async fn change_role(
     // member signs in again here, under a new token, with the new role.
     sessions::revoke_all(&mut *tx, member.account_id, Some(org), None).await?;
     // A promotion leaves their invitations standing; a demotion revokes
-    // the ones they could not make now: with the new role, and what was
-    // granted to them directly.
-    let now_holds = PermissionSet::from_keys(&memberships::permissions_of(&mut *tx, id).await?);
-    let standing = InviterStanding {
-        enabled: member.status == MembershipStatus::Enabled.as_str(),
-        permissions: &now_holds,
-    };
-    revoke_unentitled(
+    // the ones they could not make now.
+    revoke_what_they_no_longer_could_send(
         &mut tx,
         &scope,
         &actor,
-        member.account_id,
-        Some(standing),
+        &member,
         InviterChange::RoleChanged,
     )
     .await?;
@@ -315,7 +333,15 @@ pub async fn change_department(
     let org = actor.organisation_id;
     let department = department_of(&scope.state.pool, org, &department_id).await?;
     let mut tx = scope.state.pool.begin().await?;
-    let member = lock_and_judge(&mut tx, &actor, id, MemberChange::ChangeDepartment, None).await?;
+    let member = lock_and_judge(
+        &mut tx,
+        &actor,
+        id,
+        MemberChange::ChangeDepartment,
+        None,
+        None,
+    )
+    .await?;
     if member.department_id == department {
         return Ok(());
     }
@@ -350,7 +376,15 @@ pub async fn send_password_reset(
     let actor = manager(&scope).await?;
     let org = actor.organisation_id;
     let mut tx = scope.state.pool.begin().await?;
-    let member = lock_and_judge(&mut tx, &actor, id, MemberChange::SendPasswordReset, None).await?;
+    let member = lock_and_judge(
+        &mut tx,
+        &actor,
+        id,
+        MemberChange::SendPasswordReset,
+        None,
+        None,
+    )
+    .await?;
     let sender = Sender {
         organisation: org,
         account: actor.account_id,
@@ -387,7 +421,15 @@ pub async fn reset_two_factor(scope: RequestScope, id: MembershipId) -> Result<(
     let actor = manager(&scope).await?;
     let org = actor.organisation_id;
     let mut tx = scope.state.pool.begin().await?;
-    let member = lock_and_judge(&mut tx, &actor, id, MemberChange::ResetTwoFactor, None).await?;
+    let member = lock_and_judge(
+        &mut tx,
+        &actor,
+        id,
+        MemberChange::ResetTwoFactor,
+        None,
+        None,
+    )
+    .await?;
     actor.require_recent_proof(scope.state.clock.now())?;
     let sessions_ended = super::two_factor::reset(
         &mut tx,

@@ -7,16 +7,17 @@
 use super::actor::{authenticate, Actor};
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
-use super::db::{memberships, organisations, roles};
+use super::db::{memberships, organisations, product_permissions, roles};
 use super::error::ServerError;
 use super::invitations::{revoke_unentitled, InviterChange};
+use super::product_permissions::offered;
 use super::request::RequestScope;
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::InviterStanding;
-use crate::domain::permission::may_grant;
+use crate::domain::permission::{may_grant, ProductCatalogue};
 use crate::domain::role::{self, MAX_CUSTOM_ROLES};
 use crate::domain::{MembershipId, OrganisationId, Permission, PermissionSet, Refusal, RoleId};
-use crate::wire::roles::{PermissionView, RoleView, RolesPage};
+use crate::wire::roles::{RoleView, RolesPage};
 use crate::wire::AppError;
 use serde_json::json;
 use sqlx::{Postgres, Transaction};
@@ -37,19 +38,15 @@ struct CheckedRole {
 }
 
 impl RoleForm {
-    fn check(&self) -> Result<CheckedRole, AppError> {
+    fn check(&self, products: &ProductCatalogue) -> Result<CheckedRole, AppError> {
         Ok(CheckedRole {
             name: role::parse_name(&self.name).map_err(|e| AppError::invalid("name", e))?,
             description: role::parse_description(&self.description)
                 .map_err(|e| AppError::invalid("description", e))?,
-            permissions: role::parse_permissions(&self.permissions)
+            permissions: PermissionSet::choose(&self.permissions, products)
                 .map_err(|e| AppError::invalid("permissions", e))?,
         })
     }
-}
-
-fn keys(permissions: &PermissionSet) -> Vec<String> {
-    permissions.iter().map(|p| p.key().to_string()).collect()
 }
 
 async fn manager(scope: &RequestScope) -> Result<Actor, ServerError> {
@@ -68,7 +65,7 @@ pub async fn page(scope: RequestScope) -> Result<RolesPage, ServerError> {
             RoleView {
                 id: r.id,
                 editable: !r.is_owner && may_grant(&actor.permissions, &held),
-                permissions: held.iter().collect(),
+                permissions: held.keys(),
                 name: r.name,
                 description: r.description,
                 is_owner: r.is_owner,
@@ -78,36 +75,27 @@ pub async fn page(scope: RequestScope) -> Result<RolesPage, ServerError> {
             }
         })
         .collect();
-    let catalogue = Permission::ALL
-        .into_iter()
-        .filter(|p| p.is_grantable())
-        .map(|p| PermissionView {
-            permission: p,
-            key: p.key().to_string(),
-            name: p.label().to_string(),
-            description: p.description().to_string(),
-            sensitive: p.is_sensitive(),
-        })
-        .collect();
+    let catalogue = offered(&scope.state.pool, actor.organisation_id).await?;
     Ok(RolesPage { roles, catalogue })
 }
 
 pub async fn create(scope: RequestScope, form: RoleForm) -> Result<RoleId, ServerError> {
     let actor = manager(&scope).await?;
     let org = actor.organisation_id;
-    let role = form.check()?;
-    role::judge_edit(&actor.permissions, &role.name, None, &role.permissions)?;
     let mut tx = scope.state.pool.begin().await?;
     // One creation at a time per organisation, so that the limit and the
-    // name check hold under concurrent requests.
+    // name check hold under concurrent requests (and a permission retired
+    // meanwhile is not chosen).
     organisations::lock(&mut *tx, org).await?;
+    let role = form.check(&product_permissions::catalogue(&mut *tx, org).await?)?;
+    role::judge_edit(&actor.permissions, &role.name, None, &role.permissions)?;
     if roles::count_own(&mut *tx, org).await? >= MAX_CUSTOM_ROLES {
         return Err(Refusal::TooManyRoles.into());
     }
     if roles::name_taken(&mut *tx, org, &role.name, None).await? {
         return Err(Refusal::RoleNameTaken.into());
     }
-    let permissions = keys(&role.permissions);
+    let permissions = role.permissions.keys();
     let id = roles::insert(
         &mut *tx,
         org,
@@ -172,9 +160,9 @@ pub async fn update(
 ) -> Result<(), ServerError> {
     let actor = manager(&scope).await?;
     let org = actor.organisation_id;
-    let role = form.check()?;
     let mut tx = scope.state.pool.begin().await?;
     let locked = lock_editable(&mut tx, &actor, &id).await?;
+    let role = form.check(&product_permissions::catalogue(&mut *tx, org).await?)?;
     let before = PermissionSet::from_keys(&locked.permissions);
     role::judge_edit(
         &actor.permissions,
@@ -189,7 +177,7 @@ pub async fn update(
     if roles::name_taken(&mut *tx, org, &role.name, Some(locked.id)).await? {
         return Err(Refusal::RoleNameTaken.into());
     }
-    let permissions = keys(&role.permissions);
+    let permissions = role.permissions.keys();
     if locked.name == role.name
         && locked.description == role.description
         && before == role.permissions
@@ -212,7 +200,7 @@ pub async fn update(
             Some(json!({
                 "name": locked.name,
                 "description": locked.description,
-                "permissions": keys(&before),
+                "permissions": before.keys(),
             })),
             Some(json!({
                 "name": role.name,
@@ -322,7 +310,9 @@ async fn revoke_what_holders_no_longer_could_send(
     Ok(())
 }
 
-async fn refresh_requirement(
+/// Brings everyone in `org` in line with the two-factor policy after a
+/// change to what some of them hold.
+pub(super) async fn refresh_requirement(
     tx: &mut Transaction<'_, Postgres>,
     scope: &RequestScope,
     org: OrganisationId,
@@ -331,11 +321,14 @@ async fn refresh_requirement(
         .await
 }
 
-async fn announce(
+/// Tells open team pages that these members changed, once each.
+pub(super) async fn announce(
     tx: &mut Transaction<'_, Postgres>,
     org: OrganisationId,
-    members: Vec<MembershipId>,
+    mut members: Vec<MembershipId>,
 ) -> Result<(), ServerError> {
+    members.sort();
+    members.dedup();
     let notices: Vec<TeamNotice> = members
         .into_iter()
         .map(|id| TeamNotice::member(org, id))

@@ -1,7 +1,7 @@
 //! Creating organisations: the demo seeded on first run, and the
 //! organisations that end-to-end tests make for themselves.
 
-use super::db::{accounts, audit, memberships, organisations};
+use super::db::{accounts, audit, memberships, organisations, product_permissions, roles};
 use super::error::ServerError;
 use super::password::hash_blocking;
 use super::request::RequestMeta;
@@ -105,12 +105,75 @@ pub async fn seed_demo_if_empty(pool: &PgPool) -> Result<Option<DemoCredentials>
         role_key: "owner",
         password_hash: &hash,
     };
-    create_organisation(&mut tx, "Demo Co", &[owner], &RequestMeta::internal("seed")).await?;
+    let (org, _) =
+        create_organisation(&mut tx, "Demo Co", &[owner], &RequestMeta::internal("seed")).await?;
+    seed_demo_access(&mut tx, org, &hash_off_thread(&generate_password()).await?).await?;
     tx.commit().await?;
     Ok(Some(DemoCredentials {
         email: DEMO_OWNER_EMAIL.to_string(),
         password,
     }))
+}
+
+/// What the demo shows of the access model: its product's permissions, a
+/// Supervisor role holding some of them, and a few people (who cannot
+/// sign in: nobody knows their password, `unknown_hash`).
+async fn seed_demo_access(
+    tx: &mut Transaction<'_, Postgres>,
+    org: OrganisationId,
+    unknown_hash: &str,
+) -> Result<(), ServerError> {
+    let product = [
+        (
+            "reports.view",
+            "View reports",
+            "Open the monthly and weekly reports.",
+            false,
+        ),
+        (
+            "calls.make",
+            "Make calls",
+            "Call customers from the product.",
+            false,
+        ),
+        (
+            "orders.approve",
+            "Approve orders",
+            "Approve orders above the team's limit.",
+            true,
+        ),
+    ];
+    for (key, name, description, sensitive) in product {
+        product_permissions::insert(&mut **tx, org, key, name, description, sensitive).await?;
+    }
+    let supervisor: Vec<String> = ["team.view", "reports.view", "orders.approve"]
+        .map(String::from)
+        .to_vec();
+    roles::insert(
+        &mut **tx,
+        org,
+        "supervisor",
+        "Supervisor",
+        "Leads a shift: sees the team and the reports, approves orders.",
+        &supervisor,
+    )
+    .await?;
+    let people = [
+        (
+            "sam.supervisor@demo-co.example",
+            "Sam Supervisor",
+            "supervisor",
+        ),
+        ("ada.agent@demo-co.example", "Ada Agent", "member"),
+        ("tom.technician@demo-co.example", "Tom Technician", "member"),
+    ];
+    for (email, name, role_key) in people {
+        let account =
+            accounts::insert(&mut **tx, email, name, Some(unknown_hash), None, true).await?;
+        let role = memberships::role_by_key(&mut **tx, org, role_key).await?;
+        memberships::insert(&mut **tx, account, org, role, None, None).await?;
+    }
+    Ok(())
 }
 
 /// An organisation made by a test for itself.

@@ -5,6 +5,7 @@ use super::avatar::Avatar;
 use super::event_stream::on_team_change;
 use super::format::{LocalTime, RelativeTime};
 use super::layout::{set_page_status, Notice};
+use super::member_access::MemberPermissions;
 use super::member_actions::{changes_for, MemberActions, MemberDialog};
 use super::page::{check_access, GuardedPage};
 use crate::api::members::load_member;
@@ -49,10 +50,11 @@ pub fn MemberPage() -> impl IntoView {
             </Notice>
         }
     };
-    let ready = |user: SessionUser, detail: Option<MemberDetail>| match detail {
+    let done = RwSignal::new(None::<String>);
+    let ready = move |user: SessionUser, detail: Option<MemberDetail>| match detail {
         Some(detail) => {
             let may_manage = user.can(Permission::ManageMembers);
-            view! { <MemberDetails detail may_manage /> }.into_any()
+            view! { <MemberDetails detail may_manage done /> }.into_any()
         }
         None => {
             set_page_status(404);
@@ -95,7 +97,12 @@ fn reset_state(state: PasswordResetState) -> AnyView {
 }
 
 #[component]
-fn MemberDetails(detail: MemberDetail, may_manage: bool) -> impl IntoView {
+fn MemberDetails(
+    detail: MemberDetail,
+    may_manage: bool,
+    /// What the last permission change did: outlives the reload it causes.
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
     let actions = expect_context::<MemberActions>();
     let member = detail.member.clone();
     let status_class = match member.status {
@@ -182,6 +189,8 @@ fn MemberDetails(detail: MemberDetail, may_manage: bool) -> impl IntoView {
                     </dd>
                 </dl>
             </section>
+            <MemberPermissions membership=member.id name=member.name.clone() access=detail.access
+                done changed=Callback::new(move |()| actions.changed.run(())) />
             <section class="card" aria-labelledby="history-title">
                 <h2 id="history-title">"Recent activity"</h2>
                 {events.is_empty().then(|| view! { <p class="muted">"Nothing yet."</p> })}

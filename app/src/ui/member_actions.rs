@@ -133,6 +133,7 @@ fn member_dialog_title(member: &TeamMember, action: MemberChange) -> String {
         MemberChange::ChangeDepartment => format!("Change department for {}", member.name),
         MemberChange::SendPasswordReset => format!("Send a password reset to {}?", member.name),
         MemberChange::ResetTwoFactor => format!("Reset two-factor sign-in for {}?", member.name),
+        MemberChange::ChangePermissions => format!("Permissions of {}", member.name),
     }
 }
 
@@ -195,6 +196,9 @@ pub fn MemberDialog() -> impl IntoView {
                             MemberChange::ResetTwoFactor => {
                                 reset_member_two_factor(id).await.map(|()| None)
                             }
+                            // Nothing to send: the dialog only points to
+                            // the member's page.
+                            MemberChange::ChangePermissions => Ok(None),
                         }
                     }
                 };
@@ -369,6 +373,13 @@ fn member_dialog_body(
             .into_any(),
             "Reset two-factor",
             true,
+        ),
+        // Changed on the member's page, one permission at a time
+        // (`ui::member_access`), never from this dialog.
+        MemberChange::ChangePermissions => (
+            view! { <p>"Grant or take away " <strong>{name}</strong>"'s permissions on their page."</p> }.into_any(),
+            "Close",
+            false,
         ),
         MemberChange::ChangeDepartment => (
             options

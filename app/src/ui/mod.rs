@@ -13,12 +13,14 @@ mod layout;
 mod location;
 mod login;
 mod member;
+mod member_access;
 mod member_actions;
 mod page;
 mod page_data;
 mod pager;
 mod password_field;
 mod password_reset;
+mod permissions;
 mod post;
 mod profile;
 mod roles;
@@ -169,6 +171,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/profile") view=profile::ProfilePage ssr=SsrMode::Async />
                 <Route path=path!("/settings/organisation") view=settings::OrganisationSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/roles") view=roles::RolesPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/permissions") view=permissions::PermissionsPage ssr=SsrMode::Async />
                 <Route path=path!("/audit") view=audit::AuditPage ssr=SsrMode::Async />
             </Routes>
             <step_up::StepUpDialog />

@@ -67,6 +67,7 @@ fn RolesView(
         editing.set(Some(what));
     };
     let Roles { roles, catalogue } = roles;
+    let names = catalogue.clone();
     let rows =
         roles
             .iter()
@@ -74,11 +75,11 @@ fn RolesView(
                 let held = if role.is_owner {
                     "Everything".to_string()
                 } else if role.permissions.is_empty() {
-                    "None in Roster".to_string()
+                    "None".to_string()
                 } else {
                     role.permissions
                         .iter()
-                        .map(|p| p.label())
+                        .map(|key| PermissionView::name_of(&names, key))
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
@@ -99,9 +100,11 @@ fn RolesView(
                         <th scope="row">
                             <div>{role.name.clone()}</div>
                             <div class="role-description">{role.description.clone()}</div>
+                            // Phones: the hidden column here.
+                            <span class="cell-sub">{people.clone()}</span>
                         </th>
                         <td class="wrap">{held}</td>
-                        <td>{people}</td>
+                        <td class="col-wide">{people}</td>
                         <td><div class="row-actions">{actions}</div></td>
                     </tr>
                 }
@@ -116,6 +119,7 @@ fn RolesView(
                     <button type="button" class="button primary" on:click=move |_| open(Editing::New)>"New role"</button>
                 </div>
             </div>
+            <AccessNav />
             <p class="muted">
                 "A role is a set of permissions. Everyone who holds it gets a change on their next request. "
                 "You can only create and change roles within the permissions you hold yourself."
@@ -128,7 +132,7 @@ fn RolesView(
                         <tr>
                             <th scope="col">"Role"</th>
                             <th scope="col">"Permissions"</th>
-                            <th scope="col">"People"</th>
+                            <th scope="col" class="col-wide">"People"</th>
                             <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                         </tr>
                     </thead>
@@ -150,9 +154,22 @@ fn RolesView(
     }
 }
 
+/// Links between the pages that define who may do what: the current one
+/// is marked by `A` (aria-current).
+#[component]
+pub(super) fn AccessNav() -> impl IntoView {
+    use leptos_router::components::A;
+    view! {
+        <nav class="tabs" aria-label="Access">
+            <A href="/settings/roles" attr:class="tab">"Roles"</A>
+            <A href="/settings/permissions" attr:class="tab">"Permissions"</A>
+        </nav>
+    }
+}
+
 /// A heading that takes the focus when its editor opens below the table,
 /// so that keyboard and screen reader users land where the work is.
-fn focus_on_open() -> NodeRef<leptos::html::H2> {
+pub(super) fn focus_on_open() -> NodeRef<leptos::html::H2> {
     let heading = NodeRef::<leptos::html::H2>::new();
     Effect::new(move |_| {
         if let Some(heading) = heading.get() {
@@ -191,9 +208,9 @@ fn RoleEditor(
     let error = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
     let errors = FormErrors::new(error, &EDITOR_FIELDS);
-    let chosen: RwSignal<BTreeSet<Permission>> = RwSignal::new(
+    let chosen: RwSignal<BTreeSet<String>> = RwSignal::new(
         role.as_ref()
-            .map(|r| r.permissions.iter().copied().collect())
+            .map(|r| r.permissions.iter().cloned().collect())
             .unwrap_or_default(),
     );
     let title = match &role {
@@ -217,11 +234,7 @@ fn RoleEditor(
             let form = submitted_form(&ev);
             let name = form_value(form.as_ref(), "name");
             let description = form_value(form.as_ref(), "description");
-            let permissions: Vec<String> = chosen
-                .get_untracked()
-                .into_iter()
-                .map(|p| p.key().to_string())
-                .collect();
+            let permissions: Vec<String> = chosen.get_untracked().into_iter().collect();
             let target = target.clone();
             pending.set(true);
             error.set(None);
@@ -255,32 +268,22 @@ fn RoleEditor(
         let _ = (&target, step_up, pending, chosen, reload);
     };
     let permissions_error = errors.field("permissions");
-    let choices = catalogue
-        .into_iter()
-        .map(|p| {
-            let permission = p.permission;
-            let checked = chosen.with_untracked(|c| c.contains(&permission));
-            let description_id = format!("permission-{}", p.key.replace('.', "-"));
-            view! {
-                <label class="choice permission-choice">
-                    <input type="checkbox" name="permissions" value=p.key.clone() checked=checked
-                        aria-describedby=description_id.clone()
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            chosen.update(|c| {
-                                if on { c.insert(permission); } else { c.remove(&permission); }
-                            });
-                        } />
-                    <span>
-                        <strong>{p.name}</strong>
-                        {p.sensitive.then(|| view! { " " <span class="status status-pending">"Sensitive"</span> })}
-                        <span id=description_id class="field-help">{p.description}</span>
-                    </span>
-                </label>
-            }
-        })
-        .collect_view();
-    let sensitive_chosen = move || chosen.with(|c| c.iter().any(|p| p.is_sensitive()));
+    let sensitive: BTreeSet<String> = catalogue
+        .iter()
+        .filter(|p| p.sensitive)
+        .map(|p| p.key.clone())
+        .collect();
+    let (product, roster): (Vec<_>, Vec<_>) = catalogue.into_iter().partition(|p| p.product);
+    let product = (!product.is_empty()).then(|| {
+        view! {
+            <fieldset class="choices">
+                <legend>"Your product's permissions"</legend>
+                {permission_choices(product, chosen, "product-permission")}
+            </fieldset>
+        }
+    });
+    let roster = permission_choices(roster, chosen, "roster-permission");
+    let sensitive_chosen = move || chosen.with(|c| c.iter().any(|k| sensitive.contains(k)));
     let (name, description) = role
         .as_ref()
         .map(|r| (r.name.clone(), r.description.clone()))
@@ -295,10 +298,11 @@ fn RoleEditor(
                     error=errors.field("description") />
                 <fieldset class="choices" aria-invalid=move || permissions_error.get().is_some().to_string()
                     aria-describedby="permissions-error">
-                    <legend>"Permissions"</legend>
-                    {choices}
+                    <legend>"Roster's permissions"</legend>
+                    {roster}
                     <p id="permissions-error" class="field-error">{move || permissions_error.get()}</p>
                 </fieldset>
+                {product}
                 <p class="callout" role="note" hidden=move || !sensitive_chosen()>
                     "Sensitive permissions let the people who hold them change who has access. "
                     "Only people who hold every sensitive permission of someone can manage them."
@@ -311,6 +315,49 @@ fn RoleEditor(
             </form>
         </section>
     }
+}
+
+/// A checkbox per permission, with its description and sensitive mark,
+/// adding to or taking from `chosen`; also the invitation dialogs'
+/// "Customize permissions" step. Named `permissions[i]`, so that a plain
+/// form post carries the ticked ones; `id` prefixes the descriptions' ids,
+/// which must differ between forms on one page.
+pub(crate) fn permission_choices(
+    permissions: Vec<PermissionView>,
+    chosen: RwSignal<BTreeSet<String>>,
+    id: &'static str,
+) -> impl IntoView {
+    permissions
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let key = p.key.clone();
+            let checked = move || chosen.with(|c| c.contains(&key));
+            let (input_id, description_id) = (format!("{id}-{i}"), format!("{id}-{i}-help"));
+            let key = p.key.clone();
+            // The label holds the name only, so that the description is
+            // read once, as the description.
+            view! {
+                <div class="choice permission-choice">
+                    <input type="checkbox" id=input_id.clone() name=format!("permissions[{i}]") value=p.key
+                        prop:checked=checked aria-describedby=description_id.clone()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            chosen.update(|c| {
+                                if on { c.insert(key.clone()); } else { c.remove(&key); }
+                            });
+                        } />
+                    <div>
+                        <label for=input_id>
+                            <strong>{p.name}</strong>
+                            {p.sensitive.then(|| view! { " " <span class="status status-pending">"Sensitive"</span> })}
+                        </label>
+                        <span id=description_id class="field-help">{p.description}</span>
+                    </div>
+                </div>
+            }
+        })
+        .collect_view()
 }
 
 /// Deletes a role after asking where its people and invitations move.

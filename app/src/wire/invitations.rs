@@ -3,6 +3,7 @@
 
 use crate::domain::invitation::{DeliveryState, InvitationStatus};
 use crate::domain::{DepartmentId, InvitationId, RoleId};
+use crate::wire::roles::PermissionView;
 use crate::wire::Choice;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,6 +13,10 @@ use serde::{Deserialize, Serialize};
 pub struct InviteOptions {
     /// Only the roles this inviter may grant, in picker order.
     pub roles: Vec<Choice<RoleId>>,
+    /// Each of those roles' permission keys: what the dialog warns about.
+    pub role_permissions: Vec<(RoleId, Vec<String>)>,
+    /// The permissions this inviter may grant on top of a role.
+    pub permissions: Vec<PermissionView>,
     pub departments: Vec<Choice<DepartmentId>>,
     /// The organisation's default, in hours.
     pub default_expiry_hours: i32,
@@ -51,6 +56,8 @@ pub struct InvitationRow {
     pub name: String,
     pub role_id: RoleId,
     pub role: String,
+    /// Permissions it grants on top of the role, by key.
+    pub permissions: Vec<String>,
     pub department_id: Option<DepartmentId>,
     pub department: Option<String>,
     pub invited_by: String,

@@ -1,5 +1,6 @@
 //! A member's page, and what sending them a password reset answers.
 
+use crate::wire::roles::PermissionView;
 use crate::wire::team::TeamMember;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,44 @@ pub struct MemberDetail {
     pub authenticator: Option<super::two_factor::AuthenticatorFacts>,
     /// The latest audit events done by or to them here, newest first.
     pub recent_events: Vec<MemberEvent>,
+    /// What they may do, and why.
+    pub access: MemberAccess,
+}
+
+/// A member's effective permissions, each with where it comes from, and
+/// what the viewer could grant them directly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberAccess {
+    /// They own the organisation: every permission, present and future.
+    pub owns: bool,
+    pub permissions: Vec<HeldPermission>,
+    /// What the viewer may grant them directly now (none when the viewer
+    /// may not change them).
+    pub grantable: Vec<PermissionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldPermission {
+    pub key: String,
+    pub name: String,
+    pub sensitive: bool,
+    pub product: bool,
+    pub sources: Vec<PermissionSource>,
+    /// It was granted directly and the viewer may take it away.
+    pub removable: bool,
+}
+
+/// Where a permission a person holds comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PermissionSource {
+    Role {
+        name: String,
+    },
+    Direct {
+        /// Who granted it, as named now; `None` when their account is gone.
+        by: Option<String>,
+        at: DateTime<Utc>,
+    },
 }
 
 /// One line of a member's recent history.

@@ -15,6 +15,7 @@ pub mod moment;
 pub mod organisation;
 pub mod password;
 pub mod password_reset;
+pub mod permissions;
 pub mod profile;
 pub mod roles;
 pub mod session;

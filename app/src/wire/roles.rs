@@ -1,12 +1,14 @@
 //! The roles page: every role of the organisation with what it holds and
 //! how many hold it, and the catalogue of permissions to choose from.
 
-use crate::domain::{Permission, RoleId};
+use crate::domain::RoleId;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RolesPage {
     pub roles: Vec<RoleView>,
+    /// Roster's grantable permissions, then the organisation's live
+    /// product permissions.
     pub catalogue: Vec<PermissionView>,
 }
 
@@ -15,7 +17,8 @@ pub struct RoleView {
     pub id: RoleId,
     pub name: String,
     pub description: String,
-    pub permissions: Vec<Permission>,
+    /// The keys it holds, Roster's and the product's.
+    pub permissions: Vec<String>,
     /// The built-in Owner role: shown, never edited.
     pub is_owner: bool,
     /// What an edit carries back: saving over a newer version is refused.
@@ -26,13 +29,26 @@ pub struct RoleView {
     pub editable: bool,
 }
 
-/// One of Roster's permissions, as the role editor offers it.
+/// A permission as editors offer it, Roster's or the product's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PermissionView {
-    pub permission: Permission,
     pub key: String,
     pub name: String,
     pub description: String,
-    /// It lets the holder change who has access.
+    /// It lets the holder change who has access (or, for a product's, the
+    /// organisation marked it so).
     pub sensitive: bool,
+    /// One of the organisation's product permissions, not Roster's.
+    pub product: bool,
+}
+
+impl PermissionView {
+    /// The name a key reads as, from `catalogue`; the key itself when the
+    /// catalogue lacks it.
+    pub fn name_of<'a>(catalogue: &'a [PermissionView], key: &'a str) -> &'a str {
+        catalogue
+            .iter()
+            .find(|p| p.key == key)
+            .map_or(key, |p| p.name.as_str())
+    }
 }

@@ -11,7 +11,12 @@ use app::domain::{Permission, Refusal};
 use app::wire::session::SignedIn;
 use reqwest::StatusCode;
 
-async fn set_role_permissions(app: &TestApp, org: &TestOrganisation, key: &str, keys: &[&str]) {
+pub(crate) async fn set_role_permissions(
+    app: &TestApp,
+    org: &TestOrganisation,
+    key: &str,
+    keys: &[&str],
+) {
     let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
     let updated = sqlx::query(
         "UPDATE roles SET permissions = $3, version = version + 1
@@ -189,7 +194,7 @@ async fn a_change_to_a_role_reaches_its_holders_on_their_next_request() {
 
 /// Grants `key` to the person with `email` directly, at the organisation's
 /// scope (what the member page will do).
-async fn grant_directly(
+pub(crate) async fn grant_directly(
     app: &TestApp,
     org: &TestOrganisation,
     email: &str,

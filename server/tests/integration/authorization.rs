@@ -18,6 +18,7 @@ struct Target {
     invitation: String,
     member_role: String,
     admin_role: String,
+    product_permission: String,
 }
 
 enum Access {
@@ -172,6 +173,34 @@ fn table() -> Vec<(&'static str, Access)> {
                 ]
             }),
         ),
+        ("permissions/list", Protected(|_| vec![])),
+        (
+            "permissions/create",
+            Protected(|_| {
+                vec![
+                    ("key", "reports.export".into()),
+                    ("name", "Export reports".into()),
+                ]
+            }),
+        ),
+        (
+            "permissions/update",
+            Protected(|t| {
+                vec![
+                    ("permission_id", t.product_permission.clone()),
+                    ("version", "1".into()),
+                    ("name", "Taken over".into()),
+                ]
+            }),
+        ),
+        (
+            "permissions/usage",
+            Protected(|t| vec![("permission_id", t.product_permission.clone())]),
+        ),
+        (
+            "permissions/retire",
+            Protected(|t| vec![("permission_id", t.product_permission.clone())]),
+        ),
         (
             "audit/list",
             Protected(|t| vec![("organisation_id", t.org.organisation_id.to_string())]),
@@ -275,6 +304,24 @@ fn table() -> Vec<(&'static str, Access)> {
             Protected(|t| vec![("membership_id", t.member_membership.clone())]),
         ),
         (
+            "members/grant_permission",
+            Protected(|t| {
+                vec![
+                    ("membership_id", t.member_membership.clone()),
+                    ("permission", "team.view".into()),
+                ]
+            }),
+        ),
+        (
+            "members/revoke_permission",
+            Protected(|t| {
+                vec![
+                    ("membership_id", t.member_membership.clone()),
+                    ("permission", "team.view".into()),
+                ]
+            }),
+        ),
+        (
             "members/change_department",
             Protected(|t| {
                 vec![
@@ -322,7 +369,14 @@ async fn fingerprint(app: &TestApp, t: &Target) -> String {
                FROM invitations i WHERE i.organisation_id = $1),
             (SELECT count(*) FROM sessions s WHERE s.organisation_id = $1 AND s.revoked_at IS NOT NULL),
             (SELECT count(*) FROM password_resets r JOIN memberships m ON m.account_id = r.account_id
-               WHERE m.organisation_id = $1))",
+               WHERE m.organisation_id = $1),
+            (SELECT string_agg(r.name || r.version || array_to_string(r.permissions, ' '), ',' ORDER BY r.id)
+               FROM roles r WHERE r.organisation_id = $1),
+            (SELECT string_agg(g.membership_id || g.permission, ',' ORDER BY g.membership_id, g.permission)
+               FROM member_permissions g JOIN memberships m ON m.id = g.membership_id
+               WHERE m.organisation_id = $1),
+            (SELECT string_agg(p.key || p.name || p.version || coalesce(p.retired_at::text, ''), ',' ORDER BY p.key)
+               FROM product_permissions p WHERE p.organisation_id = $1))",
     )
     .bind(t.org.organisation_id.0)
     .fetch_one(&app.pool)
@@ -346,8 +400,15 @@ async fn target(app: &TestApp) -> Target {
         InviteOutcome::Created(link) => link.invitation_id.to_string(),
         other => panic!("{other:?}"),
     };
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let product_permission =
+        crate::product_permissions::create(app, &owner, "reports.view", "View reports", false)
+            .await
+            .json::<app::domain::ProductPermissionId>()
+            .to_string();
     Target {
         member_membership: membership_of(app, &org, &org.member_email).await,
+        product_permission,
         invitation,
         member_role,
         admin_role: role_id(app, &org, "admin").await,

@@ -15,9 +15,11 @@ mod harness;
 mod invitations;
 mod limits;
 mod live;
+mod member_access;
 mod members;
 mod organisation_settings;
 mod password_reset;
+mod product_permissions;
 mod profile;
 mod roles;
 

@@ -72,6 +72,17 @@ impl<'a> AuditEvent<'a> {
         self
     }
 
+    pub fn on_permission(
+        mut self,
+        permission: crate::domain::ProductPermissionId,
+        name: &'a str,
+    ) -> Self {
+        self.target_type = Some("permission");
+        self.target_id = Some(permission.0);
+        self.target_name = Some(name);
+        self
+    }
+
     pub fn on_organisation(mut self, organisation: OrganisationId, name: &'a str) -> Self {
         self.target_type = Some("organisation");
         self.target_id = Some(organisation.0);

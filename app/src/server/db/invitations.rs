@@ -18,6 +18,8 @@ pub struct NewInvitation<'a> {
     pub email: &'a str,
     pub display_name: &'a str,
     pub role: RoleId,
+    /// Granted on top of the role, by key.
+    pub permissions: &'a [String],
     pub department: Option<DepartmentId>,
     /// The emailed link's token hash, and the copyable link's.
     pub email_token_hash: &'a [u8],
@@ -38,8 +40,8 @@ pub async fn insert(db: impl PgExecutor<'_>, new: NewInvitation<'_>) -> sqlx::Re
         r#"INSERT INTO invitations
                (organisation_id, email, display_name, role_id, department_id, token_hash,
                 invited_by, invited_by_name, expires_at, from_operator, expiry_hours,
-                copy_token_hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7::uuid IS NULL, $10, $11)
+                copy_token_hash, permissions)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7::uuid IS NULL, $10, $11, $12)
            RETURNING id AS "id: InvitationId""#,
         new.organisation as OrganisationId,
         new.email,
@@ -51,7 +53,8 @@ pub async fn insert(db: impl PgExecutor<'_>, new: NewInvitation<'_>) -> sqlx::Re
         new.invited_by_name,
         new.expires_at,
         new.expiry_hours,
-        new.copy_token_hash
+        new.copy_token_hash,
+        new.permissions
     )
     .fetch_one(db)
     .await
@@ -85,7 +88,7 @@ pub async fn team_rows(
     let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
     let rows = sqlx::query!(
         r#"SELECT i.id AS "id: InvitationId", i.email, i.display_name,
-                  r.id AS "role_id: RoleId", r.name AS role_name,
+                  r.id AS "role_id: RoleId", r.name AS role_name, i.permissions,
                   d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
                   i.invited_by_name, i.sent_at, i.expires_at, i.resend_count,
                   i.revoked_at, i.accepted_at,
@@ -112,6 +115,7 @@ pub async fn team_rows(
             name: r.display_name,
             role_id: r.role_id,
             role: r.role_name,
+            permissions: r.permissions,
             department_id: r.department_id,
             department: r.department_name,
             invited_by: r.invited_by_name,
@@ -132,7 +136,10 @@ pub struct ManagedInvitation {
     pub id: InvitationId,
     pub email: String,
     pub display_name: String,
-    pub role_permissions: Vec<String>,
+    /// What it grants: its role's permissions and those on top.
+    pub grants: Vec<String>,
+    /// The permissions on top of its role, for the audit log's "before".
+    pub permissions: Vec<String>,
     /// The role's and department's names, for the audit log's "before".
     pub role_name: String,
     pub department_name: Option<String>,
@@ -147,7 +154,8 @@ pub async fn lock_for_admin(
     id: InvitationId,
 ) -> sqlx::Result<Option<ManagedInvitation>> {
     let row = sqlx::query!(
-        r#"SELECT i.id AS "id: InvitationId", i.email, i.display_name, r.permissions,
+        r#"SELECT i.id AS "id: InvitationId", i.email, i.display_name,
+                  r.permissions || i.permissions AS "grants!", i.permissions,
                   r.name AS role_name, d.name AS "department_name?",
                   i.expires_at, i.revoked_at, i.accepted_at, i.expiry_hours
            FROM invitations i JOIN roles r ON r.id = i.role_id
@@ -163,7 +171,8 @@ pub async fn lock_for_admin(
         id: r.id,
         email: r.email,
         display_name: r.display_name,
-        role_permissions: r.permissions,
+        grants: r.grants,
+        permissions: r.permissions,
         role_name: r.role_name,
         department_name: r.department_name,
         status: InvitationStatus::at(Utc::now(), r.expires_at, r.revoked_at, r.accepted_at),
@@ -213,13 +222,15 @@ pub async fn update_assignment(
     db: impl PgExecutor<'_>,
     id: InvitationId,
     role: RoleId,
+    permissions: &[String],
     department: Option<DepartmentId>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "UPDATE invitations SET role_id = $2, department_id = $3 WHERE id = $1",
+        "UPDATE invitations SET role_id = $2, department_id = $3, permissions = $4 WHERE id = $1",
         id as InvitationId,
         role as RoleId,
-        department as Option<DepartmentId>
+        department as Option<DepartmentId>,
+        permissions
     )
     .execute(db)
     .await
@@ -282,8 +293,12 @@ pub struct ByToken {
     /// Found through the emailed link's token, not the copyable one's:
     /// accepting through it proves the person reads the address.
     pub emailed: bool,
-    /// The permissions of the role it grants.
-    pub role_permissions: Vec<String>,
+    /// What it grants: its role's permissions and those on top.
+    pub grants: Vec<String>,
+    /// The permissions on top of its role: the new member's direct grants.
+    pub permissions: Vec<String>,
+    /// Who sent it: the direct grants are theirs.
+    pub invited_by: Option<AccountId>,
     /// Made by `roster create-org`, with no member behind it.
     pub from_operator: bool,
     /// The inviter's membership of the organisation now, if they still
@@ -321,7 +336,7 @@ impl ByToken {
                     }),
             )
         };
-        inviter_entitled(inviter, &PermissionSet::from_keys(&self.role_permissions))
+        inviter_entitled(inviter, &PermissionSet::from_keys(&self.grants))
     }
 }
 
@@ -351,7 +366,8 @@ pub async fn find_by_token(
                   i.invited_by_name AS inviter_name, i.expires_at, i.revoked_at, i.accepted_at,
                   (SELECT a.id FROM accounts a WHERE lower(a.email) = lower(i.email))
                       AS "account_id?: AccountId",
-                  r.permissions AS role_permissions, i.from_operator,
+                  r.permissions || i.permissions AS "grants!", i.permissions,
+                  i.invited_by AS "invited_by?: AccountId", i.from_operator,
                   im.status AS "inviter_status?",
                   membership_permissions(im.id, ir.permissions) AS "inviter_permissions?",
                   (i.token_hash = $1) AS "emailed!"
@@ -388,7 +404,8 @@ pub async fn mark_accepted(
 pub struct SentInvitation {
     pub id: InvitationId,
     pub email: String,
-    pub role_permissions: Vec<String>,
+    /// Its role's permissions and those on top.
+    pub grants: Vec<String>,
 }
 
 /// Locks the open invitations `inviter` sent in `org`, for the rest of the
@@ -401,7 +418,7 @@ pub async fn lock_open_sent_by(
 ) -> sqlx::Result<Vec<SentInvitation>> {
     sqlx::query_as!(
         SentInvitation,
-        r#"SELECT i.id AS "id: InvitationId", i.email, r.permissions AS role_permissions
+        r#"SELECT i.id AS "id: InvitationId", i.email, r.permissions || i.permissions AS "grants!"
            FROM invitations i JOIN roles r ON r.id = i.role_id
            WHERE i.organisation_id = $1 AND i.invited_by = $2
              AND i.revoked_at IS NULL AND i.accepted_at IS NULL

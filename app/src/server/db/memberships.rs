@@ -364,6 +364,11 @@ pub struct Profile {
     /// From the invitation they accepted to join, if any.
     pub invited_by: Option<String>,
     pub invited_at: Option<DateTime<Utc>>,
+    pub role_name: String,
+    /// Their role's keys, as stored.
+    pub role_permissions: Vec<String>,
+    /// Everything they hold (`membership_permissions`, marked).
+    pub permissions: Vec<String>,
 }
 
 pub async fn profile(
@@ -375,9 +380,12 @@ pub async fn profile(
         Profile,
         r#"SELECT a.id AS "account_id: AccountId", m.position, a.phone, m.joined_at,
                   (o.primary_contact_id IS NOT DISTINCT FROM a.id) AS "is_primary_contact!",
-                  i.invited_by_name AS "invited_by?", i.created_at AS "invited_at?"
+                  i.invited_by_name AS "invited_by?", i.created_at AS "invited_at?",
+                  r.name AS role_name, r.permissions AS role_permissions,
+                  membership_permissions(m.id, r.permissions) AS "permissions!"
            FROM memberships m
            JOIN accounts a ON a.id = m.account_id
+           JOIN roles r ON r.id = m.role_id
            JOIN organisations o ON o.id = m.organisation_id
            LEFT JOIN LATERAL (
                SELECT invited_by_name, created_at FROM invitations
@@ -480,8 +488,10 @@ pub async fn of_account(
 /// Brings `org`'s memberships (or only `only`) in line with its two-factor
 /// policy: who became subject to it is marked from `now` (their grace
 /// starts), who no longer is is cleared, and who already was keeps the
-/// moment they became so. `sensitive` are the permission keys the
-/// `sensitive` policy covers. Returns the memberships that changed.
+/// moment they became so. `sensitive` are Roster's permission keys the
+/// `sensitive` policy covers; sensitive product permissions, which
+/// `membership_permissions` marks, count too. Returns the memberships
+/// that changed.
 pub async fn refresh_two_factor_requirement(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
@@ -494,11 +504,13 @@ pub async fn refresh_two_factor_requirement(
                SELECT m.id,
                       (o.two_factor_policy = 'everyone'
                        OR (o.two_factor_policy = 'sensitive'
-                           AND membership_permissions(m.id, r.permissions) && $3::text[]))
+                           AND (h.held && $3::text[]
+                                OR EXISTS (SELECT 1 FROM unnest(h.held) k WHERE k LIKE '!%'))))
                         AS required
                FROM memberships m
                JOIN roles r ON r.id = m.role_id
                JOIN organisations o ON o.id = m.organisation_id
+               CROSS JOIN LATERAL (SELECT membership_permissions(m.id, r.permissions) AS held) h
                WHERE m.organisation_id = $1 AND ($2::uuid IS NULL OR m.id = $2)
            )
            UPDATE memberships m

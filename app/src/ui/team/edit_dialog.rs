@@ -1,5 +1,6 @@
 //! The dialog that changes an open invitation's role or department.
 
+use super::permission_picker::ExtraPermissions;
 use super::state::TeamState;
 use crate::ui::dialog::close;
 use crate::ui::field::{FormErrors, SelectField};
@@ -8,14 +9,18 @@ use crate::wire::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "hydrate")]
 use leptos::task::spawn_local;
+use std::collections::BTreeSet;
 
-const EDIT_FIELDS: [&str; 2] = ["role", "department"];
+const EDIT_FIELDS: [&str; 3] = ["role", "department", "permissions"];
 
 #[component]
 pub(super) fn EditDialog() -> impl IntoView {
     let state = expect_context::<TeamState>();
     let error = RwSignal::new(None::<AppError>);
     let errors = FormErrors::new(error, &EDIT_FIELDS);
+    // What the customize step and its warning follow.
+    let role = RwSignal::new(String::new());
+    let chosen = RwSignal::new(BTreeSet::<String>::new());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(row) = state.editing.get_untracked() else {
@@ -27,8 +32,16 @@ pub(super) fn EditDialog() -> impl IntoView {
             let form = submitted_form(&ev);
             let value = |name: &str| crate::ui::dialog::form_value(form.as_ref(), name);
             let (role, department) = (value("role_id"), value("department_id"));
+            let permissions: Vec<String> = chosen.get_untracked().into_iter().collect();
             spawn_local(async move {
-                match crate::api::invitations::update_invitation(row.id, role, department).await {
+                match crate::api::invitations::update_invitation(
+                    row.id,
+                    role,
+                    department,
+                    permissions,
+                )
+                .await
+                {
                     Ok(()) => {
                         close(state.edit_dialog);
                         state.refresh();
@@ -44,10 +57,18 @@ pub(super) fn EditDialog() -> impl IntoView {
         <dialog node_ref=state.edit_dialog class="dialog" aria-labelledby="edit-title"
             on:close=move |_| { error.set(None); state.editing.set(None); }>
             <h2 id="edit-title">"Edit invitation"</h2>
-            {move || state.editing.get().zip(state.actions.options.get()).map(|(row, options)| view! {
+            {move || state.editing.get().zip(state.actions.options.get()).map(|(row, options)| {
+                role.set(row.role_id.to_string());
+                chosen.set(row.permissions.iter().cloned().collect());
+                let extras = options.clone();
+                view! {
                 <p>"For " <strong class="break">{row.email.clone()}</strong> "."</p>
                 <form on:submit=on_submit>
-                    <SelectField name="role_id" id="edit-role" label="Role" options=role_choices(&options) selected=row.role_id.to_string() error=errors.field("role") />
+                    <div on:change=move |ev| role.set(event_target_value(&ev))>
+                        <SelectField name="role_id" id="edit-role" label="Role" options=role_choices(&options) selected=row.role_id.to_string() error=errors.field("role") />
+                    </div>
+                    <ExtraPermissions options=extras role chosen id="edit-permissions" />
+                    <p class="field-error">{move || errors.field("permissions").get()}</p>
                     <SelectField name="department_id" id="edit-department" label="Department" options=department_choices(&options)
                         selected=row.department_id.map(|d| d.to_string()).unwrap_or_default() error=errors.field("department") />
                     <p class="form-error" role="alert">
@@ -58,6 +79,7 @@ pub(super) fn EditDialog() -> impl IntoView {
                         <button type="submit" class="button primary">"Save"</button>
                     </div>
                 </form>
+                }
             })}
         </dialog>
     }

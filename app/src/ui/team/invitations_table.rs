@@ -68,6 +68,12 @@ fn InvitationTableRow(row: InvitationRow) -> impl IntoView {
         Some(DeliveryState::Failing | DeliveryState::Failed) => "delivery-problem",
         _ => "",
     };
+    // "Member + 2 permissions": what it grants on top of the role.
+    let role = match row.permissions.len() {
+        0 => row.role.clone(),
+        1 => format!("{} + 1 permission", row.role),
+        n => format!("{} + {n} permissions", row.role),
+    };
     let actions = row
         .status
         .is_open()
@@ -78,10 +84,10 @@ fn InvitationTableRow(row: InvitationRow) -> impl IntoView {
                 {row.email.clone()}
                 <span class="line-2">{row.name}</span>
                 // Phones: role and expiry here, their columns hidden.
-                <span class="cell-sub">{format!("{} · expires ", row.role)}<RelativeTime at=row.expires_at /></span>
+                <span class="cell-sub">{format!("{role} · expires ")}<RelativeTime at=row.expires_at /></span>
             </th>
             <td class="col-wide">
-                {row.role}
+                {role.clone()}
                 <span class="line-2">{row.department.unwrap_or_else(|| "No department".to_string())}</span>
             </td>
             <td class="col-wide">

@@ -1,5 +1,6 @@
 //! The dialog that invites someone by email.
 
+use super::permission_picker::ExtraPermissions;
 use super::state::TeamState;
 use crate::api::invitations::CreateInvitation;
 use crate::domain::invitation::{ExpiryHours, InvitationStatus, EXPIRY_CHOICES};
@@ -9,8 +10,16 @@ use crate::ui::member_actions::{department_choices, role_choices};
 use crate::wire::invitations::InviteOutcome;
 use leptos::html::Form;
 use leptos::prelude::*;
+use std::collections::BTreeSet;
 
-const INVITE_FIELDS: [&str; 5] = ["email", "name", "role", "department", "expiry_hours"];
+const INVITE_FIELDS: [&str; 6] = [
+    "email",
+    "name",
+    "role",
+    "department",
+    "expiry_hours",
+    "permissions",
+];
 
 #[component]
 pub(super) fn InviteDialog() -> impl IntoView {
@@ -18,6 +27,9 @@ pub(super) fn InviteDialog() -> impl IntoView {
     let action = ServerAction::<CreateInvitation>::new();
     let form = NodeRef::<Form>::new();
     let errors = FormErrors::of(action, &INVITE_FIELDS);
+    // What the customize step and its warning follow.
+    let role = RwSignal::new(String::new());
+    let chosen = RwSignal::new(BTreeSet::<String>::new());
     let already = move || match action.value().get() {
         Some(Ok(InviteOutcome::AlreadyInvited {
             invitation_id,
@@ -32,6 +44,7 @@ pub(super) fn InviteDialog() -> impl IntoView {
             if let Some(form) = form.get_untracked() {
                 form.reset();
             }
+            chosen.set(BTreeSet::new());
             close(state.invite_dialog);
             state.show_link(
                 "Invitation created",
@@ -50,6 +63,8 @@ pub(super) fn InviteDialog() -> impl IntoView {
             <h2 id="invite-title">"Invite user"</h2>
             {move || state.actions.options.get().map(|options| {
                 let default_role = options.roles.last().map(|r| r.id.to_string()).unwrap_or_default();
+                role.set(default_role.clone());
+                let extras = options.clone();
                 let expiry_default = options.default_expiry_hours.to_string();
                 let expiry_choices: Vec<(String, String)> = EXPIRY_CHOICES
                     .iter()
@@ -61,7 +76,11 @@ pub(super) fn InviteDialog() -> impl IntoView {
                         <Field name="email" id="invite-email" label="Email" input_type="email" inputmode="email" autocomplete="off" required=true error=errors.field("email") />
                         <Field name="name" id="invite-name" label="Full name" autocomplete="off" error=errors.field("name") />
                         <SelectField name="department_id" id="invite-department" label="Department" options=department_choices(&options) error=errors.field("department") />
-                        <SelectField name="role_id" id="invite-role" label="Role" options=role_choices(&options) selected=default_role error=errors.field("role") />
+                        <div on:change=move |ev| role.set(event_target_value(&ev))>
+                            <SelectField name="role_id" id="invite-role" label="Role" options=role_choices(&options) selected=default_role error=errors.field("role") />
+                        </div>
+                        <ExtraPermissions options=extras role chosen id="invite-permissions" />
+                        <p id="permissions-error" class="field-error">{move || errors.field("permissions").get()}</p>
                         <SelectField name="expiry_hours" id="invite-expiry" label="Invitation expires after" options=expiry_choices selected=expiry_default error=errors.field("expiry_hours") />
                         {move || already().map(|(id, status)| {
                             let expired = status == InvitationStatus::Expired;

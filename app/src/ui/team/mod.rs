@@ -9,6 +9,7 @@ mod invite_dialog;
 mod link_dialog;
 mod listing;
 mod members_table;
+mod permission_picker;
 mod revoke_dialog;
 mod row_menu;
 mod state;

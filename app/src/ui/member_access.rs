@@ -1,0 +1,190 @@
+//! A member's permissions on their page: each with where it comes from,
+//! and, for those who may change them, granting one directly or taking a
+//! direct grant away.
+
+use super::format::LocalTime;
+use crate::domain::MembershipId;
+use crate::wire::members::{HeldPermission, MemberAccess, PermissionSource};
+use crate::wire::AppError;
+use leptos::prelude::*;
+
+/// "Role Supervisor", "Granted directly by Ana Lima on …".
+fn source(source: PermissionSource) -> AnyView {
+    match source {
+        PermissionSource::Role { name } => {
+            view! { <span>{format!("Role {name}")}</span> }.into_any()
+        }
+        PermissionSource::Direct { by, at } => {
+            let by = by.map(|by| format!(" by {by}")).unwrap_or_default();
+            view! { <span>{format!("Granted directly{by} on ")} <LocalTime at /></span> }.into_any()
+        }
+    }
+}
+
+#[component]
+pub fn MemberPermissions(
+    membership: MembershipId,
+    name: String,
+    access: MemberAccess,
+    /// What the last change did, announced.
+    done: RwSignal<Option<String>>,
+    /// Called after a change: the page reloads.
+    changed: Callback<()>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+    let step_up = expect_context::<super::step_up::StepUp>();
+    // Grants or takes `key` (named `label`) away.
+    let run = move |key: String, label: String, grant: bool| {
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::api::members::{grant_member_permission, revoke_member_permission};
+            pending.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                let result = step_up
+                    .run(|| {
+                        let key = key.clone();
+                        async move {
+                            if grant {
+                                grant_member_permission(membership, key).await
+                            } else {
+                                revoke_member_permission(membership, key).await
+                            }
+                        }
+                    })
+                    .await;
+                pending.set(false);
+                match result {
+                    Ok(()) => {
+                        done.set(Some(if grant {
+                            format!("{label} granted.")
+                        } else {
+                            format!("{label} taken away.")
+                        }));
+                        changed.run(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (key, label, grant, step_up, membership, changed, done);
+    };
+    let MemberAccess {
+        owns,
+        permissions,
+        grantable,
+    } = access;
+    let body = if owns {
+        view! { <p>"Every permission, present and future: they own the organisation."</p> }
+            .into_any()
+    } else if permissions.is_empty() {
+        view! { <p class="muted">"None."</p> }.into_any()
+    } else {
+        let rows = permissions
+            .into_iter()
+            .map(|p: HeldPermission| {
+                let remove = p.removable.then(|| {
+                    let (key, label) = (p.key.clone(), p.name.clone());
+                    let aria = format!("Take away {}", p.name);
+                    view! {
+                        <button type="button" class="button secondary" aria-label=aria
+                            disabled=move || pending.get()
+                            on:click=move |_| run(key.clone(), label.clone(), false)>"Take away"</button>
+                    }
+                });
+                let sources = p.sources.into_iter().map(source).collect::<Vec<_>>();
+                view! {
+                    <tr>
+                        <th scope="row">
+                            {p.name}
+                            {p.sensitive.then(|| view! { " " <span class="status status-pending">"Sensitive"</span> })}
+                            <div class="role-description"><code>{p.key}</code></div>
+                        </th>
+                        // The action sits under the sources, so phones see
+                        // it without scrolling the table sideways.
+                        <td class="wrap">
+                            <ul class="sources">{sources.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
+                            {remove}
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Permissions">
+                <table class="roles-table">
+                    <caption class="visually-hidden">{format!("Permissions of {name}")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Permission"</th>
+                            <th scope="col">"From"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    let grant = (!grantable.is_empty()).then(|| {
+        let first = grantable.first().map(|p| p.key.clone()).unwrap_or_default();
+        let chosen = RwSignal::new(first);
+        let options = grantable
+            .iter()
+            .map(|p| {
+                let label = if p.sensitive {
+                    format!("{} (sensitive)", p.name)
+                } else {
+                    p.name.clone()
+                };
+                view! { <option value=p.key.clone()>{label}</option> }
+            })
+            .collect_view();
+        let warnings = StoredValue::new(grantable.clone());
+        let warning = move || {
+            chosen.with(|key| {
+                warnings.with_value(|all| {
+                    all.iter()
+                        .find(|p| &p.key == key && p.sensitive)
+                        .map(|p| format!("{} is sensitive: {}", p.name, p.description))
+                })
+            })
+        };
+        let names = grantable;
+        let on_submit = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let key = chosen.get_untracked();
+            let label = names
+                .iter()
+                .find(|p| p.key == key)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| key.clone());
+            run(key, label, true);
+        };
+        view! {
+            <form class="grant-form" on:submit=on_submit>
+                <div class="field">
+                    <label for="grant-permission">"Grant a permission"</label>
+                    <select id="grant-permission" name="permission"
+                        aria-describedby="grant-permission-warning"
+                        on:change=move |ev| chosen.set(event_target_value(&ev))>{options}</select>
+                </div>
+                <p id="grant-permission-warning" class="callout" role="note" hidden=move || warning().is_none()>
+                    {move || warning()}
+                </p>
+                <button type="submit" class="button" disabled=move || pending.get()>"Grant"</button>
+            </form>
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="permissions-title">
+            <h2 id="permissions-title">"Permissions"</h2>
+            <p class="form-success" role="status">{move || done.get()}</p>
+            {body}
+            <p class="form-error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
+            {grant}
+        </section>
+    }
+}
