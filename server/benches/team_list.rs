@@ -67,7 +67,7 @@ async fn main() {
         "Design",
         "People",
     ] {
-        app::server::db::organisations::insert_department(&app.pool, org.organisation_id, name)
+        app::server::db::departments::insert(&app.pool, org.organisation_id, name)
             .await
             .expect("department");
     }

@@ -6,6 +6,7 @@
 pub mod accept;
 pub mod audit;
 pub mod auth;
+pub mod departments;
 pub mod email_verification;
 pub mod invitations;
 pub mod members;

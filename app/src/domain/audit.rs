@@ -362,6 +362,30 @@ audit_actions! {
         group: Organisation,
         member_page: BeforeTarget("Retired the permission"),
     }
+    DepartmentCreated {
+        key: "department.created",
+        label: "Department created",
+        group: Organisation,
+        member_page: BeforeTarget("Created the department"),
+    }
+    DepartmentRenamed {
+        key: "department.renamed",
+        label: "Department renamed",
+        group: Organisation,
+        member_page: BeforeTarget("Renamed the department"),
+    }
+    DepartmentArchived {
+        key: "department.archived",
+        label: "Department archived",
+        group: Organisation,
+        member_page: BeforeTarget("Archived the department"),
+    }
+    DepartmentRestored {
+        key: "department.restored",
+        label: "Department restored",
+        group: Organisation,
+        member_page: BeforeTarget("Restored the department"),
+    }
     TeamExported {
         key: "team.exported",
         label: "Team exported",

@@ -6,6 +6,7 @@ pub mod audit_view;
 pub mod avatar;
 pub mod client_address;
 pub mod csv;
+pub mod department;
 pub mod email_address;
 pub mod email_verification;
 pub mod ids;

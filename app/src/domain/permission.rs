@@ -16,6 +16,8 @@ pub enum Permission {
     ManageMembers,
     /// Create and edit roles.
     ManageRoles,
+    /// Create, rename and archive departments.
+    ManageDepartments,
     /// Change the organisation's settings.
     ManageOrganisation,
     /// Read the audit log.
@@ -27,11 +29,12 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Self::ViewTeam,
         Self::InviteMembers,
         Self::ManageMembers,
         Self::ManageRoles,
+        Self::ManageDepartments,
         Self::ManageOrganisation,
         Self::ViewAuditLog,
         Self::OwnOrganisation,
@@ -44,6 +47,7 @@ impl Permission {
             Self::InviteMembers => "members.invite",
             Self::ManageMembers => "members.manage",
             Self::ManageRoles => "roles.manage",
+            Self::ManageDepartments => "departments.manage",
             Self::ManageOrganisation => "organisation.manage",
             Self::ViewAuditLog => "audit.view",
             Self::OwnOrganisation => "organisation.own",
@@ -69,6 +73,7 @@ impl Permission {
             Self::InviteMembers => "Invite people",
             Self::ManageMembers => "Manage members",
             Self::ManageRoles => "Manage roles",
+            Self::ManageDepartments => "Manage departments",
             Self::ManageOrganisation => "Organisation settings",
             Self::ViewAuditLog => "Audit log",
             Self::OwnOrganisation => "Own the organisation",
@@ -84,6 +89,7 @@ impl Permission {
                 "Enable, disable and delete members, change their role and department, send password resets and reset two-factor sign-in."
             }
             Self::ManageRoles => "Create, edit and delete roles, within the permissions they hold.",
+            Self::ManageDepartments => "Create, rename and archive the organisation's departments.",
             Self::ManageOrganisation => {
                 "Change the organisation's settings and its two-factor policy."
             }

@@ -106,6 +106,15 @@ pub enum Refusal {
     )]
     PermissionChangedElsewhere,
 
+    // Departments (see `domain::department`).
+    #[error("Another department is already called that. Choose another name.")]
+    DepartmentNameTaken,
+    #[error(
+        "Your organisation has {max} departments, the most it can have. Rename one you no longer use instead.",
+        max = super::department::MAX_DEPARTMENTS
+    )]
+    TooManyDepartments,
+
     // Invitations, from the inviter's side.
     #[error("This invitation was revoked. Send a new invitation instead.")]
     InvitationRevoked,
@@ -168,7 +177,11 @@ impl Refusal {
             Self::AccountExists => Some("password"),
             Self::OwnFactorFirst => Some("two_factor_policy"),
             Self::PermissionsBeyondYours => Some("permissions"),
-            Self::RoleNameTaken | Self::TooManyRoles | Self::PermissionNameTaken => Some("name"),
+            Self::RoleNameTaken
+            | Self::TooManyRoles
+            | Self::PermissionNameTaken
+            | Self::DepartmentNameTaken
+            | Self::TooManyDepartments => Some("name"),
             Self::PermissionKeyTaken | Self::TooManyPermissions => Some("key"),
             _ => None,
         }

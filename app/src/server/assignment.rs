@@ -3,7 +3,7 @@
 //! they send back.
 
 use super::actor::{authenticate, Actor};
-use super::db::{organisations, roles};
+use super::db::{departments, organisations, roles};
 use super::error::ServerError;
 use super::request::RequestScope;
 use crate::domain::permission::may_grant;
@@ -64,7 +64,7 @@ pub async fn department_choices(
     db: impl sqlx::PgExecutor<'_>,
     org: OrganisationId,
 ) -> sqlx::Result<Vec<Choice<DepartmentId>>> {
-    Ok(organisations::departments(db, org)
+    Ok(departments::live(db, org)
         .await?
         .into_iter()
         .map(|d| Choice {
@@ -154,7 +154,7 @@ pub async fn department_of(
         )
     };
     let id: DepartmentId = input.parse().map_err(|_| unknown())?;
-    if organisations::has_department(db, organisation, id).await? {
+    if departments::is_live(db, organisation, id).await? {
         Ok(Some(id))
     } else {
         Err(unknown().into())
@@ -170,9 +170,5 @@ pub async fn department_name(
     let Some(department) = department else {
         return Ok(None);
     };
-    Ok(organisations::departments(db, organisation)
-        .await?
-        .into_iter()
-        .find(|d| d.id == department)
-        .map(|d| d.name))
+    departments::name_of(db, organisation, department).await
 }

@@ -856,7 +856,8 @@ pub async fn create_organisation_with_owner_invitation(
         .map_err(|e| AppError::invalid("owner-email", e.to_string()))?;
     let meta = super::request::RequestMeta::internal("create-org");
     let mut tx = pool.begin().await?;
-    let (org, _) = super::seed::create_organisation(&mut tx, name.as_str(), &[], &meta).await?;
+    let (org, _) =
+        super::seed::create_organisation(&mut tx, name.as_str(), &[], &[], &meta).await?;
     let owner = memberships::role_by_key(&mut *tx, org, "owner").await?;
     let tokens = LinkTokens::generate();
     let expires_at = ExpiryHours::default().after(Utc::now());

@@ -347,11 +347,7 @@ pub async fn change_department(
     }
     memberships::set_department(&mut *tx, id, department).await?;
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
-    let after = organisations::departments(&mut *tx, org)
-        .await?
-        .into_iter()
-        .find(|d| Some(d.id) == department)
-        .map(|d| d.name);
+    let after = super::assignment::department_name(&mut *tx, org, department).await?;
     let event = AuditEvent::new(AuditAction::MemberDepartmentChanged)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name)

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod avatar;
 pub mod clock;
 pub mod db;
+pub mod departments;
 pub mod email_templates;
 pub mod email_verification;
 pub mod error;

@@ -1,7 +1,9 @@
 //! Creating organisations: the demo seeded on first run, and the
 //! organisations that end-to-end tests make for themselves.
 
-use super::db::{accounts, audit, memberships, organisations, product_permissions, roles};
+use super::db::{
+    accounts, audit, departments, memberships, organisations, product_permissions, roles,
+};
 use super::error::ServerError;
 use super::password::hash_blocking;
 use super::request::RequestMeta;
@@ -28,7 +30,9 @@ async fn hash_off_thread(password: &str) -> Result<String, ServerError> {
         .map_err(|e| ServerError::Hashing(e.to_string()))?
 }
 
-/// Departments every new organisation starts with.
+/// The departments the demo and test organisations start with. An
+/// organisation made by the operator starts with none: its owners make
+/// their own on the departments page.
 pub const DEFAULT_DEPARTMENTS: [&str; 2] = ["Customer Support", "Technical"];
 
 pub struct NewPerson<'a> {
@@ -38,17 +42,18 @@ pub struct NewPerson<'a> {
     pub password_hash: &'a str,
 }
 
-/// Creates an organisation with its default departments and the given
-/// people (the first is its primary contact), in the caller's transaction.
+/// Creates an organisation with `department_names` and the given people
+/// (the first is its primary contact), in the caller's transaction.
 pub async fn create_organisation(
     tx: &mut Transaction<'_, Postgres>,
     name: &str,
+    department_names: &[&str],
     people: &[NewPerson<'_>],
     meta: &RequestMeta,
 ) -> Result<(OrganisationId, Vec<AccountId>), ServerError> {
     let org = organisations::insert(&mut **tx, name).await?;
-    for department in DEFAULT_DEPARTMENTS {
-        organisations::insert_department(&mut **tx, org, department).await?;
+    for department in department_names {
+        departments::insert(&mut **tx, org, department).await?;
     }
     let mut ids = Vec::with_capacity(people.len());
     for person in people {
@@ -105,8 +110,14 @@ pub async fn seed_demo_if_empty(pool: &PgPool) -> Result<Option<DemoCredentials>
         role_key: "owner",
         password_hash: &hash,
     };
-    let (org, _) =
-        create_organisation(&mut tx, "Demo Co", &[owner], &RequestMeta::internal("seed")).await?;
+    let (org, _) = create_organisation(
+        &mut tx,
+        "Demo Co",
+        &DEFAULT_DEPARTMENTS,
+        &[owner],
+        &RequestMeta::internal("seed"),
+    )
+    .await?;
     seed_demo_access(&mut tx, org, &hash_off_thread(&generate_password()).await?).await?;
     tx.commit().await?;
     Ok(Some(DemoCredentials {
@@ -222,6 +233,7 @@ pub async fn create_test_organisation(pool: &PgPool) -> Result<TestOrganisation,
     let (organisation_id, _) = create_organisation(
         &mut tx,
         &name,
+        &DEFAULT_DEPARTMENTS,
         &people,
         &RequestMeta::internal("test-support"),
     )

@@ -125,7 +125,15 @@ pub async fn filters(scope: RequestScope) -> Result<FilterChoices, ServerError> 
             name: r.name,
         })
         .collect();
-    let departments = super::assignment::department_choices(&mut *conn, org).await?;
+    // Archived departments too: people stay in them until changed.
+    let departments = super::db::departments::all(&mut *conn, org)
+        .await?
+        .into_iter()
+        .map(|d| Choice {
+            id: d.id,
+            name: d.name,
+        })
+        .collect();
     Ok(FilterChoices { roles, departments })
 }
 

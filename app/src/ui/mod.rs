@@ -4,6 +4,7 @@ mod accept;
 mod assets;
 mod audit;
 mod avatar;
+mod departments;
 mod dialog;
 mod email_verification;
 mod event_stream;
@@ -172,6 +173,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/organisation") view=settings::OrganisationSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/roles") view=roles::RolesPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/permissions") view=permissions::PermissionsPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/departments") view=departments::DepartmentsPage ssr=SsrMode::Async />
                 <Route path=path!("/audit") view=audit::AuditPage ssr=SsrMode::Async />
             </Routes>
             <step_up::StepUpDialog />

@@ -5,17 +5,13 @@
 
 use super::field::{Field, FormErrors};
 use super::format::LocalTime;
-use super::layout::Notice;
-use super::page::{check_access, GuardedPage};
-use super::roles::{focus_on_open, AccessNav};
+use super::roles::{focus_on_open, AccessLinks, AccessNav, AccessPage, Loaded};
 use crate::api::permissions::load_permissions;
 use crate::domain::Permission;
 use crate::wire::permissions::{PermissionsPage as Permissions, ProductPermissionView};
 use crate::wire::roles::PermissionView;
-use crate::wire::session::SessionUser;
 use crate::wire::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 const EDITOR_FIELDS: [&str; 3] = ["key", "name", "description"];
 
@@ -29,29 +25,14 @@ enum Editing {
 
 #[component]
 pub fn PermissionsPage() -> impl IntoView {
-    let data = Resource::new(
-        || (),
-        |_| check_access(Some(Permission::ManageRoles), load_permissions()),
-    );
-    // Outlives the reload after a save, which draws the page again.
-    let done = RwSignal::new(None::<String>);
-    let denied = || {
-        view! {
-            <Notice title="Only people who may manage roles see permissions">
-                <p>"Ask an owner of your organisation if a permission needs to change."</p>
-            </Notice>
-        }
-    };
     view! {
-        <Title text="Permissions" />
-        <GuardedPage access=data sign_in="/login?next=%2Fsettings%2Fpermissions" denied
-            ready=move |_: SessionUser, page: Permissions| {
-                let reload = Callback::new(move |message: String| {
-                    done.set(Some(message));
-                    data.refetch();
-                });
-                view! { <PermissionsView page done reload /> }.into_any()
-            } />
+        <AccessPage title="Permissions" needs=Permission::ManageRoles
+            sign_in="/login?next=%2Fsettings%2Fpermissions"
+            denied=("Only people who may manage roles see permissions", "Ask an owner of your organisation if a permission needs to change.")
+            load=load_permissions
+            page=Callback::new(|Loaded { data: page, nav, done, reload }: Loaded<Permissions>| {
+                view! { <PermissionsView page nav done reload /> }.into_any()
+            }) />
     }
 }
 
@@ -73,6 +54,7 @@ fn held_by(p: &ProductPermissionView) -> String {
 #[component]
 fn PermissionsView(
     page: Permissions,
+    nav: AccessLinks,
     done: RwSignal<Option<String>>,
     reload: Callback<String>,
 ) -> impl IntoView {
@@ -151,7 +133,7 @@ fn PermissionsView(
                     <button type="button" class="button primary" on:click=move |_| open(Editing::New)>"New permission"</button>
                 </div>
             </div>
-            <AccessNav />
+            <AccessNav links=nav />
             <p class="muted">
                 "Your product's permissions are what your own product lets people do. Roster grants them through roles "
                 "and tells your product who holds them; they give nothing inside Roster."

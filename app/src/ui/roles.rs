@@ -29,35 +29,21 @@ enum Editing {
 
 #[component]
 pub fn RolesPage() -> impl IntoView {
-    let data = Resource::new(
-        || (),
-        |_| check_access(Some(Permission::ManageRoles), load_roles()),
-    );
-    // Outlives the reload after a save, which draws the page again.
-    let done = RwSignal::new(None::<String>);
-    let denied = || {
-        view! {
-            <Notice title="Only people who may manage roles see them">
-                <p>"Ask an owner of your organisation if a role needs to change."</p>
-            </Notice>
-        }
-    };
     view! {
-        <Title text="Roles" />
-        <GuardedPage access=data sign_in="/login?next=%2Fsettings%2Froles" denied
-            ready=move |_: SessionUser, roles: Roles| {
-                let reload = Callback::new(move |message: String| {
-                    done.set(Some(message));
-                    data.refetch();
-                });
-                view! { <RolesView roles done reload /> }.into_any()
-            } />
+        <AccessPage title="Roles" needs=Permission::ManageRoles
+            sign_in="/login?next=%2Fsettings%2Froles"
+            denied=("Only people who may manage roles see them", "Ask an owner of your organisation if a role needs to change.")
+            load=load_roles
+            page=Callback::new(|Loaded { data: roles, nav, done, reload }: Loaded<Roles>| {
+                view! { <RolesView roles nav done reload /> }.into_any()
+            }) />
     }
 }
 
 #[component]
 fn RolesView(
     roles: Roles,
+    nav: AccessLinks,
     done: RwSignal<Option<String>>,
     reload: Callback<String>,
 ) -> impl IntoView {
@@ -119,7 +105,7 @@ fn RolesView(
                     <button type="button" class="button primary" on:click=move |_| open(Editing::New)>"New role"</button>
                 </div>
             </div>
-            <AccessNav />
+            <AccessNav links=nav />
             <p class="muted">
                 "A role is a set of permissions. Everyone who holds it gets a change on their next request. "
                 "You can only create and change roles within the permissions you hold yourself."
@@ -154,16 +140,87 @@ fn RolesView(
     }
 }
 
+/// Which of the pages that define who may do what the reader may open.
+#[derive(Clone, Copy)]
+pub(super) struct AccessLinks {
+    roles: bool,
+    departments: bool,
+}
+
+impl AccessLinks {
+    pub(super) fn of(user: &SessionUser) -> Self {
+        Self {
+            roles: user.can(Permission::ManageRoles),
+            departments: user.can(Permission::ManageDepartments),
+        }
+    }
+}
+
 /// Links between the pages that define who may do what: the current one
 /// is marked by `A` (aria-current).
 #[component]
-pub(super) fn AccessNav() -> impl IntoView {
+pub(super) fn AccessNav(links: AccessLinks) -> impl IntoView {
     use leptos_router::components::A;
     view! {
         <nav class="tabs" aria-label="Access">
-            <A href="/settings/roles" attr:class="tab">"Roles"</A>
-            <A href="/settings/permissions" attr:class="tab">"Permissions"</A>
+            {links.roles.then(|| view! {
+                <A href="/settings/roles" attr:class="tab">"Roles"</A>
+                <A href="/settings/permissions" attr:class="tab">"Permissions"</A>
+            })}
+            {links.departments.then(|| view! {
+                <A href="/settings/departments" attr:class="tab">"Departments"</A>
+            })}
         </nav>
+    }
+}
+
+/// What a Settings page of the access model draws once its data is in:
+/// the data, which tabs to link, what the last change did (outliving the
+/// reload it causes), and the reload with its message.
+pub(super) struct Loaded<T> {
+    pub data: T,
+    pub nav: AccessLinks,
+    pub done: RwSignal<Option<String>>,
+    pub reload: Callback<String>,
+}
+
+/// A Settings page of the access model: loads with `load` for those who
+/// hold `needs`, tells others `denied`, and reloads after each change.
+#[component]
+pub(super) fn AccessPage<T, F, Fut>(
+    title: &'static str,
+    needs: Permission,
+    /// Where a signed-out visitor goes, with the way back.
+    sign_in: &'static str,
+    /// The notice's title for someone without `needs`, and its line.
+    denied: (&'static str, &'static str),
+    load: F,
+    page: Callback<Loaded<T>, AnyView>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let data = Resource::new(|| (), move |_| check_access(Some(needs), load()));
+    let done = RwSignal::new(None::<String>);
+    let denied = move || {
+        view! {
+            <Notice title=denied.0>
+                <p>{denied.1}</p>
+            </Notice>
+        }
+    };
+    view! {
+        <Title text=title />
+        <GuardedPage access=data sign_in denied
+            ready=move |user: SessionUser, loaded: T| {
+                let reload = Callback::new(move |message: String| {
+                    done.set(Some(message));
+                    data.refetch();
+                });
+                page.run(Loaded { data: loaded, nav: AccessLinks::of(&user), done, reload })
+            } />
     }
 }
 

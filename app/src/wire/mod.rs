@@ -7,6 +7,7 @@
 pub mod accept;
 pub mod audit;
 pub mod choice;
+pub mod departments;
 pub mod email_verification;
 pub mod error;
 pub mod invitations;

@@ -19,6 +19,7 @@ struct Target {
     member_role: String,
     admin_role: String,
     product_permission: String,
+    department: String,
 }
 
 enum Access {
@@ -172,6 +173,28 @@ fn table() -> Vec<(&'static str, Access)> {
                     ("move_to", t.admin_role.clone()),
                 ]
             }),
+        ),
+        ("departments/list", Protected(|_| vec![])),
+        (
+            "departments/create",
+            Protected(|_| vec![("name", "Night desk".into())]),
+        ),
+        (
+            "departments/rename",
+            Protected(|t| {
+                vec![
+                    ("department_id", t.department.clone()),
+                    ("name", "Taken over".into()),
+                ]
+            }),
+        ),
+        (
+            "departments/archive",
+            Protected(|t| vec![("department_id", t.department.clone())]),
+        ),
+        (
+            "departments/restore",
+            Protected(|t| vec![("department_id", t.department.clone())]),
         ),
         ("permissions/list", Protected(|_| vec![])),
         (
@@ -375,6 +398,8 @@ async fn fingerprint(app: &TestApp, t: &Target) -> String {
             (SELECT string_agg(g.membership_id || g.permission, ',' ORDER BY g.membership_id, g.permission)
                FROM member_permissions g JOIN memberships m ON m.id = g.membership_id
                WHERE m.organisation_id = $1),
+            (SELECT string_agg(d.name || coalesce(d.archived_at::text, ''), ',' ORDER BY d.id)
+               FROM departments d WHERE d.organisation_id = $1),
             (SELECT string_agg(p.key || p.name || p.version || coalesce(p.retired_at::text, ''), ',' ORDER BY p.key)
                FROM product_permissions p WHERE p.organisation_id = $1))",
     )
@@ -409,6 +434,7 @@ async fn target(app: &TestApp) -> Target {
     Target {
         member_membership: membership_of(app, &org, &org.member_email).await,
         product_permission,
+        department: crate::invitations::department_id(app, &org, "Technical").await,
         invitation,
         member_role,
         admin_role: role_id(app, &org, "admin").await,

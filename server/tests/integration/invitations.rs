@@ -854,6 +854,15 @@ async fn create_org_gives_an_owner_invitation_through_the_same_accept_flow() {
     let session = accepted.session_cookie().unwrap();
     let me = app.call("session", &[], Some(&session)).await;
     assert!(me.body.contains("ManageOrganisation"), "{}", me.body);
+    // A new organisation starts with no departments: its owners make them.
+    let departments: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM departments d JOIN organisations o ON o.id = d.organisation_id
+         WHERE o.name = 'Globex'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(departments, 0);
 }
 
 #[tokio::test]

@@ -82,7 +82,7 @@ async fn counted(app: &TestApp, org: &TestOrganisation) -> TabCounts {
 
 async fn seed(app: &TestApp, org: &TestOrganisation, count: i32) {
     for name in ["Sales", "Support"] {
-        app::server::db::organisations::insert_department(&app.pool, org.organisation_id, name)
+        app::server::db::departments::insert(&app.pool, org.organisation_id, name)
             .await
             .unwrap();
     }

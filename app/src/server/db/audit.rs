@@ -83,6 +83,13 @@ impl<'a> AuditEvent<'a> {
         self
     }
 
+    pub fn on_department(mut self, department: crate::domain::DepartmentId, name: &'a str) -> Self {
+        self.target_type = Some("department");
+        self.target_id = Some(department.0);
+        self.target_name = Some(name);
+        self
+    }
+
     pub fn on_organisation(mut self, organisation: OrganisationId, name: &'a str) -> Self {
         self.target_type = Some("organisation");
         self.target_id = Some(organisation.0);

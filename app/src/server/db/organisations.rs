@@ -1,6 +1,6 @@
-//! Organisations and their departments.
+//! Organisations.
 
-use crate::domain::{AccountId, DepartmentId, OrganisationId};
+use crate::domain::{AccountId, OrganisationId};
 use sqlx::PgExecutor;
 
 pub async fn insert(db: impl PgExecutor<'_>, name: &str) -> sqlx::Result<OrganisationId> {
@@ -50,58 +50,10 @@ pub async fn claim_primary_contact(
     .map(|_| ())
 }
 
-pub async fn insert_department(
-    db: impl PgExecutor<'_>,
-    org: OrganisationId,
-    name: &str,
-) -> sqlx::Result<DepartmentId> {
-    sqlx::query_scalar!(
-        r#"INSERT INTO departments (organisation_id, name) VALUES ($1, $2) RETURNING id AS "id: DepartmentId""#,
-        org as OrganisationId,
-        name
-    )
-    .fetch_one(db)
-    .await
-}
-
 pub async fn any_exists(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
     sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM organisations) AS "exists!""#)
         .fetch_one(db)
         .await
-}
-
-pub struct DepartmentRow {
-    pub id: DepartmentId,
-    pub name: String,
-}
-
-pub async fn departments(
-    db: impl PgExecutor<'_>,
-    org: OrganisationId,
-) -> sqlx::Result<Vec<DepartmentRow>> {
-    sqlx::query_as!(
-        DepartmentRow,
-        r#"SELECT id AS "id: DepartmentId", name FROM departments
-           WHERE organisation_id = $1 ORDER BY lower(name)"#,
-        org as OrganisationId
-    )
-    .fetch_all(db)
-    .await
-}
-
-/// Whether `department` belongs to `org`.
-pub async fn has_department(
-    db: impl PgExecutor<'_>,
-    org: OrganisationId,
-    department: DepartmentId,
-) -> sqlx::Result<bool> {
-    sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM departments WHERE organisation_id = $1 AND id = $2) AS "exists!""#,
-        org as OrganisationId,
-        department as DepartmentId
-    )
-    .fetch_one(db)
-    .await
 }
 
 pub struct Settings {

@@ -1,0 +1,209 @@
+//! The departments page's server functions: names checked beside their
+//! field, archiving that takes a department out of the pickers but leaves
+//! it on its people, and the organisation's limit.
+
+use crate::harness::{ApiResponse, TestApp, TestOrganisation};
+use crate::invitations::{department_id, invite, role_id, Invite};
+use crate::members::membership_of;
+use app::domain::Refusal;
+use app::wire::departments::{DepartmentView, DepartmentsPage};
+use app::wire::invitations::InviteOptions;
+use reqwest::StatusCode;
+
+async fn page(app: &TestApp, session: &str) -> DepartmentsPage {
+    let answer = app.call("departments/list", &[], Some(session)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    answer.json()
+}
+
+async fn named(app: &TestApp, session: &str, name: &str) -> DepartmentView {
+    page(app, session)
+        .await
+        .departments
+        .into_iter()
+        .find(|d| d.name == name)
+        .unwrap_or_else(|| panic!("no department {name}"))
+}
+
+async fn create(app: &TestApp, session: &str, name: &str) -> ApiResponse {
+    app.call("departments/create", &[("name", name)], Some(session))
+        .await
+}
+
+async fn on(app: &TestApp, session: &str, endpoint: &str, id: &str) -> ApiResponse {
+    app.call(endpoint, &[("department_id", id)], Some(session))
+        .await
+}
+
+async fn owner_of(app: &TestApp, org: &TestOrganisation) -> String {
+    app.sign_in(&org.owner_email, &org.password).await
+}
+
+#[tokio::test]
+async fn departments_are_created_and_renamed_with_each_mistake_beside_its_field() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = owner_of(&app, &org).await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    assert_eq!(
+        app.call("departments/list", &[], Some(&admin)).await.status,
+        StatusCode::FORBIDDEN,
+        "admins do not manage departments unless their role says so"
+    );
+    let names: Vec<String> = page(&app, &owner)
+        .await
+        .departments
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    assert_eq!(names, ["Customer Support", "Technical"]);
+
+    assert_eq!(
+        create(&app, &owner, "Night desk").await.status,
+        StatusCode::OK
+    );
+    for (name, refusal) in [
+        ("   ", None),
+        ("NIGHT DESK", Some(Refusal::DepartmentNameTaken)),
+    ] {
+        let refused = create(&app, &owner, name).await;
+        assert!(
+            refused.error().for_field("name").is_some(),
+            "{name:?}: {}",
+            refused.body
+        );
+        if let Some(refusal) = refusal {
+            assert_eq!(refused.refusal(), refusal);
+        }
+    }
+    let night = named(&app, &owner, "Night desk").await;
+    let id = night.id.to_string();
+    let renamed = app
+        .call(
+            "departments/rename",
+            &[("department_id", id.as_str()), ("name", "Late desk")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+    let taken = app
+        .call(
+            "departments/rename",
+            &[("department_id", id.as_str()), ("name", "technical")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(taken.refusal(), Refusal::DepartmentNameTaken);
+    let (before, after): (serde_json::Value, serde_json::Value) = sqlx::query_as(
+        "SELECT before, after FROM audit_events WHERE action = 'department.renamed' AND organisation_id = $1",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (before["name"].as_str(), after["name"].as_str()),
+        (Some("Night desk"), Some("Late desk"))
+    );
+
+    // Another organisation's department is not found.
+    let elsewhere = app.organisation().await;
+    let their_owner = owner_of(&app, &elsewhere).await;
+    assert_eq!(
+        on(&app, &their_owner, "departments/archive", &id)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn an_archived_department_leaves_the_pickers_and_stays_on_its_people() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = owner_of(&app, &org).await;
+    let technical = department_id(&app, &org, "Technical").await;
+    let mia = membership_of(&app, &org, &org.member_email).await;
+    let moved = app
+        .call(
+            "members/change_department",
+            &[
+                ("membership_id", mia.as_str()),
+                ("department_id", technical.as_str()),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+
+    let archived = on(&app, &owner, "departments/archive", &technical).await;
+    assert_eq!(archived.status, StatusCode::OK, "{}", archived.body);
+    let listed = named(&app, &owner, "Technical").await;
+    assert!(listed.archived_at.is_some());
+    assert_eq!(listed.members, 1);
+    // Out of the invite dialog, and refused when sent anyway.
+    let options: InviteOptions = app
+        .call("invitations/options", &[], Some(&owner))
+        .await
+        .json();
+    assert!(options.departments.iter().all(|d| d.name != "Technical"));
+    let member_role = role_id(&app, &org, "member").await;
+    let mut into_it = Invite::member("sam@example.com", &member_role);
+    into_it.department = &technical;
+    let refused = invite(&app, &owner, into_it).await;
+    assert!(
+        refused.error().for_field("department").is_some(),
+        "{}",
+        refused.body
+    );
+    // Still on Mia, and still a filter of the team table.
+    let row: Option<String> = sqlx::query_scalar(
+        "SELECT d.name FROM memberships m JOIN departments d ON d.id = m.department_id WHERE m.id = $1::uuid",
+    )
+    .bind(&mia)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(row.as_deref(), Some("Technical"));
+    let filters = app.call("team/filters", &[], Some(&owner)).await;
+    assert!(filters.body.contains("Technical"), "{}", filters.body);
+
+    // Restored, it is offered again.
+    assert_eq!(
+        on(&app, &owner, "departments/restore", &technical)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let options: InviteOptions = app
+        .call("invitations/options", &[], Some(&owner))
+        .await
+        .json();
+    assert!(options.departments.iter().any(|d| d.name == "Technical"));
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_events WHERE target_type = 'department' AND organisation_id = $1 ORDER BY occurred_at, id",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(actions, ["department.archived", "department.restored"]);
+}
+
+#[tokio::test]
+async fn an_organisation_has_at_most_500_departments() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = owner_of(&app, &org).await;
+    sqlx::query(
+        "INSERT INTO departments (organisation_id, name)
+         SELECT $1, 'Department ' || n FROM generate_series(1, 498) n",
+    )
+    .bind(org.organisation_id.0)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let refused = create(&app, &owner, "One too many").await;
+    assert_eq!(refused.refusal(), Refusal::TooManyDepartments);
+    assert!(refused.error().for_field("name").is_some());
+}
