@@ -32,6 +32,15 @@ test('an owner creates a role, edits it with a sensitive permission, and deletes
   await edit.getByRole('button', { name: 'Save role' }).click();
   await expect(row).toContainText('See the team, Invite people');
 
+  // A copy starts with its permissions and a name of its own.
+  await page.getByRole('button', { name: 'Copy Supervisor' }).click();
+  const copy = page.getByRole('region', { name: 'New role' });
+  await expect(copy.getByLabel('Name')).toHaveValue('Copy of Supervisor');
+  await expect(copy.getByRole('checkbox', { name: /Invite people/ })).toBeChecked();
+  await copy.getByLabel('Name').fill('Night supervisor');
+  await copy.getByRole('button', { name: 'Create role' }).click();
+  await expect(table.getByRole('row', { name: /Night supervisor/ })).toContainText('See the team, Invite people');
+
   // A name another role has, in any case, is refused beside the name.
   await page.getByRole('button', { name: 'New role' }).click();
   const again = page.getByRole('region', { name: 'New role' });

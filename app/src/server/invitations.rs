@@ -780,8 +780,13 @@ async fn join(
     // directly, granted by the inviter (the operator's invitation grants
     // nothing on top).
     if let Some(inviter) = invitation.invited_by {
+        // Retiring a permission takes it out of open invitations; one
+        // retired between that and this accept's lock is skipped here.
+        let live = super::db::product_permissions::catalogue(&mut *tx, org).await?;
         for key in &invitation.permissions {
-            super::db::grants::insert(&mut *tx, membership, key, inviter).await?;
+            if Permission::from_key(key).is_some() || live.contains_key(key) {
+                super::db::grants::insert(&mut *tx, membership, key, inviter).await?;
+            }
         }
     }
     // Their grace, if the organisation's two-factor policy covers them,

@@ -5,7 +5,7 @@
 use super::actor::{authenticate, Actor};
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
-use super::db::{grants, memberships, product_permissions};
+use super::db::{grants, memberships, organisations, product_permissions};
 use super::error::ServerError;
 use super::invitations::InviterChange;
 use super::members::{lock_and_judge, revoke_what_they_no_longer_could_send};
@@ -97,6 +97,9 @@ pub async fn change(
     let org = actor.organisation_id;
     let key = key.trim().to_string();
     let mut tx = scope.state.pool.begin().await?;
+    // The organisation first (as `lock_and_judge` does again), so that a
+    // permission retired meanwhile is not granted.
+    organisations::lock(&mut *tx, org).await?;
     let products = product_permissions::catalogue(&mut *tx, org).await?;
     let chosen = PermissionSet::choose(std::slice::from_ref(&key), &products)
         .map_err(|e| AppError::invalid("permission", e))?;

@@ -23,6 +23,8 @@ const DELETE_FIELDS: [&str; 1] = ["move_to"];
 #[derive(Clone, PartialEq)]
 enum Editing {
     New,
+    /// A new role that starts as a copy of this one.
+    Copy(RoleView),
     Edit(RoleView),
     Delete(RoleView),
 }
@@ -54,48 +56,52 @@ fn RolesView(
     };
     let Roles { roles, catalogue } = roles;
     let names = catalogue.clone();
-    let rows =
-        roles
-            .iter()
-            .map(|role| {
-                let held = if role.is_owner {
-                    "Everything".to_string()
-                } else if role.permissions.is_empty() {
-                    "None".to_string()
-                } else {
-                    role.permissions
-                        .iter()
-                        .map(|key| PermissionView::name_of(&names, key))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                let people = people(role);
-                let actions = role.editable.then(|| {
-                let (edit, delete) = (role.clone(), role.clone());
-                let (edit_label, delete_label) =
-                    (format!("Edit {}", role.name), format!("Delete {}", role.name));
+    let rows = roles
+        .iter()
+        .map(|role| {
+            let held = if role.is_owner {
+                "Everything".to_string()
+            } else if role.permissions.is_empty() {
+                "None".to_string()
+            } else {
+                role.permissions
+                    .iter()
+                    .map(|key| PermissionView::name_of(&names, key))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let people = people(role);
+            let actions = role.editable.then(|| {
+                let (edit, copy, delete) = (role.clone(), role.clone(), role.clone());
+                let (edit_label, copy_label, delete_label) = (
+                    format!("Edit {}", role.name),
+                    format!("Copy {}", role.name),
+                    format!("Delete {}", role.name),
+                );
                 view! {
                     <button type="button" class="button secondary" aria-label=edit_label
                         on:click=move |_| open(Editing::Edit(edit.clone()))>"Edit"</button>
+                    <button type="button" class="button secondary" aria-label=copy_label
+                        on:click=move |_| open(Editing::Copy(copy.clone()))>"Copy"</button>
                     <button type="button" class="button secondary" aria-label=delete_label
                         on:click=move |_| open(Editing::Delete(delete.clone()))>"Delete"</button>
                 }
             });
-                view! {
-                    <tr>
-                        <th scope="row">
-                            <div>{role.name.clone()}</div>
-                            <div class="role-description">{role.description.clone()}</div>
-                            // Phones: the hidden column here.
-                            <span class="cell-sub">{people.clone()}</span>
-                        </th>
-                        <td class="wrap">{held}</td>
-                        <td class="col-wide">{people}</td>
-                        <td><div class="row-actions">{actions}</div></td>
-                    </tr>
-                }
-            })
-            .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">
+                        <div>{role.name.clone()}</div>
+                        <div class="role-description">{role.description.clone()}</div>
+                        // Phones: the hidden column here.
+                        <span class="cell-sub">{people.clone()}</span>
+                    </th>
+                    <td class="wrap">{held}</td>
+                    <td class="col-wide">{people}</td>
+                    <td><div class="row-actions">{actions}</div></td>
+                </tr>
+            }
+        })
+        .collect_view();
     let others = roles;
     view! {
         <main class="page">
@@ -128,6 +134,9 @@ fn RolesView(
             {move || editing.get().map(|what| match what {
                 Editing::New => view! {
                     <RoleEditor role=None catalogue=catalogue.clone() editing reload />
+                }.into_any(),
+                Editing::Copy(source) => view! {
+                    <RoleEditor role=None copy_of=source catalogue=catalogue.clone() editing reload />
                 }.into_any(),
                 Editing::Edit(role) => view! {
                     <RoleEditor role=Some(role) catalogue=catalogue.clone() editing reload />
@@ -258,6 +267,9 @@ fn people(role: &RoleView) -> String {
 #[component]
 fn RoleEditor(
     role: Option<RoleView>,
+    /// For a new role: the one it starts as a copy of.
+    #[prop(optional)]
+    copy_of: Option<RoleView>,
     catalogue: Vec<PermissionView>,
     editing: RwSignal<Option<Editing>>,
     reload: Callback<String>,
@@ -267,6 +279,7 @@ fn RoleEditor(
     let errors = FormErrors::new(error, &EDITOR_FIELDS);
     let chosen: RwSignal<BTreeSet<String>> = RwSignal::new(
         role.as_ref()
+            .or(copy_of.as_ref())
             .map(|r| r.permissions.iter().cloned().collect())
             .unwrap_or_default(),
     );
@@ -341,10 +354,18 @@ fn RoleEditor(
     });
     let roster = permission_choices(roster, chosen, "roster-permission");
     let sensitive_chosen = move || chosen.with(|c| c.iter().any(|k| sensitive.contains(k)));
-    let (name, description) = role
-        .as_ref()
-        .map(|r| (r.name.clone(), r.description.clone()))
-        .unwrap_or_default();
+    let (name, description) = match (&role, &copy_of) {
+        (Some(r), _) => (r.name.clone(), r.description.clone()),
+        // "Copy of Supervisor", within the 80 characters a name may have.
+        (None, Some(source)) => (
+            format!("Copy of {}", source.name)
+                .chars()
+                .take(80)
+                .collect(),
+            source.description.clone(),
+        ),
+        (None, None) => Default::default(),
+    };
     view! {
         <section class="card role-editor" aria-labelledby="role-editor-title">
             <h2 id="role-editor-title" tabindex="-1" node_ref=focus_on_open()>{title}</h2>

@@ -370,3 +370,52 @@ async fn an_invitation_grants_permissions_on_top_of_its_role_from_the_inviter() 
         [PermissionSource::Direct { by: Some(by), .. }] if by == "Olive Owner"
     ));
 }
+
+#[tokio::test]
+async fn a_permission_retired_before_acceptance_is_not_granted() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = owner_of(&app, &org).await;
+    assert_eq!(
+        create_permission(&app, &owner, "reports.view", "View reports", false)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let member_role = role_id(&app, &org, "member").await;
+    let sent = invite_with(
+        &app,
+        &owner,
+        "ana@example.com",
+        &member_role,
+        &["reports.view"],
+    )
+    .await;
+    let link = match sent.json::<app::wire::invitations::InviteOutcome>() {
+        app::wire::invitations::InviteOutcome::Created(link) => link,
+        other => panic!("{other:?}"),
+    };
+    let id: String = sqlx::query_scalar(
+        "SELECT id::text FROM product_permissions WHERE organisation_id = $1 AND key = 'reports.view'",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let retired = app
+        .call(
+            "permissions/retire",
+            &[("permission_id", id.as_str())],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(retired.status, StatusCode::OK, "{}", retired.body);
+    let accepted =
+        crate::invitations::accept_new(&app, &crate::invitations::token_of(&link.link)).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    let grants: i64 = sqlx::query_scalar("SELECT count(*) FROM member_permissions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(grants, 0);
+}
