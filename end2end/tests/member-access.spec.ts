@@ -34,6 +34,13 @@ test("an owner grants permissions on a member's page and sees a role edit there 
   await roles.getByRole('region', { name: 'Edit Member' }).getByRole('button', { name: 'Save role' }).click();
   await expect(table.getByRole('row', { name: /Audit log/ })).toHaveCount(0);
 
+  // The position is the organisation's to set (name and phone stay the person's).
+  await page.getByText('Change position').click();
+  await page.getByLabel('Position', { exact: true }).fill('Night lead');
+  await page.getByRole('button', { name: 'Save position' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Position saved.' })).toBeVisible();
+  await expect(page.getByText('Night lead', { exact: true })).toBeVisible();
+
   // A direct grant taken away.
   await page.getByRole('button', { name: 'Take away See the team' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'See the team taken away.' })).toBeVisible();

@@ -62,6 +62,16 @@ pub async fn change_member_role(
     serve(|scope| crate::server::members::change_role(scope, membership_id, role_id)).await
 }
 
+/// Sets a member's position in the organisation; an empty one clears it.
+#[server(endpoint = "members/change_position")]
+pub async fn change_member_position(
+    membership_id: MembershipId,
+    position: String,
+) -> Result<(), AppError> {
+    use crate::server::request::serve;
+    serve(|scope| crate::server::members::change_position(scope, membership_id, position)).await
+}
+
 /// An empty `department_id` means no department.
 #[server(endpoint = "members/change_department")]
 pub async fn change_member_department(

@@ -218,6 +218,12 @@ audit_actions! {
         group: Members,
         member_page: BeforeTarget("Changed the role of"),
     }
+    MemberPositionChanged {
+        key: "member.position_changed",
+        label: "Position changed",
+        group: Members,
+        member_page: BeforeTarget("Changed the position of"),
+    }
     MemberPermissionGranted {
         key: "member.permission_granted",
         label: "Permission granted",

@@ -15,6 +15,9 @@ pub enum MemberChange {
     Delete,
     ChangeRole,
     ChangeDepartment,
+    /// Their position in the organisation (their name and phone are their
+    /// account's, which other organisations share: theirs to edit).
+    ChangePosition,
     /// Emails the member a link to choose a new password. The admin never
     /// sees the link nor the password.
     SendPasswordReset,
@@ -123,7 +126,7 @@ pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
                 return Err(Refusal::FactorResetSharedAccount);
             }
         }
-        MemberChange::Enable | MemberChange::ChangeDepartment => {}
+        MemberChange::Enable | MemberChange::ChangeDepartment | MemberChange::ChangePosition => {}
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ use super::request::RequestScope;
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::InviterStanding;
 use crate::domain::member::{judge, MemberChange, Situation};
+use crate::domain::person::Position;
 use crate::domain::Refusal;
 use crate::domain::{MembershipId, MembershipStatus, Permission, PermissionSet};
 use crate::wire::members::{MemberDetail, MemberEvent, PasswordResetSent};
@@ -317,6 +318,45 @@ pub async fn change_role(
         .with_change(
             Some(json!({ "role": member.role_name })),
             Some(json!({ "role": role.name })),
+        );
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a member's position in the organisation (an empty one clears it).
+pub async fn change_position(
+    scope: RequestScope,
+    id: MembershipId,
+    position: String,
+) -> Result<(), ServerError> {
+    let actor = manager(&scope).await?;
+    let org = actor.organisation_id;
+    let position = Position::parse_optional(&position)
+        .map_err(|e| AppError::invalid("position", e.to_string()))?;
+    let position = position.as_ref().map(Position::as_str);
+    let mut tx = scope.state.pool.begin().await?;
+    let member = lock_and_judge(
+        &mut tx,
+        &actor,
+        id,
+        MemberChange::ChangePosition,
+        None,
+        None,
+    )
+    .await?;
+    if member.position.as_deref() == position {
+        return Ok(());
+    }
+    memberships::set_position(&mut *tx, id, position).await?;
+    team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
+    let event = AuditEvent::new(AuditAction::MemberPositionChanged)
+        .in_organisation(org)
+        .by(actor.account_id, &actor.display_name)
+        .on_account(Some(member.account_id), &member.display_name)
+        .with_change(
+            Some(json!({ "position": member.position })),
+            Some(json!({ "position": position })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;
     tx.commit().await?;

@@ -5,7 +5,7 @@ use super::avatar::Avatar;
 use super::event_stream::on_team_change;
 use super::format::{LocalTime, RelativeTime};
 use super::layout::{set_page_status, Notice};
-use super::member_access::MemberPermissions;
+use super::member_access::{MemberPermissions, MemberPosition};
 use super::member_actions::{changes_for, MemberActions, MemberDialog};
 use super::page::{check_access, GuardedPage};
 use crate::api::members::load_member;
@@ -51,10 +51,11 @@ pub fn MemberPage() -> impl IntoView {
         }
     };
     let done = RwSignal::new(None::<String>);
+    let position_done = RwSignal::new(None::<String>);
     let ready = move |user: SessionUser, detail: Option<MemberDetail>| match detail {
         Some(detail) => {
             let may_manage = user.can(Permission::ManageMembers);
-            view! { <MemberDetails detail may_manage done /> }.into_any()
+            view! { <MemberDetails detail may_manage done position_done /> }.into_any()
         }
         None => {
             set_page_status(404);
@@ -102,6 +103,8 @@ fn MemberDetails(
     may_manage: bool,
     /// What the last permission change did: outlives the reload it causes.
     done: RwSignal<Option<String>>,
+    /// The same for the position.
+    position_done: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let actions = expect_context::<MemberActions>();
     let member = detail.member.clone();
@@ -153,7 +156,10 @@ fn MemberDetails(
                     <dt>"Department"</dt>
                     <dd>{member.department.clone().map(|d| d.into_any()).unwrap_or_else(|| none().into_any())}</dd>
                     <dt>"Position"</dt>
-                    <dd>{detail.position.map(|p| p.into_any()).unwrap_or_else(|| none().into_any())}</dd>
+                    <dd>
+                        <MemberPosition membership=member.id position=detail.position.clone()
+                            may_manage done=position_done changed=Callback::new(move |()| actions.changed.run(())) />
+                    </dd>
                     <dt>"Phone"</dt>
                     <dd>{detail.phone.map(|p| p.into_any()).unwrap_or_else(|| none().into_any())}</dd>
                     <dt>"Primary contact"</dt>

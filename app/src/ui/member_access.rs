@@ -188,3 +188,67 @@ pub fn MemberPermissions(
         </section>
     }
 }
+
+/// The member's position, and for those who may manage members, a way to
+/// change it (their name and phone are their account's, and stay theirs).
+#[component]
+pub fn MemberPosition(
+    membership: MembershipId,
+    position: Option<String>,
+    may_manage: bool,
+    done: RwSignal<Option<String>>,
+    changed: Callback<()>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+    let errors = super::field::FormErrors::new(error, &["position"]);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            use super::dialog::{form_value, submitted_form};
+            use crate::api::members::change_member_position;
+            let form = submitted_form(&ev);
+            let position = form_value(form.as_ref(), "position");
+            pending.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                let result = change_member_position(membership, position).await;
+                pending.set(false);
+                match result {
+                    Ok(()) => {
+                        done.set(Some("Position saved.".to_string()));
+                        changed.run(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (membership, pending, done, changed);
+    };
+    let shown = match position.clone() {
+        Some(p) => view! { <span>{p}</span> }.into_any(),
+        None => view! { <span class="muted">"None"</span> }.into_any(),
+    };
+    let editor = may_manage.then(|| {
+        view! {
+            <details class="customize">
+                <summary>"Change position"</summary>
+                <form on:submit=on_submit>
+                    <super::field::Field name="position" id="member-position" label="Position"
+                        autocomplete="off" value=position.unwrap_or_default()
+                        help="Their role in the organisation, such as Support lead. Leave empty to clear."
+                        error=errors.field("position") />
+                    <p class="form-error" role="alert">{move || errors.general()}</p>
+                    <button type="submit" class="button" disabled=move || pending.get()>"Save position"</button>
+                </form>
+            </details>
+        }
+    });
+    view! {
+        {shown}
+        <p class="form-success" role="status">{move || done.get()}</p>
+        {editor}
+    }
+}

@@ -134,6 +134,7 @@ fn member_dialog_title(member: &TeamMember, action: MemberChange) -> String {
         MemberChange::SendPasswordReset => format!("Send a password reset to {}?", member.name),
         MemberChange::ResetTwoFactor => format!("Reset two-factor sign-in for {}?", member.name),
         MemberChange::ChangePermissions => format!("Permissions of {}", member.name),
+        MemberChange::ChangePosition => format!("Position of {}", member.name),
     }
 }
 
@@ -198,7 +199,9 @@ pub fn MemberDialog() -> impl IntoView {
                             }
                             // Nothing to send: the dialog only points to
                             // the member's page.
-                            MemberChange::ChangePermissions => Ok(None),
+                            MemberChange::ChangePermissions | MemberChange::ChangePosition => {
+                                Ok(None)
+                            }
                         }
                     }
                 };
@@ -374,10 +377,10 @@ fn member_dialog_body(
             "Reset two-factor",
             true,
         ),
-        // Changed on the member's page, one permission at a time
-        // (`ui::member_access`), never from this dialog.
-        MemberChange::ChangePermissions => (
-            view! { <p>"Grant or take away " <strong>{name}</strong>"'s permissions on their page."</p> }.into_any(),
+        // Changed on the member's page (`ui::member_access`, the position
+        // beside it), never from this dialog.
+        MemberChange::ChangePermissions | MemberChange::ChangePosition => (
+            view! { <p>"Change " <strong>{name}</strong>"'s permissions and position on their page."</p> }.into_any(),
             "Close",
             false,
         ),

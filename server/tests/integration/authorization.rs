@@ -327,6 +327,15 @@ fn table() -> Vec<(&'static str, Access)> {
             Protected(|t| vec![("membership_id", t.member_membership.clone())]),
         ),
         (
+            "members/change_position",
+            Protected(|t| {
+                vec![
+                    ("membership_id", t.member_membership.clone()),
+                    ("position", "Taken over".into()),
+                ]
+            }),
+        ),
+        (
             "members/grant_permission",
             Protected(|t| {
                 vec![
@@ -386,7 +395,7 @@ async fn fingerprint(app: &TestApp, t: &Target) -> String {
         "SELECT concat_ws('|',
             (SELECT name || invitation_expiry_hours || two_factor_policy || two_factor_grace_days
                FROM organisations WHERE id = $1),
-            (SELECT string_agg(m.status || m.role_id || coalesce(m.department_id::text, ''), ',' ORDER BY m.id)
+            (SELECT string_agg(m.status || m.role_id || coalesce(m.department_id::text, '') || coalesce(m.position, ''), ',' ORDER BY m.id)
                FROM memberships m WHERE m.organisation_id = $1),
             (SELECT string_agg(encode(i.token_hash, 'hex') || coalesce(i.revoked_at::text, '') || i.role_id, ',' ORDER BY i.id)
                FROM invitations i WHERE i.organisation_id = $1),

@@ -419,3 +419,58 @@ async fn a_permission_retired_before_acceptance_is_not_granted() {
         .unwrap();
     assert_eq!(grants, 0);
 }
+
+#[tokio::test]
+async fn admins_change_a_members_position_within_their_outranking_audited() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let mia = membership_of(&app, &org, &org.member_email).await;
+    let olive = membership_of(&app, &org, &org.owner_email).await;
+    let change = |membership: &str, position: &str| {
+        let (membership, position) = (membership.to_string(), position.to_string());
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.call(
+                "members/change_position",
+                &[
+                    ("membership_id", membership.as_str()),
+                    ("position", position.as_str()),
+                ],
+                Some(admin),
+            )
+            .await
+        }
+    };
+    let saved = change(&mia, "  Night lead ").await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(
+        detail(&app, &admin, &mia).await.position.as_deref(),
+        Some("Night lead")
+    );
+    let (before, after): (serde_json::Value, serde_json::Value) = sqlx::query_as(
+        "SELECT before, after FROM audit_events WHERE action = 'member.position_changed' AND organisation_id = $1",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (before["position"].clone(), after["position"].clone()),
+        (serde_json::Value::Null, serde_json::json!("Night lead"))
+    );
+
+    let invalid = change(&mia, "<script>").await;
+    assert!(
+        invalid.error().for_field("position").is_some(),
+        "{}",
+        invalid.body
+    );
+    assert_eq!(
+        change(&olive, "Figurehead").await.refusal(),
+        Refusal::Outranked
+    );
+    // Cleared with an empty one.
+    assert_eq!(change(&mia, "").await.status, StatusCode::OK);
+    assert_eq!(detail(&app, &admin, &mia).await.position, None);
+}

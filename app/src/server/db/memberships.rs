@@ -247,6 +247,8 @@ pub struct ManagedMember {
     pub is_owner: bool,
     pub department_id: Option<DepartmentId>,
     pub department_name: Option<String>,
+    /// Their position in this organisation.
+    pub position: Option<String>,
     pub is_primary_contact: bool,
     /// The account has a second factor.
     pub has_factor: bool,
@@ -269,6 +271,7 @@ pub async fn lock_for_change(
                   membership_permissions(m.id, r.permissions) AS "permissions!",
                   (r.key = 'owner' AND r.organisation_id IS NULL) AS "is_owner!",
                   d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
+                  m.position,
                   (o.primary_contact_id IS NOT DISTINCT FROM a.id) AS "is_primary_contact!",
                   (a.two_factor_enabled_at IS NOT NULL) AS "has_factor!",
                   EXISTS (SELECT 1 FROM memberships elsewhere
