@@ -3,7 +3,7 @@
 //! archive (it leaves the pickers, stays on people) and restore.
 
 use super::field::{Field, FormErrors};
-use super::format::LocalTime;
+use super::format::{people_and_invitations, LocalTime};
 use super::roles::{focus_on_open, AccessLinks, AccessNav, AccessPage, Loaded};
 use crate::api::departments::load_departments;
 use crate::domain::Permission;
@@ -26,21 +26,9 @@ pub fn DepartmentsPage() -> impl IntoView {
     }
 }
 
-/// "3 people, 1 pending invitation".
+/// "2 people, 1 pending invitation".
 fn people(d: &DepartmentView) -> String {
-    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut text = plural(d.members, "person", "people");
-    if d.pending_invitations > 0 {
-        text.push_str(&format!(
-            ", {}",
-            plural(
-                d.pending_invitations,
-                "pending invitation",
-                "pending invitations"
-            )
-        ));
-    }
-    text
+    people_and_invitations(d.members, d.pending_invitations)
 }
 
 #[component]

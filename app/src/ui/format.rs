@@ -100,6 +100,28 @@ pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// "1 person", "3 people".
+pub fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "2 people, 1 pending invitation": who holds a role or is in a
+/// department, and who is invited to.
+pub fn people_and_invitations(people: i64, pending_invitations: i64) -> String {
+    let mut text = count(people, "person", "people");
+    if pending_invitations > 0 {
+        text.push_str(&format!(
+            ", {}",
+            count(
+                pending_invitations,
+                "pending invitation",
+                "pending invitations"
+            )
+        ));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 //! describe, mark and retire. Retiring asks first, naming who holds it.
 
 use super::field::{Field, FormErrors};
-use super::format::LocalTime;
+use super::format::{count, LocalTime};
 use super::roles::{focus_on_open, AccessLinks, AccessNav, AccessPage, Loaded};
 use crate::api::permissions::load_permissions;
 use crate::domain::Permission;
@@ -38,15 +38,14 @@ pub fn PermissionsPage() -> impl IntoView {
 
 /// "2 roles, 1 person"; "Nobody".
 fn held_by(p: &ProductPermissionView) -> String {
-    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     match (p.roles, p.people) {
         (0, 0) => "Nobody".to_string(),
-        (roles, 0) => plural(roles, "role", "roles"),
-        (0, people) => plural(people, "person", "people"),
+        (roles, 0) => count(roles, "role", "roles"),
+        (0, people) => count(people, "person", "people"),
         (roles, people) => format!(
             "{}, {}",
-            plural(roles, "role", "roles"),
-            plural(people, "person", "people")
+            count(roles, "role", "roles"),
+            count(people, "person", "people")
         ),
     }
 }

@@ -5,6 +5,7 @@
 //! not also refuse.
 
 use super::field::{Field, FormErrors, SelectField};
+use super::format::people_and_invitations;
 use super::layout::Notice;
 use super::page::{check_access, GuardedPage};
 use crate::api::roles::load_roles;
@@ -247,19 +248,7 @@ pub(super) fn focus_on_open() -> NodeRef<leptos::html::H2> {
 
 /// "2 people, 1 pending invitation".
 fn people(role: &RoleView) -> String {
-    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut text = plural(role.holders, "person", "people");
-    if role.pending_invitations > 0 {
-        text.push_str(&format!(
-            ", {}",
-            plural(
-                role.pending_invitations,
-                "pending invitation",
-                "pending invitations"
-            )
-        ));
-    }
-    text
+    people_and_invitations(role.holders, role.pending_invitations)
 }
 
 /// Creates a role (`role` is `None`) or edits one, carrying the version it
