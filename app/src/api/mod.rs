@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod departments;
 pub mod email_verification;
+pub mod groups;
 pub mod invitations;
 pub mod members;
 pub mod organisation;

@@ -392,6 +392,36 @@ audit_actions! {
         group: Organisation,
         member_page: BeforeTarget("Restored the department"),
     }
+    GroupCreated {
+        key: "group.created",
+        label: "Group created",
+        group: Organisation,
+        member_page: BeforeTarget("Created the group"),
+    }
+    GroupUpdated {
+        key: "group.updated",
+        label: "Group changed",
+        group: Organisation,
+        member_page: BeforeTarget("Changed the group"),
+    }
+    GroupDeleted {
+        key: "group.deleted",
+        label: "Group deleted",
+        group: Organisation,
+        member_page: BeforeTarget("Deleted the group"),
+    }
+    MemberAddedToGroup {
+        key: "member.group_added",
+        label: "Added to a group",
+        group: Members,
+        member_page: BeforeTarget("Added to a group:"),
+    }
+    MemberRemovedFromGroup {
+        key: "member.group_removed",
+        label: "Removed from a group",
+        group: Members,
+        member_page: BeforeTarget("Removed from a group:"),
+    }
     TeamExported {
         key: "team.exported",
         label: "Team exported",

@@ -41,6 +41,8 @@ typed_id!(
     ProductPermissionId,
     /// A department of one organisation.
     DepartmentId,
+    /// A group of one organisation's people.
+    GroupId,
     /// A signed-in browser session.
     SessionId,
     /// An invitation to join one organisation.

@@ -3,7 +3,7 @@
 //! contact, nobody locks themselves out, and nobody acts above their own
 //! permissions.
 
-use super::permission::{may_act_on, may_grant, PermissionSet};
+use super::permission::{may_act_on, may_grant, Permission, PermissionSet};
 use super::refusal::Refusal;
 
 /// A change to a member's place in an organisation (also what the team
@@ -24,10 +24,23 @@ pub enum MemberChange {
     /// Grants them a permission directly, or takes one granted directly
     /// away: the actor must hold it ([`Situation::granted`]).
     ChangePermissions,
+    /// Adds them to a group or takes them out of one: the actor must hold
+    /// everything the group grants ([`Situation::granted`]).
+    ChangeGroups,
     /// Removes the member's authenticator app and recovery codes, for
     /// someone who lost both: their sessions end and the password alone
     /// signs them in, until they set up a factor again.
     ResetTwoFactor,
+}
+
+impl MemberChange {
+    /// The permission a change needs before anything else is judged.
+    pub fn needs(self) -> Permission {
+        match self {
+            Self::ChangeGroups => Permission::ManageGroups,
+            _ => Permission::ManageMembers,
+        }
+    }
 }
 
 /// The facts a change is judged on, read under the organisation's lock so
@@ -97,14 +110,17 @@ pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
                 return Err(Refusal::ChangeOwnRole);
             }
         }
-        MemberChange::ChangePermissions => {
+        MemberChange::ChangePermissions | MemberChange::ChangeGroups => {
             if !s
                 .granted
                 .is_some_and(|granted| may_grant(s.actor_permissions, granted))
             {
                 return Err(Refusal::PermissionsBeyondYours);
             }
-            if s.is_self {
+            // A group grants the actor nothing they lack, so joining or
+            // leaving one is theirs to do; a direct grant to oneself is
+            // refused all the same, so that nobody's grants are their own.
+            if s.is_self && change == MemberChange::ChangePermissions {
                 return Err(Refusal::ChangeOwnPermissions);
             }
         }

@@ -9,6 +9,7 @@ pub mod csv;
 pub mod department;
 pub mod email_address;
 pub mod email_verification;
+pub mod group;
 pub mod ids;
 pub mod invitation;
 pub mod keyset;

@@ -18,6 +18,8 @@ pub enum Permission {
     ManageRoles,
     /// Create, rename and archive departments.
     ManageDepartments,
+    /// Create, change and delete groups, and add and remove their people.
+    ManageGroups,
     /// Change the organisation's settings.
     ManageOrganisation,
     /// Read the audit log.
@@ -29,12 +31,13 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Self::ViewTeam,
         Self::InviteMembers,
         Self::ManageMembers,
         Self::ManageRoles,
         Self::ManageDepartments,
+        Self::ManageGroups,
         Self::ManageOrganisation,
         Self::ViewAuditLog,
         Self::OwnOrganisation,
@@ -48,6 +51,7 @@ impl Permission {
             Self::ManageMembers => "members.manage",
             Self::ManageRoles => "roles.manage",
             Self::ManageDepartments => "departments.manage",
+            Self::ManageGroups => "groups.manage",
             Self::ManageOrganisation => "organisation.manage",
             Self::ViewAuditLog => "audit.view",
             Self::OwnOrganisation => "organisation.own",
@@ -74,6 +78,7 @@ impl Permission {
             Self::ManageMembers => "Manage members",
             Self::ManageRoles => "Manage roles",
             Self::ManageDepartments => "Manage departments",
+            Self::ManageGroups => "Manage groups",
             Self::ManageOrganisation => "Organisation settings",
             Self::ViewAuditLog => "Audit log",
             Self::OwnOrganisation => "Own the organisation",
@@ -90,6 +95,9 @@ impl Permission {
             }
             Self::ManageRoles => "Create, edit and delete roles, within the permissions they hold.",
             Self::ManageDepartments => "Create, rename and archive the organisation's departments.",
+            Self::ManageGroups => {
+                "Create, change and delete groups and choose their people, within the permissions they hold."
+            }
             Self::ManageOrganisation => {
                 "Change the organisation's settings and its two-factor policy."
             }

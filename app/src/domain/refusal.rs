@@ -115,6 +115,23 @@ pub enum Refusal {
     )]
     TooManyDepartments,
 
+    // Groups (see `domain::group`).
+    #[error("Another group is already called that. Choose another name.")]
+    GroupNameTaken,
+    #[error(
+        "Your organisation has {max} groups, the most it can have. Delete one you no longer use first.",
+        max = super::group::MAX_GROUPS
+    )]
+    TooManyGroups,
+    #[error(
+        "Someone else changed this group since you opened it. Reload to see their change, then make yours again."
+    )]
+    GroupChangedElsewhere,
+    /// Changing a group, or its people, when it grants something the
+    /// actor does not hold.
+    #[error("You can't change the {group} group: it grants permissions you don't have.")]
+    GroupGrantsMore { group: String },
+
     // Invitations, from the inviter's side.
     #[error("This invitation was revoked. Send a new invitation instead.")]
     InvitationRevoked,
@@ -181,7 +198,9 @@ impl Refusal {
             | Self::TooManyRoles
             | Self::PermissionNameTaken
             | Self::DepartmentNameTaken
-            | Self::TooManyDepartments => Some("name"),
+            | Self::TooManyDepartments
+            | Self::GroupNameTaken
+            | Self::TooManyGroups => Some("name"),
             Self::PermissionKeyTaken | Self::TooManyPermissions => Some("key"),
             _ => None,
         }

@@ -4,7 +4,7 @@
 //! filters mean something on which tab.
 
 use super::keyset::PageAt;
-use super::{DepartmentId, RoleId};
+use super::{DepartmentId, GroupId, RoleId};
 use serde::{Deserialize, Serialize};
 
 /// Rows per page of the team table.
@@ -286,6 +286,8 @@ pub struct TeamQuery {
     pub search: String,
     pub role: Option<RoleId>,
     pub department: Option<DepartmentId>,
+    /// People in this group (members only: invitations join no group).
+    pub group: Option<GroupId>,
     pub status: Option<StatusFilter>,
     pub two_factor: Option<TwoFactorFilter>,
     pub sign_in: Option<SignInFilter>,
@@ -327,11 +329,12 @@ impl super::url_view::UrlView for TeamQuery {
 
 impl TeamQuery {
     /// Every URL query key a view uses.
-    pub const URL_KEYS: [&'static str; 11] = [
+    pub const URL_KEYS: [&'static str; 12] = [
         "tab",
         "q",
         "role",
         "department",
+        "group",
         "status",
         "two_factor",
         "sign_in",
@@ -359,6 +362,7 @@ impl TeamQuery {
                 "q" => query.search = value.chars().take(MAX_SEARCH_CHARS).collect(),
                 "role" => query.role = value.parse().ok(),
                 "department" => query.department = value.parse().ok(),
+                "group" => query.group = value.parse().ok(),
                 "status" => query.status = StatusFilter::parse(value),
                 "two_factor" => query.two_factor = TwoFactorFilter::parse(value),
                 "sign_in" => query.sign_in = SignInFilter::parse(value),
@@ -433,6 +437,7 @@ impl TeamQuery {
         [
             self.role.is_some(),
             self.department.is_some(),
+            self.group.is_some(),
             self.status.is_some(),
             self.two_factor.is_some(),
             self.sign_in.is_some(),
@@ -450,9 +455,10 @@ impl TeamQuery {
                 !matches!(self.status, Some(StatusFilter::Enabled))
                     && self.two_factor.is_none()
                     && self.sign_in.is_none()
+                    && self.group.is_none()
             }
             TeamTab::Inactive => false,
-            TeamTab::Invitations => true,
+            TeamTab::Invitations => self.group.is_none(),
         }
     }
 
@@ -479,6 +485,9 @@ impl TeamQuery {
         }
         if let Some(department) = self.department {
             pairs.push(("department", department.to_string()));
+        }
+        if let Some(group) = self.group {
+            pairs.push(("group", group.to_string()));
         }
         if let Some(status) = self.status {
             pairs.push(("status", status.key().to_string()));

@@ -404,6 +404,8 @@ pub enum InviterChange {
     RoleEdited,
     /// A permission granted to them directly was taken away.
     PermissionTaken,
+    /// A group they are in changed, or they left one.
+    GroupChanged,
     Deleted,
 }
 
@@ -414,6 +416,7 @@ impl InviterChange {
             Self::RoleChanged => "Inviter's role changed",
             Self::RoleEdited => "Inviter's role was edited",
             Self::PermissionTaken => "A permission was taken from the inviter",
+            Self::GroupChanged => "The inviter's groups changed",
             Self::Deleted => "Inviter deleted",
         }
     }

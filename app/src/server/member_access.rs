@@ -35,6 +35,14 @@ pub(super) async fn access_of(
         && actor.account_id != profile.account_id
         && !held.owns()
         && may_act_on(&actor.permissions, &held);
+    let (groups, group_grants) = super::groups::of_member(scope, actor, id, &held).await?;
+    let group_grants: Vec<(String, PermissionSet)> = group_grants
+        .into_iter()
+        .map(|g| {
+            let grants = super::groups::grants_of(&g.role_permissions, &g.permissions);
+            (g.name, grants)
+        })
+        .collect();
     let catalogue = offered(pool, actor.organisation_id).await?;
     let mut permissions = Vec::new();
     let mut grantable = Vec::new();
@@ -44,6 +52,11 @@ pub(super) async fn access_of(
             sources.push(PermissionSource::Role {
                 name: profile.role_name.clone(),
             });
+        }
+        for (name, grants) in &group_grants {
+            if grants.holds_key(&p.key) {
+                sources.push(PermissionSource::Group { name: name.clone() });
+            }
         }
         let granted = direct.iter().find(|g| g.permission == p.key);
         if let Some(g) = granted {
@@ -72,6 +85,7 @@ pub(super) async fn access_of(
         owns: held.owns(),
         permissions,
         grantable,
+        groups,
     })
 }
 

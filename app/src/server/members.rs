@@ -104,7 +104,7 @@ pub(super) async fn lock_and_judge(
         .filter(|me| me.status == MembershipStatus::Enabled.as_str())
         .ok_or(AppError::Unauthenticated)?;
     let actor_permissions = PermissionSet::from_keys(&me.permissions);
-    if !actor_permissions.contains(Permission::ManageMembers) {
+    if !actor_permissions.contains(change.needs()) {
         return Err(AppError::Forbidden.into());
     }
     let member = memberships::lock_for_change(&mut **tx, org, id)

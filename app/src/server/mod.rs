@@ -13,6 +13,7 @@ pub mod email_verification;
 pub mod error;
 pub mod event_hub;
 pub mod form_errors;
+pub mod groups;
 pub mod home;
 pub mod invitation_limits;
 pub mod invitations;

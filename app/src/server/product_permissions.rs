@@ -258,6 +258,7 @@ pub async fn usage(scope: RequestScope, id: String) -> Result<PermissionUsage, S
     tx.commit().await?;
     Ok(PermissionUsage {
         roles: usage.roles,
+        groups: usage.groups,
         people: usage.people,
     })
 }
@@ -279,6 +280,7 @@ pub async fn retire(scope: RequestScope, id: String) -> Result<(), ServerError> 
                 "key": locked.key,
                 "name": locked.name,
                 "roles": usage.roles,
+                "groups": usage.groups,
                 "people": usage.people,
             })),
             None,

@@ -2,7 +2,7 @@
 //! organisations that end-to-end tests make for themselves.
 
 use super::db::{
-    accounts, audit, departments, memberships, organisations, product_permissions, roles,
+    accounts, audit, departments, groups, memberships, organisations, product_permissions, roles,
 };
 use super::error::ServerError;
 use super::password::hash_blocking;
@@ -110,7 +110,7 @@ pub async fn seed_demo_if_empty(pool: &PgPool) -> Result<Option<DemoCredentials>
         role_key: "owner",
         password_hash: &hash,
     };
-    let (org, _) = create_organisation(
+    let (org, people) = create_organisation(
         &mut tx,
         "Demo Co",
         &DEFAULT_DEPARTMENTS,
@@ -118,7 +118,14 @@ pub async fn seed_demo_if_empty(pool: &PgPool) -> Result<Option<DemoCredentials>
         &RequestMeta::internal("seed"),
     )
     .await?;
-    seed_demo_access(&mut tx, org, &hash_off_thread(&generate_password()).await?).await?;
+    let owner = people[0];
+    seed_demo_access(
+        &mut tx,
+        org,
+        owner,
+        &hash_off_thread(&generate_password()).await?,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some(DemoCredentials {
         email: DEMO_OWNER_EMAIL.to_string(),
@@ -127,11 +134,13 @@ pub async fn seed_demo_if_empty(pool: &PgPool) -> Result<Option<DemoCredentials>
 }
 
 /// What the demo shows of the access model: its product's permissions, a
-/// Supervisor role holding some of them, and a few people (who cannot
-/// sign in: nobody knows their password, `unknown_hash`).
+/// Supervisor role holding some of them, a few people (who cannot sign
+/// in: nobody knows their password, `unknown_hash`), and a group of them
+/// that `owner` made.
 async fn seed_demo_access(
     tx: &mut Transaction<'_, Postgres>,
     org: OrganisationId,
+    owner: AccountId,
     unknown_hash: &str,
 ) -> Result<(), ServerError> {
     let product = [
@@ -178,11 +187,28 @@ async fn seed_demo_access(
         ("ada.agent@demo-co.example", "Ada Agent", "member"),
         ("tom.technician@demo-co.example", "Tom Technician", "member"),
     ];
+    let mut members = Vec::new();
     for (email, name, role_key) in people {
         let account =
             accounts::insert(&mut **tx, email, name, Some(unknown_hash), None, true).await?;
         let role = memberships::role_by_key(&mut **tx, org, role_key).await?;
-        memberships::insert(&mut **tx, account, org, role, None, None).await?;
+        members.push(memberships::insert(&mut **tx, account, org, role, None, None).await?);
+    }
+    // A group granting a product permission on top of its people's role.
+    let night_shift = groups::insert(
+        &mut **tx,
+        org,
+        &groups::GroupFields {
+            name: "Night shift",
+            description: "Answers calls overnight.",
+            role: None,
+            permissions: &["calls.make".to_string()],
+        },
+    )
+    .await?;
+    // Ada and Tom; Sam leads the shift through the Supervisor role.
+    for member in members.into_iter().skip(1) {
+        groups::add(&mut **tx, night_shift, member, owner).await?;
     }
     Ok(())
 }

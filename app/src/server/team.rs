@@ -134,7 +134,16 @@ pub async fn filters(scope: RequestScope) -> Result<FilterChoices, ServerError> 
             name: d.name,
         })
         .collect();
-    Ok(FilterChoices { roles, departments })
+    let groups = super::db::groups::names(&mut *conn, org)
+        .await?
+        .into_iter()
+        .map(|(id, name)| Choice { id, name })
+        .collect();
+    Ok(FilterChoices {
+        roles,
+        departments,
+        groups,
+    })
 }
 
 /// The rows of a page, in its order, read by id.

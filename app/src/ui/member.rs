@@ -5,7 +5,7 @@ use super::avatar::Avatar;
 use super::event_stream::on_team_change;
 use super::format::{LocalTime, RelativeTime};
 use super::layout::{set_page_status, Notice};
-use super::member_access::{MemberPermissions, MemberPosition};
+use super::member_access::{MemberGroupsCard, MemberPermissions, MemberPosition};
 use super::member_actions::{changes_for, MemberActions, MemberDialog};
 use super::page::{check_access, GuardedPage};
 use crate::api::members::load_member;
@@ -195,6 +195,8 @@ fn MemberDetails(
                     </dd>
                 </dl>
             </section>
+            <MemberGroupsCard membership=member.id groups=detail.access.groups.clone()
+                changed=Callback::new(move |()| actions.changed.run(())) />
             <MemberPermissions membership=member.id name=member.name.clone() access=detail.access
                 done changed=Callback::new(move |()| actions.changed.run(())) />
             <section class="card" aria-labelledby="history-title">

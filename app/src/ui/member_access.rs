@@ -3,7 +3,8 @@
 //! direct grant away.
 
 use super::format::LocalTime;
-use crate::domain::MembershipId;
+use crate::domain::{GroupId, MembershipId};
+use crate::wire::groups::{MemberGroupView, MemberGroups};
 use crate::wire::members::{HeldPermission, MemberAccess, PermissionSource};
 use crate::wire::AppError;
 use leptos::prelude::*;
@@ -13,6 +14,9 @@ fn source(source: PermissionSource) -> AnyView {
     match source {
         PermissionSource::Role { name } => {
             view! { <span>{format!("Role {name}")}</span> }.into_any()
+        }
+        PermissionSource::Group { name } => {
+            view! { <span>{format!("Group {name}")}</span> }.into_any()
         }
         PermissionSource::Direct { by, at } => {
             let by = by.map(|by| format!(" by {by}")).unwrap_or_default();
@@ -75,6 +79,7 @@ pub fn MemberPermissions(
         owns,
         permissions,
         grantable,
+        groups: _,
     } = access;
     let body = if owns {
         view! { <p>"Every permission, present and future: they own the organisation."</p> }
@@ -250,5 +255,122 @@ pub fn MemberPosition(
         {shown}
         <p class="form-success" role="status">{move || done.get()}</p>
         {editor}
+    }
+}
+
+/// The groups a member is in; for those who may manage groups and act on
+/// the member, taking them out of one, or adding them to one that grants
+/// nothing the viewer lacks.
+#[component]
+pub fn MemberGroupsCard(
+    membership: MembershipId,
+    groups: MemberGroups,
+    /// Called after a change: the page reloads.
+    changed: Callback<()>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let done = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let step_up = expect_context::<super::step_up::StepUp>();
+    // Adds the member to `group` (named `name`), or takes them out.
+    let run = move |group: GroupId, name: String, add: bool| {
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::api::groups::{add_to_group, remove_from_group};
+            pending.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                let (group, member) = (group.to_string(), membership.to_string());
+                let result = step_up
+                    .run(|| {
+                        let (group, member) = (group.clone(), member.clone());
+                        async move {
+                            if add {
+                                add_to_group(group, vec![member]).await.map(|_| ())
+                            } else {
+                                remove_from_group(group, member).await
+                            }
+                        }
+                    })
+                    .await;
+                pending.set(false);
+                match result {
+                    Ok(()) => {
+                        done.set(Some(if add {
+                            format!("Added to {name}.")
+                        } else {
+                            format!("Taken out of {name}.")
+                        }));
+                        changed.run(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (group, name, add, step_up, membership, changed, done);
+    };
+    let MemberGroups {
+        groups: theirs,
+        addable,
+    } = groups;
+    let list = if theirs.is_empty() {
+        view! { <p class="muted">"None."</p> }.into_any()
+    } else {
+        let items = theirs
+            .into_iter()
+            .map(|g: MemberGroupView| {
+                let remove = g.removable.then(|| {
+                    let (id, name) = (g.id, g.name.clone());
+                    let aria = format!("Take out of {}", g.name);
+                    view! {
+                        <button type="button" class="button secondary" aria-label=aria
+                            disabled=move || pending.get()
+                            on:click=move |_| run(id, name.clone(), false)>"Take out"</button>
+                    }
+                });
+                view! { <li><span>{g.name}</span>{remove}</li> }
+            })
+            .collect_view();
+        view! { <ul class="member-groups" aria-label="Groups">{items}</ul> }.into_any()
+    };
+    let add = (!addable.is_empty()).then(|| {
+        let chosen = RwSignal::new(addable.first().map(|g| g.id));
+        let names = StoredValue::new(addable.clone());
+        let options = addable
+            .into_iter()
+            .map(|g| view! { <option value=g.id.to_string()>{g.name}</option> })
+            .collect_view();
+        let on_submit = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if let Some(id) = chosen.get_untracked() {
+                let name = names.with_value(|all| {
+                    all.iter()
+                        .find(|g| g.id == id)
+                        .map(|g| g.name.clone())
+                        .unwrap_or_default()
+                });
+                run(id, name, true);
+            }
+        };
+        view! {
+            <form class="grant-form" on:submit=on_submit>
+                <div class="field">
+                    <label for="add-to-group">"Add to a group"</label>
+                    <select id="add-to-group" name="group"
+                        on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>{options}</select>
+                </div>
+                <button type="submit" class="button" disabled=move || pending.get()>"Add"</button>
+            </form>
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="groups-title">
+            <h2 id="groups-title">"Groups"</h2>
+            <p class="form-success" role="status">{move || done.get()}</p>
+            {list}
+            <p class="form-error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
+            {add}
+        </section>
     }
 }

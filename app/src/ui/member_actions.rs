@@ -135,6 +135,7 @@ fn member_dialog_title(member: &TeamMember, action: MemberChange) -> String {
         MemberChange::ResetTwoFactor => format!("Reset two-factor sign-in for {}?", member.name),
         MemberChange::ChangePermissions => format!("Permissions of {}", member.name),
         MemberChange::ChangePosition => format!("Position of {}", member.name),
+        MemberChange::ChangeGroups => format!("Groups of {}", member.name),
     }
 }
 
@@ -199,9 +200,9 @@ pub fn MemberDialog() -> impl IntoView {
                             }
                             // Nothing to send: the dialog only points to
                             // the member's page.
-                            MemberChange::ChangePermissions | MemberChange::ChangePosition => {
-                                Ok(None)
-                            }
+                            MemberChange::ChangePermissions
+                            | MemberChange::ChangePosition
+                            | MemberChange::ChangeGroups => Ok(None),
                         }
                     }
                 };
@@ -379,8 +380,10 @@ fn member_dialog_body(
         ),
         // Changed on the member's page (`ui::member_access`, the position
         // beside it), never from this dialog.
-        MemberChange::ChangePermissions | MemberChange::ChangePosition => (
-            view! { <p>"Change " <strong>{name}</strong>"'s permissions and position on their page."</p> }.into_any(),
+        MemberChange::ChangePermissions
+        | MemberChange::ChangePosition
+        | MemberChange::ChangeGroups => (
+            view! { <p>"Change " <strong>{name}</strong>"'s permissions, groups and position on their page."</p> }.into_any(),
             "Close",
             false,
         ),

@@ -10,6 +10,7 @@ mod email_verification;
 mod event_stream;
 mod field;
 mod format;
+mod groups;
 mod layout;
 mod location;
 mod login;
@@ -174,6 +175,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/roles") view=roles::RolesPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/permissions") view=permissions::PermissionsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/departments") view=departments::DepartmentsPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/groups") view=groups::GroupsPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/groups/:id") view=groups::GroupPage ssr=SsrMode::Async />
                 <Route path=path!("/audit") view=audit::AuditPage ssr=SsrMode::Async />
             </Routes>
             <step_up::StepUpDialog />

@@ -338,12 +338,12 @@ fn RetirePermission(
     };
     let held = move || {
         usage.get().map(|result| match result {
-            Ok(u) if u.roles.is_empty() && u.people.is_empty() => {
+            Ok(u) if u.roles.is_empty() && u.groups.is_empty() && u.people.is_empty() => {
                 view! { <p>"Nobody holds it."</p> }.into_any()
             }
             Ok(u) => view! {
                 <p>"These lose it at once:"</p>
-                <ul>{names("Roles", &u.roles)}{names("People granted it directly", &u.people)}</ul>
+                <ul>{names("Roles", &u.roles)}{names("Groups", &u.groups)}{names("People granted it directly", &u.people)}</ul>
             }
             .into_any(),
             Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),

@@ -155,6 +155,7 @@ fn RolesView(
 pub(super) struct AccessLinks {
     roles: bool,
     departments: bool,
+    groups: bool,
 }
 
 impl AccessLinks {
@@ -162,6 +163,7 @@ impl AccessLinks {
         Self {
             roles: user.can(Permission::ManageRoles),
             departments: user.can(Permission::ManageDepartments),
+            groups: user.can(Permission::ManageGroups),
         }
     }
 }
@@ -179,6 +181,9 @@ pub(super) fn AccessNav(links: AccessLinks) -> impl IntoView {
             })}
             {links.departments.then(|| view! {
                 <A href="/settings/departments" attr:class="tab">"Departments"</A>
+            })}
+            {links.groups.then(|| view! {
+                <A href="/settings/groups" attr:class="tab">"Groups"</A>
             })}
         </nav>
     }

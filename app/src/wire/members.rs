@@ -35,6 +35,8 @@ pub struct MemberAccess {
     /// What the viewer may grant them directly now (none when the viewer
     /// may not change them).
     pub grantable: Vec<PermissionView>,
+    /// The groups they are in, and those the viewer could add them to.
+    pub groups: super::groups::MemberGroups,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +54,9 @@ pub struct HeldPermission {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum PermissionSource {
     Role {
+        name: String,
+    },
+    Group {
         name: String,
     },
     Direct {

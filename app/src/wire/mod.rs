@@ -10,6 +10,7 @@ pub mod choice;
 pub mod departments;
 pub mod email_verification;
 pub mod error;
+pub mod groups;
 pub mod invitations;
 pub mod members;
 pub mod moment;

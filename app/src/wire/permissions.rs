@@ -41,5 +41,7 @@ pub struct RetiredPermissionView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PermissionUsage {
     pub roles: Vec<String>,
+    /// Groups granting it as an extra.
+    pub groups: Vec<String>,
     pub people: Vec<String>,
 }

@@ -2,7 +2,7 @@
 
 use crate::domain::password_reset::PasswordResetState;
 use crate::domain::team_view::TeamQuery;
-use crate::domain::{DepartmentId, MembershipId, MembershipStatus, RoleId};
+use crate::domain::{DepartmentId, GroupId, MembershipId, MembershipStatus, RoleId};
 use crate::wire::choice::Choice;
 use crate::wire::invitations::InvitationRow;
 use chrono::{DateTime, Utc};
@@ -75,9 +75,10 @@ pub struct TeamListing {
 }
 
 /// What the team table's filters offer: every role of the organisation and
-/// its departments.
+/// its departments and groups.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FilterChoices {
     pub roles: Vec<Choice<RoleId>>,
     pub departments: Vec<Choice<DepartmentId>>,
+    pub groups: Vec<Choice<GroupId>>,
 }

@@ -15,11 +15,14 @@ use std::collections::BTreeSet;
 struct Target {
     org: TestOrganisation,
     member_membership: String,
+    admin_membership: String,
     invitation: String,
     member_role: String,
     admin_role: String,
     product_permission: String,
     department: String,
+    /// A group granting nothing, with the member in it.
+    group: String,
 }
 
 enum Access {
@@ -195,6 +198,52 @@ fn table() -> Vec<(&'static str, Access)> {
         (
             "departments/restore",
             Protected(|t| vec![("department_id", t.department.clone())]),
+        ),
+        ("groups/list", Protected(|_| vec![])),
+        (
+            "groups/create",
+            Protected(|_| vec![("name", "Night shift".into())]),
+        ),
+        (
+            "groups/update",
+            Protected(|t| {
+                vec![
+                    ("group_id", t.group.clone()),
+                    ("version", "1".into()),
+                    ("name", "Taken over".into()),
+                    ("permissions[0]", "team.view".into()),
+                ]
+            }),
+        ),
+        (
+            "groups/delete",
+            Protected(|t| vec![("group_id", t.group.clone())]),
+        ),
+        (
+            "groups/show",
+            Protected(|t| vec![("group_id", t.group.clone())]),
+        ),
+        (
+            "groups/candidates",
+            Protected(|t| vec![("group_id", t.group.clone()), ("search", "a".into())]),
+        ),
+        (
+            "groups/add_members",
+            Protected(|t| {
+                vec![
+                    ("group_id", t.group.clone()),
+                    ("members[0]", t.admin_membership.clone()),
+                ]
+            }),
+        ),
+        (
+            "groups/remove_member",
+            Protected(|t| {
+                vec![
+                    ("group_id", t.group.clone()),
+                    ("member_id", t.member_membership.clone()),
+                ]
+            }),
         ),
         ("permissions/list", Protected(|_| vec![])),
         (
@@ -410,7 +459,13 @@ async fn fingerprint(app: &TestApp, t: &Target) -> String {
             (SELECT string_agg(d.name || coalesce(d.archived_at::text, ''), ',' ORDER BY d.id)
                FROM departments d WHERE d.organisation_id = $1),
             (SELECT string_agg(p.key || p.name || p.version || coalesce(p.retired_at::text, ''), ',' ORDER BY p.key)
-               FROM product_permissions p WHERE p.organisation_id = $1))",
+               FROM product_permissions p WHERE p.organisation_id = $1),
+            (SELECT string_agg(g.name || g.version || array_to_string(g.permissions, ' ')
+                               || coalesce(g.role_id::text, '')
+                               || coalesce((SELECT string_agg(gm.membership_id::text, ' ' ORDER BY gm.membership_id)
+                                            FROM group_members gm WHERE gm.group_id = g.id), ''),
+                               ',' ORDER BY g.id)
+               FROM groups g WHERE g.organisation_id = $1))",
     )
     .bind(t.org.organisation_id.0)
     .fetch_one(&app.pool)
@@ -440,8 +495,13 @@ async fn target(app: &TestApp) -> Target {
             .await
             .json::<app::domain::ProductPermissionId>()
             .to_string();
+    let member_membership = membership_of(app, &org, &org.member_email).await;
+    let group = crate::groups::create(app, &owner, "Night shift", &[]).await;
+    crate::groups::add(app, &owner, &group, &[&member_membership]).await;
     Target {
-        member_membership: membership_of(app, &org, &org.member_email).await,
+        admin_membership: membership_of(app, &org, &org.admin_email).await,
+        member_membership,
+        group,
         product_permission,
         department: crate::invitations::department_id(app, &org, "Technical").await,
         invitation,

@@ -12,6 +12,7 @@ mod bundles;
 mod client_address;
 mod departments;
 mod email_verification;
+mod groups;
 mod harness;
 mod invitations;
 mod limits;

@@ -13,7 +13,7 @@ use app::domain::Refusal;
 use app::wire::members::{MemberDetail, PermissionSource};
 use reqwest::StatusCode;
 
-async fn detail(app: &TestApp, session: &str, membership: &str) -> MemberDetail {
+pub(crate) async fn detail(app: &TestApp, session: &str, membership: &str) -> MemberDetail {
     let answer = app
         .call(
             "members/detail",
@@ -48,7 +48,7 @@ async fn revoke(app: &TestApp, session: &str, membership: &str, key: &str) -> Ap
     .await
 }
 
-fn sources(detail: &MemberDetail, key: &str) -> Vec<PermissionSource> {
+pub(crate) fn sources(detail: &MemberDetail, key: &str) -> Vec<PermissionSource> {
     detail
         .access
         .permissions

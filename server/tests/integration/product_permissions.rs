@@ -20,7 +20,7 @@ async fn page(app: &TestApp, session: &str) -> PermissionsPage {
     answer.json()
 }
 
-async fn permission(app: &TestApp, session: &str, key: &str) -> ProductPermissionView {
+pub(crate) async fn permission(app: &TestApp, session: &str, key: &str) -> ProductPermissionView {
     page(app, session)
         .await
         .product

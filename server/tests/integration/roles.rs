@@ -28,7 +28,7 @@ pub(crate) async fn role_named(app: &TestApp, session: &str, name: &str) -> Role
 }
 
 /// `permissions[0]=…&permissions[1]=…`, as the server functions read a list.
-fn with_permissions(
+pub(crate) fn with_permissions(
     mut form: Vec<(String, String)>,
     permissions: &[&str],
 ) -> Vec<(String, String)> {
@@ -38,7 +38,7 @@ fn with_permissions(
     form
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     endpoint: &str,
     form: &[(String, String)],

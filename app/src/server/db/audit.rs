@@ -90,6 +90,13 @@ impl<'a> AuditEvent<'a> {
         self
     }
 
+    pub fn on_group(mut self, group: crate::domain::GroupId, name: &'a str) -> Self {
+        self.target_type = Some("group");
+        self.target_id = Some(group.0);
+        self.target_name = Some(name);
+        self
+    }
+
     pub fn on_organisation(mut self, organisation: OrganisationId, name: &'a str) -> Self {
         self.target_type = Some("organisation");
         self.target_id = Some(organisation.0);

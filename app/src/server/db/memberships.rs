@@ -57,7 +57,7 @@ pub struct Holder {
 }
 
 /// The holders of `role` in `org`, read inside the transaction that
-/// changed it.
+/// changed it: those whose role it is, and those in a group granting it.
 pub async fn holders(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
@@ -69,9 +69,32 @@ pub async fn holders(
                   (m.status = 'enabled') AS "enabled!",
                   membership_permissions(m.id, r.permissions) AS "permissions!"
            FROM memberships m JOIN roles r ON r.id = m.role_id
-           WHERE m.organisation_id = $1 AND m.role_id = $2"#,
+           WHERE m.organisation_id = $1
+             AND (m.role_id = $2
+                  OR EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id
+                             WHERE gm.membership_id = m.id AND g.role_id = $2))"#,
         org as OrganisationId,
         role as RoleId
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The people in `ids` as `holders` gives them, read inside the
+/// transaction that changed what they hold.
+pub async fn standing_of(
+    db: impl PgExecutor<'_>,
+    ids: &[MembershipId],
+) -> sqlx::Result<Vec<Holder>> {
+    let ids: Vec<uuid::Uuid> = ids.iter().map(|id| id.0).collect();
+    sqlx::query_as!(
+        Holder,
+        r#"SELECT m.id AS "id: MembershipId", m.account_id AS "account_id: AccountId",
+                  (m.status = 'enabled') AS "enabled!",
+                  membership_permissions(m.id, r.permissions) AS "permissions!"
+           FROM memberships m JOIN roles r ON r.id = m.role_id
+           WHERE m.id = ANY ($1)"#,
+        &ids
     )
     .fetch_all(db)
     .await

@@ -10,6 +10,7 @@ pub mod avatars;
 pub mod departments;
 pub mod email_verifications;
 pub mod grants;
+pub mod groups;
 pub mod invitations;
 pub mod keyset;
 pub mod memberships;

@@ -198,6 +198,8 @@ pub async fn update(
 pub struct Usage {
     /// Names of the roles holding it.
     pub roles: Vec<String>,
+    /// Names of the groups granting it as an extra.
+    pub groups: Vec<String>,
     /// Names of the people granted it directly.
     pub people: Vec<String>,
 }
@@ -215,6 +217,14 @@ pub async fn usage(
     )
     .fetch_all(&mut **tx)
     .await?;
+    let groups = sqlx::query_scalar!(
+        "SELECT name FROM groups WHERE organisation_id = $1 AND $2 = ANY (permissions)
+         ORDER BY lower(name)",
+        org as OrganisationId,
+        key
+    )
+    .fetch_all(&mut **tx)
+    .await?;
     let people = sqlx::query_scalar!(
         "SELECT a.display_name FROM member_permissions g
          JOIN memberships m ON m.id = g.membership_id
@@ -226,7 +236,11 @@ pub async fn usage(
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(Usage { roles, people })
+    Ok(Usage {
+        roles,
+        groups,
+        people,
+    })
 }
 
 /// What retiring a permission changed.
@@ -237,7 +251,7 @@ pub struct Retirement {
     pub members: Vec<MembershipId>,
 }
 
-/// Takes `key` out of every role, direct grant and invitation of `org`,
+/// Takes `key` out of every role, group, direct grant and invitation of `org`,
 /// then marks
 /// the permission retired: its key stays, so it is never reused.
 pub async fn retire(
@@ -255,12 +269,27 @@ pub async fn retire(
     )
     .fetch_all(&mut **tx)
     .await?;
-    let role_ids: Vec<uuid::Uuid> = roles.iter().map(|r| r.0).collect();
-    let mut members = sqlx::query_scalar!(
-        r#"SELECT id AS "id: MembershipId" FROM memberships
-           WHERE organisation_id = $1 AND role_id = ANY ($2)"#,
+    let groups = sqlx::query_scalar!(
+        r#"UPDATE groups SET permissions = array_remove(permissions, $2), version = version + 1
+           WHERE organisation_id = $1 AND $2 = ANY (permissions)
+           RETURNING id"#,
         org as OrganisationId,
-        &role_ids
+        key
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let role_ids: Vec<uuid::Uuid> = roles.iter().map(|r| r.0).collect();
+    // Whoever held it through a role, or a group granting it or such a
+    // role.
+    let mut members = sqlx::query_scalar!(
+        r#"SELECT id AS "id!: MembershipId" FROM memberships
+           WHERE organisation_id = $1 AND role_id = ANY ($2)
+           UNION
+           SELECT gm.membership_id FROM group_members gm JOIN groups g ON g.id = gm.group_id
+           WHERE g.organisation_id = $1 AND (g.role_id = ANY ($2) OR g.id = ANY ($3))"#,
+        org as OrganisationId,
+        &role_ids,
+        &groups
     )
     .fetch_all(&mut **tx)
     .await?;

@@ -227,6 +227,17 @@ pub async fn delete_moving(
     .execute(&mut **tx)
     .await?
     .rows_affected();
+    // Groups granting it grant the new role instead; their people are among
+    // the new role's holders the caller reads next.
+    sqlx::query!(
+        "UPDATE groups SET role_id = $3, version = version + 1
+         WHERE organisation_id = $1 AND role_id = $2",
+        org as OrganisationId,
+        from as RoleId,
+        to as RoleId
+    )
+    .execute(&mut **tx)
+    .await?;
     sqlx::query!("DELETE FROM roles WHERE id = $1", from as RoleId)
         .execute(&mut **tx)
         .await?;

@@ -179,6 +179,11 @@ pub async fn page(
             }
             None => "",
         });
+        if let Some(group) = query.group {
+            sql.push(" AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.membership_id = m.id AND gm.group_id = ");
+            sql.push_bind(group.0);
+            sql.push(")");
+        }
         match query.sign_in {
             Some(SignInFilter::Never) => {
                 sql.push(" AND m.last_sign_in_at IS NULL");

@@ -28,6 +28,11 @@ pub(super) fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl
         .iter()
         .map(|d| (d.id.to_string(), d.name.clone()))
         .collect::<Vec<_>>();
+    let group_options = filters
+        .groups
+        .iter()
+        .map(|g| (g.id.to_string(), g.name.clone()))
+        .collect::<Vec<_>>();
     view! {
         <form node_ref=form.node() class="filters" role="search" aria-label="Search and filter the team" method="get" action="/team" on:submit=move |ev| form.submitted(ev)>
             <input type="hidden" name="tab" value=query.get_untracked().tab.key() prop:value=move || tab().key() />
@@ -54,6 +59,11 @@ pub(super) fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl
                 <FilterSelect id="filter-department" name="department" label="Department" any="All departments"
                     options=department_options
                     selected=Signal::derive(move || query.get().department.map(|d| d.to_string())) on_change=move || form.apply() />
+            })}
+            {(!group_options.is_empty()).then(|| view! {
+                <FilterSelect id="filter-group" name="group" label="Group" any="All groups"
+                    options=group_options
+                    selected=Signal::derive(move || query.get().group.map(|g| g.to_string())) on_change=move || form.apply() />
             })}
             {move || {
                 let statuses: Vec<(String, String)> = tab()

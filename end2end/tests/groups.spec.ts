@@ -1,0 +1,65 @@
+// Groups: an owner creates one that grants a permission (warned when it
+// is sensitive), adds a member from the group's page, sees the group as
+// the source of that member's permission, filters the team table by it,
+// and takes the member out from their page.
+import { test, expect, hydrated, signedIn } from './fixtures';
+
+test('an owner creates a group, fills it, filters the team by it and empties it', async ({ page, org }) => {
+  await signedIn(page, org.owner_email, org.password);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Roles' }).click();
+  await page.getByRole('navigation', { name: 'Access' }).getByRole('link', { name: 'Groups' }).click();
+  await expect(page).toHaveURL(/\/settings\/groups$/);
+  await expect(page.getByText('No groups yet.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'New group' }).click();
+  const editor = page.getByRole('region', { name: 'New group' });
+  await editor.getByLabel('Name').fill('Night shift');
+  await editor.getByLabel('See the team').check();
+  // A sensitive permission is named before anything is saved.
+  const warning = editor.getByRole('note').filter({ hasText: 'sensitive permissions' });
+  await expect(warning).toBeHidden();
+  await editor.getByLabel('Invite people').check();
+  await expect(warning).toContainText('Invite people');
+  await editor.getByLabel('Invite people').uncheck();
+  await expect(warning).toBeHidden();
+  await editor.getByRole('button', { name: 'Create group' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Group Night shift saved.' })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Groups of your organisation' });
+  await expect(table.getByRole('row', { name: /Night shift/ })).toContainText('See the team');
+
+  // The group's page: find Mia, add her.
+  await table.getByRole('link', { name: 'Night shift' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Night shift' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Add people').fill('mia');
+  await page.getByRole('button', { name: 'Add Mia Member' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Mia Member added.' })).toBeVisible();
+  const people = page.getByRole('table', { name: 'People in the group' });
+  await expect(people.getByRole('rowheader')).toHaveText([/^Mia Member/]);
+
+  // Her page names the group as where the permission comes from.
+  await people.getByRole('link', { name: 'Mia Member' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Mia Member' })).toBeVisible();
+  await hydrated(page);
+  const groups = page.getByRole('region', { name: 'Groups' });
+  await expect(groups.getByRole('list', { name: 'Groups' }).getByRole('listitem')).toHaveText([/Night shift/]);
+  const permissions = page.getByRole('table', { name: 'Permissions of Mia Member' });
+  await expect(permissions.getByRole('row', { name: /See the team/ })).toContainText('Group Night shift');
+
+  // The team table filters by the group.
+  await page.goto('/team');
+  await hydrated(page);
+  if (test.info().project.name === 'phone') await page.getByRole('button', { name: /^Filters and sort/ }).click();
+  await page.getByLabel('Group').selectOption({ label: 'Night shift' });
+  await expect(page).toHaveURL(/\/team\?group=[0-9a-f-]{36}$/);
+  const members = page.getByRole('table', { name: 'Members of your organisation' });
+  await expect(members.getByRole('rowheader').getByRole('link')).toHaveText(['Mia Member']);
+
+  // Taken out from her page: the group no longer grants her anything.
+  await members.getByRole('link', { name: 'Mia Member' }).click();
+  await hydrated(page);
+  await page.getByRole('region', { name: 'Groups' }).getByRole('button', { name: 'Take out of Night shift' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Taken out of Night shift.' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Groups' }).getByText('None.')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Permissions of Mia Member' })).toHaveCount(0);
+});
