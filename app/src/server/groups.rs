@@ -33,6 +33,10 @@ use sqlx::{Postgres, Transaction};
 /// How many people the group page's search offers at once.
 const CANDIDATES: i64 = 20;
 
+/// How many of its people a group's page lists; the team table, filtered
+/// by the group, pages through all of them.
+const GROUP_PAGE_PEOPLE: i64 = 200;
+
 async fn manager(scope: &RequestScope) -> Result<Actor, ServerError> {
     let actor = authenticate(scope).await?;
     actor.require(Permission::ManageGroups)?;
@@ -302,11 +306,29 @@ async fn settle(
     if narrowed {
         revoke_what_they_no_longer_could_send(tx, scope, actor, &people).await?;
     }
+    let org = actor.organisation_id;
     let mut changed = people;
     if grants_changed {
-        changed.extend(refresh_requirement(tx, scope, actor.organisation_id).await?);
+        // A few people (those just added or taken out) one by one; a whole
+        // group's worth in one pass over the organisation.
+        if changed.len() <= MAX_ADDED_AT_ONCE {
+            let now = scope.state.clock.now();
+            for person in changed.clone() {
+                changed.extend(
+                    super::organisations::refresh_two_factor_requirement(
+                        tx,
+                        org,
+                        Some(person),
+                        now,
+                    )
+                    .await?,
+                );
+            }
+        } else {
+            changed.extend(refresh_requirement(tx, scope, org).await?);
+        }
     }
-    announce(tx, actor.organisation_id, changed).await
+    announce(tx, org, changed).await
 }
 
 pub async fn update(
@@ -417,9 +439,10 @@ pub async fn detail(scope: RequestScope, id: String) -> Result<GroupDetail, Serv
         .await?
         .ok_or(AppError::NotFound)?;
     let group = view(found, &actor);
-    let standing = memberships::standing_of(pool, &groups::member_ids(pool, id).await?).await?;
-    let members = groups::members(pool, id)
-        .await?
+    let listed = groups::members(pool, id, GROUP_PAGE_PEOPLE).await?;
+    let ids: Vec<MembershipId> = listed.iter().map(|m| m.id).collect();
+    let standing = memberships::standing_of(pool, &ids).await?;
+    let members = listed
         .into_iter()
         .map(|m| {
             let may_act = standing.iter().find(|s| s.id == m.id).is_some_and(|s| {

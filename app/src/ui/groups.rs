@@ -499,7 +499,18 @@ fn GroupView(
     };
     let grants = grants_line(&group, &catalogue);
     let title = group.name.clone();
-    let count_line = people(members.len() as i64);
+    // The page lists the first 200 by name; the team table pages through
+    // everyone.
+    let count_line = if group.members > members.len() as i64 {
+        format!(
+            "{}; the first {} by name below.",
+            people(group.members),
+            members.len()
+        )
+    } else {
+        people(group.members)
+    };
+    let in_team = format!("/team?group={}", group.id);
     let rows = members
         .into_iter()
         .map(|m: GroupMemberView| {
@@ -548,7 +559,7 @@ fn GroupView(
             <p class="form-error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
             <section class="card" aria-labelledby="group-people-title">
                 <h2 id="group-people-title">"People"</h2>
-                <p class="muted">{count_line}</p>
+                <p class="muted">{count_line}" "<a href=in_team>"See them in the team table"</a></p>
                 <div class="table-wrap" tabindex="0" role="region" aria-label="People in the group">
                     <table class="roles-table">
                         <caption class="visually-hidden">"People in the group"</caption>

@@ -203,7 +203,12 @@ pub struct Member {
     pub added_at: DateTime<Utc>,
 }
 
-pub async fn members(db: impl PgExecutor<'_>, id: GroupId) -> sqlx::Result<Vec<Member>> {
+/// The first `limit` people of a group, by name.
+pub async fn members(
+    db: impl PgExecutor<'_>,
+    id: GroupId,
+    limit: i64,
+) -> sqlx::Result<Vec<Member>> {
     sqlx::query_as!(
         Member,
         r#"SELECT m.id AS "id: MembershipId", a.display_name AS name, a.email,
@@ -215,8 +220,10 @@ pub async fn members(db: impl PgExecutor<'_>, id: GroupId) -> sqlx::Result<Vec<M
            JOIN roles r ON r.id = m.role_id
            LEFT JOIN accounts adder ON adder.id = gm.added_by
            WHERE gm.group_id = $1
-           ORDER BY m.sort_name, m.account_id"#,
-        id as GroupId
+           ORDER BY m.sort_name, m.account_id
+           LIMIT $2"#,
+        id as GroupId,
+        limit
     )
     .fetch_all(db)
     .await

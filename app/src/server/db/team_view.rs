@@ -180,9 +180,14 @@ pub async fn page(
             None => "",
         });
         if let Some(group) = query.group {
-            sql.push(" AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.membership_id = m.id AND gm.group_id = ");
+            // The group's people read once (its primary key's index), then
+            // looked up by id: the planner can combine that with the
+            // department's index, where a correlated EXISTS let it walk
+            // the whole name order probing each row (50 ms at 100,000
+            // members with a department filter too; `scripts/bench`).
+            sql.push(" AND m.id = ANY (ARRAY(SELECT gm.membership_id FROM group_members gm WHERE gm.group_id = ");
             sql.push_bind(group.0);
-            sql.push(")");
+            sql.push("))");
         }
         match query.sign_in {
             Some(SignInFilter::Never) => {
