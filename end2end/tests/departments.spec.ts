@@ -44,3 +44,27 @@ test('an owner creates, renames, archives and restores departments', async ({ pa
   await expect(page.getByRole('status').filter({ hasText: 'Department Technical restored.' })).toBeVisible();
   await expect(table.getByRole('row', { name: /Technical/ })).toContainText('Active');
 });
+
+test('an admin puts a member in another department, and the team filter finds her there', async ({ page, org }) => {
+  await signedIn(page, org.admin_email, org.password);
+  await page.getByRole('link', { name: 'Mia Member' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Mia Member' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Add a department').selectOption({ label: 'Technical' });
+  await page.getByRole('button', { name: 'Add', exact: true }).first().click();
+  await expect(page.getByRole('status').filter({ hasText: 'Added to Technical.' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Other departments' }).getByRole('listitem')).toHaveText([/Technical/]);
+
+  await page.goto('/team');
+  await hydrated(page);
+  if (test.info().project.name === 'phone') await page.getByRole('button', { name: /^Filters and sort/ }).click();
+  await page.getByLabel('Department').selectOption({ label: 'Technical' });
+  const members = page.getByRole('table', { name: 'Members of your organisation' });
+  await expect(members.getByRole('rowheader').getByRole('link')).toHaveText(['Mia Member']);
+  await expect(members.getByRole('row', { name: /Mia Member/ })).toContainText('Technical');
+
+  await members.getByRole('link', { name: 'Mia Member' }).click();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Remove from Technical' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Taken out of Technical.' })).toBeVisible();
+});

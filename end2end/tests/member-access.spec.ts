@@ -7,7 +7,7 @@ test("an owner grants permissions on a member's page and sees a role edit there 
   await signedIn(page, org.owner_email, org.password);
   await page.getByRole('table', { name: 'Members of your organisation' }).getByRole('link', { name: 'Mia Member' }).click();
   await expect(page.getByRole('heading', { name: 'Permissions', exact: true })).toBeVisible();
-  await expect(page.getByText('None.', { exact: true })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Permissions' }).getByText('None.', { exact: true })).toBeVisible();
 
   // A sensitive permission says what it lets them do before it is granted.
   const choice = page.getByLabel('Grant a permission');
@@ -44,5 +44,5 @@ test("an owner grants permissions on a member's page and sees a role edit there 
   // A direct grant taken away.
   await page.getByRole('button', { name: 'Take away See the team' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'See the team taken away.' })).toBeVisible();
-  await expect(page.getByText('None.', { exact: true })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Permissions' }).getByText('None.', { exact: true })).toBeVisible();
 });

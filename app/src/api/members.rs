@@ -83,6 +83,28 @@ pub async fn change_member_department(
         .await
 }
 
+/// Puts a member in another department besides their primary one.
+#[server(endpoint = "members/add_department")]
+pub async fn add_member_department(
+    membership_id: MembershipId,
+    department_id: String,
+) -> Result<(), AppError> {
+    use crate::server::members::change_other_department;
+    use crate::server::request::serve;
+    serve(|scope| change_other_department(scope, membership_id, department_id, true)).await
+}
+
+/// Takes a member out of one of their other departments.
+#[server(endpoint = "members/remove_department")]
+pub async fn remove_member_department(
+    membership_id: MembershipId,
+    department_id: String,
+) -> Result<(), AppError> {
+    use crate::server::members::change_other_department;
+    use crate::server::request::serve;
+    serve(|scope| change_other_department(scope, membership_id, department_id, false)).await
+}
+
 /// Grants a member one permission (`permission`: its key) directly, on top
 /// of their role. The caller must hold it and outrank them.
 #[server(endpoint = "members/grant_permission")]

@@ -573,6 +573,7 @@ mod tests {
             search: "Zoë & co/50%".to_string(),
             role: Some("6f0d3c2e-1b7a-4d5e-9f3a-2b1c0d9e8f7a".parse().unwrap()),
             department: Some("0b4c6a1e-2d3f-4a5b-8c7d-9e0f1a2b3c4d".parse().unwrap()),
+            group: Some("5d2e8f0a-3c4b-4e6d-a7f8-9b0c1d2e3f4a".parse().unwrap()),
             status: Some(StatusFilter::Pending),
             two_factor: Some(TwoFactorFilter::Required),
             sign_in: Some(SignInFilter::Stale),

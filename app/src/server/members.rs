@@ -55,8 +55,13 @@ pub async fn detail(scope: RequestScope, id: MembershipId) -> Result<MemberDetai
         })
         .collect();
     let access = super::member_access::access_of(&scope, &actor, id, &profile).await?;
+    let (other_departments, addable_departments, may_change_departments) =
+        other_departments(&scope, &actor, id, &member, &profile).await?;
     Ok(MemberDetail {
         access,
+        other_departments,
+        addable_departments,
+        may_change_departments,
         member,
         position: profile.position,
         phone: profile.phone,
@@ -68,6 +73,49 @@ pub async fn detail(scope: RequestScope, id: MembershipId) -> Result<MemberDetai
             .authenticator,
         recent_events,
     })
+}
+
+type DepartmentChoices = Vec<crate::wire::choice::Choice<crate::domain::DepartmentId>>;
+
+/// A member's departments besides their primary one, the live ones
+/// `actor` could add them to, and whether `actor` may change them.
+async fn other_departments(
+    scope: &RequestScope,
+    actor: &Actor,
+    id: MembershipId,
+    member: &crate::wire::team::TeamMember,
+    profile: &memberships::Profile,
+) -> Result<(DepartmentChoices, DepartmentChoices, bool), ServerError> {
+    use super::db::departments;
+    use crate::wire::choice::Choice;
+    let pool = &scope.state.pool;
+    let theirs: DepartmentChoices = departments::others_of(pool, id)
+        .await?
+        .into_iter()
+        .map(|d| Choice {
+            id: d.id,
+            name: d.name,
+        })
+        .collect();
+    let may_change = actor.permissions.contains(Permission::ManageMembers)
+        && crate::domain::permission::may_act_on(
+            &actor.permissions,
+            &crate::domain::PermissionSet::from_keys(&profile.permissions),
+        );
+    let addable = if may_change {
+        departments::live(pool, actor.organisation_id)
+            .await?
+            .into_iter()
+            .filter(|d| Some(d.id) != member.department_id && !theirs.iter().any(|t| t.id == d.id))
+            .map(|d| Choice {
+                id: d.id,
+                name: d.name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok((theirs, addable, may_change))
 }
 
 async fn manager(scope: &RequestScope) -> Result<Actor, ServerError> {
@@ -386,6 +434,10 @@ pub async fn change_department(
         return Ok(());
     }
     memberships::set_department(&mut *tx, id, department).await?;
+    // A department is someone's primary one or another, never both.
+    if let Some(primary) = department {
+        super::db::departments::remove_other(&mut *tx, id, primary).await?;
+    }
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     let after = super::assignment::department_name(&mut *tx, org, department).await?;
     let event = AuditEvent::new(AuditAction::MemberDepartmentChanged)
@@ -395,6 +447,79 @@ pub async fn change_department(
         .with_change(
             Some(json!({ "department": member.department_name })),
             Some(json!({ "department": after })),
+        );
+    audit::record(&mut *tx, &scope.meta, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Puts the member in another department besides their primary one
+/// (`add`), or takes them out of one: the team table's department filter
+/// and its CSV count these too.
+pub async fn change_other_department(
+    scope: RequestScope,
+    id: MembershipId,
+    department_id: String,
+    add: bool,
+) -> Result<(), ServerError> {
+    use super::db::departments;
+    let actor = manager(&scope).await?;
+    let org = actor.organisation_id;
+    let pool = &scope.state.pool;
+    let unknown = || {
+        AppError::invalid(
+            "department",
+            "Choose one of your organisation's departments.",
+        )
+    };
+    // Only live departments are added; one archived since is still taken
+    // out.
+    let department = if add {
+        department_of(pool, org, &department_id).await?
+    } else {
+        match department_id.trim().parse() {
+            Ok(id) if departments::name_of(pool, org, id).await?.is_some() => Some(id),
+            _ => None,
+        }
+    }
+    .ok_or_else(unknown)?;
+    let mut tx = pool.begin().await?;
+    let member = lock_and_judge(
+        &mut tx,
+        &actor,
+        id,
+        MemberChange::ChangeDepartment,
+        None,
+        None,
+    )
+    .await?;
+    if add && member.department_id == Some(department) {
+        return Err(
+            AppError::invalid("department", "That is their primary department already.").into(),
+        );
+    }
+    let names = |rows: Vec<departments::DepartmentRow>| -> Vec<String> {
+        rows.into_iter().map(|d| d.name).collect()
+    };
+    let before = names(departments::others_of(&mut *tx, id).await?);
+    let changed = if add {
+        departments::add_other(&mut *tx, id, department).await?
+    } else {
+        departments::remove_other(&mut *tx, id, department).await?
+    };
+    if !changed {
+        // Another admin was quicker.
+        return Ok(());
+    }
+    let after = names(departments::others_of(&mut *tx, id).await?);
+    team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
+    let event = AuditEvent::new(AuditAction::MemberDepartmentChanged)
+        .in_organisation(org)
+        .by(actor.account_id, &actor.display_name)
+        .on_account(Some(member.account_id), &member.display_name)
+        .with_change(
+            Some(json!({ "other_departments": before })),
+            Some(json!({ "other_departments": after })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;
     tx.commit().await?;

@@ -5,7 +5,7 @@ use super::avatar::Avatar;
 use super::event_stream::on_team_change;
 use super::format::{LocalTime, RelativeTime};
 use super::layout::{set_page_status, Notice};
-use super::member_access::{MemberGroupsCard, MemberPermissions, MemberPosition};
+use super::member_access::{MemberGroupsCard, MemberPermissions, MemberPosition, OtherDepartments};
 use super::member_actions::{changes_for, MemberActions, MemberDialog};
 use super::page::{check_access, GuardedPage};
 use crate::api::members::load_member;
@@ -155,6 +155,12 @@ fn MemberDetails(
                     <dd>{member.role.clone()}</dd>
                     <dt>"Department"</dt>
                     <dd>{member.department.clone().map(|d| d.into_any()).unwrap_or_else(|| none().into_any())}</dd>
+                    <dt>"Other departments"</dt>
+                    <dd>
+                        <OtherDepartments membership=member.id theirs=detail.other_departments.clone()
+                            addable=detail.addable_departments.clone() may_manage=detail.may_change_departments
+                            changed=Callback::new(move |()| actions.changed.run(())) />
+                    </dd>
                     <dt>"Position"</dt>
                     <dd>
                         <MemberPosition membership=member.id position=detail.position.clone()

@@ -3,7 +3,8 @@
 //! direct grant away.
 
 use super::format::LocalTime;
-use crate::domain::{GroupId, MembershipId};
+use crate::domain::{DepartmentId, MembershipId};
+use crate::wire::choice::Choice;
 use crate::wire::groups::{MemberGroupView, MemberGroups};
 use crate::wire::members::{HeldPermission, MemberAccess, PermissionSource};
 use crate::wire::AppError;
@@ -258,6 +259,79 @@ pub fn MemberPosition(
     }
 }
 
+/// A set a member belongs to (their groups, their other departments):
+/// each by name with its "remove" button where the viewer may, and a
+/// picker of those the viewer could add them to. `run` makes the change
+/// (an id, its name, whether it is added) and reports how it went.
+#[component]
+fn MemberSet(
+    /// What the list is called (its accessible name).
+    label: &'static str,
+    /// `(id, name, removable)`.
+    items: Vec<(String, String, bool)>,
+    /// `(id, name)`.
+    addable: Vec<(String, String)>,
+    /// The picker's label and id.
+    add_label: &'static str,
+    add_id: &'static str,
+    /// The remove button's text, and its accessible name before the item's
+    /// name ("Take out of").
+    remove_text: &'static str,
+    remove_label: &'static str,
+    pending: RwSignal<bool>,
+    run: Callback<(String, String, bool)>,
+) -> impl IntoView {
+    let list = if items.is_empty() {
+        view! { <p class="muted">"None."</p> }.into_any()
+    } else {
+        let items = items
+            .into_iter()
+            .map(|(id, name, removable)| {
+                let remove = removable.then(|| {
+                    let aria = format!("{remove_label} {name}");
+                    let (id, name) = (id.clone(), name.clone());
+                    view! {
+                        <button type="button" class="button secondary" aria-label=aria
+                            disabled=move || pending.get()
+                            on:click=move |_| run.run((id.clone(), name.clone(), false))>{remove_text}</button>
+                    }
+                });
+                view! { <li><span>{name}</span>{remove}</li> }
+            })
+            .collect_view();
+        view! { <ul class="member-groups" aria-label=label>{items}</ul> }.into_any()
+    };
+    let add = (!addable.is_empty()).then(|| {
+        let chosen = RwSignal::new(addable.first().map(|(id, _)| id.clone()).unwrap_or_default());
+        let names = StoredValue::new(addable.clone());
+        let options = addable
+            .into_iter()
+            .map(|(id, name)| view! { <option value=id>{name}</option> })
+            .collect_view();
+        let on_submit = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let id = chosen.get_untracked();
+            let name = names.with_value(|all| {
+                all.iter()
+                    .find(|(i, _)| *i == id)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default()
+            });
+            run.run((id, name, true));
+        };
+        view! {
+            <form class="grant-form" on:submit=on_submit>
+                <div class="field">
+                    <label for=add_id>{add_label}</label>
+                    <select id=add_id on:change=move |ev| chosen.set(event_target_value(&ev))>{options}</select>
+                </div>
+                <button type="submit" class="button" disabled=move || pending.get()>"Add"</button>
+            </form>
+        }
+    });
+    view! { {list}{add} }
+}
+
 /// The groups a member is in; for those who may manage groups and act on
 /// the member, taking them out of one, or adding them to one that grants
 /// nothing the viewer lacks.
@@ -272,15 +346,14 @@ pub fn MemberGroupsCard(
     let done = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let step_up = expect_context::<super::step_up::StepUp>();
-    // Adds the member to `group` (named `name`), or takes them out.
-    let run = move |group: GroupId, name: String, add: bool| {
+    let run = Callback::new(move |(group, name, add): (String, String, bool)| {
         #[cfg(feature = "hydrate")]
         {
             use crate::api::groups::{add_to_group, remove_from_group};
             pending.set(true);
             error.set(None);
             leptos::task::spawn_local(async move {
-                let (group, member) = (group.to_string(), membership.to_string());
+                let member = membership.to_string();
                 let result = step_up
                     .run(|| {
                         let (group, member) = (group.clone(), member.clone());
@@ -309,68 +382,85 @@ pub fn MemberGroupsCard(
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (group, name, add, step_up, membership, changed, done);
-    };
+    });
     let MemberGroups {
         groups: theirs,
         addable,
     } = groups;
-    let list = if theirs.is_empty() {
-        view! { <p class="muted">"None."</p> }.into_any()
-    } else {
-        let items = theirs
-            .into_iter()
-            .map(|g: MemberGroupView| {
-                let remove = g.removable.then(|| {
-                    let (id, name) = (g.id, g.name.clone());
-                    let aria = format!("Take out of {}", g.name);
-                    view! {
-                        <button type="button" class="button secondary" aria-label=aria
-                            disabled=move || pending.get()
-                            on:click=move |_| run(id, name.clone(), false)>"Take out"</button>
-                    }
-                });
-                view! { <li><span>{g.name}</span>{remove}</li> }
-            })
-            .collect_view();
-        view! { <ul class="member-groups" aria-label="Groups">{items}</ul> }.into_any()
-    };
-    let add = (!addable.is_empty()).then(|| {
-        let chosen = RwSignal::new(addable.first().map(|g| g.id));
-        let names = StoredValue::new(addable.clone());
-        let options = addable
-            .into_iter()
-            .map(|g| view! { <option value=g.id.to_string()>{g.name}</option> })
-            .collect_view();
-        let on_submit = move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            if let Some(id) = chosen.get_untracked() {
-                let name = names.with_value(|all| {
-                    all.iter()
-                        .find(|g| g.id == id)
-                        .map(|g| g.name.clone())
-                        .unwrap_or_default()
-                });
-                run(id, name, true);
-            }
-        };
-        view! {
-            <form class="grant-form" on:submit=on_submit>
-                <div class="field">
-                    <label for="add-to-group">"Add to a group"</label>
-                    <select id="add-to-group" name="group"
-                        on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>{options}</select>
-                </div>
-                <button type="submit" class="button" disabled=move || pending.get()>"Add"</button>
-            </form>
-        }
-    });
+    let items = theirs
+        .into_iter()
+        .map(|g: MemberGroupView| (g.id.to_string(), g.name, g.removable))
+        .collect();
+    let addable = addable
+        .into_iter()
+        .map(|g| (g.id.to_string(), g.name))
+        .collect();
     view! {
         <section class="card" aria-labelledby="groups-title">
             <h2 id="groups-title">"Groups"</h2>
             <p class="form-success" role="status">{move || done.get()}</p>
-            {list}
+            <MemberSet label="Groups" items addable add_label="Add to a group" add_id="add-to-group"
+                remove_text="Take out" remove_label="Take out of" pending run />
             <p class="form-error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
-            {add}
         </section>
+    }
+}
+
+/// A member's departments besides their primary one; for those who may
+/// manage them, adding one or taking one away.
+#[component]
+pub fn OtherDepartments(
+    membership: MembershipId,
+    theirs: Vec<Choice<DepartmentId>>,
+    addable: Vec<Choice<DepartmentId>>,
+    may_manage: bool,
+    /// Called after a change: the page reloads.
+    changed: Callback<()>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let done = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let run = Callback::new(move |(department, name, add): (String, String, bool)| {
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::api::members::{add_member_department, remove_member_department};
+            pending.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                let result = if add {
+                    add_member_department(membership, department).await
+                } else {
+                    remove_member_department(membership, department).await
+                };
+                pending.set(false);
+                match result {
+                    Ok(()) => {
+                        done.set(Some(if add {
+                            format!("Added to {name}.")
+                        } else {
+                            format!("Taken out of {name}.")
+                        }));
+                        changed.run(());
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (department, name, add, membership, changed, done);
+    });
+    let items = theirs
+        .into_iter()
+        .map(|d| (d.id.to_string(), d.name, may_manage))
+        .collect();
+    let addable = addable
+        .into_iter()
+        .map(|d| (d.id.to_string(), d.name))
+        .collect();
+    view! {
+        <p class="form-success" role="status">{move || done.get()}</p>
+        <MemberSet label="Other departments" items addable add_label="Add a department" add_id="add-department"
+            remove_text="Remove" remove_label="Remove from" pending run />
+        <p class="form-error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
     }
 }

@@ -23,6 +23,13 @@ pub struct MemberDetail {
     pub recent_events: Vec<MemberEvent>,
     /// What they may do, and why.
     pub access: MemberAccess,
+    /// Their departments besides the primary one.
+    pub other_departments: Vec<super::choice::Choice<crate::domain::DepartmentId>>,
+    /// The departments the viewer could add them to (none when the viewer
+    /// may not change them).
+    pub addable_departments: Vec<super::choice::Choice<crate::domain::DepartmentId>>,
+    /// The viewer may change their departments.
+    pub may_change_departments: bool,
 }
 
 /// A member's effective permissions, each with where it comes from, and

@@ -18,6 +18,8 @@ pub struct TeamMember {
     pub role: String,
     pub department_id: Option<DepartmentId>,
     pub department: Option<String>,
+    /// Their departments besides the primary one, by name.
+    pub other_departments: Vec<String>,
     pub status: MembershipStatus,
     /// The row is the person looking at the table.
     pub is_you: bool,

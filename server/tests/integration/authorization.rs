@@ -403,6 +403,24 @@ fn table() -> Vec<(&'static str, Access)> {
             }),
         ),
         (
+            "members/add_department",
+            Protected(|t| {
+                vec![
+                    ("membership_id", t.member_membership.clone()),
+                    ("department_id", t.department.clone()),
+                ]
+            }),
+        ),
+        (
+            "members/remove_department",
+            Protected(|t| {
+                vec![
+                    ("membership_id", t.member_membership.clone()),
+                    ("department_id", t.department.clone()),
+                ]
+            }),
+        ),
+        (
             "members/change_department",
             Protected(|t| {
                 vec![
@@ -458,6 +476,9 @@ async fn fingerprint(app: &TestApp, t: &Target) -> String {
                WHERE m.organisation_id = $1),
             (SELECT string_agg(d.name || coalesce(d.archived_at::text, ''), ',' ORDER BY d.id)
                FROM departments d WHERE d.organisation_id = $1),
+            (SELECT string_agg(md.membership_id::text || md.department_id, ',' ORDER BY md.membership_id, md.department_id)
+               FROM member_departments md JOIN memberships m ON m.id = md.membership_id
+               WHERE m.organisation_id = $1),
             (SELECT string_agg(p.key || p.name || p.version || coalesce(p.retired_at::text, ''), ',' ORDER BY p.key)
                FROM product_permissions p WHERE p.organisation_id = $1),
             (SELECT string_agg(g.name || g.version || array_to_string(g.permissions, ' ')

@@ -207,3 +207,185 @@ async fn an_organisation_has_at_most_500_departments() {
     assert_eq!(refused.refusal(), Refusal::TooManyDepartments);
     assert!(refused.error().for_field("name").is_some());
 }
+
+async fn other_department(
+    app: &TestApp,
+    session: &str,
+    endpoint: &str,
+    membership: &str,
+    department: &str,
+) -> ApiResponse {
+    app.call(
+        endpoint,
+        &[("membership_id", membership), ("department_id", department)],
+        Some(session),
+    )
+    .await
+}
+
+/// The names of the members a department filter shows.
+async fn in_department(
+    app: &TestApp,
+    org: &TestOrganisation,
+    session: &str,
+    department: &str,
+) -> Vec<String> {
+    let org_id = org.organisation_id.to_string();
+    app.call(
+        "team/list",
+        &[
+            ("organisation_id", org_id.as_str()),
+            ("query[tab]", "Active"),
+            ("query[department]", department),
+        ],
+        Some(session),
+    )
+    .await
+    .json::<app::wire::team::TeamListing>()
+    .entries
+    .into_iter()
+    .filter_map(|e| match e {
+        app::wire::team::TeamEntry::Member(m) => Some(m.name),
+        app::wire::team::TeamEntry::Invitation(_) => None,
+    })
+    .collect()
+}
+
+#[tokio::test]
+async fn a_member_is_in_other_departments_too_and_the_filter_and_export_count_them() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = owner_of(&app, &org).await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let mia = membership_of(&app, &org, &org.member_email).await;
+    let support = department_id(&app, &org, "Customer Support").await;
+    let technical = department_id(&app, &org, "Technical").await;
+    let primary = app
+        .call(
+            "members/change_department",
+            &[
+                ("membership_id", mia.as_str()),
+                ("department_id", support.as_str()),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(primary.status, StatusCode::OK, "{}", primary.body);
+
+    let added = other_department(&app, &admin, "members/add_department", &mia, &technical).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    let twice = other_department(&app, &admin, "members/add_department", &mia, &support).await;
+    assert_eq!(
+        twice.error().for_field("department"),
+        Some("That is their primary department already.".to_string())
+    );
+    assert_eq!(
+        in_department(&app, &org, &admin, &technical).await,
+        ["Mia Member"]
+    );
+    assert_eq!(
+        in_department(&app, &org, &admin, &support).await,
+        ["Mia Member"]
+    );
+    let detail = app
+        .call(
+            "members/detail",
+            &[("membership_id", mia.as_str())],
+            Some(&admin),
+        )
+        .await
+        .json::<app::wire::members::MemberDetail>();
+    assert_eq!(
+        detail
+            .other_departments
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Technical"]
+    );
+    assert!(detail.addable_departments.is_empty(), "both are hers");
+    let counted = named(&app, &owner, "Technical").await;
+    assert_eq!(counted.members, 1);
+
+    let csv = app
+        .client
+        .get(app.url(&format!("/team/export.csv?department={technical}")))
+        .header("cookie", format!("roster_session={admin}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(
+        lines[0].starts_with("Name,Email,Status,Role,Department,Other departments,"),
+        "{csv}"
+    );
+    assert!(lines[1].contains(",Customer Support,Technical,"), "{csv}");
+    assert_eq!(lines.len(), 2, "{csv}");
+
+    // Made her primary one, Technical leaves the others.
+    let moved = app
+        .call(
+            "members/change_department",
+            &[
+                ("membership_id", mia.as_str()),
+                ("department_id", technical.as_str()),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(
+        in_department(&app, &org, &admin, &support).await,
+        Vec::<String>::new()
+    );
+    let (before, after): (serde_json::Value, serde_json::Value) = sqlx::query_as(
+        "SELECT before, after FROM audit_events
+         WHERE action = 'member.department_changed' AND before ? 'other_departments'
+           AND organisation_id = $1",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            before["other_departments"].clone(),
+            after["other_departments"].clone()
+        ),
+        (serde_json::json!([]), serde_json::json!(["Technical"]))
+    );
+
+    // An archived department is not added; one of another organisation is
+    // unknown; a member may not change anyone's.
+    assert_eq!(
+        on(&app, &owner, "departments/archive", &support)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let archived = other_department(&app, &admin, "members/add_department", &mia, &support).await;
+    assert!(
+        archived.error().for_field("department").is_some(),
+        "{}",
+        archived.body
+    );
+    let elsewhere = app.organisation().await;
+    let foreign = department_id(&app, &elsewhere, "Technical").await;
+    let unknown = other_department(&app, &admin, "members/add_department", &mia, &foreign).await;
+    assert!(
+        unknown.error().for_field("department").is_some(),
+        "{}",
+        unknown.body
+    );
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    let adam = membership_of(&app, &org, &org.admin_email).await;
+    assert_eq!(
+        other_department(&app, &member, "members/add_department", &adam, &technical)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}

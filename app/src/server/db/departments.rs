@@ -88,7 +88,7 @@ pub struct Listed {
     pub id: DepartmentId,
     pub name: String,
     pub archived_at: Option<DateTime<Utc>>,
-    /// Members whose department it is.
+    /// Members in it, as their primary department or another.
     pub members: i64,
     /// Open invitations into it.
     pub pending_invitations: i64,
@@ -98,7 +98,9 @@ pub async fn listing(db: impl PgExecutor<'_>, org: OrganisationId) -> sqlx::Resu
     sqlx::query_as!(
         Listed,
         r#"SELECT d.id AS "id: DepartmentId", d.name, d.archived_at,
-                  (SELECT count(*) FROM memberships m WHERE m.department_id = d.id) AS "members!",
+                  (SELECT count(*) FROM memberships m WHERE m.department_id = d.id)
+                  + (SELECT count(*) FROM member_departments md WHERE md.department_id = d.id)
+                    AS "members!",
                   (SELECT count(*) FROM invitations i
                    WHERE i.department_id = d.id
                      AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now())
@@ -192,12 +194,66 @@ pub async fn set_archived(
     .map(|_| ())
 }
 
-/// The members in a department: whose rows show its name.
+/// The members in a department, as their primary one or another: whose
+/// rows show its name.
 pub async fn members(db: impl PgExecutor<'_>, id: DepartmentId) -> sqlx::Result<Vec<MembershipId>> {
     sqlx::query_scalar!(
-        r#"SELECT id AS "id: MembershipId" FROM memberships WHERE department_id = $1"#,
+        r#"SELECT id AS "id!: MembershipId" FROM memberships WHERE department_id = $1
+           UNION
+           SELECT membership_id FROM member_departments WHERE department_id = $1"#,
         id as DepartmentId
     )
     .fetch_all(db)
     .await
+}
+
+/// The departments `membership` is in besides their primary one, by name.
+pub async fn others_of(
+    db: impl PgExecutor<'_>,
+    membership: MembershipId,
+) -> sqlx::Result<Vec<DepartmentRow>> {
+    sqlx::query_as!(
+        DepartmentRow,
+        r#"SELECT d.id AS "id: DepartmentId", d.name
+           FROM member_departments md JOIN departments d ON d.id = md.department_id
+           WHERE md.membership_id = $1
+           ORDER BY lower(d.name)"#,
+        membership as MembershipId
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Puts `membership` in another department; `false` when they were in it.
+pub async fn add_other(
+    db: impl PgExecutor<'_>,
+    membership: MembershipId,
+    department: DepartmentId,
+) -> sqlx::Result<bool> {
+    let added = sqlx::query!(
+        "INSERT INTO member_departments (membership_id, department_id)
+         VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        membership as MembershipId,
+        department as DepartmentId
+    )
+    .execute(db)
+    .await?;
+    Ok(added.rows_affected() == 1)
+}
+
+/// Takes `membership` out of one of their other departments; `false`
+/// when they were not in it.
+pub async fn remove_other(
+    db: impl PgExecutor<'_>,
+    membership: MembershipId,
+    department: DepartmentId,
+) -> sqlx::Result<bool> {
+    let removed = sqlx::query!(
+        "DELETE FROM member_departments WHERE membership_id = $1 AND department_id = $2",
+        membership as MembershipId,
+        department as DepartmentId
+    )
+    .execute(db)
+    .await?;
+    Ok(removed.rows_affected() == 1)
 }

@@ -196,6 +196,9 @@ pub async fn team_rows(
         r#"SELECT m.id AS "id: MembershipId", a.display_name, a.email,
                   r.id AS "role_id: RoleId", r.name AS role_name,
                   d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
+                  coalesce((SELECT array_agg(od.name ORDER BY lower(od.name))
+                            FROM member_departments md JOIN departments od ON od.id = md.department_id
+                            WHERE md.membership_id = m.id), ARRAY[]::text[]) AS "other_departments!",
                   m.status, m.last_sign_in_at, m.joined_at,
                   (a.two_factor_enabled_at IS NOT NULL) AS "two_factor!",
                   two_factor_due(a.two_factor_enabled_at, m.two_factor_required_since,
@@ -241,6 +244,7 @@ pub async fn team_rows(
             role: r.role_name,
             department_id: r.department_id,
             department: r.department_name,
+            other_departments: r.other_departments,
             // The column's CHECK allows only the two values.
             status: MembershipStatus::parse(&r.status).unwrap_or(MembershipStatus::Disabled),
             is_you: r.is_you,

@@ -299,8 +299,16 @@ fn push_common_filters(
         sql.push_bind(role.0);
     }
     if let Some(department) = query.department {
-        sql.push(format!(" AND {table}.department_id = "));
+        sql.push(format!(" AND ({table}.department_id = "));
         sql.push_bind(department.0);
+        if table == "m" {
+            // Members are in a department as their primary one or as
+            // another; each side has its index, which the planner ORs.
+            sql.push(" OR m.id = ANY (ARRAY(SELECT md.membership_id FROM member_departments md WHERE md.department_id = ");
+            sql.push_bind(department.0);
+            sql.push("))");
+        }
+        sql.push(")");
     }
 }
 

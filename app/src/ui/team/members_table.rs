@@ -77,7 +77,8 @@ fn member_row(state: TeamState, m: TeamMember, may_manage: bool) -> impl IntoVie
             <td class="col-wide">{m.email.clone()}{unverified(m.email_verified)}</td>
             <td>
                 {m.role.clone()}
-                <span class="line-2">{m.department.clone().unwrap_or_default()}</span>
+                // The primary department first, then the others.
+                <span class="line-2">{m.department.iter().chain(&m.other_departments).cloned().collect::<Vec<_>>().join(", ")}</span>
             </td>
             <td>
                 <span class=status_class>{m.status.label()}</span>
