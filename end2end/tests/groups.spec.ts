@@ -50,7 +50,7 @@ test('an owner creates a group, fills it, filters the team by it and empties it'
   await page.goto('/team');
   await hydrated(page);
   if (test.info().project.name === 'phone') await page.getByRole('button', { name: /^Filters and sort/ }).click();
-  await page.getByLabel('Group').selectOption({ label: 'Night shift' });
+  await page.getByLabel('Group', { exact: true }).selectOption({ label: 'Night shift' });
   await expect(page).toHaveURL(/\/team\?group=[0-9a-f-]{36}$/);
   const members = page.getByRole('table', { name: 'Members of your organisation' });
   await expect(members.getByRole('rowheader').getByRole('link')).toHaveText(['Mia Member']);
@@ -62,4 +62,33 @@ test('an owner creates a group, fills it, filters the team by it and empties it'
   await expect(page.getByRole('status').filter({ hasText: 'Taken out of Night shift.' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Groups' }).getByText('None.')).toBeVisible();
   await expect(page.getByRole('table', { name: 'Permissions of Mia Member' })).toHaveCount(0);
+});
+
+test('an owner chooses people in the team table and puts them in a group at once', async ({ page, org }) => {
+  await signedIn(page, org.owner_email, org.password);
+  await page.goto('/settings/groups');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'New group' }).click();
+  const editor = page.getByRole('region', { name: 'New group' });
+  await editor.getByLabel('Name').fill('Day shift');
+  await editor.getByRole('button', { name: 'Create group' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Group Day shift saved.' })).toBeVisible();
+
+  await page.goto('/team');
+  await hydrated(page);
+  const bar = page.getByRole('region', { name: 'Chosen people' });
+  await expect(bar).toBeHidden();
+  await page.getByRole('checkbox', { name: 'Choose Mia Member' }).check();
+  await page.getByRole('checkbox', { name: 'Choose Adam Admin' }).check();
+  await expect(bar).toContainText('2 people chosen');
+  await bar.getByLabel('Add to group').selectOption({ label: 'Day shift' });
+  await bar.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: '2 people added to Day shift.' })).toBeVisible();
+  await expect(bar).toBeHidden();
+  await expect(page.getByRole('checkbox', { name: 'Choose Mia Member' })).not.toBeChecked();
+
+  if (test.info().project.name === 'phone') await page.getByRole('button', { name: /^Filters and sort/ }).click();
+  await page.getByLabel('Group', { exact: true }).selectOption({ label: 'Day shift' });
+  const members = page.getByRole('table', { name: 'Members of your organisation' });
+  await expect(members.getByRole('rowheader').getByRole('link')).toHaveText(['Adam Admin', 'Mia Member']);
 });

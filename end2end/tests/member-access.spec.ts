@@ -1,7 +1,7 @@
 // A member's permissions on their page: each with where it comes from,
 // granted directly with a warning for sensitive ones, and a role edit
 // showing on the open page at once.
-import { test, expect, signedIn } from './fixtures';
+import { test, expect, hydrated, signedIn } from './fixtures';
 
 test("an owner grants permissions on a member's page and sees a role edit there at once", async ({ page, context, org }) => {
   await signedIn(page, org.owner_email, org.password);
@@ -23,6 +23,8 @@ test("an owner grants permissions on a member's page and sees a role edit there 
   // The Member role edited in another tab: the open page shows it at once.
   const roles = await context.newPage();
   await roles.goto('/settings/roles');
+  // The editor opens only once the page is interactive.
+  await hydrated(roles);
   await roles.getByRole('button', { name: 'Edit Member' }).click();
   const editor = roles.getByRole('region', { name: 'Edit Member' });
   await editor.getByRole('checkbox', { name: /Audit log/ }).check();

@@ -2,6 +2,7 @@
 //! invited who have not joined yet.
 
 use super::row_menu::{invitation_menu, member_menu};
+use super::selection::{select_box, Selection};
 use super::state::TeamState;
 use crate::domain::invitation::InvitationStatus;
 use crate::domain::MembershipStatus;
@@ -60,12 +61,16 @@ fn member_row(state: TeamState, m: TeamMember, may_manage: bool) -> impl IntoVie
         MembershipStatus::Disabled => "status status-disabled",
     };
     let actions = may_manage.then(|| member_menu(state, &m));
+    let select = use_context::<Option<Selection>>()
+        .flatten()
+        .map(|selection| select_box(selection, &m));
     view! {
         <tr>
             // On phones the email column is hidden and shown under the
             // name instead.
             <th scope="row">
                 <div class="person">
+                    {select}
                     <Avatar name=m.name.clone() url=m.avatar.clone() size="small" />
                     <div>
                         <a href=format!("/team/{}", m.id)>{m.name.clone()}</a>

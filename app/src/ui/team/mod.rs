@@ -12,6 +12,7 @@ mod members_table;
 mod permission_picker;
 mod revoke_dialog;
 mod row_menu;
+mod selection;
 mod state;
 
 pub(crate) use members_table::unverified;
@@ -106,6 +107,10 @@ fn Team(user: SessionUser, filters: FilterChoices) -> impl IntoView {
     let state = expect_context::<TeamState>();
     let may_invite = user.can(Permission::InviteMembers);
     let may_manage = user.can(Permission::ManageMembers);
+    // Those who may manage groups choose people to put in one.
+    let selection = (user.can(Permission::ManageGroups) && !filters.groups.is_empty())
+        .then(|| selection::Selection::new(filters.groups.clone()));
+    provide_context(selection);
     let organisation = user.organisation_id;
     let query = use_url_view::<TeamQuery>();
     let listing = Resource::new(
@@ -129,6 +134,7 @@ fn Team(user: SessionUser, filters: FilterChoices) -> impl IntoView {
             </div>
             <p class="form-error" role="alert">{move || state.actions.notice.get()}</p>
             <FilterForm query filters />
+            {selection.map(|selection| view! { <selection::SelectionBar selection /> })}
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || listing.get().and_then(Result::err).map(|error| view! { <PageError error /> })}
                 <Listing listing may_manage may_invite />
