@@ -202,45 +202,29 @@ fn GroupEditor(
             let role_id = form_value(form.as_ref(), "role_id");
             let permissions: Vec<String> = chosen.get_untracked().into_iter().collect();
             let target = target.clone();
-            pending.set(true);
-            error.set(None);
-            leptos::task::spawn_local(async move {
-                let (name, description, role_id) = (name.clone(), description.clone(), role_id);
-                let result = step_up
-                    .run(|| {
-                        let (name, description, role_id, permissions) = (
-                            name.clone(),
-                            description.clone(),
-                            role_id.clone(),
-                            permissions.clone(),
-                        );
-                        let target = target.clone();
-                        async move {
-                            match target {
-                                None => create_group(name, description, role_id, permissions)
-                                    .await
-                                    .map(|_| ()),
-                                Some(g) => {
-                                    update_group(
-                                        g.id.to_string(),
-                                        g.version,
-                                        name,
-                                        description,
-                                        role_id,
-                                        permissions,
-                                    )
-                                    .await
-                                }
-                            }
+            let message = format!("Group {name} saved.");
+            let save = move || {
+                let (name, description, role_id, permissions) = (
+                    name.clone(),
+                    description.clone(),
+                    role_id.clone(),
+                    permissions.clone(),
+                );
+                let target = target.clone();
+                async move {
+                    match target {
+                        None => create_group(name, description, role_id, permissions)
+                            .await
+                            .map(|_| ()),
+                        Some(g) => {
+                            let id = g.id.to_string();
+                            update_group(id, g.version, name, description, role_id, permissions)
+                                .await
                         }
-                    })
-                    .await;
-                pending.set(false);
-                match result {
-                    Ok(()) => reload.run(format!("Group {name} saved.")),
-                    Err(e) => error.set(Some(e)),
+                    }
                 }
-            });
+            };
+            step_up.spawn(save, pending, error, move |()| reload.run(message));
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (&target, step_up, pending, chosen, reload);
@@ -364,18 +348,16 @@ fn DeleteGroup(
         #[cfg(feature = "hydrate")]
         {
             use crate::api::groups::delete_group;
-            let target = target.clone();
-            pending.set(true);
-            error.set(None);
-            leptos::task::spawn_local(async move {
-                let id = target.id.to_string();
-                let result = step_up.run(|| delete_group(id.clone())).await;
-                pending.set(false);
-                match result {
-                    Ok(()) => reload.run(format!("Group {} deleted.", target.name)),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            let (id, message) = (
+                target.id.to_string(),
+                format!("Group {} deleted.", target.name),
+            );
+            step_up.spawn(
+                move || delete_group(id.clone()),
+                pending,
+                error,
+                move |()| reload.run(message),
+            );
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (&target, step_up, pending, reload);
@@ -469,30 +451,18 @@ fn GroupView(
     let run = move |member: String, name: String, add: bool| {
         #[cfg(feature = "hydrate")]
         {
-            use crate::api::groups::{add_to_group, remove_from_group};
-            pending.set(true);
-            error.set(None);
-            leptos::task::spawn_local(async move {
-                let group = group_id.to_string();
-                let result = step_up
-                    .run(|| {
-                        let (group, member) = (group.clone(), member.clone());
-                        async move {
-                            if add {
-                                add_to_group(group, vec![member]).await.map(|_| ())
-                            } else {
-                                remove_from_group(group, member).await
-                            }
-                        }
-                    })
-                    .await;
-                pending.set(false);
-                match result {
-                    Ok(()) if add => changed.run(format!("{name} added.")),
-                    Ok(()) => changed.run(format!("{name} taken out.")),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            let group = group_id.to_string();
+            let message = if add {
+                format!("{name} added.")
+            } else {
+                format!("{name} taken out.")
+            };
+            step_up.spawn(
+                move || change_place(group.clone(), member.clone(), add),
+                pending,
+                error,
+                move |()| changed.run(message),
+            );
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (member, name, add, step_up, group_id, changed);
@@ -632,5 +602,17 @@ fn AddPeople(
                 on:input=move |ev| search.set(event_target_value(&ev)) />
         </div>
         {results}
+    }
+}
+
+/// Puts one person (a membership id) in a group (`add`) or takes them
+/// out: the group's page and the member's page both do.
+#[cfg(feature = "hydrate")]
+pub(super) async fn change_place(group: String, member: String, add: bool) -> Result<(), AppError> {
+    use crate::api::groups::{add_to_group, remove_from_group};
+    if add {
+        add_to_group(group, vec![member]).await.map(|_| ())
+    } else {
+        remove_from_group(group, member).await
     }
 }

@@ -349,36 +349,21 @@ pub fn MemberGroupsCard(
     let run = Callback::new(move |(group, name, add): (String, String, bool)| {
         #[cfg(feature = "hydrate")]
         {
-            use crate::api::groups::{add_to_group, remove_from_group};
-            pending.set(true);
-            error.set(None);
-            leptos::task::spawn_local(async move {
-                let member = membership.to_string();
-                let result = step_up
-                    .run(|| {
-                        let (group, member) = (group.clone(), member.clone());
-                        async move {
-                            if add {
-                                add_to_group(group, vec![member]).await.map(|_| ())
-                            } else {
-                                remove_from_group(group, member).await
-                            }
-                        }
-                    })
-                    .await;
-                pending.set(false);
-                match result {
-                    Ok(()) => {
-                        done.set(Some(if add {
-                            format!("Added to {name}.")
-                        } else {
-                            format!("Taken out of {name}.")
-                        }));
-                        changed.run(());
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            let member = membership.to_string();
+            let message = if add {
+                format!("Added to {name}.")
+            } else {
+                format!("Taken out of {name}.")
+            };
+            step_up.spawn(
+                move || super::groups::change_place(group.clone(), member.clone(), add),
+                pending,
+                error,
+                move |()| {
+                    done.set(Some(message));
+                    changed.run(());
+                },
+            );
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (group, name, add, step_up, membership, changed, done);

@@ -355,18 +355,16 @@ fn RetirePermission(
         #[cfg(feature = "hydrate")]
         {
             use crate::api::permissions::retire_permission;
-            let target = target.clone();
-            pending.set(true);
-            error.set(None);
-            leptos::task::spawn_local(async move {
-                let id = target.id.to_string();
-                let result = step_up.run(|| retire_permission(id.clone())).await;
-                pending.set(false);
-                match result {
-                    Ok(()) => reload.run(format!("Permission {} retired.", target.name)),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            let (id, message) = (
+                target.id.to_string(),
+                format!("Permission {} retired.", target.name),
+            );
+            step_up.spawn(
+                move || retire_permission(id.clone()),
+                pending,
+                error,
+                move |()| reload.run(message),
+            );
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (&target, step_up, pending, reload);

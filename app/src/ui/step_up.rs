@@ -54,6 +54,33 @@ impl StepUp {
         }
     }
 
+    /// [`run`](Self::run) in the background, as a page's buttons do:
+    /// `pending` while it runs, the refusal in `error`, or `done` with the
+    /// answer. Only the admin bundle's pages call it.
+    #[cfg(feature = "hydrate")]
+    pub fn spawn<T, F, Fut>(
+        self,
+        action: F,
+        pending: RwSignal<bool>,
+        error: RwSignal<Option<AppError>>,
+        done: impl FnOnce(T) + 'static,
+    ) where
+        T: 'static,
+        F: Fn() -> Fut + 'static,
+        Fut: Future<Output = Result<T, AppError>> + 'static,
+    {
+        pending.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let result = self.run(action).await;
+            pending.set(false);
+            match result {
+                Ok(answer) => done(answer),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    }
+
     /// Follows a download link once a risky action would go through.
     pub fn download(self, href: String) {
         leptos::task::spawn_local(async move {

@@ -2,7 +2,7 @@
 //! field, archiving that takes a department out of the pickers but leaves
 //! it on its people, and the organisation's limit.
 
-use crate::harness::{ApiResponse, TestApp, TestOrganisation};
+use crate::harness::{owner_of, ApiResponse, TestApp, TestOrganisation};
 use crate::invitations::{department_id, invite, role_id, Invite};
 use crate::members::membership_of;
 use app::domain::Refusal;
@@ -33,10 +33,6 @@ async fn create(app: &TestApp, session: &str, name: &str) -> ApiResponse {
 async fn on(app: &TestApp, session: &str, endpoint: &str, id: &str) -> ApiResponse {
     app.call(endpoint, &[("department_id", id)], Some(session))
         .await
-}
-
-async fn owner_of(app: &TestApp, org: &TestOrganisation) -> String {
-    app.sign_in(&org.owner_email, &org.password).await
 }
 
 #[tokio::test]

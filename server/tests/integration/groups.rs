@@ -4,7 +4,7 @@
 //! people's next request, and named as the source on their page.
 
 use crate::access_model::{set_role_permissions, team_list};
-use crate::harness::{ApiResponse, TestApp, TestOrganisation};
+use crate::harness::{owner_of, ApiResponse, TestApp};
 use crate::invitations::role_id;
 use crate::member_access::{detail, grant, sources};
 use crate::members::{audit_count, membership_of};
@@ -107,10 +107,6 @@ async fn remove(app: &TestApp, session: &str, group: &str, member: &str) -> ApiR
         Some(session),
     )
     .await
-}
-
-async fn owner_of(app: &TestApp, org: &TestOrganisation) -> String {
-    app.sign_in(&org.owner_email, &org.password).await
 }
 
 #[tokio::test]

@@ -601,3 +601,8 @@ impl Drop for Maildev {
         let _ = self.child.wait();
     }
 }
+
+/// A fresh session of `org`'s owner.
+pub(crate) async fn owner_of(app: &TestApp, org: &TestOrganisation) -> String {
+    app.sign_in(&org.owner_email, &org.password).await
+}

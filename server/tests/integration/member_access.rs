@@ -4,7 +4,7 @@
 //! counted in every check from the member's next request.
 
 use crate::access_model::{set_role_permissions, team_list};
-use crate::harness::{ApiResponse, TestApp, TestOrganisation};
+use crate::harness::{owner_of, ApiResponse, TestApp};
 use crate::invitations::{invite, role_id, Invite};
 use crate::members::{audit_count, membership_of};
 use crate::product_permissions::create as create_permission;
@@ -56,10 +56,6 @@ pub(crate) fn sources(detail: &MemberDetail, key: &str) -> Vec<PermissionSource>
         .find(|p| p.key == key)
         .map(|p| p.sources.clone())
         .unwrap_or_default()
-}
-
-async fn owner_of(app: &TestApp, org: &TestOrganisation) -> String {
-    app.sign_in(&org.owner_email, &org.password).await
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! holders, and retirement taking them from everyone at once.
 
 use crate::access_model::{grant_directly, set_role_permissions};
-use crate::harness::{ApiResponse, TestApp, TestOrganisation};
+use crate::harness::{owner_of, ApiResponse, TestApp};
 use crate::members::{disable, membership_of};
 use crate::roles::{create as create_role, grant_admins_role_management, role_named};
 use app::domain::Refusal;
@@ -75,10 +75,6 @@ async fn on(
     let id = p.id.to_string();
     app.call(endpoint, &[("permission_id", id.as_str())], Some(session))
         .await
-}
-
-async fn owner_of(app: &TestApp, org: &TestOrganisation) -> String {
-    app.sign_in(&org.owner_email, &org.password).await
 }
 
 #[tokio::test]
