@@ -52,10 +52,13 @@ pub fn MemberPage() -> impl IntoView {
     };
     let done = RwSignal::new(None::<String>);
     let position_done = RwSignal::new(None::<String>);
+    // The same for their groups, and for their other departments.
+    let groups_done = RwSignal::new(None::<String>);
+    let departments_done = RwSignal::new(None::<String>);
     let ready = move |user: SessionUser, detail: Option<MemberDetail>| match detail {
         Some(detail) => {
             let may_manage = user.can(Permission::ManageMembers);
-            view! { <MemberDetails detail may_manage done position_done /> }.into_any()
+            view! { <MemberDetails detail may_manage done position_done groups_done departments_done /> }.into_any()
         }
         None => {
             set_page_status(404);
@@ -105,6 +108,10 @@ fn MemberDetails(
     done: RwSignal<Option<String>>,
     /// The same for the position.
     position_done: RwSignal<Option<String>>,
+    /// The same for their groups.
+    groups_done: RwSignal<Option<String>>,
+    /// The same for their other departments.
+    departments_done: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let actions = expect_context::<MemberActions>();
     let member = detail.member.clone();
@@ -157,7 +164,7 @@ fn MemberDetails(
                     <dd>{member.department.clone().map(|d| d.into_any()).unwrap_or_else(|| none().into_any())}</dd>
                     <dt>"Other departments"</dt>
                     <dd>
-                        <OtherDepartments membership=member.id theirs=detail.other_departments.clone()
+                        <OtherDepartments done=departments_done membership=member.id theirs=detail.other_departments.clone()
                             addable=detail.addable_departments.clone() may_manage=detail.may_change_departments
                             changed=Callback::new(move |()| actions.changed.run(())) />
                     </dd>
@@ -201,7 +208,7 @@ fn MemberDetails(
                     </dd>
                 </dl>
             </section>
-            <MemberGroupsCard membership=member.id groups=detail.access.groups.clone()
+            <MemberGroupsCard done=groups_done membership=member.id groups=detail.access.groups.clone()
                 changed=Callback::new(move |()| actions.changed.run(())) />
             <MemberPermissions membership=member.id name=member.name.clone() access=detail.access
                 done changed=Callback::new(move |()| actions.changed.run(())) />

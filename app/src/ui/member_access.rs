@@ -339,11 +339,13 @@ fn MemberSet(
 pub fn MemberGroupsCard(
     membership: MembershipId,
     groups: MemberGroups,
+    /// What the last change did: the page's, so that it outlives the
+    /// reload the change causes.
+    done: RwSignal<Option<String>>,
     /// Called after a change: the page reloads.
     changed: Callback<()>,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
-    let done = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let step_up = expect_context::<super::step_up::StepUp>();
     let run = Callback::new(move |(group, name, add): (String, String, bool)| {
@@ -399,11 +401,12 @@ pub fn OtherDepartments(
     theirs: Vec<Choice<DepartmentId>>,
     addable: Vec<Choice<DepartmentId>>,
     may_manage: bool,
+    /// What the last change did, outliving the reload it causes.
+    done: RwSignal<Option<String>>,
     /// Called after a change: the page reloads.
     changed: Callback<()>,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
-    let done = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let run = Callback::new(move |(department, name, add): (String, String, bool)| {
         #[cfg(feature = "hydrate")]
