@@ -3,7 +3,7 @@
 // permission (warned when a sensitive one is chosen), the invitee accepts
 // on a phone, and the member page shows each permission with its source,
 // following a role edit at once.
-import { test, expect, emailTo, hydrated, invitationLinkIn, phone, signedIn, uniqueEmail } from './fixtures';
+import { test, expect, acceptOnPhone, emailTo, hydrated, invitationLinkIn, signedIn, uniqueEmail } from './fixtures';
 
 test('a Supervisor invited with one more permission shows each permission with its source', async ({ page, context, org, browser }) => {
   await signedIn(page, org.owner_email, org.password);
@@ -48,13 +48,7 @@ test('a Supervisor invited with one more permission shows each permission with i
   await expect(page.getByRole('dialog', { name: 'Invitation created' })).toBeVisible();
   await page.getByRole('button', { name: 'Done' }).click();
 
-  const invitee = await phone(browser);
-  await invitee.goto(invitationLinkIn(await emailTo(email)));
-  await hydrated(invitee);
-  await invitee.getByLabel('Password', { exact: true }).fill('violet lantern harbour seventeen');
-  await invitee.getByLabel('Confirm password').fill('violet lantern harbour seventeen');
-  await invitee.getByRole('button', { name: 'Create account and join' }).click();
-  await expect(invitee).toHaveURL(/\/welcome$/);
+  const invitee = await acceptOnPhone(browser, invitationLinkIn(await emailTo(email)));
   await invitee.context().close();
 
   // The member page: each permission with where it comes from.

@@ -103,6 +103,19 @@ export function invitationLinkIn(email: MaildevEmail): string {
   return (match as RegExpMatchArray)[0];
 }
 
+/** Opens an invitation `link` on a phone and creates the account with
+ * `password`; returns the phone's page, on the welcome page. */
+export async function acceptOnPhone(browser: Browser, link: string, password = 'violet lantern harbour seventeen'): Promise<Page> {
+  const invitee = await phone(browser);
+  await invitee.goto(link);
+  await hydrated(invitee);
+  await invitee.getByLabel('Password', { exact: true }).fill(password);
+  await invitee.getByLabel('Confirm password').fill(password);
+  await invitee.getByRole('button', { name: 'Create account and join' }).click();
+  await expect(invitee).toHaveURL(/\/welcome$/);
+  return invitee;
+}
+
 /** An address no other test uses. */
 export function uniqueEmail(label: string): string {
   return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@invitee.example`;

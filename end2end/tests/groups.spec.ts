@@ -1,8 +1,9 @@
 // Groups: an owner creates one that grants a permission (warned when it
 // is sensitive), adds a member from the group's page, sees the group as
 // the source of that member's permission, filters the team table by it,
-// and takes the member out from their page.
-import { test, expect, hydrated, signedIn } from './fixtures';
+// and takes the member out from their page; people chosen in the team
+// table join a group at once; an invitation carries groups to its invitee.
+import { test, expect, acceptOnPhone, emailTo, hydrated, invitationLinkIn, signedIn, uniqueEmail } from './fixtures';
 
 test('an owner creates a group, fills it, filters the team by it and empties it', async ({ page, org }) => {
   await signedIn(page, org.owner_email, org.password);
@@ -91,4 +92,64 @@ test('an owner chooses people in the team table and puts them in a group at once
   await page.getByLabel('Group', { exact: true }).selectOption({ label: 'Day shift' });
   const members = page.getByRole('table', { name: 'Members of your organisation' });
   await expect(members.getByRole('rowheader').getByRole('link')).toHaveText(['Adam Admin', 'Mia Member']);
+});
+
+test('an invitation keeps its groups, an edit changes them, and accepting joins them', async ({ page, org, browser }) => {
+  await signedIn(page, org.owner_email, org.password);
+  await page.goto('/settings/groups');
+  await hydrated(page);
+  for (const [name, sensitive] of [['Porters', false], ['Front desk', true]] as const) {
+    await page.getByRole('button', { name: 'New group' }).click();
+    const editor = page.getByRole('region', { name: 'New group' });
+    await editor.getByLabel('Name').fill(name);
+    if (sensitive) await editor.getByLabel('Invite people').check();
+    await editor.getByRole('button', { name: 'Create group' }).click();
+    await expect(page.getByRole('status').filter({ hasText: `Group ${name} saved.` })).toBeVisible();
+  }
+
+  // The invite dialog: a group granting a sensitive permission is named
+  // before anything is sent.
+  const email = uniqueEmail('porter');
+  await page.goto('/team');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Invite user' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Invite user' });
+  await dialog.getByLabel('Email').fill(email);
+  await dialog.getByLabel('Full name').fill('Pat Porter');
+  const groups = dialog.getByRole('group', { name: 'Groups' });
+  await groups.getByRole('checkbox', { name: 'Front desk' }).check();
+  await expect(dialog.getByRole('note')).toContainText('Invite people is sensitive');
+  await groups.getByRole('checkbox', { name: 'Front desk' }).uncheck();
+  await expect(dialog.getByRole('note')).toBeHidden();
+  await groups.getByRole('checkbox', { name: 'Porters' }).check();
+  await dialog.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByRole('dialog', { name: 'Invitation created' })).toBeVisible();
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  // The Invitations tab shows the group; an edit adds the other.
+  await page.getByRole('navigation', { name: 'Team views' }).getByRole('link', { name: /^Invitations/ }).click();
+  await expect(page.getByRole('table', { name: 'Members of your organisation' })).toHaveCount(0);
+  const row = page.getByRole('row', { name: new RegExp(email) });
+  await expect(row).toContainText('Group Porters');
+  await page.getByRole('button', { name: `Actions for ${email}` }).click();
+  await page.getByRole('button', { name: 'Edit invitation' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit invitation' });
+  const chosen = edit.getByRole('group', { name: 'Groups' });
+  await expect(chosen.getByRole('checkbox', { name: 'Porters' })).toBeChecked();
+  await chosen.getByRole('checkbox', { name: 'Front desk' }).check();
+  await expect(edit.getByRole('note')).toContainText('Invite people is sensitive');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit).toBeHidden();
+  await expect(row).toContainText('Groups Front desk, Porters');
+
+  // Accepted on a phone: the new member is in both.
+  const invitee = await acceptOnPhone(browser, invitationLinkIn(await emailTo(email)));
+  await invitee.context().close();
+
+  await page.goto('/team');
+  await hydrated(page);
+  await page.getByRole('table', { name: 'Members of your organisation' }).getByRole('link', { name: 'Pat Porter' }).click();
+  await hydrated(page);
+  const theirs = page.getByRole('region', { name: 'Groups' }).getByRole('list', { name: 'Groups' });
+  await expect(theirs.getByRole('listitem')).toHaveText([/Front desk/, /Porters/]);
 });

@@ -1,5 +1,5 @@
 import { devices, Page } from '@playwright/test';
-import { test, expect, emailTo, hydrated, invite, invitationLinkIn as linkIn, overflowX, phone, signedIn, uniqueEmail } from './fixtures';
+import { test, expect, acceptOnPhone, emailTo, hydrated, invite, invitationLinkIn as linkIn, overflowX, phone, signedIn, uniqueEmail } from './fixtures';
 
 async function openInvitationsTab(page: Page) {
   await page.goto('/team');
@@ -126,13 +126,7 @@ test('an accepted link shows the already-accepted page', async ({ page, org, bro
   await page.getByRole('button', { name: 'Done' }).click();
   const link = linkIn(await emailTo(email));
 
-  const invitee = await phone(browser);
-  await invitee.goto(link);
-  await hydrated(invitee);
-  await invitee.getByLabel('Password', { exact: true }).fill('copper meadow lighthouse ninety');
-  await invitee.getByLabel('Confirm password').fill('copper meadow lighthouse ninety');
-  await invitee.getByRole('button', { name: 'Create account and join' }).click();
-  await expect(invitee).toHaveURL(/\/welcome$/);
+  const invitee = await acceptOnPhone(browser, link, 'copper meadow lighthouse ninety');
   await invitee.context().close();
 
   await page.goto(link);

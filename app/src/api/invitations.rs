@@ -29,6 +29,9 @@ pub async fn create_invitation(
     /// Granted on top of the role, by key: `permissions[0]=…`.
     #[server(default)]
     permissions: Vec<String>,
+    /// The groups accepting puts them in, by id: `groups[0]=…`.
+    #[server(default)]
+    groups: Vec<String>,
 ) -> Result<InviteOutcome, AppError> {
     use crate::server::invitations::{create, InviteForm};
     use crate::server::request::serve;
@@ -42,6 +45,7 @@ pub async fn create_invitation(
                 permissions,
                 department_id,
                 expiry_hours,
+                groups,
             },
         )
     })
@@ -70,7 +74,8 @@ pub async fn revoke_invitation(invitation_id: InvitationId) -> Result<(), AppErr
     serve(|scope| crate::server::invitations::revoke(scope, invitation_id)).await
 }
 
-/// Changes the role or department an open invitation grants.
+/// Changes the role, permissions, department or groups an open
+/// invitation grants.
 #[server(endpoint = "invitations/update")]
 pub async fn update_invitation(
     invitation_id: InvitationId,
@@ -79,6 +84,9 @@ pub async fn update_invitation(
     /// Granted on top of the role, by key; none when left out.
     #[server(default)]
     permissions: Vec<String>,
+    /// The groups accepting puts them in, by id; none when left out.
+    #[server(default)]
+    groups: Vec<String>,
 ) -> Result<(), AppError> {
     use crate::server::request::serve;
     serve(|scope| {
@@ -88,6 +96,7 @@ pub async fn update_invitation(
             role_id,
             permissions,
             department_id,
+            groups,
         )
     })
     .await

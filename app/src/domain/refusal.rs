@@ -131,6 +131,10 @@ pub enum Refusal {
     /// actor does not hold.
     #[error("You can't change the {group} group: it grants permissions you don't have.")]
     GroupGrantsMore { group: String },
+    /// Inviting someone into a group that grants something the inviter
+    /// does not hold.
+    #[error("You can't put people in the {group} group: it grants permissions you don't have.")]
+    GroupNotGrantable { group: String },
 
     // Invitations, from the inviter's side.
     #[error("This invitation was revoked. Send a new invitation instead.")]
@@ -194,6 +198,7 @@ impl Refusal {
             Self::AccountExists => Some("password"),
             Self::OwnFactorFirst => Some("two_factor_policy"),
             Self::PermissionsBeyondYours => Some("permissions"),
+            Self::GroupNotGrantable { .. } => Some("groups"),
             Self::RoleNameTaken
             | Self::TooManyRoles
             | Self::PermissionNameTaken

@@ -286,7 +286,7 @@ pub struct TeamQuery {
     pub search: String,
     pub role: Option<RoleId>,
     pub department: Option<DepartmentId>,
-    /// People in this group (members only: invitations join no group).
+    /// People in this group, and invitations that will put them in it.
     pub group: Option<GroupId>,
     pub status: Option<StatusFilter>,
     pub two_factor: Option<TwoFactorFilter>,
@@ -455,10 +455,9 @@ impl TeamQuery {
                 !matches!(self.status, Some(StatusFilter::Enabled))
                     && self.two_factor.is_none()
                     && self.sign_in.is_none()
-                    && self.group.is_none()
             }
             TeamTab::Inactive => false,
-            TeamTab::Invitations => self.group.is_none(),
+            TeamTab::Invitations => true,
         }
     }
 
@@ -659,6 +658,9 @@ mod tests {
         assert!(never.includes_members() && !never.includes_invitations());
         let inactive = TeamQuery::for_tab(TeamTab::Inactive);
         assert!(inactive.includes_members() && !inactive.includes_invitations());
+        // Invitations carry the groups accepting puts them in.
+        let group = parse("group=5d2e8f0a-3c4b-4e6d-a7f8-9b0c1d2e3f4a");
+        assert!(group.includes_members() && group.includes_invitations());
     }
 
     #[test]

@@ -3,13 +3,16 @@
 //! they send back.
 
 use super::actor::{authenticate, Actor};
-use super::db::{departments, organisations, roles};
+use super::db::{departments, groups, organisations, roles};
 use super::error::ServerError;
+use super::groups::grants_of;
 use super::request::RequestScope;
 use crate::domain::permission::may_grant;
-use crate::domain::{DepartmentId, OrganisationId, Permission, PermissionSet, Refusal, RoleId};
+use crate::domain::{
+    DepartmentId, GroupId, OrganisationId, Permission, PermissionSet, Refusal, RoleId,
+};
 use crate::wire::choice::Choice;
-use crate::wire::invitations::InviteOptions;
+use crate::wire::invitations::{GroupOffer, InviteOptions};
 use crate::wire::AppError;
 use sqlx::PgPool;
 
@@ -49,12 +52,25 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
         .filter(|p| actor.permissions.holds_key(&p.key))
         .collect();
     let departments = department_choices(pool, actor.organisation_id).await?;
+    let groups = groups::grants(pool, actor.organisation_id)
+        .await?
+        .into_iter()
+        .filter_map(|g| {
+            let grants = grants_of(&g.role_permissions, &g.permissions);
+            may_grant(&actor.permissions, &grants).then(|| GroupOffer {
+                id: g.id,
+                name: g.name,
+                grants: grants.keys(),
+            })
+        })
+        .collect();
     let settings = organisations::settings(pool, actor.organisation_id).await?;
     Ok(InviteOptions {
         roles,
         role_permissions,
         permissions,
         departments,
+        groups,
         default_expiry_hours: settings.invitation_expiry_hours,
     })
 }
@@ -135,6 +151,43 @@ pub async fn grantable_role(
         return Err(not_grantable(&role.name).into());
     }
     Ok(role)
+}
+
+/// The groups chosen for an invitation (ids, as the dialog sends them):
+/// each one of the organisation's, granting nothing the actor lacks, or a
+/// message for the `groups` field. Returns them with their names, each
+/// once, by name.
+pub async fn grantable_groups(
+    db: impl sqlx::PgExecutor<'_>,
+    actor: &Actor,
+    chosen: &[String],
+) -> Result<Vec<(GroupId, String)>, ServerError> {
+    if chosen.is_empty() {
+        return Ok(Vec::new());
+    }
+    let unknown = || AppError::invalid("groups", "Choose groups of your organisation.");
+    let mut ids = Vec::with_capacity(chosen.len());
+    for input in chosen {
+        let id: GroupId = input.trim().parse().map_err(|_| unknown())?;
+        ids.push(id);
+    }
+    let listed = groups::grants(db, actor.organisation_id).await?;
+    let mut found = Vec::new();
+    for g in listed.into_iter().filter(|g| ids.contains(&g.id)) {
+        if !may_grant(
+            &actor.permissions,
+            &grants_of(&g.role_permissions, &g.permissions),
+        ) {
+            return Err(Refusal::GroupNotGrantable { group: g.name }.into());
+        }
+        found.push((g.id, g.name));
+    }
+    // An id that is no group of theirs (another organisation's, or one
+    // deleted since the dialog opened) is refused as unknown.
+    if ids.iter().any(|id| !found.iter().any(|(g, _)| g == id)) {
+        return Err(unknown().into());
+    }
+    Ok(found)
 }
 
 /// One of the organisation's departments, or none for an empty input.

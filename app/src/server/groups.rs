@@ -619,7 +619,7 @@ pub(super) async fn of_member(
         })
         .collect();
     let addable = if may_change {
-        groups::listing(pool, actor.organisation_id)
+        groups::grants(pool, actor.organisation_id)
             .await?
             .into_iter()
             .filter(|g| {

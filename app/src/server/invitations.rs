@@ -6,7 +6,9 @@
 //! accept and the account, membership, audit events and session.
 
 use super::actor::{authenticate, recheck, Actor};
-use super::assignment::{department_name, department_of, grantable_extras, grantable_role};
+use super::assignment::{
+    department_name, department_of, grantable_extras, grantable_groups, grantable_role,
+};
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{accounts, invitations, memberships, organisations, outbox, two_factor};
@@ -27,7 +29,8 @@ use crate::domain::invitation::{
 use crate::domain::permission::may_grant;
 use crate::domain::person::{PersonName, PhoneNumber, Position};
 use crate::domain::{
-    AccountId, EmailAddress, InvitationId, OrganisationId, Permission, PermissionSet, Refusal,
+    AccountId, EmailAddress, GroupId, InvitationId, OrganisationId, Permission, PermissionSet,
+    Refusal,
 };
 use crate::wire::accept::{InvitationDetails, InvitationPage};
 use crate::wire::invitations::{InviteOutcome, IssuedLink};
@@ -54,6 +57,8 @@ pub struct InviteForm {
     pub permissions: Vec<String>,
     pub department_id: String,
     pub expiry_hours: String,
+    /// The groups accepting puts them in, by id.
+    pub groups: Vec<String>,
 }
 
 pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutcome, ServerError> {
@@ -72,6 +77,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     };
     let role = grantable_role(pool, &actor, &form.role_id).await?;
     let permissions = grantable_extras(pool, &actor, &role, &form.permissions).await?;
+    let groups = grantable_groups(pool, &actor, &form.groups).await?;
     let department = department_of(pool, org, &form.department_id).await?;
     let default_expiry = organisation_expiry(pool, org).await?;
     // The dialog offers the organisation's setting first, so only another
@@ -129,6 +135,8 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
         }
         Err(e) => return Err(e.into()),
     };
+    let group_ids: Vec<GroupId> = groups.iter().map(|(id, _)| *id).collect();
+    invitations::set_groups(&mut tx, id, &group_ids).await?;
     queue_email(&mut tx, &scope.state.links, id, &tokens.emailed).await?;
     team_events::notify(&mut *tx, &[TeamNotice::invitation(org, id)]).await?;
     let department_name = department_name(&mut *tx, org, department).await?;
@@ -143,6 +151,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
                 "permissions": permissions,
                 "department_id": department,
                 "department": department_name,
+                "groups": names(&groups),
                 "expires_at": expires_at,
             })),
         );
@@ -157,6 +166,11 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
         expires_at,
         delivery: Some(DeliveryState::Queued),
     }))
+}
+
+/// The groups' names, for the audit log.
+fn names(groups: &[(GroupId, String)]) -> Vec<&str> {
+    groups.iter().map(|(_, name)| name.as_str()).collect()
 }
 
 /// An invitation's two links. Only accepting through the emailed one
@@ -344,15 +358,20 @@ pub async fn update(
     role_id: String,
     permissions: Vec<String>,
     department_id: String,
+    groups: Vec<String>,
 ) -> Result<(), ServerError> {
     let actor = inviter(&scope).await?;
     let pool = &scope.state.pool;
     let role = grantable_role(pool, &actor, &role_id).await?;
     let permissions = grantable_extras(pool, &actor, &role, &permissions).await?;
+    let groups = grantable_groups(pool, &actor, &groups).await?;
     let department = department_of(pool, actor.organisation_id, &department_id).await?;
     let mut tx = pool.begin().await?;
     let invitation = lock_open(&mut tx, &actor, id).await?;
+    let groups_before = invitations::groups_of(&mut *tx, &[id]).await?;
     invitations::update_assignment(&mut *tx, id, role.id, &permissions, department).await?;
+    let group_ids: Vec<GroupId> = groups.iter().map(|(id, _)| *id).collect();
+    invitations::set_groups(&mut tx, id, &group_ids).await?;
     team_events::notify(
         &mut *tx,
         &[TeamNotice::invitation(actor.organisation_id, id)],
@@ -368,12 +387,14 @@ pub async fn update(
                 "role": invitation.role_name,
                 "permissions": invitation.permissions,
                 "department": invitation.department_name,
+                "groups": groups_before.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
             })),
             Some(serde_json::json!({
                 "role": role.name,
                 "permissions": permissions,
                 "department_id": department,
                 "department": department_name,
+                "groups": names(&groups),
             })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;
@@ -782,6 +803,7 @@ async fn join(
     // What the invitation granted on top of the role becomes theirs
     // directly, granted by the inviter (the operator's invitation grants
     // nothing on top).
+    let mut joined_groups = Vec::new();
     if let Some(inviter) = invitation.invited_by {
         // Retiring a permission takes it out of open invitations; one
         // retired between that and this accept's lock is skipped here.
@@ -790,6 +812,13 @@ async fn join(
             if Permission::from_key(key).is_some() || live.contains_key(key) {
                 super::db::grants::insert(&mut *tx, membership, key, inviter).await?;
             }
+        }
+        // Its groups as they are now (a deleted one has dropped out), put
+        // in by the inviter: the entitlement check above already counted
+        // what they grant.
+        for group in invitations::groups_of(&mut *tx, &[invitation.id]).await? {
+            super::db::groups::add(&mut *tx, group.id, membership, inviter).await?;
+            joined_groups.push(group.name);
         }
     }
     // Their grace, if the organisation's two-factor policy covers them,
@@ -824,6 +853,7 @@ async fn join(
                 "role": invitation.role_name,
                 "permissions": invitation.permissions,
                 "department": invitation.department_name,
+                "groups": joined_groups,
             })),
         );
     audit::record(&mut *tx, &scope.meta, joined).await?;

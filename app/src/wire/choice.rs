@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A choice in a picker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Choice<Id> {
     pub id: Id,
     pub name: String,

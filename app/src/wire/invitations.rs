@@ -2,7 +2,7 @@
 //! link just issued, and the Invitations tab's rows.
 
 use crate::domain::invitation::{DeliveryState, InvitationStatus};
-use crate::domain::{DepartmentId, InvitationId, RoleId};
+use crate::domain::{DepartmentId, GroupId, InvitationId, RoleId};
 use crate::wire::roles::PermissionView;
 use crate::wire::Choice;
 use chrono::{DateTime, Utc};
@@ -18,8 +18,20 @@ pub struct InviteOptions {
     /// The permissions this inviter may grant on top of a role.
     pub permissions: Vec<PermissionView>,
     pub departments: Vec<Choice<DepartmentId>>,
+    /// The groups this inviter may put people in: those granting nothing
+    /// they lack.
+    pub groups: Vec<GroupOffer>,
     /// The organisation's default, in hours.
     pub default_expiry_hours: i32,
+}
+
+/// A group the invite dialog offers, with what it grants (by key): what
+/// the dialog warns about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupOffer {
+    pub id: GroupId,
+    pub name: String,
+    pub grants: Vec<String>,
 }
 
 /// A link just issued: shown once, in the confirmation dialog.
@@ -60,6 +72,8 @@ pub struct InvitationRow {
     pub permissions: Vec<String>,
     pub department_id: Option<DepartmentId>,
     pub department: Option<String>,
+    /// The groups accepting puts them in, by name.
+    pub groups: Vec<Choice<GroupId>>,
     pub invited_by: String,
     pub sent_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,

@@ -288,6 +288,7 @@ fn table() -> Vec<(&'static str, Access)> {
                     ("role_id", t.member_role.clone()),
                     ("department_id", String::new()),
                     ("expiry_hours", String::new()),
+                    ("groups[0]", t.group.clone()),
                 ]
             }),
         ),
@@ -314,6 +315,7 @@ fn table() -> Vec<(&'static str, Access)> {
                     ("invitation_id", t.invitation.clone()),
                     ("role_id", t.member_role.clone()),
                     ("department_id", String::new()),
+                    ("groups[0]", t.group.clone()),
                 ]
             }),
         ),
@@ -464,7 +466,10 @@ async fn fingerprint(app: &TestApp, t: &Target) -> String {
                FROM organisations WHERE id = $1),
             (SELECT string_agg(m.status || m.role_id || coalesce(m.department_id::text, '') || coalesce(m.position, ''), ',' ORDER BY m.id)
                FROM memberships m WHERE m.organisation_id = $1),
-            (SELECT string_agg(encode(i.token_hash, 'hex') || coalesce(i.revoked_at::text, '') || i.role_id, ',' ORDER BY i.id)
+            (SELECT string_agg(encode(i.token_hash, 'hex') || coalesce(i.revoked_at::text, '') || i.role_id
+                               || coalesce((SELECT string_agg(ig.group_id::text, ' ' ORDER BY ig.group_id)
+                                            FROM invitation_groups ig WHERE ig.invitation_id = i.id), ''),
+                               ',' ORDER BY i.id)
                FROM invitations i WHERE i.organisation_id = $1),
             (SELECT count(*) FROM sessions s WHERE s.organisation_id = $1 AND s.revoked_at IS NOT NULL),
             (SELECT count(*) FROM password_resets r JOIN memberships m ON m.account_id = r.account_id
@@ -614,10 +619,11 @@ async fn every_server_function_refuses_outsiders_and_members() {
                 );
             }
         } else {
-            // Another organisation's role or department is not one the
-            // caller can choose: refused beside its field, as unknown.
+            // Another organisation's role, department or group is not
+            // one the caller can choose: refused beside its field, as
+            // unknown.
             let foreign_choice = outsider.status == StatusCode::UNPROCESSABLE_ENTITY
-                && ["role", "department"]
+                && ["role", "department", "groups"]
                     .iter()
                     .any(|field| outsider.error().for_field(field).is_some());
             assert!(

@@ -555,3 +555,227 @@ async fn an_organisation_has_at_most_200_groups() {
     assert_eq!(refused.refusal(), Refusal::TooManyGroups);
     assert!(refused.error().for_field("name").is_some());
 }
+
+/// `invitations/create` for `email` as a Member, with `groups` by id.
+async fn invite_into(
+    app: &TestApp,
+    session: &str,
+    member_role: &str,
+    email: &str,
+    groups: &[&str],
+) -> ApiResponse {
+    let mut fields = vec![
+        ("email".to_string(), email.to_string()),
+        ("name".to_string(), String::new()),
+        ("role_id".to_string(), member_role.to_string()),
+        ("department_id".to_string(), String::new()),
+        ("expiry_hours".to_string(), String::new()),
+    ];
+    for (i, g) in groups.iter().enumerate() {
+        fields.push((format!("groups[{i}]"), g.to_string()));
+    }
+    call(app, "invitations/create", &fields, session).await
+}
+
+fn created(answer: ApiResponse) -> app::wire::invitations::IssuedLink {
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    match answer.json::<app::wire::invitations::InviteOutcome>() {
+        app::wire::invitations::InviteOutcome::Created(link) => link,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_invitation_puts_its_invitee_in_groups_within_what_the_inviter_holds() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = owner_of(&app, &org).await;
+    assert_eq!(
+        create_permission(&app, &owner, "calls.make", "Make calls", false)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // Admins invite; they don't manage groups, and hold Make calls only
+    // because the owner granted it to Adam directly.
+    set_role_permissions(
+        &app,
+        &org,
+        "admin",
+        &["team.view", "members.invite", "members.manage"],
+    )
+    .await;
+    let adam = membership_of(&app, &org, &org.admin_email).await;
+    assert_eq!(
+        grant(&app, &owner, &adam, "calls.make").await.status,
+        StatusCode::OK
+    );
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let night = create(&app, &owner, "Night shift", &["calls.make"]).await;
+    let auditors = create(&app, &owner, "Auditors", &["audit.view"]).await;
+    let member_role = role_id(&app, &org, "member").await;
+
+    // The dialog offers only the groups granting nothing Adam lacks.
+    let options = app
+        .call("invitations/options", &[], Some(&admin))
+        .await
+        .json::<app::wire::invitations::InviteOptions>();
+    let offered: Vec<&str> = options.groups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(offered, ["Night shift"]);
+    assert_eq!(options.groups[0].grants, ["calls.make"]);
+
+    // Each mistake beside the groups, and nothing written.
+    let beyond = invite_into(
+        &app,
+        &admin,
+        &member_role,
+        "ana@example.com",
+        &[&night, &auditors],
+    )
+    .await;
+    assert_eq!(
+        beyond.refusal(),
+        Refusal::GroupNotGrantable {
+            group: "Auditors".into()
+        }
+    );
+    assert_eq!(
+        Refusal::GroupNotGrantable {
+            group: "Auditors".into()
+        }
+        .field(),
+        Some("groups")
+    );
+    let other_org = app.organisation().await;
+    let other_owner = owner_of(&app, &other_org).await;
+    let foreign = create(&app, &other_owner, "Theirs", &[]).await;
+    for wrong in [foreign.as_str(), "not-a-group"] {
+        let refused = invite_into(&app, &admin, &member_role, "ana@example.com", &[wrong]).await;
+        assert_eq!(
+            refused.error().for_field("groups").as_deref(),
+            Some("Choose groups of your organisation."),
+            "{}",
+            refused.body
+        );
+    }
+    let written: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM invitations WHERE lower(email) = 'ana@example.com'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(written, 0);
+
+    // Two invitations into Night shift: the Invitations tab shows the
+    // group, and the group filter finds them.
+    let ana = created(invite_into(&app, &admin, &member_role, "ana@example.com", &[&night]).await);
+    let bob = created(invite_into(&app, &admin, &member_role, "bob@example.com", &[&night]).await);
+    let org_id = org.organisation_id.to_string();
+    let listing = app
+        .call(
+            "team/list",
+            &[
+                ("organisation_id", org_id.as_str()),
+                ("query[tab]", "Invitations"),
+                ("query[group]", night.as_str()),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(listing.status, StatusCode::OK, "{}", listing.body);
+    let rows: Vec<(String, Vec<String>)> = listing
+        .json::<TeamListing>()
+        .entries
+        .into_iter()
+        .map(|e| match e {
+            TeamEntry::Invitation(i) => (i.email, i.groups.into_iter().map(|g| g.name).collect()),
+            TeamEntry::Member(m) => panic!("a member in the Invitations tab: {m:?}"),
+        })
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows.iter().all(|(_, groups)| groups == &["Night shift"]),
+        "{rows:?}"
+    );
+
+    // An edit takes Bob's group away and gives it back, audited.
+    let bob_id = bob.invitation_id.to_string();
+    for groups in [vec![], vec![night.clone()]] {
+        let mut fields = vec![
+            ("invitation_id".to_string(), bob_id.clone()),
+            ("role_id".to_string(), member_role.clone()),
+            ("department_id".to_string(), String::new()),
+        ];
+        for (i, g) in groups.iter().enumerate() {
+            fields.push((format!("groups[{i}]"), g.clone()));
+        }
+        let edited = call(&app, "invitations/update", &fields, &admin).await;
+        assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    }
+    let (before, after): (serde_json::Value, serde_json::Value) = sqlx::query_as(
+        "SELECT before, after FROM audit_events
+         WHERE action = 'invitation.updated' AND target_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(bob.invitation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(before["groups"], serde_json::json!([]));
+    assert_eq!(after["groups"], serde_json::json!(["Night shift"]));
+
+    // Ana accepts: she is in Night shift, put there by Adam, and holds
+    // what it grants on her first request.
+    let accepted =
+        crate::invitations::accept_new(&app, &crate::invitations::token_of(&ana.link)).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    let ana_member = membership_of(&app, &org, "ana@example.com").await;
+    let page = detail(&app, &owner, &ana_member).await;
+    assert_eq!(
+        sources(&page, "calls.make"),
+        [PermissionSource::Group {
+            name: "Night shift".into()
+        }]
+    );
+    let added_by: Option<uuid::Uuid> = sqlx::query_scalar(
+        "SELECT added_by FROM group_members WHERE group_id = $1::uuid AND membership_id = $2::uuid",
+    )
+    .bind(&night)
+    .bind(&ana_member)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let adam_account: uuid::Uuid =
+        sqlx::query_scalar("SELECT account_id FROM memberships WHERE id = $1::uuid")
+            .bind(&adam)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(added_by, Some(adam_account));
+    let joined: serde_json::Value = sqlx::query_scalar(
+        "SELECT after FROM audit_events WHERE action = 'membership.created' AND organisation_id = $1
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(joined["groups"], serde_json::json!(["Night shift"]));
+
+    // Adam loses Make calls: Bob's invitation, which would grant it
+    // through the group, is revoked at once.
+    let taken = app
+        .call(
+            "members/revoke_permission",
+            &[
+                ("membership_id", adam.as_str()),
+                ("permission", "calls.make"),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::OK, "{}", taken.body);
+    assert_eq!(
+        crate::invitations::revocation_reasons(&app, bob.invitation_id.0).await,
+        [Some("A permission was taken from the inviter".to_string())]
+    );
+}

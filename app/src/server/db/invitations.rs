@@ -6,9 +6,11 @@ use crate::domain::invitation::{
     inviter_entitled, DeliveryState, InvitationStatus, Inviter, InviterStanding,
 };
 use crate::domain::{
-    AccountId, DepartmentId, InvitationId, MembershipStatus, OrganisationId, PermissionSet, RoleId,
+    AccountId, DepartmentId, GroupId, InvitationId, MembershipStatus, OrganisationId,
+    PermissionSet, RoleId,
 };
 use crate::wire::invitations::InvitationRow;
+use crate::wire::Choice;
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
@@ -92,7 +94,8 @@ pub async fn team_rows(
                   d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
                   i.invited_by_name, i.sent_at, i.expires_at, i.resend_count,
                   i.revoked_at, i.accepted_at,
-                  o.state AS "delivery_state?", o.attempts AS "delivery_attempts?"
+                  o.state AS "delivery_state?", o.attempts AS "delivery_attempts?",
+                  gs.ids AS "group_ids!", gs.names AS "group_names!"
            FROM invitations i
            JOIN roles r ON r.id = i.role_id
            LEFT JOIN departments d ON d.id = i.department_id
@@ -100,6 +103,12 @@ pub async fn team_rows(
                SELECT state, attempts FROM outbox_emails e
                WHERE e.invitation_id = i.id ORDER BY e.id DESC LIMIT 1
            ) o ON true
+           CROSS JOIN LATERAL (
+               SELECT coalesce(array_agg(g.id ORDER BY lower(g.name)), ARRAY[]::uuid[]) AS ids,
+                      coalesce(array_agg(g.name ORDER BY lower(g.name)), ARRAY[]::text[]) AS names
+               FROM invitation_groups ig JOIN groups g ON g.id = ig.group_id
+               WHERE ig.invitation_id = i.id
+           ) gs
            WHERE i.organisation_id = $1 AND i.id = ANY($2)"#,
         org as OrganisationId,
         &ids
@@ -118,6 +127,15 @@ pub async fn team_rows(
             permissions: r.permissions,
             department_id: r.department_id,
             department: r.department_name,
+            groups: r
+                .group_ids
+                .into_iter()
+                .zip(r.group_names)
+                .map(|(id, name)| Choice {
+                    id: GroupId(id),
+                    name,
+                })
+                .collect(),
             invited_by: r.invited_by_name,
             sent_at: r.sent_at,
             expires_at: r.expires_at,
@@ -136,7 +154,8 @@ pub struct ManagedInvitation {
     pub id: InvitationId,
     pub email: String,
     pub display_name: String,
-    /// What it grants: its role's permissions and those on top.
+    /// What it grants: its role's permissions, those on top and its
+    /// groups'.
     pub grants: Vec<String>,
     /// The permissions on top of its role, for the audit log's "before".
     pub permissions: Vec<String>,
@@ -155,7 +174,7 @@ pub async fn lock_for_admin(
 ) -> sqlx::Result<Option<ManagedInvitation>> {
     let row = sqlx::query!(
         r#"SELECT i.id AS "id: InvitationId", i.email, i.display_name,
-                  r.permissions || i.permissions AS "grants!", i.permissions,
+                  invitation_grants(i.id, r.permissions, i.permissions) AS "grants!", i.permissions,
                   r.name AS role_name, d.name AS "department_name?",
                   i.expires_at, i.revoked_at, i.accepted_at, i.expiry_hours
            FROM invitations i JOIN roles r ON r.id = i.role_id
@@ -293,7 +312,8 @@ pub struct ByToken {
     /// Found through the emailed link's token, not the copyable one's:
     /// accepting through it proves the person reads the address.
     pub emailed: bool,
-    /// What it grants: its role's permissions and those on top.
+    /// What it grants: its role's permissions, those on top and its
+    /// groups'.
     pub grants: Vec<String>,
     /// The permissions on top of its role: the new member's direct grants.
     pub permissions: Vec<String>,
@@ -366,7 +386,7 @@ pub async fn find_by_token(
                   i.invited_by_name AS inviter_name, i.expires_at, i.revoked_at, i.accepted_at,
                   (SELECT a.id FROM accounts a WHERE lower(a.email) = lower(i.email))
                       AS "account_id?: AccountId",
-                  r.permissions || i.permissions AS "grants!", i.permissions,
+                  invitation_grants(i.id, r.permissions, i.permissions) AS "grants!", i.permissions,
                   i.invited_by AS "invited_by?: AccountId", i.from_operator,
                   im.status AS "inviter_status?",
                   membership_permissions(im.id, ir.permissions) AS "inviter_permissions?",
@@ -404,7 +424,7 @@ pub async fn mark_accepted(
 pub struct SentInvitation {
     pub id: InvitationId,
     pub email: String,
-    /// Its role's permissions and those on top.
+    /// Its role's permissions, those on top and its groups'.
     pub grants: Vec<String>,
 }
 
@@ -418,7 +438,7 @@ pub async fn lock_open_sent_by(
 ) -> sqlx::Result<Vec<SentInvitation>> {
     sqlx::query_as!(
         SentInvitation,
-        r#"SELECT i.id AS "id: InvitationId", i.email, r.permissions || i.permissions AS "grants!"
+        r#"SELECT i.id AS "id: InvitationId", i.email, invitation_grants(i.id, r.permissions, i.permissions) AS "grants!"
            FROM invitations i JOIN roles r ON r.id = i.role_id
            WHERE i.organisation_id = $1 AND i.invited_by = $2
              AND i.revoked_at IS NULL AND i.accepted_at IS NULL
@@ -462,4 +482,54 @@ pub async fn exists_in(
     )
     .fetch_one(db)
     .await
+}
+
+/// A group an invitation puts its invitee in.
+pub struct InvitationGroup {
+    pub invitation_id: InvitationId,
+    pub id: GroupId,
+    pub name: String,
+}
+
+/// The groups of invitations `ids`, each invitation's by name.
+pub async fn groups_of(
+    db: impl PgExecutor<'_>,
+    ids: &[InvitationId],
+) -> sqlx::Result<Vec<InvitationGroup>> {
+    let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
+    sqlx::query_as!(
+        InvitationGroup,
+        r#"SELECT ig.invitation_id AS "invitation_id: InvitationId", g.id AS "id: GroupId", g.name
+           FROM invitation_groups ig JOIN groups g ON g.id = ig.group_id
+           WHERE ig.invitation_id = ANY($1)
+           ORDER BY lower(g.name)"#,
+        &ids
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Makes `groups` the invitation's groups, replacing any it had.
+pub async fn set_groups(
+    db: &mut sqlx::PgConnection,
+    id: InvitationId,
+    groups: &[GroupId],
+) -> sqlx::Result<()> {
+    let groups: Vec<Uuid> = groups.iter().map(|g| g.0).collect();
+    sqlx::query!(
+        "DELETE FROM invitation_groups WHERE invitation_id = $1 AND NOT (group_id = ANY($2))",
+        id as InvitationId,
+        &groups
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO invitation_groups (invitation_id, group_id)
+         SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING",
+        id as InvitationId,
+        &groups
+    )
+    .execute(&mut *db)
+    .await
+    .map(|_| ())
 }

@@ -240,6 +240,12 @@ pub async fn page(
             "lower(i.display_name)",
             "lower(i.email)",
         );
+        if let Some(group) = query.group {
+            // The groups accepting will put them in.
+            sql.push(" AND i.id = ANY (ARRAY(SELECT ig.invitation_id FROM invitation_groups ig WHERE ig.group_id = ");
+            sql.push_bind(group.0);
+            sql.push("))");
+        }
         push_branch_tail(&mut sql, &keys, from, walk, limit);
         branches += 1;
     }

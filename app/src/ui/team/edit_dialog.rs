@@ -1,4 +1,5 @@
-//! The dialog that changes an open invitation's role or department.
+//! The dialog that changes an open invitation's role, permissions,
+//! department or groups.
 
 use super::permission_picker::ExtraPermissions;
 use super::state::TeamState;
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeSet;
 
-const EDIT_FIELDS: [&str; 3] = ["role", "department", "permissions"];
+const EDIT_FIELDS: [&str; 4] = ["role", "department", "permissions", "groups"];
 
 #[component]
 pub(super) fn EditDialog() -> impl IntoView {
@@ -21,6 +22,7 @@ pub(super) fn EditDialog() -> impl IntoView {
     // What the customize step and its warning follow.
     let role = RwSignal::new(String::new());
     let chosen = RwSignal::new(BTreeSet::<String>::new());
+    let groups = RwSignal::new(BTreeSet::<String>::new());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(row) = state.editing.get_untracked() else {
@@ -33,12 +35,14 @@ pub(super) fn EditDialog() -> impl IntoView {
             let value = |name: &str| crate::ui::dialog::form_value(form.as_ref(), name);
             let (role, department) = (value("role_id"), value("department_id"));
             let permissions: Vec<String> = chosen.get_untracked().into_iter().collect();
+            let groups: Vec<String> = groups.get_untracked().into_iter().collect();
             spawn_local(async move {
                 match crate::api::invitations::update_invitation(
                     row.id,
                     role,
                     department,
                     permissions,
+                    groups,
                 )
                 .await
                 {
@@ -60,6 +64,7 @@ pub(super) fn EditDialog() -> impl IntoView {
             {move || state.editing.get().zip(state.actions.options.get()).map(|(row, options)| {
                 role.set(row.role_id.to_string());
                 chosen.set(row.permissions.iter().cloned().collect());
+                groups.set(row.groups.iter().map(|g| g.id.to_string()).collect());
                 let extras = options.clone();
                 view! {
                 <p>"For " <strong class="break">{row.email.clone()}</strong> "."</p>
@@ -67,7 +72,7 @@ pub(super) fn EditDialog() -> impl IntoView {
                     <div on:change=move |ev| role.set(event_target_value(&ev))>
                         <SelectField name="role_id" id="edit-role" label="Role" options=role_choices(&options) selected=row.role_id.to_string() error=errors.field("role") />
                     </div>
-                    <ExtraPermissions options=extras role chosen id="edit-permissions" />
+                    <ExtraPermissions options=extras role chosen groups id="edit-permissions" groups_error=errors.field("groups") />
                     <p class="field-error">{move || errors.field("permissions").get()}</p>
                     <SelectField name="department_id" id="edit-department" label="Department" options=department_choices(&options)
                         selected=row.department_id.map(|d| d.to_string()).unwrap_or_default() error=errors.field("department") />

@@ -4,9 +4,11 @@
 use super::row_menu::invitation_menu;
 use super::state::TeamState;
 use crate::domain::invitation::{DeliveryState, InvitationStatus};
+use crate::domain::GroupId;
 use crate::ui::format::RelativeTime;
 use crate::wire::invitations::InvitationRow;
 use crate::wire::team::TeamEntry;
+use crate::wire::Choice;
 use leptos::prelude::*;
 
 #[component]
@@ -45,6 +47,15 @@ pub(super) fn InvitationsTable(entries: Signal<Vec<TeamEntry>>) -> impl IntoView
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// "Group Night shift", "Groups Night shift, Porters".
+fn groups_line(groups: &[Choice<GroupId>]) -> String {
+    let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+    match names.as_slice() {
+        [one] => format!("Group {one}"),
+        many => format!("Groups {}", many.join(", ")),
     }
 }
 
@@ -89,6 +100,9 @@ fn InvitationTableRow(row: InvitationRow) -> impl IntoView {
             <td class="col-wide">
                 {role.clone()}
                 <span class="line-2">{row.department.unwrap_or_else(|| "No department".to_string())}</span>
+                {(!row.groups.is_empty()).then(|| view! {
+                    <span class="line-2">{groups_line(&row.groups)}</span>
+                })}
             </td>
             <td class="col-wide">
                 {format!("By {}", row.invited_by)}

@@ -12,13 +12,14 @@ use leptos::html::Form;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
-const INVITE_FIELDS: [&str; 6] = [
+const INVITE_FIELDS: [&str; 7] = [
     "email",
     "name",
     "role",
     "department",
     "expiry_hours",
     "permissions",
+    "groups",
 ];
 
 #[component]
@@ -30,6 +31,7 @@ pub(super) fn InviteDialog() -> impl IntoView {
     // What the customize step and its warning follow.
     let role = RwSignal::new(String::new());
     let chosen = RwSignal::new(BTreeSet::<String>::new());
+    let groups = RwSignal::new(BTreeSet::<String>::new());
     let already = move || match action.value().get() {
         Some(Ok(InviteOutcome::AlreadyInvited {
             invitation_id,
@@ -45,6 +47,7 @@ pub(super) fn InviteDialog() -> impl IntoView {
                 form.reset();
             }
             chosen.set(BTreeSet::new());
+            groups.set(BTreeSet::new());
             close(state.invite_dialog);
             state.show_link(
                 "Invitation created",
@@ -79,7 +82,7 @@ pub(super) fn InviteDialog() -> impl IntoView {
                         <div on:change=move |ev| role.set(event_target_value(&ev))>
                             <SelectField name="role_id" id="invite-role" label="Role" options=role_choices(&options) selected=default_role error=errors.field("role") />
                         </div>
-                        <ExtraPermissions options=extras role chosen id="invite-permissions" />
+                        <ExtraPermissions options=extras role chosen groups id="invite-permissions" groups_error=errors.field("groups") />
                         <p id="permissions-error" class="field-error">{move || errors.field("permissions").get()}</p>
                         <SelectField name="expiry_hours" id="invite-expiry" label="Invitation expires after" options=expiry_choices selected=expiry_default error=errors.field("expiry_hours") />
                         {move || already().map(|(id, status)| {

@@ -1,6 +1,7 @@
-//! The invitation dialogs' "Customize permissions" step: what the inviter
-//! may grant on top of the role, and a warning, before anything is sent,
-//! when the role or the choice holds a sensitive permission.
+//! The invitation dialogs' "Customize permissions" step (what the inviter
+//! may grant on top of the role), their groups, and a warning, before
+//! anything is sent, when the role, the choice or a group holds a
+//! sensitive permission.
 
 use crate::ui::roles::permission_choices;
 use crate::wire::invitations::InviteOptions;
@@ -8,18 +9,36 @@ use leptos::prelude::*;
 use std::collections::BTreeSet;
 
 /// The names of the sensitive permissions that `role` (an id, as the
-/// role picker's value) and `chosen` grant together.
-fn sensitive_names(options: &InviteOptions, role: &str, chosen: &BTreeSet<String>) -> Vec<String> {
+/// role picker's value), `chosen` and the `groups` chosen (ids) grant
+/// together.
+fn sensitive_names(
+    options: &InviteOptions,
+    role: &str,
+    chosen: &BTreeSet<String>,
+    groups: &BTreeSet<String>,
+) -> Vec<String> {
     let from_role = options
         .role_permissions
         .iter()
         .find(|(id, _)| id.to_string() == role)
         .map(|(_, keys)| keys.as_slice())
         .unwrap_or_default();
+    let from_groups = || {
+        options
+            .groups
+            .iter()
+            .filter(|g| groups.contains(&g.id.to_string()))
+            .flat_map(|g| g.grants.iter())
+    };
     options
         .permissions
         .iter()
-        .filter(|p| p.sensitive && (from_role.contains(&p.key) || chosen.contains(&p.key)))
+        .filter(|p| {
+            p.sensitive
+                && (from_role.contains(&p.key)
+                    || chosen.contains(&p.key)
+                    || from_groups().any(|k| *k == p.key))
+        })
         .map(|p| p.name.clone())
         .collect()
 }
@@ -37,22 +56,75 @@ fn warning(names: &[String]) -> Option<String> {
     ))
 }
 
+/// A checkbox per group the inviter may offer, named `groups[i]` so that
+/// a plain form post carries the ticked ones, adding to or taking from
+/// `chosen` (ids). `id` prefixes the inputs' ids.
+fn group_choices(
+    options: &InviteOptions,
+    chosen: RwSignal<BTreeSet<String>>,
+    id: &'static str,
+) -> impl IntoView {
+    options
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let value = g.id.to_string();
+            let key = value.clone();
+            let checked = move || chosen.with(|c| c.contains(&key));
+            let key = value.clone();
+            let input_id = format!("{id}-group-{i}");
+            view! {
+                <div class="choice">
+                    <input type="checkbox" id=input_id.clone() name=format!("groups[{i}]") value=value
+                        prop:checked=checked
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            chosen.update(|c| {
+                                if on { c.insert(key.clone()); } else { c.remove(&key); }
+                            });
+                        } />
+                    <label for=input_id>{g.name.clone()}</label>
+                </div>
+            }
+        })
+        .collect_view()
+}
+
 /// The checkboxes (`permission_choices`) inside a "Customize permissions"
-/// step, and the warning. `role` follows the role picker.
+/// step, the groups (when the inviter may offer any), and the warning.
+/// `role` follows the role picker.
 #[component]
 pub(super) fn ExtraPermissions(
     options: InviteOptions,
     role: RwSignal<String>,
     chosen: RwSignal<BTreeSet<String>>,
+    /// The groups chosen, by id.
+    groups: RwSignal<BTreeSet<String>>,
     /// Element ids differ between the dialogs.
     id: &'static str,
+    /// The message beside the groups, if they were refused.
+    groups_error: Signal<Option<String>>,
 ) -> impl IntoView {
     let open = !chosen.get_untracked().is_empty();
     let boxes = permission_choices(options.permissions.clone(), chosen, id);
+    let group_boxes = (!options.groups.is_empty()).then(|| {
+        let error_id = format!("{id}-groups-error");
+        let described_by = error_id.clone();
+        view! {
+            <fieldset class="choices" aria-describedby=described_by
+                aria-invalid=move || groups_error.get().is_some().to_string()>
+                <legend>"Groups"</legend>
+                {group_choices(&options, groups, id)}
+                <p id=error_id class="field-error">{move || groups_error.get()}</p>
+            </fieldset>
+        }
+    });
     let options = StoredValue::new(options);
     let warning = move || {
-        let names =
-            options.with_value(|o| role.with(|r| chosen.with(|c| sensitive_names(o, r, c))));
+        let names = options.with_value(|o| {
+            role.with(|r| chosen.with(|c| groups.with(|g| sensitive_names(o, r, c, g))))
+        });
         warning(&names)
     };
     let note_id = format!("{id}-sensitive");
@@ -64,6 +136,7 @@ pub(super) fn ExtraPermissions(
                 {boxes}
             </fieldset>
         </details>
+        {group_boxes}
         <p id=note_id class="callout" role="note" hidden=move || warning().is_none()>{warning}</p>
     }
 }
@@ -71,7 +144,8 @@ pub(super) fn ExtraPermissions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::RoleId;
+    use crate::domain::{GroupId, RoleId};
+    use crate::wire::invitations::GroupOffer;
     use crate::wire::roles::PermissionView;
     use uuid::Uuid;
 
@@ -88,6 +162,7 @@ mod tests {
     #[test]
     fn the_warning_names_what_the_role_and_the_choice_make_sensitive() {
         let admin = RoleId(Uuid::from_u128(1));
+        let night = GroupId(Uuid::from_u128(2));
         let options = InviteOptions {
             roles: vec![],
             role_permissions: vec![(admin, vec!["members.manage".into()])],
@@ -97,18 +172,29 @@ mod tests {
                 permission("orders.approve", "Approve orders", true),
             ],
             departments: vec![],
+            groups: vec![GroupOffer {
+                id: night,
+                name: "Night shift".into(),
+                grants: vec!["orders.approve".into()],
+            }],
             default_expiry_hours: 48,
         };
         let none = BTreeSet::new();
-        assert!(sensitive_names(&options, "", &none).is_empty());
+        assert!(sensitive_names(&options, "", &none, &none).is_empty());
         let chosen: BTreeSet<String> = ["team.view".to_string()].into();
-        assert!(sensitive_names(&options, "", &chosen).is_empty());
+        assert!(sensitive_names(&options, "", &chosen, &none).is_empty());
         assert_eq!(
-            sensitive_names(&options, &admin.to_string(), &none),
+            sensitive_names(&options, &admin.to_string(), &none, &none),
             ["Manage members"]
         );
+        // A group's grants count as the role's do.
+        let in_night: BTreeSet<String> = [night.to_string()].into();
+        assert_eq!(
+            sensitive_names(&options, "", &none, &in_night),
+            ["Approve orders"]
+        );
         let chosen: BTreeSet<String> = ["orders.approve".to_string()].into();
-        let names = sensitive_names(&options, &admin.to_string(), &chosen);
+        let names = sensitive_names(&options, &admin.to_string(), &chosen, &none);
         assert_eq!(
             warning(&names).as_deref(),
             Some("Manage members and Approve orders are sensitive: with them this person can change who has access, or do what your organisation marked as weighty. Send only if they need it.")

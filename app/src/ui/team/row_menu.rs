@@ -70,7 +70,7 @@ pub(super) fn invitation_menu(
     let items = vec![
         MenuItem::new(resend, move || state.resend(id)),
         MenuItem::new("Create new link", move || state.new_link(id)),
-        MenuItem::new("Edit role or department", move || {
+        MenuItem::new("Edit invitation", move || {
             let row = edit_row.clone();
             state.actions.with_options(move || {
                 state.editing.set(Some(row));
