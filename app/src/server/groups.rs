@@ -7,7 +7,8 @@
 
 use super::actor::{authenticate, Actor};
 use super::db::audit::{self, AuditEvent};
-use super::db::{groups, memberships, organisations, product_permissions, roles};
+use super::db::team_events::{self, TeamNotice};
+use super::db::{groups, invitations, memberships, organisations, product_permissions, roles};
 use super::error::ServerError;
 use super::invitations::{revoke_unentitled, InviterChange};
 use super::members::lock_and_judge;
@@ -20,7 +21,9 @@ use crate::domain::invitation::InviterStanding;
 use crate::domain::member::MemberChange;
 use crate::domain::permission::{may_act_on, may_grant, ProductCatalogue};
 use crate::domain::team_view::like_substring;
-use crate::domain::{GroupId, MembershipId, Permission, PermissionSet, Refusal, RoleId};
+use crate::domain::{
+    GroupId, InvitationId, MembershipId, OrganisationId, Permission, PermissionSet, Refusal, RoleId,
+};
 use crate::wire::choice::Choice;
 use crate::wire::groups::{
     GroupCandidate, GroupDetail, GroupMemberView, GroupView, GroupsPage, MemberGroupView,
@@ -395,7 +398,24 @@ pub async fn update(
     let people = groups::member_ids(&mut *tx, locked.id).await?;
     let narrowed = !before.is_subset_of(&group.grants);
     settle(&mut tx, &scope, &actor, people, narrowed, grants_changed).await?;
+    let invited = invitations::open_with_group(&mut *tx, locked.id).await?;
+    announce_invitations(&mut tx, org, &invited).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Tells open team pages that these invitations' groups changed (a
+/// group renamed, regranted or deleted).
+async fn announce_invitations(
+    tx: &mut Transaction<'_, Postgres>,
+    org: OrganisationId,
+    invited: &[InvitationId],
+) -> Result<(), ServerError> {
+    let notices: Vec<TeamNotice> = invited
+        .iter()
+        .map(|&id| TeamNotice::invitation(org, id))
+        .collect();
+    team_events::notify(&mut **tx, &notices).await?;
     Ok(())
 }
 
@@ -409,7 +429,10 @@ pub async fn delete(scope: RequestScope, id: String) -> Result<(), ServerError> 
         actor.require_recent_proof(scope.state.clock.now())?;
     }
     let people = groups::member_ids(&mut *tx, locked.id).await?;
+    // Their invitations lose it with it (the rows cascade).
+    let invited = invitations::open_with_group(&mut *tx, locked.id).await?;
     groups::delete(&mut *tx, locked.id).await?;
+    announce_invitations(&mut tx, org, &invited).await?;
     let mut before = described(
         &locked.name,
         &locked.description,
@@ -417,6 +440,7 @@ pub async fn delete(scope: RequestScope, id: String) -> Result<(), ServerError> 
         &locked.permissions,
     );
     before["members"] = json!(people.len());
+    before["open_invitations"] = json!(invited.len());
     let event = AuditEvent::new(AuditAction::GroupDeleted)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name)

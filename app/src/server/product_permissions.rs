@@ -104,6 +104,7 @@ pub async fn page(scope: RequestScope) -> Result<PermissionsPage, ServerError> {
             sensitive: p.sensitive,
             version: p.version,
             roles: p.roles,
+            groups: p.groups,
             people: p.people,
         })
         .collect();

@@ -36,17 +36,21 @@ pub fn PermissionsPage() -> impl IntoView {
     }
 }
 
-/// "2 roles, 1 person"; "Nobody".
+/// "2 roles, 1 group, 1 person"; "Nobody".
 fn held_by(p: &ProductPermissionView) -> String {
-    match (p.roles, p.people) {
-        (0, 0) => "Nobody".to_string(),
-        (roles, 0) => count(roles, "role", "roles"),
-        (0, people) => count(people, "person", "people"),
-        (roles, people) => format!(
-            "{}, {}",
-            count(roles, "role", "roles"),
-            count(people, "person", "people")
-        ),
+    let parts: Vec<String> = [
+        (p.roles, "role", "roles"),
+        (p.groups, "group", "groups"),
+        (p.people, "person", "people"),
+    ]
+    .into_iter()
+    .filter(|(n, _, _)| *n > 0)
+    .map(|(n, one, many)| count(n, one, many))
+    .collect();
+    if parts.is_empty() {
+        "Nobody".to_string()
+    } else {
+        parts.join(", ")
     }
 }
 

@@ -24,6 +24,8 @@ pub struct ProductPermissionView {
     pub version: i32,
     /// How many roles hold it.
     pub roles: i64,
+    /// How many groups grant it as an extra.
+    pub groups: i64,
     /// How many people were granted it directly.
     pub people: i64,
     /// Whether the reader holds it, and so may change or retire it.

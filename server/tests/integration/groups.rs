@@ -449,11 +449,11 @@ async fn deleting_a_role_moves_the_groups_granting_it_and_retiring_a_permission_
     let member = app.sign_in(&org.member_email, &org.password).await;
     assert_eq!(team_list(&app, &org, &member).await, StatusCode::FORBIDDEN);
 
-    // Retiring asks about the group, then takes the permission from it.
-    let permission = crate::product_permissions::permission(&app, &owner, "reports.view")
-        .await
-        .id
-        .to_string();
+    // The permissions page counts the group; retiring asks about it,
+    // then takes the permission from it.
+    let view = crate::product_permissions::permission(&app, &owner, "reports.view").await;
+    assert_eq!(view.groups, 1);
+    let permission = view.id.to_string();
     let usage = app
         .call(
             "permissions/usage",
@@ -778,4 +778,30 @@ async fn an_invitation_puts_its_invitee_in_groups_within_what_the_inviter_holds(
         crate::invitations::revocation_reasons(&app, bob.invitation_id.0).await,
         [Some("A permission was taken from the inviter".to_string())]
     );
+
+    // A group deleted leaves the open invitations into it, without it.
+    let cy = created(invite_into(&app, &owner, &member_role, "cy@example.com", &[&night]).await);
+    let deleted = app
+        .call(
+            "groups/delete",
+            &[("group_id", night.as_str())],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    let left: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM invitation_groups WHERE invitation_id = $1")
+            .bind(cy.invitation_id.0)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+    let before: serde_json::Value = sqlx::query_scalar(
+        "SELECT before FROM audit_events WHERE action = 'group.deleted' AND organisation_id = $1",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(before["open_invitations"], 1);
 }

@@ -523,13 +523,30 @@ pub async fn set_groups(
     )
     .execute(&mut *db)
     .await?;
+    // Only groups that still exist: one deleted since it was checked
+    // drops out, as it would from a pending invitation.
     sqlx::query!(
         "INSERT INTO invitation_groups (invitation_id, group_id)
-         SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING",
+         SELECT $1, g.id FROM groups g WHERE g.id = ANY($2) ON CONFLICT DO NOTHING",
         id as InvitationId,
         &groups
     )
     .execute(&mut *db)
     .await
     .map(|_| ())
+}
+
+/// The open invitations that would put their invitee in `group`.
+pub async fn open_with_group(
+    db: impl PgExecutor<'_>,
+    group: GroupId,
+) -> sqlx::Result<Vec<InvitationId>> {
+    sqlx::query_scalar!(
+        r#"SELECT i.id AS "id: InvitationId"
+           FROM invitation_groups ig JOIN invitations i ON i.id = ig.invitation_id
+           WHERE ig.group_id = $1 AND i.revoked_at IS NULL AND i.accepted_at IS NULL"#,
+        group as GroupId
+    )
+    .fetch_all(db)
+    .await
 }

@@ -16,6 +16,8 @@ pub struct Listed {
     pub version: i32,
     /// Roles that hold it.
     pub roles: i64,
+    /// Groups that grant it as an extra.
+    pub groups: i64,
     /// People who were granted it directly.
     pub people: i64,
 }
@@ -27,6 +29,8 @@ pub async fn live(db: impl PgExecutor<'_>, org: OrganisationId) -> sqlx::Result<
                   p.version,
                   (SELECT count(*) FROM roles r
                    WHERE r.organisation_id = $1 AND p.key = ANY (r.permissions)) AS "roles!",
+                  (SELECT count(*) FROM groups gr
+                   WHERE gr.organisation_id = $1 AND p.key = ANY (gr.permissions)) AS "groups!",
                   (SELECT count(*) FROM member_permissions g
                    JOIN memberships m ON m.id = g.membership_id
                    WHERE m.organisation_id = $1 AND g.permission = p.key) AS "people!"
