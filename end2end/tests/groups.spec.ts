@@ -105,6 +105,9 @@ test('an invitation keeps its groups, an edit changes them, and accepting joins 
     if (sensitive) await editor.getByLabel('Invite people').check();
     await editor.getByRole('button', { name: 'Create group' }).click();
     await expect(page.getByRole('status').filter({ hasText: `Group ${name} saved.` })).toBeVisible();
+    // Saving reloads the page's data, which closes the editor: the new
+    // row shows once that is done.
+    await expect(page.getByRole('table', { name: 'Groups of your organisation' }).getByRole('row', { name: new RegExp(name) })).toBeVisible();
   }
 
   // The invite dialog: a group granting a sensitive permission is named

@@ -4,7 +4,9 @@
 //! and asserts nothing about them. Run it with `scripts/bench`.
 //!
 //! The organisation has what issue 16 sizes it at: 50 roles, 100 groups
-//! (each member in two of them) and 50 departments.
+//! (each member in two of them) and 50 departments; and what issue 17
+//! does: 200 sites, each member on one (about 500 a site), a tenth of
+//! them with a custom site role.
 //!
 //! `ROSTER_BENCH_MEMBERS` changes the number of members (default 100000),
 //! `ROSTER_BENCH_SAMPLES` the requests per view (default 200).
@@ -137,6 +139,29 @@ async fn main() {
     .execute(&app.pool)
     .await
     .expect("group members");
+    sqlx::query(
+        "INSERT INTO sites (organisation_id, name, time_zone)
+         SELECT $1, 'Site ' || n, 'UTC' FROM generate_series(1, 200) n",
+    )
+    .bind(org.organisation_id.0)
+    .execute(&app.pool)
+    .await
+    .expect("sites");
+    sqlx::query(
+        "INSERT INTO site_members (site_id, membership_id, role_id)
+         SELECT s.id, m.id,
+                CASE WHEN abs(hashtext(m.id::text || 's')) % 10 = 0
+                     THEN (SELECT id FROM roles WHERE organisation_id = $1 AND key = 'role-7')
+                     ELSE (SELECT id FROM roles WHERE organisation_id = $1 AND key = 'member') END
+         FROM memberships m
+         JOIN sites s ON s.organisation_id = $1
+                     AND s.name = 'Site ' || (abs(hashtext(m.id::text)) % 200 + 1)
+         WHERE m.organisation_id = $1",
+    )
+    .bind(org.organisation_id.0)
+    .execute(&app.pool)
+    .await
+    .expect("site members");
     // What autovacuum does to a freshly loaded table within a minute or so
     // (PostgreSQL 13+ vacuums after inserts too): statistics for the
     // planner, and the visibility map that lets a page be read from an
@@ -175,8 +200,34 @@ async fn main() {
     .await
     .expect("group id");
 
+    let site: String = sqlx::query_scalar(
+        "SELECT id::text FROM sites WHERE organisation_id = $1 AND name = 'Site 42'",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .expect("site id");
+    let site_role: String = sqlx::query_scalar(
+        "SELECT id::text FROM roles WHERE key = 'role-7' AND organisation_id = $1",
+    )
+    .bind(org.organisation_id.0)
+    .fetch_one(&app.pool)
+    .await
+    .expect("site role id");
+
     let views: Vec<(&str, Vec<(&str, String)>)> = vec![
         ("Active tab, first page (name order)", vec![]),
+        (
+            "filtered page: site (about 500 people), name order",
+            vec![("query[site]", site.clone())],
+        ),
+        (
+            "filtered page: site + site role, name order",
+            vec![
+                ("query[site]", site.clone()),
+                ("query[site_role]", site_role.clone()),
+            ],
+        ),
         (
             "filtered page: group, name order",
             vec![("query[group]", group.clone())],

@@ -4,6 +4,12 @@
 //!
 //! [`Permission::InviteMembers`]: crate::domain::Permission::InviteMembers
 
+// Each argument of a server function is one field of a plain form post
+// (the invite dialog works before the page is interactive); the code the
+// `server` macro generates from `create_invitation`'s eight cannot carry
+// an item-level allow, and a struct would rename every field.
+#![allow(clippy::too_many_arguments)]
+
 use crate::domain::invitation::DeliveryState;
 use crate::domain::InvitationId;
 use crate::wire::invitations::{InviteOptions, InviteOutcome, IssuedLink};
@@ -32,6 +38,10 @@ pub async fn create_invitation(
     /// The groups accepting puts them in, by id: `groups[0]=…`.
     #[server(default)]
     groups: Vec<String>,
+    /// The sites accepting puts them on, each `{site id}:{role id}` (empty
+    /// ones, "not at this site", are skipped): `sites[0]=…`.
+    #[server(default)]
+    sites: Vec<String>,
 ) -> Result<InviteOutcome, AppError> {
     use crate::server::invitations::{create, InviteForm};
     use crate::server::request::serve;
@@ -46,6 +56,7 @@ pub async fn create_invitation(
                 department_id,
                 expiry_hours,
                 groups,
+                sites,
             },
         )
     })
@@ -87,6 +98,9 @@ pub async fn update_invitation(
     /// The groups accepting puts them in, by id; none when left out.
     #[server(default)]
     groups: Vec<String>,
+    /// The sites accepting puts them on, each `{site id}:{role id}`.
+    #[server(default)]
+    sites: Vec<String>,
 ) -> Result<(), AppError> {
     use crate::server::request::serve;
     serve(|scope| {
@@ -97,6 +111,7 @@ pub async fn update_invitation(
             permissions,
             department_id,
             groups,
+            sites,
         )
     })
     .await

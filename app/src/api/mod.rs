@@ -16,5 +16,6 @@ pub mod password_reset;
 pub mod permissions;
 pub mod profile;
 pub mod roles;
+pub mod sites;
 pub mod team;
 pub mod two_factor;

@@ -422,6 +422,48 @@ audit_actions! {
         group: Members,
         member_page: BeforeTarget("Removed from a group:"),
     }
+    SiteCreated {
+        key: "site.created",
+        label: "Site created",
+        group: Organisation,
+        member_page: BeforeTarget("Created the site"),
+    }
+    SiteUpdated {
+        key: "site.updated",
+        label: "Site changed",
+        group: Organisation,
+        member_page: BeforeTarget("Changed the site"),
+    }
+    SiteArchived {
+        key: "site.archived",
+        label: "Site archived",
+        group: Organisation,
+        member_page: BeforeTarget("Archived the site"),
+    }
+    SiteRestored {
+        key: "site.restored",
+        label: "Site restored",
+        group: Organisation,
+        member_page: BeforeTarget("Restored the site"),
+    }
+    MemberSiteAdded {
+        key: "member.site_added",
+        label: "Added to a site",
+        group: Members,
+        member_page: BeforeTarget("Added to a site:"),
+    }
+    MemberSiteRoleChanged {
+        key: "member.site_role_changed",
+        label: "Site role changed",
+        group: Members,
+        member_page: BeforeTarget("Site role changed:"),
+    }
+    MemberSiteRemoved {
+        key: "member.site_removed",
+        label: "Removed from a site",
+        group: Members,
+        member_page: BeforeTarget("Removed from a site:"),
+    }
     TeamExported {
         key: "team.exported",
         label: "Team exported",

@@ -43,6 +43,8 @@ typed_id!(
     DepartmentId,
     /// A group of one organisation's people.
     GroupId,
+    /// One of an organisation's sites (locations).
+    SiteId,
     /// A signed-in browser session.
     SessionId,
     /// An invitation to join one organisation.

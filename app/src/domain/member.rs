@@ -27,6 +27,10 @@ pub enum MemberChange {
     /// Adds them to a group or takes them out of one: the actor must hold
     /// everything the group grants ([`Situation::granted`]).
     ChangeGroups,
+    /// Adds them to a site with a site role, changes that role, or takes
+    /// them off a site: the actor must hold everything the site role (old
+    /// and new) grants ([`Situation::granted`]).
+    ChangeSites,
     /// Removes the member's authenticator app and recovery codes, for
     /// someone who lost both: their sessions end and the password alone
     /// signs them in, until they set up a factor again.
@@ -110,15 +114,17 @@ pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
                 return Err(Refusal::ChangeOwnRole);
             }
         }
-        MemberChange::ChangePermissions | MemberChange::ChangeGroups => {
+        MemberChange::ChangePermissions
+        | MemberChange::ChangeGroups
+        | MemberChange::ChangeSites => {
             if !s
                 .granted
                 .is_some_and(|granted| may_grant(s.actor_permissions, granted))
             {
                 return Err(Refusal::PermissionsBeyondYours);
             }
-            // A group grants the actor nothing they lack, so joining or
-            // leaving one is theirs to do; a direct grant to oneself is
+            // A group or site role grants the actor nothing they lack, so
+            // joining or leaving one is theirs to do; a direct grant to oneself is
             // refused all the same, so that nobody's grants are their own.
             if s.is_self && change == MemberChange::ChangePermissions {
                 return Err(Refusal::ChangeOwnPermissions);

@@ -25,6 +25,7 @@ pub mod product_url;
 pub mod refusal;
 pub mod role;
 pub mod sign_in_delay;
+pub mod site;
 pub mod step_up;
 pub mod team_view;
 pub mod two_factor_policy;

@@ -20,6 +20,8 @@ pub enum Permission {
     ManageDepartments,
     /// Create, change and delete groups, and add and remove their people.
     ManageGroups,
+    /// Create, change and archive sites.
+    ManageSites,
     /// Change the organisation's settings.
     ManageOrganisation,
     /// Read the audit log.
@@ -31,13 +33,14 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Self::ViewTeam,
         Self::InviteMembers,
         Self::ManageMembers,
         Self::ManageRoles,
         Self::ManageDepartments,
         Self::ManageGroups,
+        Self::ManageSites,
         Self::ManageOrganisation,
         Self::ViewAuditLog,
         Self::OwnOrganisation,
@@ -52,6 +55,7 @@ impl Permission {
             Self::ManageRoles => "roles.manage",
             Self::ManageDepartments => "departments.manage",
             Self::ManageGroups => "groups.manage",
+            Self::ManageSites => "sites.manage",
             Self::ManageOrganisation => "organisation.manage",
             Self::ViewAuditLog => "audit.view",
             Self::OwnOrganisation => "organisation.own",
@@ -79,6 +83,7 @@ impl Permission {
             Self::ManageRoles => "Manage roles",
             Self::ManageDepartments => "Manage departments",
             Self::ManageGroups => "Manage groups",
+            Self::ManageSites => "Manage sites",
             Self::ManageOrganisation => "Organisation settings",
             Self::ViewAuditLog => "Audit log",
             Self::OwnOrganisation => "Own the organisation",
@@ -97,6 +102,9 @@ impl Permission {
             Self::ManageDepartments => "Create, rename and archive the organisation's departments.",
             Self::ManageGroups => {
                 "Create, change and delete groups and choose their people, within the permissions they hold."
+            }
+            Self::ManageSites => {
+                "Create, change and archive the organisation's sites (locations)."
             }
             Self::ManageOrganisation => {
                 "Change the organisation's settings and its two-factor policy."

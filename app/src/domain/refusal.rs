@@ -136,6 +136,21 @@ pub enum Refusal {
     #[error("You can't put people in the {group} group: it grants permissions you don't have.")]
     GroupNotGrantable { group: String },
 
+    // Sites.
+    #[error("Another site is already called that. Choose another name.")]
+    SiteNameTaken,
+    #[error(
+        "Your organisation has {max} sites, the most it can have. Archived sites count too.",
+        max = super::site::MAX_SITES
+    )]
+    TooManySites,
+    /// Adding someone to an archived site.
+    #[error("{site} is archived. Restore it on the sites page first, or choose another site.")]
+    SiteArchived { site: String },
+    /// A site role that is the Owner role.
+    #[error("Owner is the organisation's own role and can't be a site role. Choose another.")]
+    OwnerAsSiteRole,
+
     // Invitations, from the inviter's side.
     #[error("This invitation was revoked. Send a new invitation instead.")]
     InvitationRevoked,
@@ -205,7 +220,11 @@ impl Refusal {
             | Self::DepartmentNameTaken
             | Self::TooManyDepartments
             | Self::GroupNameTaken
-            | Self::TooManyGroups => Some("name"),
+            | Self::TooManyGroups
+            | Self::SiteNameTaken
+            | Self::TooManySites => Some("name"),
+            Self::SiteArchived { .. } => Some("site"),
+            Self::OwnerAsSiteRole => Some("role"),
             Self::PermissionKeyTaken | Self::TooManyPermissions => Some("key"),
             _ => None,
         }

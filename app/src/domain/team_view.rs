@@ -4,7 +4,7 @@
 //! filters mean something on which tab.
 
 use super::keyset::PageAt;
-use super::{DepartmentId, GroupId, RoleId};
+use super::{DepartmentId, GroupId, RoleId, SiteId};
 use serde::{Deserialize, Serialize};
 
 /// Rows per page of the team table.
@@ -288,6 +288,11 @@ pub struct TeamQuery {
     pub department: Option<DepartmentId>,
     /// People in this group, and invitations that will put them in it.
     pub group: Option<GroupId>,
+    /// People who belong to this site, and invitations onto it.
+    pub site: Option<SiteId>,
+    /// People holding this role at a site (the chosen one, or any), and
+    /// invitations giving it.
+    pub site_role: Option<RoleId>,
     pub status: Option<StatusFilter>,
     pub two_factor: Option<TwoFactorFilter>,
     pub sign_in: Option<SignInFilter>,
@@ -329,12 +334,14 @@ impl super::url_view::UrlView for TeamQuery {
 
 impl TeamQuery {
     /// Every URL query key a view uses.
-    pub const URL_KEYS: [&'static str; 12] = [
+    pub const URL_KEYS: [&'static str; 14] = [
         "tab",
         "q",
         "role",
         "department",
         "group",
+        "site",
+        "site_role",
         "status",
         "two_factor",
         "sign_in",
@@ -363,6 +370,8 @@ impl TeamQuery {
                 "role" => query.role = value.parse().ok(),
                 "department" => query.department = value.parse().ok(),
                 "group" => query.group = value.parse().ok(),
+                "site" => query.site = value.parse().ok(),
+                "site_role" => query.site_role = value.parse().ok(),
                 "status" => query.status = StatusFilter::parse(value),
                 "two_factor" => query.two_factor = TwoFactorFilter::parse(value),
                 "sign_in" => query.sign_in = SignInFilter::parse(value),
@@ -438,6 +447,8 @@ impl TeamQuery {
             self.role.is_some(),
             self.department.is_some(),
             self.group.is_some(),
+            self.site.is_some(),
+            self.site_role.is_some(),
             self.status.is_some(),
             self.two_factor.is_some(),
             self.sign_in.is_some(),
@@ -487,6 +498,12 @@ impl TeamQuery {
         }
         if let Some(group) = self.group {
             pairs.push(("group", group.to_string()));
+        }
+        if let Some(site) = self.site {
+            pairs.push(("site", site.to_string()));
+        }
+        if let Some(role) = self.site_role {
+            pairs.push(("site_role", role.to_string()));
         }
         if let Some(status) = self.status {
             pairs.push(("status", status.key().to_string()));
@@ -573,6 +590,8 @@ mod tests {
             role: Some("6f0d3c2e-1b7a-4d5e-9f3a-2b1c0d9e8f7a".parse().unwrap()),
             department: Some("0b4c6a1e-2d3f-4a5b-8c7d-9e0f1a2b3c4d".parse().unwrap()),
             group: Some("5d2e8f0a-3c4b-4e6d-a7f8-9b0c1d2e3f4a".parse().unwrap()),
+            site: Some("7a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d".parse().unwrap()),
+            site_role: Some("8b2c3d4e-5f6a-4b7c-9d8e-1f2a3b4c5d6e".parse().unwrap()),
             status: Some(StatusFilter::Pending),
             two_factor: Some(TwoFactorFilter::Required),
             sign_in: Some(SignInFilter::Stale),
@@ -661,6 +680,8 @@ mod tests {
         // Invitations carry the groups accepting puts them in.
         let group = parse("group=5d2e8f0a-3c4b-4e6d-a7f8-9b0c1d2e3f4a");
         assert!(group.includes_members() && group.includes_invitations());
+        let site = parse("site=7a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d");
+        assert!(site.includes_members() && site.includes_invitations());
     }
 
     #[test]

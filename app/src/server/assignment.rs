@@ -3,13 +3,13 @@
 //! they send back.
 
 use super::actor::{authenticate, Actor};
-use super::db::{departments, groups, organisations, roles};
+use super::db::{departments, groups, organisations, roles, sites};
 use super::error::ServerError;
 use super::groups::grants_of;
 use super::request::RequestScope;
 use crate::domain::permission::may_grant;
 use crate::domain::{
-    DepartmentId, GroupId, OrganisationId, Permission, PermissionSet, Refusal, RoleId,
+    DepartmentId, GroupId, OrganisationId, Permission, PermissionSet, Refusal, RoleId, SiteId,
 };
 use crate::wire::choice::Choice;
 use crate::wire::invitations::{GroupOffer, InviteOptions};
@@ -33,6 +33,14 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
                 &actor.permissions,
                 &PermissionSet::from_keys(&r.permissions),
             )
+        })
+        .collect();
+    let site_roles = grantable
+        .iter()
+        .filter(|r| !r.is_owner)
+        .map(|r| Choice {
+            id: r.id,
+            name: r.name.clone(),
         })
         .collect();
     let role_permissions = grantable
@@ -64,6 +72,15 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
             })
         })
         .collect();
+    let sites = sites::all(pool, actor.organisation_id)
+        .await?
+        .into_iter()
+        .filter(|s| !s.archived)
+        .map(|s| Choice {
+            id: s.id,
+            name: s.name,
+        })
+        .collect();
     let settings = organisations::settings(pool, actor.organisation_id).await?;
     Ok(InviteOptions {
         roles,
@@ -71,6 +88,8 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
         permissions,
         departments,
         groups,
+        sites,
+        site_roles,
         default_expiry_hours: settings.invitation_expiry_hours,
     })
 }
@@ -187,6 +206,92 @@ pub async fn grantable_groups(
     if ids.iter().any(|id| !found.iter().any(|(g, _)| g == id)) {
         return Err(unknown().into());
     }
+    Ok(found)
+}
+
+/// A site chosen for an invitation, with the site role there.
+pub struct ChosenSite {
+    pub site: SiteId,
+    pub site_name: String,
+    pub role: RoleId,
+    pub role_name: String,
+}
+
+impl ChosenSite {
+    /// "Berlin (Technician)", for the audit log.
+    pub fn described(&self) -> String {
+        format!("{} ({})", self.site_name, self.role_name)
+    }
+}
+
+/// The sites chosen for an invitation, as the dialog's pickers send them
+/// ("{site id}:{role id}", empty for "not at this site"): each a live site
+/// of the organisation, once, with a role the actor may grant that is not
+/// Owner; or a message for the `sites` field.
+pub async fn grantable_sites(
+    db: &PgPool,
+    actor: &Actor,
+    chosen: &[String],
+) -> Result<Vec<ChosenSite>, ServerError> {
+    let org = actor.organisation_id;
+    let invalid = || {
+        AppError::invalid(
+            "sites",
+            "Choose your organisation's sites and a site role for each.",
+        )
+    };
+    let mut picked: Vec<(SiteId, RoleId)> = Vec::new();
+    for input in chosen.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        let (site, role) = input.split_once(':').ok_or_else(invalid)?;
+        let site: SiteId = site.parse().map_err(|_| invalid())?;
+        let role: RoleId = role.parse().map_err(|_| invalid())?;
+        if picked.iter().any(|(s, _)| *s == site) {
+            return Err(invalid().into());
+        }
+        picked.push((site, role));
+    }
+    if picked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let live = sites::all(db, org).await?;
+    let mut found = Vec::with_capacity(picked.len());
+    for (site, role) in picked {
+        let site = live.iter().find(|s| s.id == site).ok_or_else(invalid)?;
+        if site.archived {
+            return Err(AppError::invalid(
+                "sites",
+                Refusal::SiteArchived {
+                    site: site.name.clone(),
+                }
+                .to_string(),
+            )
+            .into());
+        }
+        let role = roles::find(db, org, role).await?.ok_or_else(invalid)?;
+        if role.is_owner {
+            return Err(AppError::invalid("sites", Refusal::OwnerAsSiteRole.to_string()).into());
+        }
+        if !may_grant(
+            &actor.permissions,
+            &PermissionSet::from_keys(&role.permissions),
+        ) {
+            return Err(AppError::invalid(
+                "sites",
+                Refusal::RoleNotGrantable {
+                    role: Some(role.name),
+                }
+                .to_string(),
+            )
+            .into());
+        }
+        found.push(ChosenSite {
+            site: site.id,
+            site_name: site.name.clone(),
+            role: role.id,
+            role_name: role.name,
+        });
+    }
+    found.sort_by_key(|s| s.site_name.to_lowercase());
     Ok(found)
 }
 

@@ -8,6 +8,7 @@
 use super::actor::{authenticate, recheck, Actor};
 use super::assignment::{
     department_name, department_of, grantable_extras, grantable_groups, grantable_role,
+    grantable_sites, ChosenSite,
 };
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
@@ -59,6 +60,8 @@ pub struct InviteForm {
     pub expiry_hours: String,
     /// The groups accepting puts them in, by id.
     pub groups: Vec<String>,
+    /// The sites accepting puts them on, each "{site id}:{role id}".
+    pub sites: Vec<String>,
 }
 
 pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutcome, ServerError> {
@@ -78,6 +81,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     let role = grantable_role(pool, &actor, &form.role_id).await?;
     let permissions = grantable_extras(pool, &actor, &role, &form.permissions).await?;
     let groups = grantable_groups(pool, &actor, &form.groups).await?;
+    let sites = grantable_sites(pool, &actor, &form.sites).await?;
     let department = department_of(pool, org, &form.department_id).await?;
     let default_expiry = organisation_expiry(pool, org).await?;
     // The dialog offers the organisation's setting first, so only another
@@ -137,6 +141,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     };
     let group_ids: Vec<GroupId> = groups.iter().map(|(id, _)| *id).collect();
     invitations::set_groups(&mut tx, id, &group_ids).await?;
+    invitations::set_sites(&mut tx, id, &site_pairs(&sites)).await?;
     queue_email(&mut tx, &scope.state.links, id, &tokens.emailed).await?;
     team_events::notify(&mut *tx, &[TeamNotice::invitation(org, id)]).await?;
     let department_name = department_name(&mut *tx, org, department).await?;
@@ -152,6 +157,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
                 "department_id": department,
                 "department": department_name,
                 "groups": names(&groups),
+                "sites": described(&sites),
                 "expires_at": expires_at,
             })),
         );
@@ -166,6 +172,16 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
         expires_at,
         delivery: Some(DeliveryState::Queued),
     }))
+}
+
+/// The sites as stored: each with its role.
+fn site_pairs(sites: &[ChosenSite]) -> Vec<(crate::domain::SiteId, crate::domain::RoleId)> {
+    sites.iter().map(|s| (s.site, s.role)).collect()
+}
+
+/// "Berlin (Technician)" each, for the audit log.
+fn described(sites: &[ChosenSite]) -> Vec<String> {
+    sites.iter().map(ChosenSite::described).collect()
 }
 
 /// The groups' names, for the audit log.
@@ -359,19 +375,23 @@ pub async fn update(
     permissions: Vec<String>,
     department_id: String,
     groups: Vec<String>,
+    sites: Vec<String>,
 ) -> Result<(), ServerError> {
     let actor = inviter(&scope).await?;
     let pool = &scope.state.pool;
     let role = grantable_role(pool, &actor, &role_id).await?;
     let permissions = grantable_extras(pool, &actor, &role, &permissions).await?;
     let groups = grantable_groups(pool, &actor, &groups).await?;
+    let sites = grantable_sites(pool, &actor, &sites).await?;
     let department = department_of(pool, actor.organisation_id, &department_id).await?;
     let mut tx = pool.begin().await?;
     let invitation = lock_open(&mut tx, &actor, id).await?;
     let groups_before = invitations::groups_of(&mut *tx, &[id]).await?;
+    let sites_before = invitations::sites_of(&mut *tx, id).await?;
     invitations::update_assignment(&mut *tx, id, role.id, &permissions, department).await?;
     let group_ids: Vec<GroupId> = groups.iter().map(|(id, _)| *id).collect();
     invitations::set_groups(&mut tx, id, &group_ids).await?;
+    invitations::set_sites(&mut tx, id, &site_pairs(&sites)).await?;
     team_events::notify(
         &mut *tx,
         &[TeamNotice::invitation(actor.organisation_id, id)],
@@ -388,6 +408,7 @@ pub async fn update(
                 "permissions": invitation.permissions,
                 "department": invitation.department_name,
                 "groups": groups_before.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
+                "sites": sites_before.iter().map(|s| format!("{} ({})", s.site, s.role)).collect::<Vec<_>>(),
             })),
             Some(serde_json::json!({
                 "role": role.name,
@@ -395,6 +416,7 @@ pub async fn update(
                 "department_id": department,
                 "department": department_name,
                 "groups": names(&groups),
+                "sites": described(&sites),
             })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;
@@ -803,7 +825,7 @@ async fn join(
     // What the invitation granted on top of the role becomes theirs
     // directly, granted by the inviter (the operator's invitation grants
     // nothing on top).
-    let mut joined_groups = Vec::new();
+    let (mut joined_groups, mut joined_sites) = (Vec::new(), Vec::new());
     if let Some(inviter) = invitation.invited_by {
         // Retiring a permission takes it out of open invitations; one
         // retired between that and this accept's lock is skipped here.
@@ -819,6 +841,11 @@ async fn join(
         for group in invitations::groups_of(&mut *tx, &[invitation.id]).await? {
             super::db::groups::add(&mut *tx, group.id, membership, inviter).await?;
             joined_groups.push(group.name);
+        }
+        for site in invitations::sites_of(&mut *tx, invitation.id).await? {
+            super::db::sites::set(&mut *tx, site.site_id, membership, site.role_id, inviter)
+                .await?;
+            joined_sites.push(format!("{} ({})", site.site, site.role));
         }
     }
     // Their grace, if the organisation's two-factor policy covers them,
@@ -854,6 +881,7 @@ async fn join(
                 "permissions": invitation.permissions,
                 "department": invitation.department_name,
                 "groups": joined_groups,
+                "sites": joined_sites,
             })),
         );
     audit::record(&mut *tx, &scope.meta, joined).await?;

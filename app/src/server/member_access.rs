@@ -43,6 +43,7 @@ pub(super) async fn access_of(
             (g.name, grants)
         })
         .collect();
+    let sites = super::sites::of_member(scope, actor, id, &held).await?;
     let catalogue = offered(pool, actor.organisation_id).await?;
     let mut permissions = Vec::new();
     let mut grantable = Vec::new();
@@ -86,6 +87,7 @@ pub(super) async fn access_of(
         permissions,
         grantable,
         groups,
+        sites,
     })
 }
 

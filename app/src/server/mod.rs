@@ -32,6 +32,7 @@ pub mod sealing;
 pub mod seed;
 pub mod session;
 pub mod sign_in;
+pub mod sites;
 pub mod state;
 pub mod step_up;
 pub mod team;

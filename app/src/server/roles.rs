@@ -269,12 +269,14 @@ pub async fn delete(scope: RequestScope, id: String, move_to: String) -> Result<
                 "moved_to": target.name,
                 "members_moved": moved.members.len(),
                 "invitations_moved": moved.invitations,
+                "site_memberships_moved": moved.site_members.len(),
             })),
         );
     audit::record(&mut *tx, &scope.meta, event).await?;
     let holders = memberships::holders(&mut *tx, org, target.id).await?;
     revoke_what_holders_no_longer_could_send(&mut tx, &scope, &actor, &holders).await?;
     let mut changed = moved.members;
+    changed.extend(moved.site_members);
     changed.extend(refresh_requirement(&mut tx, &scope, org).await?);
     announce(&mut tx, org, changed).await?;
     tx.commit().await?;

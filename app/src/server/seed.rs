@@ -3,6 +3,7 @@
 
 use super::db::{
     accounts, audit, departments, groups, memberships, organisations, product_permissions, roles,
+    sites,
 };
 use super::error::ServerError;
 use super::password::hash_blocking;
@@ -135,8 +136,8 @@ pub async fn seed_demo_if_empty(pool: &PgPool) -> Result<Option<DemoCredentials>
 
 /// What the demo shows of the access model: its product's permissions, a
 /// Supervisor role holding some of them, a few people (who cannot sign
-/// in: nobody knows their password, `unknown_hash`), and a group of them
-/// that `owner` made.
+/// in: nobody knows their password, `unknown_hash`), a group of them
+/// that `owner` made, and two sites they belong to.
 async fn seed_demo_access(
     tx: &mut Transaction<'_, Postgres>,
     org: OrganisationId,
@@ -207,8 +208,38 @@ async fn seed_demo_access(
     )
     .await?;
     // Ada and Tom; Sam leads the shift through the Supervisor role.
-    for member in members.into_iter().skip(1) {
+    for &member in members.iter().skip(1) {
         groups::add(&mut **tx, night_shift, member, owner).await?;
+    }
+    // Two sites: Sam supervises Berlin, where Ada works; Tom is at Lyon.
+    let berlin = sites::insert(
+        &mut **tx,
+        org,
+        &sites::SiteFields {
+            name: "Berlin",
+            address: "Alexanderplatz 1, 10178 Berlin",
+            time_zone: "Europe/Berlin",
+        },
+    )
+    .await?;
+    let lyon = sites::insert(
+        &mut **tx,
+        org,
+        &sites::SiteFields {
+            name: "Lyon",
+            address: "Place Bellecour, 69002 Lyon",
+            time_zone: "Europe/Paris",
+        },
+    )
+    .await?;
+    let supervisor = memberships::role_by_key(&mut **tx, org, "supervisor").await?;
+    let member = memberships::role_by_key(&mut **tx, org, "member").await?;
+    for (site, person, role) in [
+        (berlin, members[0], supervisor),
+        (berlin, members[1], member),
+        (lyon, members[2], member),
+    ] {
+        sites::set(&mut **tx, site, person, role, owner).await?;
     }
     Ok(())
 }

@@ -117,8 +117,16 @@ pub async fn filters(scope: RequestScope) -> Result<FilterChoices, ServerError> 
     actor.require(Permission::ViewTeam)?;
     let mut conn = scope.state.pool.acquire().await?;
     let org = actor.organisation_id;
-    let roles = roles::available(&mut *conn, org)
-        .await?
+    let available = roles::available(&mut *conn, org).await?;
+    let site_roles = available
+        .iter()
+        .filter(|r| !r.is_owner)
+        .map(|r| Choice {
+            id: r.id,
+            name: r.name.clone(),
+        })
+        .collect();
+    let roles = available
         .into_iter()
         .map(|r| Choice {
             id: r.id,
@@ -139,10 +147,21 @@ pub async fn filters(scope: RequestScope) -> Result<FilterChoices, ServerError> 
         .into_iter()
         .map(|(id, name)| Choice { id, name })
         .collect();
+    // Archived sites too: people stay on them until changed.
+    let sites = super::db::sites::all(&mut *conn, org)
+        .await?
+        .into_iter()
+        .map(|s| Choice {
+            id: s.id,
+            name: s.name,
+        })
+        .collect();
     Ok(FilterChoices {
         roles,
         departments,
         groups,
+        sites,
+        site_roles,
     })
 }
 
@@ -206,6 +225,7 @@ pub async fn export_csv(scope: RequestScope, query: TeamQuery) -> Result<String,
         "Role",
         "Department",
         "Other departments",
+        "Sites",
         "Two-factor",
         "Last sign-in (UTC)",
         "Added (UTC)",
@@ -251,6 +271,7 @@ fn export_line(entry: &TeamEntry) -> String {
             m.role.clone(),
             m.department.clone().unwrap_or_default(),
             m.other_departments.join("; "),
+            m.sites.join("; "),
             if m.two_factor { "Set up" } else { "Not set up" }.to_string(),
             m.last_sign_in_at.map(time).unwrap_or_default(),
             time(m.joined_at),
@@ -262,6 +283,7 @@ fn export_line(entry: &TeamEntry) -> String {
             i.role.clone(),
             i.department.clone().unwrap_or_default(),
             String::new(),
+            i.sites.join("; "),
             String::new(),
             String::new(),
             time(i.sent_at),

@@ -3,7 +3,7 @@
 //! archive (it leaves the pickers, stays on people) and restore.
 
 use super::field::{Field, FormErrors};
-use super::format::{people_and_invitations, LocalTime};
+use super::format::{people_and_invitations, ArchivedStatus};
 use super::roles::{focus_on_open, AccessLinks, AccessNav, AccessPage, Loaded};
 use crate::api::departments::load_departments;
 use crate::domain::Permission;
@@ -92,14 +92,6 @@ fn DepartmentsView(
                     "Archive",
                 )
             };
-            let status = match d.archived_at.clone() {
-                Some(at) => view! {
-                    <span class="status status-disabled">"Archived"</span>
-                    <span class="line-2">"Since " <LocalTime at /></span>
-                }
-                .into_any(),
-                None => view! { <span class="status status-enabled">"Active"</span> }.into_any(),
-            };
             view! {
                 <tr>
                     <th scope="row">
@@ -111,7 +103,7 @@ fn DepartmentsView(
                         </span>
                     </th>
                     <td class="col-wide">{people(d)}</td>
-                    <td class="col-wide">{status}</td>
+                    <td class="col-wide"><ArchivedStatus archived_at=d.archived_at.clone() /></td>
                     <td>
                         <div class="row-actions">
                             <button type="button" class="button secondary" aria-label=rename_label

@@ -15,6 +15,20 @@ pub fn LocalTime(#[prop(into)] at: Moment) -> impl IntoView {
 }
 
 /// `at` relative to now ("in 2 days"), with the exact local time on hover.
+/// "Active", or "Archived" with since when: the status cell of what an
+/// organisation archives rather than deletes (departments, sites).
+#[component]
+pub fn ArchivedStatus(archived_at: Option<Moment>) -> impl IntoView {
+    match archived_at {
+        Some(at) => view! {
+            <span class="status status-disabled">"Archived"</span>
+            <span class="line-2">"Since " <LocalTime at /></span>
+        }
+        .into_any(),
+        None => view! { <span class="status status-enabled">"Active"</span> }.into_any(),
+    }
+}
+
 #[component]
 pub fn RelativeTime(at: DateTime<Utc>) -> impl IntoView {
     let text = relative(at, now());

@@ -18,10 +18,11 @@ pub fn AppHeader(signed_in: SignedIn) -> impl IntoView {
     let owner = user.can(Permission::ManageOrganisation);
     let auditor = user.can(Permission::ViewAuditLog);
     let role_manager = user.can(Permission::ManageRoles);
-    // Those who manage departments or groups but not roles reach them
-    // from here; role managers through the access tabs.
+    // Those who manage departments, groups or sites but not roles reach
+    // them from here; role managers through the access tabs.
     let departments_only = !role_manager && user.can(Permission::ManageDepartments);
     let groups_only = !role_manager && user.can(Permission::ManageGroups);
+    let sites_only = !role_manager && user.can(Permission::ManageSites);
     let here = user.organisation_id;
     // With several organisations, the name opens the others.
     let organisation = if organisations.len() > 1 {
@@ -49,6 +50,7 @@ pub fn AppHeader(signed_in: SignedIn) -> impl IntoView {
                 {role_manager.then(|| view! { <A href="/settings/roles">"Roles"</A> })}
                 {departments_only.then(|| view! { <A href="/settings/departments">"Departments"</A> })}
                 {groups_only.then(|| view! { <A href="/settings/groups">"Groups"</A> })}
+                {sites_only.then(|| view! { <A href="/settings/sites">"Sites"</A> })}
                 {auditor.then(|| view! { <A href="/audit">"Audit log"</A> })}
             </nav>
             <div class="account">

@@ -7,6 +7,7 @@ use super::format::{LocalTime, RelativeTime};
 use super::layout::{set_page_status, Notice};
 use super::member_access::{MemberGroupsCard, MemberPermissions, MemberPosition, OtherDepartments};
 use super::member_actions::{changes_for, MemberActions, MemberDialog};
+use super::member_sites::RoleAssignments;
 use super::page::{check_access, GuardedPage};
 use crate::api::members::load_member;
 use crate::domain::audit::AuditAction;
@@ -52,13 +53,14 @@ pub fn MemberPage() -> impl IntoView {
     };
     let done = RwSignal::new(None::<String>);
     let position_done = RwSignal::new(None::<String>);
-    // The same for their groups, and for their other departments.
+    // The same for their groups, their other departments and their sites.
     let groups_done = RwSignal::new(None::<String>);
     let departments_done = RwSignal::new(None::<String>);
+    let sites_done = RwSignal::new(None::<String>);
     let ready = move |user: SessionUser, detail: Option<MemberDetail>| match detail {
         Some(detail) => {
             let may_manage = user.can(Permission::ManageMembers);
-            view! { <MemberDetails detail may_manage done position_done groups_done departments_done /> }.into_any()
+            view! { <MemberDetails detail may_manage done position_done groups_done departments_done sites_done /> }.into_any()
         }
         None => {
             set_page_status(404);
@@ -112,6 +114,8 @@ fn MemberDetails(
     groups_done: RwSignal<Option<String>>,
     /// The same for their other departments.
     departments_done: RwSignal<Option<String>>,
+    /// The same for their sites.
+    sites_done: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let actions = expect_context::<MemberActions>();
     let member = detail.member.clone();
@@ -188,8 +192,6 @@ fn MemberDetails(
                             None => view! { <span class="muted">"Not set up"</span> }.into_any(),
                         }}
                     </dd>
-                    <dt>"Sites"</dt>
-                    <dd><span class="muted">"Not available yet"</span></dd>
                     <dt>"Last sign-in"</dt>
                     <dd>
                         {match member.last_sign_in_at {
@@ -208,6 +210,8 @@ fn MemberDetails(
                     </dd>
                 </dl>
             </section>
+            <RoleAssignments done=sites_done membership=member.id role=member.role.clone()
+                sites=detail.access.sites.clone() changed=Callback::new(move |()| actions.changed.run(())) />
             <MemberGroupsCard done=groups_done membership=member.id groups=detail.access.groups.clone()
                 changed=Callback::new(move |()| actions.changed.run(())) />
             <MemberPermissions membership=member.id name=member.name.clone() access=detail.access

@@ -81,6 +81,7 @@ pub fn MemberPermissions(
         permissions,
         grantable,
         groups: _,
+        sites: _,
     } = access;
     let body = if owns {
         view! { <p>"Every permission, present and future: they own the organisation."</p> }

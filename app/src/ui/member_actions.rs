@@ -136,6 +136,7 @@ fn member_dialog_title(member: &TeamMember, action: MemberChange) -> String {
         MemberChange::ChangePermissions => format!("Permissions of {}", member.name),
         MemberChange::ChangePosition => format!("Position of {}", member.name),
         MemberChange::ChangeGroups => format!("Groups of {}", member.name),
+        MemberChange::ChangeSites => format!("Sites of {}", member.name),
     }
 }
 
@@ -202,7 +203,8 @@ pub fn MemberDialog() -> impl IntoView {
                             // the member's page.
                             MemberChange::ChangePermissions
                             | MemberChange::ChangePosition
-                            | MemberChange::ChangeGroups => Ok(None),
+                            | MemberChange::ChangeGroups
+                            | MemberChange::ChangeSites => Ok(None),
                         }
                     }
                 };
@@ -382,8 +384,9 @@ fn member_dialog_body(
         // beside it), never from this dialog.
         MemberChange::ChangePermissions
         | MemberChange::ChangePosition
-        | MemberChange::ChangeGroups => (
-            view! { <p>"Change " <strong>{name}</strong>"'s permissions, groups and position on their page."</p> }.into_any(),
+        | MemberChange::ChangeGroups
+        | MemberChange::ChangeSites => (
+            view! { <p>"Change " <strong>{name}</strong>"'s permissions, groups, sites and position on their page."</p> }.into_any(),
             "Close",
             false,
         ),

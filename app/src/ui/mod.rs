@@ -17,6 +17,7 @@ mod login;
 mod member;
 mod member_access;
 mod member_actions;
+mod member_sites;
 mod page;
 mod page_data;
 mod pager;
@@ -27,6 +28,7 @@ mod post;
 mod profile;
 mod roles;
 mod settings;
+mod sites;
 mod step_up;
 mod team;
 mod two_factor;
@@ -177,6 +179,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings/departments") view=departments::DepartmentsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/groups") view=groups::GroupsPage ssr=SsrMode::Async />
                 <Route path=path!("/settings/groups/:id") view=groups::GroupPage ssr=SsrMode::Async />
+                <Route path=path!("/settings/sites") view=sites::SitesPage ssr=SsrMode::Async />
                 <Route path=path!("/audit") view=audit::AuditPage ssr=SsrMode::Async />
             </Routes>
             <step_up::StepUpDialog />

@@ -156,6 +156,7 @@ pub(super) struct AccessLinks {
     roles: bool,
     departments: bool,
     groups: bool,
+    sites: bool,
 }
 
 impl AccessLinks {
@@ -164,6 +165,7 @@ impl AccessLinks {
             roles: user.can(Permission::ManageRoles),
             departments: user.can(Permission::ManageDepartments),
             groups: user.can(Permission::ManageGroups),
+            sites: user.can(Permission::ManageSites),
         }
     }
 }
@@ -184,6 +186,9 @@ pub(super) fn AccessNav(links: AccessLinks) -> impl IntoView {
             })}
             {links.groups.then(|| view! {
                 <A href="/settings/groups" attr:class="tab">"Groups"</A>
+            })}
+            {links.sites.then(|| view! {
+                <A href="/settings/sites" attr:class="tab">"Sites"</A>
             })}
         </nav>
     }

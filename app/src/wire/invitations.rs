@@ -2,7 +2,7 @@
 //! link just issued, and the Invitations tab's rows.
 
 use crate::domain::invitation::{DeliveryState, InvitationStatus};
-use crate::domain::{DepartmentId, GroupId, InvitationId, RoleId};
+use crate::domain::{DepartmentId, GroupId, InvitationId, RoleId, SiteId};
 use crate::wire::roles::PermissionView;
 use crate::wire::Choice;
 use chrono::{DateTime, Utc};
@@ -21,6 +21,10 @@ pub struct InviteOptions {
     /// The groups this inviter may put people in: those granting nothing
     /// they lack.
     pub groups: Vec<GroupOffer>,
+    /// The sites people can be put on now (not archived), and the roles
+    /// this inviter may give them there (all they may grant but Owner).
+    pub sites: Vec<Choice<SiteId>>,
+    pub site_roles: Vec<Choice<RoleId>>,
     /// The organisation's default, in hours.
     pub default_expiry_hours: i32,
 }
@@ -74,6 +78,12 @@ pub struct InvitationRow {
     pub department: Option<String>,
     /// The groups accepting puts them in, by name.
     pub groups: Vec<Choice<GroupId>>,
+    /// The sites accepting puts them on, with the site role there:
+    /// "Berlin (Technician)".
+    pub sites: Vec<String>,
+    /// The same as the invite dialog's pickers send them:
+    /// "{site id}:{role id}".
+    pub site_choices: Vec<String>,
     pub invited_by: String,
     pub sent_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,

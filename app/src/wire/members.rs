@@ -44,6 +44,9 @@ pub struct MemberAccess {
     pub grantable: Vec<PermissionView>,
     /// The groups they are in, and those the viewer could add them to.
     pub groups: super::groups::MemberGroups,
+    /// Their sites, each with their site role there, and what the viewer
+    /// could add.
+    pub sites: super::sites::MemberSites,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -21,6 +21,7 @@ pub mod permissions;
 pub mod profile;
 pub mod roles;
 pub mod session;
+pub mod sites;
 pub mod team;
 pub mod two_factor;
 

@@ -2,7 +2,7 @@
 
 use crate::domain::password_reset::PasswordResetState;
 use crate::domain::team_view::TeamQuery;
-use crate::domain::{DepartmentId, GroupId, MembershipId, MembershipStatus, RoleId};
+use crate::domain::{DepartmentId, GroupId, MembershipId, MembershipStatus, RoleId, SiteId};
 use crate::wire::choice::Choice;
 use crate::wire::invitations::InvitationRow;
 use chrono::{DateTime, Utc};
@@ -20,6 +20,8 @@ pub struct TeamMember {
     pub department: Option<String>,
     /// Their departments besides the primary one, by name.
     pub other_departments: Vec<String>,
+    /// Their sites with their site role there: "Berlin (Site Manager)".
+    pub sites: Vec<String>,
     pub status: MembershipStatus,
     /// The row is the person looking at the table.
     pub is_you: bool,
@@ -77,10 +79,13 @@ pub struct TeamListing {
 }
 
 /// What the team table's filters offer: every role of the organisation and
-/// its departments and groups.
+/// its departments, groups and sites.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FilterChoices {
     pub roles: Vec<Choice<RoleId>>,
     pub departments: Vec<Choice<DepartmentId>>,
     pub groups: Vec<Choice<GroupId>>,
+    pub sites: Vec<Choice<SiteId>>,
+    /// The roles a site role may be: all but Owner.
+    pub site_roles: Vec<Choice<RoleId>>,
 }

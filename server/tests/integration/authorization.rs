@@ -23,6 +23,8 @@ struct Target {
     department: String,
     /// A group granting nothing, with the member in it.
     group: String,
+    /// A site the member belongs to, as a Member.
+    site: String,
 }
 
 enum Access {
@@ -199,6 +201,53 @@ fn table() -> Vec<(&'static str, Access)> {
             "departments/restore",
             Protected(|t| vec![("department_id", t.department.clone())]),
         ),
+        ("sites/list", Protected(|_| vec![])),
+        (
+            "sites/create",
+            Protected(|_| {
+                vec![
+                    ("name", "Lyon".into()),
+                    ("time_zone", "Europe/Paris".into()),
+                ]
+            }),
+        ),
+        (
+            "sites/update",
+            Protected(|t| {
+                vec![
+                    ("site_id", t.site.clone()),
+                    ("name", "Taken over".into()),
+                    ("time_zone", "UTC".into()),
+                ]
+            }),
+        ),
+        (
+            "sites/archive",
+            Protected(|t| vec![("site_id", t.site.clone())]),
+        ),
+        (
+            "sites/restore",
+            Protected(|t| vec![("site_id", t.site.clone())]),
+        ),
+        (
+            "members/set_site",
+            Protected(|t| {
+                vec![
+                    ("membership_id", t.admin_membership.clone()),
+                    ("site_id", t.site.clone()),
+                    ("role_id", t.member_role.clone()),
+                ]
+            }),
+        ),
+        (
+            "members/remove_site",
+            Protected(|t| {
+                vec![
+                    ("membership_id", t.member_membership.clone()),
+                    ("site_id", t.site.clone()),
+                ]
+            }),
+        ),
         ("groups/list", Protected(|_| vec![])),
         (
             "groups/create",
@@ -289,6 +338,7 @@ fn table() -> Vec<(&'static str, Access)> {
                     ("department_id", String::new()),
                     ("expiry_hours", String::new()),
                     ("groups[0]", t.group.clone()),
+                    ("sites[0]", format!("{}:{}", t.site, t.member_role)),
                 ]
             }),
         ),
@@ -316,6 +366,7 @@ fn table() -> Vec<(&'static str, Access)> {
                     ("role_id", t.member_role.clone()),
                     ("department_id", String::new()),
                     ("groups[0]", t.group.clone()),
+                    ("sites[0]", format!("{}:{}", t.site, t.member_role)),
                 ]
             }),
         ),
@@ -468,7 +519,9 @@ async fn fingerprint(app: &TestApp, t: &Target) -> String {
                FROM memberships m WHERE m.organisation_id = $1),
             (SELECT string_agg(encode(i.token_hash, 'hex') || coalesce(i.revoked_at::text, '') || i.role_id
                                || coalesce((SELECT string_agg(ig.group_id::text, ' ' ORDER BY ig.group_id)
-                                            FROM invitation_groups ig WHERE ig.invitation_id = i.id), ''),
+                                            FROM invitation_groups ig WHERE ig.invitation_id = i.id), '')
+                               || coalesce((SELECT string_agg(isr.site_id::text || isr.role_id, ' ' ORDER BY isr.site_id)
+                                            FROM invitation_sites isr WHERE isr.invitation_id = i.id), ''),
                                ',' ORDER BY i.id)
                FROM invitations i WHERE i.organisation_id = $1),
             (SELECT count(*) FROM sessions s WHERE s.organisation_id = $1 AND s.revoked_at IS NOT NULL),
@@ -491,7 +544,13 @@ async fn fingerprint(app: &TestApp, t: &Target) -> String {
                                || coalesce((SELECT string_agg(gm.membership_id::text, ' ' ORDER BY gm.membership_id)
                                             FROM group_members gm WHERE gm.group_id = g.id), ''),
                                ',' ORDER BY g.id)
-               FROM groups g WHERE g.organisation_id = $1))",
+               FROM groups g WHERE g.organisation_id = $1),
+            (SELECT string_agg(s.name || s.address || s.time_zone || coalesce(s.archived_at::text, '')
+                               || coalesce((SELECT string_agg(sm.membership_id::text || sm.role_id, ' '
+                                                              ORDER BY sm.membership_id)
+                                            FROM site_members sm WHERE sm.site_id = s.id), ''),
+                               ',' ORDER BY s.id)
+               FROM sites s WHERE s.organisation_id = $1))",
     )
     .bind(t.org.organisation_id.0)
     .fetch_one(&app.pool)
@@ -524,7 +583,10 @@ async fn target(app: &TestApp) -> Target {
     let member_membership = membership_of(app, &org, &org.member_email).await;
     let group = crate::groups::create(app, &owner, "Night shift", &[]).await;
     crate::groups::add(app, &owner, &group, &[&member_membership]).await;
+    let site = crate::sites::create(app, &owner, "Berlin").await;
+    crate::sites::place(app, &owner, &member_membership, &site, &member_role).await;
     Target {
+        site,
         admin_membership: membership_of(app, &org, &org.admin_email).await,
         member_membership,
         group,
@@ -623,7 +685,7 @@ async fn every_server_function_refuses_outsiders_and_members() {
             // one the caller can choose: refused beside its field, as
             // unknown.
             let foreign_choice = outsider.status == StatusCode::UNPROCESSABLE_ENTITY
-                && ["role", "department", "groups"]
+                && ["role", "department", "groups", "site"]
                     .iter()
                     .any(|field| outsider.error().for_field(field).is_some());
             assert!(

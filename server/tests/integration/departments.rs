@@ -303,23 +303,16 @@ async fn a_member_is_in_other_departments_too_and_the_filter_and_export_count_th
     let counted = named(&app, &owner, "Technical").await;
     assert_eq!(counted.members, 1);
 
-    let csv = app
-        .client
-        .get(app.url(&format!("/team/export.csv?department={technical}")))
-        .header("cookie", format!("roster_session={admin}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    let lines = crate::harness::team_csv(&app, &admin, &format!("department={technical}")).await;
     assert!(
         lines[0].starts_with("Name,Email,Status,Role,Department,Other departments,"),
-        "{csv}"
+        "{lines:?}"
     );
-    assert!(lines[1].contains(",Customer Support,Technical,"), "{csv}");
-    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(
+        lines[1].contains(",Customer Support,Technical,"),
+        "{lines:?}"
+    );
+    assert_eq!(lines.len(), 2, "{lines:?}");
 
     // Made her primary one, Technical leaves the others.
     let moved = app

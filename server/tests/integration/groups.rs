@@ -556,6 +556,29 @@ async fn an_organisation_has_at_most_200_groups() {
     assert!(refused.error().for_field("name").is_some());
 }
 
+/// `invitations/create` for `email` with `role`, and a list field
+/// (`groups`, `sites`) holding `values`.
+pub(crate) async fn invite_with<S: AsRef<str>>(
+    app: &TestApp,
+    session: &str,
+    role: &str,
+    email: &str,
+    list: &str,
+    values: &[S],
+) -> ApiResponse {
+    let mut fields = vec![
+        ("email".to_string(), email.to_string()),
+        ("name".to_string(), String::new()),
+        ("role_id".to_string(), role.to_string()),
+        ("department_id".to_string(), String::new()),
+        ("expiry_hours".to_string(), String::new()),
+    ];
+    for (i, value) in values.iter().enumerate() {
+        fields.push((format!("{list}[{i}]"), value.as_ref().to_string()));
+    }
+    call(app, "invitations/create", &fields, session).await
+}
+
 /// `invitations/create` for `email` as a Member, with `groups` by id.
 async fn invite_into(
     app: &TestApp,
@@ -564,17 +587,7 @@ async fn invite_into(
     email: &str,
     groups: &[&str],
 ) -> ApiResponse {
-    let mut fields = vec![
-        ("email".to_string(), email.to_string()),
-        ("name".to_string(), String::new()),
-        ("role_id".to_string(), member_role.to_string()),
-        ("department_id".to_string(), String::new()),
-        ("expiry_hours".to_string(), String::new()),
-    ];
-    for (i, g) in groups.iter().enumerate() {
-        fields.push((format!("groups[{i}]"), g.to_string()));
-    }
-    call(app, "invitations/create", &fields, session).await
+    invite_with(app, session, member_role, email, "groups", groups).await
 }
 
 fn created(answer: ApiResponse) -> app::wire::invitations::IssuedLink {

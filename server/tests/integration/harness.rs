@@ -606,3 +606,22 @@ impl Drop for Maildev {
 pub(crate) async fn owner_of(app: &TestApp, org: &TestOrganisation) -> String {
     app.sign_in(&org.owner_email, &org.password).await
 }
+
+/// The team table's CSV of the view `query` (a URL query string), as
+/// `session` downloads it: its non-empty lines.
+pub(crate) async fn team_csv(app: &TestApp, session: &str, query: &str) -> Vec<String> {
+    let csv = app
+        .client
+        .get(app.url(&format!("/team/export.csv?{query}")))
+        .header("cookie", format!("roster_session={session}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    csv.split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}

@@ -30,6 +30,7 @@ mod database_roles;
 mod embedded_database;
 mod security;
 mod sign_in;
+mod sites;
 mod step_up;
 mod switch_organisation;
 mod team;

@@ -97,6 +97,13 @@ impl<'a> AuditEvent<'a> {
         self
     }
 
+    pub fn on_site(mut self, site: crate::domain::SiteId, name: &'a str) -> Self {
+        self.target_type = Some("site");
+        self.target_id = Some(site.0);
+        self.target_name = Some(name);
+        self
+    }
+
     pub fn on_organisation(mut self, organisation: OrganisationId, name: &'a str) -> Self {
         self.target_type = Some("organisation");
         self.target_id = Some(organisation.0);

@@ -7,7 +7,7 @@ use crate::domain::invitation::{
 };
 use crate::domain::{
     AccountId, DepartmentId, GroupId, InvitationId, MembershipStatus, OrganisationId,
-    PermissionSet, RoleId,
+    PermissionSet, RoleId, SiteId,
 };
 use crate::wire::invitations::InvitationRow;
 use crate::wire::Choice;
@@ -95,7 +95,14 @@ pub async fn team_rows(
                   i.invited_by_name, i.sent_at, i.expires_at, i.resend_count,
                   i.revoked_at, i.accepted_at,
                   o.state AS "delivery_state?", o.attempts AS "delivery_attempts?",
-                  gs.ids AS "group_ids!", gs.names AS "group_names!"
+                  gs.ids AS "group_ids!", gs.names AS "group_names!",
+                  coalesce((SELECT array_agg(s.name || ' (' || sr.name || ')' ORDER BY lower(s.name))
+                            FROM invitation_sites isr JOIN sites s ON s.id = isr.site_id
+                            JOIN roles sr ON sr.id = isr.role_id
+                            WHERE isr.invitation_id = i.id), ARRAY[]::text[]) AS "sites!",
+                  coalesce((SELECT array_agg(isr.site_id::text || ':' || isr.role_id::text)
+                            FROM invitation_sites isr
+                            WHERE isr.invitation_id = i.id), ARRAY[]::text[]) AS "site_choices!"
            FROM invitations i
            JOIN roles r ON r.id = i.role_id
            LEFT JOIN departments d ON d.id = i.department_id
@@ -136,6 +143,8 @@ pub async fn team_rows(
                     name,
                 })
                 .collect(),
+            sites: r.sites,
+            site_choices: r.site_choices,
             invited_by: r.invited_by_name,
             sent_at: r.sent_at,
             expires_at: r.expires_at,
@@ -549,4 +558,58 @@ pub async fn open_with_group(
     )
     .fetch_all(db)
     .await
+}
+
+/// A site an invitation puts its invitee on, with the site role there.
+pub struct InvitationSite {
+    pub site_id: SiteId,
+    pub site: String,
+    pub role_id: RoleId,
+    pub role: String,
+}
+
+/// The sites of invitation `id`, by name.
+pub async fn sites_of(
+    db: impl PgExecutor<'_>,
+    id: InvitationId,
+) -> sqlx::Result<Vec<InvitationSite>> {
+    sqlx::query_as!(
+        InvitationSite,
+        r#"SELECT s.id AS "site_id: SiteId", s.name AS site, r.id AS "role_id: RoleId", r.name AS role
+           FROM invitation_sites isr
+           JOIN sites s ON s.id = isr.site_id
+           JOIN roles r ON r.id = isr.role_id
+           WHERE isr.invitation_id = $1
+           ORDER BY lower(s.name)"#,
+        id as InvitationId
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Makes `sites` (each with its site role) the invitation's sites,
+/// replacing any it had.
+pub async fn set_sites(
+    db: &mut sqlx::PgConnection,
+    id: InvitationId,
+    sites: &[(SiteId, RoleId)],
+) -> sqlx::Result<()> {
+    let site_ids: Vec<Uuid> = sites.iter().map(|(s, _)| s.0).collect();
+    let role_ids: Vec<Uuid> = sites.iter().map(|(_, r)| r.0).collect();
+    sqlx::query!(
+        "DELETE FROM invitation_sites WHERE invitation_id = $1",
+        id as InvitationId
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO invitation_sites (invitation_id, site_id, role_id)
+         SELECT $1, chosen.site, chosen.role FROM unnest($2::uuid[], $3::uuid[]) AS chosen (site, role)",
+        id as InvitationId,
+        &site_ids,
+        &role_ids
+    )
+    .execute(&mut *db)
+    .await
+    .map(|_| ())
 }

@@ -199,6 +199,10 @@ pub async fn team_rows(
                   coalesce((SELECT array_agg(od.name ORDER BY lower(od.name))
                             FROM member_departments md JOIN departments od ON od.id = md.department_id
                             WHERE md.membership_id = m.id), ARRAY[]::text[]) AS "other_departments!",
+                  coalesce((SELECT array_agg(s.name || ' (' || sr.name || ')' ORDER BY lower(s.name))
+                            FROM site_members sm JOIN sites s ON s.id = sm.site_id
+                            JOIN roles sr ON sr.id = sm.role_id
+                            WHERE sm.membership_id = m.id), ARRAY[]::text[]) AS "sites!",
                   m.status, m.last_sign_in_at, m.joined_at,
                   (a.two_factor_enabled_at IS NOT NULL) AS "two_factor!",
                   two_factor_due(a.two_factor_enabled_at, m.two_factor_required_since,
@@ -245,6 +249,7 @@ pub async fn team_rows(
             department_id: r.department_id,
             department: r.department_name,
             other_departments: r.other_departments,
+            sites: r.sites,
             // The column's CHECK allows only the two values.
             status: MembershipStatus::parse(&r.status).unwrap_or(MembershipStatus::Disabled),
             is_you: r.is_you,

@@ -21,6 +21,7 @@ pub mod product_permissions;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in_attempts;
+pub mod sites;
 pub mod team_events;
 pub mod team_view;
 pub mod two_factor;

@@ -197,6 +197,8 @@ pub async fn update(
 pub struct Moved {
     pub members: Vec<crate::domain::MembershipId>,
     pub invitations: i64,
+    /// People who held it as a site role somewhere, now holding `to` there.
+    pub site_members: Vec<crate::domain::MembershipId>,
 }
 
 /// Moves everyone and every invitation from role `from` to role `to`, then
@@ -238,11 +240,34 @@ pub async fn delete_moving(
     )
     .execute(&mut **tx)
     .await?;
+    // Invitations giving it as a site role give the new role there.
+    sqlx::query!(
+        "UPDATE invitation_sites isr SET role_id = $3
+         FROM invitations i
+         WHERE i.id = isr.invitation_id AND i.organisation_id = $1 AND isr.role_id = $2",
+        org as OrganisationId,
+        from as RoleId,
+        to as RoleId
+    )
+    .execute(&mut **tx)
+    .await?;
+    let site_members = sqlx::query_scalar!(
+        r#"UPDATE site_members sm SET role_id = $3
+           FROM sites s
+           WHERE s.id = sm.site_id AND s.organisation_id = $1 AND sm.role_id = $2
+           RETURNING sm.membership_id AS "id: crate::domain::MembershipId""#,
+        org as OrganisationId,
+        from as RoleId,
+        to as RoleId
+    )
+    .fetch_all(&mut **tx)
+    .await?;
     sqlx::query!("DELETE FROM roles WHERE id = $1", from as RoleId)
         .execute(&mut **tx)
         .await?;
     Ok(Moved {
         members,
         invitations: i64::try_from(invitations).unwrap_or(i64::MAX),
+        site_members,
     })
 }

@@ -189,6 +189,15 @@ pub async fn page(
             sql.push_bind(group.0);
             sql.push("))");
         }
+        if query.site.is_some() || query.site_role.is_some() {
+            // As the group filter: the site's people (or the role's
+            // holders at any site) read from their own index first.
+            sql.push(
+                " AND m.id = ANY (ARRAY(SELECT sm.membership_id FROM site_members sm WHERE true",
+            );
+            push_site_conditions(&mut sql, query, "sm");
+            sql.push("))");
+        }
         match query.sign_in {
             Some(SignInFilter::Never) => {
                 sql.push(" AND m.last_sign_in_at IS NULL");
@@ -246,6 +255,12 @@ pub async fn page(
             sql.push_bind(group.0);
             sql.push("))");
         }
+        if query.site.is_some() || query.site_role.is_some() {
+            // The sites accepting will put them on.
+            sql.push(" AND i.id = ANY (ARRAY(SELECT isr.invitation_id FROM invitation_sites isr WHERE true");
+            push_site_conditions(&mut sql, query, "isr");
+            sql.push("))");
+        }
         push_branch_tail(&mut sql, &keys, from, walk, limit);
         branches += 1;
     }
@@ -280,6 +295,19 @@ fn push_key_columns(sql: &mut QueryBuilder<'_, Postgres>, keys: &Keys) {
         ", {} AS k_rank, {} AS k_text, {} AS k_time, {} AS tiebreak",
         keys.rank, keys.text, keys.time, keys.tiebreak
     ));
+}
+
+/// The site and site role filters, on a table of site assignments
+/// (`site_members` or `invitation_sites`) called `table`.
+fn push_site_conditions(sql: &mut QueryBuilder<'_, Postgres>, query: &TeamQuery, table: &str) {
+    if let Some(site) = query.site {
+        sql.push(format!(" AND {table}.site_id = "));
+        sql.push_bind(site.0);
+    }
+    if let Some(role) = query.site_role {
+        sql.push(format!(" AND {table}.role_id = "));
+        sql.push_bind(role.0);
+    }
 }
 
 /// Search, role and department: both branches have them. `name` and

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeSet;
 
-const EDIT_FIELDS: [&str; 4] = ["role", "department", "permissions", "groups"];
+const EDIT_FIELDS: [&str; 5] = ["role", "department", "permissions", "groups", "sites"];
 
 #[component]
 pub(super) fn EditDialog() -> impl IntoView {
@@ -23,6 +23,7 @@ pub(super) fn EditDialog() -> impl IntoView {
     let role = RwSignal::new(String::new());
     let chosen = RwSignal::new(BTreeSet::<String>::new());
     let groups = RwSignal::new(BTreeSet::<String>::new());
+    let sites = RwSignal::new(BTreeSet::<String>::new());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(row) = state.editing.get_untracked() else {
@@ -36,6 +37,7 @@ pub(super) fn EditDialog() -> impl IntoView {
             let (role, department) = (value("role_id"), value("department_id"));
             let permissions: Vec<String> = chosen.get_untracked().into_iter().collect();
             let groups: Vec<String> = groups.get_untracked().into_iter().collect();
+            let sites: Vec<String> = sites.get_untracked().into_iter().collect();
             spawn_local(async move {
                 match crate::api::invitations::update_invitation(
                     row.id,
@@ -43,6 +45,7 @@ pub(super) fn EditDialog() -> impl IntoView {
                     department,
                     permissions,
                     groups,
+                    sites,
                 )
                 .await
                 {
@@ -65,6 +68,7 @@ pub(super) fn EditDialog() -> impl IntoView {
                 role.set(row.role_id.to_string());
                 chosen.set(row.permissions.iter().cloned().collect());
                 groups.set(row.groups.iter().map(|g| g.id.to_string()).collect());
+                sites.set(row.site_choices.iter().cloned().collect());
                 let extras = options.clone();
                 view! {
                 <p>"For " <strong class="break">{row.email.clone()}</strong> "."</p>
@@ -72,7 +76,7 @@ pub(super) fn EditDialog() -> impl IntoView {
                     <div on:change=move |ev| role.set(event_target_value(&ev))>
                         <SelectField name="role_id" id="edit-role" label="Role" options=role_choices(&options) selected=row.role_id.to_string() error=errors.field("role") />
                     </div>
-                    <ExtraPermissions options=extras role chosen groups id="edit-permissions" groups_error=errors.field("groups") />
+                    <ExtraPermissions options=extras role chosen groups id="edit-permissions" groups_error=errors.field("groups") sites sites_error=errors.field("sites") />
                     <p class="field-error">{move || errors.field("permissions").get()}</p>
                     <SelectField name="department_id" id="edit-department" label="Department" options=department_choices(&options)
                         selected=row.department_id.map(|d| d.to_string()).unwrap_or_default() error=errors.field("department") />

@@ -33,6 +33,16 @@ pub(super) fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl
         .iter()
         .map(|g| (g.id.to_string(), g.name.clone()))
         .collect::<Vec<_>>();
+    let site_options = filters
+        .sites
+        .iter()
+        .map(|s| (s.id.to_string(), s.name.clone()))
+        .collect::<Vec<_>>();
+    let site_role_options = filters
+        .site_roles
+        .iter()
+        .map(|r| (r.id.to_string(), r.name.clone()))
+        .collect::<Vec<_>>();
     view! {
         <form node_ref=form.node() class="filters" role="search" aria-label="Search and filter the team" method="get" action="/team" on:submit=move |ev| form.submitted(ev)>
             <input type="hidden" name="tab" value=query.get_untracked().tab.key() prop:value=move || tab().key() />
@@ -64,6 +74,14 @@ pub(super) fn FilterForm(query: Memo<TeamQuery>, filters: FilterChoices) -> impl
                 <FilterSelect id="filter-group" name="group" label="Group" any="All groups"
                     options=group_options
                     selected=Signal::derive(move || query.get().group.map(|g| g.to_string())) on_change=move || form.apply() />
+            })}
+            {(!site_options.is_empty()).then(|| view! {
+                <FilterSelect id="filter-site" name="site" label="Site" any="All sites"
+                    options=site_options
+                    selected=Signal::derive(move || query.get().site.map(|s| s.to_string())) on_change=move || form.apply() />
+                <FilterSelect id="filter-site-role" name="site_role" label="Site role" any="Any site role"
+                    options=site_role_options
+                    selected=Signal::derive(move || query.get().site_role.map(|r| r.to_string())) on_change=move || form.apply() />
             })}
             {move || {
                 let statuses: Vec<(String, String)> = tab()

@@ -103,6 +103,9 @@ fn InvitationTableRow(row: InvitationRow) -> impl IntoView {
                 {(!row.groups.is_empty()).then(|| view! {
                     <span class="line-2">{groups_line(&row.groups)}</span>
                 })}
+                {(!row.sites.is_empty()).then(|| view! {
+                    <span class="line-2">{format!("At {}", row.sites.join(", "))}</span>
+                })}
             </td>
             <td class="col-wide">
                 {format!("By {}", row.invited_by)}

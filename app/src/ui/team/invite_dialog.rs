@@ -12,7 +12,8 @@ use leptos::html::Form;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
-const INVITE_FIELDS: [&str; 7] = [
+const INVITE_FIELDS: [&str; 8] = [
+    "sites",
     "email",
     "name",
     "role",
@@ -32,6 +33,7 @@ pub(super) fn InviteDialog() -> impl IntoView {
     let role = RwSignal::new(String::new());
     let chosen = RwSignal::new(BTreeSet::<String>::new());
     let groups = RwSignal::new(BTreeSet::<String>::new());
+    let sites = RwSignal::new(BTreeSet::<String>::new());
     let already = move || match action.value().get() {
         Some(Ok(InviteOutcome::AlreadyInvited {
             invitation_id,
@@ -48,6 +50,7 @@ pub(super) fn InviteDialog() -> impl IntoView {
             }
             chosen.set(BTreeSet::new());
             groups.set(BTreeSet::new());
+            sites.set(BTreeSet::new());
             close(state.invite_dialog);
             state.show_link(
                 "Invitation created",
@@ -82,7 +85,7 @@ pub(super) fn InviteDialog() -> impl IntoView {
                         <div on:change=move |ev| role.set(event_target_value(&ev))>
                             <SelectField name="role_id" id="invite-role" label="Role" options=role_choices(&options) selected=default_role error=errors.field("role") />
                         </div>
-                        <ExtraPermissions options=extras role chosen groups id="invite-permissions" groups_error=errors.field("groups") />
+                        <ExtraPermissions options=extras role chosen groups id="invite-permissions" groups_error=errors.field("groups") sites sites_error=errors.field("sites") />
                         <p id="permissions-error" class="field-error">{move || errors.field("permissions").get()}</p>
                         <SelectField name="expiry_hours" id="invite-expiry" label="Invitation expires after" options=expiry_choices selected=expiry_default error=errors.field("expiry_hours") />
                         {move || already().map(|(id, status)| {

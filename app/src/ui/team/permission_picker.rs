@@ -16,13 +16,23 @@ fn sensitive_names(
     role: &str,
     chosen: &BTreeSet<String>,
     groups: &BTreeSet<String>,
+    sites: &BTreeSet<String>,
 ) -> Vec<String> {
-    let from_role = options
-        .role_permissions
+    let role_keys = |role: &str| {
+        options
+            .role_permissions
+            .iter()
+            .find(|(id, _)| id.to_string() == role)
+            .map(|(_, keys)| keys.as_slice())
+            .unwrap_or_default()
+    };
+    let from_role = role_keys(role);
+    // Each site's role: "{site}:{role}".
+    let site_roles: Vec<&[String]> = sites
         .iter()
-        .find(|(id, _)| id.to_string() == role)
-        .map(|(_, keys)| keys.as_slice())
-        .unwrap_or_default();
+        .filter_map(|choice| choice.split_once(':'))
+        .map(|(_, role)| role_keys(role))
+        .collect();
     let from_groups = || {
         options
             .groups
@@ -37,7 +47,8 @@ fn sensitive_names(
             p.sensitive
                 && (from_role.contains(&p.key)
                     || chosen.contains(&p.key)
-                    || from_groups().any(|k| *k == p.key))
+                    || from_groups().any(|k| *k == p.key)
+                    || site_roles.iter().any(|keys| keys.contains(&p.key)))
         })
         .map(|p| p.name.clone())
         .collect()
@@ -91,9 +102,63 @@ fn group_choices(
         .collect_view()
 }
 
+/// A site role picker per site the inviter may offer, named `sites[i]`
+/// with values "{site id}:{role id}" ("" for not at this site), so that a
+/// plain form post carries them; `chosen` holds the non-empty ones.
+fn site_choices(
+    options: &InviteOptions,
+    chosen: RwSignal<BTreeSet<String>>,
+    id: &'static str,
+) -> impl IntoView {
+    let roles = options.site_roles.clone();
+    options
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(i, site)| {
+            let prefix = format!("{}:", site.id);
+            let current = {
+                let prefix = prefix.clone();
+                move || {
+                    chosen.with(|c| {
+                        c.iter()
+                            .find(|v| v.starts_with(&prefix))
+                            .cloned()
+                            .unwrap_or_default()
+                    })
+                }
+            };
+            let options = roles
+                .iter()
+                .map(|r| {
+                    let value = format!("{prefix}{}", r.id);
+                    view! { <option value=value>{r.name.clone()}</option> }
+                })
+                .collect_view();
+            let select_id = format!("{id}-site-{i}");
+            view! {
+                <div class="field">
+                    <label for=select_id.clone()>{format!("Site role at {}", site.name)}</label>
+                    <select id=select_id name=format!("sites[{i}]") prop:value=current
+                        on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            chosen.update(|c| {
+                                c.retain(|v| !v.starts_with(&prefix));
+                                if !value.is_empty() { c.insert(value); }
+                            });
+                        }>
+                        <option value="">"Not at this site"</option>
+                        {options}
+                    </select>
+                </div>
+            }
+        })
+        .collect_view()
+}
+
 /// The checkboxes (`permission_choices`) inside a "Customize permissions"
-/// step, the groups (when the inviter may offer any), and the warning.
-/// `role` follows the role picker.
+/// step, the groups and sites (when the inviter may offer any), and the
+/// warning. `role` follows the role picker.
 #[component]
 pub(super) fn ExtraPermissions(
     options: InviteOptions,
@@ -105,6 +170,10 @@ pub(super) fn ExtraPermissions(
     id: &'static str,
     /// The message beside the groups, if they were refused.
     groups_error: Signal<Option<String>>,
+    /// The sites chosen, each "{site id}:{role id}".
+    sites: RwSignal<BTreeSet<String>>,
+    /// The message beside the sites, if they were refused.
+    sites_error: Signal<Option<String>>,
 ) -> impl IntoView {
     let open = !chosen.get_untracked().is_empty();
     let boxes = permission_choices(options.permissions.clone(), chosen, id);
@@ -120,10 +189,24 @@ pub(super) fn ExtraPermissions(
             </fieldset>
         }
     });
+    let site_boxes = (!options.sites.is_empty() && !options.site_roles.is_empty()).then(|| {
+        let error_id = format!("{id}-sites-error");
+        let described_by = error_id.clone();
+        view! {
+            <fieldset class="choices" aria-describedby=described_by
+                aria-invalid=move || sites_error.get().is_some().to_string()>
+                <legend>"Sites"</legend>
+                {site_choices(&options, sites, id)}
+                <p id=error_id class="field-error">{move || sites_error.get()}</p>
+            </fieldset>
+        }
+    });
     let options = StoredValue::new(options);
     let warning = move || {
         let names = options.with_value(|o| {
-            role.with(|r| chosen.with(|c| groups.with(|g| sensitive_names(o, r, c, g))))
+            role.with(|r| {
+                chosen.with(|c| groups.with(|g| sites.with(|s| sensitive_names(o, r, c, g, s))))
+            })
         });
         warning(&names)
     };
@@ -137,6 +220,7 @@ pub(super) fn ExtraPermissions(
             </fieldset>
         </details>
         {group_boxes}
+        {site_boxes}
         <p id=note_id class="callout" role="note" hidden=move || warning().is_none()>{warning}</p>
     }
 }
@@ -177,24 +261,31 @@ mod tests {
                 name: "Night shift".into(),
                 grants: vec!["orders.approve".into()],
             }],
+            sites: vec![],
+            site_roles: vec![],
             default_expiry_hours: 48,
         };
         let none = BTreeSet::new();
-        assert!(sensitive_names(&options, "", &none, &none).is_empty());
+        assert!(sensitive_names(&options, "", &none, &none, &none).is_empty());
         let chosen: BTreeSet<String> = ["team.view".to_string()].into();
-        assert!(sensitive_names(&options, "", &chosen, &none).is_empty());
+        assert!(sensitive_names(&options, "", &chosen, &none, &none).is_empty());
         assert_eq!(
-            sensitive_names(&options, &admin.to_string(), &none, &none),
+            sensitive_names(&options, &admin.to_string(), &none, &none, &none),
             ["Manage members"]
         );
-        // A group's grants count as the role's do.
+        // A group's grants, and a site role's, count as the role's do.
         let in_night: BTreeSet<String> = [night.to_string()].into();
         assert_eq!(
-            sensitive_names(&options, "", &none, &in_night),
+            sensitive_names(&options, "", &none, &in_night, &none),
             ["Approve orders"]
         );
+        let at_berlin: BTreeSet<String> = [format!("{}:{admin}", Uuid::from_u128(3))].into();
+        assert_eq!(
+            sensitive_names(&options, "", &none, &none, &at_berlin),
+            ["Manage members"]
+        );
         let chosen: BTreeSet<String> = ["orders.approve".to_string()].into();
-        let names = sensitive_names(&options, &admin.to_string(), &chosen, &none);
+        let names = sensitive_names(&options, &admin.to_string(), &chosen, &none, &none);
         assert_eq!(
             warning(&names).as_deref(),
             Some("Manage members and Approve orders are sensitive: with them this person can change who has access, or do what your organisation marked as weighty. Send only if they need it.")
