@@ -50,6 +50,9 @@ test('an owner creates sites, gives a member a site role and filters the team by
   await assignments.getByRole('button', { name: 'Save site role at Berlin' }).click();
   await expect(assignments.getByLabel('Site role at Berlin', { exact: true })).toHaveValue(/.+/);
   await expect(assignments.getByLabel('Site role at Berlin', { exact: true }).locator('option:checked')).toHaveText('Admin');
+  // Her permissions say where she holds each.
+  const held = page.getByRole('table', { name: 'Permissions of Mia Member' });
+  await expect(held.getByRole('row', { name: /Manage members/ })).toContainText('At Berlin, through site role Admin');
 
   // The team table finds her by site and by site role.
   await page.goto('/team');

@@ -43,7 +43,7 @@ pub(super) async fn access_of(
             (g.name, grants)
         })
         .collect();
-    let sites = super::sites::of_member(scope, actor, id, &held).await?;
+    let (sites, site_roles) = super::sites::of_member(scope, actor, id, &held).await?;
     let catalogue = offered(pool, actor.organisation_id).await?;
     let mut permissions = Vec::new();
     let mut grantable = Vec::new();
@@ -67,10 +67,21 @@ pub(super) async fn access_of(
             });
         }
         let viewer_holds = actor.permissions.holds_key(&p.key);
-        if sources.is_empty() {
-            if may_change && viewer_holds {
-                grantable.push(p);
+        // Not held across the organisation: the viewer may grant it so.
+        if sources.is_empty() && may_change && viewer_holds {
+            grantable.push(p.clone());
+        }
+        // Held at a site, through the site role there: listed with the
+        // site it is held at.
+        for site in &site_roles {
+            if site.role_permissions.contains(&p.key) {
+                sources.push(PermissionSource::SiteRole {
+                    site: site.site_name.clone(),
+                    role: site.role_name.clone(),
+                });
             }
+        }
+        if sources.is_empty() {
             continue;
         }
         permissions.push(HeldPermission {

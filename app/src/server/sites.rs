@@ -358,14 +358,15 @@ pub async fn remove_member_site(
     Ok(())
 }
 
-/// A member's sites on their page, and what `actor` could add or change.
-/// `held` is what the member holds now.
+/// A member's sites on their page, and what `actor` could add or change;
+/// with the sites as read, for what each site role grants. `held` is
+/// what the member holds now.
 pub(super) async fn of_member(
     scope: &RequestScope,
     actor: &Actor,
     id: MembershipId,
     held: &PermissionSet,
-) -> Result<MemberSites, ServerError> {
+) -> Result<(MemberSites, Vec<sites::Membership>), ServerError> {
     let pool = &scope.state.pool;
     let org = actor.organisation_id;
     let theirs = sites::of_member(pool, id).await?;
@@ -384,10 +385,11 @@ pub(super) async fn of_member(
         })
         .collect();
     if !may_change {
-        return Ok(MemberSites {
+        let sites = MemberSites {
             sites: views,
             ..MemberSites::default()
-        });
+        };
+        return Ok((sites, theirs));
     }
     let addable = sites::all(pool, org)
         .await?
@@ -407,9 +409,10 @@ pub(super) async fn of_member(
             name: r.name,
         })
         .collect();
-    Ok(MemberSites {
+    let sites = MemberSites {
         sites: views,
         addable,
         roles,
-    })
+    };
+    Ok((sites, theirs))
 }

@@ -19,6 +19,9 @@ fn source(source: PermissionSource) -> AnyView {
         PermissionSource::Group { name } => {
             view! { <span>{format!("Group {name}")}</span> }.into_any()
         }
+        PermissionSource::SiteRole { site, role } => {
+            view! { <span>{format!("At {site}, through site role {role}")}</span> }.into_any()
+        }
         PermissionSource::Direct { by, at } => {
             let by = by.map(|by| format!(" by {by}")).unwrap_or_default();
             view! { <span>{format!("Granted directly{by} on ")} <LocalTime at /></span> }.into_any()

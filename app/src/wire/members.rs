@@ -74,6 +74,11 @@ pub enum PermissionSource {
         by: Option<String>,
         at: DateTime<Utc>,
     },
+    /// Held at one site only, through their site role there.
+    SiteRole {
+        site: String,
+        role: String,
+    },
 }
 
 /// One line of a member's recent history.

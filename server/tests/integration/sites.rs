@@ -336,6 +336,15 @@ async fn people_get_site_roles_within_what_the_actor_holds_and_the_team_filters_
         .map(|s| (s.site.as_str(), s.role.as_str(), s.changeable))
         .collect();
     assert_eq!(sites, [("Berlin", "Manager", true)]);
+    // Her permissions say where each is held: Manage members at Berlin,
+    // through her site role there.
+    assert_eq!(
+        crate::member_access::sources(&page, "members.manage"),
+        [app::wire::members::PermissionSource::SiteRole {
+            site: "Berlin".into(),
+            role: "Manager".into()
+        }]
+    );
     assert!(
         page.access.sites.addable.is_empty(),
         "Lyon is archived: not offered"
