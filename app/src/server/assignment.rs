@@ -35,14 +35,7 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
             )
         })
         .collect();
-    let site_roles = grantable
-        .iter()
-        .filter(|r| !r.is_owner)
-        .map(|r| Choice {
-            id: r.id,
-            name: r.name.clone(),
-        })
-        .collect();
+    let site_roles = site_role_choices(grantable.iter());
     let role_permissions = grantable
         .iter()
         .map(|r| (r.id, PermissionSet::from_keys(&r.permissions).keys()))
@@ -92,6 +85,21 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
         site_roles,
         default_expiry_hours: settings.invitation_expiry_hours,
     })
+}
+
+/// The roles among `roles` that may be a site role (all but Owner), as
+/// picker choices in their order.
+pub fn site_role_choices<'a>(
+    roles: impl IntoIterator<Item = &'a roles::RoleRow>,
+) -> Vec<Choice<RoleId>> {
+    roles
+        .into_iter()
+        .filter(|r| !r.is_owner)
+        .map(|r| Choice {
+            id: r.id,
+            name: r.name.clone(),
+        })
+        .collect()
 }
 
 /// The organisation's departments as picker choices, by name.

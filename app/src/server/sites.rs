@@ -4,7 +4,7 @@
 //! what they hold. Every change is audited and announced to open pages.
 
 use super::actor::{authenticate, Actor};
-use super::assignment::role_of;
+use super::assignment::{role_of, site_role_choices};
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{organisations, roles, sites};
@@ -400,15 +400,8 @@ pub(super) async fn of_member(
             name: s.name,
         })
         .collect();
-    let roles = roles::available(pool, org)
-        .await?
-        .into_iter()
-        .filter(|r| !r.is_owner && holds(&r.permissions))
-        .map(|r| Choice {
-            id: r.id,
-            name: r.name,
-        })
-        .collect();
+    let available = roles::available(pool, org).await?;
+    let roles = site_role_choices(available.iter().filter(|r| holds(&r.permissions)));
     let sites = MemberSites {
         sites: views,
         addable,

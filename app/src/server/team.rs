@@ -118,14 +118,7 @@ pub async fn filters(scope: RequestScope) -> Result<FilterChoices, ServerError> 
     let mut conn = scope.state.pool.acquire().await?;
     let org = actor.organisation_id;
     let available = roles::available(&mut *conn, org).await?;
-    let site_roles = available
-        .iter()
-        .filter(|r| !r.is_owner)
-        .map(|r| Choice {
-            id: r.id,
-            name: r.name.clone(),
-        })
-        .collect();
+    let site_roles = super::assignment::site_role_choices(&available);
     let roles = available
         .into_iter()
         .map(|r| Choice {

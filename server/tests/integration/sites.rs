@@ -201,6 +201,20 @@ async fn an_organisation_has_at_most_1000_sites() {
     assert_eq!(Refusal::TooManySites.field(), Some("name"));
 }
 
+/// A session of `org`'s admin, whose role lets them see the team, invite
+/// and manage members, and not manage sites: they need not, to give
+/// people site roles.
+async fn member_manager(app: &TestApp, org: &crate::harness::TestOrganisation) -> String {
+    set_role_permissions(
+        app,
+        org,
+        "admin",
+        &["team.view", "members.invite", "members.manage"],
+    )
+    .await;
+    app.sign_in(&org.admin_email, &org.password).await
+}
+
 fn names(listing: ApiResponse) -> Vec<String> {
     assert_eq!(listing.status, StatusCode::OK, "{}", listing.body);
     listing
@@ -237,15 +251,7 @@ async fn people_get_site_roles_within_what_the_actor_holds_and_the_team_filters_
         role_id(&app, &org, "technician").await,
         role_id(&app, &org, "auditor").await,
     );
-    // Admins manage members; they don't manage sites, and need not to.
-    set_role_permissions(
-        &app,
-        &org,
-        "admin",
-        &["team.view", "members.invite", "members.manage"],
-    )
-    .await;
-    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let admin = member_manager(&app, &org).await;
     let mia = membership_of(&app, &org, &org.member_email).await;
     let olive = membership_of(&app, &org, &org.owner_email).await;
 
@@ -450,14 +456,7 @@ async fn an_invitation_puts_its_invitee_on_sites_with_site_roles_the_inviter_may
         role_id(&app, &org, "member").await,
         role_id(&app, &org, "owner").await,
     );
-    set_role_permissions(
-        &app,
-        &org,
-        "admin",
-        &["team.view", "members.invite", "members.manage"],
-    )
-    .await;
-    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let admin = member_manager(&app, &org).await;
 
     let options = app
         .call("invitations/options", &[], Some(&admin))
