@@ -16,6 +16,9 @@ test('a Supervisor invited with one more permission shows each permission with i
     await editor.getByLabel('Name').fill(name);
     await editor.getByRole('button', { name: 'Add permission' }).click();
     await expect(page.getByRole('status').filter({ hasText: `Permission ${name} saved.` })).toBeVisible();
+    // Saving reloads the page's data, which closes the editor: the new
+    // row shows once that is done.
+    await expect(page.getByRole('table', { name: "Your product's permissions" }).getByRole('row', { name: new RegExp(name) })).toBeVisible();
   }
 
   await page.getByRole('navigation', { name: 'Access' }).getByRole('link', { name: 'Roles' }).click();

@@ -224,6 +224,10 @@ where
 {
     let data = Resource::new(|| (), move |_| check_access(Some(needs), load()));
     let done = RwSignal::new(None::<String>);
+    // A change's message waits for the data it changed: shown earlier, it
+    // invites a click that the reload's redraw then undoes (an editor
+    // opened meanwhile would close under the person).
+    let queued = StoredValue::new(None::<String>);
     let denied = move || {
         view! {
             <Notice title=denied.0>
@@ -235,8 +239,11 @@ where
         <Title text=title />
         <GuardedPage access=data sign_in denied
             ready=move |user: SessionUser, loaded: T| {
-                let reload = Callback::new(move |message: String| {
+                if let Some(message) = queued.try_update_value(Option::take).flatten() {
                     done.set(Some(message));
+                }
+                let reload = Callback::new(move |message: String| {
+                    queued.set_value(Some(message));
                     data.refetch();
                 });
                 page.run(Loaded { data: loaded, nav: AccessLinks::of(&user), done, reload })
