@@ -2,6 +2,7 @@
 //! its email is doing.
 
 use super::permission::{may_grant, Permission, PermissionSet};
+use super::scope::{Holdings, Reach, SiteGrants, Standing};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -70,24 +71,54 @@ pub enum Inviter<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct InviterStanding<'a> {
     pub enabled: bool,
+    /// What they hold across the organisation.
     pub permissions: &'a PermissionSet,
+    /// What they hold at sites only.
+    pub sites: &'a SiteGrants,
 }
 
-/// Does an invitation that grants `granted` still stand on its inviter's
-/// rights? Only while the inviter could make it again now: enabled, still
-/// allowed to invite, and still holding every permission it grants. A
-/// disabled, demoted or removed inviter's invitations stop working, at
-/// acceptance as much as when an admin changes them.
-pub fn inviter_entitled(inviter: Inviter<'_>, granted: &PermissionSet) -> bool {
-    match inviter {
-        Inviter::Operator => true,
-        Inviter::Member(None) => false,
-        Inviter::Member(Some(standing)) => {
-            standing.enabled
-                && standing.permissions.contains(Permission::InviteMembers)
-                && may_grant(standing.permissions, granted)
+impl<'a> InviterStanding<'a> {
+    pub fn of(enabled: bool, holds: &'a Standing) -> Self {
+        Self {
+            enabled,
+            permissions: &holds.organisation,
+            sites: &holds.sites,
         }
     }
+}
+
+/// Does an invitation that grants `granted` (across the organisation, and
+/// at each of its sites) still stand on its inviter's rights? Only while
+/// the inviter could make it again now: enabled, still allowed to invite
+/// where it puts the person (anywhere, or at each of its sites, which a
+/// site manager's invitation must name), and still holding every
+/// permission it grants, each at the scope it is granted at. A disabled,
+/// demoted or removed inviter's invitations stop working, at acceptance
+/// as much as when an admin changes them.
+pub fn inviter_entitled(inviter: Inviter<'_>, granted: &Standing) -> bool {
+    let standing = match inviter {
+        Inviter::Operator => return true,
+        Inviter::Member(None) => return false,
+        Inviter::Member(Some(standing)) => standing,
+    };
+    let holds = Holdings {
+        organisation: standing.permissions,
+        sites: standing.sites,
+    };
+    let Some(reach) = holds.reach(Permission::InviteMembers) else {
+        return false;
+    };
+    let nothing = PermissionSet::default();
+    standing.enabled
+        && (reach == Reach::Organisation || !granted.places.is_empty())
+        && may_grant(standing.permissions, &granted.organisation)
+        && granted.places.iter().all(|site| {
+            reach.covers(*site)
+                && may_grant(
+                    &holds.at_site(*site),
+                    granted.sites.at(*site).unwrap_or(&nothing),
+                )
+        })
 }
 
 /// The shortest and longest an invitation may last: 1 hour to 30 days.
@@ -224,22 +255,93 @@ mod tests {
     fn an_invitation_stands_only_while_its_inviter_could_make_it_again() {
         use crate::domain::permission::fixtures::{admin, member, owner};
         let (o, a, m) = (owner(), admin(), member());
+        let no_sites = SiteGrants::default();
         let standing = |enabled, permissions| {
             Inviter::Member(Some(InviterStanding {
                 enabled,
                 permissions,
+                sites: &no_sites,
             }))
         };
-        assert!(inviter_entitled(standing(true, &a), &a));
-        assert!(inviter_entitled(standing(true, &o), &a));
-        assert!(!inviter_entitled(standing(false, &a), &m), "disabled");
-        assert!(!inviter_entitled(standing(true, &a), &o), "grants more");
-        assert!(!inviter_entitled(standing(true, &m), &m), "may not invite");
-        assert!(!inviter_entitled(Inviter::Member(None), &m), "removed");
-        assert!(inviter_entitled(Inviter::Operator, &o), "create-org");
+        let grants = |organisation: &PermissionSet| Standing {
+            organisation: organisation.clone(),
+            ..Standing::default()
+        };
+        assert!(inviter_entitled(standing(true, &a), &grants(&a)));
+        assert!(inviter_entitled(standing(true, &o), &grants(&a)));
+        assert!(
+            !inviter_entitled(standing(false, &a), &grants(&m)),
+            "disabled"
+        );
+        assert!(
+            !inviter_entitled(standing(true, &a), &grants(&o)),
+            "grants more"
+        );
+        assert!(
+            !inviter_entitled(standing(true, &m), &grants(&m)),
+            "may not invite"
+        );
+        assert!(
+            !inviter_entitled(Inviter::Member(None), &grants(&m)),
+            "removed"
+        );
+        assert!(
+            inviter_entitled(Inviter::Operator, &grants(&o)),
+            "create-org"
+        );
     }
 
     #[test]
+    fn a_site_managers_invitation_stands_on_what_they_hold_at_its_sites() {
+        use crate::domain::SiteId;
+        let (berlin, lyon) = (
+            SiteId(uuid::Uuid::from_u128(1)),
+            SiteId(uuid::Uuid::from_u128(2)),
+        );
+        let at = |site: SiteId, keys: &[&str]| -> Vec<String> {
+            keys.iter().map(|k| format!("{} {k}", site.0)).collect()
+        };
+        let manager_sites =
+            SiteGrants::from_entries(&at(berlin, &["members.invite", "team.view", "calls.make"]));
+        let none = PermissionSet::default();
+        let manager = Inviter::Member(Some(InviterStanding {
+            enabled: true,
+            permissions: &none,
+            sites: &manager_sites,
+        }));
+        let invitation = |site: SiteId, keys: &[&str]| Standing {
+            organisation: none.clone(),
+            sites: SiteGrants::from_entries(&at(site, keys)),
+            places: [site].into_iter().collect(),
+        };
+        assert!(inviter_entitled(
+            manager,
+            &invitation(berlin, &["calls.make"])
+        ));
+        assert!(
+            inviter_entitled(manager, &invitation(berlin, &[])),
+            "a role granting nothing"
+        );
+        assert!(
+            !inviter_entitled(manager, &invitation(berlin, &["reports.view"])),
+            "more than theirs"
+        );
+        assert!(
+            !inviter_entitled(manager, &invitation(lyon, &[])),
+            "not their site"
+        );
+        assert!(
+            !inviter_entitled(manager, &Standing::default()),
+            "a site manager's invitation names their site"
+        );
+        let mut across = invitation(berlin, &[]);
+        across.organisation = [Permission::ViewTeam].into_iter().collect();
+        assert!(
+            !inviter_entitled(manager, &across),
+            "team.view is theirs at Berlin only"
+        );
+    }
+
     fn expiry_stays_within_one_hour_and_thirty_days() {
         assert_eq!(ExpiryHours::new(0), Err(ExpiryOutOfRange));
         assert_eq!(ExpiryHours::new(721), Err(ExpiryOutOfRange));

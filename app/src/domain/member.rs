@@ -3,8 +3,10 @@
 //! contact, nobody locks themselves out, and nobody acts above their own
 //! permissions.
 
-use super::permission::{may_act_on, may_grant, Permission, PermissionSet};
+use super::permission::{may_grant, Permission, PermissionSet};
 use super::refusal::Refusal;
+use super::scope::Act;
+use super::SiteId;
 
 /// A change to a member's place in an organisation (also what the team
 /// page's member dialog is about).
@@ -45,16 +47,37 @@ impl MemberChange {
             _ => Permission::ManageMembers,
         }
     }
+
+    /// What the change touches, for those who manage some sites only:
+    /// one site (`site`, their site role there), the whole person, or
+    /// their place across the organisation.
+    pub fn act(self, site: Option<SiteId>) -> Act {
+        match (self, site) {
+            (Self::ChangeSites, Some(site)) => Act::AtSite(site),
+            (
+                Self::Disable
+                | Self::Enable
+                | Self::Delete
+                | Self::SendPasswordReset
+                | Self::ResetTwoFactor,
+                _,
+            ) => Act::Person,
+            _ => Act::Organisation,
+        }
+    }
 }
 
 /// The facts a change is judged on, read under the organisation's lock so
 /// that two admins acting at once see each other's result.
 #[derive(Debug, Clone)]
 pub struct Situation<'a> {
+    /// What the actor acts with: what they hold where the change is.
     pub actor_permissions: &'a PermissionSet,
     /// The target is the actor.
     pub is_self: bool,
-    pub target_permissions: &'a PermissionSet,
+    /// The target holds, at some scope, power over access that the actor
+    /// lacks there (`domain::scope::may_act_on`).
+    pub outranked: bool,
     /// The target's membership is enabled now.
     pub target_is_enabled: bool,
     /// The target is an enabled Owner now.
@@ -77,7 +100,7 @@ pub struct Situation<'a> {
 pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
     // Nobody acts on someone with power over access they lack themselves;
     // so only Owners act on Owners.
-    if !may_act_on(s.actor_permissions, s.target_permissions) {
+    if s.outranked {
         return Err(Refusal::Outranked);
     }
     let loses_owner = s.target_is_enabled_owner && s.enabled_owners <= 1;
@@ -157,12 +180,13 @@ pub fn judge(change: MemberChange, s: &Situation<'_>) -> Result<(), Refusal> {
 mod tests {
     use super::*;
     use crate::domain::permission::fixtures::{admin, member, owner};
+    use crate::domain::permission::may_act_on;
 
     fn situation<'a>(actor: &'a PermissionSet, target: &'a PermissionSet) -> Situation<'a> {
         Situation {
             actor_permissions: actor,
             is_self: false,
-            target_permissions: target,
+            outranked: !may_act_on(actor, target),
             target_is_enabled: true,
             target_is_enabled_owner: false,
             enabled_owners: 2,

@@ -24,6 +24,7 @@ pub mod product_permission;
 pub mod product_url;
 pub mod refusal;
 pub mod role;
+pub mod scope;
 pub mod sign_in_delay;
 pub mod site;
 pub mod step_up;

@@ -250,6 +250,43 @@ impl PermissionSet {
         }
     }
 
+    /// What either holds (a product key sensitive when either marks it).
+    pub fn union(&self, other: &PermissionSet) -> PermissionSet {
+        let mut all = self.clone();
+        all.roster.extend(other.roster.iter().copied());
+        for (key, sensitive) in &other.product {
+            *all.product.entry(key.clone()).or_insert(false) |= *sensitive;
+        }
+        all
+    }
+
+    /// What both hold. An owner holds every product key, so the other's
+    /// are kept.
+    pub fn intersection(&self, other: &PermissionSet) -> PermissionSet {
+        let keep = |mine: &BTreeMap<String, bool>, owner: bool, theirs: &BTreeMap<String, bool>| {
+            theirs
+                .iter()
+                .filter(|(k, _)| owner || mine.contains_key(*k))
+                .map(|(k, s)| (k.clone(), *s || mine.get(k).copied().unwrap_or(false)))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let product = if self.owns() {
+            keep(&self.product, true, &other.product)
+        } else {
+            keep(&other.product, other.owns(), &self.product)
+        };
+        PermissionSet {
+            roster: self.roster.intersection(&other.roster).copied().collect(),
+            product,
+        }
+    }
+
+    /// The same set without `these` of Roster's.
+    pub fn without(mut self, these: &[Permission]) -> PermissionSet {
+        self.roster.retain(|p| !these.contains(p));
+        self
+    }
+
     /// The same set with one more product key (its sensitive mark as
     /// given).
     pub fn with_product(mut self, key: &str, sensitive: bool) -> Self {

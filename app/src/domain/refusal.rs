@@ -150,6 +150,31 @@ pub enum Refusal {
     /// A site role that is the Owner role.
     #[error("Owner is the organisation's own role and can't be a site role. Choose another.")]
     OwnerAsSiteRole,
+    /// A change that would leave a site nobody manages members at.
+    #[error(
+        "This would leave {site} with nobody who manages its people. Give someone else a site role there that manages members first, then try again."
+    )]
+    LastSiteManager { site: String },
+    /// A site manager choosing a site they do not manage.
+    #[error("You manage people at your own sites only. Choose one of them.")]
+    SiteNotYours,
+    /// A site manager disabling, deleting or resetting someone who is
+    /// also elsewhere.
+    #[error(
+        "This person also belongs to a site you don't manage, or holds permissions across the organisation. You can take them off your sites instead, or ask someone who manages members across the organisation."
+    )]
+    BeyondYourSites,
+    /// A site manager changing someone's place across the organisation.
+    #[error(
+        "Only someone who manages members across the organisation can change this. You can change their site roles at your sites."
+    )]
+    OrganisationWideChange,
+    /// A site manager putting an invitee in a group.
+    #[error("Only someone who invites across the organisation puts people in groups.")]
+    GroupsAcrossOrganisation,
+    /// A site manager inviting someone to no site.
+    #[error("Choose at least one of your sites: you invite people into the sites you manage.")]
+    InviteIntoYourSites,
 
     // Invitations, from the inviter's side.
     #[error("This invitation was revoked. Send a new invitation instead.")]
@@ -213,7 +238,7 @@ impl Refusal {
             Self::AccountExists => Some("password"),
             Self::OwnFactorFirst => Some("two_factor_policy"),
             Self::PermissionsBeyondYours => Some("permissions"),
-            Self::GroupNotGrantable { .. } => Some("groups"),
+            Self::GroupNotGrantable { .. } | Self::GroupsAcrossOrganisation => Some("groups"),
             Self::RoleNameTaken
             | Self::TooManyRoles
             | Self::PermissionNameTaken
@@ -223,7 +248,8 @@ impl Refusal {
             | Self::TooManyGroups
             | Self::SiteNameTaken
             | Self::TooManySites => Some("name"),
-            Self::SiteArchived { .. } => Some("site"),
+            Self::SiteArchived { .. } | Self::SiteNotYours => Some("site"),
+            Self::InviteIntoYourSites => Some("sites"),
             Self::OwnerAsSiteRole => Some("role"),
             Self::PermissionKeyTaken | Self::TooManyPermissions => Some("key"),
             _ => None,

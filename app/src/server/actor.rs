@@ -4,6 +4,7 @@ use super::db::sessions;
 use super::error::ServerError;
 use super::request::{RequestMeta, RequestScope};
 use super::token::hash_token;
+use crate::domain::scope::{Holdings, Reach, SiteGrants};
 use crate::domain::{
     AccountId, MembershipId, OrganisationId, Permission, PermissionSet, SessionId,
 };
@@ -24,7 +25,10 @@ pub struct Actor {
     pub membership_id: MembershipId,
     pub role_key: String,
     pub role_name: String,
+    /// What they hold across the organisation.
     pub permissions: PermissionSet,
+    /// What they hold at sites only.
+    pub site_permissions: SiteGrants,
     /// When the session's holder last proved who they are (see
     /// [`Actor::require_recent_proof`]).
     pub verified_at: chrono::DateTime<chrono::Utc>,
@@ -37,7 +41,23 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// Refuses unless the actor's role grants `permission`.
+    pub fn holdings(&self) -> Holdings<'_> {
+        Holdings {
+            organisation: &self.permissions,
+            sites: &self.site_permissions,
+        }
+    }
+
+    /// Where they may do what `permission` allows, or
+    /// [`AppError::Forbidden`] when nowhere.
+    pub fn require_reach(&self, permission: Permission) -> Result<Reach, AppError> {
+        self.holdings().reach(permission).ok_or_else(|| {
+            tracing::info!(request_id = %self.meta.request_id, account = %self.account_id, ?permission, "permission refused");
+            AppError::Forbidden
+        })
+    }
+
+    /// Refuses unless the actor holds `permission` across the organisation.
     pub fn require(&self, permission: Permission) -> Result<(), AppError> {
         if self.permissions.contains(permission) {
             Ok(())
@@ -168,6 +188,7 @@ async fn find(
             role_key: found.role_key,
             role_name: found.role_name,
             permissions: PermissionSet::from_keys(&found.permissions),
+            site_permissions: SiteGrants::from_entries(&found.site_permissions),
             verified_at: found.verified_at,
             has_factor: found.has_factor,
             two_factor_due: found.two_factor_due,

@@ -8,6 +8,7 @@ use super::error::ServerError;
 use super::groups::grants_of;
 use super::request::RequestScope;
 use crate::domain::permission::may_grant;
+use crate::domain::scope::Reach;
 use crate::domain::{
     DepartmentId, GroupId, OrganisationId, Permission, PermissionSet, Refusal, RoleId, SiteId,
 };
@@ -21,9 +22,11 @@ use sqlx::PgPool;
 /// members is enough to see them.
 pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> {
     let actor = authenticate(&scope).await?;
-    if !actor.permissions.contains(Permission::ManageMembers) {
-        actor.require(Permission::InviteMembers)?;
-    }
+    let holdings = actor.holdings();
+    let reach = match holdings.reach(Permission::InviteMembers) {
+        Some(reach) => reach,
+        None => actor.require_reach(Permission::ManageMembers)?,
+    };
     let pool = &scope.state.pool;
     let grantable: Vec<_> = roles::available(pool, actor.organisation_id)
         .await?
@@ -35,7 +38,24 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
             )
         })
         .collect();
-    let site_roles = site_role_choices(grantable.iter());
+    // Sites: those of the inviter's reach that take people now; site
+    // roles: those the inviter may grant at every one of them.
+    let sites: Vec<Choice<SiteId>> = sites::all(pool, actor.organisation_id)
+        .await?
+        .into_iter()
+        .filter(|s| !s.archived && reach.covers(s.id))
+        .map(|s| Choice {
+            id: s.id,
+            name: s.name,
+        })
+        .collect();
+    let at_sites = holdings.at_each_of(&sites.iter().map(|s| s.id).collect());
+    let site_roles = site_role_choices(
+        roles::available(pool, actor.organisation_id)
+            .await?
+            .iter()
+            .filter(|r| may_grant(&at_sites, &PermissionSet::from_keys(&r.permissions))),
+    );
     let role_permissions = grantable
         .iter()
         .map(|r| (r.id, PermissionSet::from_keys(&r.permissions).keys()))
@@ -56,6 +76,7 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
     let groups = groups::grants(pool, actor.organisation_id)
         .await?
         .into_iter()
+        .filter(|_| reach == Reach::Organisation)
         .filter_map(|g| {
             let grants = grants_of(&g.role_permissions, &g.permissions);
             may_grant(&actor.permissions, &grants).then(|| GroupOffer {
@@ -63,15 +84,6 @@ pub async fn options(scope: RequestScope) -> Result<InviteOptions, ServerError> 
                 name: g.name,
                 grants: grants.keys(),
             })
-        })
-        .collect();
-    let sites = sites::all(pool, actor.organisation_id)
-        .await?
-        .into_iter()
-        .filter(|s| !s.archived)
-        .map(|s| Choice {
-            id: s.id,
-            name: s.name,
         })
         .collect();
     let settings = organisations::settings(pool, actor.organisation_id).await?;
@@ -192,6 +204,11 @@ pub async fn grantable_groups(
     if chosen.is_empty() {
         return Ok(Vec::new());
     }
+    // Groups are the organisation's: a site manager's invitations put
+    // people on sites, not in them.
+    if actor.holdings().reach(Permission::InviteMembers) != Some(Reach::Organisation) {
+        return Err(Refusal::GroupsAcrossOrganisation.into());
+    }
     let unknown = || AppError::invalid("groups", "Choose groups of your organisation.");
     let mut ids = Vec::with_capacity(chosen.len());
     for input in chosen {
@@ -248,6 +265,7 @@ pub async fn grantable_sites(
             "Choose your organisation's sites and a site role for each.",
         )
     };
+    let reach = actor.require_reach(Permission::InviteMembers)?;
     let mut picked: Vec<(SiteId, RoleId)> = Vec::new();
     for input in chosen.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
         let (site, role) = input.split_once(':').ok_or_else(invalid)?;
@@ -259,7 +277,12 @@ pub async fn grantable_sites(
         picked.push((site, role));
     }
     if picked.is_empty() {
-        return Ok(Vec::new());
+        return match reach {
+            Reach::Organisation => Ok(Vec::new()),
+            Reach::Sites(_) => {
+                Err(AppError::invalid("sites", Refusal::InviteIntoYourSites.to_string()).into())
+            }
+        };
     }
     let live = sites::all(db, org).await?;
     let mut found = Vec::with_capacity(picked.len());
@@ -275,12 +298,16 @@ pub async fn grantable_sites(
             )
             .into());
         }
+        if !reach.covers(site.id) {
+            return Err(AppError::invalid("sites", Refusal::SiteNotYours.to_string()).into());
+        }
         let role = roles::find(db, org, role).await?.ok_or_else(invalid)?;
         if role.is_owner {
             return Err(AppError::invalid("sites", Refusal::OwnerAsSiteRole.to_string()).into());
         }
+        // Granted at that site only: what they hold there is what counts.
         if !may_grant(
-            &actor.permissions,
+            &actor.holdings().at_site(site.id),
             &PermissionSet::from_keys(&role.permissions),
         ) {
             return Err(AppError::invalid(

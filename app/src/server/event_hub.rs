@@ -3,7 +3,7 @@
 //! the streams that take them to browsers (`GET /api/team/events`).
 //!
 //! A stream forwards only its own organisation's member and invitation
-//! changes, as `{"kind":"member"|"invitation","id":"…"}`: enough for the page
+//! changes (a site manager's, only those of their sites), as `{"kind":"member"|"invitation","id":"…"}`: enough for the page
 //! to refetch (through the server functions, which check permission again)
 //! and for a benchmark to match an event to its change; nothing personal.
 //!
@@ -17,7 +17,8 @@ use super::actor::{authenticate, recheck, Actor};
 use super::db::team_events::TeamNotice;
 use super::error::ServerError;
 use super::request::RequestScope;
-use crate::domain::{Permission, SessionId};
+use crate::domain::scope::Reach;
+use crate::domain::{Permission, SessionId, SiteId};
 use crate::wire::AppError;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -178,7 +179,7 @@ impl TeamStream {
         let signals = events.signals.subscribe();
         let closing = events.closing.subscribe();
         let actor = authenticate(&scope).await?;
-        actor.require(Permission::ViewTeam)?;
+        actor.require_reach(Permission::ViewTeam)?;
         let slot =
             StreamSlot::claim(&events.open, actor.session_id).ok_or(AppError::TooManyStreams)?;
         let mut recheck =
@@ -243,31 +244,42 @@ impl TeamStream {
 
     async fn judge(&mut self, notice: TeamNotice) -> Judged {
         let ours = self.actor.organisation_id;
-        match notice {
-            TeamNotice::SessionEnded { id, .. } if id == self.actor.session_id => Judged::End,
-            TeamNotice::SessionEnded { .. } => Judged::Skip,
+        let (kind, id, sites) = match notice {
+            TeamNotice::SessionEnded { id, .. } if id == self.actor.session_id => {
+                return Judged::End
+            }
             TeamNotice::Member {
                 organisation_id,
                 id,
+                sites,
             } if organisation_id == ours => {
                 // Their own role or status changed: they may no longer see
                 // the team.
                 if id == self.actor.membership_id && !self.still_allowed().await {
                     return Judged::End;
                 }
-                Judged::Forward(StreamEvent::Team {
-                    kind: ChangeKind::Member,
-                    id: id.0,
-                })
+                (ChangeKind::Member, id.0, sites)
             }
             TeamNotice::Invitation {
                 organisation_id,
                 id,
-            } if organisation_id == ours => Judged::Forward(StreamEvent::Team {
-                kind: ChangeKind::Invitation,
-                id: id.0,
-            }),
-            TeamNotice::Member { .. } | TeamNotice::Invitation { .. } => Judged::Skip,
+                sites,
+            } if organisation_id == ours => (ChangeKind::Invitation, id.0, sites),
+            _ => return Judged::Skip,
+        };
+        // A site manager hears of their sites' people and invitations only.
+        match (self.actor.holdings().reach(Permission::ViewTeam), sites) {
+            (Some(Reach::Organisation), _) => Judged::Forward(StreamEvent::Team { kind, id }),
+            (Some(Reach::Sites(mine)), Some(sites)) => {
+                if sites.into_iter().any(|s| mine.contains(&SiteId(s))) {
+                    Judged::Forward(StreamEvent::Team { kind, id })
+                } else {
+                    Judged::Skip
+                }
+            }
+            // Sites unknown: every page refetches, within its reach.
+            (Some(Reach::Sites(_)), None) => Judged::Forward(StreamEvent::Resync),
+            (None, _) => Judged::End,
         }
     }
 
@@ -277,7 +289,7 @@ impl TeamStream {
         match recheck(&self.scope).await {
             Ok(Some(actor))
                 if actor.session_id == self.actor.session_id
-                    && actor.permissions.contains(Permission::ViewTeam) =>
+                    && actor.holdings().reach(Permission::ViewTeam).is_some() =>
             {
                 self.actor = actor;
                 true

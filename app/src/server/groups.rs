@@ -11,7 +11,7 @@ use super::db::team_events::{self, TeamNotice};
 use super::db::{groups, invitations, memberships, organisations, product_permissions, roles};
 use super::error::ServerError;
 use super::invitations::{revoke_unentitled, InviterChange};
-use super::members::lock_and_judge;
+use super::members::{acting_on, lock_and_judge};
 use super::product_permissions::offered;
 use super::request::RequestScope;
 use super::roles::{announce, refresh_requirement};
@@ -19,7 +19,8 @@ use crate::domain::audit::AuditAction;
 use crate::domain::group::{self, MAX_ADDED_AT_ONCE, MAX_GROUPS};
 use crate::domain::invitation::InviterStanding;
 use crate::domain::member::MemberChange;
-use crate::domain::permission::{may_act_on, may_grant, ProductCatalogue};
+use crate::domain::permission::{may_grant, ProductCatalogue};
+use crate::domain::scope::{may_act_on, Standing};
 use crate::domain::team_view::like_substring;
 use crate::domain::{
     GroupId, InvitationId, MembershipId, OrganisationId, Permission, PermissionSet, Refusal, RoleId,
@@ -277,11 +278,8 @@ async fn revoke_what_they_no_longer_could_send(
     people: &[MembershipId],
 ) -> Result<(), ServerError> {
     for person in memberships::standing_of(&mut **tx, people).await? {
-        let permissions = PermissionSet::from_keys(&person.permissions);
-        let standing = InviterStanding {
-            enabled: person.enabled,
-            permissions: &permissions,
-        };
+        let holds = person.holds();
+        let standing = InviterStanding::of(person.enabled, &holds);
         revoke_unentitled(
             tx,
             scope,
@@ -469,12 +467,10 @@ pub async fn detail(scope: RequestScope, id: String) -> Result<GroupDetail, Serv
     let members = listed
         .into_iter()
         .map(|m| {
-            let may_act = standing.iter().find(|s| s.id == m.id).is_some_and(|s| {
-                may_act_on(
-                    &actor.permissions,
-                    &PermissionSet::from_keys(&s.permissions),
-                )
-            });
+            let may_act = standing
+                .iter()
+                .find(|s| s.id == m.id)
+                .is_some_and(|s| may_act_on(actor.holdings(), s.holds().holdings()));
             GroupMemberView {
                 removable: group.editable && may_act,
                 id: m.id,
@@ -582,6 +578,7 @@ pub async fn change_members(
             person,
             MemberChange::ChangeGroups,
             None,
+            None,
             Some(&grants),
         )
         .await?;
@@ -620,17 +617,15 @@ pub async fn change_members(
 }
 
 /// A member's groups on their page, and those `actor` could add them to.
-/// `held` is what the member holds now.
 pub(super) async fn of_member(
     scope: &RequestScope,
     actor: &Actor,
     id: MembershipId,
-    held: &PermissionSet,
+    them: &Standing,
 ) -> Result<(MemberGroups, Vec<groups::Membership>), ServerError> {
     let pool = &scope.state.pool;
     let theirs = groups::of_member(pool, id).await?;
-    let may_change = actor.permissions.contains(Permission::ManageGroups)
-        && may_act_on(&actor.permissions, held);
+    let may_change = acting_on(actor, MemberChange::ChangeGroups, None, them).is_some();
     let may_grant_group = |role_permissions: &[String], extras: &[String]| {
         may_change && may_grant(&actor.permissions, &grants_of(role_permissions, extras))
     };

@@ -75,13 +75,16 @@ pub async fn switch_organisation(
 
 /// What the browser may know about the signed-in person.
 pub fn session_user(actor: Actor) -> SessionUser {
+    // What they may do somewhere: the pages offer it, and the server
+    // judges each request within their reach.
+    let permissions = actor.holdings().anywhere().iter().collect();
     SessionUser {
         name: actor.display_name,
         email: actor.email,
         organisation_id: actor.organisation_id,
         organisation_name: actor.organisation_name,
         role: actor.role_name,
-        permissions: actor.permissions.iter().collect(),
+        permissions,
     }
 }
 

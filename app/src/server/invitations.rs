@@ -27,11 +27,11 @@ use crate::domain::audit::AuditAction;
 use crate::domain::invitation::{
     inviter_entitled, DeliveryState, ExpiryHours, InvitationStatus, Inviter, InviterStanding,
 };
-use crate::domain::permission::may_grant;
 use crate::domain::person::{PersonName, PhoneNumber, Position};
+use crate::domain::scope::Reach;
 use crate::domain::{
-    AccountId, EmailAddress, GroupId, InvitationId, OrganisationId, Permission, PermissionSet,
-    Refusal,
+    AccountId, EmailAddress, GroupId, InvitationId, MembershipStatus, OrganisationId, Permission,
+    Refusal, SiteId,
 };
 use crate::wire::accept::{InvitationDetails, InvitationPage};
 use crate::wire::invitations::{InviteOutcome, IssuedLink};
@@ -39,14 +39,16 @@ use crate::wire::password::PasswordHint;
 use crate::wire::AppError;
 use chrono::Utc;
 use sqlx::{PgPool, Postgres, Transaction};
+use std::collections::BTreeSet;
 
 /// Where a person lands after accepting.
 pub const WELCOME_PATH: &str = "/welcome";
 
-async fn inviter(scope: &RequestScope) -> Result<Actor, ServerError> {
+/// Someone who may invite, across the organisation or at some sites.
+async fn inviter(scope: &RequestScope) -> Result<(Actor, Reach), ServerError> {
     let actor = authenticate(scope).await?;
-    actor.require(Permission::InviteMembers)?;
-    Ok(actor)
+    let reach = actor.require_reach(Permission::InviteMembers)?;
+    Ok((actor, reach))
 }
 
 /// The invite dialog's fields, as typed.
@@ -65,7 +67,7 @@ pub struct InviteForm {
 }
 
 pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutcome, ServerError> {
-    let actor = inviter(&scope).await?;
+    let (actor, reach) = inviter(&scope).await?;
     let pool = &scope.state.pool;
     let org = actor.organisation_id;
 
@@ -93,13 +95,19 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     let expiry = chosen_expiry.unwrap_or(default_expiry);
 
     // Only this organisation's members are looked at: whether the email has
-    // an account elsewhere is never revealed to the inviter.
-    if accounts::is_member(pool, org, email.as_str()).await? {
-        return Err(AppError::invalid(
-            "email",
-            "This person is already a member of this organisation.",
-        )
-        .into());
+    // an account elsewhere is never revealed to the inviter. A member
+    // outside a site manager's sites is nobody to them: the invitation goes
+    // out as to a new address, and accepting it puts the member on the
+    // invitation's sites (`join`).
+    if let Some(their_sites) = accounts::member_sites(pool, org, email.as_str()).await? {
+        let their_sites: BTreeSet<SiteId> = their_sites.into_iter().map(SiteId).collect();
+        if reach.reaches(&their_sites) {
+            return Err(AppError::invalid(
+                "email",
+                "This person is already a member of this organisation.",
+            )
+            .into());
+        }
     }
     if let Some(outcome) = already_invited(pool, org, email.as_str()).await? {
         return Ok(outcome);
@@ -260,7 +268,8 @@ async fn queue_email(
 }
 
 /// Locks an open invitation of the actor's organisation that the actor may
-/// act on (its role is one they could grant).
+/// act on: one they could send now. A site manager's reach ends at their
+/// sites: an invitation to none of them is not found.
 async fn lock_open(
     tx: &mut Transaction<'_, Postgres>,
     actor: &Actor,
@@ -269,10 +278,19 @@ async fn lock_open(
     let invitation = invitations::lock_for_admin(&mut **tx, actor.organisation_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !may_grant(
-        &actor.permissions,
-        &PermissionSet::from_keys(&invitation.grants),
-    ) {
+    let granted = invitation.granted();
+    if !actor
+        .require_reach(Permission::InviteMembers)?
+        .reaches(&granted.places)
+    {
+        return Err(AppError::NotFound.into());
+    }
+    let standing = InviterStanding {
+        enabled: true,
+        permissions: &actor.permissions,
+        sites: &actor.site_permissions,
+    };
+    if !inviter_entitled(Inviter::Member(Some(standing)), &granted) {
         return Err(AppError::Forbidden.into());
     }
     match invitation.status {
@@ -292,7 +310,7 @@ pub async fn reissue(
     id: InvitationId,
     email: bool,
 ) -> Result<IssuedLink, ServerError> {
-    let actor = inviter(&scope).await?;
+    let (actor, _) = inviter(&scope).await?;
     let pool = &scope.state.pool;
     let default_expiry = organisation_expiry(pool, actor.organisation_id).await?;
     let mut tx = pool.begin().await?;
@@ -349,7 +367,7 @@ pub async fn reissue(
 }
 
 pub async fn revoke(scope: RequestScope, id: InvitationId) -> Result<(), ServerError> {
-    let actor = inviter(&scope).await?;
+    let (actor, _) = inviter(&scope).await?;
     let mut tx = scope.state.pool.begin().await?;
     let invitation = lock_open(&mut tx, &actor, id).await?;
     invitations::revoke(&mut *tx, id, &actor.display_name).await?;
@@ -377,7 +395,7 @@ pub async fn update(
     groups: Vec<String>,
     sites: Vec<String>,
 ) -> Result<(), ServerError> {
-    let actor = inviter(&scope).await?;
+    let (actor, _) = inviter(&scope).await?;
     let pool = &scope.state.pool;
     let role = grantable_role(pool, &actor, &role_id).await?;
     let permissions = grantable_extras(pool, &actor, &role, &permissions).await?;
@@ -391,6 +409,10 @@ pub async fn update(
     invitations::update_assignment(&mut *tx, id, role.id, &permissions, department).await?;
     let group_ids: Vec<GroupId> = groups.iter().map(|(id, _)| *id).collect();
     invitations::set_groups(&mut tx, id, &group_ids).await?;
+    // Announced at its sites before the change and after: a site it
+    // leaves hears of it too.
+    let notice = [TeamNotice::invitation(actor.organisation_id, id)];
+    team_events::notify(&mut *tx, &notice).await?;
     invitations::set_sites(&mut tx, id, &site_pairs(&sites)).await?;
     team_events::notify(
         &mut *tx,
@@ -428,10 +450,15 @@ pub async fn delivery(
     scope: RequestScope,
     id: InvitationId,
 ) -> Result<Option<DeliveryState>, ServerError> {
-    let actor = inviter(&scope).await?;
+    let (actor, reach) = inviter(&scope).await?;
     let pool = &scope.state.pool;
-    // Another organisation's invitation is unknown here, not "no email".
-    if !invitations::exists_in(pool, actor.organisation_id, id).await? {
+    // Another organisation's invitation, or one to none of a site
+    // manager's sites, is unknown here, not "no email".
+    let places: Option<BTreeSet<SiteId>> =
+        invitations::sites_if_in(pool, actor.organisation_id, id)
+            .await?
+            .map(|sites| sites.into_iter().map(SiteId).collect());
+    if !places.is_some_and(|places| reach.reaches(&places)) {
         return Err(AppError::NotFound.into());
     }
     Ok(outbox::latest_delivery(pool, actor.organisation_id, id).await?)
@@ -449,6 +476,8 @@ pub enum InviterChange {
     PermissionTaken,
     /// A group they are in changed, or they left one.
     GroupChanged,
+    /// Their site role changed, or they left a site.
+    SiteChanged,
     Deleted,
 }
 
@@ -460,6 +489,7 @@ impl InviterChange {
             Self::RoleEdited => "Inviter's role was edited",
             Self::PermissionTaken => "A permission was taken from the inviter",
             Self::GroupChanged => "The inviter's groups changed",
+            Self::SiteChanged => "The inviter's sites changed",
             Self::Deleted => "Inviter deleted",
         }
     }
@@ -483,12 +513,7 @@ pub(super) async fn revoke_unentitled(
     let sent = invitations::lock_open_sent_by(&mut **tx, org, inviter).await?;
     let revoked: Vec<&invitations::SentInvitation> = sent
         .iter()
-        .filter(|i| {
-            !inviter_entitled(
-                Inviter::Member(standing),
-                &PermissionSet::from_keys(&i.grants),
-            )
-        })
+        .filter(|i| !inviter_entitled(Inviter::Member(standing), &i.granted()))
         .collect();
     if revoked.is_empty() {
         return Ok(Vec::new());
@@ -807,26 +832,48 @@ async fn join(
     position: Option<&str>,
 ) -> Result<(), ServerError> {
     let org = invitation.organisation_id;
-    let membership = match memberships::insert(
-        &mut *tx,
-        account,
-        org,
-        invitation.role_id,
-        invitation.department_id,
-        position,
-    )
-    .await
+    // A member already: a site manager, to whom they were nobody, invited
+    // them to their sites. Accepting puts them there; their role,
+    // department and everything else of theirs stay as they are.
+    let already = match memberships::of_account(&mut *tx, account)
+        .await?
+        .into_iter()
+        .find(|(o, _)| *o == org)
     {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => return Err(Refusal::AlreadyMember.into()),
-        Err(e) => return Err(e.into()),
+        Some((_, id)) => {
+            let enabled = memberships::lock_for_change(&mut *tx, org, id)
+                .await?
+                .is_some_and(|m| m.status == MembershipStatus::Enabled.as_str());
+            if invitation.sites.is_empty() || invitation.invited_by.is_none() || !enabled {
+                return Err(Refusal::AlreadyMember.into());
+            }
+            Some(id)
+        }
+        None => None,
+    };
+    let membership = match already {
+        Some(id) => id,
+        None => match memberships::insert(
+            &mut *tx,
+            account,
+            org,
+            invitation.role_id,
+            invitation.department_id,
+            position,
+        )
+        .await
+        {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => return Err(Refusal::AlreadyMember.into()),
+            Err(e) => return Err(e.into()),
+        },
     };
     invitations::mark_accepted(&mut *tx, invitation.id, account).await?;
     // What the invitation granted on top of the role becomes theirs
     // directly, granted by the inviter (the operator's invitation grants
     // nothing on top).
     let (mut joined_groups, mut joined_sites) = (Vec::new(), Vec::new());
-    if let Some(inviter) = invitation.invited_by {
+    if let Some(inviter) = invitation.invited_by.filter(|_| already.is_none()) {
         // Retiring a permission takes it out of open invitations; one
         // retired between that and this accept's lock is skipped here.
         let live = super::db::product_permissions::catalogue(&mut *tx, org).await?;
@@ -842,6 +889,8 @@ async fn join(
             super::db::groups::add(&mut *tx, group.id, membership, inviter).await?;
             joined_groups.push(group.name);
         }
+    }
+    if let Some(inviter) = invitation.invited_by {
         for site in invitations::sites_of(&mut *tx, invitation.id).await? {
             super::db::sites::set(&mut *tx, site.site_id, membership, site.role_id, inviter)
                 .await?;
@@ -862,18 +911,26 @@ async fn join(
         TeamNotice::invitation(org, invitation.id),
     ];
     team_events::notify(&mut *tx, &notices).await?;
-    organisations::claim_primary_contact(&mut *tx, org, account, invitation.role_id).await?;
+    if already.is_none() {
+        organisations::claim_primary_contact(&mut *tx, org, account, invitation.role_id).await?;
+    }
     outbox::supersede_for_invitation(&mut *tx, invitation.id).await?;
     let accepted = AuditEvent::new(AuditAction::InvitationAccepted)
         .in_organisation(org)
         .by(account, name)
         .on_invitation(invitation.id, &invitation.email);
     audit::record(&mut *tx, &scope.meta, accepted).await?;
-    let joined = AuditEvent::new(AuditAction::MembershipCreated)
-        .in_organisation(org)
-        .by(account, name)
-        .on_account(Some(account), name)
-        .with_change(
+    let joined = AuditEvent::new(if already.is_some() {
+        AuditAction::MemberSiteAdded
+    } else {
+        AuditAction::MembershipCreated
+    })
+    .in_organisation(org)
+    .by(account, name)
+    .on_account(Some(account), name);
+    let joined = match already {
+        Some(_) => joined.with_change(None, Some(serde_json::json!({ "sites": joined_sites }))),
+        None => joined.with_change(
             None,
             Some(serde_json::json!({
                 "membership_id": membership,
@@ -883,7 +940,8 @@ async fn join(
                 "groups": joined_groups,
                 "sites": joined_sites,
             })),
-        );
+        ),
+    };
     audit::record(&mut *tx, &scope.meta, joined).await?;
     let token = open_session(&mut tx, scope, account, name, org, scope.state.clock.now()).await?;
     tx.commit().await?;

@@ -8,12 +8,12 @@ use super::db::team_events::{self, TeamNotice};
 use super::db::{grants, memberships, organisations, product_permissions};
 use super::error::ServerError;
 use super::invitations::InviterChange;
-use super::members::{lock_and_judge, revoke_what_they_no_longer_could_send};
+use super::members::{acting_on, lock_and_judge, revoke_what_they_no_longer_could_send};
 use super::product_permissions::offered;
 use super::request::RequestScope;
 use crate::domain::audit::AuditAction;
 use crate::domain::member::MemberChange;
-use crate::domain::permission::may_act_on;
+use crate::domain::scope::Standing;
 use crate::domain::{MembershipId, Permission, PermissionSet};
 use crate::wire::members::{HeldPermission, MemberAccess, PermissionSource};
 use crate::wire::AppError;
@@ -26,16 +26,16 @@ pub(super) async fn access_of(
     actor: &Actor,
     id: MembershipId,
     profile: &memberships::Profile,
+    them: &Standing,
 ) -> Result<MemberAccess, ServerError> {
     let pool = &scope.state.pool;
     let role = PermissionSet::from_keys(&profile.role_permissions);
-    let held = PermissionSet::from_keys(&profile.permissions);
+    let held = &them.organisation;
     let direct = grants::of(pool, id).await?;
-    let may_change = actor.permissions.contains(Permission::ManageMembers)
-        && actor.account_id != profile.account_id
+    let may_change = actor.account_id != profile.account_id
         && !held.owns()
-        && may_act_on(&actor.permissions, &held);
-    let (groups, group_grants) = super::groups::of_member(scope, actor, id, &held).await?;
+        && acting_on(actor, MemberChange::ChangePermissions, None, them).is_some();
+    let (groups, group_grants) = super::groups::of_member(scope, actor, id, them).await?;
     let group_grants: Vec<(String, PermissionSet)> = group_grants
         .into_iter()
         .map(|g| {
@@ -43,7 +43,7 @@ pub(super) async fn access_of(
             (g.name, grants)
         })
         .collect();
-    let (sites, site_roles) = super::sites::of_member(scope, actor, id, &held).await?;
+    let (sites, site_roles) = super::sites::of_member(scope, actor, id, them).await?;
     let catalogue = offered(pool, actor.organisation_id).await?;
     let mut permissions = Vec::new();
     let mut grantable = Vec::new();
@@ -120,7 +120,8 @@ pub async fn change(
     direction: Direction,
 ) -> Result<(), ServerError> {
     let actor = authenticate(&scope).await?;
-    actor.require(Permission::ManageMembers)?;
+    // Whether this member is theirs is judged under the lock.
+    actor.require_reach(Permission::ManageMembers)?;
     let org = actor.organisation_id;
     let key = key.trim().to_string();
     let mut tx = scope.state.pool.begin().await?;
@@ -135,6 +136,7 @@ pub async fn change(
         &actor,
         id,
         MemberChange::ChangePermissions,
+        None,
         None,
         Some(&chosen),
     )

@@ -15,12 +15,14 @@ use super::db::{accounts, memberships, organisations, sessions};
 use super::error::ServerError;
 use super::invitations::{revoke_unentitled, InviterChange};
 use super::request::RequestScope;
+use super::sites::{keep_site_managers, managed_before};
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::InviterStanding;
 use crate::domain::member::{judge, MemberChange, Situation};
 use crate::domain::person::Position;
+use crate::domain::scope::{self, acting_with, OutOfReach, Reach, Standing};
 use crate::domain::Refusal;
-use crate::domain::{MembershipId, MembershipStatus, Permission, PermissionSet};
+use crate::domain::{MembershipId, MembershipStatus, Permission, PermissionSet, SiteId};
 use crate::wire::members::{MemberDetail, MemberEvent, PasswordResetSent};
 use crate::wire::AppError;
 use serde_json::json;
@@ -30,33 +32,49 @@ use sqlx::{Postgres, Transaction};
 const RECENT_EVENTS: i64 = 20;
 
 /// A member's page. Needs [`Permission::ViewTeam`]; ids from another
-/// organisation are not found.
+/// organisation, and people outside the sites where the viewer may see
+/// the team, are not found.
 pub async fn detail(scope: RequestScope, id: MembershipId) -> Result<MemberDetail, ServerError> {
     let actor = authenticate(&scope).await?;
-    actor.require(Permission::ViewTeam)?;
+    let reach = actor.require_reach(Permission::ViewTeam)?;
     let pool = &scope.state.pool;
     let org = actor.organisation_id;
+    let profile = memberships::profile(pool, org, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let them = Standing::read(
+        &profile.permissions,
+        &profile.site_permissions,
+        &profile.sites,
+    );
+    if !reach.reaches(&them.places) {
+        return Err(AppError::NotFound.into());
+    }
     let member = memberships::team_rows(pool, org, actor.account_id, &[id])
         .await?
         .into_iter()
         .next()
         .ok_or(AppError::NotFound)?;
-    let profile = memberships::profile(pool, org, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let recent_events = audit::recent_for_account(pool, org, profile.account_id, RECENT_EVENTS)
-        .await?
-        .into_iter()
-        .map(|e| MemberEvent {
-            at: e.occurred_at,
-            action: e.action,
-            actor: e.actor_name,
-            target: e.target_name,
-        })
-        .collect();
-    let access = super::member_access::access_of(&scope, &actor, id, &profile).await?;
+    // Their history names whoever acted on them, anywhere in the
+    // organisation: it is the audit log's, which stays with those who see
+    // the whole team.
+    let recent_events = if reach == Reach::Organisation {
+        audit::recent_for_account(pool, org, profile.account_id, RECENT_EVENTS)
+            .await?
+            .into_iter()
+            .map(|e| MemberEvent {
+                at: e.occurred_at,
+                action: e.action,
+                actor: e.actor_name,
+                target: e.target_name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let access = super::member_access::access_of(&scope, &actor, id, &profile, &them).await?;
     let (other_departments, addable_departments, may_change_departments) =
-        other_departments(&scope, &actor, id, &member, &profile).await?;
+        other_departments(&scope, &actor, id, &member, &them).await?;
     Ok(MemberDetail {
         access,
         other_departments,
@@ -84,7 +102,7 @@ async fn other_departments(
     actor: &Actor,
     id: MembershipId,
     member: &crate::wire::team::TeamMember,
-    profile: &memberships::Profile,
+    them: &Standing,
 ) -> Result<(DepartmentChoices, DepartmentChoices, bool), ServerError> {
     use super::db::departments;
     use crate::wire::choice::Choice;
@@ -97,11 +115,7 @@ async fn other_departments(
             name: d.name,
         })
         .collect();
-    let may_change = actor.permissions.contains(Permission::ManageMembers)
-        && crate::domain::permission::may_act_on(
-            &actor.permissions,
-            &crate::domain::PermissionSet::from_keys(&profile.permissions),
-        );
+    let may_change = acting_on(actor, MemberChange::ChangeDepartment, None, them).is_some();
     let addable = if may_change {
         departments::live(pool, actor.organisation_id)
             .await?
@@ -118,9 +132,25 @@ async fn other_departments(
     Ok((theirs, addable, may_change))
 }
 
+/// The permissions `actor` would act on `them` with in `change` (at
+/// `site`), when that is within their reach and nothing `them` holds
+/// outranks it: what a member's page offers. The change itself is
+/// judged again, under the lock, by [`lock_and_judge`].
+pub(super) fn acting_on(
+    actor: &Actor,
+    change: MemberChange,
+    site: Option<SiteId>,
+    them: &Standing,
+) -> Option<PermissionSet> {
+    let with = acting_with(actor.holdings(), change.needs(), change.act(site), them).ok()?;
+    scope::may_act_on(actor.holdings(), them.holdings()).then_some(with)
+}
+
+/// Someone who may manage members somewhere: whether this member is
+/// theirs is judged under the lock (`lock_and_judge`).
 async fn manager(scope: &RequestScope) -> Result<Actor, ServerError> {
     let actor = authenticate(scope).await?;
-    actor.require(Permission::ManageMembers)?;
+    actor.require_reach(Permission::ManageMembers)?;
     Ok(actor)
 }
 
@@ -133,12 +163,18 @@ fn refused(refusal: Refusal, role_name: &str) -> ServerError {
     }
 }
 
-/// Locks the organisation, then the member; judges `change`.
+/// Locks the organisation, then the member; judges `change` (at `site`,
+/// for a change of their site role there).
+///
+/// Someone whose permission holds at some sites only reaches those sites'
+/// people and no one else: anyone else is not found, exactly like an id
+/// that does not exist (`domain::scope::acting_with`).
 pub(super) async fn lock_and_judge(
     tx: &mut Transaction<'_, Postgres>,
     actor: &Actor,
     id: MembershipId,
     change: MemberChange,
+    site: Option<SiteId>,
     new_role: Option<(&PermissionSet, bool, &str)>,
     granted: Option<&PermissionSet>,
 ) -> Result<memberships::ManagedMember, ServerError> {
@@ -151,19 +187,28 @@ pub(super) async fn lock_and_judge(
         .await?
         .filter(|me| me.status == MembershipStatus::Enabled.as_str())
         .ok_or(AppError::Unauthenticated)?;
-    let actor_permissions = PermissionSet::from_keys(&me.permissions);
-    if !actor_permissions.contains(change.needs()) {
+    let me = Standing::read(&me.permissions, &me.site_permissions, &me.sites);
+    if me.holdings().reach(change.needs()).is_none() {
         return Err(AppError::Forbidden.into());
     }
     let member = memberships::lock_for_change(&mut **tx, org, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let them = Standing::read(&member.permissions, &member.site_permissions, &member.sites);
+    let outranked = !scope::may_act_on(me.holdings(), them.holdings());
+    let actor_permissions =
+        match acting_with(me.holdings(), change.needs(), change.act(site), &them) {
+            Ok(with) => with,
+            // Someone they see but who outranks them: that is the reason, before
+            // what their scope allows.
+            Err(OutOfReach::Refused(_)) if outranked => return Err(Refusal::Outranked.into()),
+            Err(denial) => return Err(out_of_reach(denial)),
+        };
     let enabled_owners = memberships::count_enabled_owners(&mut **tx, org).await?;
-    let target_permissions = PermissionSet::from_keys(&member.permissions);
     let situation = Situation {
         actor_permissions: &actor_permissions,
         is_self: member.account_id == actor.account_id,
-        target_permissions: &target_permissions,
+        outranked,
         target_is_enabled: member.status == MembershipStatus::Enabled.as_str(),
         target_is_enabled_owner: member.is_owner && member.status == "enabled",
         enabled_owners,
@@ -177,6 +222,16 @@ pub(super) async fn lock_and_judge(
     Ok(member)
 }
 
+/// What an actor's reach answers, as the client sees it: someone outside
+/// it is not found, like an id that does not exist.
+pub(super) fn out_of_reach(denial: OutOfReach) -> ServerError {
+    match denial {
+        OutOfReach::Lacking => AppError::Forbidden.into(),
+        OutOfReach::Unseen => AppError::NotFound.into(),
+        OutOfReach::Refused(refusal) => refusal.into(),
+    }
+}
+
 /// After what `member` holds narrowed (in `tx`): revokes the open
 /// invitations they sent that they could not send now, with their role
 /// and what was granted to them directly as they stand in `tx`.
@@ -187,12 +242,12 @@ pub(super) async fn revoke_what_they_no_longer_could_send(
     member: &memberships::ManagedMember,
     change: InviterChange,
 ) -> Result<(), ServerError> {
-    let now_holds =
-        PermissionSet::from_keys(&memberships::permissions_of(&mut **tx, member.id).await?);
-    let standing = InviterStanding {
-        enabled: member.status == MembershipStatus::Enabled.as_str(),
-        permissions: &now_holds,
+    let now = memberships::standing_of(&mut **tx, &[member.id]).await?;
+    let Some(now) = now.first() else {
+        return Ok(());
     };
+    let holds = now.holds();
+    let standing = InviterStanding::of(now.enabled, &holds);
     revoke_unentitled(tx, scope, actor, member.account_id, Some(standing), change).await?;
     Ok(())
 }
@@ -211,20 +266,20 @@ pub async fn set_status(
         MembershipStatus::Enabled => (MemberChange::Enable, AuditAction::MemberEnabled),
     };
     let mut tx = scope.state.pool.begin().await?;
-    let member = lock_and_judge(&mut tx, &actor, id, change, None, None).await?;
+    let member = lock_and_judge(&mut tx, &actor, id, change, None, None, None).await?;
     if member.status == status.as_str() {
         // Already so (another admin was quicker): nothing to change.
         return Ok(());
     }
+    let their_sites: Vec<SiteId> = member.sites.iter().copied().map(SiteId).collect();
+    let managed = managed_before(&mut tx, org, Some(&their_sites), None).await?;
     memberships::set_status(&mut *tx, id, status).await?;
+    keep_site_managers(&mut tx, org, &managed).await?;
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     if status == MembershipStatus::Disabled {
         sessions::revoke_all(&mut *tx, member.account_id, Some(org), None).await?;
-        let permissions = PermissionSet::from_keys(&member.permissions);
-        let standing = InviterStanding {
-            enabled: false,
-            permissions: &permissions,
-        };
+        let holds = Standing::read(&member.permissions, &member.site_permissions, &member.sites);
+        let standing = InviterStanding::of(false, &holds);
         revoke_unentitled(
             &mut tx,
             &scope,
@@ -261,7 +316,8 @@ pub async fn delete(
     let actor = manager(&scope).await?;
     let org = actor.organisation_id;
     let mut tx = scope.state.pool.begin().await?;
-    let member = lock_and_judge(&mut tx, &actor, id, MemberChange::Delete, None, None).await?;
+    let member =
+        lock_and_judge(&mut tx, &actor, id, MemberChange::Delete, None, None, None).await?;
     if !confirm_email.trim().eq_ignore_ascii_case(&member.email) {
         return Err(AppError::invalid(
             "confirm_email",
@@ -280,8 +336,13 @@ pub async fn delete(
         InviterChange::Deleted,
     )
     .await?;
-    memberships::delete(&mut *tx, id).await?;
+    // Announced while they still have their sites, for the streams of
+    // those sites' managers.
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
+    let their_sites: Vec<SiteId> = member.sites.iter().copied().map(SiteId).collect();
+    let managed = managed_before(&mut tx, org, Some(&their_sites), None).await?;
+    memberships::delete(&mut *tx, id).await?;
+    keep_site_managers(&mut tx, org, &managed).await?;
     let account_deleted = memberships::count_for_account(&mut *tx, member.account_id).await? == 0;
     if account_deleted {
         accounts::delete(&mut *tx, member.account_id).await?;
@@ -327,6 +388,7 @@ pub async fn change_role(
         &actor,
         id,
         MemberChange::ChangeRole,
+        None,
         Some((&role_permissions, role.is_owner, &role.name)),
         None,
     )
@@ -391,6 +453,7 @@ pub async fn change_position(
         MemberChange::ChangePosition,
         None,
         None,
+        None,
     )
     .await?;
     if member.position.as_deref() == position {
@@ -426,6 +489,7 @@ pub async fn change_department(
         &actor,
         id,
         MemberChange::ChangeDepartment,
+        None,
         None,
         None,
     )
@@ -491,6 +555,7 @@ pub async fn change_other_department(
         MemberChange::ChangeDepartment,
         None,
         None,
+        None,
     )
     .await?;
     if add && member.department_id == Some(department) {
@@ -544,6 +609,7 @@ pub async fn send_password_reset(
         MemberChange::SendPasswordReset,
         None,
         None,
+        None,
     )
     .await?;
     let sender = Sender {
@@ -587,6 +653,7 @@ pub async fn reset_two_factor(scope: RequestScope, id: MembershipId) -> Result<(
         &actor,
         id,
         MemberChange::ResetTwoFactor,
+        None,
         None,
         None,
     )

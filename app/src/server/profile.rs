@@ -18,7 +18,7 @@ use super::token::{hash_token, SecretToken};
 use crate::domain::audit::AuditAction;
 use crate::domain::avatar::{avatar_path, AvatarProblem};
 use crate::domain::person::{PersonName, PhoneNumber, Position};
-use crate::domain::{AccountId, MembershipId};
+use crate::domain::{AccountId, MembershipId, Permission};
 use crate::wire::password::PasswordHint;
 use crate::wire::profile::{OwnProfile, PasswordChanged};
 use crate::wire::AppError;
@@ -264,7 +264,22 @@ pub async fn avatar_image(
     membership: MembershipId,
 ) -> Result<Vec<u8>, ServerError> {
     let actor = authenticate_for_setup(&scope).await?;
-    avatars::for_member(&scope.state.pool, actor.organisation_id, membership)
+    let pool = &scope.state.pool;
+    // Their own, and those of the people they may see: a site manager's
+    // sites' people; anyone else's picture is as unknown as a wrong id.
+    if membership != actor.membership_id {
+        let within = actor
+            .holdings()
+            .reach(Permission::ViewTeam)
+            .ok_or(AppError::NotFound)?
+            .sites();
+        if let Some(sites) = within {
+            if !super::db::sites::member_at_any(pool, membership, &sites).await? {
+                return Err(AppError::NotFound.into());
+            }
+        }
+    }
+    avatars::for_member(pool, actor.organisation_id, membership)
         .await?
         .ok_or_else(|| AppError::NotFound.into())
 }

@@ -12,6 +12,7 @@ use super::error::ServerError;
 use super::invitations::{revoke_unentitled, InviterChange};
 use super::product_permissions::offered;
 use super::request::RequestScope;
+use super::sites::{keep_site_managers, managed_before};
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::InviterStanding;
 use crate::domain::permission::{may_grant, ProductCatalogue};
@@ -184,6 +185,7 @@ pub async fn update(
     {
         return Ok(());
     }
+    let managed = managed_before(&mut tx, org, None, Some(locked.id)).await?;
     roles::update(
         &mut *tx,
         locked.id,
@@ -192,6 +194,7 @@ pub async fn update(
         &permissions,
     )
     .await?;
+    keep_site_managers(&mut tx, org, &managed).await?;
     let event = AuditEvent::new(AuditAction::RoleUpdated)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name)
@@ -254,7 +257,9 @@ pub async fn delete(scope: RequestScope, id: String, move_to: String) -> Result<
         .into());
     }
     actor.require_recent_proof(scope.state.clock.now())?;
+    let managed = managed_before(&mut tx, org, None, Some(locked.id)).await?;
     let moved = roles::delete_moving(&mut tx, org, locked.id, target.id).await?;
+    keep_site_managers(&mut tx, org, &managed).await?;
     let event = AuditEvent::new(AuditAction::RoleDeleted)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name)
@@ -294,11 +299,8 @@ async fn revoke_what_holders_no_longer_could_send(
     holders: &[memberships::Holder],
 ) -> Result<(), ServerError> {
     for holder in holders {
-        let permissions = PermissionSet::from_keys(&holder.permissions);
-        let standing = InviterStanding {
-            enabled: holder.enabled,
-            permissions: &permissions,
-        };
+        let holds = holder.holds();
+        let standing = InviterStanding::of(holder.enabled, &holds);
         revoke_unentitled(
             tx,
             scope,

@@ -13,7 +13,7 @@ use super::session::{clear_session_cookie, device_cookie, session_cookie};
 use super::token::{hash_token, SecretToken};
 use crate::domain::audit::AuditAction;
 use crate::domain::next_path::{safe_next_path, DEFAULT_LANDING, HOME};
-use crate::domain::permission::PermissionSet;
+use crate::domain::scope::Standing;
 use crate::domain::sign_in_delay::{self, failures_that_matter};
 use crate::domain::{AccountId, EmailAddress, OrganisationId, Permission};
 use crate::wire::AppError;
@@ -126,11 +126,17 @@ pub(super) async fn complete(
 }
 
 /// Where someone signed in to `target` lands: `next` when it is a path on
-/// this site, otherwise the team for those who may see it, their home for
-/// the rest.
+/// this site, otherwise the team for those who may see it (anywhere: a
+/// site manager sees their sites'), their home for the rest.
 pub(super) fn landing(target: &memberships::SignInTarget, next: Option<&str>) -> String {
-    let may_view_team =
-        PermissionSet::from_keys(&target.permissions).contains(Permission::ViewTeam);
+    let may_view_team = Standing::read(
+        &target.permissions,
+        &target.site_permissions,
+        &[] as &[uuid::Uuid],
+    )
+    .holdings()
+    .reach(Permission::ViewTeam)
+    .is_some();
     next.and_then(safe_next_path)
         .unwrap_or(if may_view_team { DEFAULT_LANDING } else { HOME })
         .to_string()

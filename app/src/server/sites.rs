@@ -9,14 +9,18 @@ use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
 use super::db::{organisations, roles, sites};
 use super::error::ServerError;
-use super::members::lock_and_judge;
+use super::invitations::InviterChange;
+use super::members::{acting_on, lock_and_judge, revoke_what_they_no_longer_could_send};
 use super::request::RequestScope;
 use super::roles::announce;
 use crate::domain::audit::AuditAction;
 use crate::domain::member::MemberChange;
-use crate::domain::permission::{may_act_on, may_grant};
+use crate::domain::permission::may_grant;
+use crate::domain::scope::Standing;
 use crate::domain::site::{self, MAX_SITES};
-use crate::domain::{MembershipId, Permission, PermissionSet, Refusal, SiteId};
+use crate::domain::{
+    MembershipId, OrganisationId, Permission, PermissionSet, Refusal, RoleId, SiteId,
+};
 use crate::wire::choice::Choice;
 use crate::wire::sites::{MemberSiteView, MemberSites, SiteView, SitesPage};
 use crate::wire::AppError;
@@ -243,7 +247,7 @@ pub async fn set_member_site(
     role: String,
 ) -> Result<(), ServerError> {
     let actor = authenticate(&scope).await?;
-    actor.require(Permission::ManageMembers)?;
+    actor.require_reach(Permission::ManageMembers)?;
     let org = actor.organisation_id;
     let pool = &scope.state.pool;
     let role = role_of(pool, org, &role).await?;
@@ -254,9 +258,6 @@ pub async fn set_member_site(
     let (site, current) = site_and_place(&mut tx, &actor, id, &site).await?;
     if site.archived && current.is_none() {
         return Err(Refusal::SiteArchived { site: site.name }.into());
-    }
-    if current.as_ref().is_some_and(|c| c.role_id == role.id) {
-        return Ok(());
     }
     // What changes hands: the new role, and the one it replaces.
     let mut granted: Vec<&String> = role.permissions.iter().collect();
@@ -269,6 +270,7 @@ pub async fn set_member_site(
         &actor,
         id,
         MemberChange::ChangeSites,
+        Some(site.id),
         None,
         Some(&granted),
     )
@@ -279,10 +281,18 @@ pub async fn set_member_site(
         }
         other => other,
     })?;
+    // Judged first: that it is theirs already is for those who may change it
+    // to know.
+    if current.as_ref().is_some_and(|c| c.role_id == role.id) {
+        return Ok(());
+    }
     if !granted.sensitive().is_empty() {
         actor.require_recent_proof(scope.state.clock.now())?;
     }
+    let managed = managed_before(&mut tx, org, Some(&[site.id]), None).await?;
     sites::set(&mut *tx, site.id, id, role.id, actor.account_id).await?;
+    keep_site_managers(&mut tx, org, &managed).await?;
+    after_site_change(&mut tx, &scope, &actor, &member).await?;
     let (action, before) = match &current {
         None => (AuditAction::MemberSiteAdded, None),
         Some(c) => (
@@ -312,7 +322,7 @@ pub async fn remove_member_site(
     site: String,
 ) -> Result<(), ServerError> {
     let actor = authenticate(&scope).await?;
-    actor.require(Permission::ManageMembers)?;
+    actor.require_reach(Permission::ManageMembers)?;
     let org = actor.organisation_id;
     let mut tx = scope.state.pool.begin().await?;
     let (site, current) = site_and_place(&mut tx, &actor, id, &site).await?;
@@ -324,6 +334,7 @@ pub async fn remove_member_site(
             &actor,
             id,
             MemberChange::ChangeSites,
+            Some(site.id),
             None,
             Some(&PermissionSet::default()),
         )
@@ -336,6 +347,7 @@ pub async fn remove_member_site(
         &actor,
         id,
         MemberChange::ChangeSites,
+        Some(site.id),
         None,
         Some(&granted),
     )
@@ -343,7 +355,13 @@ pub async fn remove_member_site(
     if !granted.sensitive().is_empty() {
         actor.require_recent_proof(scope.state.clock.now())?;
     }
+    // Announced while they are still on it, for the streams of its
+    // managers.
+    team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
+    let managed = managed_before(&mut tx, org, Some(&[site.id]), None).await?;
     sites::remove(&mut *tx, site.id, id).await?;
+    keep_site_managers(&mut tx, org, &managed).await?;
+    after_site_change(&mut tx, &scope, &actor, &member).await?;
     let event = AuditEvent::new(AuditAction::MemberSiteRemoved)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name)
@@ -353,26 +371,25 @@ pub async fn remove_member_site(
             None,
         );
     audit::record(&mut *tx, &scope.meta, event).await?;
-    team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// A member's sites on their page, and what `actor` could add or change;
-/// with the sites as read, for what each site role grants. `held` is
-/// what the member holds now.
+/// A member's sites on their page, and what `actor` could add or change
+/// (a site manager: at their own sites only); with the sites as read, for
+/// what each site role grants.
 pub(super) async fn of_member(
     scope: &RequestScope,
     actor: &Actor,
     id: MembershipId,
-    held: &PermissionSet,
+    them: &Standing,
 ) -> Result<(MemberSites, Vec<sites::Membership>), ServerError> {
     let pool = &scope.state.pool;
     let org = actor.organisation_id;
     let theirs = sites::of_member(pool, id).await?;
-    let may_change = actor.permissions.contains(Permission::ManageMembers)
-        && may_act_on(&actor.permissions, held);
-    let holds = |keys: &[String]| may_grant(&actor.permissions, &PermissionSet::from_keys(keys));
+    // What the actor acts with at a site, if they may change their place
+    // there at all.
+    let at = |site: SiteId| acting_on(actor, MemberChange::ChangeSites, Some(site), them);
     let views = theirs
         .iter()
         .map(|s| MemberSiteView {
@@ -381,31 +398,102 @@ pub(super) async fn of_member(
             archived: s.archived,
             role_id: s.role_id,
             role: s.role_name.clone(),
-            changeable: may_change && holds(&s.role_permissions),
+            changeable: at(s.site_id).is_some_and(|with| {
+                may_grant(&with, &PermissionSet::from_keys(&s.role_permissions))
+            }),
         })
         .collect();
-    if !may_change {
+    let addable: Vec<_> = sites::all(pool, org)
+        .await?
+        .into_iter()
+        .filter(|s| !s.archived && !theirs.iter().any(|t| t.site_id == s.id))
+        .filter_map(|s| at(s.id).map(|with| (s, with)))
+        .collect();
+    if addable.is_empty() {
         let sites = MemberSites {
             sites: views,
             ..MemberSites::default()
         };
         return Ok((sites, theirs));
     }
-    let addable = sites::all(pool, org)
-        .await?
-        .into_iter()
-        .filter(|s| !s.archived && !theirs.iter().any(|t| t.site_id == s.id))
-        .map(|s| Choice {
-            id: s.id,
-            name: s.name,
-        })
-        .collect();
+    // One site role picker serves every site offered: the roles the actor
+    // may grant at each of them.
+    let grantable = |keys: &[String]| {
+        let role = PermissionSet::from_keys(keys);
+        addable.iter().all(|(_, with)| may_grant(with, &role))
+    };
     let available = roles::available(pool, org).await?;
-    let roles = site_role_choices(available.iter().filter(|r| holds(&r.permissions)));
+    let roles = site_role_choices(available.iter().filter(|r| grantable(&r.permissions)));
     let sites = MemberSites {
         sites: views,
-        addable,
+        addable: addable
+            .into_iter()
+            .map(|(s, _)| Choice {
+                id: s.id,
+                name: s.name,
+            })
+            .collect(),
         roles,
     };
     Ok((sites, theirs))
+}
+
+/// The sites among `among` (or where `role` is held) that have someone
+/// managing their people at the site's scope, before a change in `tx`;
+/// [`keep_site_managers`] checks them after it. Under the organisation's
+/// lock, which every such change takes first: of two concurrent changes
+/// that would each remove one of a site's last two managers, the second
+/// sees the first's result and is refused.
+pub(super) async fn managed_before(
+    tx: &mut Transaction<'_, Postgres>,
+    org: OrganisationId,
+    among: Option<&[SiteId]>,
+    role: Option<RoleId>,
+) -> Result<Vec<SiteId>, ServerError> {
+    Ok(sites::managed(&mut **tx, org, among, role).await?)
+}
+
+/// Refuses the change made in `tx` (the caller returns before committing)
+/// when one of the sites `before` is left with nobody who manages its
+/// people at its scope. Those who manage members across the organisation
+/// do not count: a site's own managers are who its people turn to.
+pub(super) async fn keep_site_managers(
+    tx: &mut Transaction<'_, Postgres>,
+    org: OrganisationId,
+    before: &[SiteId],
+) -> Result<(), ServerError> {
+    if before.is_empty() {
+        return Ok(());
+    }
+    let after = sites::managed(&mut **tx, org, Some(before), None).await?;
+    let Some(lost) = before.iter().find(|s| !after.contains(s)) else {
+        return Ok(());
+    };
+    let site = sites::find(&mut **tx, org, *lost)
+        .await?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    Err(Refusal::LastSiteManager { site }.into())
+}
+
+/// After what `member` holds at a site changed (in `tx`): the open
+/// invitations they sent that they could no longer send are revoked, and
+/// the two-factor policy, which counts what they hold at sites, is
+/// applied to them again.
+async fn after_site_change(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    actor: &Actor,
+    member: &super::db::memberships::ManagedMember,
+) -> Result<(), ServerError> {
+    revoke_what_they_no_longer_could_send(tx, scope, actor, member, InviterChange::SiteChanged)
+        .await?;
+    super::organisations::refresh_two_factor_requirement(
+        tx,
+        actor.organisation_id,
+        Some(member.id),
+        scope.state.clock.now(),
+    )
+    .await?;
+    Ok(())
 }

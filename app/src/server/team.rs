@@ -10,9 +10,10 @@ use super::request::RequestScope;
 use crate::domain::audit::AuditAction;
 use crate::domain::keyset::{read_limit, Page, Seek};
 use crate::domain::team_view::{SortKey, TeamQuery, TeamTab, PAGE_SIZE};
-use crate::domain::{csv, InvitationId, MembershipId, OrganisationId, Permission};
+use crate::domain::{csv, InvitationId, MembershipId, OrganisationId, Permission, SiteId};
 use crate::wire::choice::Choice;
 use crate::wire::team::{FilterChoices, TabCounts, TeamEntry, TeamListing};
+use crate::wire::AppError;
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use std::collections::HashMap;
@@ -42,24 +43,38 @@ fn decode_cursor(cursor: &str, sort: SortKey) -> Option<Position> {
     (cursor.sort == sort).then_some(cursor.position)
 }
 
+/// Who is looking at a view, and what of it they see.
+struct Viewer {
+    actor: Actor,
+    /// The sites whose people (and invitations) they see; `None` for the
+    /// whole organisation.
+    within: Option<Vec<SiteId>>,
+    with_invitations: bool,
+}
+
 /// The viewer, allowed to see the view `query` of their organisation
-/// (which must be `org`, when the caller names one), and whether they may
-/// see invitations.
+/// (which must be `org`, when the caller names one): its people across
+/// the organisation, or at the sites where they may see the team; and
+/// invitations when they may invite.
 async fn viewer(
     scope: &RequestScope,
     org: Option<OrganisationId>,
     query: &TeamQuery,
-) -> Result<(Actor, bool), ServerError> {
+) -> Result<Viewer, ServerError> {
     let actor = authenticate(scope).await?;
     if let Some(org) = org {
         actor.require_organisation(org)?;
     }
-    actor.require(Permission::ViewTeam)?;
-    let with_invitations = actor.permissions.contains(Permission::InviteMembers);
+    let within = actor.require_reach(Permission::ViewTeam)?.sites();
+    let with_invitations = actor.holdings().reach(Permission::InviteMembers).is_some();
     if query.tab == TeamTab::Invitations && !with_invitations {
-        actor.require(Permission::InviteMembers)?;
+        return Err(AppError::Forbidden.into());
     }
-    Ok((actor, with_invitations))
+    Ok(Viewer {
+        actor,
+        within,
+        with_invitations,
+    })
 }
 
 pub async fn list(
@@ -68,7 +83,11 @@ pub async fn list(
     query: TeamQuery,
 ) -> Result<TeamListing, ServerError> {
     let query = query.normalised();
-    let (actor, with_invitations) = viewer(&scope, Some(org), &query).await?;
+    let Viewer {
+        actor,
+        within,
+        with_invitations,
+    } = viewer(&scope, Some(org), &query).await?;
     // The page's reads share one connection: every time a pooled connection
     // goes back, sqlx pings it, and a page of several reads paid that round
     // trip for each (a signed-in /team render: 1,282 requests/s with a
@@ -79,6 +98,7 @@ pub async fn list(
     let rows = team_view::page(
         &mut *conn,
         org,
+        within.as_deref(),
         &query,
         with_invitations,
         from.as_ref().map(|(seek, p)| (*seek, p)),
@@ -92,7 +112,10 @@ pub async fn list(
         |r: &PageRow| encode_cursor(sort, &r.position),
     );
     let entries = entries(&mut conn, &actor, &page.rows).await?;
-    let counts = team_view::counts(&mut *conn, org).await?;
+    let counts = match &within {
+        None => team_view::counts(&mut *conn, org).await?,
+        Some(sites) => team_view::counts_at(&mut *conn, sites).await?,
+    };
     let open_invitations = if with_invitations {
         i64::from(counts.open_invitations)
     } else {
@@ -114,7 +137,7 @@ pub async fn list(
 
 pub async fn filters(scope: RequestScope) -> Result<FilterChoices, ServerError> {
     let actor = authenticate(&scope).await?;
-    actor.require(Permission::ViewTeam)?;
+    let reach = actor.require_reach(Permission::ViewTeam)?;
     let mut conn = scope.state.pool.acquire().await?;
     let org = actor.organisation_id;
     let available = roles::available(&mut *conn, org).await?;
@@ -140,10 +163,12 @@ pub async fn filters(scope: RequestScope) -> Result<FilterChoices, ServerError> 
         .into_iter()
         .map(|(id, name)| Choice { id, name })
         .collect();
-    // Archived sites too: people stay on them until changed.
+    // Archived sites too: people stay on them until changed. Those who
+    // see some sites only filter by theirs.
     let sites = super::db::sites::all(&mut *conn, org)
         .await?
         .into_iter()
+        .filter(|s| reach.covers(s.id))
         .map(|s| Choice {
             id: s.id,
             name: s.name,
@@ -207,7 +232,11 @@ async fn entries(
 /// log, since it takes personal data out of Roster.
 pub async fn export_csv(scope: RequestScope, query: TeamQuery) -> Result<String, ServerError> {
     let query = query.first_page();
-    let (actor, with_invitations) = viewer(&scope, None, &query).await?;
+    let Viewer {
+        actor,
+        within,
+        with_invitations,
+    } = viewer(&scope, None, &query).await?;
     actor.require_recent_proof(scope.state.clock.now())?;
     let pool = &scope.state.pool;
     let org = actor.organisation_id;
@@ -229,6 +258,7 @@ pub async fn export_csv(scope: RequestScope, query: TeamQuery) -> Result<String,
         let rows = team_view::page(
             pool,
             org,
+            within.as_deref(),
             &query,
             with_invitations,
             from.as_ref().map(|p| (Seek::After, p)),
@@ -244,7 +274,11 @@ pub async fn export_csv(scope: RequestScope, query: TeamQuery) -> Result<String,
         }
         from = rows.last().map(|r| r.position.clone());
     }
-    let filters = serde_json::json!({ "view": query.to_query_string(), "rows": exported });
+    let filters = serde_json::json!({
+        "view": query.to_query_string(),
+        "rows": exported,
+        "sites": within,
+    });
     let mut event = AuditEvent::new(AuditAction::TeamExported)
         .in_organisation(org)
         .by(actor.account_id, &actor.display_name);

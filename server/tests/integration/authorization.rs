@@ -772,3 +772,132 @@ async fn past_the_grace_only_the_factor_setup_and_the_profile_answer() {
     let signed_out = app.call("sign_out", &[], Some(&admin)).await;
     assert!(signed_out.status.is_success() || signed_out.status.is_redirection());
 }
+
+/// `args` with the ids of the target's Lyon member and of its invitation
+/// (which names no site) swapped for ids nobody has.
+fn aimed_at_nobody(t: &Target, args: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
+    let nobody = uuid::Uuid::new_v4().to_string();
+    args.iter()
+        .map(|(k, v)| {
+            let v = if *v == t.member_membership || *v == t.invitation {
+                nobody.clone()
+            } else {
+                v.clone()
+            };
+            (*k, v)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_site_manager_finds_nobody_outside_their_sites() {
+    use app::domain::Refusal;
+    let app = TestApp::spawn().await;
+    let t = target(&app).await;
+    let owner = app.sign_in(&t.org.owner_email, &t.org.password).await;
+    // The member moves to Lyon; Sam manages Berlin's people, where Adam,
+    // an admin across the organisation, also works.
+    let lyon = crate::sites::create(&app, &owner, "Lyon").await;
+    crate::sites::place(&app, &owner, &t.member_membership, &lyon, &t.member_role).await;
+    let off_berlin = app
+        .call(
+            "members/remove_site",
+            &[
+                ("membership_id", t.member_membership.as_str()),
+                ("site_id", t.site.as_str()),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(off_berlin.status, StatusCode::OK, "{}", off_berlin.body);
+    let site_manager = crate::delegated::site_manager_role(&app, &t.org, &owner).await;
+    let technician = crate::roles::create(&app, &owner, "Technician", &[]).await;
+    assert_eq!(technician.status, StatusCode::OK, "{}", technician.body);
+    let technician = role_id(&app, &t.org, "technician").await;
+    let (sam, sam_email) = crate::delegated::person(&app, &t.org, "Sam Supervisor").await;
+    crate::sites::place(&app, &owner, &sam, &t.site, &site_manager).await;
+    crate::sites::place(&app, &owner, &t.admin_membership, &t.site, &technician).await;
+    let sam = app.sign_in(&sam_email, &t.org.password).await;
+    let secrets = [t.org.member_email.as_str(), "target@example.com"];
+    let before = fingerprint(&app, &t).await;
+
+    let mut checked = 0;
+    for (endpoint, access) in table() {
+        let Access::Protected(args) = access else {
+            continue;
+        };
+        let args = args(&t);
+        let call = |args: Vec<(&'static str, String)>| {
+            let (app, sam) = (&app, sam.clone());
+            async move {
+                let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.call(endpoint, &form, Some(&sam)).await
+            }
+        };
+        let answer = call(args.clone()).await;
+        if ["team/list", "team/filters", "invitations/options"].contains(&endpoint) {
+            // His own view: Berlin's, without the Lyon member or the
+            // invitation to no site.
+            assert_eq!(answer.status, StatusCode::OK, "{endpoint}: {}", answer.body);
+            for secret in secrets {
+                assert!(
+                    !answer.body.contains(secret),
+                    "{endpoint} showed {secret:?}"
+                );
+            }
+        } else if args.iter().any(|(_, v)| *v == t.admin_membership) {
+            // Adam is at Berlin, and outranks him.
+            assert!(
+                answer.status == StatusCode::FORBIDDEN || answer.refusal() == Refusal::Outranked,
+                "{endpoint} on Adam: {} {}",
+                answer.status,
+                answer.body
+            );
+        } else {
+            // The Lyon member, the invitation and another organisation's
+            // data are as unknown as ids nobody has.
+            assert!(!answer.status.is_success(), "{endpoint}: {}", answer.body);
+            let nobody = call(aimed_at_nobody(&t, &args)).await;
+            assert_eq!(
+                (answer.status, &answer.body),
+                (nobody.status, &nobody.body),
+                "{endpoint}: the Lyon member is told apart from nobody"
+            );
+        }
+        // Aimed at Adam instead of the Lyon member, what acts on a person
+        // meets his outranking.
+        if endpoint.starts_with("members/")
+            && endpoint != "members/detail"
+            && args.iter().any(|(_, v)| *v == t.member_membership)
+        {
+            let at_adam: Vec<(&'static str, String)> = args
+                .iter()
+                .map(|(k, v)| {
+                    let v = if *v == t.member_membership {
+                        t.admin_membership.clone()
+                    } else {
+                        v.clone()
+                    };
+                    (*k, v)
+                })
+                .collect();
+            let answer = call(at_adam).await;
+            assert_eq!(
+                answer.refusal(),
+                Refusal::Outranked,
+                "{endpoint} on Adam: {}",
+                answer.body
+            );
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 40,
+        "the table lost its protected rows: {checked}"
+    );
+    assert_eq!(
+        fingerprint(&app, &t).await,
+        before,
+        "a refused call changed the organisation"
+    );
+}

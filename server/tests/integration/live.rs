@@ -49,8 +49,19 @@ impl TeamStream {
     /// after the stream subscribed. PostgreSQL delivers notices in commit
     /// order, so a marker sent now arrives after all of them.
     async fn open(app: &TestApp, org: &TestOrganisation, cookie: &str) -> TeamStream {
+        Self::open_at(app, org, cookie, None).await
+    }
+
+    /// [`TeamStream::open`] for a site manager, whose stream passes on only
+    /// what concerns `site`: the markers name it.
+    async fn open_at(
+        app: &TestApp,
+        org: &TestOrganisation,
+        cookie: &str,
+        site: Option<Uuid>,
+    ) -> TeamStream {
         let mut stream = Self::open_unsettled(app, cookie).await;
-        let marker = send_marker(app, org).await;
+        let marker = send_marker_at(app, org, site).await;
         loop {
             let event = stream.next_within(WAIT, true).await.unwrap().unwrap();
             if event.data["id"] == marker.to_string() {
@@ -139,7 +150,16 @@ impl TeamStream {
     /// order), so it must be the next event. No fixed wait stands in for
     /// "nothing came".
     async fn assert_nothing_more(&mut self, app: &TestApp, org: &TestOrganisation) {
-        let marker = send_marker(app, org).await;
+        self.assert_nothing_more_at(app, org, None).await;
+    }
+
+    async fn assert_nothing_more_at(
+        &mut self,
+        app: &TestApp,
+        org: &TestOrganisation,
+        site: Option<Uuid>,
+    ) {
+        let marker = send_marker_at(app, org, site).await;
         let event = self
             .next_within(WAIT, true)
             .await
@@ -166,10 +186,14 @@ impl TeamStream {
 }
 
 /// Notifies a marker for `org`'s streams (ids that [`TeamStream::next`]
-/// skips), and returns its id.
-async fn send_marker(app: &TestApp, org: &TestOrganisation) -> Uuid {
+/// skips), naming `site` as its own when given, and returns its id.
+async fn send_marker_at(app: &TestApp, org: &TestOrganisation, site: Option<Uuid>) -> Uuid {
     let marker = Uuid::from_u128(MARKER << 64 | u128::from(rand::random::<u64>()));
-    let notice = TeamNotice::member(org.organisation_id, MembershipId(marker));
+    let notice = TeamNotice::Member {
+        organisation_id: org.organisation_id,
+        id: MembershipId(marker),
+        sites: site.map(|site| vec![site]),
+    };
     team_events::notify(&app.pool, &[notice]).await.unwrap();
     marker
 }
@@ -565,4 +589,55 @@ async fn emails_sent(app: &TestApp) {
     })
     .await
     .expect("the outbox empties");
+}
+
+#[tokio::test]
+async fn a_site_managers_stream_hears_only_their_sites() {
+    use crate::delegated::person;
+    use crate::sites::{create as create_site, place};
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let berlin = create_site(&app, &owner, "Berlin").await;
+    let lyon = create_site(&app, &owner, "Lyon").await;
+    let site_manager = crate::delegated::site_manager_role(&app, &org, &owner).await;
+    let member_role = role_id(&app, &org, "member").await;
+    let (sam, sam_email) = person(&app, &org, "Sam Supervisor").await;
+    let (tina, _) = person(&app, &org, "Tina Technician").await;
+    let (leo, _) = person(&app, &org, "Leo Lyon").await;
+    place(&app, &owner, &sam, &berlin, &site_manager).await;
+    place(&app, &owner, &tina, &berlin, &member_role).await;
+    place(&app, &owner, &leo, &lyon, &member_role).await;
+    let sam = app.sign_in(&sam_email, &org.password).await;
+    let at_berlin = Some(berlin.parse::<Uuid>().unwrap());
+    let mut stream = TeamStream::open_at(&app, &org, &sam, at_berlin).await;
+
+    // Lyon's Leo, and Mia at no site, change unheard; Berlin's Tina is
+    // heard, also as she leaves Berlin.
+    ok(&disable(&app, &owner, &leo).await);
+    let mia = membership_of(&app, &org, &org.member_email).await;
+    ok(&disable(&app, &owner, &mia).await);
+    ok(&disable(&app, &owner, &tina).await);
+    assert_eq!(stream.next_change().await, ("member".into(), tina.clone()));
+    let off = app
+        .call(
+            "members/remove_site",
+            &[
+                ("membership_id", tina.as_str()),
+                ("site_id", berlin.as_str()),
+            ],
+            Some(&owner),
+        )
+        .await;
+    ok(&off);
+    assert_eq!(stream.next_change().await, ("member".into(), tina.clone()));
+    // Now at no site of his, Tina changes unheard.
+    ok(&app
+        .call(
+            "members/enable",
+            &[("membership_id", tina.as_str())],
+            Some(&owner),
+        )
+        .await);
+    stream.assert_nothing_more_at(&app, &org, at_berlin).await;
 }

@@ -10,6 +10,7 @@ mod audit;
 mod authorization;
 mod bundles;
 mod client_address;
+mod delegated;
 mod departments;
 mod email_verification;
 mod groups;

@@ -402,21 +402,34 @@ async fn people_get_site_roles_within_what_the_actor_holds_and_the_team_filters_
     assert_eq!(lines.len(), 2, "{lines:?}");
 
     // Deleting a role moves its site holders to the role its people move
-    // to, in the same step.
-    let member_role = role_id(&app, &org, "member").await;
-    let deleted = app
-        .call(
-            "roles/delete",
-            &[
-                ("role_id", manager.as_str()),
-                ("move_to", member_role.as_str()),
-            ],
-            Some(&owner),
-        )
-        .await;
+    // to, in the same step; never leaving Berlin, where Mia manages its
+    // people, with nobody to.
+    let delete_moving_to = |role: String| {
+        let (app, owner, manager) = (&app, owner.clone(), manager.clone());
+        async move {
+            app.call(
+                "roles/delete",
+                &[("role_id", manager.as_str()), ("move_to", role.as_str())],
+                Some(&owner),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        delete_moving_to(role_id(&app, &org, "member").await)
+            .await
+            .refusal(),
+        Refusal::LastSiteManager {
+            site: "Berlin".into()
+        }
+    );
+    let admin_role = role_id(&app, &org, "admin").await;
+    let deleted = delete_moving_to(admin_role.clone()).await;
     assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
     let page = detail(&app, &owner, &mia).await;
-    assert_eq!(page.access.sites.sites[0].role, "Member");
+    assert_eq!(page.access.sites.sites[0].role, "Admin");
+    // Someone else manages Berlin's people now, so Mia may leave it.
+    place(&app, &owner, &olive, &berlin, &admin_role).await;
 
     // Taken off, audited.
     let removed = app

@@ -112,20 +112,22 @@ pub async fn insert(
     .await
 }
 
-/// Whether `email` belongs to an enabled or disabled member of `org`.
-pub async fn is_member(
+/// The sites (by id) of the member of `org`, enabled or disabled, whose
+/// address is `email`; `None` when it is no member's.
+pub async fn member_sites(
     db: impl PgExecutor<'_>,
     org: crate::domain::OrganisationId,
     email: &str,
-) -> sqlx::Result<bool> {
+) -> sqlx::Result<Option<Vec<uuid::Uuid>>> {
     sqlx::query_scalar!(
-        r#"SELECT EXISTS (
-               SELECT 1 FROM memberships m JOIN accounts a ON a.id = m.account_id
-               WHERE m.organisation_id = $1 AND lower(a.email) = lower($2)) AS "exists!""#,
+        r#"SELECT ARRAY(SELECT sm.site_id FROM site_members sm WHERE sm.membership_id = m.id)
+                    AS "sites!"
+           FROM memberships m JOIN accounts a ON a.id = m.account_id
+           WHERE m.organisation_id = $1 AND lower(a.email) = lower($2)"#,
         org as crate::domain::OrganisationId,
         email
     )
-    .fetch_one(db)
+    .fetch_optional(db)
     .await
 }
 

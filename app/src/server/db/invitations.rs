@@ -5,6 +5,7 @@
 use crate::domain::invitation::{
     inviter_entitled, DeliveryState, InvitationStatus, Inviter, InviterStanding,
 };
+use crate::domain::scope::{SiteGrants, Standing};
 use crate::domain::{
     AccountId, DepartmentId, GroupId, InvitationId, MembershipStatus, OrganisationId,
     PermissionSet, RoleId, SiteId,
@@ -166,6 +167,10 @@ pub struct ManagedInvitation {
     /// What it grants: its role's permissions, those on top and its
     /// groups'.
     pub grants: Vec<String>,
+    /// What it grants at each of its sites (`invitation_site_grants`).
+    pub site_grants: Vec<String>,
+    /// Its sites, by id.
+    pub sites: Vec<Uuid>,
     /// The permissions on top of its role, for the audit log's "before".
     pub permissions: Vec<String>,
     /// The role's and department's names, for the audit log's "before".
@@ -184,6 +189,9 @@ pub async fn lock_for_admin(
     let row = sqlx::query!(
         r#"SELECT i.id AS "id: InvitationId", i.email, i.display_name,
                   invitation_grants(i.id, r.permissions, i.permissions) AS "grants!", i.permissions,
+                  invitation_site_grants(i.id) AS "site_grants!",
+                  ARRAY(SELECT isr.site_id FROM invitation_sites isr WHERE isr.invitation_id = i.id)
+                    AS "sites!",
                   r.name AS role_name, d.name AS "department_name?",
                   i.expires_at, i.revoked_at, i.accepted_at, i.expiry_hours
            FROM invitations i JOIN roles r ON r.id = i.role_id
@@ -200,6 +208,8 @@ pub async fn lock_for_admin(
         email: r.email,
         display_name: r.display_name,
         grants: r.grants,
+        site_grants: r.site_grants,
+        sites: r.sites,
         permissions: r.permissions,
         role_name: r.role_name,
         department_name: r.department_name,
@@ -324,6 +334,10 @@ pub struct ByToken {
     /// What it grants: its role's permissions, those on top and its
     /// groups'.
     pub grants: Vec<String>,
+    /// What it grants at each of its sites (`invitation_site_grants`).
+    pub site_grants: Vec<String>,
+    /// Its sites, by id.
+    pub sites: Vec<Uuid>,
     /// The permissions on top of its role: the new member's direct grants.
     pub permissions: Vec<String>,
     /// Who sent it: the direct grants are theirs.
@@ -334,6 +348,7 @@ pub struct ByToken {
     /// have one: its status and its role's permissions.
     pub inviter_status: Option<String>,
     pub inviter_permissions: Option<Vec<String>>,
+    pub inviter_site_permissions: Option<Vec<String>>,
 }
 
 impl ByToken {
@@ -352,6 +367,8 @@ impl ByToken {
             .inviter_permissions
             .as_deref()
             .map(PermissionSet::from_keys);
+        let sites =
+            SiteGrants::from_entries(self.inviter_site_permissions.as_deref().unwrap_or(&[]));
         let inviter = if self.from_operator {
             Inviter::Operator
         } else {
@@ -362,10 +379,14 @@ impl ByToken {
                     .map(|(status, permissions)| InviterStanding {
                         enabled: status == MembershipStatus::Enabled.as_str(),
                         permissions,
+                        sites: &sites,
                     }),
             )
         };
-        inviter_entitled(inviter, &PermissionSet::from_keys(&self.grants))
+        inviter_entitled(
+            inviter,
+            &Standing::read(&self.grants, &self.site_grants, &self.sites),
+        )
     }
 }
 
@@ -396,9 +417,14 @@ pub async fn find_by_token(
                   (SELECT a.id FROM accounts a WHERE lower(a.email) = lower(i.email))
                       AS "account_id?: AccountId",
                   invitation_grants(i.id, r.permissions, i.permissions) AS "grants!", i.permissions,
+                  invitation_site_grants(i.id) AS "site_grants!",
+                  ARRAY(SELECT isr.site_id FROM invitation_sites isr WHERE isr.invitation_id = i.id)
+                    AS "sites!",
                   i.invited_by AS "invited_by?: AccountId", i.from_operator,
                   im.status AS "inviter_status?",
                   membership_permissions(im.id, ir.permissions) AS "inviter_permissions?",
+                  CASE WHEN im.id IS NOT NULL THEN membership_site_permissions(im.id) END
+                    AS "inviter_site_permissions?",
                   (i.token_hash = $1) AS "emailed!"
            FROM invitations i
            JOIN organisations o ON o.id = i.organisation_id
@@ -435,6 +461,22 @@ pub struct SentInvitation {
     pub email: String,
     /// Its role's permissions, those on top and its groups'.
     pub grants: Vec<String>,
+    /// What it grants at each of its sites, and its sites.
+    pub site_grants: Vec<String>,
+    pub sites: Vec<Uuid>,
+}
+
+/// What an invitation grants, at each scope.
+impl SentInvitation {
+    pub fn granted(&self) -> Standing {
+        Standing::read(&self.grants, &self.site_grants, &self.sites)
+    }
+}
+
+impl ManagedInvitation {
+    pub fn granted(&self) -> Standing {
+        Standing::read(&self.grants, &self.site_grants, &self.sites)
+    }
 }
 
 /// Locks the open invitations `inviter` sent in `org`, for the rest of the
@@ -447,7 +489,10 @@ pub async fn lock_open_sent_by(
 ) -> sqlx::Result<Vec<SentInvitation>> {
     sqlx::query_as!(
         SentInvitation,
-        r#"SELECT i.id AS "id: InvitationId", i.email, invitation_grants(i.id, r.permissions, i.permissions) AS "grants!"
+        r#"SELECT i.id AS "id: InvitationId", i.email, invitation_grants(i.id, r.permissions, i.permissions) AS "grants!",
+                  invitation_site_grants(i.id) AS "site_grants!",
+                  ARRAY(SELECT isr.site_id FROM invitation_sites isr WHERE isr.invitation_id = i.id)
+                    AS "sites!"
            FROM invitations i JOIN roles r ON r.id = i.role_id
            WHERE i.organisation_id = $1 AND i.invited_by = $2
              AND i.revoked_at IS NULL AND i.accepted_at IS NULL
@@ -478,18 +523,20 @@ pub async fn revoke_many(
     .map(|_| ())
 }
 
-/// Whether invitation `id` belongs to `org`.
-pub async fn exists_in(
+/// The sites (by id) of invitation `id`, when it belongs to `org`.
+pub async fn sites_if_in(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
     id: InvitationId,
-) -> sqlx::Result<bool> {
+) -> sqlx::Result<Option<Vec<Uuid>>> {
     sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM invitations WHERE organisation_id = $1 AND id = $2) AS "exists!""#,
+        r#"SELECT ARRAY(SELECT isr.site_id FROM invitation_sites isr WHERE isr.invitation_id = i.id)
+                    AS "sites!"
+           FROM invitations i WHERE i.organisation_id = $1 AND i.id = $2"#,
         org as OrganisationId,
         id as InvitationId
     )
-    .fetch_one(db)
+    .fetch_optional(db)
     .await
 }
 

@@ -2,6 +2,7 @@
 
 use crate::domain::avatar::avatar_path;
 use crate::domain::password_reset::PasswordResetState;
+use crate::domain::scope::Standing;
 use crate::domain::{
     AccountId, DepartmentId, MembershipId, MembershipStatus, OrganisationId, RoleId,
 };
@@ -54,10 +55,20 @@ pub struct Holder {
     pub enabled: bool,
     /// What they may do now (`membership_permissions`).
     pub permissions: Vec<String>,
+    /// And at sites only (`membership_site_permissions`).
+    pub site_permissions: Vec<String>,
+}
+
+impl Holder {
+    /// What they hold, at each scope.
+    pub fn holds(&self) -> Standing {
+        Standing::read(&self.permissions, &self.site_permissions, &[] as &[Uuid])
+    }
 }
 
 /// The holders of `role` in `org`, read inside the transaction that
-/// changed it: those whose role it is, and those in a group granting it.
+/// changed it: those whose role it is, those in a group granting it, and
+/// those holding it at a site.
 pub async fn holders(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
@@ -67,12 +78,15 @@ pub async fn holders(
         Holder,
         r#"SELECT m.id AS "id: MembershipId", m.account_id AS "account_id: AccountId",
                   (m.status = 'enabled') AS "enabled!",
-                  membership_permissions(m.id, r.permissions) AS "permissions!"
+                  membership_permissions(m.id, r.permissions) AS "permissions!",
+                  membership_site_permissions(m.id) AS "site_permissions!"
            FROM memberships m JOIN roles r ON r.id = m.role_id
            WHERE m.organisation_id = $1
              AND (m.role_id = $2
                   OR EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.id = gm.group_id
-                             WHERE gm.membership_id = m.id AND g.role_id = $2))"#,
+                             WHERE gm.membership_id = m.id AND g.role_id = $2)
+                  OR EXISTS (SELECT 1 FROM site_members sm
+                             WHERE sm.membership_id = m.id AND sm.role_id = $2))"#,
         org as OrganisationId,
         role as RoleId
     )
@@ -91,7 +105,8 @@ pub async fn standing_of(
         Holder,
         r#"SELECT m.id AS "id: MembershipId", m.account_id AS "account_id: AccountId",
                   (m.status = 'enabled') AS "enabled!",
-                  membership_permissions(m.id, r.permissions) AS "permissions!"
+                  membership_permissions(m.id, r.permissions) AS "permissions!",
+                  membership_site_permissions(m.id) AS "site_permissions!"
            FROM memberships m JOIN roles r ON r.id = m.role_id
            WHERE m.id = ANY ($1)"#,
         &ids
@@ -100,30 +115,15 @@ pub async fn standing_of(
     .await
 }
 
-/// What the person holding `membership` may do now
-/// (`membership_permissions`), read inside the transaction that changed it.
-pub async fn permissions_of(
-    db: impl PgExecutor<'_>,
-    membership: MembershipId,
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        r#"SELECT membership_permissions(m.id, r.permissions) AS "permissions!"
-           FROM memberships m JOIN roles r ON r.id = m.role_id
-           WHERE m.id = $1"#,
-        membership as MembershipId
-    )
-    .fetch_one(db)
-    .await
-}
-
 /// The organisation a person signs in to: the enabled membership they used
 /// most recently.
 pub struct SignInTarget {
     pub organisation_id: OrganisationId,
     pub organisation_name: String,
-    /// The person's permission keys there (`membership_permissions`):
-    /// where they land.
+    /// The person's permission keys there (`membership_permissions`, and
+    /// `membership_site_permissions`): where they land.
     pub permissions: Vec<String>,
+    pub site_permissions: Vec<String>,
 }
 
 /// `only`: that organisation's membership, or none (a switch); `None`:
@@ -136,7 +136,8 @@ pub async fn sign_in_target(
     sqlx::query_as!(
         SignInTarget,
         r#"SELECT m.organisation_id AS "organisation_id: OrganisationId", o.name AS organisation_name,
-                  membership_permissions(m.id, r.permissions) AS "permissions!"
+                  membership_permissions(m.id, r.permissions) AS "permissions!",
+                  membership_site_permissions(m.id) AS "site_permissions!"
            FROM memberships m
            JOIN organisations o ON o.id = m.organisation_id
            JOIN roles r ON r.id = m.role_id
@@ -275,6 +276,10 @@ pub struct ManagedMember {
     /// What the person may do (`membership_permissions`): their role's
     /// permissions and those granted to them directly.
     pub permissions: Vec<String>,
+    /// What they hold at sites only (`membership_site_permissions`).
+    pub site_permissions: Vec<String>,
+    /// Every site they are on (by id), archived ones too.
+    pub sites: Vec<Uuid>,
     /// Holds the built-in Owner role.
     pub is_owner: bool,
     pub department_id: Option<DepartmentId>,
@@ -301,6 +306,9 @@ pub async fn lock_for_change(
                   a.display_name, a.email, m.status,
                   r.id AS "role_id: RoleId", r.name AS role_name,
                   membership_permissions(m.id, r.permissions) AS "permissions!",
+                  membership_site_permissions(m.id) AS "site_permissions!",
+                  ARRAY(SELECT sm.site_id FROM site_members sm WHERE sm.membership_id = m.id)
+                    AS "sites!",
                   (r.key = 'owner' AND r.organisation_id IS NULL) AS "is_owner!",
                   d.id AS "department_id?: DepartmentId", d.name AS "department_name?",
                   m.position,
@@ -404,6 +412,10 @@ pub struct Profile {
     pub role_permissions: Vec<String>,
     /// Everything they hold (`membership_permissions`, marked).
     pub permissions: Vec<String>,
+    /// What they hold at sites only (`membership_site_permissions`).
+    pub site_permissions: Vec<String>,
+    /// Every site they are on (by id), archived ones too.
+    pub sites: Vec<Uuid>,
 }
 
 pub async fn profile(
@@ -417,7 +429,10 @@ pub async fn profile(
                   (o.primary_contact_id IS NOT DISTINCT FROM a.id) AS "is_primary_contact!",
                   i.invited_by_name AS "invited_by?", i.created_at AS "invited_at?",
                   r.name AS role_name, r.permissions AS role_permissions,
-                  membership_permissions(m.id, r.permissions) AS "permissions!"
+                  membership_permissions(m.id, r.permissions) AS "permissions!",
+                  membership_site_permissions(m.id) AS "site_permissions!",
+                  ARRAY(SELECT sm.site_id FROM site_members sm WHERE sm.membership_id = m.id)
+                    AS "sites!"
            FROM memberships m
            JOIN accounts a ON a.id = m.account_id
            JOIN roles r ON r.id = m.role_id
@@ -545,7 +560,12 @@ pub async fn refresh_two_factor_requirement(
                FROM memberships m
                JOIN roles r ON r.id = m.role_id
                JOIN organisations o ON o.id = m.organisation_id
-               CROSS JOIN LATERAL (SELECT membership_permissions(m.id, r.permissions) AS held) h
+               -- What they hold anywhere: a sensitive permission held at
+               -- one site is power over access all the same.
+               CROSS JOIN LATERAL (
+                   SELECT membership_permissions(m.id, r.permissions)
+                          || ARRAY(SELECT split_part(e, ' ', 2)
+                                   FROM unnest(membership_site_permissions(m.id)) e) AS held) h
                WHERE m.organisation_id = $1 AND ($2::uuid IS NULL OR m.id = $2)
            )
            UPDATE memberships m

@@ -52,6 +52,8 @@ pub struct SessionActor {
     pub role_key: String,
     pub role_name: String,
     pub permissions: Vec<String>,
+    /// What they hold at sites only (`membership_site_permissions`).
+    pub site_permissions: Vec<String>,
     /// When the organisation's policy wants their second factor by.
     pub two_factor_due: Option<DateTime<Utc>>,
 }
@@ -71,7 +73,8 @@ pub async fn find_actor(
                   o.id AS "organisation_id: OrganisationId", o.name AS organisation_name,
                   m.id AS "membership_id: MembershipId",
                   r.key AS role_key, r.name AS role_name,
-                  membership_permissions(m.id, r.permissions) AS "permissions!"
+                  membership_permissions(m.id, r.permissions) AS "permissions!",
+                  membership_site_permissions(m.id) AS "site_permissions!"
            FROM sessions s
            JOIN accounts a ON a.id = s.account_id
            JOIN organisations o ON o.id = s.organisation_id

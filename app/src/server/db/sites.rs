@@ -190,6 +190,52 @@ pub async fn member_ids(db: impl PgExecutor<'_>, id: SiteId) -> sqlx::Result<Vec
     .await
 }
 
+/// The live sites of `org` (those among `among`, or with a holder of
+/// `role` when given) where an enabled person manages members at the
+/// site's own scope, through their site role there: what the
+/// last-site-manager guard compares before and after a change.
+pub async fn managed(
+    db: impl PgExecutor<'_>,
+    org: OrganisationId,
+    among: Option<&[SiteId]>,
+    role: Option<RoleId>,
+) -> sqlx::Result<Vec<SiteId>> {
+    let among: Option<Vec<uuid::Uuid>> = among.map(|sites| sites.iter().map(|s| s.0).collect());
+    sqlx::query_scalar!(
+        r#"SELECT DISTINCT sm.site_id AS "id: SiteId"
+           FROM site_members sm
+           JOIN sites s ON s.id = sm.site_id AND s.archived_at IS NULL
+           JOIN memberships m ON m.id = sm.membership_id AND m.status = 'enabled'
+           JOIN roles r ON r.id = sm.role_id
+           WHERE s.organisation_id = $1 AND 'members.manage' = ANY (r.permissions)
+             AND ($2::uuid[] IS NULL OR sm.site_id = ANY ($2))
+             AND ($3::uuid IS NULL OR sm.site_id IN (SELECT h.site_id FROM site_members h
+                                                     WHERE h.role_id = $3))"#,
+        org as OrganisationId,
+        among.as_deref(),
+        role.map(|r| r.0)
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Whether `membership` is on any of `sites`.
+pub async fn member_at_any(
+    db: impl PgExecutor<'_>,
+    membership: MembershipId,
+    sites: &[SiteId],
+) -> sqlx::Result<bool> {
+    let sites: Vec<uuid::Uuid> = sites.iter().map(|s| s.0).collect();
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM site_members
+                          WHERE membership_id = $1 AND site_id = ANY ($2)) AS "found!""#,
+        membership as MembershipId,
+        &sites
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// A site a person belongs to, with their site role and what it grants.
 pub struct Membership {
     pub site_id: SiteId,

@@ -22,7 +22,7 @@ use crate::domain::team_view::{like_substring, Direction, STALE_SIGN_IN_DAYS};
 use crate::domain::team_view::{
     SignInFilter, SortKey, StatusFilter, TeamQuery, TeamTab, TwoFactorFilter,
 };
-use crate::domain::OrganisationId;
+use crate::domain::{OrganisationId, SiteId};
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -133,11 +133,13 @@ impl Keys {
 }
 
 /// The page of `org`'s view `query` after or before `from` (the first page
-/// when `None`), at most `limit` rows, in the view's order.
+/// when `None`), at most `limit` rows, in the view's order; only the
+/// people and invitations of the sites `within` when it names some.
 /// `with_invitations` is false when the viewer may not see invitations.
 pub async fn page(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
+    within: Option<&[SiteId]>,
     query: &TeamQuery,
     with_invitations: bool,
     from: Option<(Seek, &Position)>,
@@ -197,6 +199,12 @@ pub async fn page(
             );
             push_site_conditions(&mut sql, query, "sm");
             sql.push("))");
+        }
+        if let Some(within) = within {
+            // A site manager's people, read the same way.
+            sql.push(" AND m.id = ANY (ARRAY(SELECT sm.membership_id FROM site_members sm WHERE sm.site_id = ANY (");
+            sql.push_bind(site_uuids(within));
+            sql.push(")))");
         }
         match query.sign_in {
             Some(SignInFilter::Never) => {
@@ -260,6 +268,11 @@ pub async fn page(
             sql.push(" AND i.id = ANY (ARRAY(SELECT isr.invitation_id FROM invitation_sites isr WHERE true");
             push_site_conditions(&mut sql, query, "isr");
             sql.push("))");
+        }
+        if let Some(within) = within {
+            sql.push(" AND i.id = ANY (ARRAY(SELECT isr.invitation_id FROM invitation_sites isr WHERE isr.site_id = ANY (");
+            sql.push_bind(site_uuids(within));
+            sql.push(")))");
         }
         push_branch_tail(&mut sql, &keys, from, walk, limit);
         branches += 1;
@@ -377,6 +390,10 @@ fn push_branch_tail(
     sql.push(")");
 }
 
+fn site_uuids(sites: &[SiteId]) -> Vec<Uuid> {
+    sites.iter().map(|s| s.0).collect()
+}
+
 /// Tab counts, unfiltered, kept by triggers (see the migration).
 pub struct Counts {
     pub enabled_members: i32,
@@ -398,4 +415,27 @@ pub async fn counts(db: impl PgExecutor<'_>, org: OrganisationId) -> sqlx::Resul
         disabled_members: 0,
         open_invitations: 0,
     }))
+}
+
+/// Tab counts of the people and open invitations of `sites`, for someone
+/// who sees those sites only: counted as asked (a site of a few hundred
+/// people), where the organisation's counts are kept by triggers.
+pub async fn counts_at(db: impl PgExecutor<'_>, sites: &[SiteId]) -> sqlx::Result<Counts> {
+    sqlx::query_as!(
+        Counts,
+        r#"WITH people AS (
+               SELECT DISTINCT m.id, m.status FROM site_members sm
+               JOIN memberships m ON m.id = sm.membership_id
+               WHERE sm.site_id = ANY ($1))
+           SELECT (SELECT count(*) FROM people WHERE status = 'enabled')::int AS "enabled_members!",
+                  (SELECT count(*) FROM people WHERE status = 'disabled')::int AS "disabled_members!",
+                  (SELECT count(DISTINCT i.id) FROM invitation_sites isr
+                   JOIN invitations i ON i.id = isr.invitation_id
+                   WHERE isr.site_id = ANY ($1)
+                     AND i.revoked_at IS NULL AND i.accepted_at IS NULL)::int
+                    AS "open_invitations!""#,
+        &site_uuids(sites)
+    )
+    .fetch_one(db)
+    .await
 }

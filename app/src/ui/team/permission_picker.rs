@@ -176,7 +176,20 @@ pub(super) fn ExtraPermissions(
     sites_error: Signal<Option<String>>,
 ) -> impl IntoView {
     let open = !chosen.get_untracked().is_empty();
-    let boxes = permission_choices(options.permissions.clone(), chosen, id);
+    // Nothing to offer on top (a site manager holds nothing across the
+    // organisation): no step to open.
+    let customize = (!options.permissions.is_empty()).then(|| {
+        let boxes = permission_choices(options.permissions.clone(), chosen, id);
+        view! {
+            <details class="customize" open=open>
+                <summary>"Customize permissions"</summary>
+                <fieldset class="choices">
+                    <legend>"On top of the role"</legend>
+                    {boxes}
+                </fieldset>
+            </details>
+        }
+    });
     let group_boxes = (!options.groups.is_empty()).then(|| {
         let error_id = format!("{id}-groups-error");
         let described_by = error_id.clone();
@@ -212,13 +225,7 @@ pub(super) fn ExtraPermissions(
     };
     let note_id = format!("{id}-sensitive");
     view! {
-        <details class="customize" open=open>
-            <summary>"Customize permissions"</summary>
-            <fieldset class="choices">
-                <legend>"On top of the role"</legend>
-                {boxes}
-            </fieldset>
-        </details>
+        {customize}
         {group_boxes}
         {site_boxes}
         <p id=note_id class="callout" role="note" hidden=move || warning().is_none()>{warning}</p>
