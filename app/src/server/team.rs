@@ -95,10 +95,14 @@ pub async fn list(
     let mut conn = scope.state.pool.acquire().await?;
     let sort = query.sort_key();
     let from = query.page.start(|c| decode_cursor(c, sort));
+    let within_sites = match &within {
+        Some(sites) => Some(team_view::within(&mut *conn, sites).await?),
+        None => None,
+    };
     let rows = team_view::page(
         &mut *conn,
         org,
-        within.as_deref(),
+        within_sites.as_ref(),
         &query,
         with_invitations,
         from.as_ref().map(|(seek, p)| (*seek, p)),
@@ -252,13 +256,17 @@ pub async fn export_csv(scope: RequestScope, query: TeamQuery) -> Result<String,
         "Last sign-in (UTC)",
         "Added (UTC)",
     ]);
+    let within_sites = match &within {
+        Some(sites) => Some(team_view::within(pool, sites).await?),
+        None => None,
+    };
     let mut from: Option<Position> = None;
     let mut exported = 0usize;
     loop {
         let rows = team_view::page(
             pool,
             org,
-            within.as_deref(),
+            within_sites.as_ref(),
             &query,
             with_invitations,
             from.as_ref().map(|p| (Seek::After, p)),

@@ -550,22 +550,32 @@ pub async fn refresh_two_factor_requirement(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Vec<MembershipId>> {
     sqlx::query_scalar!(
-        r#"WITH subject AS (
+        r#"WITH sensitive_site_roles AS (
+               -- Roles that, held at a site, give power over access
+               -- there: a sensitive permission held at one site counts
+               -- all the same. Read once (an organisation has at most a
+               -- hundred roles), then probed per person.
+               SELECT r.id FROM roles r
+               WHERE (r.organisation_id = $1 OR r.organisation_id IS NULL)
+                 AND (r.permissions && $3::text[]
+                      OR EXISTS (SELECT 1 FROM product_permissions p
+                                 WHERE p.organisation_id = $1 AND p.sensitive
+                                   AND p.key = ANY (r.permissions)))
+           ), subject AS (
                SELECT m.id,
                       (o.two_factor_policy = 'everyone'
                        OR (o.two_factor_policy = 'sensitive'
                            AND (h.held && $3::text[]
-                                OR EXISTS (SELECT 1 FROM unnest(h.held) k WHERE k LIKE '!%'))))
+                                OR EXISTS (SELECT 1 FROM unnest(h.held) k WHERE k LIKE '!%')
+                                OR EXISTS (SELECT 1 FROM site_members sm
+                                           JOIN sites s ON s.id = sm.site_id AND s.archived_at IS NULL
+                                           WHERE sm.membership_id = m.id
+                                             AND sm.role_id IN (SELECT id FROM sensitive_site_roles)))))
                         AS required
                FROM memberships m
                JOIN roles r ON r.id = m.role_id
                JOIN organisations o ON o.id = m.organisation_id
-               -- What they hold anywhere: a sensitive permission held at
-               -- one site is power over access all the same.
-               CROSS JOIN LATERAL (
-                   SELECT membership_permissions(m.id, r.permissions)
-                          || ARRAY(SELECT split_part(e, ' ', 2)
-                                   FROM unnest(membership_site_permissions(m.id)) e) AS held) h
+               CROSS JOIN LATERAL (SELECT membership_permissions(m.id, r.permissions) AS held) h
                WHERE m.organisation_id = $1 AND ($2::uuid IS NULL OR m.id = $2)
            )
            UPDATE memberships m

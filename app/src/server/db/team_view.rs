@@ -139,7 +139,7 @@ impl Keys {
 pub async fn page(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
-    within: Option<&[SiteId]>,
+    within: Option<&Within>,
     query: &TeamQuery,
     with_invitations: bool,
     from: Option<(Seek, &Position)>,
@@ -160,11 +160,25 @@ pub async fn page(
         push_key_columns(&mut sql, &keys);
         // Every sort key and the search are on the membership and in its
         // indexes; the account is read only for what only it knows.
-        sql.push(if query.two_factor.is_some() {
-            " FROM memberships m JOIN accounts a ON a.id = m.account_id WHERE m.organisation_id = "
-        } else {
-            " FROM memberships m WHERE m.organisation_id = "
-        });
+        match within {
+            // A site manager's few hundred people, read by id and then
+            // sorted: the fence (OFFSET 0) keeps the planner from walking
+            // the organisation's whole name order for them instead, which
+            // a search matching fewer than a page of them makes it read
+            // to the end (157 ms at 100,000 members, against 4 ms).
+            Some(within) => {
+                sql.push(" FROM (SELECT * FROM memberships WHERE id = ANY (");
+                sql.push_bind(within.members.clone());
+                sql.push(") OFFSET 0) m");
+            }
+            None => {
+                sql.push(" FROM memberships m");
+            }
+        }
+        if query.two_factor.is_some() {
+            sql.push(" JOIN accounts a ON a.id = m.account_id");
+        }
+        sql.push(" WHERE m.organisation_id = ");
         sql.push_bind(org.0);
         sql.push(" AND m.status = ");
         sql.push_bind(if query.tab == TeamTab::Inactive {
@@ -200,12 +214,6 @@ pub async fn page(
             push_site_conditions(&mut sql, query, "sm");
             sql.push("))");
         }
-        if let Some(within) = within {
-            // A site manager's people, read the same way.
-            sql.push(" AND m.id = ANY (ARRAY(SELECT sm.membership_id FROM site_members sm WHERE sm.site_id = ANY (");
-            sql.push_bind(site_uuids(within));
-            sql.push(")))");
-        }
         match query.sign_in {
             Some(SignInFilter::Never) => {
                 sql.push(" AND m.last_sign_in_at IS NULL");
@@ -227,7 +235,18 @@ pub async fn page(
         let keys = invitation_keys(sort);
         sql.push("(SELECT false AS is_member, i.id");
         push_key_columns(&mut sql, &keys);
-        sql.push(" FROM invitations i JOIN roles r ON r.id = i.role_id WHERE i.organisation_id = ");
+        // As for the members: a site manager's invitations, read by id.
+        match within {
+            Some(within) => {
+                sql.push(" FROM (SELECT * FROM invitations WHERE id = ANY (");
+                sql.push_bind(within.invitations.clone());
+                sql.push(") OFFSET 0) i");
+            }
+            None => {
+                sql.push(" FROM invitations i");
+            }
+        }
+        sql.push(" JOIN roles r ON r.id = i.role_id WHERE i.organisation_id = ");
         sql.push_bind(org.0);
         let open = " AND i.revoked_at IS NULL AND i.accepted_at IS NULL";
         match query.status {
@@ -268,11 +287,6 @@ pub async fn page(
             sql.push(" AND i.id = ANY (ARRAY(SELECT isr.invitation_id FROM invitation_sites isr WHERE true");
             push_site_conditions(&mut sql, query, "isr");
             sql.push("))");
-        }
-        if let Some(within) = within {
-            sql.push(" AND i.id = ANY (ARRAY(SELECT isr.invitation_id FROM invitation_sites isr WHERE isr.site_id = ANY (");
-            sql.push_bind(site_uuids(within));
-            sql.push(")))");
         }
         push_branch_tail(&mut sql, &keys, from, walk, limit);
         branches += 1;
@@ -392,6 +406,32 @@ fn push_branch_tail(
 
 fn site_uuids(sites: &[SiteId]) -> Vec<Uuid> {
     sites.iter().map(|s| s.0).collect()
+}
+
+/// The people and invitations of a site manager's sites (a few hundred a
+/// site), read before their page and bound to its query, which reads
+/// them by id (see [`page`]): a site manager's search, which walked the
+/// organisation's whole name order, measured 21.9 ms p95 at 100,000
+/// members (`scripts/bench team-list`).
+pub struct Within {
+    members: Vec<Uuid>,
+    invitations: Vec<Uuid>,
+}
+
+pub async fn within(db: impl PgExecutor<'_>, sites: &[SiteId]) -> sqlx::Result<Within> {
+    let row = sqlx::query!(
+        r#"SELECT ARRAY(SELECT DISTINCT sm.membership_id FROM site_members sm
+                        WHERE sm.site_id = ANY ($1)) AS "members!",
+                  ARRAY(SELECT DISTINCT isr.invitation_id FROM invitation_sites isr
+                        WHERE isr.site_id = ANY ($1)) AS "invitations!""#,
+        &site_uuids(sites)
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(Within {
+        members: row.members,
+        invitations: row.invitations,
+    })
 }
 
 /// Tab counts, unfiltered, kept by triggers (see the migration).
