@@ -3,7 +3,8 @@
 //! the streams that take them to browsers (`GET /api/team/events`).
 //!
 //! A stream forwards only its own organisation's member and invitation
-//! changes (a site manager's, only those of their sites), as `{"kind":"member"|"invitation","id":"…"}`: enough for the page
+//! changes (a site manager's, only those of their sites), as
+//! `{"kind":"member"|"invitation","id":"…"}`: enough for the page
 //! to refetch (through the server functions, which check permission again)
 //! and for a benchmark to match an event to its change; nothing personal.
 //!
