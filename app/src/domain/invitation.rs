@@ -221,9 +221,80 @@ impl DeliveryState {
     }
 }
 
+/// What an invitation makes its holder, as its page says it: the role
+/// (in its department), then each site with its site role ("Member in
+/// Sales, and Technician at Berlin"). `sites` are (site, site role).
+pub fn joining_as(role: &str, department: Option<&str>, sites: &[(String, String)]) -> String {
+    let role = match department {
+        Some(department) => format!("{role} in {department}"),
+        None => role.to_string(),
+    };
+    if sites.is_empty() {
+        return role;
+    }
+    let at: Vec<String> = sites
+        .iter()
+        .map(|(site, role)| format!("{role} at {site}"))
+        .collect();
+    format!("{role}, and {}", listed(&at))
+}
+
+/// What accepting does for someone who already belongs to the
+/// organisation: a site invitation adds its sites and nothing else (their
+/// role and department stay theirs); any other is refused at acceptance.
+/// Said to every holder of a site invitation alike, so the page never
+/// tells whether the address belongs to a member.
+pub fn for_a_member(organisation: &str, sites: &[(String, String)]) -> Option<String> {
+    if sites.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = sites.iter().map(|(site, _)| site.clone()).collect();
+    Some(format!(
+        "Already a member of {organisation}? Accepting adds you to {} as above, and your role and department stay as they are.",
+        listed(&names)
+    ))
+}
+
+/// "A", "A and B", "A, B and C".
+fn listed(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invitation_page_says_what_joining_makes_you() {
+        let sites = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(s, r)| (s.to_string(), r.to_string()))
+                .collect()
+        };
+        assert_eq!(joining_as("Member", None, &[]), "Member");
+        assert_eq!(joining_as("Admin", Some("Sales"), &[]), "Admin in Sales");
+        assert_eq!(
+            joining_as("Member", None, &sites(&[("Berlin", "Technician")])),
+            "Member, and Technician at Berlin"
+        );
+        assert_eq!(
+            joining_as(
+                "Member",
+                Some("Field"),
+                &sites(&[("Berlin", "Technician"), ("Lyon", "Site Manager"), ("Oslo", "Technician")])
+            ),
+            "Member in Field, and Technician at Berlin, Site Manager at Lyon and Technician at Oslo"
+        );
+        assert_eq!(for_a_member("Acme", &[]), None);
+        assert_eq!(
+            for_a_member("Acme", &sites(&[("Berlin", "Technician"), ("Lyon", "Technician")])).as_deref(),
+            Some("Already a member of Acme? Accepting adds you to Berlin and Lyon as above, and your role and department stay as they are.")
+        );
+    }
 
     #[test]
     fn status_is_read_off_the_clock_and_the_facts() {

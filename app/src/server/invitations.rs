@@ -25,7 +25,7 @@ use super::state::Links;
 use super::token::{hash_token, SecretToken};
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::{
-    inviter_entitled, DeliveryState, ExpiryHours, InvitationStatus, Inviter, InviterStanding,
+    self, inviter_entitled, DeliveryState, ExpiryHours, InvitationStatus, Inviter, InviterStanding,
 };
 use crate::domain::person::{PersonName, PhoneNumber, Position};
 use crate::domain::scope::Reach;
@@ -109,15 +109,21 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
             .into());
         }
     }
-    if let Some(outcome) = already_invited(pool, org, email.as_str()).await? {
-        return Ok(outcome);
-    }
-
     let tokens = LinkTokens::generate();
     let expires_at = expiry.after(Utc::now());
     let mut tx = pool.begin().await?;
+    // Every invitation is written under this lock, so two inviters racing
+    // for one address cannot both find none open.
+    audit::lock_organisation_sends(&mut *tx, org).await?;
+    // One open invitation per address and inviting scope: an inviter is
+    // offered the one they can see, and one they cannot see (for sites
+    // outside theirs) is nobody's business of theirs, so they make their
+    // own as for a new address.
+    if let Some(outcome) = already_invited(&mut tx, org, email.as_str(), &reach).await? {
+        return Ok(outcome);
+    }
     invitation_limits::check(&mut tx, &actor).await?;
-    let inserted = invitations::insert(
+    let id = invitations::insert(
         &mut *tx,
         invitations::NewInvitation {
             organisation: org,
@@ -134,19 +140,7 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
             expiry_hours: chosen_expiry.map(ExpiryHours::hours),
         },
     )
-    .await;
-    let id = match inserted {
-        Ok(id) => id,
-        // Another admin invited the same email a moment ago: the unique
-        // index kept one open invitation, and this one offers it.
-        Err(e) if is_unique_violation(&e) => {
-            drop(tx);
-            return already_invited(pool, org, email.as_str())
-                .await?
-                .ok_or_else(|| ServerError::Database(e));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    .await?;
     let group_ids: Vec<GroupId> = groups.iter().map(|(id, _)| *id).collect();
     invitations::set_groups(&mut tx, id, &group_ids).await?;
     invitations::set_sites(&mut tx, id, &site_pairs(&sites)).await?;
@@ -220,19 +214,24 @@ async fn organisation_expiry(db: &PgPool, org: OrganisationId) -> Result<ExpiryH
     Ok(ExpiryHours::new(settings.invitation_expiry_hours).unwrap_or_default())
 }
 
+/// The open invitation for `email` that an inviter reaching `reach` sees,
+/// offered to them in place of a second one.
 async fn already_invited(
-    db: &PgPool,
+    tx: &mut Transaction<'_, Postgres>,
     org: OrganisationId,
     email: &str,
+    reach: &Reach,
 ) -> Result<Option<InviteOutcome>, ServerError> {
-    Ok(invitations::find_open_by_email(db, org, email)
-        .await?
-        .map(
-            |(invitation_id, expires_at)| InviteOutcome::AlreadyInvited {
-                invitation_id,
-                status: InvitationStatus::at(Utc::now(), expires_at, None, None),
-            },
-        ))
+    Ok(
+        invitations::find_open_by_email(&mut **tx, org, email, reach.sites().as_deref())
+            .await?
+            .map(
+                |(invitation_id, expires_at)| InviteOutcome::AlreadyInvited {
+                    invitation_id,
+                    status: InvitationStatus::at(Utc::now(), expires_at, None, None),
+                },
+            ),
+    )
 }
 
 /// Renders the invitation email and queues it, in the caller's transaction.
@@ -566,15 +565,26 @@ pub async fn view(scope: RequestScope, token: String) -> Result<InvitationPage, 
             organisation_name: found.organisation_name,
             signed_in_as: signed_in_as.unwrap_or_default(),
         },
-        InvitationStatus::Pending => InvitationPage::Open(InvitationDetails {
-            organisation_name: found.organisation_name,
-            inviter_name: found.inviter_name,
-            email: found.email,
-            name: found.display_name,
-            role: found.role_name,
-            department: found.department_name,
-            expires_at: found.expires_at.into(),
-        }),
+        InvitationStatus::Pending => {
+            let sites: Vec<(String, String)> = invitations::sites_of(&scope.state.pool, found.id)
+                .await?
+                .into_iter()
+                .map(|s| (s.site, s.role))
+                .collect();
+            InvitationPage::Open(InvitationDetails {
+                joining_as: invitation::joining_as(
+                    &found.role_name,
+                    found.department_name.as_deref(),
+                    &sites,
+                ),
+                for_a_member: invitation::for_a_member(&found.organisation_name, &sites),
+                organisation_name: found.organisation_name,
+                inviter_name: found.inviter_name,
+                email: found.email,
+                name: found.display_name,
+                expires_at: found.expires_at.into(),
+            })
+        }
         InvitationStatus::Expired => InvitationPage::Expired {
             organisation_name: found.organisation_name,
             inviter_name: found.inviter_name,
@@ -891,10 +901,15 @@ async fn join(
         }
     }
     if let Some(inviter) = invitation.invited_by {
+        // A site they joined since the invitation was made keeps the role
+        // they have there: accepting only adds, so it never takes a
+        // site's last manager away either.
         for site in invitations::sites_of(&mut *tx, invitation.id).await? {
-            super::db::sites::set(&mut *tx, site.site_id, membership, site.role_id, inviter)
-                .await?;
-            joined_sites.push(format!("{} ({})", site.site, site.role));
+            if super::db::sites::add(&mut *tx, site.site_id, membership, site.role_id, inviter)
+                .await?
+            {
+                joined_sites.push(format!("{} ({})", site.site, site.role));
+            }
         }
     }
     // Their grace, if the organisation's two-factor policy covers them,

@@ -141,10 +141,6 @@ fn ForAnotherAddress(
 #[component]
 fn OpenInvitation(details: InvitationDetails, token: String) -> impl IntoView {
     let heading = format!("Join {}", details.organisation_name);
-    let role = match &details.department {
-        Some(department) => format!("{} in {department}", details.role),
-        None => details.role.clone(),
-    };
     view! {
         <Title text=heading.clone() />
         <section class="card invite-card" aria-labelledby="invite-title">
@@ -152,9 +148,10 @@ fn OpenInvitation(details: InvitationDetails, token: String) -> impl IntoView {
             <p>
                 <strong>{details.inviter_name.clone()}</strong>
                 " invited you to join as "
-                <strong>{role}</strong>
+                <strong>{details.joining_as.clone()}</strong>
                 "."
             </p>
+            {details.for_a_member.clone().map(|note| view! { <p class="muted">{note}</p> })}
             <dl class="facts">
                 <dt>"Email"</dt>
                 <dd class="break">{details.email.clone()}</dd>

@@ -40,8 +40,11 @@ pub struct InvitationDetails {
     pub email: String,
     /// As the inviter typed it; prefills the form.
     pub name: String,
-    pub role: String,
-    pub department: Option<String>,
+    /// "Member in Sales, and Technician at Berlin".
+    pub joining_as: String,
+    /// What accepting does for someone already in the organisation, on a
+    /// site invitation (`domain::invitation::for_a_member`).
+    pub for_a_member: Option<String>,
     pub expires_at: Moment,
     // Nothing here says whether the email has an account (in another
     // organisation): the holder of a copied link may be anyone, so the page

@@ -197,6 +197,34 @@ impl Sites {
 
     /// Every row a change could touch, to show that refusals change
     /// nothing.
+    /// Accepts the invitation behind `link` as someone with an account.
+    async fn accept_existing(&self, link: &str, password: &str) -> ApiResponse {
+        self.app
+            .call(
+                "invitation/accept_existing",
+                &[
+                    ("token", token_of(link).as_str()),
+                    ("current_password", password),
+                ],
+                None,
+            )
+            .await
+    }
+
+    /// A member's sites with their site roles, and their organisation
+    /// role, as the owner's page shows them.
+    async fn placed(&self, membership: &str) -> (Vec<(String, String)>, String) {
+        let page = detail(&self.app, &self.owner, membership).await;
+        let sites = page
+            .access
+            .sites
+            .sites
+            .into_iter()
+            .map(|p| (p.site, p.role))
+            .collect();
+        (sites, page.member.role)
+    }
+
     async fn fingerprint(&self) -> String {
         sqlx::query_scalar(
             "SELECT concat_ws('|',
@@ -465,31 +493,15 @@ async fn a_site_manager_invites_into_their_sites_only() {
 
     // Leo accepts with his password: he joins Berlin, and stays at Lyon
     // with his role as it was.
-    let joined = s
-        .app
-        .call(
-            "invitation/accept_existing",
-            &[
-                ("token", token_of(&leo_link.link).as_str()),
-                ("current_password", s.org.password.as_str()),
-            ],
-            None,
-        )
-        .await;
+    let joined = s.accept_existing(&leo_link.link, &s.org.password).await;
     assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
-    let page = detail(&s.app, &s.owner, &s.leo).await;
-    let leo_sites: Vec<(&str, &str)> = page
-        .access
-        .sites
-        .sites
-        .iter()
-        .map(|p| (p.site.as_str(), p.role.as_str()))
-        .collect();
     assert_eq!(
-        leo_sites,
-        [("Berlin", "Technician"), ("Lyon", "Technician")]
+        s.placed(&s.leo).await,
+        (
+            pairs(&[("Berlin", "Technician"), ("Lyon", "Technician")]),
+            "Member".to_string()
+        )
     );
-    assert_eq!(page.member.role, "Member");
     assert_eq!(
         s.detail_answer(&sam, &s.leo).await.status,
         StatusCode::OK,
@@ -521,6 +533,107 @@ async fn a_site_manager_invites_into_their_sites_only() {
     .await
     .unwrap();
     assert_eq!(open, 0);
+}
+
+/// An open invitation for sites outside Sam's is no answer to him: he
+/// makes his own as for a new address. Each inviter is offered the one
+/// they can see, and whichever is accepted second adds its sites.
+#[tokio::test]
+async fn an_invitation_a_site_manager_cannot_see_is_nobody_to_them() {
+    let (s, sam) = Sites::new().await;
+    let member = role_id(&s.app, &s.org, "member").await;
+    let at = |site: &str, role: &str| format!("{site}:{role}");
+    let email = "twice@example.test";
+    let created = |answer: ApiResponse| match answer.json() {
+        InviteOutcome::Created(link) => link,
+        _ => panic!("not answered as a new address: {}", answer.body),
+    };
+    let to_lyon = created(
+        invite_with(
+            &s.app,
+            &s.owner,
+            &member,
+            email,
+            "sites",
+            &[at(&s.lyon, &s.technician)],
+        )
+        .await,
+    );
+    let to_berlin = created(
+        invite_with(
+            &s.app,
+            &sam,
+            &member,
+            email,
+            "sites",
+            &[at(&s.berlin, &s.technician)],
+        )
+        .await,
+    );
+    assert_ne!(to_lyon.invitation_id, to_berlin.invitation_id);
+
+    // Inviting again, each is offered the one they see: Sam his own, the
+    // owner (who sees both) the older.
+    let offered = |answer: ApiResponse| match answer.json() {
+        InviteOutcome::AlreadyInvited { invitation_id, .. } => invitation_id,
+        _ => panic!("not offered the open invitation: {}", answer.body),
+    };
+    let again = invite_with(
+        &s.app,
+        &sam,
+        &member,
+        email,
+        "sites",
+        &[at(&s.berlin, &s.site_manager)],
+    )
+    .await;
+    assert_eq!(offered(again), to_berlin.invitation_id);
+    let again = invite_with::<&str>(&s.app, &s.owner, &member, email, "sites", &[]).await;
+    assert_eq!(offered(again), to_lyon.invitation_id);
+    let tab = s.list(&sam, &[("query[tab]", "Invitations")]).await;
+    assert_eq!(
+        tab.counts.invitations, 1,
+        "the Lyon invitation is not his to see"
+    );
+
+    // Its page says what accepting makes you, and what it does for someone
+    // who is a member already, to every holder alike.
+    let app::wire::accept::InvitationPage::Open(page) =
+        crate::invitations::view(&s.app, &token_of(&to_berlin.link)).await
+    else {
+        panic!("the invitation is open")
+    };
+    assert_eq!(page.joining_as, "Member, and Technician at Berlin");
+    assert!(page
+        .for_a_member
+        .as_deref()
+        .is_some_and(|note| note.contains("adds you to Berlin")));
+
+    // The Lyon one accepted makes a member. Before Sam's is accepted too,
+    // the owner makes them Berlin's manager: accepting only adds sites, so
+    // it neither demotes them there nor leaves Berlin without a manager.
+    let joined = crate::invitations::accept_new(&s.app, &token_of(&to_lyon.link)).await;
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+    let newcomer = membership_of(&s.app, &s.org, email).await;
+    place(&s.app, &s.owner, &newcomer, &s.berlin, &s.site_manager).await;
+    let joined = s
+        .accept_existing(&to_berlin.link, "violet lantern harbour seventeen")
+        .await;
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+    assert_eq!(
+        s.placed(&newcomer).await,
+        (
+            pairs(&[("Berlin", "Site Manager"), ("Lyon", "Technician")]),
+            "Member".to_string()
+        )
+    );
+}
+
+/// Owned (site, site role) pairs, to compare with `Sites::placed`.
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(site, role)| (site.to_string(), role.to_string()))
+        .collect()
 }
 
 #[tokio::test]

@@ -112,7 +112,7 @@ pub(crate) fn token_of(link: &str) -> String {
         .expect("token in link")
 }
 
-async fn view(app: &TestApp, token: &str) -> InvitationPage {
+pub(crate) async fn view(app: &TestApp, token: &str) -> InvitationPage {
     let response = app.call("invitation/view", &[("token", token)], None).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     response.json()
@@ -847,7 +847,7 @@ async fn create_org_gives_an_owner_invitation_through_the_same_accept_flow() {
     let InvitationPage::Open(details) = view(&app, &token).await else {
         panic!("open")
     };
-    assert_eq!(details.role, "Owner");
+    assert_eq!(details.joining_as, "Owner");
     assert_eq!(details.organisation_name, "Globex");
     let accepted = accept_new(&app, &token).await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);

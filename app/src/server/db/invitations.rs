@@ -1,6 +1,7 @@
 //! Invitations: who was invited to which organisation, by whom, and what
 //! became of it. Pending and expired are computed from `expires_at` when
-//! read; the open-invitation unique index keeps one open row per email.
+//! read. An address has at most one open invitation per inviting scope
+//! (`invitations::create` decides, under the organisation's sends lock).
 
 use crate::domain::invitation::{
     inviter_entitled, DeliveryState, InvitationStatus, Inviter, InviterStanding,
@@ -63,18 +64,28 @@ pub async fn insert(db: impl PgExecutor<'_>, new: NewInvitation<'_>) -> sqlx::Re
     .await
 }
 
-/// The open (pending or expired) invitation for `email`, if there is one.
+/// The oldest open (pending or expired) invitation for `email` that an
+/// inviter reaching `sites` would see: any, when `sites` is `None` (they
+/// reach the whole organisation), else one for some of those sites.
 pub async fn find_open_by_email(
     db: impl PgExecutor<'_>,
     org: OrganisationId,
     email: &str,
+    sites: Option<&[SiteId]>,
 ) -> sqlx::Result<Option<(InvitationId, DateTime<Utc>)>> {
+    let sites: Option<Vec<Uuid>> = sites.map(|sites| sites.iter().map(|s| s.0).collect());
     let row = sqlx::query!(
-        r#"SELECT id AS "id: InvitationId", expires_at FROM invitations
-           WHERE organisation_id = $1 AND lower(email) = lower($2)
-             AND revoked_at IS NULL AND accepted_at IS NULL"#,
+        r#"SELECT i.id AS "id: InvitationId", i.expires_at FROM invitations i
+           WHERE i.organisation_id = $1 AND lower(i.email) = lower($2)
+             AND i.revoked_at IS NULL AND i.accepted_at IS NULL
+             AND ($3::uuid[] IS NULL OR EXISTS (
+                   SELECT 1 FROM invitation_sites isr
+                   WHERE isr.invitation_id = i.id AND isr.site_id = ANY ($3)))
+           ORDER BY i.created_at, i.id
+           LIMIT 1"#,
         org as OrganisationId,
-        email
+        email,
+        sites.as_deref()
     )
     .fetch_optional(db)
     .await?;

@@ -290,6 +290,29 @@ pub async fn set(
     .map(|_| ())
 }
 
+/// Puts `membership` on the site with `role` unless they are on it
+/// already (with whatever role); `false` then.
+pub async fn add(
+    db: impl PgExecutor<'_>,
+    site: SiteId,
+    membership: MembershipId,
+    role: RoleId,
+    by: AccountId,
+) -> sqlx::Result<bool> {
+    let added = sqlx::query!(
+        "INSERT INTO site_members (site_id, membership_id, role_id, added_by)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (site_id, membership_id) DO NOTHING",
+        site as SiteId,
+        membership as MembershipId,
+        role as RoleId,
+        by as AccountId
+    )
+    .execute(db)
+    .await?;
+    Ok(added.rows_affected() == 1)
+}
+
 /// Takes `membership` off the site; `false` when they were not on it.
 pub async fn remove(
     db: impl PgExecutor<'_>,
