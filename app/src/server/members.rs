@@ -15,7 +15,7 @@ use super::db::{accounts, memberships, organisations, sessions};
 use super::error::ServerError;
 use super::invitations::{revoke_unentitled, InviterChange};
 use super::request::RequestScope;
-use super::sites::{keep_site_managers, managed_before};
+use super::sites::keep_site_managers;
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::InviterStanding;
 use crate::domain::member::{judge, MemberChange, Situation};
@@ -272,7 +272,7 @@ pub async fn set_status(
         return Ok(());
     }
     let their_sites: Vec<SiteId> = member.sites.iter().copied().map(SiteId).collect();
-    let managed = managed_before(&mut tx, org, Some(&their_sites), None).await?;
+    let managed = super::db::sites::managed(&mut *tx, org, Some(&their_sites), None).await?;
     memberships::set_status(&mut *tx, id, status).await?;
     keep_site_managers(&mut tx, org, &managed).await?;
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
@@ -340,7 +340,7 @@ pub async fn delete(
     // those sites' managers.
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     let their_sites: Vec<SiteId> = member.sites.iter().copied().map(SiteId).collect();
-    let managed = managed_before(&mut tx, org, Some(&their_sites), None).await?;
+    let managed = super::db::sites::managed(&mut *tx, org, Some(&their_sites), None).await?;
     memberships::delete(&mut *tx, id).await?;
     keep_site_managers(&mut tx, org, &managed).await?;
     let account_deleted = memberships::count_for_account(&mut *tx, member.account_id).await? == 0;

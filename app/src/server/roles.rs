@@ -12,7 +12,7 @@ use super::error::ServerError;
 use super::invitations::{revoke_unentitled, InviterChange};
 use super::product_permissions::offered;
 use super::request::RequestScope;
-use super::sites::{keep_site_managers, managed_before};
+use super::sites::keep_site_managers;
 use crate::domain::audit::AuditAction;
 use crate::domain::invitation::InviterStanding;
 use crate::domain::permission::{may_grant, ProductCatalogue};
@@ -185,7 +185,7 @@ pub async fn update(
     {
         return Ok(());
     }
-    let managed = managed_before(&mut tx, org, None, Some(locked.id)).await?;
+    let managed = super::db::sites::managed(&mut *tx, org, None, Some(locked.id)).await?;
     roles::update(
         &mut *tx,
         locked.id,
@@ -257,7 +257,7 @@ pub async fn delete(scope: RequestScope, id: String, move_to: String) -> Result<
         .into());
     }
     actor.require_recent_proof(scope.state.clock.now())?;
-    let managed = managed_before(&mut tx, org, None, Some(locked.id)).await?;
+    let managed = super::db::sites::managed(&mut *tx, org, None, Some(locked.id)).await?;
     let moved = roles::delete_moving(&mut tx, org, locked.id, target.id).await?;
     keep_site_managers(&mut tx, org, &managed).await?;
     let event = AuditEvent::new(AuditAction::RoleDeleted)

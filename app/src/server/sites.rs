@@ -18,9 +18,7 @@ use crate::domain::member::MemberChange;
 use crate::domain::permission::may_grant;
 use crate::domain::scope::Standing;
 use crate::domain::site::{self, MAX_SITES};
-use crate::domain::{
-    MembershipId, OrganisationId, Permission, PermissionSet, Refusal, RoleId, SiteId,
-};
+use crate::domain::{MembershipId, OrganisationId, Permission, PermissionSet, Refusal, SiteId};
 use crate::wire::choice::Choice;
 use crate::wire::sites::{MemberSiteView, MemberSites, SiteView, SitesPage};
 use crate::wire::AppError;
@@ -289,7 +287,7 @@ pub async fn set_member_site(
     if !granted.sensitive().is_empty() {
         actor.require_recent_proof(scope.state.clock.now())?;
     }
-    let managed = managed_before(&mut tx, org, Some(&[site.id]), None).await?;
+    let managed = sites::managed(&mut *tx, org, Some(&[site.id]), None).await?;
     sites::set(&mut *tx, site.id, id, role.id, actor.account_id).await?;
     keep_site_managers(&mut tx, org, &managed).await?;
     after_site_change(&mut tx, &scope, &actor, &member).await?;
@@ -358,7 +356,7 @@ pub async fn remove_member_site(
     // Announced while they are still on it, for the streams of its
     // managers.
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
-    let managed = managed_before(&mut tx, org, Some(&[site.id]), None).await?;
+    let managed = sites::managed(&mut *tx, org, Some(&[site.id]), None).await?;
     sites::remove(&mut *tx, site.id, id).await?;
     keep_site_managers(&mut tx, org, &managed).await?;
     after_site_change(&mut tx, &scope, &actor, &member).await?;
@@ -438,25 +436,15 @@ pub(super) async fn of_member(
     Ok((sites, theirs))
 }
 
-/// The sites among `among` (or where `role` is held) that have someone
-/// managing their people at the site's scope, before a change in `tx`;
-/// [`keep_site_managers`] checks them after it. Under the organisation's
-/// lock, which every such change takes first: of two concurrent changes
-/// that would each remove one of a site's last two managers, the second
-/// sees the first's result and is refused.
-pub(super) async fn managed_before(
-    tx: &mut Transaction<'_, Postgres>,
-    org: OrganisationId,
-    among: Option<&[SiteId]>,
-    role: Option<RoleId>,
-) -> Result<Vec<SiteId>, ServerError> {
-    Ok(sites::managed(&mut **tx, org, among, role).await?)
-}
-
 /// Refuses the change made in `tx` (the caller returns before committing)
 /// when one of the sites `before` is left with nobody who manages its
 /// people at its scope. Those who manage members across the organisation
 /// do not count: a site's own managers are who its people turn to.
+///
+/// `before` is `db::sites::managed` read in `tx` before the change, under
+/// the organisation's lock, which every such change takes first: of two
+/// concurrent changes that would each remove one of a site's last two
+/// managers, the second sees the first's result and is refused.
 pub(super) async fn keep_site_managers(
     tx: &mut Transaction<'_, Postgres>,
     org: OrganisationId,
