@@ -15,7 +15,7 @@ use crate::wire::choice::Choice;
 use crate::wire::team::{FilterChoices, TabCounts, TeamEntry, TeamListing};
 use crate::wire::AppError;
 use serde::{Deserialize, Serialize};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgExecutor};
 use std::collections::HashMap;
 
 /// Rows read per query while exporting.
@@ -52,6 +52,20 @@ struct Viewer {
     with_invitations: bool,
 }
 
+impl Viewer {
+    /// The people and invitations of the viewer's sites, which the page
+    /// query reads by id; `None` when they see the whole organisation.
+    async fn people(
+        &self,
+        db: impl PgExecutor<'_>,
+    ) -> Result<Option<team_view::Within>, ServerError> {
+        Ok(match &self.within {
+            Some(sites) => Some(team_view::within(db, sites).await?),
+            None => None,
+        })
+    }
+}
+
 /// The viewer, allowed to see the view `query` of their organisation
 /// (which must be `org`, when the caller names one): its people across
 /// the organisation, or at the sites where they may see the team; and
@@ -83,22 +97,20 @@ pub async fn list(
     query: TeamQuery,
 ) -> Result<TeamListing, ServerError> {
     let query = query.normalised();
-    let Viewer {
-        actor,
-        within,
-        with_invitations,
-    } = viewer(&scope, Some(org), &query).await?;
+    let viewer = viewer(&scope, Some(org), &query).await?;
     // The page's reads share one connection: every time a pooled connection
     // goes back, sqlx pings it, and a page of several reads paid that round
     // trip for each (a signed-in /team render: 1,282 requests/s with a
     // connection per read, 1,379 with one).
     let mut conn = scope.state.pool.acquire().await?;
+    let within_sites = viewer.people(&mut *conn).await?;
+    let Viewer {
+        actor,
+        within,
+        with_invitations,
+    } = viewer;
     let sort = query.sort_key();
     let from = query.page.start(|c| decode_cursor(c, sort));
-    let within_sites = match &within {
-        Some(sites) => Some(team_view::within(&mut *conn, sites).await?),
-        None => None,
-    };
     let rows = team_view::page(
         &mut *conn,
         org,
@@ -236,13 +248,15 @@ async fn entries(
 /// log, since it takes personal data out of Roster.
 pub async fn export_csv(scope: RequestScope, query: TeamQuery) -> Result<String, ServerError> {
     let query = query.first_page();
+    let viewer = viewer(&scope, None, &query).await?;
+    viewer.actor.require_recent_proof(scope.state.clock.now())?;
+    let pool = &scope.state.pool;
+    let within_sites = viewer.people(pool).await?;
     let Viewer {
         actor,
         within,
         with_invitations,
-    } = viewer(&scope, None, &query).await?;
-    actor.require_recent_proof(scope.state.clock.now())?;
-    let pool = &scope.state.pool;
+    } = viewer;
     let org = actor.organisation_id;
     let mut out = csv::row(&[
         "Name",
@@ -256,10 +270,6 @@ pub async fn export_csv(scope: RequestScope, query: TeamQuery) -> Result<String,
         "Last sign-in (UTC)",
         "Added (UTC)",
     ]);
-    let within_sites = match &within {
-        Some(sites) => Some(team_view::within(pool, sites).await?),
-        None => None,
-    };
     let mut from: Option<Position> = None;
     let mut exported = 0usize;
     loop {
