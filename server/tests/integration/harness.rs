@@ -565,25 +565,37 @@ impl Maildev {
             )
             .to_string()
         });
-        let web_port = free_port();
-        let child = std::process::Command::new(&bin)
-            .args([
-                "--smtp",
-                &smtp_port.to_string(),
-                "--web",
-                &web_port.to_string(),
-            ])
-            .args(["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent"])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {bin} (run npm ci in end2end): {e}"));
-        let maildev = Maildev { child, web_port };
-        let up = eventually(Duration::from_secs(20), || async {
-            maildev.emails().await.ok()
-        })
-        .await;
-        assert!(up.is_some(), "maildev did not start");
-        maildev
+        // Node starts slowly on a busy machine, and a web port found free
+        // may be taken by another test before maildev binds it: a maildev
+        // that exited is started again on another web port.
+        let mut exits = Vec::new();
+        for _ in 0..3 {
+            let web_port = free_port();
+            let child = std::process::Command::new(&bin)
+                .args([
+                    "--smtp",
+                    &smtp_port.to_string(),
+                    "--web",
+                    &web_port.to_string(),
+                ])
+                .args(["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent"])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("start {bin} (run npm ci in end2end): {e}"));
+            let mut maildev = Maildev { child, web_port };
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+            while tokio::time::Instant::now() < deadline {
+                if maildev.emails().await.is_ok() {
+                    return maildev;
+                }
+                if let Ok(Some(exit)) = maildev.child.try_wait() {
+                    exits.push(exit);
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+        panic!("maildev did not start (SMTP port {smtp_port}); exits: {exits:?}");
     }
 
     /// What arrived, as maildev's API lists it.
