@@ -2,8 +2,9 @@
 // Manager" site role, puts Mia at Lyon, and invites a manager for Berlin.
 // The manager accepts on a phone, invites a technician into Berlin, sees
 // only Berlin's people in the team table, and cannot open Mia's page by
-// its address.
-import { test, expect, acceptOnPhone, emailTo, hydrated, invitationLinkIn, signedIn, uniqueEmail } from './fixtures';
+// its address. Inviting her, he is answered as for a new address, and she
+// joins Berlin with her password.
+import { test, expect, acceptOnPhone, emailTo, hydrated, invitationLinkIn, phone, signedIn, uniqueEmail } from './fixtures';
 
 test('a site manager invites into their site and sees only its people', async ({ page, org, browser }) => {
   await signedIn(page, org.owner_email, org.password);
@@ -88,5 +89,29 @@ test('a site manager invites into their site and sees only its people', async ({
   await sam.goto(miaPage);
   await expect(sam.getByRole('heading', { name: 'This person is not a member of your organisation' })).toBeVisible();
   await expect(sam.getByText('Mia Member')).toHaveCount(0);
+
+  // Her address, typed by Sam: answered as for a new address, since she
+  // is nobody to him. Her phone shows what accepting does for a member,
+  // and accepting with her password puts her at Berlin, in his table.
+  await sam.goto('/team');
+  await hydrated(sam);
+  await sam.getByRole('button', { name: 'Invite user' }).first().click();
+  const toMia = sam.getByRole('dialog', { name: 'Invite user' });
+  await toMia.getByLabel('Email').fill(org.member_email);
+  await toMia.getByRole('group', { name: 'Sites' }).getByLabel('Site role at Berlin', { exact: true }).selectOption({ label: 'Member' });
+  await toMia.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(sam.getByRole('dialog', { name: 'Invitation created' })).toBeVisible();
+  await sam.getByRole('button', { name: 'Done' }).click();
+  const mia = await phone(browser);
+  await mia.goto(invitationLinkIn(await emailTo(org.member_email)));
+  await hydrated(mia);
+  await expect(mia.getByText('Member, and Member at Berlin')).toBeVisible();
+  await expect(mia.getByText(`Already a member of ${org.name}? Accepting adds you to Berlin as above`)).toBeVisible();
+  await mia.getByText('I already have a Roster account').click();
+  await mia.getByLabel('Your Roster password').fill(org.password);
+  await mia.getByRole('button', { name: 'Accept and sign in' }).click();
+  await expect(mia).toHaveURL(/\/welcome$/);
+  await mia.context().close();
+  await expect(team.getByRole('rowheader').getByRole('link')).toHaveText(['Mia Member', 'Sam Supervisor']);
   await sam.context().close();
 });
