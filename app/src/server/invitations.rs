@@ -116,9 +116,9 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     // for one address cannot both find none open.
     audit::lock_organisation_sends(&mut *tx, org).await?;
     // One open invitation per address and inviting scope: an inviter is
-    // offered the one they can see, and one they cannot see (for sites
-    // outside theirs) is nobody's business of theirs, so they make their
-    // own as for a new address.
+    // offered the one they can see (within where they may invite). One
+    // for sites outside theirs must not be revealed to them, so they make
+    // their own, as for a new address.
     if let Some(outcome) = already_invited(&mut tx, org, email.as_str(), &reach).await? {
         return Ok(outcome);
     }
