@@ -28,6 +28,8 @@ struct Sites {
     lyon: String,
     site_manager: String,
     technician: String,
+    /// The Member role, which Sam may grant across the organisation.
+    member: String,
     /// Memberships: Sam manages Berlin; Tina is at Berlin, Leo at Lyon,
     /// Bea at both; Adam (an admin across the organisation) is at Berlin
     /// too.
@@ -95,6 +97,7 @@ impl Sites {
         let created = create_role(&app, &owner, "Technician", &["team.view"]).await;
         assert_eq!(created.status, StatusCode::OK, "{}", created.body);
         let technician = role_id(&app, &org, "technician").await;
+        let member = role_id(&app, &org, "member").await;
         let (sam, sam_email) = person(&app, &org, "Sam Supervisor").await;
         let (tina, _) = person(&app, &org, "Tina Technician").await;
         let (leo, _) = person(&app, &org, "Leo Lyon").await;
@@ -120,6 +123,7 @@ impl Sites {
                 lyon,
                 site_manager,
                 technician,
+                member,
                 sam,
                 tina,
                 leo,
@@ -197,6 +201,16 @@ impl Sites {
 
     /// Every row a change could touch, to show that refusals change
     /// nothing.
+    /// `invitations/create` by `session` for `email` as a Member, with
+    /// the site role at each of `sites` (site id, role id).
+    async fn invite(&self, session: &str, email: &str, sites: &[(&str, &str)]) -> ApiResponse {
+        let sites: Vec<String> = sites
+            .iter()
+            .map(|(site, role)| format!("{site}:{role}"))
+            .collect();
+        invite_with(&self.app, session, &self.member, email, "sites", &sites).await
+    }
+
     /// Accepts the invitation behind `link` as someone with an account.
     async fn accept_existing(&self, link: &str, password: &str) -> ApiResponse {
         self.app
@@ -346,14 +360,13 @@ async fn a_site_manager_manages_their_sites_people_and_no_further() {
         Refusal::Outranked
     );
     // A role across the organisation is not his to change.
-    let member = role_id(&s.app, &s.org, "member").await;
     let role_change = s
         .app
         .call(
             "members/change_role",
             &[
                 ("membership_id", s.tina.as_str()),
-                ("role_id", member.as_str()),
+                ("role_id", s.member.as_str()),
             ],
             Some(&sam),
         )
@@ -400,27 +413,21 @@ async fn a_site_manager_invites_into_their_sites_only() {
         ["Member"],
         "across the organisation he grants nothing"
     );
-    let member = role_id(&s.app, &s.org, "member").await;
-    let at = |site: &str, role: &str| format!("{site}:{role}");
-
     let before = s.fingerprint().await;
-    let lyon = invite_with(
-        &s.app,
-        &sam,
-        &member,
-        "lyon.newcomer@example.test",
-        "sites",
-        &[at(&s.lyon, &s.technician)],
-    )
-    .await;
+    let lyon = s
+        .invite(
+            &sam,
+            "lyon.newcomer@example.test",
+            &[(&s.lyon, &s.technician)],
+        )
+        .await;
     assert_eq!(
         lyon.error().for_field("sites").as_deref(),
         Some(Refusal::SiteNotYours.to_string().as_str()),
         "{}",
         lyon.body
     );
-    let nowhere =
-        invite_with::<&str>(&s.app, &sam, &member, "nowhere@example.test", "sites", &[]).await;
+    let nowhere = s.invite(&sam, "nowhere@example.test", &[]).await;
     assert_eq!(
         nowhere.error().for_field("sites").as_deref(),
         Some(Refusal::InviteIntoYourSites.to_string().as_str())
@@ -432,7 +439,7 @@ async fn a_site_manager_invites_into_their_sites_only() {
         &admin_role,
         "beyond@example.test",
         "sites",
-        &[at(&s.berlin, &s.technician)],
+        &[format!("{}:{}", s.berlin, s.technician)],
     )
     .await;
     assert!(
@@ -443,15 +450,13 @@ async fn a_site_manager_invites_into_their_sites_only() {
     assert_eq!(s.fingerprint().await, before);
 
     // Into Berlin: sent, shown to him, and accepted onto Berlin.
-    let invited = invite_with(
-        &s.app,
-        &sam,
-        &member,
-        "berlin.newcomer@example.test",
-        "sites",
-        &[at(&s.berlin, &s.technician)],
-    )
-    .await;
+    let invited = s
+        .invite(
+            &sam,
+            "berlin.newcomer@example.test",
+            &[(&s.berlin, &s.technician)],
+        )
+        .await;
     let InviteOutcome::Created(link) = invited.json() else {
         panic!("{}", invited.body)
     };
@@ -466,29 +471,17 @@ async fn a_site_manager_invites_into_their_sites_only() {
 
     // Leo belongs to the organisation, at Lyon: to Sam he is a new address.
     let leo_email = s.email_of(&s.leo).await;
-    let leo = invite_with(
-        &s.app,
-        &sam,
-        &member,
-        &leo_email,
-        "sites",
-        &[at(&s.berlin, &s.technician)],
-    )
-    .await;
+    let leo = s
+        .invite(&sam, &leo_email, &[(&s.berlin, &s.technician)])
+        .await;
     let InviteOutcome::Created(leo_link) = leo.json() else {
         panic!("answered unlike a new address: {}", leo.body)
     };
     // Tina is his to see: he is told she is a member already.
     let tina_email = s.email_of(&s.tina).await;
-    let tina = invite_with(
-        &s.app,
-        &sam,
-        &member,
-        &tina_email,
-        "sites",
-        &[at(&s.berlin, &s.technician)],
-    )
-    .await;
+    let tina = s
+        .invite(&sam, &tina_email, &[(&s.berlin, &s.technician)])
+        .await;
     assert!(tina.error().for_field("email").is_some(), "{}", tina.body);
 
     // Leo accepts with his password: he joins Berlin, and stays at Lyon
@@ -510,15 +503,9 @@ async fn a_site_manager_invites_into_their_sites_only() {
 
     // An invitation he could not send any more stops working: once Sam is
     // off Berlin, his open invitation into it is revoked.
-    let pending = invite_with(
-        &s.app,
-        &sam,
-        &member,
-        "later@example.test",
-        "sites",
-        &[at(&s.berlin, &s.technician)],
-    )
-    .await;
+    let pending = s
+        .invite(&sam, "later@example.test", &[(&s.berlin, &s.technician)])
+        .await;
     assert_eq!(pending.status, StatusCode::OK, "{}", pending.body);
     let tina_manages = s
         .set_site(&s.owner, &s.tina, &s.berlin, &s.site_manager)
@@ -541,35 +528,13 @@ async fn a_site_manager_invites_into_their_sites_only() {
 #[tokio::test]
 async fn an_invitation_a_site_manager_cannot_see_is_nobody_to_them() {
     let (s, sam) = Sites::new().await;
-    let member = role_id(&s.app, &s.org, "member").await;
-    let at = |site: &str, role: &str| format!("{site}:{role}");
     let email = "twice@example.test";
     let created = |answer: ApiResponse| match answer.json() {
         InviteOutcome::Created(link) => link,
         _ => panic!("not answered as a new address: {}", answer.body),
     };
-    let to_lyon = created(
-        invite_with(
-            &s.app,
-            &s.owner,
-            &member,
-            email,
-            "sites",
-            &[at(&s.lyon, &s.technician)],
-        )
-        .await,
-    );
-    let to_berlin = created(
-        invite_with(
-            &s.app,
-            &sam,
-            &member,
-            email,
-            "sites",
-            &[at(&s.berlin, &s.technician)],
-        )
-        .await,
-    );
+    let to_lyon = created(s.invite(&s.owner, email, &[(&s.lyon, &s.technician)]).await);
+    let to_berlin = created(s.invite(&sam, email, &[(&s.berlin, &s.technician)]).await);
     assert_ne!(to_lyon.invitation_id, to_berlin.invitation_id);
 
     // Inviting again, each is offered the one they see: Sam his own, the
@@ -578,17 +543,9 @@ async fn an_invitation_a_site_manager_cannot_see_is_nobody_to_them() {
         InviteOutcome::AlreadyInvited { invitation_id, .. } => invitation_id,
         _ => panic!("not offered the open invitation: {}", answer.body),
     };
-    let again = invite_with(
-        &s.app,
-        &sam,
-        &member,
-        email,
-        "sites",
-        &[at(&s.berlin, &s.site_manager)],
-    )
-    .await;
+    let again = s.invite(&sam, email, &[(&s.berlin, &s.site_manager)]).await;
     assert_eq!(offered(again), to_berlin.invitation_id);
-    let again = invite_with::<&str>(&s.app, &s.owner, &member, email, "sites", &[]).await;
+    let again = s.invite(&s.owner, email, &[]).await;
     assert_eq!(offered(again), to_lyon.invitation_id);
     let tab = s.list(&sam, &[("query[tab]", "Invitations")]).await;
     assert_eq!(
