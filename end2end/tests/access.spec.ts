@@ -3,7 +3,7 @@
 // permission (warned when a sensitive one is chosen), the invitee accepts
 // on a phone, and the member page shows each permission with its source,
 // following a role edit at once.
-import { test, expect, acceptOnPhone, emailTo, hydrated, invitationLinkIn, signedIn, uniqueEmail } from './fixtures';
+import { test, expect, acceptOnPhone, emailTo, hydrated, invitationLinkIn, openInvite, signedIn, uniqueEmail } from './fixtures';
 
 test('a Supervisor invited with one more permission shows each permission with its source', async ({ page, context, org, browser }) => {
   await signedIn(page, org.owner_email, org.password);
@@ -33,12 +33,7 @@ test('a Supervisor invited with one more permission shows each permission with i
 
   // The invitation: the role, then one more permission.
   const email = uniqueEmail('supervisor');
-  await page.goto('/team');
-  await hydrated(page);
-  await page.getByRole('button', { name: 'Invite user' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'Invite user' });
-  await dialog.getByLabel('Email').fill(email);
-  await dialog.getByLabel('Full name').fill('Sara Supervisor');
+  const dialog = await openInvite(page, email, 'Sara Supervisor');
   await dialog.getByLabel('Role', { exact: true }).selectOption({ label: 'Supervisor' });
   await expect(dialog.getByRole('note')).toBeHidden();
   await dialog.getByText('Customize permissions').click();

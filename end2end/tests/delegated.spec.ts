@@ -4,7 +4,7 @@
 // only Berlin's people in the team table, and cannot open Mia's page by
 // its address. Inviting her, he is answered as for a new address, and she
 // joins Berlin with her password.
-import { test, expect, acceptOnPhone, emailTo, hydrated, invitationLinkIn, phone, signedIn, uniqueEmail } from './fixtures';
+import { test, expect, acceptOnPhone, emailTo, hydrated, invitationLinkIn, openInvite, phone, signedIn, uniqueEmail } from './fixtures';
 
 test('a site manager invites into their site and sees only its people', async ({ page, org, browser }) => {
   await signedIn(page, org.owner_email, org.password);
@@ -46,12 +46,7 @@ test('a site manager invites into their site and sees only its people', async ({
   // The manager for Berlin: a Member across the organisation, Site
   // Manager at Berlin.
   const managerEmail = uniqueEmail('site-manager');
-  await page.goto('/team');
-  await hydrated(page);
-  await page.getByRole('button', { name: 'Invite user' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'Invite user' });
-  await dialog.getByLabel('Email').fill(managerEmail);
-  await dialog.getByLabel('Full name').fill('Sam Supervisor');
+  const dialog = await openInvite(page, managerEmail, 'Sam Supervisor');
   await dialog.getByLabel('Role', { exact: true }).selectOption({ label: 'Member' });
   await dialog.getByRole('group', { name: 'Sites' }).getByLabel('Site role at Berlin', { exact: true }).selectOption({ label: 'Site Manager' });
   await expect(dialog.getByRole('note')).toContainText('Manage members');
@@ -66,10 +61,7 @@ test('a site manager invites into their site and sees only its people', async ({
   const team = sam.getByRole('table', { name: 'Members of your organisation' });
   await expect(team.getByRole('rowheader').getByRole('link')).toHaveText(['Sam Supervisor']);
   const technicianEmail = uniqueEmail('technician');
-  await sam.getByRole('button', { name: 'Invite user' }).first().click();
-  const invite = sam.getByRole('dialog', { name: 'Invite user' });
-  await invite.getByLabel('Email').fill(technicianEmail);
-  await invite.getByLabel('Full name').fill('Tom Technician');
+  const invite = await openInvite(sam, technicianEmail, 'Tom Technician');
   const offered = invite.getByRole('group', { name: 'Sites' });
   await expect(offered.getByLabel('Site role at Lyon', { exact: true })).toHaveCount(0);
   // No site chosen: told to choose one of his.
@@ -93,11 +85,7 @@ test('a site manager invites into their site and sees only its people', async ({
   // Her address, typed by Sam: answered as for a new address, since she
   // is nobody to him. Her phone shows what accepting does for a member,
   // and accepting with her password puts her at Berlin, in his table.
-  await sam.goto('/team');
-  await hydrated(sam);
-  await sam.getByRole('button', { name: 'Invite user' }).first().click();
-  const toMia = sam.getByRole('dialog', { name: 'Invite user' });
-  await toMia.getByLabel('Email').fill(org.member_email);
+  const toMia = await openInvite(sam, org.member_email);
   await toMia.getByRole('group', { name: 'Sites' }).getByLabel('Site role at Berlin', { exact: true }).selectOption({ label: 'Member' });
   await toMia.getByRole('button', { name: 'Send invitation' }).click();
   await expect(sam.getByRole('dialog', { name: 'Invitation created' })).toBeVisible();

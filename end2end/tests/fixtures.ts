@@ -1,4 +1,4 @@
-import { test as base, expect, Browser, Page, APIRequestContext, devices } from '@playwright/test';
+import { test as base, expect, Browser, Locator, Page, APIRequestContext, devices } from '@playwright/test';
 
 /** An organisation made for one test (the server's test-support route). */
 export type TestOrganisation = {
@@ -121,14 +121,21 @@ export function uniqueEmail(label: string): string {
   return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@invitee.example`;
 }
 
-/** Invites `email` from the team page; returns with the confirmation open. */
-export async function invite(page: Page, email: string, name: string) {
+/** Opens the team page's invite dialog with `email` (and `name`, when
+ * given) typed in; returns the dialog. */
+export async function openInvite(page: Page, email: string, name?: string): Promise<Locator> {
   await page.goto('/team');
   await hydrated(page);
   await page.getByRole('button', { name: 'Invite user' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Invite user' });
   await dialog.getByLabel('Email').fill(email);
-  await dialog.getByLabel('Full name').fill(name);
+  if (name !== undefined) await dialog.getByLabel('Full name').fill(name);
+  return dialog;
+}
+
+/** Invites `email` from the team page; returns with the confirmation open. */
+export async function invite(page: Page, email: string, name: string) {
+  const dialog = await openInvite(page, email, name);
   await dialog.getByLabel('Department', { exact: true }).selectOption({ label: 'Technical' });
   await dialog.getByLabel('Role', { exact: true }).selectOption({ label: 'Member' });
   await dialog.getByRole('button', { name: 'Send invitation' }).click();

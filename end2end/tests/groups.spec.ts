@@ -3,7 +3,7 @@
 // the source of that member's permission, filters the team table by it,
 // and takes the member out from their page; people chosen in the team
 // table join a group at once; an invitation carries groups to its invitee.
-import { test, expect, acceptOnPhone, emailTo, hydrated, invitationLinkIn, signedIn, uniqueEmail } from './fixtures';
+import { test, expect, acceptOnPhone, emailTo, hydrated, invitationLinkIn, openInvite, signedIn, uniqueEmail } from './fixtures';
 
 test('an owner creates a group, fills it, filters the team by it and empties it', async ({ page, org }) => {
   await signedIn(page, org.owner_email, org.password);
@@ -113,12 +113,7 @@ test('an invitation keeps its groups, an edit changes them, and accepting joins 
   // The invite dialog: a group granting a sensitive permission is named
   // before anything is sent.
   const email = uniqueEmail('porter');
-  await page.goto('/team');
-  await hydrated(page);
-  await page.getByRole('button', { name: 'Invite user' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'Invite user' });
-  await dialog.getByLabel('Email').fill(email);
-  await dialog.getByLabel('Full name').fill('Pat Porter');
+  const dialog = await openInvite(page, email, 'Pat Porter');
   const groups = dialog.getByRole('group', { name: 'Groups' });
   await groups.getByRole('checkbox', { name: 'Front desk' }).check();
   await expect(dialog.getByRole('note')).toContainText('Invite people is sensitive');

@@ -2,7 +2,7 @@
 // field), puts a member on one with a site role from her page, changes
 // it, finds her with the team table's site filters, and archives the
 // other site, which then leaves the member page's picker.
-import { test, expect, hydrated, signedIn, uniqueEmail } from './fixtures';
+import { test, expect, hydrated, openInvite, signedIn, uniqueEmail } from './fixtures';
 
 test('an owner creates sites, gives a member a site role and filters the team by it', async ({ page, org }) => {
   await signedIn(page, org.owner_email, org.password);
@@ -91,11 +91,7 @@ test('an invitation keeps a site role, shown in the Invitations tab', async ({ p
   await expect(page.getByRole('status').filter({ hasText: 'Site Berlin saved.' })).toBeVisible();
 
   const email = uniqueEmail('site');
-  await page.goto('/team');
-  await hydrated(page);
-  await page.getByRole('button', { name: 'Invite user' }).first().click();
-  const dialog = page.getByRole('dialog', { name: 'Invite user' });
-  await dialog.getByLabel('Email').fill(email);
+  const dialog = await openInvite(page, email);
   const sites = dialog.getByRole('group', { name: 'Sites' });
   // A site role holding a sensitive permission is named before sending.
   await sites.getByLabel('Site role at Berlin', { exact: true }).selectOption({ label: 'Admin' });
