@@ -35,9 +35,77 @@ pub async fn vouch(State(state): State<ServerState>, request: Request, next: Nex
         return response;
     }
     let uri = request.uri();
-    Redirect::to(&without_carried(
-        uri.path(),
-        uri.query().unwrap_or_default(),
-    ))
-    .into_response()
+    // The edge refuses ambiguous paths already; checked again here because
+    // this is where a request path becomes a `Location`.
+    let path = if is_plain_path(uri.path()) {
+        uri.path()
+    } else {
+        "/"
+    };
+    Redirect::to(&without_carried(path, uri.query().unwrap_or_default())).into_response()
+}
+
+/// Whether `path` (as the request line spells it, percent-encoding and
+/// all) is a path on this site whichever way a browser reads it: it starts
+/// with one `/`, and neither it nor its decoded form starts with a second
+/// slash or a backslash, or holds a backslash or a control character.
+pub fn is_plain_path(path: &str) -> bool {
+    let decoded = percent_decoded(path);
+    app::domain::next_path::safe_next_path(path).is_some()
+        && app::domain::next_path::safe_next_path(&decoded).is_some()
+}
+
+/// `path` with every `%XX` decoded (repeatedly, so `%252F` counts as `/`),
+/// lossily: only for judging, never for routing.
+fn percent_decoded(path: &str) -> String {
+    let mut current = path.to_string();
+    for _ in 0..3 {
+        let bytes = current.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+                (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                    let value = hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0);
+                    out.push(u8::try_from(value).unwrap_or(b'?'));
+                    i += 3;
+                }
+                (b, _, _) => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        let next = String::from_utf8_lossy(&out).into_owned();
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plain_path;
+
+    #[test]
+    fn paths_a_browser_could_read_as_another_host_are_not_plain() {
+        for good in ["/", "/team", "/login", "/a/b//c", "/team%20x", "/invite"] {
+            assert!(is_plain_path(good), "{good}");
+        }
+        for bad in [
+            "//evil.example/x",
+            "/\\evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%252F%252Fevil.example",
+            "/%09/evil.example",
+            "",
+        ] {
+            assert!(!is_plain_path(bad), "{bad}");
+        }
+    }
 }

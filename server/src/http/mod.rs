@@ -147,6 +147,7 @@ pub fn router(state: ServerState) -> Router {
             state.clone(),
             security::refuse_foreign_host,
         ))
+        .layer(middleware::from_fn(security::refuse_ambiguous_path))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::headers,

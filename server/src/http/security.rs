@@ -267,6 +267,27 @@ pub async fn refuse_foreign_host(
         .into_response()
 }
 
+/// Refuses a request whose path a browser could read as another host
+/// (400): `//host/…` and `/\\host/…`, raw or percent-encoded. Nothing on
+/// this site lives at such a path, and any redirect built from the request
+/// path (a page's canonical address, a form error's clean address) would
+/// otherwise send the browser away.
+pub async fn refuse_ambiguous_path(request: Request, next: Next) -> Response {
+    if !crate::http::form_errors::is_plain_path(request.uri().path()) {
+        let meta = request.extensions().get::<RequestMeta>();
+        tracing::info!(
+            request_id = meta.map(|m| m.request_id.as_str()),
+            "request for an ambiguous path refused"
+        );
+        return (
+            StatusCode::BAD_REQUEST,
+            "This address is not valid: its path must not start with two slashes.",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
 /// Refuses state-changing requests that a browser says come from another
 /// site (CSRF). `Sec-Fetch-Site` is set by the browser and cannot be forged
 /// by a page; older browsers send `Origin`, which must be ours. A request

@@ -240,3 +240,64 @@ async fn a_cross_site_page_cannot_start_an_export() {
     .unwrap();
     assert_eq!(exported, 2, "only the same-origin exports were recorded");
 }
+
+/// Sends `target` as the request line's path, byte for byte (no client
+/// library normalises it), and returns the status and `Location`.
+async fn raw_get(app: &TestApp, target: &str) -> (u16, Option<String>) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let authority = app.base.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&authority).await.unwrap();
+    let request =
+        format!("GET {target} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    let status = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let location = answer
+        .lines()
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(name, _)| name.eq_ignore_ascii_case("location"))
+        })
+        .map(|(_, value)| value.trim().to_string());
+    (status, location)
+}
+
+#[tokio::test]
+async fn no_request_path_redirects_off_the_site() {
+    let app = TestApp::spawn().await;
+    for target in [
+        "//evil.example/x?__err=1",
+        "//evil.example/x?__path=%2Fapi%2Fsign_in&__err=1",
+        "/\\evil.example/x?__err=1",
+        "/%2F/evil.example/x?__err=1",
+        "/%2f%2fevil.example?__err=1",
+        "/%5Cevil.example?__err=1",
+        "/%252F%252Fevil.example?__err=1",
+        "/%09/evil.example?__err=1",
+        "//evil.example/login",
+    ] {
+        let (status, location) = raw_get(&app, target).await;
+        assert!(
+            (400..500).contains(&status),
+            "{target}: answered {status} {location:?}"
+        );
+        if let Some(location) = location {
+            assert!(
+                location.starts_with('/')
+                    && !location.starts_with("//")
+                    && !location.starts_with("/\\"),
+                "{target}: Location {location}"
+            );
+        }
+    }
+    // A plain page with a carried error still goes back to its own path.
+    let (status, location) = raw_get(&app, "/login?__err=1").await;
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some("/login"));
+}
