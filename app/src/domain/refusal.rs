@@ -199,6 +199,11 @@ pub enum Refusal {
         "This invitation can no longer be used: the person who sent it can no longer give this access. Ask someone at the organisation for a new invitation."
     )]
     InviterNoLongerEntitled,
+    /// An invitation into the Owner role, opened through its copyable
+    /// link: owning asks proof of the mailbox, which only the emailed link
+    /// gives.
+    #[error("An invitation to own an organisation works only from the link in its email. Open that email and use its link.")]
+    OwnerInvitationNeedsEmailedLink,
     /// The email got an account (in another organisation): the invitee
     /// accepts by signing in instead. Only said when they try to make a
     /// second one; the invitation page offers both ways to everyone.

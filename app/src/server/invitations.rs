@@ -12,7 +12,9 @@ use super::assignment::{
 };
 use super::db::audit::{self, AuditEvent};
 use super::db::team_events::{self, TeamNotice};
-use super::db::{accounts, invitations, memberships, organisations, outbox, two_factor};
+use super::db::{
+    accounts, invitations, memberships, organisations, outbox, product_permissions, two_factor,
+};
 use super::email_templates::InvitationEmail;
 use super::email_verification;
 use super::error::{is_unique_violation, ServerError};
@@ -29,6 +31,7 @@ use crate::domain::invitation::{
 };
 use crate::domain::person::{PersonName, PhoneNumber, Position};
 use crate::domain::scope::Reach;
+use crate::domain::step_up;
 use crate::domain::{
     AccountId, EmailAddress, GroupId, InvitationId, MembershipStatus, OrganisationId, Permission,
     Refusal, SiteId,
@@ -144,6 +147,9 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     let group_ids: Vec<GroupId> = groups.iter().map(|(id, _)| *id).collect();
     invitations::set_groups(&mut tx, id, &group_ids).await?;
     invitations::set_sites(&mut tx, id, &site_pairs(&sites)).await?;
+    // Judged on what was written, groups and sites included, before any
+    // email or link exists; refused, the transaction leaves nothing.
+    require_proof_for(&mut tx, &scope, &actor, id).await?;
     queue_email(&mut tx, &scope.state.links, id, &tokens.emailed).await?;
     team_events::notify(&mut *tx, &[TeamNotice::invitation(org, id)]).await?;
     let department_name = department_name(&mut *tx, org, department).await?;
@@ -174,6 +180,27 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
         expires_at,
         delivery: Some(DeliveryState::Queued),
     }))
+}
+
+/// Refuses, asking for a step-up, when invitation `id` (as written in
+/// `tx`) grants anything sensitive, owning included, and the actor's proof
+/// is not recent: accepting such an invitation opens a freshly proven
+/// session, so handing one out asks what granting it directly asks.
+async fn require_proof_for(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    actor: &Actor,
+    id: InvitationId,
+) -> Result<(), ServerError> {
+    let org = actor.organisation_id;
+    let written = invitations::lock_for_admin(&mut **tx, org, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let catalogue = product_permissions::catalogue(&mut **tx, org).await?;
+    if step_up::grants_need_proof(&written.grants, &written.site_grants, &catalogue) {
+        actor.require_recent_proof(scope.state.clock.now())?;
+    }
+    Ok(())
 }
 
 /// The sites as stored: each with its role.
@@ -317,6 +344,7 @@ pub async fn reissue(
         invitation_limits::check(&mut tx, &actor).await?;
     }
     let invitation = lock_open(&mut tx, &actor, id).await?;
+    require_proof_for(&mut tx, &scope, &actor, id).await?;
     let expiry = invitation
         .expiry_hours
         .and_then(|hours| ExpiryHours::new(hours).ok())
@@ -413,6 +441,7 @@ pub async fn update(
     let notice = [TeamNotice::invitation(actor.organisation_id, id)];
     team_events::notify(&mut *tx, &notice).await?;
     invitations::set_sites(&mut tx, id, &site_pairs(&sites)).await?;
+    require_proof_for(&mut tx, &scope, &actor, id).await?;
     team_events::notify(
         &mut *tx,
         &[TeamNotice::invitation(actor.organisation_id, id)],
@@ -619,7 +648,16 @@ pub async fn sign_out_for(scope: RequestScope, token: String) -> Result<(), Serv
 fn acceptable(found: Option<invitations::ByToken>) -> Result<invitations::ByToken, ServerError> {
     match found {
         Some(found) if found.status() == InvitationStatus::Pending => {
-            if found.inviter_entitled() {
+            let owning = found
+                .grants
+                .iter()
+                .any(|key| key == Permission::OwnOrganisation.key());
+            // The operator's `create-org` link is the exception: whoever
+            // runs the deployment hands it over, and could do anything
+            // anyway; the new owner verifies their address afterwards.
+            if owning && !found.emailed && !found.from_operator {
+                Err(Refusal::OwnerInvitationNeedsEmailedLink.into())
+            } else if found.inviter_entitled() {
                 Ok(found)
             } else {
                 Err(Refusal::InviterNoLongerEntitled.into())

@@ -271,6 +271,9 @@ pub async fn set_status(
         // Already so (another admin was quicker): nothing to change.
         return Ok(());
     }
+    // Who may sign in changes either way: disabling can shut the real
+    // owners out, enabling lets someone back in.
+    actor.require_recent_proof(scope.state.clock.now())?;
     let their_sites: Vec<SiteId> = member.sites.iter().copied().map(SiteId).collect();
     let managed = super::db::sites::managed(&mut *tx, org, Some(&their_sites), None).await?;
     memberships::set_status(&mut *tx, id, status).await?;

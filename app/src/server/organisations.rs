@@ -107,6 +107,13 @@ pub async fn save(scope: RequestScope, form: SettingsForm) -> Result<(), ServerE
         primary_contact_id,
         product_url: product_url.map(|url| url.to_string()),
     };
+    // The primary contact hears of the organisation's security matters,
+    // and the product address is where people are sent after signing in:
+    // changing either asks a recent proof, as other access changes do.
+    if before.primary_contact_id != new.primary_contact_id || before.product_url != new.product_url
+    {
+        actor.require_recent_proof(scope.state.clock.now())?;
+    }
     organisations::update_settings(&mut *tx, actor.organisation_id, &new).await?;
     // Names beside the ids, so that the audit log reads without a lookup.
     let mut contact_names = Vec::new();

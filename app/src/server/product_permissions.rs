@@ -213,6 +213,11 @@ pub async fn update(
     if catalogue::name_taken(&mut *tx, org, &checked.name, Some(locked.id)).await? {
         return Err(Refusal::PermissionNameTaken.into());
     }
+    // Marking it sensitive or not decides who may grant it and act on its
+    // holders, and whom the two-factor policy covers.
+    if locked.sensitive != form.sensitive {
+        actor.require_recent_proof(scope.state.clock.now())?;
+    }
     catalogue::update(
         &mut *tx,
         locked.id,

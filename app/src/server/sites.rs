@@ -185,6 +185,9 @@ pub async fn set_archived(
     if locked.archived == archived {
         return Ok(());
     }
+    // An archived site grants nothing: archiving takes its roles' access
+    // from everyone on it, restoring gives it back.
+    actor.require_recent_proof(scope.state.clock.now())?;
     let now = scope.state.clock.now();
     sites::set_archived(&mut *tx, locked.id, archived.then_some(now)).await?;
     let (action, before, after) = if archived {

@@ -901,3 +901,435 @@ async fn a_site_manager_finds_nobody_outside_their_sites() {
         "a refused call changed the organisation"
     );
 }
+
+/// The target, with what the step-up column's calls aim at beside it.
+struct SteppedTarget {
+    t: Target,
+    /// An open invitation into the Admin role: sensitive to hand out.
+    admin_invitation: String,
+    /// A group granting "See the team", which the admin is not in.
+    granting_group: String,
+    /// An archived site.
+    archived_site: String,
+    /// A disabled member.
+    disabled_membership: String,
+}
+
+enum StepUp {
+    /// Asks for a proof within the last 15 minutes: a call that meets the
+    /// guard (every other check passes).
+    Guarded(fn(&SteppedTarget) -> Vec<(&'static str, String)>),
+    /// Needs no proof: the reason says why.
+    Unguarded(&'static str),
+}
+
+/// The step-up column: every protected server function, guarded or not.
+/// Guarded are those that grant a sensitive permission (owning included),
+/// change who may sign in, or hand out a link that signs someone in.
+fn step_up_table() -> Vec<(&'static str, StepUp)> {
+    use StepUp::*;
+    let reads = "reads only";
+    vec![
+        ("team/list", Unguarded(reads)),
+        ("team/filters", Unguarded(reads)),
+        ("roles/list", Unguarded(reads)),
+        (
+            "roles/create",
+            Unguarded("a new role is held by nobody; giving it to someone is guarded"),
+        ),
+        (
+            "roles/update",
+            Guarded(|s| {
+                vec![
+                    ("role_id", s.t.member_role.clone()),
+                    ("version", "1".into()),
+                    ("name", "Staff".into()),
+                    ("permissions[0]", "members.invite".into()),
+                ]
+            }),
+        ),
+        (
+            "roles/delete",
+            Guarded(|s| {
+                vec![
+                    ("role_id", s.t.member_role.clone()),
+                    ("move_to", s.t.admin_role.clone()),
+                ]
+            }),
+        ),
+        ("departments/list", Unguarded(reads)),
+        ("departments/create", Unguarded("departments grant nothing")),
+        ("departments/rename", Unguarded("departments grant nothing")),
+        (
+            "departments/archive",
+            Unguarded("departments grant nothing"),
+        ),
+        (
+            "departments/restore",
+            Unguarded("departments grant nothing"),
+        ),
+        ("sites/list", Unguarded(reads)),
+        ("sites/create", Unguarded("a new site has nobody on it")),
+        (
+            "sites/update",
+            Unguarded("its name, address and time zone grant nothing"),
+        ),
+        (
+            "sites/archive",
+            Guarded(|s| vec![("site_id", s.t.site.clone())]),
+        ),
+        (
+            "sites/restore",
+            Guarded(|s| vec![("site_id", s.archived_site.clone())]),
+        ),
+        (
+            "members/set_site",
+            Guarded(|s| {
+                vec![
+                    ("membership_id", s.t.member_membership.clone()),
+                    ("site_id", s.t.site.clone()),
+                    ("role_id", s.t.admin_role.clone()),
+                ]
+            }),
+        ),
+        (
+            "members/remove_site",
+            Guarded(|s| {
+                vec![
+                    ("membership_id", s.t.admin_membership.clone()),
+                    ("site_id", s.t.site.clone()),
+                ]
+            }),
+        ),
+        ("groups/list", Unguarded(reads)),
+        ("groups/create", Unguarded("a new group has nobody in it")),
+        (
+            "groups/update",
+            Guarded(|s| {
+                vec![
+                    ("group_id", s.t.group.clone()),
+                    ("version", "1".into()),
+                    ("name", "Night shift".into()),
+                    ("permissions[0]", "team.view".into()),
+                ]
+            }),
+        ),
+        (
+            "groups/delete",
+            Guarded(|s| vec![("group_id", s.granting_group.clone())]),
+        ),
+        ("groups/show", Unguarded(reads)),
+        ("groups/candidates", Unguarded(reads)),
+        (
+            "groups/add_members",
+            Guarded(|s| {
+                vec![
+                    ("group_id", s.granting_group.clone()),
+                    ("members[0]", s.t.member_membership.clone()),
+                ]
+            }),
+        ),
+        (
+            "groups/remove_member",
+            Unguarded("taking a group's grants away gives nobody anything"),
+        ),
+        ("permissions/list", Unguarded(reads)),
+        (
+            "permissions/create",
+            Unguarded("a new permission is held by nobody"),
+        ),
+        (
+            "permissions/update",
+            Guarded(|s| {
+                vec![
+                    ("permission_id", s.t.product_permission.clone()),
+                    ("version", "1".into()),
+                    ("name", "View reports".into()),
+                    ("description", "What the product lets them do.".into()),
+                    ("sensitive", "true".into()),
+                ]
+            }),
+        ),
+        ("permissions/usage", Unguarded(reads)),
+        (
+            "permissions/retire",
+            Guarded(|s| vec![("permission_id", s.t.product_permission.clone())]),
+        ),
+        ("audit/list", Unguarded(reads)),
+        ("audit/filters", Unguarded(reads)),
+        ("invitations/options", Unguarded(reads)),
+        (
+            "invitations/create",
+            Guarded(|s| {
+                vec![
+                    ("email", "new-owner@example.com".into()),
+                    ("name", "New Owner".into()),
+                    ("role_id", s.t.admin_role.clone()),
+                    ("department_id", String::new()),
+                    ("expiry_hours", String::new()),
+                ]
+            }),
+        ),
+        (
+            "invitations/resend",
+            Guarded(|s| vec![("invitation_id", s.admin_invitation.clone())]),
+        ),
+        (
+            "invitations/new_link",
+            Guarded(|s| vec![("invitation_id", s.admin_invitation.clone())]),
+        ),
+        (
+            "invitations/revoke",
+            Unguarded("closing an invitation gives nobody anything"),
+        ),
+        ("invitations/delivery", Unguarded(reads)),
+        (
+            "invitations/update",
+            Guarded(|s| {
+                vec![
+                    ("invitation_id", s.t.invitation.clone()),
+                    ("role_id", s.t.admin_role.clone()),
+                    ("department_id", String::new()),
+                ]
+            }),
+        ),
+        ("organisation/settings", Unguarded(reads)),
+        (
+            "organisation/two_factor_policy",
+            Guarded(|_| {
+                vec![
+                    ("two_factor_policy", "everyone".into()),
+                    ("two_factor_grace_days", "7".into()),
+                ]
+            }),
+        ),
+        (
+            "organisation/save_settings",
+            Guarded(|s| {
+                vec![
+                    ("name", s.t.org.name.clone()),
+                    ("time_zone", "UTC".into()),
+                    ("invitation_expiry_hours", "48".into()),
+                    ("product_url", "https://taken-over.example".into()),
+                ]
+            }),
+        ),
+        ("members/detail", Unguarded(reads)),
+        (
+            "members/disable",
+            Guarded(|s| vec![("membership_id", s.t.member_membership.clone())]),
+        ),
+        (
+            "members/enable",
+            Guarded(|s| vec![("membership_id", s.disabled_membership.clone())]),
+        ),
+        (
+            "members/delete",
+            Guarded(|s| {
+                vec![
+                    ("membership_id", s.t.member_membership.clone()),
+                    ("confirm_email", s.t.org.member_email.clone()),
+                ]
+            }),
+        ),
+        (
+            "members/change_role",
+            Guarded(|s| {
+                vec![
+                    ("membership_id", s.t.member_membership.clone()),
+                    ("role_id", s.t.admin_role.clone()),
+                ]
+            }),
+        ),
+        (
+            "members/send_password_reset",
+            Unguarded("the link goes to the member's own mailbox, never to the caller"),
+        ),
+        (
+            "members/reset_two_factor",
+            Guarded(|s| vec![("membership_id", s.t.member_membership.clone())]),
+        ),
+        (
+            "members/change_position",
+            Unguarded("a position grants nothing"),
+        ),
+        (
+            "members/grant_permission",
+            Guarded(|s| {
+                vec![
+                    ("membership_id", s.t.member_membership.clone()),
+                    ("permission", "members.invite".into()),
+                ]
+            }),
+        ),
+        (
+            "members/revoke_permission",
+            Guarded(|s| {
+                vec![
+                    ("membership_id", s.t.member_membership.clone()),
+                    ("permission", "team.view".into()),
+                ]
+            }),
+        ),
+        (
+            "members/add_department",
+            Unguarded("departments grant nothing"),
+        ),
+        (
+            "members/remove_department",
+            Unguarded("departments grant nothing"),
+        ),
+        (
+            "members/change_department",
+            Unguarded("departments grant nothing"),
+        ),
+    ]
+}
+
+#[test]
+fn every_protected_server_function_has_a_step_up_row() {
+    let protected: BTreeSet<&str> = table()
+        .into_iter()
+        .filter(|(_, access)| matches!(access, Access::Protected(_)))
+        .map(|(endpoint, _)| endpoint)
+        .collect();
+    let listed: BTreeSet<&str> = step_up_table().into_iter().map(|(e, _)| e).collect();
+    let missing: Vec<_> = protected.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "protected server functions with no step-up row: {missing:?}"
+    );
+    let stale: Vec<_> = listed.difference(&protected).collect();
+    assert!(
+        stale.is_empty(),
+        "step-up rows for no protected function: {stale:?}"
+    );
+    for (endpoint, step_up) in step_up_table() {
+        if let StepUp::Unguarded(reason) = step_up {
+            assert!(!reason.is_empty(), "{endpoint}: say why it needs no proof");
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_guarded_server_function_asks_an_owner_for_a_recent_proof() {
+    use app::server::clock::Clock;
+    use app::wire::AppError;
+    let app = TestApp::spawn_with_clock(Clock::fixed(crate::two_factor::start_time())).await;
+    let t = target(&app).await;
+    let owner = app.sign_in(&t.org.owner_email, &t.org.password).await;
+    let admin_invitation = match invite(
+        &app,
+        &owner,
+        Invite::member("future-admin@example.com", &t.admin_role),
+    )
+    .await
+    .json::<InviteOutcome>()
+    {
+        InviteOutcome::Created(link) => link.invitation_id.to_string(),
+        other => panic!("{other:?}"),
+    };
+    let granting_group = crate::groups::create(&app, &owner, "Leads", &["team.view"]).await;
+    let archived_site = crate::sites::create(&app, &owner, "Old depot").await;
+    let archived = app
+        .call(
+            "sites/archive",
+            &[("site_id", &archived_site)],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(archived.status, StatusCode::OK, "{}", archived.body);
+    crate::sites::place(&app, &owner, &t.admin_membership, &t.site, &t.admin_role).await;
+    // A factor for the member, for an admin to reset.
+    let member = app.sign_in(&t.org.member_email, &t.org.password).await;
+    crate::two_factor::set_up(&app, &member, &t.org.password).await;
+    let (disabled_membership, _) = crate::delegated::person(&app, &t.org, "Dora Disabled").await;
+    let disabled = app
+        .call(
+            "members/disable",
+            &[("membership_id", &disabled_membership)],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.body);
+    let s = SteppedTarget {
+        t,
+        disabled_membership,
+        admin_invitation,
+        granting_group,
+        archived_site,
+    };
+    let before = fingerprint(&app, &s.t).await;
+    let invitations_before: i64 = sqlx::query_scalar("SELECT count(*) FROM invitations")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let outbox_before: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox_emails")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+
+    // The owner's sign-in is now 16 minutes old.
+    app.clock.advance(chrono::Duration::minutes(16));
+    let mut guarded = 0;
+    for (endpoint, step_up) in step_up_table() {
+        let StepUp::Guarded(args) = step_up else {
+            continue;
+        };
+        let args = args(&s);
+        let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let answer = app.call(endpoint, &form, Some(&owner)).await;
+        assert!(
+            answer.status == StatusCode::FORBIDDEN
+                && matches!(answer.error(), AppError::StepUpRequired { .. }),
+            "{endpoint} with a stale session: {} {}",
+            answer.status,
+            answer.body
+        );
+        assert!(
+            !answer.body.contains("/invite?token="),
+            "{endpoint} handed out a link"
+        );
+        guarded += 1;
+    }
+    assert!(guarded >= 24, "the step-up column lost its rows: {guarded}");
+    assert_eq!(
+        fingerprint(&app, &s.t).await,
+        before,
+        "a call refused for its stale proof changed the organisation"
+    );
+    let invitations_after: i64 = sqlx::query_scalar("SELECT count(*) FROM invitations")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let outbox_after: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox_emails")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        invitations_after, invitations_before,
+        "no invitation written"
+    );
+    assert_eq!(outbox_after, outbox_before, "no email queued");
+
+    // With a fresh proof, the same invitation goes out.
+    let stepped = app
+        .call(
+            "step_up",
+            &[("current_password", &s.t.org.password)],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(stepped.status, StatusCode::OK, "{}", stepped.body);
+    let created = invite(
+        &app,
+        &owner,
+        Invite::member("new-owner@example.com", &s.t.admin_role),
+    )
+    .await;
+    assert!(
+        matches!(created.json::<InviteOutcome>(), InviteOutcome::Created(_)),
+        "{}",
+        created.body
+    );
+}

@@ -181,3 +181,74 @@ async fn with_a_second_factor_a_step_up_takes_a_code_too() {
     let check = app.call("step_up/check", &[], Some(&admin)).await;
     assert_eq!(check.status, StatusCode::OK, "{}", check.body);
 }
+
+/// The chain the security review found: a session proven long ago invited
+/// a new Owner, got the working copied link back, and accepting it opened
+/// a freshly proven Owner session. Now the stale session is refused before
+/// anything is written, and an Owner invitation opens only from its email.
+#[tokio::test]
+async fn an_owner_invitation_asks_a_recent_proof_and_opens_only_from_its_email() {
+    use crate::harness::eventually;
+    use crate::invitations::{accept_new, invitation_link_in, invite, token_of, Invite};
+    use app::domain::Refusal;
+    use app::wire::invitations::InviteOutcome;
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let owner_role = role_id(&app, &org, "owner").await;
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM invitations")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    let before = count().await;
+
+    app.clock.advance(Duration::minutes(16));
+    let stale = invite(
+        &app,
+        &owner,
+        Invite::member("usurper@example.com", &owner_role),
+    )
+    .await;
+    assert!(asks_for_step_up(&stale), "{}", stale.body);
+    assert!(!stale.body.contains("token="), "no link: {}", stale.body);
+    assert_eq!(count().await, before, "nothing written");
+
+    let stepped = app
+        .call(
+            "step_up",
+            &[("current_password", &org.password)],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(stepped.status, StatusCode::OK, "{}", stepped.body);
+    let created = invite(
+        &app,
+        &owner,
+        Invite::member("partner@example.com", &owner_role),
+    )
+    .await;
+    let InviteOutcome::Created(issued) = created.json::<InviteOutcome>() else {
+        panic!("{}", created.body)
+    };
+    // The copied link proves no mailbox: it does not make an owner.
+    let copied = accept_new(&app, &token_of(&issued.link)).await;
+    assert_eq!(
+        copied.refusal(),
+        Refusal::OwnerInvitationNeedsEmailedLink,
+        "{}",
+        copied.body
+    );
+    let emailed = eventually(std::time::Duration::from_secs(10), || async {
+        app.mailbox
+            .list()
+            .into_iter()
+            .find(|e| e.to == "partner@example.com")
+            .map(|e| e.text)
+    })
+    .await
+    .expect("the invitation email");
+    let accepted = accept_new(&app, &token_of(&invitation_link_in(&emailed))).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+}
