@@ -1,5 +1,5 @@
 import { devices, Page } from '@playwright/test';
-import { test, expect, acceptOnPhone, emailTo, hydrated, invite, invitationLinkIn as linkIn, overflowX, phone, signedIn, uniqueEmail } from './fixtures';
+import { test, expect, acceptOnPhone, emailTo, hydrated, invite, openInvite, invitationLinkIn as linkIn, overflowX, phone, signedIn, uniqueEmail } from './fixtures';
 
 async function openInvitationsTab(page: Page) {
   await page.goto('/team');
@@ -217,4 +217,23 @@ test('an account made through the copied link is unverified until its holder fol
 
   // The admin's table loses the marker by itself (live refresh).
   await expect(page.getByRole('row', { name: /Cody Copied/ })).not.toContainText('Email not verified');
+});
+
+test('inviting an admin after a quarter of an hour asks to confirm it is you, then sends', async ({ page, org, request }) => {
+  await signedIn(page, org.owner_email, org.password);
+  // As if signed in 16 minutes ago: an Admin invitation hands out access.
+  const aged = await request.post('/test-support/sessions/age-proof', { data: { email: org.owner_email } });
+  expect(aged.status()).toBe(204);
+  const email = uniqueEmail('new-admin');
+  const dialog = await openInvite(page, email, 'Nia Newadmin');
+  await dialog.getByLabel('Role', { exact: true }).selectOption({ label: 'Admin' });
+  await dialog.getByRole('button', { name: 'Send invitation' }).click();
+
+  const stepUp = page.getByRole('dialog', { name: "Confirm it's you" });
+  await expect(stepUp).toBeVisible();
+  await stepUp.getByLabel('Your password').fill(org.password);
+  await stepUp.getByRole('button', { name: 'Confirm' }).click();
+  await expect(stepUp).toBeHidden();
+  // The form is sent once more, as filled in, and goes through.
+  await expect(page.getByRole('dialog', { name: 'Invitation created' })).toBeVisible();
 });

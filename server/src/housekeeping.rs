@@ -34,7 +34,8 @@ pub fn spawn(pool: PgPool, mut stop: watch::Receiver<bool>) -> JoinHandle<()> {
 /// sign-ins that waited for their second factor and ended over a day ago
 /// (kept that long only to explain a refusal in the logs).
 pub async fn run_once(pool: &PgPool) -> sqlx::Result<u64> {
-    let attempts = sign_in_attempts::purge_older_than(pool, KEEP_ATTEMPTS).await?;
+    let attempts = sign_in_attempts::purge_older_than(pool, KEEP_ATTEMPTS).await?
+        + app::server::db::credential_failures::purge_older_than(pool, KEEP_ATTEMPTS).await?;
     let day_ago = chrono::Utc::now() - chrono::Duration::days(1);
     let pending = two_factor::purge_pending(pool, day_ago).await?;
     Ok(attempts + pending)

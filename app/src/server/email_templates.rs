@@ -313,6 +313,29 @@ impl SignInDelayedEmail<'_> {
     }
 }
 
+/// The notice that someone entered the account's password and then a
+/// wrong second factor: sent at the first such failure since the factor
+/// last proved right.
+pub struct WrongFactorEmail<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    /// Where to ask for a reset link.
+    pub forgot_link: &'a str,
+}
+
+impl WrongFactorEmail<'_> {
+    pub fn render(&self) -> RenderedEmail {
+        let subject = "A wrong two-factor code was entered for your Roster account".to_string();
+        let greeting = greeting(self.name);
+        let what = format!(
+            "Someone entered the password of your Roster account ({}) and then a wrong two-factor code.",
+            self.email
+        );
+        const IF_NOT: &str = "If it was not you, someone knows your password. Choose a new one now, and use it nowhere else:";
+        security_notice(subject, &greeting, &what, IF_NOT, self.forgot_link)
+    }
+}
+
 /// A notice of something that happened to the account: what happened, that
 /// nothing is to be done if it was them, and what to do (`if_not`, with a
 /// button to choose a new password) if it was not.

@@ -6,6 +6,7 @@ pub mod assignment;
 pub mod audit;
 pub mod avatar;
 pub mod clock;
+pub mod credential_limits;
 pub mod db;
 pub mod departments;
 pub mod email_templates;

@@ -269,6 +269,9 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
     // Browsers that signed in with the old password are strangers to the
     // new one: none skips its delay.
     sign_in_attempts::forget_devices(&mut *tx, reset.account_id, None).await?;
+    // The reset proves the mailbox: the second factor's ceiling, reached by
+    // someone who had the old password, no longer holds.
+    super::db::credential_failures::clear_factor_failures(&mut *tx, reset.account_id).await?;
     let event = AuditEvent::new(AuditAction::PasswordResetCompleted)
         .by(reset.account_id, &reset.display_name)
         .on_account(Some(reset.account_id), &reset.display_name)

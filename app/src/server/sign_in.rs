@@ -1,6 +1,7 @@
 //! Sign-in and sign-out.
 
 use super::actor::Actor;
+use super::credential_limits;
 use super::db::audit::{self, AuditEvent};
 use super::db::outbox;
 use super::db::team_events::{self, TeamNotice};
@@ -158,56 +159,7 @@ pub async fn verify_password(
     email_lower: &str,
     password: Password,
 ) -> Result<accounts::AccountCredentials, ServerError> {
-    verify(scope, email_lower, password, KnownDevice::Exempt).await
-}
-
-/// [`verify_password`] for a signed-in person confirming their password:
-/// their browser is known to the account by definition, so no browser is
-/// exempt from the account's delay, or a stolen session could guess on.
-pub async fn verify_current_password(
-    scope: &RequestScope,
-    email_lower: &str,
-    password: Password,
-) -> Result<accounts::AccountCredentials, ServerError> {
-    verify(scope, email_lower, password, KnownDevice::NotExempt).await
-}
-
-/// Refuses unless `password` is the signed-in person's own, beside the
-/// `current_password` field: what changing a password or a second factor
-/// asks first. Under the same limits as signing in, so a stolen session
-/// can't be used to guess the password behind it.
-pub async fn confirm_own_password(
-    scope: &RequestScope,
-    actor: &Actor,
-    password: String,
-) -> Result<(), ServerError> {
-    if password.is_empty() {
-        return Err(AppError::invalid("current_password", "Enter your current password.").into());
-    }
-    let email_lower = actor.email.to_lowercase();
-    match verify_current_password(scope, &email_lower, Password::new(password)).await {
-        Ok(_) => Ok(()),
-        Err(ServerError::App(AppError::InvalidCredentials)) => {
-            Err(AppError::invalid("current_password", "That is not your current password.").into())
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// Whether a browser that signed in to the account before skips its delay.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum KnownDevice {
-    Exempt,
-    NotExempt,
-}
-
-async fn verify(
-    scope: &RequestScope,
-    email_lower: &str,
-    password: Password,
-    known_device: KnownDevice,
-) -> Result<accounts::AccountCredentials, ServerError> {
-    let attempt = count_attempt(scope, email_lower, known_device).await?;
+    let attempt = count_attempt(scope, email_lower).await?;
     let account = accounts::find_credentials(&scope.state.pool, email_lower).await?;
     let verified = scope
         .state
@@ -244,6 +196,59 @@ async fn verify(
     }
 }
 
+/// Refuses unless `password` is the signed-in person's own, beside the
+/// `current_password` field: what changing a password or a second factor,
+/// and a step-up, ask first. Slowed by this session's own wrong passwords
+/// only (`credential_limits`): the sign-in's failures, which anyone who
+/// knows the address can make, never lock the owner out of their open
+/// session, and a stolen session still can't guess on quickly.
+pub async fn confirm_own_password(
+    scope: &RequestScope,
+    actor: &Actor,
+    password: String,
+) -> Result<(), ServerError> {
+    if password.is_empty() {
+        return Err(AppError::invalid("current_password", "Enter your current password.").into());
+    }
+    let check =
+        credential_limits::count_password_check(scope, actor.account_id, actor.session_id).await?;
+    let account = accounts::find_credentials(&scope.state.pool, &actor.email.to_lowercase())
+        .await?
+        .filter(|a| a.id == actor.account_id);
+    let verified = scope
+        .state
+        .hasher
+        .verify(
+            &Password::new(password),
+            account.as_ref().and_then(|a| a.password_hash.as_deref()),
+        )
+        .await;
+    match verified {
+        Ok(true) if account.is_some() => {
+            credential_limits::check_succeeded(scope, check).await?;
+            Ok(())
+        }
+        Ok(_) => {
+            let event = AuditEvent::new(AuditAction::SignInFailed)
+                .on_account(Some(actor.account_id), &actor.display_name)
+                .with_change(None, Some(serde_json::json!({ "in_session": true })));
+            audit::record_for_account(
+                &scope.state.pool,
+                &scope.meta,
+                Some(actor.account_id),
+                event,
+            )
+            .await?;
+            Err(AppError::invalid("current_password", "That is not your current password.").into())
+        }
+        Err(error) => {
+            // Shed or failed before judging: not a failure of the person's.
+            credential_limits::check_succeeded(scope, check).await?;
+            Err(error)
+        }
+    }
+}
+
 /// An attempt counted as a failure until its password (or second
 /// factor) proves right.
 pub(super) struct CountedAttempt {
@@ -260,10 +265,9 @@ pub(super) struct CountedAttempt {
 /// nothing, and known and unknown emails wait alike. A browser that signed
 /// in to this account before is exempt from the account's wait, not from
 /// its address's.
-pub(super) async fn count_attempt(
+async fn count_attempt(
     scope: &RequestScope,
     email_lower: &str,
-    known_device: KnownDevice,
 ) -> Result<CountedAttempt, ServerError> {
     let settings = &scope.state.auth;
     let client_key = &scope.meta.limit_key;
@@ -285,7 +289,7 @@ pub(super) async fn count_attempt(
     )
     .await?;
     let exempt = match scope.cookie(settings.device_cookie_name()) {
-        Some(token) if known_device == KnownDevice::Exempt => {
+        Some(token) => {
             sign_in_attempts::is_known_device(&mut *tx, &hash_token(&token), email_lower).await?
         }
         _ => false,
@@ -317,7 +321,7 @@ pub(super) async fn count_attempt(
 }
 
 /// The wait still ahead after `failures`, rounded up to whole seconds.
-fn wait_left(failures: &sign_in_attempts::Failures, free: u32) -> Option<Duration> {
+pub(super) fn wait_left(failures: &sign_in_attempts::Failures, free: u32) -> Option<Duration> {
     let latest = failures.latest?;
     let since = (Utc::now() - latest).to_std().unwrap_or(Duration::ZERO);
     let left = sign_in_delay::remaining(failures.count, free, since)?;

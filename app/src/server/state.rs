@@ -154,6 +154,10 @@ pub struct AuthSettings {
     pub free_failures_per_address: u32,
     /// How far back failures count.
     pub sign_in_lookback: Duration,
+    /// Second-factor failures, from anyone, after which an account's codes
+    /// are refused until a right factor, a password reset or a reset of
+    /// the factor (see `credential_limits`).
+    pub factor_failure_ceiling: u32,
 }
 
 impl AuthSettings {
@@ -203,6 +207,7 @@ impl Default for AuthSettings {
             free_failures_per_account: 5,
             free_failures_per_address: 50,
             sign_in_lookback: Duration::from_secs(24 * 3600),
+            factor_failure_ceiling: 100,
         }
     }
 }

@@ -4,20 +4,22 @@
 //!
 //! What the browser holds between the right password and the factor is a
 //! pending token (256 bits, 5 minutes, stored as a hash) that opens nothing
-//! but that step. Wrong codes count with wrong passwords under the same
-//! delays (never relaxed for a known browser), and each code's 30-second
+//! but that step. Wrong codes are counted apart from wrong passwords, per
+//! attempter and per account, under a hard ceiling (`credential_limits`),
+//! and each code's 30-second
 //! step is recorded in the same statement that accepts it, so a code works
 //! once however many requests carry it.
 
 use super::actor::{authenticate, authenticate_for_setup, Actor};
+use super::credential_limits::{self, Attempter};
 use super::db::audit::{self, AuditEvent};
-use super::db::{accounts, memberships, outbox, sign_in_attempts, two_factor as db};
+use super::db::{accounts, credential_failures, memberships, outbox, two_factor as db};
 use super::email_templates::{TwoFactorChange, TwoFactorChangedEmail};
 use super::error::ServerError;
 use super::request::RequestScope;
 use super::sealing::Unsealable;
 use super::session::pending_sign_in_cookie;
-use super::sign_in::{self, CompletedSignIn, KnownDevice};
+use super::sign_in::{self, CompletedSignIn};
 use super::state::Links;
 use super::token::{hash_token, SecretToken};
 use super::totp::{self, TotpSecret};
@@ -188,15 +190,24 @@ async fn verify_counted(
     scope: &RequestScope,
     tx: &mut Transaction<'_, Postgres>,
     who: (AccountId, &str, &str),
+    attempter: Attempter<'_>,
     factor: Factor<'_>,
 ) -> Result<UsedFactor, ServerError> {
     let (account, display_name, email_lower) = who;
-    // Never exempt: the known-device cookie relaxes the password's delay
-    // only, and a stolen password must not buy unlimited code guesses.
-    let attempt = sign_in::count_attempt(scope, email_lower, KnownDevice::NotExempt).await?;
+    // Counted apart from the sign-in's wrong passwords, which anyone can
+    // make: only whoever passed the password (or holds a session) can slow
+    // this step (`credential_limits`).
+    let attempt = credential_limits::count_factor_check(
+        scope,
+        account,
+        email_lower,
+        attempter,
+        factor.field(),
+    )
+    .await?;
     match verify(scope, tx, account, factor).await? {
         Some(used) => {
-            sign_in_attempts::forget(&scope.state.pool, attempt.id).await?;
+            credential_limits::factor_succeeded(scope, account).await?;
             Ok(used)
         }
         None => {
@@ -204,7 +215,9 @@ async fn verify_counted(
                 .on_account(Some(account), display_name)
                 .with_change(None, Some(json!({ "second_factor": true })));
             audit::record_for_account(&scope.state.pool, &scope.meta, Some(account), event).await?;
-            sign_in::notify_if_delay_started(scope, &attempt, account, display_name).await?;
+            if attempt.first_factor_failure {
+                credential_limits::notify_wrong_factor(scope, display_name, email_lower).await?;
+            }
             Err(factor.refusal().into())
         }
     }
@@ -339,7 +352,14 @@ pub async fn confirm_setup(
     if code.trim().is_empty() {
         return Err(Factor::Code(&code).refusal().into());
     }
-    let attempt = sign_in::count_attempt(&scope, &email_lower, KnownDevice::NotExempt).await?;
+    credential_limits::count_factor_check(
+        &scope,
+        actor.account_id,
+        &email_lower,
+        Attempter::Session(actor.session_id),
+        "code",
+    )
+    .await?;
     let Some(step) = secret.matching_step(&code, now) else {
         return Err(AppError::invalid(
             "code",
@@ -347,7 +367,7 @@ pub async fn confirm_setup(
         )
         .into());
     };
-    sign_in_attempts::forget(pool, attempt.id).await?;
+    credential_limits::factor_succeeded(&scope, actor.account_id).await?;
     let (codes, hashes) = new_recovery_codes();
     let mut tx = pool.begin().await?;
     if !db::confirm(&mut *tx, actor.account_id, step, setup.created_at, now).await? {
@@ -417,6 +437,7 @@ pub(super) async fn prove(
         scope,
         tx,
         (actor.account_id, &actor.display_name, &email_lower),
+        Attempter::Session(actor.session_id),
         factor,
     )
     .await
@@ -548,6 +569,8 @@ pub(super) async fn reset(
     if !db::remove(&mut **tx, account).await? {
         return Ok(None);
     }
+    // A new factor starts with no failures against it.
+    credential_failures::clear_factor_failures(&mut **tx, account).await?;
     let sessions_ended = super::db::sessions::revoke_all(&mut **tx, account, None, None).await?;
     let mut event = AuditEvent::new(AuditAction::TwoFactorReset).on_account(Some(account), name);
     if let Some(actor) = by {
@@ -647,6 +670,7 @@ pub async fn finish_factor_step(
         &scope,
         &mut tx,
         (pending.account_id, &pending.display_name, &email_lower),
+        Attempter::PendingSignIn(&token_hash),
         factor,
     )
     .await?;

@@ -235,6 +235,7 @@ fn PermissionEditor(
         "Add permission"
     };
     let target = permission.clone();
+    let step_up = expect_context::<super::step_up::StepUp>();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         #[cfg(feature = "hydrate")]
@@ -254,15 +255,19 @@ fn PermissionEditor(
                     None => create_permission(key, name.clone(), description, sensitive)
                         .await
                         .map(|_| ()),
+                    // Switching its sensitivity may ask for a step-up.
                     Some(p) => {
-                        update_permission(
-                            p.id.to_string(),
-                            p.version,
-                            name.clone(),
-                            description,
-                            sensitive,
-                        )
-                        .await
+                        step_up
+                            .run(|| {
+                                update_permission(
+                                    p.id.to_string(),
+                                    p.version,
+                                    name.clone(),
+                                    description.clone(),
+                                    sensitive,
+                                )
+                            })
+                            .await
                     }
                 };
                 pending.set(false);
@@ -273,7 +278,7 @@ fn PermissionEditor(
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&target, pending, sensitive, reload);
+        let _ = (&target, pending, sensitive, reload, step_up);
     };
     let key = match &permission {
         None => view! {

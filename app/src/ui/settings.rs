@@ -85,6 +85,9 @@ fn SettingsForm(
     save: ServerAction<SaveOrganisationSettings>,
 ) -> impl IntoView {
     let errors = FormErrors::of(save, &FIELDS);
+    // A new primary contact or product address asks for a step-up first.
+    let save_form = NodeRef::<leptos::html::Form>::new();
+    expect_context::<super::step_up::StepUp>().resubmit(save, save_form);
     let zones: Vec<(String, String)> = settings
         .time_zones
         .iter()
@@ -113,7 +116,7 @@ fn SettingsForm(
         .collect();
     view! {
             <section class="card">
-                <ActionForm action=save>
+                <ActionForm action=save node_ref=save_form>
                     <Field name="name" label="Organisation name" autocomplete="organization" required=true value=settings.name.clone() error=errors.field("name") />
                     <SelectField name="time_zone" label="Time zone" options=zones selected=settings.time_zone.clone() help="Invitation emails give expiry times in this zone and in UTC." error=errors.field("time_zone") />
                     <SelectField name="invitation_expiry_hours" label="Invitations expire after" options=expiry_choices selected=settings.invitation_expiry_hours.to_string() help="The default for new invitations. Whoever invites can choose another duration, from 1 hour to 30 days." error=errors.field("invitation_expiry_hours") />

@@ -46,6 +46,7 @@ fn SitesView(
         error.set(None);
         editing.set(Some(what));
     };
+    let step_up = expect_context::<super::step_up::StepUp>();
     // Archives or restores `s`.
     let toggle = move |s: SiteView| {
         #[cfg(feature = "hydrate")]
@@ -54,10 +55,25 @@ fn SitesView(
             error.set(None);
             leptos::task::spawn_local(async move {
                 let id = s.id.to_string();
-                let (result, message) = if s.archived_at.is_some() {
-                    (restore_site(id).await, format!("Site {} restored.", s.name))
+                let restoring = s.archived_at.is_some();
+                // Either way it changes who holds the site's roles: a
+                // step-up may be asked first.
+                let result = step_up
+                    .run(|| {
+                        let id = id.clone();
+                        async move {
+                            if restoring {
+                                restore_site(id).await
+                            } else {
+                                archive_site(id).await
+                            }
+                        }
+                    })
+                    .await;
+                let message = if restoring {
+                    format!("Site {} restored.", s.name)
                 } else {
-                    (archive_site(id).await, format!("Site {} archived.", s.name))
+                    format!("Site {} archived.", s.name)
                 };
                 match result {
                     Ok(()) => reload.run(message),
@@ -66,7 +82,7 @@ fn SitesView(
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (s, reload);
+        let _ = (s, reload, step_up);
     };
     let rows = page
         .sites

@@ -95,6 +95,31 @@ impl StepUp {
     }
 
     /// Opens the dialog; true once the person confirmed who they are.
+    /// For a form sent by an `ActionForm`: when `action` answers
+    /// `StepUpRequired`, asks for the proof, then sends `form` again (as
+    /// the person filled it). Cancelling leaves the refusal shown.
+    pub fn resubmit<A, T>(self, action: ServerAction<A>, form: NodeRef<leptos::html::Form>)
+    where
+        A: leptos::server_fn::ServerFn<Output = T, Error = AppError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        T: Clone + Send + Sync + 'static,
+    {
+        Effect::new(move |_| {
+            if let Some(Err(AppError::StepUpRequired { factor })) = action.value().get() {
+                leptos::task::spawn_local(async move {
+                    if self.ask(factor).await {
+                        if let Some(form) = form.get_untracked() {
+                            let _ = form.request_submit();
+                        }
+                    }
+                });
+            }
+        });
+    }
+
     async fn ask(self, factor: bool) -> bool {
         let (sender, receiver) = oneshot::channel();
         // An earlier question left open is answered "no".

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod audit_view;
 pub mod avatars;
+pub mod credential_failures;
 pub mod departments;
 pub mod email_verifications;
 pub mod grants;

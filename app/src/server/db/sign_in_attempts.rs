@@ -80,7 +80,7 @@ pub struct Failures {
 }
 
 impl Failures {
-    fn from_row(count: Option<i64>, latest: Option<DateTime<Utc>>) -> Self {
+    pub(crate) fn from_row(count: Option<i64>, latest: Option<DateTime<Utc>>) -> Self {
         Self {
             count: u32::try_from(count.unwrap_or(0)).unwrap_or(u32::MAX),
             latest,

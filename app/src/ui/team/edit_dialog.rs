@@ -38,17 +38,20 @@ pub(super) fn EditDialog() -> impl IntoView {
             let permissions: Vec<String> = chosen.get_untracked().into_iter().collect();
             let groups: Vec<String> = groups.get_untracked().into_iter().collect();
             let sites: Vec<String> = sites.get_untracked().into_iter().collect();
+            let step_up = expect_context::<crate::ui::step_up::StepUp>();
             spawn_local(async move {
-                match crate::api::invitations::update_invitation(
-                    row.id,
-                    role,
-                    department,
-                    permissions,
-                    groups,
-                    sites,
-                )
-                .await
-                {
+                // A sensitive invitation may ask for a step-up first.
+                let update = || {
+                    crate::api::invitations::update_invitation(
+                        row.id,
+                        role.clone(),
+                        department.clone(),
+                        permissions.clone(),
+                        groups.clone(),
+                        sites.clone(),
+                    )
+                };
+                match step_up.run(update).await {
                     Ok(()) => {
                         close(state.edit_dialog);
                         state.refresh();

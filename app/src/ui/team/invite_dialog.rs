@@ -29,6 +29,8 @@ pub(super) fn InviteDialog() -> impl IntoView {
     let action = ServerAction::<CreateInvitation>::new();
     let form = NodeRef::<Form>::new();
     let errors = FormErrors::of(action, &INVITE_FIELDS);
+    // Inviting into a sensitive role may ask for a step-up first.
+    expect_context::<crate::ui::step_up::StepUp>().resubmit(action, form);
     // What the customize step and its warning follow.
     let role = RwSignal::new(String::new());
     let chosen = RwSignal::new(BTreeSet::<String>::new());

@@ -47,6 +47,7 @@ pub fn TeamPage() -> impl IntoView {
     let refresh =
         super::event_stream::on_team_change(move || version.update(|v| *v = v.wrapping_add(1)));
     let state = TeamState {
+        step_up: expect_context::<crate::ui::step_up::StepUp>(),
         version,
         issued: RwSignal::new(None),
         delivery: RwSignal::new(None),

@@ -41,6 +41,9 @@ pub(super) struct TeamState {
     pub(super) link_dialog: NodeRef<Dialog>,
     pub(super) revoke_dialog: NodeRef<Dialog>,
     pub(super) edit_dialog: NodeRef<Dialog>,
+    /// Resending a sensitive invitation, or making it a new link, may ask
+    /// for a step-up first.
+    pub(super) step_up: crate::ui::step_up::StepUp,
 }
 
 impl TeamState {
@@ -90,7 +93,7 @@ impl TeamState {
 
     pub(super) fn resend(self, id: InvitationId) {
         self.reissue(
-            resend_invitation(id),
+            move || resend_invitation(id),
             "Invitation sent again",
             "A new email is on its way. The previous link no longer works.",
         );
@@ -98,21 +101,23 @@ impl TeamState {
 
     pub(super) fn new_link(self, id: InvitationId) {
         self.reissue(
-            new_invitation_link(id),
+            move || new_invitation_link(id),
             "New link created",
             "The previous link no longer works. No email was sent: share this link yourself.",
         );
     }
 
     /// Shows the link `issued` brings in the link dialog, or its error.
-    fn reissue(
+    fn reissue<Fut>(
         self,
-        issued: impl std::future::Future<Output = Result<IssuedLink, AppError>> + 'static,
+        issued: impl Fn() -> Fut + 'static,
         title: &'static str,
         message: &'static str,
-    ) {
+    ) where
+        Fut: std::future::Future<Output = Result<IssuedLink, AppError>> + 'static,
+    {
         spawn_local(async move {
-            match issued.await {
+            match self.step_up.run(issued).await {
                 Ok(link) => self.show_link(title, message, link),
                 Err(e) => self.actions.notice.set(Some(e.to_string())),
             }

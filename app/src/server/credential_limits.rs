@@ -1,0 +1,207 @@
+//! Limits on the checks that come after a sign-in's password: a second
+//! factor's code, and the password asked again inside a session.
+//!
+//! The sign-in's own password step counts wrong passwords per account and
+//! per client (`sign_in::count_attempt`), and anyone who knows an address
+//! can make those. So nothing here reads them: a factor check is slowed
+//! only by the failures of whoever makes it (the browser of a sign-in that
+//! passed the password, or an open session), by the account's factor
+//! failures for browsers the account has never signed in from, and, as a
+//! hard stop, by a ceiling of factor failures since the last right factor
+//! (a password reset, or a reset of the factor by an admin or the
+//! operator, clears it too). A password asked again inside a session is
+//! slowed by that session's own failures only.
+
+use super::db::credential_failures::{self as failures, Kind};
+use super::db::{outbox, sign_in_attempts};
+use super::email_templates::WrongFactorEmail;
+use super::error::ServerError;
+use super::request::RequestScope;
+use super::sign_in::wait_left;
+use super::token::hash_token;
+use crate::domain::sign_in_delay::failures_that_matter;
+use crate::domain::{AccountId, SessionId};
+use crate::wire::AppError;
+use data_encoding::HEXLOWER;
+use std::time::Duration;
+
+/// How far back the ceiling looks: as long as failures are kept.
+const CEILING_LOOKBACK: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// Said beside the factor's field once the ceiling is reached.
+pub const CEILING_REACHED: &str = "Too many wrong codes were entered for this account, so codes are not accepted for now. Reset your password (the email proves it is you), or ask an administrator to reset your two-factor sign-in.";
+
+/// Who makes a check after the password.
+#[derive(Debug, Clone, Copy)]
+pub enum Attempter<'a> {
+    /// The browser of a sign-in that passed the password, by its pending
+    /// token's hash.
+    PendingSignIn(&'a [u8]),
+    /// An open session: its holder passed the whole sign-in.
+    Session(SessionId),
+}
+
+impl Attempter<'_> {
+    fn key(self) -> String {
+        match self {
+            Self::PendingSignIn(hash) => format!("pending:{}", HEXLOWER.encode(hash)),
+            Self::Session(id) => format!("session:{}", id.0),
+        }
+    }
+}
+
+/// A check counted as failed until it proves right.
+pub struct CountedCheck {
+    pub id: i64,
+    /// Whether it is the account's first factor failure since the last
+    /// right factor: the moment to tell the account's owner.
+    pub first_factor_failure: bool,
+}
+
+/// Refuses while `attempter` must wait, or once the account's ceiling is
+/// reached (beside `field`); otherwise counts this factor check as failed.
+/// The account's recent factor failures slow a pending sign-in only from a
+/// browser that never signed in to the account (`email_lower`'s): an open
+/// session, or the owner's own browser, is not slowed by someone else's
+/// guesses.
+pub async fn count_factor_check(
+    scope: &RequestScope,
+    account: AccountId,
+    email_lower: &str,
+    attempter: Attempter<'_>,
+    field: &'static str,
+) -> Result<CountedCheck, ServerError> {
+    let settings = &scope.state.auth;
+    let free = settings.free_failures_per_account;
+    let key = attempter.key();
+    let mut tx = scope.state.pool.begin().await?;
+    failures::lock(&mut tx, account).await?;
+    let since_success = failures::by_account(
+        &mut *tx,
+        account,
+        Kind::Factor,
+        CEILING_LOOKBACK,
+        settings.factor_failure_ceiling,
+    )
+    .await?;
+    if since_success.count >= settings.factor_failure_ceiling {
+        tracing::warn!(request_id = %scope.meta.request_id, %account, "second-factor ceiling reached");
+        return Err(AppError::invalid(field, CEILING_REACHED).into());
+    }
+    let own = failures::by_attempter(
+        &mut *tx,
+        &key,
+        Kind::Factor,
+        settings.sign_in_lookback,
+        failures_that_matter(free),
+    )
+    .await?;
+    let mut waits = vec![wait_left(&own, free)];
+    let exempt = match attempter {
+        Attempter::Session(_) => true,
+        Attempter::PendingSignIn(_) => match scope.cookie(settings.device_cookie_name()) {
+            Some(token) => {
+                sign_in_attempts::is_known_device(&mut *tx, &hash_token(&token), email_lower)
+                    .await?
+            }
+            None => false,
+        },
+    };
+    if !exempt {
+        let recent = failures::by_account(
+            &mut *tx,
+            account,
+            Kind::Factor,
+            settings.sign_in_lookback,
+            failures_that_matter(free),
+        )
+        .await?;
+        waits.push(wait_left(&recent, free));
+    }
+    if let Some(wait) = waits.into_iter().flatten().max() {
+        return Err(rate_limited(wait));
+    }
+    let id = failures::count_failure(&mut *tx, account, Kind::Factor, &key).await?;
+    tx.commit().await?;
+    Ok(CountedCheck {
+        id,
+        first_factor_failure: since_success.count == 0,
+    })
+}
+
+/// A factor proved right: the account's factor failures are forgotten,
+/// the ceiling's count with them.
+pub async fn factor_succeeded(scope: &RequestScope, account: AccountId) -> Result<(), ServerError> {
+    failures::clear_factor_failures(&scope.state.pool, account).await?;
+    Ok(())
+}
+
+/// Refuses while `session` must wait after its own wrong passwords;
+/// otherwise counts this password check as failed and returns its id, for
+/// [`check_succeeded`].
+pub async fn count_password_check(
+    scope: &RequestScope,
+    account: AccountId,
+    session: SessionId,
+) -> Result<i64, ServerError> {
+    let settings = &scope.state.auth;
+    let free = settings.free_failures_per_account;
+    let key = Attempter::Session(session).key();
+    let mut tx = scope.state.pool.begin().await?;
+    failures::lock(&mut tx, account).await?;
+    let own = failures::by_attempter(
+        &mut *tx,
+        &key,
+        Kind::Password,
+        settings.sign_in_lookback,
+        failures_that_matter(free),
+    )
+    .await?;
+    if let Some(wait) = wait_left(&own, free) {
+        return Err(rate_limited(wait));
+    }
+    let id = failures::count_failure(&mut *tx, account, Kind::Password, &key).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Takes back a check counted as failed: it proved right, or was not
+/// judged (the hasher shed it).
+pub async fn check_succeeded(scope: &RequestScope, id: i64) -> Result<(), ServerError> {
+    failures::forget(&scope.state.pool, id).await?;
+    Ok(())
+}
+
+/// Tells the account's owner that someone entered their password and then
+/// a wrong second factor, at the first such failure since the factor last
+/// proved right: whoever it was knows the password.
+pub async fn notify_wrong_factor(
+    scope: &RequestScope,
+    display_name: &str,
+    email: &str,
+) -> Result<(), ServerError> {
+    let rendered = WrongFactorEmail {
+        name: display_name,
+        email,
+        forgot_link: &scope.state.links.forgot_password(),
+    }
+    .render();
+    outbox::enqueue(
+        &scope.state.pool,
+        None,
+        None,
+        outbox::KIND_TWO_FACTOR,
+        email,
+        &rendered,
+    )
+    .await?;
+    scope.state.outbox.wake();
+    Ok(())
+}
+
+fn rate_limited(wait: Duration) -> ServerError {
+    AppError::RateLimited {
+        seconds: u32::try_from(wait.as_secs().max(1)).unwrap_or(u32::MAX),
+    }
+    .into()
+}
