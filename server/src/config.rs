@@ -211,7 +211,7 @@ impl Config {
         if session_idle > MAX_SESSION_IDLE {
             return Err(err(
                 "ROSTER_SESSION_IDLE_MINUTES",
-                "must be at most 1440 (24 hours)",
+                "must be at most 480 (8 hours)",
             ));
         }
         let session_absolute = minutes(
@@ -219,6 +219,12 @@ impl Config {
             720,
             "ROSTER_SESSION_ABSOLUTE_MINUTES",
         )?;
+        if session_absolute > MAX_SESSION_ABSOLUTE {
+            return Err(err(
+                "ROSTER_SESSION_ABSOLUTE_MINUTES",
+                "must be at most 1440 (24 hours)",
+            ));
+        }
         if session_idle > session_absolute {
             return Err(err(
                 "ROSTER_SESSION_IDLE_MINUTES",
@@ -298,6 +304,11 @@ impl Config {
         if self.is_https() {
             return refuse("with an https PUBLIC_BASE_URL");
         }
+        if !names_loopback(&self.public_base_url) {
+            return refuse(
+                "unless PUBLIC_BASE_URL names this machine (localhost, 127.0.0.1 or [::1])",
+            );
+        }
         if self.database_url.is_some() {
             return refuse("with DATABASE_URL");
         }
@@ -311,8 +322,32 @@ impl Config {
     }
 }
 
+/// Whether `url`'s host is this machine: `localhost`, an address in
+/// 127.0.0.0/8, or `[::1]`. Anything else is a name others may reach.
+fn names_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = if let Some(bracketed) = authority.strip_prefix('[') {
+        bracketed.split(']').next().unwrap_or_default()
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The longest an unused session may stay open.
-const MAX_SESSION_IDLE: Duration = Duration::from_secs(24 * 3600);
+/// The longest a session may go unused (ASVS 5.0 V7.3: an idle timeout,
+/// here at most a working day).
+const MAX_SESSION_IDLE: Duration = Duration::from_secs(8 * 3600);
+/// The longest a session may last however active (ASVS 5.0 V7.3: an
+/// absolute lifetime, here at most a day): past it, sign in again.
+const MAX_SESSION_ABSOLUTE: Duration = Duration::from_secs(24 * 3600);
 
 /// Plain `smtp://` sends credentials and reset links in the clear, which is
 /// only acceptable to a relay on this host: anywhere else the URL must ask
@@ -547,10 +582,14 @@ mod tests {
             ),
             (
                 map(&[
-                    ("ROSTER_SESSION_IDLE_MINUTES", "1441"),
-                    ("ROSTER_SESSION_ABSOLUTE_MINUTES", "2000"),
+                    ("ROSTER_SESSION_IDLE_MINUTES", "481"),
+                    ("ROSTER_SESSION_ABSOLUTE_MINUTES", "1000"),
                 ]),
                 "ROSTER_SESSION_IDLE_MINUTES",
+            ),
+            (
+                map(&[("ROSTER_SESSION_ABSOLUTE_MINUTES", "1441")]),
+                "ROSTER_SESSION_ABSOLUTE_MINUTES",
             ),
             (
                 map(&[("ROSTER_TRUSTED_PROXIES", "10.0.0.0/8, proxy")]),
@@ -633,7 +672,20 @@ mod tests {
         let https = dev(&[("PUBLIC_BASE_URL", "https://roster.example")]);
         let database = dev(&[("DATABASE_URL", "postgres://roster@db/roster")]);
         let proxied = dev(&[("ROSTER_TRUSTED_PROXIES", "127.0.0.1")]);
+        let named = dev(&[("PUBLIC_BASE_URL", "http://roster.example:3000")]);
+        let lan = dev(&[("PUBLIC_BASE_URL", "http://192.0.2.10:3000/")]);
+        for url in [
+            "http://localhost:3000",
+            "http://127.0.0.1:3000/",
+            "http://[::1]:3000",
+        ] {
+            assert!(dev(&[("PUBLIC_BASE_URL", url)])
+                .check_dev_mailbox(local)
+                .is_ok());
+        }
         for (config, listen) in [
+            (named, local),
+            (lan, local),
             (https, local),
             (database, local),
             (proxied, local),

@@ -28,6 +28,9 @@ use std::time::Duration;
 /// How far back the ceiling looks: as long as failures are kept.
 const CEILING_LOOKBACK: Duration = Duration::from_secs(30 * 24 * 3600);
 
+/// Said beside the password once the sessions' ceiling is reached.
+pub const PASSWORD_CEILING_REACHED: &str = "Too many wrong passwords were entered in this account's sessions. Sign out and sign in again, or reset your password.";
+
 /// Said beside the factor's field once the ceiling is reached.
 pub const CEILING_REACHED: &str = "Too many wrong codes were entered for this account, so codes are not accepted for now. Reset your password (the email proves it is you), or ask an administrator to reset your two-factor sign-in.";
 
@@ -42,9 +45,18 @@ pub enum Attempter<'a> {
 }
 
 impl Attempter<'_> {
-    fn key(self) -> String {
+    /// Whom its failures are counted against. A pending sign-in from a
+    /// browser with a device cookie counts against that browser, so that
+    /// starting a new sign-in (or a switch of organisation, which asks no
+    /// password) does not start the count again.
+    fn key(self, scope: &RequestScope) -> String {
         match self {
-            Self::PendingSignIn(hash) => format!("pending:{}", HEXLOWER.encode(hash)),
+            Self::PendingSignIn(hash) => {
+                match scope.cookie(scope.state.auth.device_cookie_name()) {
+                    Some(device) => format!("device:{}", HEXLOWER.encode(&hash_token(&device))),
+                    None => format!("pending:{}", HEXLOWER.encode(hash)),
+                }
+            }
             Self::Session(id) => format!("session:{}", id.0),
         }
     }
@@ -53,8 +65,9 @@ impl Attempter<'_> {
 /// A check counted as failed until it proves right.
 pub struct CountedCheck {
     pub id: i64,
-    /// Whether it is the account's first factor failure since the last
-    /// right factor: the moment to tell the account's owner.
+    /// Whether it is the account's first factor failure from a sign-in
+    /// since the last right factor: the moment to tell the account's owner
+    /// (their own typo in an open session neither tells nor hides it).
     pub first_factor_failure: bool,
 }
 
@@ -73,9 +86,10 @@ pub async fn count_factor_check(
 ) -> Result<CountedCheck, ServerError> {
     let settings = &scope.state.auth;
     let free = settings.free_failures_per_account;
-    let key = attempter.key();
+    let key = attempter.key(scope);
     let mut tx = scope.state.pool.begin().await?;
     failures::lock(&mut tx, account).await?;
+    let told_already = failures::any_from_sign_ins(&mut *tx, account).await?;
     let since_success = failures::by_account(
         &mut *tx,
         account,
@@ -125,7 +139,7 @@ pub async fn count_factor_check(
     tx.commit().await?;
     Ok(CountedCheck {
         id,
-        first_factor_failure: since_success.count == 0,
+        first_factor_failure: matches!(attempter, Attempter::PendingSignIn(_)) && !told_already,
     })
 }
 
@@ -136,9 +150,12 @@ pub async fn factor_succeeded(scope: &RequestScope, account: AccountId) -> Resul
     Ok(())
 }
 
-/// Refuses while `session` must wait after its own wrong passwords;
-/// otherwise counts this password check as failed and returns its id, for
-/// [`check_succeeded`].
+/// Refuses while `session` must wait after its own wrong passwords, or
+/// once the account's sessions together reach the ceiling of wrong
+/// passwords (a new session, by a switch of organisation, must not start
+/// the count again); otherwise counts this password check as failed and
+/// returns its id, for [`password_succeeded`]. Only someone holding a
+/// session of the account can make these failures.
 pub async fn count_password_check(
     scope: &RequestScope,
     account: AccountId,
@@ -146,9 +163,21 @@ pub async fn count_password_check(
 ) -> Result<i64, ServerError> {
     let settings = &scope.state.auth;
     let free = settings.free_failures_per_account;
-    let key = Attempter::Session(session).key();
+    let key = Attempter::Session(session).key(scope);
     let mut tx = scope.state.pool.begin().await?;
     failures::lock(&mut tx, account).await?;
+    let all_sessions = failures::by_account(
+        &mut *tx,
+        account,
+        Kind::Password,
+        CEILING_LOOKBACK,
+        settings.factor_failure_ceiling,
+    )
+    .await?;
+    if all_sessions.count >= settings.factor_failure_ceiling {
+        tracing::warn!(request_id = %scope.meta.request_id, %account, "in-session password ceiling reached");
+        return Err(AppError::invalid("current_password", PASSWORD_CEILING_REACHED).into());
+    }
     let own = failures::by_attempter(
         &mut *tx,
         &key,
@@ -165,10 +194,20 @@ pub async fn count_password_check(
     Ok(id)
 }
 
-/// Takes back a check counted as failed: it proved right, or was not
-/// judged (the hasher shed it).
-pub async fn check_succeeded(scope: &RequestScope, id: i64) -> Result<(), ServerError> {
+/// Takes back a check counted as failed that was not judged (the hasher
+/// shed it).
+pub async fn check_not_judged(scope: &RequestScope, id: i64) -> Result<(), ServerError> {
     failures::forget(&scope.state.pool, id).await?;
+    Ok(())
+}
+
+/// The password proved right in a session: the account's in-session
+/// password failures are forgotten, the ceiling's count with them.
+pub async fn password_succeeded(
+    scope: &RequestScope,
+    account: AccountId,
+) -> Result<(), ServerError> {
+    failures::clear(&scope.state.pool, account, Kind::Password).await?;
     Ok(())
 }
 

@@ -328,10 +328,10 @@ impl WrongFactorEmail<'_> {
         let subject = "A wrong two-factor code was entered for your Roster account".to_string();
         let greeting = greeting(self.name);
         let what = format!(
-            "Someone entered the password of your Roster account ({}) and then a wrong two-factor code.",
+            "Someone signing in to your Roster account ({}) entered a wrong two-factor code.",
             self.email
         );
-        const IF_NOT: &str = "If it was not you, someone knows your password. Choose a new one now, and use it nowhere else:";
+        const IF_NOT: &str = "If it was not you, someone may know your password. Choose a new one now, and use it nowhere else:";
         security_notice(subject, &greeting, &what, IF_NOT, self.forgot_link)
     }
 }

@@ -186,21 +186,36 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
 /// `tx`) grants anything sensitive, owning included, and the actor's proof
 /// is not recent: accepting such an invitation opens a freshly proven
 /// session, so handing one out asks what granting it directly asks.
+/// Returns whether it does.
 async fn require_proof_for(
     tx: &mut Transaction<'_, Postgres>,
     scope: &RequestScope,
     actor: &Actor,
     id: InvitationId,
-) -> Result<(), ServerError> {
+) -> Result<bool, ServerError> {
     let org = actor.organisation_id;
     let written = invitations::lock_for_admin(&mut **tx, org, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let catalogue = product_permissions::catalogue(&mut **tx, org).await?;
-    if step_up::grants_need_proof(&written.grants, &written.site_grants, &catalogue) {
+    let sensitive = grants_sensitively(tx, org, &written).await?;
+    if sensitive {
         actor.require_recent_proof(scope.state.clock.now())?;
     }
-    Ok(())
+    Ok(sensitive)
+}
+
+/// Whether what `invitation` grants is sensitive, by the catalogue.
+async fn grants_sensitively(
+    tx: &mut Transaction<'_, Postgres>,
+    org: OrganisationId,
+    invitation: &invitations::ManagedInvitation,
+) -> Result<bool, ServerError> {
+    let catalogue = product_permissions::catalogue(&mut **tx, org).await?;
+    Ok(step_up::grants_need_proof(
+        &invitation.grants,
+        &invitation.site_grants,
+        &catalogue,
+    ))
 }
 
 /// The sites as stored: each with its role.
@@ -441,7 +456,15 @@ pub async fn update(
     let notice = [TeamNotice::invitation(actor.organisation_id, id)];
     team_events::notify(&mut *tx, &notice).await?;
     invitations::set_sites(&mut tx, id, &site_pairs(&sites)).await?;
-    require_proof_for(&mut tx, &scope, &actor, id).await?;
+    let was_sensitive = grants_sensitively(&mut tx, actor.organisation_id, &invitation).await?;
+    if require_proof_for(&mut tx, &scope, &actor, id).await? && !was_sensitive {
+        // A link copied while it granted nothing sensitive may be in the
+        // hands of someone who could not hand out this much: it stops
+        // working. The emailed one goes on; a new one is a "Create new
+        // link" away.
+        let copied = SecretToken::generate();
+        invitations::rotate_copy_token(&mut *tx, id, &copied.hash()).await?;
+    }
     team_events::notify(
         &mut *tx,
         &[TeamNotice::invitation(actor.organisation_id, id)],

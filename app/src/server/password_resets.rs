@@ -272,6 +272,12 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
     // The reset proves the mailbox: the second factor's ceiling, reached by
     // someone who had the old password, no longer holds.
     super::db::credential_failures::clear_factor_failures(&mut *tx, reset.account_id).await?;
+    super::db::credential_failures::clear(
+        &mut *tx,
+        reset.account_id,
+        super::db::credential_failures::Kind::Password,
+    )
+    .await?;
     let event = AuditEvent::new(AuditAction::PasswordResetCompleted)
         .by(reset.account_id, &reset.display_name)
         .on_account(Some(reset.account_id), &reset.display_name)

@@ -70,8 +70,8 @@ pub async fn sign_in(
     if two_factor::is_enabled(pool, account.id).await? {
         // The password is right, but that alone opens nothing: the browser
         // gets a pending token for the factor step, and no success is
-        // recorded yet (a success clears the account's failures, which
-        // wrong codes count into).
+        // recorded yet: the sign-in succeeds with the factor, which counts
+        // its own failures (`credential_limits`).
         let after = super::two_factor::AfterFactor::SignIn { next };
         return super::two_factor::begin_factor_step(&scope, account.id, after).await;
     }
@@ -180,6 +180,9 @@ pub async fn verify_password(
     match account {
         Some(account) if verified => {
             sign_in_attempts::forget(&scope.state.pool, attempt.id).await?;
+            // The password proved right here: the ceiling on guessing it
+            // inside sessions no longer holds.
+            credential_limits::password_succeeded(scope, account.id).await?;
             Ok(account)
         }
         account => {
@@ -225,7 +228,7 @@ pub async fn confirm_own_password(
         .await;
     match verified {
         Ok(true) if account.is_some() => {
-            credential_limits::check_succeeded(scope, check).await?;
+            credential_limits::password_succeeded(scope, actor.account_id).await?;
             Ok(())
         }
         Ok(_) => {
@@ -243,7 +246,7 @@ pub async fn confirm_own_password(
         }
         Err(error) => {
             // Shed or failed before judging: not a failure of the person's.
-            credential_limits::check_succeeded(scope, check).await?;
+            credential_limits::check_not_judged(scope, check).await?;
             Err(error)
         }
     }

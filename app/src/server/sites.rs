@@ -16,8 +16,9 @@ use super::roles::announce;
 use crate::domain::audit::AuditAction;
 use crate::domain::member::MemberChange;
 use crate::domain::permission::may_grant;
-use crate::domain::scope::Standing;
+use crate::domain::scope::{Standing, ORGANISATION_ONLY};
 use crate::domain::site::{self, MAX_SITES};
+use crate::domain::step_up;
 use crate::domain::{MembershipId, OrganisationId, Permission, PermissionSet, Refusal, SiteId};
 use crate::wire::choice::Choice;
 use crate::wire::sites::{MemberSiteView, MemberSites, SiteView, SitesPage};
@@ -190,6 +191,11 @@ pub async fn set_archived(
     actor.require_recent_proof(scope.state.clock.now())?;
     let now = scope.state.clock.now();
     sites::set_archived(&mut *tx, locked.id, archived.then_some(now)).await?;
+    // An archived site grants nothing, so whom the two-factor policy
+    // covers changes both ways: restoring covers its people again.
+    let changed =
+        super::organisations::refresh_two_factor_requirement(&mut tx, org, None, now).await?;
+    announce(&mut tx, org, changed).await?;
     let (action, before, after) = if archived {
         (AuditAction::SiteArchived, "active", "archived")
     } else {
@@ -287,7 +293,7 @@ pub async fn set_member_site(
     if current.as_ref().is_some_and(|c| c.role_id == role.id) {
         return Ok(());
     }
-    if !granted.sensitive().is_empty() {
+    if grants_at_site_need_proof(&mut tx, org, &granted).await? {
         actor.require_recent_proof(scope.state.clock.now())?;
     }
     let managed = sites::managed(&mut *tx, org, Some(&[site.id]), None).await?;
@@ -313,6 +319,24 @@ pub async fn set_member_site(
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether giving or taking what `granted` holds at a site asks a recent
+/// proof: what holds there (the organisation-only permissions grant
+/// nothing at a site), sensitive as the organisation's catalogue says, as
+/// `membership_site_permissions` reads it.
+async fn grants_at_site_need_proof(
+    tx: &mut Transaction<'_, Postgres>,
+    org: OrganisationId,
+    granted: &PermissionSet,
+) -> Result<bool, ServerError> {
+    let at_site = granted.clone().without(&ORGANISATION_ONLY);
+    let catalogue = super::db::product_permissions::catalogue(&mut **tx, org).await?;
+    Ok(step_up::grants_need_proof(
+        &at_site.keys(),
+        &[] as &[&str],
+        &catalogue,
+    ))
 }
 
 /// Takes member `id` off a site, within the same rules as giving them a
@@ -353,7 +377,7 @@ pub async fn remove_member_site(
         Some(&granted),
     )
     .await?;
-    if !granted.sensitive().is_empty() {
+    if grants_at_site_need_proof(&mut tx, org, &granted).await? {
         actor.require_recent_proof(scope.state.clock.now())?;
     }
     // Announced while they are still on it, for the streams of its

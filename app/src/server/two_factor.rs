@@ -13,7 +13,7 @@
 use super::actor::{authenticate, authenticate_for_setup, Actor};
 use super::credential_limits::{self, Attempter};
 use super::db::audit::{self, AuditEvent};
-use super::db::{accounts, credential_failures, memberships, outbox, two_factor as db};
+use super::db::{accounts, credential_failures, memberships, outbox, sessions, two_factor as db};
 use super::email_templates::{TwoFactorChange, TwoFactorChangedEmail};
 use super::error::ServerError;
 use super::request::RequestScope;
@@ -254,19 +254,26 @@ async fn notify(
 }
 
 /// A change the actor made to their own second factor: audited in every
-/// organisation of the account, and the notice to them queued.
+/// organisation of the account, the notice to them queued, and every other
+/// session of the account ended (one opened before the change, perhaps by
+/// someone else, must not outlive it). This session goes on under a new
+/// token, returned for the caller to send once `tx` commits.
 async fn record_own_change(
     tx: &mut Transaction<'_, Postgres>,
     scope: &RequestScope,
     actor: &Actor,
     action: AuditAction,
     change: TwoFactorChange,
-) -> Result<(), ServerError> {
+) -> Result<SecretToken, ServerError> {
     let event = AuditEvent::new(action)
         .by(actor.account_id, &actor.display_name)
         .on_account(Some(actor.account_id), &actor.display_name);
     audit::record_for_account(&mut **tx, &scope.meta, Some(actor.account_id), event).await?;
-    notify(tx, &scope.state.links, actor.account_id, change).await
+    notify(tx, &scope.state.links, actor.account_id, change).await?;
+    sessions::revoke_all(&mut **tx, actor.account_id, None, Some(actor.session_id)).await?;
+    let token = SecretToken::generate();
+    sessions::replace_token(&mut **tx, actor.session_id, &token.hash()).await?;
+    Ok(token)
 }
 
 /// The signed-in person's second factor.
@@ -374,7 +381,7 @@ pub async fn confirm_setup(
         return Err(AppError::invalid("code", "This setup has changed. Start again.").into());
     }
     db::replace_recovery_codes(&mut *tx, actor.account_id, &hashes).await?;
-    record_own_change(
+    let token = record_own_change(
         &mut tx,
         &scope,
         &actor,
@@ -384,6 +391,7 @@ pub async fn confirm_setup(
     .await?;
     super::profile::announce(&mut tx, actor.account_id).await?;
     tx.commit().await?;
+    sign_in::set_session_cookie(&scope, &token);
     scope.state.outbox.wake();
     Ok(RecoveryCodes { codes })
 }
@@ -475,7 +483,7 @@ pub async fn remove(scope: RequestScope, proof: FactorProof) -> Result<(), Serve
     let mut tx = scope.state.pool.begin().await?;
     prove(&scope, &mut tx, &actor, proof).await?;
     db::remove(&mut *tx, actor.account_id).await?;
-    record_own_change(
+    let token = record_own_change(
         &mut tx,
         &scope,
         &actor,
@@ -485,6 +493,7 @@ pub async fn remove(scope: RequestScope, proof: FactorProof) -> Result<(), Serve
     .await?;
     super::profile::announce(&mut tx, actor.account_id).await?;
     tx.commit().await?;
+    sign_in::set_session_cookie(&scope, &token);
     scope.state.outbox.wake();
     Ok(())
 }
@@ -499,7 +508,7 @@ pub async fn regenerate_recovery_codes(
     prove(&scope, &mut tx, &actor, proof).await?;
     let (codes, hashes) = new_recovery_codes();
     db::replace_recovery_codes(&mut *tx, actor.account_id, &hashes).await?;
-    record_own_change(
+    let token = record_own_change(
         &mut tx,
         &scope,
         &actor,
@@ -508,6 +517,7 @@ pub async fn regenerate_recovery_codes(
     )
     .await?;
     tx.commit().await?;
+    sign_in::set_session_cookie(&scope, &token);
     scope.state.outbox.wake();
     Ok(RecoveryCodes { codes })
 }

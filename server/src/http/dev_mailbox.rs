@@ -19,12 +19,19 @@ pub fn routes(router: Router<ServerState>) -> Router<ServerState> {
 }
 
 /// Whether the request comes from this machine. The dev mailbox shows
-/// every email's link, so it answers only local browsers.
+/// every email's link, so it answers only local browsers, and nothing a
+/// proxy passed on: a proxy on this machine would make every visitor look
+/// local.
 fn is_local(request: &Request) -> bool {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .is_some_and(|ConnectInfo(addr)| addr.ip().is_loopback())
+    const PROXY_HEADERS: [&str; 3] = ["forwarded", "x-forwarded-for", "x-real-ip"];
+    let proxied = PROXY_HEADERS
+        .iter()
+        .any(|name| request.headers().contains_key(*name));
+    !proxied
+        && request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .is_some_and(|ConnectInfo(addr)| addr.ip().is_loopback())
 }
 
 /// The dev mailbox's pages may use their own inline styles, and nothing else.

@@ -731,8 +731,8 @@ async fn past_the_grace_only_the_factor_setup_and_the_profile_answer() {
     let app = TestApp::spawn().await;
     let target = target(&app).await;
     let org = &target.org;
-    let owner = app.sign_in(&org.owner_email, &org.password).await;
-    set_up(&app, &owner, &org.password).await;
+    let mut owner = app.sign_in(&org.owner_email, &org.password).await;
+    set_up(&app, &mut owner, &org.password).await;
     let policy = [
         ("two_factor_policy", "everyone"),
         ("two_factor_grace_days", "0"),
@@ -1241,8 +1241,8 @@ async fn every_guarded_server_function_asks_an_owner_for_a_recent_proof() {
     assert_eq!(archived.status, StatusCode::OK, "{}", archived.body);
     crate::sites::place(&app, &owner, &t.admin_membership, &t.site, &t.admin_role).await;
     // A factor for the member, for an admin to reset.
-    let member = app.sign_in(&t.org.member_email, &t.org.password).await;
-    crate::two_factor::set_up(&app, &member, &t.org.password).await;
+    let mut member = app.sign_in(&t.org.member_email, &t.org.password).await;
+    crate::two_factor::set_up(&app, &mut member, &t.org.password).await;
     let (disabled_membership, _) = crate::delegated::person(&app, &t.org, "Dora Disabled").await;
     let disabled = app
         .call(

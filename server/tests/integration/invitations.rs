@@ -484,6 +484,19 @@ async fn once_sent_no_table_holds_the_token_or_the_link() {
     assert_eq!(page.headers()["referrer-policy"], "same-origin");
     let html = page.text().await.unwrap();
     assert!(html.contains(&format!("<a href=\"{emailed}\">")), "{html}");
+    // Through a proxy on this machine every visitor would look local: a
+    // request that a proxy passed on gets nothing.
+    for header in ["forwarded", "x-forwarded-for", "x-real-ip"] {
+        let proxied = app
+            .client
+            .get(app.url("/dev/mailbox"))
+            .header(header, "for=192.0.2.7")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(proxied.status(), StatusCode::NOT_FOUND, "{header}");
+        assert!(!proxied.text().await.unwrap().contains(&emailed));
+    }
     let state = eventually(Duration::from_secs(5), || async {
         let state: String =
             sqlx::query_scalar("SELECT state FROM outbox_emails WHERE invitation_id = $1")

@@ -144,8 +144,8 @@ async fn risky_actions_ask_for_a_recent_proof_and_a_step_up_gives_one() {
 async fn with_a_second_factor_a_step_up_takes_a_code_too() {
     let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
     let org = app.organisation().await;
-    let admin = app.sign_in(&org.admin_email, &org.password).await;
-    let (secret, _) = set_up(&app, &admin, &org.password).await;
+    let mut admin = app.sign_in(&org.admin_email, &org.password).await;
+    let (secret, _) = set_up(&app, &mut admin, &org.password).await;
 
     app.clock.advance(Duration::minutes(16));
     let check = app.call("step_up/check", &[], Some(&admin)).await;
@@ -251,4 +251,87 @@ async fn an_owner_invitation_asks_a_recent_proof_and_opens_only_from_its_email()
     .expect("the invitation email");
     let accepted = accept_new(&app, &token_of(&invitation_link_in(&emailed))).await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+}
+
+/// A site role asks a recent proof for what it grants at its site, read
+/// through the product catalogue: a role whose only sensitive permission
+/// holds at the organisation's scope (it grants nothing at a site) asks
+/// nothing, one with a sensitive product permission does.
+#[tokio::test]
+async fn a_site_role_asks_a_recent_proof_only_for_what_is_sensitive_at_its_site() {
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    for (key, sensitive) in [("reports.view", false), ("orders.approve", true)] {
+        let made = crate::product_permissions::create(&app, &owner, key, key, sensitive).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    }
+    for (name, permissions) in [
+        ("Viewer", &["reports.view", "roles.manage"][..]),
+        ("Approver", &["orders.approve"][..]),
+    ] {
+        let made = crate::roles::create(&app, &owner, name, permissions).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    }
+    let (viewer, approver) = (
+        role_id(&app, &org, "viewer").await,
+        role_id(&app, &org, "approver").await,
+    );
+    let site = crate::sites::create(&app, &owner, "Berlin").await;
+    let member = membership_of(&app, &org, &org.member_email).await;
+
+    app.clock.advance(Duration::minutes(16));
+    let place = |role: String| {
+        let (app, owner, member, site) = (&app, owner.clone(), member.clone(), site.clone());
+        async move {
+            app.call(
+                "members/set_site",
+                &[
+                    ("membership_id", member.as_str()),
+                    ("site_id", site.as_str()),
+                    ("role_id", role.as_str()),
+                ],
+                Some(&owner),
+            )
+            .await
+        }
+    };
+    let as_viewer = place(viewer).await;
+    assert_eq!(as_viewer.status, StatusCode::OK, "{}", as_viewer.body);
+    let as_approver = place(approver).await;
+    assert!(asks_for_step_up(&as_approver), "{}", as_approver.body);
+}
+
+/// A link copied while an invitation granted nothing sensitive stops
+/// working once an edit makes it grant something sensitive: whoever copied
+/// it may not have been able to hand out that much.
+#[tokio::test]
+async fn an_edit_that_makes_an_invitation_sensitive_retires_its_copied_link() {
+    use crate::invitations::{accept_new, invited};
+    use app::domain::Refusal;
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let issued = invited(&app, &owner, "rising@example.com").await;
+    let admin_role = role_id(&app, &org, "admin").await;
+    let invitation = issued.invitation_id.to_string();
+    let edited = app
+        .call(
+            "invitations/update",
+            &[
+                ("invitation_id", invitation.as_str()),
+                ("role_id", admin_role.as_str()),
+                ("department_id", ""),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    let copied = accept_new(&app, &crate::invitations::token_of(&issued.link)).await;
+    assert_eq!(
+        copied.refusal(),
+        Refusal::InvitationLinkInvalid,
+        "{}",
+        copied.body
+    );
 }

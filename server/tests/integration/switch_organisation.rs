@@ -104,8 +104,8 @@ async fn with_a_factor_a_switch_takes_the_factor_step() {
     let home = app.organisation().await;
     let elsewhere = app.organisation().await;
     joins_too(&app, &elsewhere, &home.member_email, &home.password).await;
-    let session = app.sign_in(&home.member_email, &home.password).await;
-    let (secret, _) = set_up(&app, &session, &home.password).await;
+    let mut session = app.sign_in(&home.member_email, &home.password).await;
+    let (secret, _) = set_up(&app, &mut session, &home.password).await;
     let from = organisation_of(&app, &session).await.expect("signed in");
     let to = if from == home.name { &elsewhere } else { &home };
 

@@ -45,10 +45,12 @@ pub(crate) fn cookie_value(response: &ApiResponse, name: &str) -> Option<String>
 }
 
 /// Turns two-factor sign-in on for `email` (signed in as `session`) and
-/// returns the secret and the recovery codes.
+/// returns the secret and the recovery codes. The session goes on under a
+/// new token (every other session of the account ends): `session` is
+/// updated to it.
 pub(crate) async fn set_up(
     app: &TestApp,
-    session: &str,
+    session: &mut String,
     password: &str,
 ) -> (TotpSecret, Vec<String>) {
     let started = app
@@ -66,6 +68,9 @@ pub(crate) async fn set_up(
         .call("two_factor/confirm", &[("code", &code)], Some(session))
         .await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    *session = confirmed
+        .session_cookie()
+        .expect("the session goes on under a new token");
     let codes: RecoveryCodes = confirmed.json();
     (secret, codes.codes)
 }
@@ -186,6 +191,14 @@ async fn setting_up_an_authenticator_takes_the_password_then_a_code() {
         .await;
     let codes: RecoveryCodes = confirmed.json();
     assert_eq!(codes.codes.len(), 10);
+    // This session goes on under a new token; the old one opens nothing.
+    let renewed = confirmed.session_cookie().expect("a new session token");
+    assert_ne!(renewed, member);
+    assert_eq!(
+        app.call("two_factor", &[], Some(&member)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let member = renewed;
     let now = status(&app, &member).await;
     assert!(now.authenticator.is_some());
     assert_eq!(now.recovery_codes_left, 10);
@@ -245,8 +258,8 @@ async fn setting_up_an_authenticator_takes_the_password_then_a_code() {
 async fn a_code_works_one_step_either_side_and_only_once() {
     let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
     let org = app.organisation().await;
-    let member = app.sign_in(&org.member_email, &org.password).await;
-    let (secret, _) = set_up(&app, &member, &org.password).await;
+    let mut member = app.sign_in(&org.member_email, &org.password).await;
+    let (secret, _) = set_up(&app, &mut member, &org.password).await;
     app.clock.advance(Duration::seconds(3 * STEP_SECONDS));
     let now = app.clock.now();
 
@@ -303,8 +316,8 @@ async fn a_code_works_one_step_either_side_and_only_once() {
 async fn of_two_requests_with_one_code_one_signs_in() {
     let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
     let org = app.organisation().await;
-    let member = app.sign_in(&org.member_email, &org.password).await;
-    let (secret, _) = set_up(&app, &member, &org.password).await;
+    let mut member = app.sign_in(&org.member_email, &org.password).await;
+    let (secret, _) = set_up(&app, &mut member, &org.password).await;
     app.clock.advance(Duration::seconds(STEP_SECONDS));
     let code = code_at(&secret, app.clock.now());
 
@@ -340,8 +353,8 @@ async fn of_two_requests_with_one_code_one_signs_in() {
 async fn a_recovery_code_works_once_and_the_owner_is_told() {
     let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
     let org = app.organisation().await;
-    let member = app.sign_in(&org.member_email, &org.password).await;
-    let (_, codes) = set_up(&app, &member, &org.password).await;
+    let mut member = app.sign_in(&org.member_email, &org.password).await;
+    let (_, codes) = set_up(&app, &mut member, &org.password).await;
 
     let pending = password_step(&app, &org.member_email, &org.password).await;
     let wrong = with_recovery_code(&app, &pending, "aaaa-bbbb-cccc-dddd").await;
@@ -381,8 +394,8 @@ async fn a_recovery_code_works_once_and_the_owner_is_told() {
 async fn the_pending_sign_in_lasts_five_minutes() {
     let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
     let org = app.organisation().await;
-    let member = app.sign_in(&org.member_email, &org.password).await;
-    let (secret, _) = set_up(&app, &member, &org.password).await;
+    let mut member = app.sign_in(&org.member_email, &org.password).await;
+    let (secret, _) = set_up(&app, &mut member, &org.password).await;
 
     let pending = password_step(&app, &org.member_email, &org.password).await;
     app.clock
@@ -463,9 +476,9 @@ async fn wrong_codes_slow_whoever_made_them_but_not_the_owners_browser() {
     let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
     let org = app.organisation().await;
     let first = app.try_sign_in(&org.member_email, &org.password).await;
-    let member = first.session_cookie().unwrap();
+    let mut member = first.session_cookie().unwrap();
     let device = cookie_value(&first, "roster_device").expect("a known browser");
-    let (secret, _) = set_up(&app, &member, &org.password).await;
+    let (secret, _) = set_up(&app, &mut member, &org.password).await;
     app.clock.advance(Duration::seconds(STEP_SECONDS));
 
     // Someone with the password, from a browser the account never signed
@@ -523,9 +536,9 @@ async fn wrong_passwords_from_anyone_never_lock_the_owner_out_of_their_factor_or
     let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
     let org = app.organisation().await;
     let first = app.try_sign_in(&org.owner_email, &org.password).await;
-    let owner = first.session_cookie().unwrap();
+    let mut owner = first.session_cookie().unwrap();
     let device = cookie_value(&first, "roster_device").expect("a known browser");
-    let (secret, _) = set_up(&app, &owner, &org.password).await;
+    let (secret, _) = set_up(&app, &mut owner, &org.password).await;
     app.clock.advance(Duration::seconds(STEP_SECONDS));
 
     // The attacker's requests come from this machine's address too: the
@@ -598,9 +611,9 @@ async fn a_hundred_wrong_codes_stop_codes_until_a_password_reset() {
     .await;
     let org = app.organisation().await;
     let first = app.try_sign_in(&org.member_email, &org.password).await;
-    let member = first.session_cookie().unwrap();
+    let mut member = first.session_cookie().unwrap();
     let device = cookie_value(&first, "roster_device").expect("a known browser");
-    let (secret, recovery) = set_up(&app, &member, &org.password).await;
+    let (secret, recovery) = set_up(&app, &mut member, &org.password).await;
 
     let pending = password_step(&app, &org.member_email, &org.password).await;
     for _ in 0..100 {
@@ -639,8 +652,8 @@ async fn a_hundred_wrong_codes_stop_codes_until_a_password_reset() {
 async fn removing_and_new_codes_take_the_password_and_a_factor() {
     let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
     let org = app.organisation().await;
-    let member = app.sign_in(&org.member_email, &org.password).await;
-    let (secret, codes) = set_up(&app, &member, &org.password).await;
+    let mut member = app.sign_in(&org.member_email, &org.password).await;
+    let (secret, codes) = set_up(&app, &mut member, &org.password).await;
     app.clock.advance(Duration::seconds(STEP_SECONDS));
 
     let no_factor = app
@@ -660,6 +673,13 @@ async fn removing_and_new_codes_take_the_password_and_a_factor() {
         )
         .await;
     assert_eq!(field_of(&no_password), "current_password");
+    // Another session of the account, opened before the change, ends with
+    // it; this one goes on under a new token.
+    let pending = password_step(&app, &org.member_email, &org.password).await;
+    let other = with_recovery_code(&app, &pending, &codes[1])
+        .await
+        .session_cookie()
+        .expect("a second session");
     let fresh = app
         .call(
             "two_factor/recovery_codes",
@@ -667,6 +687,12 @@ async fn removing_and_new_codes_take_the_password_and_a_factor() {
             Some(&member),
         )
         .await;
+    member = fresh.session_cookie().expect("a new session token");
+    assert_eq!(
+        app.call("two_factor", &[], Some(&other)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the other session ended"
+    );
     let fresh: RecoveryCodes = fresh.json();
     assert_eq!(fresh.codes.len(), 10);
     assert!(fresh.codes.iter().all(|c| !codes.contains(c)));
@@ -698,6 +724,7 @@ async fn removing_and_new_codes_take_the_password_and_a_factor() {
         )
         .await;
     assert_eq!(removed.status, StatusCode::OK, "{}", removed.body);
+    let member = removed.session_cookie().expect("a new session token");
     let now = status(&app, &member).await;
     assert_eq!(now.authenticator, None);
     assert_eq!(now.recovery_codes_left, 0);
@@ -713,8 +740,8 @@ async fn accepting_an_invitation_with_an_existing_account_takes_the_factor_step(
     let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
     let first = app.organisation().await;
     let second = app.organisation().await;
-    let member = app.sign_in(&first.member_email, &first.password).await;
-    let (secret, _) = set_up(&app, &member, &first.password).await;
+    let mut member = app.sign_in(&first.member_email, &first.password).await;
+    let (secret, _) = set_up(&app, &mut member, &first.password).await;
     app.clock.advance(Duration::seconds(STEP_SECONDS));
     let admin = app.sign_in(&second.admin_email, &second.password).await;
     let token = token_of(&invited(&app, &admin, &first.member_email).await.link);
@@ -785,8 +812,8 @@ async fn the_operator_resets_an_account_in_several_organisations() {
     let second = app.organisation().await;
     // The member belongs to both organisations, with a factor.
     joins_too(&app, &second, &first.member_email, &first.password).await;
-    let member = app.sign_in(&first.member_email, &first.password).await;
-    set_up(&app, &member, &first.password).await;
+    let mut member = app.sign_in(&first.member_email, &first.password).await;
+    set_up(&app, &mut member, &first.password).await;
     let links = app::server::Links::new(&app.base);
 
     let unknown = operator_reset(&app.pool, &links, "nobody@example.com").await;
@@ -846,10 +873,10 @@ async fn an_admin_resets_a_members_factors_within_the_rules() {
     let elsewhere = app.organisation().await;
     // The member's account belongs to another organisation too.
     joins_too(&app, &elsewhere, &org.member_email, &org.password).await;
-    let admin = app.sign_in(&org.admin_email, &org.password).await;
-    let member = app.sign_in(&org.member_email, &org.password).await;
-    let (admin_secret, _) = set_up(&app, &admin, &org.password).await;
-    let (member_secret, _) = set_up(&app, &member, &org.password).await;
+    let mut admin = app.sign_in(&org.admin_email, &org.password).await;
+    let mut member = app.sign_in(&org.member_email, &org.password).await;
+    let (admin_secret, _) = set_up(&app, &mut admin, &org.password).await;
+    let (member_secret, _) = set_up(&app, &mut member, &org.password).await;
     let [owner_id, admin_id, member_id] = [&org.owner_email, &org.admin_email, &org.member_email]
         .map(|email| membership_of(&app, &org, email));
     let (owner_id, admin_id, member_id) = (owner_id.await, admin_id.await, member_id.await);
@@ -940,8 +967,8 @@ async fn a_password_reset_removes_the_factor_only_of_an_unverified_address() {
     use crate::password_reset::{complete, forgot, nth_reset_token, NEW_PASSWORD};
     let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
     let org = app.organisation().await;
-    let member = app.sign_in(&org.member_email, &org.password).await;
-    set_up(&app, &member, &org.password).await;
+    let mut member = app.sign_in(&org.member_email, &org.password).await;
+    set_up(&app, &mut member, &org.password).await;
 
     // A verified address: the reset link changes the password, and the
     // factor still stands in the way.
@@ -979,4 +1006,90 @@ async fn a_password_reset_removes_the_factor_only_of_an_unverified_address() {
     .await
     .unwrap();
     assert_eq!(removed, 1);
+}
+
+/// Someone at a browser the account knows (or holding its cookies) cannot
+/// escape the count by starting a new sign-in for every few codes: the
+/// failures are counted against the browser.
+#[tokio::test]
+async fn new_sign_ins_from_one_browser_do_not_restart_its_count() {
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let first = app.try_sign_in(&org.member_email, &org.password).await;
+    let mut member = first.session_cookie().unwrap();
+    let device = cookie_value(&first, "roster_device").expect("a known browser");
+    let (secret, _) = set_up(&app, &mut member, &org.password).await;
+    app.clock.advance(Duration::seconds(STEP_SECONDS));
+    for _ in 0..5 {
+        let wrong =
+            from_known_browser(&app, &org.member_email, &org.password, &device, "000000").await;
+        assert_eq!(field_of(&wrong), "code", "{}", wrong.body);
+    }
+    let right = code_at(&secret, app.clock.now());
+    let waiting = from_known_browser(&app, &org.member_email, &org.password, &device, &right).await;
+    assert_eq!(
+        waiting.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        waiting.body
+    );
+}
+
+/// A stolen session guessing the password behind it meets a ceiling
+/// counted across the account's sessions (so switching to a new session
+/// starts nothing again), which signing in with the password clears.
+#[tokio::test]
+async fn wrong_passwords_in_sessions_meet_a_ceiling_across_the_accounts_sessions() {
+    let app = TestApp::spawn_with(app::server::AuthSettings {
+        free_failures_per_account: 1_000,
+        ..app::server::AuthSettings::default()
+    })
+    .await;
+    let org = app.organisation().await;
+    let wrong = [("current_password", "not the password")];
+    let session = app.sign_in(&org.member_email, &org.password).await;
+    for _ in 0..100 {
+        let answer = app.call("step_up", &wrong, Some(&session)).await;
+        assert_eq!(
+            answer.error().field(),
+            Some("current_password"),
+            "{}",
+            answer.body
+        );
+    }
+    // Counted for the account, not only the session: a session opened
+    // without the password (as a switch of organisation is) starts no new
+    // count.
+    let counted = sqlx::query_scalar::<_, i64>(
+        "SELECT count(*) FROM credential_failures f JOIN accounts a ON a.id = f.account_id
+         WHERE lower(a.email) = lower($1) AND f.kind = 'password'",
+    )
+    .bind(&org.member_email)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(counted, 100);
+    let stopped = app
+        .call(
+            "step_up",
+            &[("current_password", org.password.as_str())],
+            Some(&session),
+        )
+        .await;
+    assert_eq!(
+        stopped.error().for_field("current_password"),
+        Some(app::server::credential_limits::PASSWORD_CEILING_REACHED.to_string()),
+        "{}",
+        stopped.body
+    );
+    // Signing in again with the password clears it.
+    let session = app.sign_in(&org.member_email, &org.password).await;
+    let stepped = app
+        .call(
+            "step_up",
+            &[("current_password", org.password.as_str())],
+            Some(&session),
+        )
+        .await;
+    assert_eq!(stepped.status, StatusCode::OK, "{}", stepped.body);
 }

@@ -57,9 +57,9 @@ async fn list_team(app: &TestApp, org: &TestOrganisation, session: &str) -> ApiR
 async fn the_grace_runs_per_membership_from_when_the_policy_first_covered_them() {
     let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
     let org = app.organisation().await;
-    let owner = app.sign_in(&org.owner_email, &org.password).await;
-    let (owner_secret, _) = set_up(&app, &owner, &org.password).await;
-    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let mut owner = app.sign_in(&org.owner_email, &org.password).await;
+    let (owner_secret, _) = set_up(&app, &mut owner, &org.password).await;
+    let mut admin = app.sign_in(&org.admin_email, &org.password).await;
     let member = app.sign_in(&org.member_email, &org.password).await;
     let start = app.clock.now();
 
@@ -123,7 +123,7 @@ async fn the_grace_runs_per_membership_from_when_the_policy_first_covered_them()
     assert_eq!((row.two_factor, row.two_factor_due), (true, None));
 
     // Setting up a factor lets them back in at once.
-    let (_, _) = set_up(&app, &admin, &org.password).await;
+    let (_, _) = set_up(&app, &mut admin, &org.password).await;
     let listed = list_team(&app, &org, &admin).await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
     assert_eq!(due_on_home(&app, &admin).await, None);
@@ -186,5 +186,42 @@ async fn changing_the_policy_takes_an_owner_a_recent_proof_and_sane_values() {
     assert_eq!(
         (settings.two_factor_policy, settings.two_factor_grace_days),
         (app::domain::two_factor_policy::TwoFactorPolicy::Everyone, 1)
+    );
+}
+
+#[tokio::test]
+async fn archiving_a_site_releases_its_people_and_restoring_covers_them_again() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let member_id = crate::members::membership_of(&app, &org, &org.member_email).await;
+    let site = crate::sites::create(&app, &owner, "Berlin").await;
+    let manager = crate::delegated::site_manager_role(&app, &org, &owner).await;
+    crate::sites::place(&app, &owner, &member_id, &site, &manager).await;
+    let saved = set_policy(&app, &owner, "sensitive", "2").await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    assert!(
+        due_on_home(&app, &member).await.is_some(),
+        "managing Berlin's people is sensitive"
+    );
+
+    let archived = app
+        .call("sites/archive", &[("site_id", &site)], Some(&owner))
+        .await;
+    assert_eq!(archived.status, StatusCode::OK, "{}", archived.body);
+    assert_eq!(
+        due_on_home(&app, &member).await,
+        None,
+        "an archived site grants nothing"
+    );
+
+    let restored = app
+        .call("sites/restore", &[("site_id", &site)], Some(&owner))
+        .await;
+    assert_eq!(restored.status, StatusCode::OK, "{}", restored.body);
+    assert!(
+        due_on_home(&app, &member).await.is_some(),
+        "restoring covers them again"
     );
 }

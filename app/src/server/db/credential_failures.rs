@@ -113,19 +113,40 @@ pub async fn by_account(
     Ok(Failures::from_row(row.count, row.latest))
 }
 
-/// Forgets the account's factor failures: after a right factor, a
-/// password reset, or a reset of the factor by an admin or the operator.
-pub async fn clear_factor_failures(
-    db: impl PgExecutor<'_>,
-    account: AccountId,
-) -> sqlx::Result<u64> {
-    sqlx::query!(
-        "DELETE FROM credential_failures WHERE account_id = $1 AND kind = 'factor'",
+/// Whether the account has a factor failure from a sign-in (not from an
+/// open session) since the factor last proved right: the owner is told of
+/// the first one only.
+pub async fn any_from_sign_ins(db: impl PgExecutor<'_>, account: AccountId) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM credential_failures
+                           WHERE account_id = $1 AND kind = 'factor'
+                             AND attempt_key NOT LIKE 'session:%') AS "any!""#,
         account as AccountId
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Forgets the account's failures of `kind`: for a factor after a right
+/// one, a password reset, or a reset of the factor by an admin or the
+/// operator; for a password after a right one, a reset or a change.
+pub async fn clear(db: impl PgExecutor<'_>, account: AccountId, kind: Kind) -> sqlx::Result<u64> {
+    sqlx::query!(
+        "DELETE FROM credential_failures WHERE account_id = $1 AND kind = $2",
+        account as AccountId,
+        kind.as_str()
     )
     .execute(db)
     .await
     .map(|done| done.rows_affected())
+}
+
+/// [`clear`] for the factor.
+pub async fn clear_factor_failures(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<u64> {
+    clear(db, account, Kind::Factor).await
 }
 
 /// Deletes failures older than `age`. Returns how many rows went.

@@ -229,6 +229,23 @@ pub async fn lock_for_admin(
     }))
 }
 
+/// Gives the invitation a new copyable token only: a link copied before
+/// stops working, the emailed one goes on.
+pub async fn rotate_copy_token(
+    db: impl PgExecutor<'_>,
+    id: InvitationId,
+    copy_token_hash: &[u8],
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE invitations SET copy_token_hash = $2 WHERE id = $1",
+        id as InvitationId,
+        copy_token_hash
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
 /// Gives the invitation new tokens (emailed and copyable) and expiry: both
 /// old links stop working at once. `resent` counts it as a resend.
 pub async fn rotate_tokens(
