@@ -17,7 +17,32 @@ CARGO_LEPTOS_VERSION=0.3.6
 BINARYEN_VERSION=132.0.0
 SQLX_CLI_VERSION=0.8.6
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# Each step says how long the one before it took, and `step_times` lists
+# them all at the end, so the next slow step shows where it is.
+SCRIPT_STARTED="$(date +%s)"
+STEP_NAME=""
+STEP_STARTED="$SCRIPT_STARTED"
+STEP_TIMES=()
+end_step() {
+  local now
+  now="$(date +%s)"
+  if [ -n "$STEP_NAME" ]; then
+    STEP_TIMES+=("$(printf '%6ss  %s' "$((now - STEP_STARTED))" "$STEP_NAME")")
+  fi
+  STEP_STARTED="$now"
+}
+step() {
+  end_step
+  STEP_NAME="$*"
+  printf '\n\033[1m==> %s\033[0m\n' "$*"
+}
+step_times() {
+  end_step
+  STEP_NAME=""
+  printf '\nStep times:\n'
+  printf '    %s\n' "${STEP_TIMES[@]}"
+  printf '    %6ss  in all\n' "$(($(date +%s) - SCRIPT_STARTED))"
+}
 note() { printf '    %s\n' "$*"; }
 
 as_root() {

@@ -49,11 +49,17 @@ impl Attempter<'_> {
     /// browser with a device cookie counts against that browser, so that
     /// starting a new sign-in (or a switch of organisation, which asks no
     /// password) does not start the count again.
-    fn key(self, scope: &RequestScope) -> String {
+    /// The browser's count is the account's own: a browser shared by two
+    /// people, or a device cookie someone learnt, slows no other account.
+    fn key(self, scope: &RequestScope, account: AccountId) -> String {
         match self {
             Self::PendingSignIn(hash) => {
                 match scope.cookie(scope.state.auth.device_cookie_name()) {
-                    Some(device) => format!("device:{}", HEXLOWER.encode(&hash_token(&device))),
+                    Some(device) => format!(
+                        "device:{}:{}",
+                        account.0,
+                        HEXLOWER.encode(&hash_token(&device))
+                    ),
                     None => format!("pending:{}", HEXLOWER.encode(hash)),
                 }
             }
@@ -86,7 +92,7 @@ pub async fn count_factor_check(
 ) -> Result<CountedCheck, ServerError> {
     let settings = &scope.state.auth;
     let free = settings.free_failures_per_account;
-    let key = attempter.key(scope);
+    let key = attempter.key(scope, account);
     let mut tx = scope.state.pool.begin().await?;
     failures::lock(&mut tx, account).await?;
     let told_already = failures::any_from_sign_ins(&mut *tx, account).await?;
@@ -163,7 +169,7 @@ pub async fn count_password_check(
 ) -> Result<i64, ServerError> {
     let settings = &scope.state.auth;
     let free = settings.free_failures_per_account;
-    let key = Attempter::Session(session).key(scope);
+    let key = Attempter::Session(session).key(scope, account);
     let mut tx = scope.state.pool.begin().await?;
     failures::lock(&mut tx, account).await?;
     let all_sessions = failures::by_account(

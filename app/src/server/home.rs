@@ -2,9 +2,10 @@
 //! to the team lands after joining or signing in.
 
 use super::actor::{authenticate, authenticate_for_setup, Actor};
-use super::db::{memberships, organisations};
+use super::db::{memberships, organisations, sessions};
 use super::error::ServerError;
 use super::request::RequestScope;
+use super::token::hash_token;
 use super::{sign_in, two_factor};
 use crate::domain::OrganisationId;
 use crate::wire::choice::Choice;
@@ -67,6 +68,10 @@ pub async fn switch_organisation(
         actor.verified_at,
     )
     .await?;
+    // A switch proves nothing: the new session ends when this one would.
+    if let Some(old) = scope.cookie(scope.state.auth.session_cookie_name()) {
+        sessions::inherit_expiry(&mut *tx, &token.hash(), &hash_token(&old)).await?;
+    }
     tx.commit().await?;
     sign_in::set_session_cookie(&scope, &token);
     leptos_axum::redirect(&sign_in::landing(&target, None));

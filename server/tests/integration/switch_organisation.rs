@@ -140,3 +140,50 @@ async fn with_a_factor_a_switch_takes_the_factor_step() {
         "the old session ended"
     );
 }
+
+/// Switching back and forth never renews a session's absolute lifetime:
+/// the new session ends when the one it came from would have.
+#[tokio::test]
+async fn a_switch_keeps_the_sessions_absolute_end() {
+    let app = TestApp::spawn().await;
+    let home = app.organisation().await;
+    let elsewhere = app.organisation().await;
+    joins_too(&app, &elsewhere, &home.member_email, &home.password).await;
+    let session = app.sign_in(&home.member_email, &home.password).await;
+    let expiry_of = |token: String| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>(
+                "SELECT expires_at FROM sessions WHERE token_hash = sha256(convert_to($1, 'UTF8'))",
+            )
+            .bind(token)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    // As if signed in long ago: an hour left.
+    sqlx::query("UPDATE sessions SET expires_at = now() + interval '1 hour' WHERE token_hash = sha256(convert_to($1, 'UTF8'))")
+        .bind(&session)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let end = expiry_of(session.clone()).await;
+    let first = organisation_of(&app, &session).await.expect("signed in");
+    let to = if first == home.name {
+        &elsewhere
+    } else {
+        &home
+    };
+    let switched = switch(&app, &session, to).await;
+    let next = switched.session_cookie().expect("a new session there");
+    assert_eq!(expiry_of(next.clone()).await, end);
+    let back_to = if first == home.name {
+        &home
+    } else {
+        &elsewhere
+    };
+    let again = switch(&app, &next, back_to).await;
+    let last = again.session_cookie().expect("and back");
+    assert_eq!(expiry_of(last).await, end);
+}

@@ -1093,3 +1093,32 @@ async fn wrong_passwords_in_sessions_meet_a_ceiling_across_the_accounts_sessions
         .await;
     assert_eq!(stepped.status, StatusCode::OK, "{}", stepped.body);
 }
+
+/// The owner's own typo in their open session tells nobody anything, and
+/// does not hide the wrong code of someone signing in with their password.
+#[tokio::test]
+async fn a_typo_in_ones_own_session_neither_tells_nor_hides_a_sign_ins_wrong_code() {
+    let app = TestApp::spawn_with_clock(Clock::fixed(start_time())).await;
+    let org = app.organisation().await;
+    let mut member = app.sign_in(&org.member_email, &org.password).await;
+    set_up(&app, &mut member, &org.password).await;
+    let typo = app
+        .call(
+            "step_up",
+            &[
+                ("current_password", org.password.as_str()),
+                ("code", "000000"),
+            ],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(field_of(&typo), "code", "{}", typo.body);
+    let pending = password_step(&app, &org.member_email, &org.password).await;
+    let wrong = with_code(&app, &pending, "000000").await;
+    assert_eq!(field_of(&wrong), "code");
+    let told = eventually(std::time::Duration::from_secs(10), || async {
+        (wrong_factor_emails(&app, &org.member_email).await == 1).then_some(())
+    })
+    .await;
+    assert!(told.is_some(), "the sign-in's wrong code is told");
+}

@@ -34,6 +34,26 @@ pub async fn insert(db: impl PgExecutor<'_>, s: NewSession<'_>) -> sqlx::Result<
     .await
 }
 
+/// Gives the session with `token_hash` no longer a lifetime than the one
+/// with `from_token_hash`: a session opened by switching organisation ends
+/// when the one it came from would have, so switching never renews the
+/// absolute lifetime.
+pub async fn inherit_expiry(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+    from_token_hash: &[u8],
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE sessions n SET expires_at = LEAST(n.expires_at, o.expires_at)
+           FROM sessions o WHERE n.token_hash = $1 AND o.token_hash = $2",
+        token_hash,
+        from_token_hash
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
 /// Everything a request needs to know about who is asking. Found only for a
 /// live session whose account's membership in the session's organisation
 /// is enabled: disabling or deleting a member ends their sessions on their
