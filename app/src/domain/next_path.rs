@@ -11,6 +11,12 @@ pub const HOME: &str = "/welcome";
 /// until they set up a factor: the setup on their profile page.
 pub const TWO_FACTOR_SETUP: &str = "/profile#two-factor";
 
+/// The query parameter a plain form's action carries its page's own
+/// address in (path and query). Pages whose address holds a token send no
+/// `Referer`, which is what `server_fn` sends a plain form post back to;
+/// the server puts this in its place (`server::http::form_errors`).
+pub const BACK_PARAMETER: &str = "__back";
+
 /// Returns `next` when it is a path on this site, or `None`.
 ///
 /// Only a path that starts with exactly one `/` is local: `//evil.example`

@@ -1,7 +1,10 @@
 //! Pages that carry a form's error in their address show it only to the
 //! browser whose post failed (see [`app::server::form_errors`]).
 
-use app::server::form_errors::{carried, clear_cookie, digest, without_carried};
+use app::domain::next_path::BACK_PARAMETER;
+use app::server::form_errors::{
+    carried, clear_cookie, digest, is_plain_form_post, without_carried,
+};
 use app::server::request::cookie_value;
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderValue, Method};
@@ -43,6 +46,36 @@ pub async fn vouch(State(state): State<ServerState>, request: Request, next: Nex
         "/"
     };
     Redirect::to(&without_carried(path, uri.query().unwrap_or_default())).into_response()
+}
+
+/// A plain form post that came without a `Referer` (its page's policy is
+/// `no-referrer`: its address holds a token) gets one made from the page
+/// address its form's action carries, so that `server_fn` sends it back
+/// to that page (with its error, when it failed) instead of to `/`. Only
+/// a plain path on this site is taken: a form elsewhere that names one
+/// is refused by `refuse_cross_site` anyway, and this could send it
+/// nowhere but here.
+pub async fn come_back(State(state): State<ServerState>, mut request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    if request.method() == Method::POST
+        && is_plain_form_post(headers)
+        && !headers.contains_key(header::REFERER)
+    {
+        let back = Query::<Vec<(String, String)>>::try_from_uri(request.uri())
+            .ok()
+            .and_then(|Query(pairs)| pairs.into_iter().find(|(key, _)| key == BACK_PARAMETER))
+            .map(|(_, back)| back);
+        let referer = back.and_then(|back| {
+            let (path, query) = back.split_once('?').unwrap_or((&back, ""));
+            is_plain_path(path).then(|| {
+                format!("{}{}", state.security.public_origin, without_carried(path, query))
+            })
+        });
+        if let Some(value) = referer.and_then(|r| HeaderValue::from_str(&r).ok()) {
+            request.headers_mut().insert(header::REFERER, value);
+        }
+    }
+    next.run(request).await
 }
 
 /// Whether `path` (as the request line spells it, percent-encoding and

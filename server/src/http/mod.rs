@@ -141,6 +141,10 @@ pub fn router(state: ServerState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            form_errors::come_back,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             security::refuse_cross_site,
         ))
         .layer(middleware::from_fn_with_state(

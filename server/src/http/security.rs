@@ -145,10 +145,10 @@ pub async fn headers(
     let path = request.uri().path();
     let asset_name = path.strip_prefix("/pkg/").map(str::to_string);
     let asset_name = asset_name.as_deref();
-    // Pages whose address carries a secret token (or that link to them):
-    // no Referer may take it to another site. Roster itself gets it: a
-    // form posted without JavaScript is sent back to its page, token and
-    // all, by the Referer (see `app::server::form_errors`).
+    // Pages whose address carries a secret token (or that link to them)
+    // send no Referer at all, not even to Roster: a proxy's access log
+    // keeps Referers, and nothing else needs it. A form on them posted
+    // without JavaScript names its page itself (`form_errors::come_back`).
     let secret_in_url = path == "/invite"
         || path == "/reset-password"
         || path == "/verify-email"
@@ -172,7 +172,7 @@ pub async fn headers(
     if secret_in_url {
         headers.insert(
             header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
+            HeaderValue::from_static("no-referrer"),
         );
     }
     set(

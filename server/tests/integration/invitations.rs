@@ -403,7 +403,7 @@ async fn opening_the_link_never_consumes_it() {
     for _ in 0..3 {
         let page = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::OK);
-        assert_eq!(page.headers()["referrer-policy"], "same-origin");
+        assert_eq!(page.headers()["referrer-policy"], "no-referrer");
         assert_eq!(page.headers()["cache-control"], "no-store");
         let html = page.text().await.unwrap();
         assert!(html.contains(&org.name), "the page shows the organisation");
@@ -413,6 +413,79 @@ async fn opening_the_link_never_consumes_it() {
         view(&app, &token_of(&link.link)).await,
         InvitationPage::Open(_)
     ));
+}
+
+/// The invitation page sends no Referer (its address holds the token), so
+/// its form names its page in its action: posted without JavaScript and
+/// refused, it comes back to the very link with the message beside its
+/// field, not to `/`.
+#[tokio::test]
+async fn a_refused_post_from_the_link_page_comes_back_to_it_without_a_referer() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &cookie, "nojs@example.com").await;
+    let path = link.link.trim_start_matches(&app.base).to_string();
+    let html = app.get_text(&path).await;
+    let action = html
+        .split("action=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|action| action.starts_with("/api/invitation/accept_new"))
+        .expect("the new account form")
+        .to_string();
+    let back = reqwest::Url::parse_with_params("http://x/", [("__back", path.as_str())]).unwrap();
+    assert_eq!(action, format!("/api/invitation/accept_new?{}", back.query().unwrap()));
+    let token = token_of(&link.link);
+    let post = app
+        .call_with(
+            action.trim_start_matches("/api/"),
+            &[
+                ("token", token.as_str()),
+                ("name", "No Script"),
+                ("position", ""),
+                ("phone", ""),
+                ("password", "a long enough passphrase here"),
+                ("password_confirm", "another passphrase entirely"),
+            ],
+            &[("accept", "text/html,application/xhtml+xml")],
+        )
+        .await;
+    assert_eq!(post.status, StatusCode::FOUND, "{}", post.body);
+    let location = post.location().expect("back to the link").to_string();
+    assert!(
+        location.starts_with(&format!("{}{path}&__path=", app.base)) && location.contains("__err="),
+        "{location}"
+    );
+    let vouching = post
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("roster_form_error="))
+        .expect("a vouching cookie");
+    let page = app
+        .client
+        .get(&location)
+        .header("cookie", vouching.split(';').next().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    let body = page.text().await.unwrap();
+    assert!(body.contains("Join "), "the invitation again: {body}");
+    assert!(body.contains("The two passwords don"), "the message: {body}");
+    assert_eq!(open_invitations(&app, "nojs@example.com").await, 1);
+
+    // A page address that is not a plain path here is not come back to.
+    let elsewhere = app
+        .call_with(
+            "invitation/accept_new?__back=%2F%2Fevil.example%2Fx",
+            &[("token", token.as_str())],
+            &[("accept", "text/html")],
+        )
+        .await;
+    let location = elsewhere.location().unwrap_or_default().to_string();
+    assert!(!location.contains("evil.example"), "{location}");
 }
 
 /// The page renders from data loaded before rendering, and carries the
@@ -481,7 +554,7 @@ async fn once_sent_no_table_holds_the_token_or_the_link() {
         .await
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert_eq!(page.headers()["referrer-policy"], "same-origin");
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
     let html = page.text().await.unwrap();
     assert!(html.contains(&format!("<a href=\"{emailed}\">")), "{html}");
     // Through a proxy on this machine every visitor would look local: a
