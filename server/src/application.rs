@@ -63,6 +63,7 @@ impl Application {
         if let Some(transport) = &settings.transport {
             workers.push(mailer::spawn(
                 pool.clone(),
+                settings.sealing.clone(),
                 transport.clone(),
                 outbox.clone(),
                 settings.worker,
@@ -75,7 +76,10 @@ impl Application {
                 pool,
                 auth: Arc::new(settings.auth),
                 hasher: settings.hasher,
-                links: Arc::new(Links::new(&settings.public_base_url)),
+                links: Arc::new(Links::new(
+                    &settings.public_base_url,
+                    settings.sealing.clone(),
+                )),
                 outbox,
                 team_events,
                 background: BackgroundTasks::default(),

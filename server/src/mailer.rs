@@ -7,6 +7,8 @@
 use crate::config::MailTransport;
 use app::server::db::outbox::{self, Claimed};
 use app::server::db::team_events;
+use app::server::email_templates::open_bodies;
+use app::server::sealing::SealingKey;
 use app::server::OutboxSignal;
 use chrono::{DateTime, Utc};
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
@@ -144,9 +146,10 @@ impl WorkerSettings {
 }
 
 /// Starts the worker. It stops when `shutdown` turns true, after finishing
-/// the email it is sending.
+/// the email it is sending. `sealing` opens the bodies the outbox keeps.
 pub fn spawn(
     pool: PgPool,
+    sealing: SealingKey,
     transport: Transport,
     signal: OutboxSignal,
     settings: WorkerSettings,
@@ -157,7 +160,7 @@ pub fn spawn(
             if *shutdown.borrow() {
                 break;
             }
-            let more = match run_once(&pool, &transport, &settings).await {
+            let more = match run_once(&pool, &sealing, &transport, &settings).await {
                 Ok(claimed) => claimed as i64 >= settings.batch,
                 Err(e) => {
                     tracing::warn!(error = %e, "outbox: database error; retrying");
@@ -180,13 +183,17 @@ pub fn spawn(
 /// Claims and sends one batch; returns how many were claimed.
 pub async fn run_once(
     pool: &PgPool,
+    sealing: &SealingKey,
     transport: &Transport,
     settings: &WorkerSettings,
 ) -> sqlx::Result<usize> {
     let claimed = outbox::claim_due(pool, settings.batch, settings.lease).await?;
     let count = claimed.len();
     for email in claimed {
-        let outcome = send(transport, &settings.from, &email).await;
+        let outcome = match bodies(sealing, &email) {
+            Ok((text, html)) => send(transport, &settings.from, &email, text, html).await,
+            Err(error) => Err(error),
+        };
         // The record and its announcement commit together.
         let mut tx = pool.begin().await?;
         let notice = match outcome {
@@ -208,17 +215,30 @@ pub async fn run_once(
     Ok(count)
 }
 
+/// The plain-text and HTML bodies of `email`: opened, or as an email
+/// queued before bodies were sealed kept them.
+fn bodies(sealing: &SealingKey, email: &Claimed) -> Result<(String, String), String> {
+    match (&email.body_sealed, &email.body_text, &email.body_html) {
+        (Some(sealed), _, _) => {
+            open_bodies(sealing, sealed, &email.recipient).map_err(|e| e.to_string())
+        }
+        (None, Some(text), Some(html)) => Ok((text.clone(), html.clone())),
+        _ => Err("the email has no body".to_string()),
+    }
+}
+
 /// Sends one email. The error text is safe to store and log: it never
 /// contains the body (where the links are).
-async fn send(transport: &Transport, from: &Mailbox, email: &Claimed) -> Result<(), String> {
+async fn send(
+    transport: &Transport,
+    from: &Mailbox,
+    email: &Claimed,
+    text: String,
+    html: String,
+) -> Result<(), String> {
     match transport {
         Transport::DevMailbox(mailbox) => {
-            mailbox.push(
-                &email.recipient,
-                &email.subject,
-                &email.body_text,
-                &email.body_html,
-            );
+            mailbox.push(&email.recipient, &email.subject, &text, &html);
             Ok(())
         }
         Transport::Smtp(smtp) => {
@@ -235,12 +255,12 @@ async fn send(transport: &Transport, from: &Mailbox, email: &Claimed) -> Result<
                         .singlepart(
                             SinglePart::builder()
                                 .header(ContentType::TEXT_PLAIN)
-                                .body(email.body_text.clone()),
+                                .body(text),
                         )
                         .singlepart(
                             SinglePart::builder()
                                 .header(ContentType::TEXT_HTML)
-                                .body(email.body_html.clone()),
+                                .body(html),
                         ),
                 )
                 .map_err(|e| format!("building the message: {e}"))?;

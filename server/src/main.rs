@@ -198,8 +198,16 @@ fn create_org(config: Config, args: &[String]) -> Result<ExitCode, String> {
     let (Some(name), Some(email)) = (flag(args, "--name"), flag(args, "--owner-email")) else {
         return Err(USAGE.to_string());
     };
+    // The email it queues is sealed with the key the server opens it with.
+    let sealing = sealing_key(&config)?;
     let db = open_database(&config)?;
-    let links = Links::new(&config.public_base_url);
+    let links = match sealing.get() {
+        Ok(key) => Links::new(&config.public_base_url, key),
+        Err(e) => {
+            db.stop();
+            return Err(e);
+        }
+    };
     let result = runtime()?.block_on(async {
         let pool = db.connect_and_migrate(2).await.map_err(|e| e.to_string())?;
         let link = app::server::invitations::create_organisation_with_owner_invitation(
@@ -222,8 +230,16 @@ fn create_org(config: Config, args: &[String]) -> Result<ExitCode, String> {
 }
 
 fn reset_two_factor(config: Config, email: &str) -> Result<ExitCode, String> {
+    // The email it queues is sealed with the key the server opens it with.
+    let sealing = sealing_key(&config)?;
     let db = open_database(&config)?;
-    let links = Links::new(&config.public_base_url);
+    let links = match sealing.get() {
+        Ok(key) => Links::new(&config.public_base_url, key),
+        Err(e) => {
+            db.stop();
+            return Err(e);
+        }
+    };
     let result = runtime()?.block_on(async {
         let pool = db.connect_and_migrate(2).await.map_err(|e| e.to_string())?;
         let reset = app::server::two_factor::operator_reset(&pool, &links, email)

@@ -237,7 +237,7 @@ pub async fn notify_wrong_factor(
         None,
         outbox::KIND_TWO_FACTOR,
         email,
-        &rendered,
+        &scope.state.links.seal(&rendered, email, None),
     )
     .await?;
     scope.state.outbox.wake();

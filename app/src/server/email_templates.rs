@@ -1,7 +1,9 @@
 //! The emails Roster sends, each rendered in one place into its plain-text
-//! and HTML parts. Rendering is pure: the outbox stores what comes out and
-//! the worker sends it.
+//! and HTML parts. Rendering is pure: the outbox stores what comes out,
+//! its bodies sealed ([`RenderedEmail::seal`]), and the worker opens and
+//! sends it.
 
+use super::sealing::{SealingKey, Unsealable};
 use chrono::{DateTime, Utc};
 
 /// One email, ready for the outbox.
@@ -19,6 +21,51 @@ impl std::fmt::Debug for RenderedEmail {
             .field("subject", &self.subject)
             .finish_non_exhaustive()
     }
+}
+
+impl RenderedEmail {
+    /// The email as the outbox keeps it for `recipient`: the bodies (which
+    /// carry a working link) sealed under the server's key and bound to
+    /// the recipient, and when that link stops working.
+    pub fn seal(
+        &self,
+        key: &SealingKey,
+        recipient: &str,
+        link_expires_at: Option<DateTime<Utc>>,
+    ) -> SealedEmail {
+        // Two strings in JSON: nothing to get wrong in framing them.
+        let bodies = serde_json::to_vec(&(&self.text, &self.html)).unwrap_or_default();
+        SealedEmail {
+            subject: self.subject.clone(),
+            bodies: key.seal(&bodies, &sealed_for(recipient)),
+            link_expires_at,
+        }
+    }
+}
+
+/// What the bodies of an outbox email for `recipient` are sealed to: a
+/// sealed body copied onto a row for another address does not open.
+fn sealed_for(recipient: &str) -> Vec<u8> {
+    format!("outbox\n{}", recipient.to_lowercase()).into_bytes()
+}
+
+/// An email as the outbox keeps it (see [`RenderedEmail::seal`]). The
+/// subject names no secret and stays readable, for an operator's queries.
+pub struct SealedEmail {
+    pub subject: String,
+    pub bodies: Vec<u8>,
+    pub link_expires_at: Option<DateTime<Utc>>,
+}
+
+/// The plain-text and HTML bodies that [`RenderedEmail::seal`] sealed for
+/// `recipient`.
+pub fn open_bodies(
+    key: &SealingKey,
+    sealed: &[u8],
+    recipient: &str,
+) -> Result<(String, String), Unsealable> {
+    let opened = key.open(sealed, &sealed_for(recipient))?;
+    serde_json::from_slice(&opened).map_err(|_| Unsealable)
 }
 
 /// What the invitation email says.

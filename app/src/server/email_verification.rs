@@ -65,7 +65,7 @@ pub(super) async fn issue(
         None,
         outbox::KIND_EMAIL_VERIFICATION,
         &context.email,
-        &rendered,
+        &links.seal(&rendered, &context.email, Some(context.expires_at)),
     )
     .await?;
     Ok(())

@@ -302,7 +302,7 @@ async fn queue_email(
         Some(id),
         outbox::KIND_INVITATION,
         &context.email,
-        &rendered,
+        &links.seal(&rendered, &context.email, Some(context.expires_at)),
     )
     .await?;
     Ok(())

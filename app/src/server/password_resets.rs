@@ -90,7 +90,7 @@ pub async fn issue(
         None,
         outbox::KIND_PASSWORD_RESET,
         &context.email,
-        &rendered,
+        &links.seal(&rendered, &context.email, Some(context.expires_at)),
     )
     .await?;
     outbox::attach_to_password_reset(&mut **tx, email, id).await?;
@@ -336,7 +336,7 @@ async fn queue_changed_notice(
         None,
         outbox::KIND_PASSWORD_CHANGED,
         &context.email,
-        &rendered,
+        &links.seal(&rendered, &context.email, None),
     )
     .await?;
     Ok(())

@@ -181,7 +181,7 @@ pub async fn change_password(
         None,
         outbox::KIND_PASSWORD_CHANGED,
         &notice.email,
-        &rendered,
+        &scope.state.links.seal(&rendered, &notice.email, None),
     )
     .await?;
     tx.commit().await?;

@@ -211,7 +211,10 @@ mod tests {
             pool: sqlx::PgPool::connect_lazy("postgres://nobody@localhost/none").unwrap(),
             auth: std::sync::Arc::new(AuthSettings::default()),
             hasher: crate::server::password::PasswordHasher::new(1).unwrap(),
-            links: std::sync::Arc::new(Links::new("http://roster.test")),
+            links: std::sync::Arc::new(Links::new(
+                "http://roster.test",
+                crate::server::sealing::SealingKey::generate().1,
+            )),
             outbox: OutboxSignal::default(),
             team_events: crate::server::TeamEvents::default(),
             background: Default::default(),

@@ -362,7 +362,7 @@ pub(super) async fn notify_if_delay_started(
         None,
         outbox::KIND_SIGN_IN_DELAYED,
         &recipient,
-        &rendered,
+        &scope.state.links.seal(&rendered, &recipient, None),
     )
     .await?;
     tx.commit().await?;

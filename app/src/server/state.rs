@@ -1,9 +1,11 @@
 //! What every request handler can reach.
 
 use super::clock::Clock;
+use super::email_templates::{RenderedEmail, SealedEmail};
 use super::event_hub::TeamEvents;
 use super::password::PasswordHasher;
 use super::sealing::SealingKey;
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -83,17 +85,35 @@ impl Drop for Done {
 /// Builds the links that go into emails and onto the command line. They
 /// always start with `PUBLIC_BASE_URL`, never with a request's Host header,
 /// which an attacker could set.
+///
+/// An email that carries one of the secret links waits in the outbox
+/// sealed with the key kept here ([`Links::seal`]), so that whoever makes
+/// a link also seals it.
 #[derive(Debug, Clone)]
 pub struct Links {
     public_base_url: String,
+    sealing: SealingKey,
 }
 
 impl Links {
-    /// `public_base_url` is scheme, host and port, without a trailing slash.
-    pub fn new(public_base_url: &str) -> Self {
+    /// `public_base_url` is scheme, host and port, without a trailing slash;
+    /// `sealing` the server's secret key.
+    pub fn new(public_base_url: &str, sealing: SealingKey) -> Self {
         Self {
             public_base_url: public_base_url.trim_end_matches('/').to_string(),
+            sealing,
         }
+    }
+
+    /// `email` for `recipient`, sealed for the outbox; `link_expires_at`
+    /// is when the link it carries stops working (`None` for a notice).
+    pub fn seal(
+        &self,
+        email: &RenderedEmail,
+        recipient: &str,
+        link_expires_at: Option<DateTime<Utc>>,
+    ) -> SealedEmail {
+        email.seal(&self.sealing, recipient, link_expires_at)
     }
 
     /// The accept page for an invitation token. The token goes in the query,

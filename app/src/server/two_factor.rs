@@ -247,7 +247,7 @@ async fn notify(
         None,
         outbox::KIND_TWO_FACTOR,
         &notice.email,
-        &rendered,
+        &links.seal(&rendered, &notice.email, None),
     )
     .await?;
     Ok(())

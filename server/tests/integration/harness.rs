@@ -168,7 +168,7 @@ impl TestApp {
         let transport = Transport::DevMailbox(DevMailbox::default());
         Self::spawn_configured(
             AuthSettings::default(),
-            transport,
+            Some(transport),
             fast_worker(),
             ClientAddresses::default(),
             clock,
@@ -179,6 +179,29 @@ impl TestApp {
     pub async fn spawn_with(auth: AuthSettings) -> TestApp {
         let transport = Transport::DevMailbox(DevMailbox::default());
         Self::spawn_full(auth, transport, fast_worker()).await
+    }
+
+    /// With no mail transport configured (the default deployment): emails
+    /// wait in the outbox.
+    pub async fn spawn_without_mail() -> TestApp {
+        Self::spawn_configured(
+            AuthSettings::default(),
+            None,
+            fast_worker(),
+            ClientAddresses::default(),
+            Clock::system(),
+        )
+        .await
+    }
+
+    /// The links and the sealing key the server makes and seals emails
+    /// with.
+    pub fn links(&self) -> app::server::Links {
+        app::server::Links::new(&self.base, cluster().sealing.clone())
+    }
+
+    pub fn sealing(&self) -> SealingKey {
+        cluster().sealing.clone()
     }
 
     /// With emails going to the SMTP server at `smtp_url`.
@@ -198,7 +221,7 @@ impl TestApp {
     ) -> TestApp {
         Self::spawn_configured(
             auth,
-            transport,
+            Some(transport),
             worker,
             ClientAddresses::default(),
             Clock::system(),
@@ -212,7 +235,7 @@ impl TestApp {
         let transport = Transport::DevMailbox(DevMailbox::default());
         Self::spawn_configured(
             AuthSettings::default(),
-            transport,
+            Some(transport),
             fast_worker(),
             client_addresses,
             Clock::system(),
@@ -222,7 +245,7 @@ impl TestApp {
 
     async fn spawn_configured(
         auth: AuthSettings,
-        transport: Transport,
+        transport: Option<Transport>,
         worker: WorkerSettings,
         client_addresses: ClientAddresses,
         clock: Clock,
@@ -262,7 +285,7 @@ impl TestApp {
             self.database.clone(),
             pool,
             (*self.auth).clone(),
-            transport,
+            Some(transport),
             fast_worker(),
             ClientAddresses::default(),
             self.clock.clone(),
@@ -274,7 +297,7 @@ impl TestApp {
         database: String,
         pool: PgPool,
         auth: AuthSettings,
-        transport: Transport,
+        transport: Option<Transport>,
         worker: WorkerSettings,
         client_addresses: ClientAddresses,
         clock: Clock,
@@ -290,7 +313,11 @@ impl TestApp {
             .expect("Leptos.toml")
             .leptos_options;
         leptos_options.site_addr = addr;
-        let mailbox = transport.dev_mailbox().cloned().unwrap_or_default();
+        let mailbox = transport
+            .as_ref()
+            .and_then(Transport::dev_mailbox)
+            .cloned()
+            .unwrap_or_default();
         let owner_pool = sqlx::postgres::PgPoolOptions::new()
             .max_connections(2)
             .connect_lazy_with(cluster.roles.owner_options(&cluster.pg, &database));
@@ -301,7 +328,7 @@ impl TestApp {
                 public_base_url: base.clone(),
                 auth: auth.clone(),
                 hasher: cluster.hasher.clone(),
-                transport: Some(transport),
+                transport,
                 worker,
                 client_addresses,
                 sealing: cluster.sealing.clone(),

@@ -435,7 +435,10 @@ async fn a_refused_post_from_the_link_page_comes_back_to_it_without_a_referer() 
         .expect("the new account form")
         .to_string();
     let back = reqwest::Url::parse_with_params("http://x/", [("__back", path.as_str())]).unwrap();
-    assert_eq!(action, format!("/api/invitation/accept_new?{}", back.query().unwrap()));
+    assert_eq!(
+        action,
+        format!("/api/invitation/accept_new?{}", back.query().unwrap())
+    );
     let token = token_of(&link.link);
     let post = app
         .call_with(
@@ -473,7 +476,10 @@ async fn a_refused_post_from_the_link_page_comes_back_to_it_without_a_referer() 
     assert_eq!(page.headers()["referrer-policy"], "no-referrer");
     let body = page.text().await.unwrap();
     assert!(body.contains("Join "), "the invitation again: {body}");
-    assert!(body.contains("The two passwords don"), "the message: {body}");
+    assert!(
+        body.contains("The two passwords don"),
+        "the message: {body}"
+    );
     assert_eq!(open_invitations(&app, "nojs@example.com").await, 1);
 
     // A page address that is not a plain path here is not come back to.
@@ -486,6 +492,68 @@ async fn a_refused_post_from_the_link_page_comes_back_to_it_without_a_referer() 
         .await;
     let location = elsewhere.location().unwrap_or_default().to_string();
     assert!(!location.contains("evil.example"), "{location}");
+}
+
+/// With no mail transport configured (the default), an invitation email
+/// waits in the outbox: its bodies are sealed with the server's key, so
+/// the table holds no working link, and once the link expires housekeeping
+/// gives up on the email and scrubs what is left of it.
+#[tokio::test]
+async fn a_waiting_email_keeps_its_link_sealed_and_is_scrubbed_when_it_expires() {
+    let app = TestApp::spawn_without_mail().await;
+    let org = app.organisation().await;
+    let cookie = app.sign_in(&org.admin_email, &org.password).await;
+    invited(&app, &cookie, "waiting@example.com").await;
+    let row: (String, Option<Vec<u8>>, Option<String>, String) = sqlx::query_as(
+        "SELECT state, body_sealed, body_text, row_to_json(o)::text
+         FROM outbox_emails o WHERE recipient = 'waiting@example.com'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let (state, sealed, clear, whole) = row;
+    assert_eq!(state, "queued");
+    assert_eq!(clear, None, "no clear body");
+    assert!(
+        !whole.contains("token="),
+        "no link anywhere in the row: {whole}"
+    );
+    let sealed = sealed.expect("a sealed body");
+    let (text, html) =
+        app::server::email_templates::open_bodies(&app.sealing(), &sealed, "waiting@example.com")
+            .expect("the server's key opens it");
+    let link = invitation_link_in(&text);
+    assert!(html.contains(&link));
+    assert!(
+        app::server::email_templates::open_bodies(&app.sealing(), &sealed, "other@example.com")
+            .is_err(),
+        "bound to its recipient"
+    );
+
+    // Housekeeping leaves a live link's email alone, then scrubs it.
+    server::housekeeping::run_once(&app.pool).await.unwrap();
+    let state = |app: &TestApp| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_as::<_, (String, bool)>(
+                "SELECT state, body_sealed IS NULL FROM outbox_emails
+                 WHERE recipient = 'waiting@example.com'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(state(&app).await, ("queued".to_string(), false));
+    sqlx::query(
+        "UPDATE outbox_emails SET link_expires_at = now() - interval '1 second'
+         WHERE recipient = 'waiting@example.com'",
+    )
+    .execute(&app.owner_pool)
+    .await
+    .unwrap();
+    server::housekeeping::run_once(&app.pool).await.unwrap();
+    assert_eq!(state(&app).await, ("superseded".to_string(), true));
 }
 
 /// The page renders from data loaded before rendering, and carries the
@@ -920,7 +988,7 @@ async fn the_outbox_keeps_an_email_while_smtp_is_down_and_sends_it_when_it_retur
 #[tokio::test]
 async fn create_org_gives_an_owner_invitation_through_the_same_accept_flow() {
     let app = TestApp::spawn().await;
-    let links = app::server::Links::new(&app.base);
+    let links = app.links();
     let link = app::server::invitations::create_organisation_with_owner_invitation(
         &app.pool,
         &links,
@@ -971,7 +1039,7 @@ async fn several_workers_on_one_database_send_each_email_exactly_once() {
             None,
             "test",
             &format!("p{i}@example.com"),
-            &email,
+            &email.seal(&app.sealing(), &format!("p{i}@example.com"), None),
         )
         .await
         .unwrap();
@@ -984,6 +1052,7 @@ async fn several_workers_on_one_database_send_each_email_exactly_once() {
         settings.batch = 3;
         mailer::spawn(
             app.pool.clone(),
+            app.sealing(),
             Transport::DevMailbox(mailbox.clone()),
             OutboxSignal::default(),
             settings,

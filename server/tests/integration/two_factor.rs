@@ -814,7 +814,7 @@ async fn the_operator_resets_an_account_in_several_organisations() {
     joins_too(&app, &second, &first.member_email, &first.password).await;
     let mut member = app.sign_in(&first.member_email, &first.password).await;
     set_up(&app, &mut member, &first.password).await;
-    let links = app::server::Links::new(&app.base);
+    let links = app.links();
 
     let unknown = operator_reset(&app.pool, &links, "nobody@example.com").await;
     assert!(unknown.is_err());

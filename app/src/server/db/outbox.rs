@@ -6,7 +6,7 @@
 use crate::domain::invitation::DeliveryState;
 use crate::domain::{InvitationId, OrganisationId, PasswordResetId};
 use crate::server::db::team_events::TeamNotice;
-use crate::server::email_templates::RenderedEmail;
+use crate::server::email_templates::SealedEmail;
 use sqlx::PgExecutor;
 use std::time::Duration;
 
@@ -24,19 +24,19 @@ pub async fn enqueue(
     invitation: Option<InvitationId>,
     kind: &str,
     recipient: &str,
-    email: &RenderedEmail,
+    email: &SealedEmail,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         "INSERT INTO outbox_emails
-             (organisation_id, invitation_id, kind, recipient, subject, body_text, body_html)
+             (organisation_id, invitation_id, kind, recipient, subject, body_sealed, link_expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         organisation as Option<OrganisationId>,
         invitation as Option<InvitationId>,
         kind,
         recipient,
         email.subject,
-        email.text,
-        email.html
+        email.bodies,
+        email.link_expires_at
     )
     .fetch_one(db)
     .await
@@ -49,7 +49,7 @@ pub async fn supersede_for_invitation(
     invitation: InvitationId,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "UPDATE outbox_emails SET state = 'superseded', body_text = NULL, body_html = NULL,
+        "UPDATE outbox_emails SET state = 'superseded', body_text = NULL, body_html = NULL, body_sealed = NULL,
                                   locked_until = NULL
          WHERE invitation_id = $1 AND state = 'queued'",
         invitation as InvitationId
@@ -84,7 +84,7 @@ pub async fn supersede_for_password_resets(
 ) -> sqlx::Result<()> {
     let ids: Vec<uuid::Uuid> = resets.iter().map(|r| r.0).collect();
     sqlx::query!(
-        "UPDATE outbox_emails SET state = 'superseded', body_text = NULL, body_html = NULL,
+        "UPDATE outbox_emails SET state = 'superseded', body_text = NULL, body_html = NULL, body_sealed = NULL,
                                   locked_until = NULL
          WHERE password_reset_id = ANY($1) AND state = 'queued'",
         &ids
@@ -112,13 +112,16 @@ pub async fn latest_delivery(
     Ok(row.map(|r| DeliveryState::from_outbox(&r.state, r.attempts)))
 }
 
-/// A claimed email, ready to send.
+/// A claimed email, ready to open and send.
 pub struct Claimed {
     pub id: i64,
     pub recipient: String,
     pub subject: String,
-    pub body_text: String,
-    pub body_html: String,
+    /// Its bodies, sealed (see [`SealedEmail`]).
+    pub body_sealed: Option<Vec<u8>>,
+    /// Only an email queued before bodies were sealed has these.
+    pub body_text: Option<String>,
+    pub body_html: Option<String>,
     pub attempts: i32,
 }
 
@@ -156,16 +159,38 @@ pub async fn claim_due(
                SELECT id FROM outbox_emails
                WHERE state = 'queued' AND next_attempt_at <= now()
                  AND (locked_until IS NULL OR locked_until < now())
+                 AND (link_expires_at IS NULL OR link_expires_at > now())
                ORDER BY next_attempt_at, id
                LIMIT $1
                FOR UPDATE SKIP LOCKED)
-           RETURNING id, recipient, subject, body_text AS "body_text!", body_html AS "body_html!",
-                     attempts"#,
+           RETURNING id, recipient, subject, body_sealed, body_text, body_html, attempts"#,
         limit,
         lease_ms
     )
     .fetch_all(db)
     .await
+}
+
+/// Gives up on waiting emails whose link no longer works, and scrubs
+/// their bodies: with no mail transport configured they would otherwise
+/// wait for good. Returns the notices for the invitations whose delivery
+/// this changed.
+pub async fn scrub_expired(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<TeamNotice>> {
+    let rows = sqlx::query_as!(
+        Delivered,
+        r#"UPDATE outbox_emails
+           SET state = 'superseded', body_text = NULL, body_html = NULL, body_sealed = NULL,
+               locked_until = NULL
+           WHERE state = 'queued' AND link_expires_at <= now()
+           RETURNING organisation_id AS "organisation_id: OrganisationId",
+                     invitation_id AS "invitation_id: InvitationId""#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| Delivered::notice(Some(row)))
+        .collect())
 }
 
 /// The row an email's delivery changed: an invitation email's state shows
@@ -193,7 +218,7 @@ pub async fn mark_sent(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<
         r#"UPDATE outbox_emails
            SET state = CASE WHEN state = 'queued' THEN 'sent' ELSE state END,
                sent_at = now(), attempts = attempts + 1, last_error = NULL,
-               body_text = NULL, body_html = NULL, locked_until = NULL
+               body_text = NULL, body_html = NULL, body_sealed = NULL, locked_until = NULL
            WHERE id = $1
            RETURNING organisation_id AS "organisation_id: OrganisationId",
                      invitation_id AS "invitation_id: InvitationId""#,
@@ -223,7 +248,8 @@ pub async fn mark_failed(
                next_attempt_at = now() + make_interval(secs => $3::bigint / 1000.0),
                state = CASE WHEN attempts + 1 >= $4 AND state = 'queued' THEN 'failed' ELSE state END,
                body_text = CASE WHEN attempts + 1 >= $4 THEN NULL ELSE body_text END,
-               body_html = CASE WHEN attempts + 1 >= $4 THEN NULL ELSE body_html END
+               body_html = CASE WHEN attempts + 1 >= $4 THEN NULL ELSE body_html END,
+               body_sealed = CASE WHEN attempts + 1 >= $4 THEN NULL ELSE body_sealed END
            WHERE id = $1
            RETURNING organisation_id AS "organisation_id: OrganisationId",
                      invitation_id AS "invitation_id: InvitationId""#,
