@@ -152,7 +152,7 @@ pub enum Refusal {
     OwnerAsSiteRole,
     /// A change that would leave a site nobody manages members at.
     #[error(
-        "This would leave {site} with nobody who manages its people. Give someone else a site role there that manages members first, then try again."
+        "This would leave {site} with nobody who manages its people. Give someone else a site role there that manages members first, then try again. To stop someone at once, ask an admin who manages people across the organisation: they can disable anyone."
     )]
     LastSiteManager { site: String },
     /// A site manager choosing a site they do not manage.

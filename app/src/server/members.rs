@@ -252,6 +252,15 @@ pub(super) async fn revoke_what_they_no_longer_could_send(
     Ok(())
 }
 
+/// Whether `actor` manages people across the organisation, and so may
+/// disable or delete a site's last manager: a compromised one must be
+/// stoppable at once, and the site's people are then theirs to manage.
+/// Changes that only move a manager (a site role, a role's permissions)
+/// still keep each site one.
+fn stands_in_for_site_managers(actor: &Actor) -> bool {
+    actor.permissions.contains(Permission::ManageMembers)
+}
+
 /// Disables or enables a member. Disabling ends their sessions in this
 /// organisation and revokes the open invitations they sent, at once.
 pub async fn set_status(
@@ -277,7 +286,9 @@ pub async fn set_status(
     let their_sites: Vec<SiteId> = member.sites.iter().copied().map(SiteId).collect();
     let managed = super::db::sites::managed(&mut *tx, org, Some(&their_sites), None).await?;
     memberships::set_status(&mut *tx, id, status).await?;
-    keep_site_managers(&mut tx, org, &managed).await?;
+    if !stands_in_for_site_managers(&actor) {
+        keep_site_managers(&mut tx, org, &managed).await?;
+    }
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
     if status == MembershipStatus::Disabled {
         sessions::revoke_all(&mut *tx, member.account_id, Some(org), None).await?;
@@ -345,7 +356,9 @@ pub async fn delete(
     let their_sites: Vec<SiteId> = member.sites.iter().copied().map(SiteId).collect();
     let managed = super::db::sites::managed(&mut *tx, org, Some(&their_sites), None).await?;
     memberships::delete(&mut *tx, id).await?;
-    keep_site_managers(&mut tx, org, &managed).await?;
+    if !stands_in_for_site_managers(&actor) {
+        keep_site_managers(&mut tx, org, &managed).await?;
+    }
     let account_deleted = memberships::count_for_account(&mut *tx, member.account_id).await? == 0;
     if account_deleted {
         accounts::delete(&mut *tx, member.account_id).await?;

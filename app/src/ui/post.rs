@@ -145,7 +145,11 @@ fn page_address() -> Option<String> {
 #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
 fn page_address() -> Option<String> {
     let location = web_sys::window()?.location();
-    Some(format!("{}{}", location.pathname().ok()?, location.search().ok()?))
+    Some(format!(
+        "{}{}",
+        location.pathname().ok()?,
+        location.search().ok()?
+    ))
 }
 
 #[cfg(not(any(feature = "ssr", feature = "hydrate")))]

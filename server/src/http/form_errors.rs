@@ -55,7 +55,11 @@ pub async fn vouch(State(state): State<ServerState>, request: Request, next: Nex
 /// a plain path on this site is taken: a form elsewhere that names one
 /// is refused by `refuse_cross_site` anyway, and this could send it
 /// nowhere but here.
-pub async fn come_back(State(state): State<ServerState>, mut request: Request, next: Next) -> Response {
+pub async fn come_back(
+    State(state): State<ServerState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let headers = request.headers();
     if request.method() == Method::POST
         && is_plain_form_post(headers)
@@ -68,7 +72,11 @@ pub async fn come_back(State(state): State<ServerState>, mut request: Request, n
         let referer = back.and_then(|back| {
             let (path, query) = back.split_once('?').unwrap_or((&back, ""));
             is_plain_path(path).then(|| {
-                format!("{}{}", state.security.public_origin, without_carried(path, query))
+                format!(
+                    "{}{}",
+                    state.security.public_origin,
+                    without_carried(path, query)
+                )
             })
         });
         if let Some(value) = referer.and_then(|r| HeaderValue::from_str(&r).ok()) {
