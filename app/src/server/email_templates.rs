@@ -287,9 +287,23 @@ pub struct PasswordChangedEmail<'a> {
     pub time_zone: &'a str,
     /// Where to ask for a reset link if it was not them.
     pub forgot_link: &'a str,
+    /// The organisations whose memberships the reset ended: joined with
+    /// the account through a shared link before the address was proven.
+    pub memberships_ended: &'a [String],
 }
 
 impl PasswordChangedEmail<'_> {
+    /// What the email says about `memberships_ended`, if anything.
+    fn ended_note(&self) -> Option<String> {
+        if self.memberships_ended.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "Before you confirmed this address, someone joined {} with this account through an invitation link that was shared, not emailed to you. Those memberships have been ended. If they were yours, ask the organisation to invite you again.",
+            self.memberships_ended.join(", ")
+        ))
+    }
+
     pub fn render(&self) -> RenderedEmail {
         let subject = "Your Roster password was changed".to_string();
         let greeting = greeting(self.name);
@@ -306,24 +320,29 @@ impl PasswordChangedEmail<'_> {
         };
         const IF_YOU: &str = "If this was you, there is nothing else to do.";
         const IF_NOT: &str = "If it was not you, choose a new password at once and tell an administrator of your organisation:";
+        let ended = self.ended_note();
         let text = format!(
             "{greeting}\n\n\
              The password of your Roster account ({email}) was changed on {when} {how}. {signed_out}\n\n\
+             {ended}\
              {IF_YOU}\n\n\
              {IF_NOT}\n{forgot}\n",
             email = self.email,
             forgot = self.forgot_link,
+            ended = ended.as_deref().map(|n| format!("{n}\n\n")).unwrap_or_default(),
         );
         let e = escape_html;
         let content = format!(
             "<p>{greeting}</p>\n\
              <p>The password of your Roster account (<strong>{email}</strong>) was changed on {when} {how}. {signed_out}</p>\n\
+             {ended}\
              <p>{IF_YOU}</p>\n\
              <p>{IF_NOT}</p>\n\
              {button}",
             greeting = e(&greeting),
             email = e(self.email),
             when = e(&when),
+            ended = ended.as_deref().map(|n| format!("<p>{}</p>\n", e(n))).unwrap_or_default(),
             button = html_button(self.forgot_link, "Choose a new password"),
         );
         RenderedEmail {
@@ -719,7 +738,27 @@ mod tests {
             changed_local: "ignored",
             time_zone: "UTC",
             forgot_link: "https://roster.example/forgot-password",
+            memberships_ended: &[],
         }
+    }
+
+    #[test]
+    fn a_reset_that_ended_memberships_names_them_and_the_way_back() {
+        let ended = ["Acme <Labs>".to_string(), "Globex".to_string()];
+        let email = PasswordChangedEmail {
+            memberships_ended: &ended,
+            ..changed_sample(PasswordChangedBy::ResetLink)
+        }
+        .render();
+        assert!(email
+            .text
+            .contains("someone joined Acme <Labs>, Globex with this account"));
+        assert!(email
+            .text
+            .contains("ask the organisation to invite you again"));
+        assert!(email.html.contains("joined Acme &lt;Labs&gt;, Globex"));
+        let plain = changed_sample(PasswordChangedBy::ResetLink).render();
+        assert!(!plain.text.contains("memberships"));
     }
 
     #[test]

@@ -82,6 +82,9 @@ pub(super) async fn mark_verified(
     if !accounts::mark_email_verified(&mut **tx, account).await? {
         return Ok(false);
     }
+    // Proven now: what was joined before is the owner's. (A reset ends the
+    // memberships it does not vouch for before it gets here.)
+    memberships::clear_joined_unproven(&mut **tx, account).await?;
     let notices: Vec<TeamNotice> = memberships::of_account(&mut **tx, account)
         .await?
         .into_iter()

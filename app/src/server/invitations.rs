@@ -939,6 +939,12 @@ async fn join(
             Err(e) => return Err(e.into()),
         },
     };
+    // Through a copied link, by an account nobody proved the address of:
+    // whoever held the link may not own the address (see
+    // `password_resets::end_unproven_memberships`).
+    if already.is_none() && !invitation.emailed && !invitation.from_operator {
+        memberships::mark_joined_unproven(&mut *tx, membership).await?;
+    }
     invitations::mark_accepted(&mut *tx, invitation.id, account).await?;
     // What the invitation granted on top of the role becomes theirs
     // directly, granted by the inviter (the operator's invitation grants

@@ -9,7 +9,8 @@
 
 use super::db::audit::{self, AuditEvent};
 use super::db::password_resets::{self, Sender};
-use super::db::{accounts, outbox, sessions, sign_in_attempts};
+use super::db::team_events::{self, TeamNotice};
+use super::db::{accounts, memberships, organisations, outbox, sessions, sign_in_attempts};
 use super::email_templates::{PasswordChangedBy, PasswordChangedEmail, PasswordResetEmail};
 use super::error::ServerError;
 use super::password_strength;
@@ -257,6 +258,10 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
     // The link went to the account's address: following it proves the
     // person reads it, so an account someone else made with the address
     // (through a copied invitation link) is now its owner's.
+    // Memberships someone made with it through a copied link before then
+    // are not the owner's: they end (before the events below, which each
+    // of the account's organisations records).
+    let ended = end_unproven_memberships(&mut tx, &scope, &reset).await?;
     let email_verified =
         super::email_verification::mark_verified(&mut tx, reset.account_id).await?;
     // Until now the address was unproven, so whoever set up a second
@@ -288,6 +293,7 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
                 "sent_by_admin": reset.organisation_id.is_some(),
                 "email_verified": email_verified,
                 "two_factor_removed": two_factor_removed,
+                "memberships_ended": ended,
             })),
         );
     // An admin's reset belongs to their organisation's history; one the
@@ -298,7 +304,7 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
             audit::record_for_account(&mut *tx, &scope.meta, Some(reset.account_id), event).await?
         }
     }
-    queue_changed_notice(&mut tx, &scope.state.links, reset.id).await?;
+    queue_changed_notice(&mut tx, &scope.state.links, reset.id, &ended).await?;
     tx.commit().await?;
     scope.state.outbox.wake();
     tracing::info!(request_id = %scope.meta.request_id, account = %reset.account_id, sessions_ended, "password reset completed");
@@ -312,16 +318,60 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
 /// when the address carries `changed` (see `ui::password_reset`).
 pub const PASSWORD_CHANGED_PATH: &str = "/reset-password?changed";
 
-/// Queues "your password was changed" for the account of `reset`.
+/// Ends the memberships made with the account of `reset` through a copied
+/// invitation link while its address was unproven: the reset link went to
+/// the address, so its follower is the address's owner, and whoever held
+/// the copied link may have made the account to join as them. Each
+/// organisation's history records it; the names of the organisations
+/// left go into the owner's email. A membership that is its
+/// organisation's last enabled Owner (promoted after joining) stays: an
+/// organisation never has none, and its other admins see the reset.
+async fn end_unproven_memberships(
+    tx: &mut Transaction<'_, Postgres>,
+    scope: &RequestScope,
+    reset: &password_resets::ByToken,
+) -> Result<Vec<String>, ServerError> {
+    let mut ended = Vec::new();
+    for membership in memberships::joined_unproven(&mut **tx, reset.account_id).await? {
+        let org = membership.organisation_id;
+        organisations::lock(&mut **tx, org).await?;
+        if membership.owner && memberships::count_enabled_owners(&mut **tx, org).await? <= 1 {
+            continue;
+        }
+        // Announced while it still exists, for the streams of its sites'
+        // managers; its sessions there ended with all the others.
+        team_events::notify(&mut **tx, &[TeamNotice::member(org, membership.id)]).await?;
+        memberships::delete(&mut **tx, membership.id).await?;
+        let event = AuditEvent::new(AuditAction::MemberDeleted)
+            .in_organisation(org)
+            .by(reset.account_id, &reset.display_name)
+            .on_account(Some(reset.account_id), &membership.display_name)
+            .with_change(
+                Some(json!({ "email": membership.email, "role": membership.role_name })),
+                Some(json!({ "reason": "address_owner_reclaimed_the_account" })),
+            );
+        audit::record(&mut **tx, &scope.meta, event).await?;
+        ended.push(membership.organisation_name);
+    }
+    if !ended.is_empty() {
+        tracing::info!(request_id = %scope.meta.request_id, account = %reset.account_id, ended = ended.len(), "memberships made through copied links ended");
+    }
+    Ok(ended)
+}
+
+/// Queues "your password was changed" for the account of `reset`, naming
+/// the organisations whose memberships it ended (`ended`).
 async fn queue_changed_notice(
     tx: &mut Transaction<'_, Postgres>,
     links: &Links,
     reset: PasswordResetId,
+    ended: &[String],
 ) -> Result<(), ServerError> {
     let context = password_resets::email_context(&mut **tx, reset).await?;
     let forgot_link = links.forgot_password();
     let rendered = PasswordChangedEmail {
         by: PasswordChangedBy::ResetLink,
+        memberships_ended: ended,
         name: &context.display_name,
         email: &context.email,
         changed_at: context.now,

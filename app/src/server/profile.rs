@@ -167,6 +167,7 @@ pub async fn change_password(
     let forgot_link = scope.state.links.forgot_password();
     let rendered = PasswordChangedEmail {
         by: PasswordChangedBy::ProfilePage,
+        memberships_ended: &[],
         name: &notice.display_name,
         email: &notice.email,
         changed_at: notice.now,

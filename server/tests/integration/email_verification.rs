@@ -242,9 +242,65 @@ async fn a_reset_through_email_reclaims_an_account_made_through_a_copied_link() 
             .status,
         StatusCode::UNAUTHORIZED
     );
-    app.sign_in("victim@example.com", NEW_PASSWORD).await;
+    // The membership the copied link made is not the owner's: it ended,
+    // the organisation's history says why, and the owner's email says so.
+    let members: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM memberships m JOIN accounts a ON a.id = m.account_id
+         WHERE a.email = 'victim@example.com'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        members, 0,
+        "the squatter's organisation lost the membership"
+    );
+    let reason: String = sqlx::query_scalar(
+        "SELECT after->>'reason' FROM audit_events
+         WHERE organisation_id = $1 AND action = 'member.deleted'",
+    )
+    .bind(org.organisation_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(reason, "address_owner_reclaimed_the_account");
+    let changed = email_to(
+        &app,
+        "victim@example.com",
+        "Your Roster password was changed",
+    )
+    .await;
     assert!(
-        detail(&app, &org, &admin, "victim@example.com")
+        changed.contains(&format!("someone joined {} with this account", org.name)),
+        "{changed}"
+    );
+}
+
+/// Someone who made their own account through a copied link and then
+/// followed the verification link sent to them keeps their membership
+/// through a later reset: the address was theirs all along.
+#[tokio::test]
+async fn a_reset_keeps_memberships_once_the_address_was_verified() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let admin = app.sign_in(&org.admin_email, &org.password).await;
+    let link = invited(&app, &admin, "own@example.com").await;
+    let taken = accept_new(&app, &token_of(&link.link)).await;
+    assert_eq!(taken.status, StatusCode::OK, "{}", taken.body);
+    let session = taken.session_cookie().expect("signed in");
+    let notice = email_to(&app, "own@example.com", VERIFY_SUBJECT).await;
+    let confirmed = confirm(&app, &verification_token_in(&notice), Some(&session)).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert!(verified(&app, "own@example.com").await);
+
+    assert_eq!(forgot(&app, "own@example.com").await.status, StatusCode::OK);
+    app.background_done().await;
+    let token = nth_reset_token(&app, "own@example.com", 1).await;
+    let done = complete(&app, &token, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    app.sign_in("own@example.com", NEW_PASSWORD).await;
+    assert!(
+        detail(&app, &org, &admin, "own@example.com")
             .await
             .member
             .email_verified

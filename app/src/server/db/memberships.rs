@@ -48,6 +48,73 @@ pub async fn insert(
     .await
 }
 
+/// Marks `membership` as joined through a copied link, when its account's
+/// address is unproven (see the migration `memberships_joined_unproven`).
+pub async fn mark_joined_unproven(
+    db: impl PgExecutor<'_>,
+    membership: MembershipId,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE memberships m SET joined_unproven = true
+         FROM accounts a
+         WHERE m.id = $1 AND a.id = m.account_id AND a.email_verified_at IS NULL",
+        membership as MembershipId
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// A membership someone made with an account through a copied link before
+/// its address was proven.
+pub struct UnprovenMembership {
+    pub id: MembershipId,
+    pub organisation_id: OrganisationId,
+    pub organisation_name: String,
+    pub display_name: String,
+    pub email: String,
+    pub role_name: String,
+    /// Whether it holds the built-in Owner role (given after joining: a
+    /// copied link never makes an owner).
+    pub owner: bool,
+}
+
+pub async fn joined_unproven(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<Vec<UnprovenMembership>> {
+    sqlx::query_as!(
+        UnprovenMembership,
+        r#"SELECT m.id AS "id: MembershipId", m.organisation_id AS "organisation_id: OrganisationId",
+                  o.name AS organisation_name, a.display_name, a.email, r.name AS role_name,
+                  (r.key = 'owner' AND r.organisation_id IS NULL) AS "owner!"
+           FROM memberships m
+           JOIN organisations o ON o.id = m.organisation_id
+           JOIN accounts a ON a.id = m.account_id
+           JOIN roles r ON r.id = m.role_id
+           WHERE m.account_id = $1 AND m.joined_unproven
+           ORDER BY o.name, m.id"#,
+        account as AccountId
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The account's address is proven by its owner's word (a verification
+/// link): its memberships are theirs.
+pub async fn clear_joined_unproven(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE memberships SET joined_unproven = false WHERE account_id = $1 AND joined_unproven",
+        account as AccountId
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
 /// A holder of a role, as an inviter stands after a change to it.
 pub struct Holder {
     pub id: MembershipId,
