@@ -204,6 +204,10 @@ pub enum Refusal {
     /// gives.
     #[error("An invitation to own an organisation works only from the link in its email. Open that email and use its link.")]
     OwnerInvitationNeedsEmailedLink,
+    /// A copied link to an invitation that came to grant something
+    /// sensitive after the link was issued, unvouched for.
+    #[error("This link no longer works: the invitation now gives more access. Use the link in its email, or ask for a new link.")]
+    CopiedLinkOutgrown,
     /// The email got an account (in another organisation): the invitee
     /// accepts by signing in instead. Only said when they try to make a
     /// second one; the invitation page offers both ways to everyone.

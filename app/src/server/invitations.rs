@@ -149,7 +149,8 @@ pub async fn create(scope: RequestScope, form: InviteForm) -> Result<InviteOutco
     invitations::set_sites(&mut tx, id, &site_pairs(&sites)).await?;
     // Judged on what was written, groups and sites included, before any
     // email or link exists; refused, the transaction leaves nothing.
-    require_proof_for(&mut tx, &scope, &actor, id).await?;
+    let vouched = require_proof_for(&mut tx, &scope, &actor, id).await?;
+    invitations::set_copy_vouched(&mut *tx, id, vouched).await?;
     queue_email(&mut tx, &scope.state.links, id, &tokens.emailed).await?;
     team_events::notify(&mut *tx, &[TeamNotice::invitation(org, id)]).await?;
     let department_name = department_name(&mut *tx, org, department).await?;
@@ -359,7 +360,7 @@ pub async fn reissue(
         invitation_limits::check(&mut tx, &actor).await?;
     }
     let invitation = lock_open(&mut tx, &actor, id).await?;
-    require_proof_for(&mut tx, &scope, &actor, id).await?;
+    let vouched = require_proof_for(&mut tx, &scope, &actor, id).await?;
     let expiry = invitation
         .expiry_hours
         .and_then(|hours| ExpiryHours::new(hours).ok())
@@ -376,6 +377,7 @@ pub async fn reissue(
         email,
     )
     .await?;
+    invitations::set_copy_vouched(&mut *tx, id, vouched).await?;
     team_events::notify(
         &mut *tx,
         &[TeamNotice::invitation(actor.organisation_id, id)],
@@ -464,6 +466,9 @@ pub async fn update(
         // link" away.
         let copied = SecretToken::generate();
         invitations::rotate_copy_token(&mut *tx, id, &copied.hash()).await?;
+        // Nobody holds the new one; the next "Create new link" issues it,
+        // vouched for again.
+        invitations::set_copy_vouched(&mut *tx, id, true).await?;
     }
     team_events::notify(
         &mut *tx,
@@ -720,13 +725,35 @@ async fn lock_pending_by_hash(
     // to the inviter that revokes it holds that lock too, so it either
     // committed before (and is seen here) or waits until this accept is
     // done (and finds it accepted).
-    acceptable(invitations::find_by_token(&mut **tx, hash).await?)
+    let found = acceptable(invitations::find_by_token(&mut **tx, hash).await?)?;
+    refuse_outgrown_copy(&mut **tx, found).await
 }
 
 /// The pending invitation behind `token`, without a lock, for validating
 /// input before the transaction.
 async fn pending(db: &PgPool, token: &str) -> Result<invitations::ByToken, ServerError> {
-    acceptable(invitations::find_by_token(db, &hash_token(token.trim())).await?)
+    let found = acceptable(invitations::find_by_token(db, &hash_token(token.trim())).await?)?;
+    refuse_outgrown_copy(db, found).await
+}
+
+/// Refuses an invitation opened through a copied link that now grants
+/// something sensitive which no recent proof vouched for when the link was
+/// issued: the invitation came to grant more since (its role, groups or
+/// site roles changed, or a product permission became sensitive), and
+/// whoever the link reached may have it from someone who could not hand
+/// that out. The emailed link, or a new copied one, still works.
+async fn refuse_outgrown_copy(
+    db: impl sqlx::PgExecutor<'_>,
+    found: invitations::ByToken,
+) -> Result<invitations::ByToken, ServerError> {
+    if found.emailed || found.from_operator || found.copy_vouched {
+        return Ok(found);
+    }
+    let catalogue = product_permissions::catalogue(db, found.organisation_id).await?;
+    if step_up::grants_need_proof(&found.grants, &found.site_grants, &catalogue) {
+        return Err(Refusal::CopiedLinkOutgrown.into());
+    }
+    Ok(found)
 }
 
 /// The new-account form, as typed.

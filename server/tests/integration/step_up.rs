@@ -335,3 +335,80 @@ async fn an_edit_that_makes_an_invitation_sensitive_retires_its_copied_link() {
         copied.body
     );
 }
+
+/// A link copied while an invitation granted nothing sensitive accepts
+/// nothing sensitive later, however the invitation came to grant more
+/// without being edited: here its role gains a sensitive permission. The
+/// emailed link still works; so does a new copied link, issued by a
+/// proven session.
+#[tokio::test]
+async fn a_copied_link_accepts_nothing_sensitive_that_no_proof_vouched_for() {
+    use crate::harness::eventually;
+    use crate::invitations::{accept_new, invitation_link_in, invite, token_of, Invite};
+    use app::domain::Refusal;
+    use app::wire::invitations::InviteOutcome;
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let made = crate::roles::create(&app, &owner, "Helper", &["team.view"]).await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let helper = role_id(&app, &org, "helper").await;
+    let created = invite(&app, &owner, Invite::member("grows@example.com", &helper)).await;
+    let InviteOutcome::Created(issued) = created.json::<InviteOutcome>() else {
+        panic!("{}", created.body)
+    };
+    // The role, not the invitation, changes: nothing retires the link.
+    let version: i32 = sqlx::query_scalar("SELECT version FROM roles WHERE id = $1::uuid")
+        .bind(&helper)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let edited = crate::roles::call(
+        &app,
+        "roles/update",
+        &[
+            ("role_id".into(), helper.clone()),
+            ("version".into(), version.to_string()),
+            ("name".into(), "Helper".into()),
+            ("description".into(), String::new()),
+            ("permissions[0]".into(), "team.view".into()),
+            ("permissions[1]".into(), "members.invite".into()),
+        ],
+        &owner,
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    let copied = accept_new(&app, &token_of(&issued.link)).await;
+    assert_eq!(
+        copied.refusal(),
+        Refusal::CopiedLinkOutgrown,
+        "{}",
+        copied.body
+    );
+
+    // A new copied link, from a proven session, is vouched for.
+    let invitation = issued.invitation_id.to_string();
+    let renewed = app
+        .call(
+            "invitations/new_link",
+            &[("invitation_id", invitation.as_str())],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
+    let emailed = eventually(std::time::Duration::from_secs(10), || async {
+        app.mailbox
+            .list()
+            .into_iter()
+            .find(|e| e.to == "grows@example.com")
+            .map(|e| e.text)
+    })
+    .await
+    .expect("the invitation email");
+    // Replaced by the new link: the first email's link is gone with it.
+    let old_emailed = accept_new(&app, &token_of(&invitation_link_in(&emailed))).await;
+    assert_eq!(old_emailed.refusal(), Refusal::InvitationLinkInvalid);
+    let link: app::wire::invitations::IssuedLink = renewed.json();
+    let accepted = accept_new(&app, &token_of(&link.link)).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+}

@@ -229,6 +229,24 @@ pub async fn lock_for_admin(
     }))
 }
 
+/// Records whether the invitation's copyable link, as issued now, was
+/// vouched for by a recent proof (see the migration
+/// `invitation_copy_vouched`).
+pub async fn set_copy_vouched(
+    db: impl PgExecutor<'_>,
+    id: InvitationId,
+    vouched: bool,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE invitations SET copy_vouched = $2 WHERE id = $1",
+        id as InvitationId,
+        vouched
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
 /// Gives the invitation a new copyable token only: a link copied before
 /// stops working, the emailed one goes on.
 pub async fn rotate_copy_token(
@@ -372,6 +390,8 @@ pub struct ByToken {
     pub invited_by: Option<AccountId>,
     /// Made by `roster create-org`, with no member behind it.
     pub from_operator: bool,
+    /// Whether a recent proof vouched for its copyable link when issued.
+    pub copy_vouched: bool,
     /// The inviter's membership of the organisation now, if they still
     /// have one: its status and its role's permissions.
     pub inviter_status: Option<String>,
@@ -448,7 +468,7 @@ pub async fn find_by_token(
                   invitation_site_grants(i.id) AS "site_grants!",
                   ARRAY(SELECT isr.site_id FROM invitation_sites isr WHERE isr.invitation_id = i.id)
                     AS "sites!",
-                  i.invited_by AS "invited_by?: AccountId", i.from_operator,
+                  i.invited_by AS "invited_by?: AccountId", i.from_operator, i.copy_vouched,
                   im.status AS "inviter_status?",
                   membership_permissions(im.id, ir.permissions) AS "inviter_permissions?",
                   CASE WHEN im.id IS NOT NULL THEN membership_site_permissions(im.id) END
