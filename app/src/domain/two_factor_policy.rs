@@ -65,6 +65,17 @@ impl TwoFactorPolicy {
             .map(|p| p.key().to_string())
             .collect()
     }
+
+    /// The keys of the sensitive permissions that a site role grants at
+    /// its site: a role's organisation-only permissions grant nothing
+    /// there (see [`crate::domain::scope::ORGANISATION_ONLY`]).
+    pub fn sensitive_keys_at_sites() -> Vec<String> {
+        Permission::ALL
+            .into_iter()
+            .filter(|p| p.is_sensitive() && !crate::domain::scope::ORGANISATION_ONLY.contains(p))
+            .map(|p| p.key().to_string())
+            .collect()
+    }
 }
 
 /// A grace period as typed: whole days from 0 to [`MAX_GRACE_DAYS`].

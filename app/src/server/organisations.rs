@@ -239,6 +239,7 @@ pub(super) async fn refresh_two_factor_requirement(
         org,
         only,
         &TwoFactorPolicy::sensitive_keys(),
+        &TwoFactorPolicy::sensitive_keys_at_sites(),
         now,
     )
     .await?)

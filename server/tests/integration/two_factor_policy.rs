@@ -225,3 +225,34 @@ async fn archiving_a_site_releases_its_people_and_restoring_covers_them_again() 
         "restoring covers them again"
     );
 }
+
+/// A site role covers its holders only with what it grants at its site: a
+/// permission that holds at the organisation's scope only (reading the
+/// audit log) is sensitive, but grants nothing at a site, so holding such
+/// a role there does not bring the `sensitive` policy's deadline.
+#[tokio::test]
+async fn a_site_role_covers_only_with_what_it_grants_at_its_site() {
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let member_id = crate::members::membership_of(&app, &org, &org.member_email).await;
+    let site = crate::sites::create(&app, &owner, "Berlin").await;
+    let made = crate::roles::create(&app, &owner, "Auditor", &["team.view", "audit.view"]).await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let auditor = crate::invitations::role_id(&app, &org, "auditor").await;
+    crate::sites::place(&app, &owner, &member_id, &site, &auditor).await;
+    let saved = set_policy(&app, &owner, "sensitive", "2").await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let member = app.sign_in(&org.member_email, &org.password).await;
+    assert_eq!(
+        due_on_home(&app, &member).await,
+        None,
+        "reading the audit log holds at the organisation's scope only"
+    );
+    let manager = crate::delegated::site_manager_role(&app, &org, &owner).await;
+    crate::sites::place(&app, &owner, &member_id, &site, &manager).await;
+    assert!(
+        due_on_home(&app, &member).await.is_some(),
+        "managing Berlin's people is sensitive there"
+    );
+}

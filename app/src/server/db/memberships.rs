@@ -606,7 +606,8 @@ pub async fn of_account(
 /// policy: who became subject to it is marked from `now` (their grace
 /// starts), who no longer is is cleared, and who already was keeps the
 /// moment they became so. `sensitive` are Roster's permission keys the
-/// `sensitive` policy covers; sensitive product permissions, which
+/// `sensitive` policy covers, `sensitive_at_sites` those of them a site
+/// role grants at its site; sensitive product permissions, which
 /// `membership_permissions` marks, count too. Returns the memberships
 /// that changed.
 pub async fn refresh_two_factor_requirement(
@@ -614,17 +615,19 @@ pub async fn refresh_two_factor_requirement(
     org: OrganisationId,
     only: Option<MembershipId>,
     sensitive: &[String],
+    sensitive_at_sites: &[String],
     now: DateTime<Utc>,
 ) -> sqlx::Result<Vec<MembershipId>> {
     sqlx::query_scalar!(
         r#"WITH sensitive_site_roles AS (
                -- Roles that, held at a site, give power over access
                -- there: a sensitive permission held at one site counts
-               -- all the same. Read once (an organisation has at most a
-               -- hundred roles), then probed per person.
+               -- all the same; one that holds at the organisation's scope
+               -- only grants nothing there. Read once (an organisation
+               -- has at most a hundred roles), then probed per person.
                SELECT r.id FROM roles r
                WHERE (r.organisation_id = $1 OR r.organisation_id IS NULL)
-                 AND (r.permissions && $3::text[]
+                 AND (r.permissions && $5::text[]
                       OR EXISTS (SELECT 1 FROM product_permissions p
                                  WHERE p.organisation_id = $1 AND p.sensitive
                                    AND p.key = ANY (r.permissions)))
@@ -655,7 +658,8 @@ pub async fn refresh_two_factor_requirement(
         org as OrganisationId,
         only.map(|id| id.0),
         sensitive,
-        now
+        now,
+        sensitive_at_sites
     )
     .fetch_all(db)
     .await
