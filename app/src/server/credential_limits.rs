@@ -13,8 +13,8 @@
 //! slowed by that session's own failures only.
 
 use super::db::credential_failures::{self as failures, Kind};
-use super::db::{outbox, sign_in_attempts};
-use super::email_templates::WrongFactorEmail;
+use super::db::{accounts, outbox, sessions, sign_in_attempts};
+use super::email_templates::{SessionsEndedEmail, WrongFactorEmail};
 use super::error::ServerError;
 use super::request::RequestScope;
 use super::sign_in::wait_left;
@@ -29,7 +29,7 @@ use std::time::Duration;
 const CEILING_LOOKBACK: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Said beside the password once the sessions' ceiling is reached.
-pub const PASSWORD_CEILING_REACHED: &str = "Too many wrong passwords were entered in this account's sessions. Sign out and sign in again, or reset your password.";
+pub const PASSWORD_CEILING_REACHED: &str = "Too many wrong passwords were entered in this account's sessions, so it was signed out everywhere. Sign in again, or reset your password.";
 
 /// Said beside the factor's field once the ceiling is reached.
 pub const CEILING_REACHED: &str = "Too many wrong codes were entered for this account, so codes are not accepted for now. Reset your password (the email proves it is you), or ask an administrator to reset your two-factor sign-in.";
@@ -196,6 +196,33 @@ pub async fn count_password_check(
         return Err(rate_limited(wait));
     }
     let id = failures::count_failure(&mut *tx, account, Kind::Password, &key).await?;
+    if all_sessions.count + 1 >= settings.factor_failure_ceiling {
+        // Only a session can make these failures, and signing in with the
+        // password clears them: the sessions end, so whoever was guessing
+        // needs the password to guess on. The owner is told.
+        let ended = sessions::revoke_all(&mut *tx, account, None, None).await?;
+        let notice = accounts::notice_context(&mut *tx, account).await?;
+        let rendered = SessionsEndedEmail {
+            name: &notice.display_name,
+            email: &notice.email,
+            failures: settings.factor_failure_ceiling,
+            forgot_link: &scope.state.links.forgot_password(),
+        }
+        .render();
+        outbox::enqueue(
+            &mut *tx,
+            None,
+            None,
+            outbox::KIND_SIGN_IN_DELAYED,
+            &notice.email,
+            &scope.state.links.seal(&rendered, &notice.email, None),
+        )
+        .await?;
+        tx.commit().await?;
+        scope.state.outbox.wake();
+        tracing::warn!(request_id = %scope.meta.request_id, %account, ended, "in-session password ceiling reached: sessions ended");
+        return Err(AppError::invalid("current_password", PASSWORD_CEILING_REACHED).into());
+    }
     tx.commit().await?;
     Ok(id)
 }

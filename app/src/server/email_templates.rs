@@ -402,6 +402,32 @@ impl WrongFactorEmail<'_> {
     }
 }
 
+/// The notice that the account's sessions were ended because wrong
+/// passwords entered inside them reached the ceiling: someone holding a
+/// session (perhaps a stolen one) was guessing the password.
+pub struct SessionsEndedEmail<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    /// How many wrong passwords reached the ceiling.
+    pub failures: u32,
+    /// Where to ask for a reset link.
+    pub forgot_link: &'a str,
+}
+
+impl SessionsEndedEmail<'_> {
+    pub fn render(&self) -> RenderedEmail {
+        let subject = "You were signed out of Roster everywhere".to_string();
+        let greeting = greeting(self.name);
+        let what = format!(
+            "A wrong password was entered {} times in browsers signed in to your Roster account ({}), \
+             so we signed it out everywhere. Sign in again with your password to go on.",
+            self.failures, self.email
+        );
+        const IF_NOT: &str = "If it was not you, someone may have used one of your signed-in browsers. Choose a new password to be sure:";
+        security_notice(subject, &greeting, &what, IF_NOT, self.forgot_link)
+    }
+}
+
 /// A notice of something that happened to the account: what happened, that
 /// nothing is to be done if it was them, and what to do (`if_not`, with a
 /// button to choose a new password) if it was not.

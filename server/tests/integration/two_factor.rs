@@ -1046,20 +1046,43 @@ async fn wrong_passwords_in_sessions_meet_a_ceiling_across_the_accounts_sessions
     })
     .await;
     let org = app.organisation().await;
+    let second = app.organisation().await;
+    joins_too(&app, &second, &org.member_email, &org.password).await;
     let wrong = [("current_password", "not the password")];
     let session = app.sign_in(&org.member_email, &org.password).await;
-    for _ in 0..100 {
-        let answer = app.call("step_up", &wrong, Some(&session)).await;
-        assert_eq!(
-            answer.error().field(),
-            Some("current_password"),
-            "{}",
-            answer.body
-        );
+    let other = app.sign_in(&org.member_email, &org.password).await;
+    let guess = |session: String| {
+        let app = &app;
+        async move {
+            let answer = app.call("step_up", &wrong, Some(&session)).await;
+            assert_eq!(
+                answer.error().field(),
+                Some("current_password"),
+                "{}",
+                answer.body
+            );
+            answer
+        }
+    };
+    for _ in 0..50 {
+        guess(session.clone()).await;
     }
     // Counted for the account, not only the session: a session opened
-    // without the password (as a switch of organisation is) starts no new
+    // without the password, as a switch of organisation is, starts no new
     // count.
+    let second_id = second.organisation_id.to_string();
+    let switched = app
+        .call(
+            "organisation/switch",
+            &[("organisation_id", &second_id)],
+            Some(&session),
+        )
+        .await;
+    assert_eq!(switched.status, StatusCode::OK, "{}", switched.body);
+    let session = switched.session_cookie().unwrap_or(session);
+    for _ in 0..49 {
+        guess(session.clone()).await;
+    }
     let counted = sqlx::query_scalar::<_, i64>(
         "SELECT count(*) FROM credential_failures f JOIN accounts a ON a.id = f.account_id
          WHERE lower(a.email) = lower($1) AND f.kind = 'password'",
@@ -1068,21 +1091,29 @@ async fn wrong_passwords_in_sessions_meet_a_ceiling_across_the_accounts_sessions
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert_eq!(counted, 100);
-    let stopped = app
-        .call(
-            "step_up",
-            &[("current_password", org.password.as_str())],
-            Some(&session),
-        )
-        .await;
+    assert_eq!(counted, 99);
+    // The hundredth ends every session of the account, the owner's other
+    // browser too, and tells them.
+    let stopped = guess(session.clone()).await;
     assert_eq!(
         stopped.error().for_field("current_password"),
         Some(app::server::credential_limits::PASSWORD_CEILING_REACHED.to_string()),
         "{}",
         stopped.body
     );
-    // Signing in again with the password clears it.
+    for gone in [&session, &other] {
+        let now = app.call("session", &[], Some(gone)).await;
+        assert_eq!(now.body, "null", "signed out everywhere");
+    }
+    let told = crate::harness::eventually(std::time::Duration::from_secs(10), || async {
+        app.mailbox.list().into_iter().find(|e| {
+            e.to == org.member_email && e.subject == "You were signed out of Roster everywhere"
+        })
+    })
+    .await
+    .expect("the owner is told");
+    assert!(told.text.contains("100 times"), "{}", told.text);
+    // Signing in again with the password clears the count.
     let session = app.sign_in(&org.member_email, &org.password).await;
     let stepped = app
         .call(
