@@ -13,6 +13,14 @@
 //! sends it a fast-shutdown signal if the server dies, even by SIGKILL. The
 //! death signal follows the *thread* that started the child, so a dedicated
 //! thread starts it and lives exactly as long as it.
+//!
+//! If postgres dies while the server runs (a crash, the OOM killer, a
+//! `kill -9`), that thread starts it again, a few times with backoff:
+//! PostgreSQL's crash recovery replays what was committed. Meanwhile the
+//! server answers as it does when an external database goes away (the
+//! pool's connections fail, `/healthz` says 503), and its pools and
+//! listeners reconnect by themselves. Only when restarting keeps failing
+//! is the server told to stop.
 #![allow(unsafe_code)]
 
 use std::fs;
@@ -21,6 +29,7 @@ use std::os::unix::fs::{MetadataExt as _, OpenOptionsExt as _, PermissionsExt as
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -118,7 +127,8 @@ pub fn find_binaries() -> Option<PathBuf> {
 /// A running cluster. Dropping it does not stop the database; call
 /// [`EmbeddedPostgres::stop`] (the kernel stops it if the process dies).
 pub struct EmbeddedPostgres {
-    pid: i32,
+    /// The running postmaster's PID; a restart replaces it.
+    pid: Arc<AtomicI32>,
     socket_dir: PathBuf,
     password: String,
     log_file: PathBuf,
@@ -130,13 +140,22 @@ pub struct EmbeddedPostgres {
 struct Lifecycle {
     /// [`EmbeddedPostgres::stop`] asked it to stop: its exit is expected.
     stopping: bool,
+    /// The postmaster is gone and will not be started again.
     exited: bool,
 }
+
+/// How many restarts in a row (each within [`STABLE`] of the one before)
+/// are tried before giving up, and the first wait before one (doubling).
+const RESTARTS: u32 = 5;
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+/// A postmaster that ran this long was fine: its death starts the count
+/// of restarts again.
+const STABLE: Duration = Duration::from_secs(60);
 
 impl std::fmt::Debug for EmbeddedPostgres {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EmbeddedPostgres")
-            .field("pid", &self.pid)
+            .field("pid", &self.pid.load(Ordering::Relaxed))
             .field("socket_dir", &self.socket_dir)
             .finish()
     }
@@ -144,8 +163,10 @@ impl std::fmt::Debug for EmbeddedPostgres {
 
 impl EmbeddedPostgres {
     /// Starts (and on first use creates) the cluster in `data_dir`, and waits
-    /// until it accepts connections. `on_unexpected_exit` runs if postgres
-    /// stops without [`Self::stop`] having been called.
+    /// until it accepts connections. If postgres stops without
+    /// [`Self::stop`] having been called, it is started again (see the
+    /// module's notes); `on_unexpected_exit` runs only when that keeps
+    /// failing.
     pub fn start(
         data_dir: &Path,
         on_unexpected_exit: impl FnOnce() + Send + 'static,
@@ -172,7 +193,8 @@ impl EmbeddedPostgres {
         }
         clear_stale_lock(&cluster);
 
-        let log = fs::OpenOptions::new()
+        // Made here, owned by whoever runs postgres; each start appends.
+        fs::OpenOptions::new()
             .create(true)
             .append(true)
             .mode(0o600)
@@ -180,84 +202,143 @@ impl EmbeddedPostgres {
         if who.switch {
             chown(&log_file, who)?;
         }
-        let mut command = Command::new(bin.join("postgres"));
-        command
-            .arg("-D")
-            .arg(&cluster)
-            .arg("-k")
-            .arg(&socket_dir)
-            .args([
-                "-c",
-                "listen_addresses=",
-                "-c",
-                "unix_socket_permissions=0700",
-                "-c",
-                "max_connections=200",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::from(log.try_clone()?))
-            .stderr(Stdio::from(log))
-            .current_dir(&cluster)
-            .process_group(0);
-        if who.switch {
-            command
-                .uid(who.uid)
-                .gid(who.gid)
-                .env("HOME", &cluster)
-                .env_remove("PGDATA");
-        }
         // SAFETY: getpid has no preconditions.
         let parent = unsafe { libc::getpid() };
-        // SAFETY: the closure runs in the forked child before exec and only
-        // calls async-signal-safe functions (prctl, getppid, _exit).
-        unsafe {
-            command.pre_exec(move || {
-                // Runs after std's setuid, which would clear the setting.
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT) != 0 {
-                    return Err(std::io::Error::last_os_error());
+        let make_command = {
+            let (cluster, socket_dir) = (cluster.clone(), socket_dir.clone());
+            move || -> std::io::Result<Command> {
+                let log = fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .mode(0o600)
+                    .open(log_file_for(&cluster))?;
+                let mut command = Command::new(bin.join("postgres"));
+                command
+                    .arg("-D")
+                    .arg(&cluster)
+                    .arg("-k")
+                    .arg(&socket_dir)
+                    .args([
+                        "-c",
+                        "listen_addresses=",
+                        "-c",
+                        "unix_socket_permissions=0700",
+                        "-c",
+                        "max_connections=200",
+                    ])
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::from(log.try_clone()?))
+                    .stderr(Stdio::from(log))
+                    .current_dir(&cluster)
+                    .process_group(0);
+                if who.switch {
+                    command
+                        .uid(who.uid)
+                        .gid(who.gid)
+                        .env("HOME", &cluster)
+                        .env_remove("PGDATA");
                 }
-                // The parent may have died before prctl took effect.
-                if libc::getppid() != parent {
-                    libc::_exit(1);
+                // SAFETY: the closure runs in the forked child before exec
+                // and only calls async-signal-safe functions (prctl,
+                // getppid, _exit).
+                unsafe {
+                    command.pre_exec(move || {
+                        // Runs after std's setuid, which would clear the setting.
+                        if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT) != 0 {
+                            return Err(std::io::Error::last_os_error());
+                        }
+                        // The parent may have died before prctl took effect.
+                        if libc::getppid() != parent {
+                            libc::_exit(1);
+                        }
+                        Ok(())
+                    });
                 }
-                Ok(())
-            });
-        }
+                Ok(command)
+            }
+        };
 
         let lifecycle = Arc::new((Mutex::new(Lifecycle::default()), Condvar::new()));
+        let current = Arc::new(AtomicI32::new(0));
         let (pid_tx, pid_rx) = std::sync::mpsc::channel();
         let lifecycle_in_thread = lifecycle.clone();
+        let current_in_thread = current.clone();
+        let log_in_thread = log_file.clone();
+        let cluster_in_thread = cluster.clone();
         std::thread::Builder::new()
             .name("embedded-postgres".into())
             .spawn(move || {
-                let mut child = match command.spawn() {
-                    Ok(child) => child,
+                let spawn = || {
+                    make_command().and_then(|mut c| c.spawn()).and_then(|child| {
+                        let pid = i32::try_from(child.id())
+                            .map_err(|_| std::io::Error::other("pid out of range"))?;
+                        Ok((child, pid))
+                    })
+                };
+                let (mut child, pid) = match spawn() {
+                    Ok(started) => started,
                     Err(e) => {
                         let _ = pid_tx.send(Err(e));
                         return;
                     }
                 };
-                let _ = pid_tx.send(Ok(child.id()));
-                let status = child.wait();
+                current_in_thread.store(pid, Ordering::SeqCst);
+                let _ = pid_tx.send(Ok(pid));
                 let (lock, cvar) = &*lifecycle_in_thread;
+                let mut started_at = Instant::now();
+                let mut failed_restarts = 0u32;
+                loop {
+                    let status = child.wait();
+                    let stopping = lock.lock().unwrap_or_else(|p| p.into_inner()).stopping;
+                    if stopping {
+                        break;
+                    }
+                    if started_at.elapsed() >= STABLE {
+                        failed_restarts = 0;
+                    }
+                    if failed_restarts >= RESTARTS {
+                        tracing::error!(?status, log = %log_in_thread.display(), "embedded postgres keeps stopping; giving up");
+                        break;
+                    }
+                    let backoff = FIRST_BACKOFF * 2u32.pow(failed_restarts);
+                    failed_restarts += 1;
+                    tracing::error!(?status, ?backoff, log = %log_in_thread.display(), "embedded postgres exited unexpectedly; starting it again");
+                    // Its backends notice the postmaster's death and exit;
+                    // a start before they have is refused, and retried.
+                    std::thread::sleep(backoff);
+                    if lock.lock().unwrap_or_else(|p| p.into_inner()).stopping {
+                        break;
+                    }
+                    clear_stale_lock(&cluster_in_thread);
+                    match spawn() {
+                        Ok((next, pid)) => {
+                            child = next;
+                            current_in_thread.store(pid, Ordering::SeqCst);
+                            started_at = Instant::now();
+                            tracing::warn!(pid, "embedded postgres started again");
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "embedded postgres could not be started again");
+                            break;
+                        }
+                    }
+                }
                 let mut state = lock.lock().unwrap_or_else(|p| p.into_inner());
                 state.exited = true;
                 let expected = state.stopping;
                 cvar.notify_all();
                 drop(state);
                 if !expected {
-                    tracing::error!(?status, "embedded postgres exited unexpectedly");
                     on_unexpected_exit();
                 }
             })?;
-        let pid = pid_rx
+        pid_rx
             .recv()
             .map_err(|_| EmbeddedError::ExitedEarly(log_file.clone()))?
             .map_err(EmbeddedError::Spawn)?;
-        let pid = i32::try_from(pid).map_err(|_| EmbeddedError::ExitedEarly(log_file.clone()))?;
 
         let this = Self {
-            pid,
+            pid: current,
             socket_dir,
             password,
             log_file,
@@ -279,11 +360,8 @@ impl EmbeddedPostgres {
             {
                 return Err(EmbeddedError::ExitedEarly(self.log_file.clone()));
             }
-            // postmaster.pid's eighth line reads "ready" once connections
-            // are accepted.
             let ready = fs::read_to_string(cluster.join("postmaster.pid"))
-                .map(|s| s.lines().nth(7).map(str::trim) == Some("ready"))
-                .unwrap_or(false);
+                .is_ok_and(|lock| lock_says_ready(&lock, self.pid.load(Ordering::SeqCst)));
             if ready {
                 return Ok(());
             }
@@ -332,17 +410,33 @@ impl EmbeddedPostgres {
             return;
         }
         state.stopping = true;
+        let pid = self.pid.load(Ordering::SeqCst);
         // SAFETY: kill has no memory-safety preconditions.
-        unsafe { libc::kill(self.pid, libc::SIGINT) };
+        unsafe { libc::kill(pid, libc::SIGINT) };
         let (state, waited) = cvar
             .wait_timeout_while(state, Duration::from_secs(30), |s| !s.exited)
             .unwrap_or_else(|p| p.into_inner());
         if waited.timed_out() {
             // SAFETY: as above. SIGQUIT is PostgreSQL's immediate shutdown.
-            unsafe { libc::kill(self.pid, libc::SIGQUIT) };
+            unsafe { libc::kill(pid, libc::SIGQUIT) };
             let _ = cvar.wait_timeout_while(state, Duration::from_secs(5), |s| !s.exited);
         }
     }
+}
+
+/// Whether `postmaster.pid` (its text `lock`) says the postmaster `pid`
+/// accepts connections: its first line names that PID and its eighth reads
+/// "ready". A lock left by a postmaster that died (crashed, or killed)
+/// still reads "ready", so the PID is what tells it from ours.
+fn lock_says_ready(lock: &str, pid: i32) -> bool {
+    let mut lines = lock.lines().map(str::trim);
+    let names_ours = lines.next().and_then(|l| l.parse::<i32>().ok()) == Some(pid);
+    names_ours && lines.nth(6) == Some("ready")
+}
+
+/// Where postgres writes its log for `cluster` (`<data dir>/pg`).
+fn log_file_for(cluster: &Path) -> PathBuf {
+    cluster.parent().unwrap_or(cluster).join("postgres.log")
 }
 
 fn process_alive(pid: i32) -> bool {
@@ -526,6 +620,19 @@ fn clear_stale_lock(cluster: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_our_postmasters_lock_says_ready() {
+        let lock = |pid: &str, state: &str| {
+            format!("{pid}\n/data/pg\n1765100000\n5432\n/run/pg\n\n  5432001   0\n{state}\n")
+        };
+        assert!(lock_says_ready(&lock("4242", "ready   "), 4242));
+        // Left by a postmaster that died: it still reads "ready".
+        assert!(!lock_says_ready(&lock("4100", "ready   "), 4242));
+        assert!(!lock_says_ready(&lock("4242", "starting"), 4242));
+        assert!(!lock_says_ready("4242\n", 4242));
+        assert!(!lock_says_ready("", 4242));
+    }
 
     #[test]
     fn long_data_dirs_get_a_short_socket_dir() {

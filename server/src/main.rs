@@ -108,8 +108,12 @@ fn open_database(config: &Config) -> Result<Database, String> {
             config.data_dir.display()
         );
     }
-    Database::open(config, || {
-        eprintln!("roster: the embedded PostgreSQL stopped unexpectedly; stopping");
+    let log = config.data_dir.join("postgres.log");
+    Database::open(config, move || {
+        eprintln!(
+            "roster: the embedded PostgreSQL stopped and could not be started again; see {}. Stopping.",
+            log.display()
+        );
         std::process::exit(70);
     })
     .map_err(|e| e.to_string())

@@ -214,6 +214,106 @@ fn the_server_owns_its_database_and_leaves_nothing_behind() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+fn kill_9(pid: i32) {
+    let status = Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// The status line of `GET path`, or `None` while the server does not answer.
+fn status_of(server: &Server, path: &str) -> Option<String> {
+    std::net::TcpStream::connect(("127.0.0.1", server.port)).ok()?;
+    Some(
+        server
+            .get(path)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+/// A postmaster killed under a running server is started again by the
+/// server itself: crash recovery runs, and requests succeed again within
+/// seconds, with no restart of the server. While it is away, `/healthz`
+/// says 503 and pages still answer.
+#[test]
+fn a_killed_postmaster_is_started_again_under_a_running_server() {
+    let dir = data_dir("pg-crash");
+    let mut server = start_with(&dir, &["--demo"]);
+    server.wait_for("roster: serving at");
+    assert_eq!(
+        status_of(&server, "/healthz").as_deref(),
+        Some("HTTP/1.1 200 OK")
+    );
+    let first = postmaster_pid(&dir);
+    kill_9(first);
+    assert!(wait_gone(first));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut seen = Vec::new();
+    loop {
+        let status = status_of(&server, "/healthz");
+        if status.as_deref() == Some("HTTP/1.1 200 OK") {
+            break;
+        }
+        seen.push(status);
+        assert!(Instant::now() < deadline, "not back within 10 s: {seen:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the server kept serving"
+    );
+    let second = postmaster_pid(&dir);
+    assert_ne!(second, first, "a new postmaster");
+    assert!(alive(second));
+    assert!(
+        seen.iter()
+            .flatten()
+            .all(|s| s.contains(" 503 ") || s.contains(" 200 ")),
+        "while it was away, 503: {seen:?}"
+    );
+    let login = server.get("/login");
+    assert!(login.starts_with("HTTP/1.1 200"), "{login}");
+    signal(&server.child, "TERM");
+    assert!(server.child.wait().unwrap().success());
+    assert!(wait_gone(second), "postgres outlived SIGTERM");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// After both the server and its postmaster were killed, the next start
+/// works the first time: the lock the dead postmaster left still reads
+/// "ready", and readiness is judged by the PID of the one just started.
+#[test]
+fn a_start_after_both_were_killed_works_the_first_time() {
+    let dir = data_dir("both-killed");
+    let mut first = start(&dir);
+    first.wait_for("roster: serving at");
+    let pg = postmaster_pid(&dir);
+    kill_9(pg);
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    assert!(wait_gone(pg));
+    let lock = std::fs::read_to_string(dir.join("pg/postmaster.pid")).unwrap();
+    assert_eq!(lock.lines().nth(7).map(str::trim), Some("ready"), "{lock}");
+    assert_eq!(postmaster_pid(&dir), pg, "the dead one's lock is left");
+
+    let mut second = start(&dir);
+    let output = second.wait_for("roster: serving at").join("\n");
+    assert!(!output.contains("error"), "{output}");
+    assert_eq!(
+        status_of(&second, "/healthz").as_deref(),
+        Some("HTTP/1.1 200 OK")
+    );
+    let pg = postmaster_pid(&dir);
+    signal(&second.child, "TERM");
+    assert!(second.child.wait().unwrap().success());
+    assert!(wait_gone(pg));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn without_demo_mode_an_empty_database_stays_empty_and_mail_waits() {
     let dir = data_dir("no-demo");
