@@ -208,6 +208,9 @@ pub enum Refusal {
     /// sensitive after the link was issued, unvouched for.
     #[error("This link no longer works: the invitation now gives more access. Use the link in its email, or ask for a new link.")]
     CopiedLinkOutgrown,
+    /// Making Owner someone whose address nobody proved.
+    #[error("Only someone whose email is verified can be an owner. Ask them to follow the verification link Roster emailed them first.")]
+    OwnerNeedsVerifiedEmail,
     /// The email got an account (in another organisation): the invitee
     /// accepts by signing in instead. Only said when they try to make a
     /// second one; the invitation page offers both ways to everyone.
@@ -259,7 +262,7 @@ impl Refusal {
             | Self::TooManySites => Some("name"),
             Self::SiteArchived { .. } | Self::SiteNotYours => Some("site"),
             Self::InviteIntoYourSites => Some("sites"),
-            Self::OwnerAsSiteRole => Some("role"),
+            Self::OwnerAsSiteRole | Self::OwnerNeedsVerifiedEmail => Some("role"),
             Self::PermissionKeyTaken | Self::TooManyPermissions => Some("key"),
             _ => None,
         }

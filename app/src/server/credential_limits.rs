@@ -156,12 +156,12 @@ pub async fn factor_succeeded(scope: &RequestScope, account: AccountId) -> Resul
     Ok(())
 }
 
-/// Refuses while `session` must wait after its own wrong passwords, or
-/// once the account's sessions together reach the ceiling of wrong
-/// passwords (a new session, by a switch of organisation, must not start
-/// the count again); otherwise counts this password check as failed and
-/// returns its id, for [`password_succeeded`]. Only someone holding a
-/// session of the account can make these failures.
+/// Refuses while `session` must wait after its own wrong passwords;
+/// otherwise counts this password check as failed (before the hashing, so
+/// that concurrent checks are all counted) and returns its id, for
+/// [`check_not_judged`]. Only someone holding a session of the account can
+/// make these failures; how many the account's sessions may make is
+/// [`password_failed`]'s.
 pub async fn count_password_check(
     scope: &RequestScope,
     account: AccountId,
@@ -172,18 +172,6 @@ pub async fn count_password_check(
     let key = Attempter::Session(session).key(scope, account);
     let mut tx = scope.state.pool.begin().await?;
     failures::lock(&mut tx, account).await?;
-    let all_sessions = failures::by_account(
-        &mut *tx,
-        account,
-        Kind::Password,
-        CEILING_LOOKBACK,
-        settings.factor_failure_ceiling,
-    )
-    .await?;
-    if all_sessions.count >= settings.factor_failure_ceiling {
-        tracing::warn!(request_id = %scope.meta.request_id, %account, "in-session password ceiling reached");
-        return Err(AppError::invalid("current_password", PASSWORD_CEILING_REACHED).into());
-    }
     let own = failures::by_attempter(
         &mut *tx,
         &key,
@@ -196,33 +184,6 @@ pub async fn count_password_check(
         return Err(rate_limited(wait));
     }
     let id = failures::count_failure(&mut *tx, account, Kind::Password, &key).await?;
-    if all_sessions.count + 1 >= settings.factor_failure_ceiling {
-        // Only a session can make these failures, and signing in with the
-        // password clears them: the sessions end, so whoever was guessing
-        // needs the password to guess on. The owner is told.
-        let ended = sessions::revoke_all(&mut *tx, account, None, None).await?;
-        let notice = accounts::notice_context(&mut *tx, account).await?;
-        let rendered = SessionsEndedEmail {
-            name: &notice.display_name,
-            email: &notice.email,
-            failures: settings.factor_failure_ceiling,
-            forgot_link: &scope.state.links.forgot_password(),
-        }
-        .render();
-        outbox::enqueue(
-            &mut *tx,
-            None,
-            None,
-            outbox::KIND_SIGN_IN_DELAYED,
-            &notice.email,
-            &scope.state.links.seal(&rendered, &notice.email, None),
-        )
-        .await?;
-        tx.commit().await?;
-        scope.state.outbox.wake();
-        tracing::warn!(request_id = %scope.meta.request_id, %account, ended, "in-session password ceiling reached: sessions ended");
-        return Err(AppError::invalid("current_password", PASSWORD_CEILING_REACHED).into());
-    }
     tx.commit().await?;
     Ok(id)
 }
@@ -234,14 +195,59 @@ pub async fn check_not_judged(scope: &RequestScope, id: i64) -> Result<(), Serve
     Ok(())
 }
 
-/// The password proved right in a session: the account's in-session
-/// password failures are forgotten, the ceiling's count with them.
+/// The password proved right in `session`: that session's wrong passwords
+/// are forgotten. Only its own: the wrong passwords of another session
+/// (perhaps a stolen one) stay counted, so that the owner's own sign-ins
+/// and step-ups never give whoever guesses elsewhere a fresh allowance.
 pub async fn password_succeeded(
     scope: &RequestScope,
     account: AccountId,
+    session: SessionId,
 ) -> Result<(), ServerError> {
-    failures::clear(&scope.state.pool, account, Kind::Password).await?;
+    let key = Attempter::Session(session).key(scope, account);
+    failures::clear_attempter(&scope.state.pool, &key, Kind::Password).await?;
     Ok(())
+}
+
+/// The password was wrong in a session (already counted): once the wrong
+/// passwords the account's sessions made (and no right one of theirs took
+/// back) reach the ceiling, every session of the account ends, the owner
+/// is emailed, and the count starts again. Guessing on then takes the
+/// password itself: a new session, even by a switch of organisation, comes
+/// only from one that was open.
+pub async fn password_failed(scope: &RequestScope, account: AccountId) -> Result<(), ServerError> {
+    let settings = &scope.state.auth;
+    let ceiling = settings.in_session_password_ceiling;
+    let mut tx = scope.state.pool.begin().await?;
+    failures::lock(&mut tx, account).await?;
+    let all_sessions =
+        failures::by_account(&mut *tx, account, Kind::Password, CEILING_LOOKBACK, ceiling).await?;
+    if all_sessions.count < ceiling {
+        return Ok(());
+    }
+    let ended = sessions::revoke_all(&mut *tx, account, None, None).await?;
+    failures::clear(&mut *tx, account, Kind::Password).await?;
+    let notice = accounts::notice_context(&mut *tx, account).await?;
+    let rendered = SessionsEndedEmail {
+        name: &notice.display_name,
+        email: &notice.email,
+        failures: ceiling,
+        forgot_link: &scope.state.links.forgot_password(),
+    }
+    .render();
+    outbox::enqueue(
+        &mut *tx,
+        None,
+        None,
+        outbox::KIND_SESSIONS_ENDED,
+        &notice.email,
+        &scope.state.links.seal(&rendered, &notice.email, None),
+    )
+    .await?;
+    tx.commit().await?;
+    scope.state.outbox.wake();
+    tracing::warn!(request_id = %scope.meta.request_id, %account, ended, "in-session password ceiling reached: sessions ended");
+    Err(AppError::invalid("current_password", PASSWORD_CEILING_REACHED).into())
 }
 
 /// Tells the account's owner that someone entered their password and then

@@ -257,8 +257,17 @@ pub(super) async fn revoke_what_they_no_longer_could_send(
 /// stoppable at once, and the site's people are then theirs to manage.
 /// Changes that only move a manager (a site role, a role's permissions)
 /// still keep each site one.
-fn stands_in_for_site_managers(actor: &Actor) -> bool {
-    actor.permissions.contains(Permission::ManageMembers)
+///
+/// Read in `tx`, after `lock_and_judge` locked the actor's membership: a
+/// demotion committed meanwhile counts, as it does for the judgement.
+async fn stands_in_for_site_managers(
+    tx: &mut Transaction<'_, Postgres>,
+    actor: &Actor,
+) -> Result<bool, ServerError> {
+    let now = memberships::standing_of(&mut **tx, &[actor.membership_id]).await?;
+    Ok(now.first().is_some_and(|me| {
+        me.enabled && PermissionSet::from_keys(&me.permissions).contains(Permission::ManageMembers)
+    }))
 }
 
 /// Disables or enables a member. Disabling ends their sessions in this
@@ -286,7 +295,7 @@ pub async fn set_status(
     let their_sites: Vec<SiteId> = member.sites.iter().copied().map(SiteId).collect();
     let managed = super::db::sites::managed(&mut *tx, org, Some(&their_sites), None).await?;
     memberships::set_status(&mut *tx, id, status).await?;
-    if !stands_in_for_site_managers(&actor) {
+    if !stands_in_for_site_managers(&mut tx, &actor).await? {
         keep_site_managers(&mut tx, org, &managed).await?;
     }
     team_events::notify(&mut *tx, &[TeamNotice::member(org, id)]).await?;
@@ -356,7 +365,7 @@ pub async fn delete(
     let their_sites: Vec<SiteId> = member.sites.iter().copied().map(SiteId).collect();
     let managed = super::db::sites::managed(&mut *tx, org, Some(&their_sites), None).await?;
     memberships::delete(&mut *tx, id).await?;
-    if !stands_in_for_site_managers(&actor) {
+    if !stands_in_for_site_managers(&mut tx, &actor).await? {
         keep_site_managers(&mut tx, org, &managed).await?;
     }
     let account_deleted = memberships::count_for_account(&mut *tx, member.account_id).await? == 0;
@@ -411,6 +420,12 @@ pub async fn change_role(
     .await?;
     if member.role_id == role.id {
         return Ok(());
+    }
+    // Owning asks proof of the mailbox, as an Owner invitation does: an
+    // account made through a copied link may be someone else's, whose
+    // reset would then find an organisation it cannot leave ownerless.
+    if role.is_owner && !member.email_verified {
+        return Err(Refusal::OwnerNeedsVerifiedEmail.into());
     }
     actor.require_recent_proof(scope.state.clock.now())?;
     memberships::set_role(&mut *tx, id, role.id).await?;

@@ -246,7 +246,20 @@ pub async fn complete(scope: RequestScope, form: NewPasswordForm) -> Result<(), 
     .await?;
 
     let mut tx = pool.begin().await?;
-    // The account first, then its link: the order in which issuing a reset
+    // The organisations whose memberships the reset may end come first (in
+    // one order), as an admin's change to a member of theirs locks the
+    // organisation before the account.
+    let mut orgs: Vec<_> = memberships::joined_unproven(&mut *tx, reset.account_id)
+        .await?
+        .into_iter()
+        .map(|m| m.organisation_id)
+        .collect();
+    orgs.sort_by_key(|org| org.0);
+    orgs.dedup();
+    for org in orgs {
+        organisations::lock(&mut *tx, org).await?;
+    }
+    // Then the account, then its link: the order in which issuing a reset
     // takes them, so that a reset sent at this very moment and this
     // completion never wait on each other. Under the lock, the link is
     // checked again: of two completions at once, the second finds it used.

@@ -180,9 +180,8 @@ pub async fn verify_password(
     match account {
         Some(account) if verified => {
             sign_in_attempts::forget(&scope.state.pool, attempt.id).await?;
-            // The password proved right here: the ceiling on guessing it
-            // inside sessions no longer holds.
-            credential_limits::password_succeeded(scope, account.id).await?;
+            // The wrong passwords sessions made stay counted: a sign-in
+            // must not give a stolen session a fresh allowance.
             Ok(account)
         }
         account => {
@@ -228,7 +227,8 @@ pub async fn confirm_own_password(
         .await;
     match verified {
         Ok(true) if account.is_some() => {
-            credential_limits::password_succeeded(scope, actor.account_id).await?;
+            credential_limits::password_succeeded(scope, actor.account_id, actor.session_id)
+                .await?;
             Ok(())
         }
         Ok(_) => {
@@ -242,6 +242,7 @@ pub async fn confirm_own_password(
                 event,
             )
             .await?;
+            credential_limits::password_failed(scope, actor.account_id).await?;
             Err(AppError::invalid("current_password", "That is not your current password.").into())
         }
         Err(error) => {

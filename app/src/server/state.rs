@@ -178,6 +178,10 @@ pub struct AuthSettings {
     /// are refused until a right factor, a password reset or a reset of
     /// the factor (see `credential_limits`).
     pub factor_failure_ceiling: u32,
+    /// Wrong passwords inside the account's sessions (not taken back by a
+    /// right one in the same session) at which every session of it ends
+    /// (see `credential_limits::password_failed`).
+    pub in_session_password_ceiling: u32,
 }
 
 impl AuthSettings {
@@ -228,6 +232,7 @@ impl Default for AuthSettings {
             free_failures_per_address: 50,
             sign_in_lookback: Duration::from_secs(24 * 3600),
             factor_failure_ceiling: 100,
+            in_session_password_ceiling: 10,
         }
     }
 }

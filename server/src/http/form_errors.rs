@@ -48,23 +48,20 @@ pub async fn vouch(State(state): State<ServerState>, request: Request, next: Nex
     Redirect::to(&without_carried(path, uri.query().unwrap_or_default())).into_response()
 }
 
-/// A plain form post that came without a `Referer` (its page's policy is
-/// `no-referrer`: its address holds a token) gets one made from the page
-/// address its form's action carries, so that `server_fn` sends it back
-/// to that page (with its error, when it failed) instead of to `/`. Only
-/// a plain path on this site is taken: a form elsewhere that names one
-/// is refused by `refuse_cross_site` anyway, and this could send it
-/// nowhere but here.
+/// A plain form post whose form named its page (`?__back=…`, see
+/// `app::ui::post`) gets that page as its `Referer`, so that `server_fn`
+/// sends it back there (with its error, when it failed): a token's page
+/// sends only its origin as the Referer, which would land the post on `/`.
+/// Only a plain path on this site is taken, and only after
+/// `refuse_cross_site` let the post through: this can send it nowhere but
+/// here.
 pub async fn come_back(
     State(state): State<ServerState>,
     mut request: Request,
     next: Next,
 ) -> Response {
     let headers = request.headers();
-    if request.method() == Method::POST
-        && is_plain_form_post(headers)
-        && !headers.contains_key(header::REFERER)
-    {
+    if request.method() == Method::POST && is_plain_form_post(headers) {
         let back = Query::<Vec<(String, String)>>::try_from_uri(request.uri())
             .ok()
             .and_then(|Query(pairs)| pairs.into_iter().find(|(key, _)| key == BACK_PARAMETER))

@@ -146,8 +146,11 @@ pub async fn headers(
     let asset_name = path.strip_prefix("/pkg/").map(str::to_string);
     let asset_name = asset_name.as_deref();
     // Pages whose address carries a secret token (or that link to them)
-    // send no Referer at all, not even to Roster: a proxy's access log
-    // keeps Referers, and nothing else needs it. A form on them posted
+    // send their origin only as the Referer, never the address, not even
+    // to Roster: a proxy's access log keeps Referers. Not `no-referrer`:
+    // with it, browsers send `Origin: null` on the page's posts, which the
+    // cross-site check must refuse on a browser without `Sec-Fetch-Site`
+    // (Safari before 16.4, still on older iPhones). A form on them posted
     // without JavaScript names its page itself (`form_errors::come_back`).
     let secret_in_url = path == "/invite"
         || path == "/reset-password"
@@ -172,7 +175,7 @@ pub async fn headers(
     if secret_in_url {
         headers.insert(
             header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+            HeaderValue::from_static("strict-origin"),
         );
     }
     set(

@@ -221,6 +221,23 @@ async fn a_reset_through_email_reclaims_an_account_made_through_a_copied_link() 
     assert!(notice.contains("If you did not create this account"));
     assert!(notice.contains("/forgot-password"));
 
+    // Nor can the organisation make the unproven account an owner (which
+    // the reset below could then not take away).
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    let squatter = membership_of(&app, &org, "victim@example.com").await;
+    let owner_role = crate::invitations::role_id(&app, &org, "owner").await;
+    let promoted = app
+        .call(
+            "members/change_role",
+            &[
+                ("membership_id", squatter.as_str()),
+                ("role_id", owner_role.as_str()),
+            ],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(promoted.refusal(), Refusal::OwnerNeedsVerifiedEmail);
+
     // The owner asks for a reset on the sign-in page and follows the link
     // sent to the address.
     let asked = forgot(&app, "victim@example.com").await;

@@ -204,7 +204,7 @@ async fn an_admin_sent_reset_sets_a_new_password_ends_every_session_and_does_not
             .await
             .unwrap();
         assert_eq!(page.status(), StatusCode::OK);
-        assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+        assert_eq!(page.headers()["referrer-policy"], "strict-origin");
         assert_eq!(page.headers()["cache-control"], "no-store");
         assert!(page.text().await.unwrap().contains(&org.member_email));
     }

@@ -1042,6 +1042,7 @@ async fn new_sign_ins_from_one_browser_do_not_restart_its_count() {
 async fn wrong_passwords_in_sessions_meet_a_ceiling_across_the_accounts_sessions() {
     let app = TestApp::spawn_with(app::server::AuthSettings {
         free_failures_per_account: 1_000,
+        in_session_password_ceiling: 100,
         ..app::server::AuthSettings::default()
     })
     .await;
@@ -1123,6 +1124,61 @@ async fn wrong_passwords_in_sessions_meet_a_ceiling_across_the_accounts_sessions
         )
         .await;
     assert_eq!(stepped.status, StatusCode::OK, "{}", stepped.body);
+}
+
+/// The owner's own sign-ins and step-ups take back only their own wrong
+/// passwords: a stolen session that guesses a little, waits for the owner
+/// to sign in, and guesses again, meets the ceiling all the same (10 by
+/// default), and every session ends.
+#[tokio::test]
+async fn the_owners_sign_ins_give_a_guessing_session_no_fresh_allowance() {
+    let app = TestApp::spawn_with(app::server::AuthSettings {
+        free_failures_per_account: 1_000,
+        ..app::server::AuthSettings::default()
+    })
+    .await;
+    let org = app.organisation().await;
+    let wrong = [("current_password", "not the password")];
+    let stolen = app.sign_in(&org.member_email, &org.password).await;
+    let guess = || async {
+        let answer = app.call("step_up", &wrong, Some(&stolen)).await;
+        assert_eq!(
+            answer.error().field(),
+            Some("current_password"),
+            "{}",
+            answer.body
+        );
+        answer
+    };
+    for _ in 0..8 {
+        guess().await;
+    }
+    // The owner signs in elsewhere and proves themselves there, with a
+    // typo first: theirs is taken back, the stolen session's is not.
+    let owners = app.sign_in(&org.member_email, &org.password).await;
+    let typo = app.call("step_up", &wrong, Some(&owners)).await;
+    assert_eq!(typo.error().field(), Some("current_password"));
+    let right = [("current_password", org.password.as_str())];
+    let stepped = app.call("step_up", &right, Some(&owners)).await;
+    assert_eq!(stepped.status, StatusCode::OK, "{}", stepped.body);
+
+    // Theirs taken back, the stolen session's eight and two more reach it.
+    let ninth = guess().await;
+    assert_ne!(
+        ninth.error().for_field("current_password"),
+        Some(app::server::credential_limits::PASSWORD_CEILING_REACHED.to_string())
+    );
+    let tenth = guess().await;
+    assert_eq!(
+        tenth.error().for_field("current_password"),
+        Some(app::server::credential_limits::PASSWORD_CEILING_REACHED.to_string()),
+        "{}",
+        tenth.body
+    );
+    for gone in [&stolen, &owners] {
+        let now = app.call("session", &[], Some(gone)).await;
+        assert_eq!(now.body, "null", "signed out everywhere");
+    }
 }
 
 /// The owner's own typo in their open session tells nobody anything, and

@@ -141,6 +141,22 @@ pub async fn clear(db: impl PgExecutor<'_>, account: AccountId, kind: Kind) -> s
     .map(|done| done.rows_affected())
 }
 
+/// Forgets the failures of `kind` that `attempt_key` made.
+pub async fn clear_attempter(
+    db: impl PgExecutor<'_>,
+    attempt_key: &str,
+    kind: Kind,
+) -> sqlx::Result<u64> {
+    sqlx::query!(
+        "DELETE FROM credential_failures WHERE attempt_key = $1 AND kind = $2",
+        attempt_key,
+        kind.as_str()
+    )
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected())
+}
+
 /// [`clear`] for the factor.
 pub async fn clear_factor_failures(
     db: impl PgExecutor<'_>,

@@ -358,6 +358,8 @@ pub struct ManagedMember {
     pub has_factor: bool,
     /// The account also belongs to another organisation.
     pub in_other_organisations: bool,
+    /// Someone proved the account's address (see `email_verification`).
+    pub email_verified: bool,
 }
 
 /// Finds and locks a membership of `org`; `None` for another
@@ -384,7 +386,8 @@ pub async fn lock_for_change(
                   EXISTS (SELECT 1 FROM memberships elsewhere
                           WHERE elsewhere.account_id = a.id
                             AND elsewhere.organisation_id <> m.organisation_id)
-                    AS "in_other_organisations!"
+                    AS "in_other_organisations!",
+                  (a.email_verified_at IS NOT NULL) AS "email_verified!"
            FROM memberships m
            JOIN accounts a ON a.id = m.account_id
            JOIN roles r ON r.id = m.role_id

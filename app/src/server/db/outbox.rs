@@ -17,6 +17,7 @@ pub const KIND_PASSWORD_CHANGED: &str = "password_changed";
 pub const KIND_SIGN_IN_DELAYED: &str = "sign_in_delayed";
 pub const KIND_EMAIL_VERIFICATION: &str = "email_verification";
 pub const KIND_TWO_FACTOR: &str = "two_factor";
+pub const KIND_SESSIONS_ENDED: &str = "sessions_ended";
 
 pub async fn enqueue(
     db: impl PgExecutor<'_>,
