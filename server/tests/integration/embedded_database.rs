@@ -283,6 +283,140 @@ fn a_killed_postmaster_is_started_again_under_a_running_server() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The live team table through a crash of the embedded postmaster: its
+/// stream is told to refetch once the listener is back (or, if it ended,
+/// opens again as a browser's `EventSource` does), and a change made after
+/// the database came back reaches it.
+#[test]
+fn the_live_team_stream_shows_changes_made_after_the_database_came_back() {
+    let dir = data_dir("pg-stream");
+    let server = start_with(&dir, &["--demo"]);
+    server.wait_for("roster: serving at");
+    let written = std::fs::read_to_string(dir.join("demo-owner.txt")).unwrap();
+    let field = |name: &str| {
+        written
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    let (email, password) = (field("email:"), field("password:"));
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let sign_in = || {
+        let (client, base, email, password) = (
+            client.clone(),
+            base.clone(),
+            email.clone(),
+            password.clone(),
+        );
+        async move {
+            let answer = client
+                .post(format!("{base}/api/sign_in"))
+                .header("sec-fetch-site", "same-origin")
+                .form(&[
+                    ("email", email.as_str()),
+                    ("password", password.as_str()),
+                    ("next", ""),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert!(answer.status().is_success(), "{}", answer.status());
+            answer
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|c| c.to_str().ok())
+                .find(|c| c.starts_with("roster_session="))
+                .and_then(|c| c.split(';').next())
+                .unwrap()
+                .to_string()
+        }
+    };
+    let cookie = runtime.block_on(sign_in());
+    // The stream's events, as (event, data) lines, from a task that opens
+    // it again whenever it ends.
+    let (events, received) = std::sync::mpsc::channel::<(String, String)>();
+    {
+        let (client, base, cookie) = (client.clone(), base.clone(), cookie.clone());
+        runtime.spawn(async move {
+            loop {
+                let opened = client
+                    .get(format!("{base}/api/team/events"))
+                    .header("cookie", &cookie)
+                    .send()
+                    .await;
+                if let Ok(mut response) = opened {
+                    let mut buffer = String::new();
+                    while let Ok(Some(chunk)) = response.chunk().await {
+                        buffer.push_str(&String::from_utf8_lossy(&chunk));
+                        while let Some(end) = buffer.find("\n\n") {
+                            let block: String = buffer.drain(..end + 2).collect();
+                            let take = |prefix: &str| {
+                                block
+                                    .lines()
+                                    .find_map(|l| l.strip_prefix(prefix))
+                                    .unwrap_or("")
+                                    .trim()
+                                    .to_string()
+                            };
+                            let _ = events.send((take("event:"), take("data:")));
+                        }
+                    }
+                    let _ = events.send(("ended".into(), String::new()));
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        });
+    }
+    let wait_for = |wanted: &dyn Fn(&(String, String)) -> bool, what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            if let Ok(event) = received.recv_timeout(Duration::from_millis(200)) {
+                if wanted(&event) {
+                    return seen;
+                }
+                seen.push(event);
+            }
+        }
+        panic!("no {what} within 20 s; saw {seen:?}");
+    };
+    // Subscribed once it passes on a change: the owner's own sign-in
+    // elsewhere is one.
+    std::thread::sleep(Duration::from_millis(500));
+    runtime.block_on(sign_in());
+    wait_for(&|(event, _)| event == "team", "first change");
+
+    let pg = postmaster_pid(&dir);
+    kill_9(pg);
+    assert!(wait_gone(pg));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while status_of(&server, "/healthz").as_deref() != Some("HTTP/1.1 200 OK") {
+        assert!(Instant::now() < deadline, "the database did not come back");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Told to refetch (the listener reconnected), or opened again.
+    wait_for(
+        &|(event, _)| event == "resync" || event == "ended",
+        "resync after the crash",
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    runtime.block_on(sign_in());
+    wait_for(&|(event, _)| event == "team", "a change after the crash");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// After both the server and its postmaster were killed, the next start
 /// works the first time: the lock the dead postmaster left still reads
 /// "ready", and readiness is judged by the PID of the one just started.
