@@ -1,4 +1,4 @@
-import { test as base, expect, Browser, Locator, Page, APIRequestContext, devices } from '@playwright/test';
+import { test as base, expect, Browser, BrowserContext, Locator, Page, APIRequestContext, devices } from '@playwright/test';
 
 /** An organisation made for one test (the server's test-support route). */
 export type TestOrganisation = {
@@ -88,10 +88,39 @@ export async function overflowX(page: Page): Promise<number> {
   return (await page.evaluate(() => document.documentElement.scrollWidth)) - (page.viewportSize()?.width ?? 0);
 }
 
-export const test = base.extend<{ org: TestOrganisation }>({
+export const test = base.extend<{ org: TestOrganisation; noServerErrors: void }>({
   org: async ({ request }, use) => {
     await use(await createOrganisation(request));
   },
+  /** Every response a browser of the test sees (its page, and the phones
+   * and other browsers it opens) is recorded; a 5xx fails the test unless
+   * it says it causes one on purpose (`test.info().annotations.push({ type:
+   * 'causes-5xx', description: why })`). A 5xx means Roster is at fault;
+   * a client's mistake is a 4xx. */
+  noServerErrors: [
+    async ({ browser, context }, use, testInfo) => {
+      const seen: string[] = [];
+      const watch = (watched: BrowserContext) =>
+        watched.on('response', (response) => {
+          if (response.status() >= 500) {
+            seen.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+          }
+        });
+      watch(context);
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+        const opened = await newContext(...args);
+        watch(opened);
+        return opened;
+      };
+      await use();
+      browser.newContext = newContext;
+      if (!testInfo.annotations.some((a) => a.type === 'causes-5xx')) {
+        expect(seen, 'responses with a 5xx status (a fault of the server)').toEqual([]);
+      }
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

@@ -47,9 +47,15 @@ pub fn digest(path: &str, encoded_error: &str) -> String {
 /// function at `path`.
 pub fn vouching_cookie(settings: &AuthSettings, path: &str, error: &AppError) -> String {
     // What `server_fn` puts in `__err`.
-    let encoded = URL_SAFE.encode(error.ser());
+    vouching_cookie_for(settings, path, &URL_SAFE.encode(error.ser()))
+}
+
+/// [`vouching_cookie`] for an error already encoded as `server_fn` puts it
+/// in `__err`: for one that `server_fn` made itself (arguments that did
+/// not decode), which no server function's body saw.
+pub fn vouching_cookie_for(settings: &AuthSettings, path: &str, encoded_error: &str) -> String {
     let name = settings.form_error_cookie_name();
-    cookie(settings, name, &digest(path, &encoded), COOKIE_SECONDS)
+    cookie(settings, name, &digest(path, encoded_error), COOKIE_SECONDS)
 }
 
 /// The `Set-Cookie` value that removes the vouching cookie once its page

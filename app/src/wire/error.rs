@@ -14,6 +14,10 @@ use server_fn::Bytes;
 
 /// What [`AppError::Transport`] says: also what a page shows when its
 /// answer could not be read at all.
+/// The `field` of an [`AppError::Invalid`] about the request as a whole (a
+/// body that does not decode), not one of its fields.
+pub const REQUEST_FIELD: &str = "request";
+
 pub const TRANSPORT_MESSAGE: &str = "Could not reach Roster. Check your connection and try again.";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -114,6 +118,8 @@ impl AppError {
             | Self::TwoFactorSetupRequired => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Refused(_) => StatusCode::CONFLICT,
+            // The request as a whole: it did not decode.
+            Self::Invalid { field, .. } if field == REQUEST_FIELD => StatusCode::BAD_REQUEST,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. }
             | Self::TooManyResetRequests { .. }
@@ -223,8 +229,17 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            // Arguments that do not decode are bad input, not our failure.
-            ServerFnErrorErr::Args(message) => Self::invalid("request", message),
+            // A request that does not decode, or could not be read, is bad
+            // input, not our failure (answered 400, see `status`).
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
+                Self::invalid(REQUEST_FIELD, message)
+            }
+            // On the server these are the request's body (in the browser,
+            // an answer that did not arrive whole: a transport failure).
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(message) | ServerFnErrorErr::Request(message) => {
+                Self::invalid(REQUEST_FIELD, message)
+            }
             other => Self::Transport(other.to_string()),
         }
     }

@@ -19,6 +19,7 @@
 
 pub mod avatars;
 pub mod client_address;
+pub mod client_errors;
 pub mod deadline;
 pub mod dev_mailbox;
 pub mod events;
@@ -142,6 +143,10 @@ pub fn router(state: ServerState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             form_errors::come_back,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client_errors::edge,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

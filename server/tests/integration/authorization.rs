@@ -1333,3 +1333,129 @@ async fn every_guarded_server_function_asks_an_owner_for_a_recent_proof() {
         created.body
     );
 }
+
+/// Requests a server function's body never sees answer as the client's
+/// mistake, never 5xx: for every registered server function (this table's
+/// list), with and without a session, an empty body, its fields holding
+/// values of the wrong kind, a body over the limit and a JSON body. One
+/// that needs a session answers 401 to a request without one before it
+/// reads the body.
+#[tokio::test]
+async fn requests_that_never_reach_a_use_case_answer_as_client_errors() {
+    use server::http::client_errors::BODY_LIMIT;
+    let app = TestApp::spawn().await;
+    let t = target(&app).await;
+    let public: BTreeSet<&str> = table()
+        .into_iter()
+        .filter(|(_, access)| matches!(access, Access::Public(_)))
+        .map(|(endpoint, _)| endpoint)
+        .collect();
+    let listed: BTreeSet<&str> = app::api::PUBLIC_ENDPOINTS.into_iter().collect();
+    assert_eq!(public, listed, "the edge's public list is this table's");
+    let over_limit = "x=".to_string() + &"y".repeat(BODY_LIMIT);
+    let raw = |endpoint: &str, content_type: &'static str, body: String, cookie: Option<String>| {
+        let mut request = app
+            .client
+            .post(app.url(&format!("/api/{endpoint}")))
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", format!("roster_session={cookie}"));
+        }
+        async move { request.send().await.unwrap().status() }
+    };
+    for (endpoint, access) in table() {
+        let wrong_kinds: Vec<(&str, String)> = match &access {
+            Access::Protected(fields) => fields(&t)
+                .into_iter()
+                .map(|(name, _)| (name, "[not {a} value]".to_string()))
+                .collect(),
+            _ => vec![("token", "[]".into()), ("email", "{}".into())],
+        };
+        let needs_session = !matches!(access, Access::Public(_));
+        for signed_in in [false, true] {
+            // Fresh each time: a call may end the session it came with.
+            let cookie = if signed_in {
+                Some(app.sign_in(&t.org.owner_email, &t.org.password).await)
+            } else {
+                None
+            };
+            let refused_unread = needs_session && !signed_in;
+            let empty = app.call(endpoint, &[], cookie.as_deref()).await;
+            let wrong: Vec<(&str, &str)> =
+                wrong_kinds.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let wrong = app.call(endpoint, &wrong, cookie.as_deref()).await;
+            for (what, status) in [
+                ("an empty body", empty.status),
+                ("wrong kinds", wrong.status),
+            ] {
+                assert!(
+                    !status.is_server_error(),
+                    "{endpoint} with {what} (signed in: {signed_in}): {status}"
+                );
+                if refused_unread {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint} with {what}");
+                }
+            }
+            let big = raw(
+                endpoint,
+                "application/x-www-form-urlencoded",
+                over_limit.clone(),
+                cookie.clone(),
+            )
+            .await;
+            let json = raw(endpoint, "application/json", "{}".into(), cookie.clone()).await;
+            let (big_expected, json_expected) = if refused_unread {
+                (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+            } else {
+                (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                )
+            };
+            assert_eq!(
+                big, big_expected,
+                "{endpoint} over the limit (signed in: {signed_in})"
+            );
+            assert_eq!(
+                json, json_expected,
+                "{endpoint} as JSON (signed in: {signed_in})"
+            );
+        }
+    }
+}
+
+/// A form posted without JavaScript whose fields do not decode comes back
+/// to its page with the reason beside the form, vouched for like any
+/// other error, instead of a bare 500.
+#[tokio::test]
+async fn a_form_whose_fields_do_not_decode_comes_back_with_its_reason() {
+    let app = TestApp::spawn().await;
+    let referer = app.url("/login");
+    let post = app
+        .call_with(
+            "sign_in",
+            &[("password", "x")],
+            &[("accept", "text/html"), ("referer", &referer)],
+        )
+        .await;
+    assert!(post.status.is_redirection(), "{}", post.status);
+    let location = post.location().unwrap().to_string();
+    assert!(location.contains("__err="), "{location}");
+    let vouching = post
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("roster_form_error="))
+        .expect("vouched for");
+    let page = app
+        .client
+        .get(&location)
+        .header("cookie", vouching.split(';').next().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let body = page.text().await.unwrap();
+    assert!(body.contains("missing field"), "{body}");
+}
