@@ -172,6 +172,19 @@ pub async fn count_password_check(
     let key = Attempter::Session(session).key(scope, account);
     let mut tx = scope.state.pool.begin().await?;
     failures::lock(&mut tx, account).await?;
+    // Checks in flight were counted already: at the ceiling, none is
+    // hashed (its sessions are ending), however many sessions ask at once.
+    let all_sessions = failures::by_account(
+        &mut *tx,
+        account,
+        Kind::Password,
+        settings.session_absolute,
+        settings.in_session_password_ceiling,
+    )
+    .await?;
+    if all_sessions.count >= settings.in_session_password_ceiling {
+        return Err(AppError::invalid("current_password", PASSWORD_CEILING_REACHED).into());
+    }
     let own = failures::by_attempter(
         &mut *tx,
         &key,
@@ -220,8 +233,16 @@ pub async fn password_failed(scope: &RequestScope, account: AccountId) -> Result
     let ceiling = settings.in_session_password_ceiling;
     let mut tx = scope.state.pool.begin().await?;
     failures::lock(&mut tx, account).await?;
-    let all_sessions =
-        failures::by_account(&mut *tx, account, Kind::Password, CEILING_LOOKBACK, ceiling).await?;
+    // Failures older than any session can be are the owner's own old
+    // typos (a session, even one opened by a switch, lives no longer).
+    let all_sessions = failures::by_account(
+        &mut *tx,
+        account,
+        Kind::Password,
+        settings.session_absolute,
+        ceiling,
+    )
+    .await?;
     if all_sessions.count < ceiling {
         return Ok(());
     }

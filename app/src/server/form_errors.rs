@@ -47,15 +47,9 @@ pub fn digest(path: &str, encoded_error: &str) -> String {
 /// function at `path`.
 pub fn vouching_cookie(settings: &AuthSettings, path: &str, error: &AppError) -> String {
     // What `server_fn` puts in `__err`.
-    vouching_cookie_for(settings, path, &URL_SAFE.encode(error.ser()))
-}
-
-/// [`vouching_cookie`] for an error already encoded as `server_fn` puts it
-/// in `__err`: for one that `server_fn` made itself (arguments that did
-/// not decode), which no server function's body saw.
-pub fn vouching_cookie_for(settings: &AuthSettings, path: &str, encoded_error: &str) -> String {
+    let encoded = URL_SAFE.encode(error.ser());
     let name = settings.form_error_cookie_name();
-    cookie(settings, name, &digest(path, encoded_error), COOKIE_SECONDS)
+    cookie(settings, name, &digest(path, &encoded), COOKIE_SECONDS)
 }
 
 /// The `Set-Cookie` value that removes the vouching cookie once its page
@@ -84,6 +78,12 @@ pub fn without_carried(path: &str, query: &str) -> String {
         .split('&')
         .filter(|pair| {
             let key = pair.split_once('=').map_or(*pair, |(key, _)| key);
+            // Compared decoded, as `carried` reads them: `%5F%5Ferr` is
+            // `__err` too, and keeping it would redirect to itself.
+            let key = serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("{key}="))
+                .ok()
+                .and_then(|pairs| pairs.into_iter().next())
+                .map_or_else(|| key.to_string(), |(key, _)| key);
             !key.is_empty() && key != PATH_PARAMETER && key != ERROR_PARAMETER
         })
         .collect();
@@ -97,6 +97,15 @@ pub fn without_carried(path: &str, query: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_carried_error_is_stripped_however_its_name_is_encoded() {
+        assert_eq!(
+            without_carried("/login", "%5F%5Ferr=x&next=%2Fteam"),
+            "/login?next=%2Fteam"
+        );
+        assert_eq!(without_carried("/login", "%5f%5fpath=x"), "/login");
+    }
 
     #[test]
     fn a_carried_error_is_found_and_stripped() {

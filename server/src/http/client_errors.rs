@@ -7,11 +7,11 @@
 //! server and the database, so that monitoring counts only those.
 
 use app::api::PUBLIC_ENDPOINTS;
-use app::server::form_errors::{is_plain_form_post, vouching_cookie_for, ERROR_PARAMETER};
+use app::server::form_errors::{is_plain_form_post, vouching_cookie};
 use app::server::request::cookie_value;
 use app::wire::AppError;
 use axum::body::{to_bytes, Body};
-use axum::extract::{Query, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -79,7 +79,7 @@ pub async fn edge(State(state): State<ServerState>, request: Request, next: Next
         return remapped(response).await;
     }
     if plain_form && response.status().is_redirection() {
-        return vouched(response, &path, &state);
+        return vouched(response, &path, &state).await;
     }
     response
 }
@@ -133,8 +133,11 @@ async fn remapped(response: Response) -> Response {
 /// A form posted without JavaScript whose arguments did not decode is sent
 /// back to its page with the error in the address by `server_fn`; no
 /// server function's body ran to vouch for it, so it is vouched for here,
-/// and the page shows it beside the form as any other error.
-fn vouched(mut response: Response, path: &str, state: &ServerState) -> Response {
+/// and the page shows it beside the form as any other error. Only for the
+/// error `server_fn` answered this very request with (its body, which a
+/// redirect of the handler's own never carries): an address someone else
+/// wrote, a `next` after a sign-in say, is never vouched for.
+async fn vouched(response: Response, path: &str, state: &ServerState) -> Response {
     let already = response
         .headers()
         .get_all(header::SET_COOKIE)
@@ -143,18 +146,24 @@ fn vouched(mut response: Response, path: &str, state: &ServerState) -> Response 
             c.to_str()
                 .is_ok_and(|c| c.starts_with(state.app.auth.form_error_cookie_name()))
         });
-    let carried = response
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|l| axum::http::Uri::try_from(l.as_bytes()).ok())
-        .and_then(|uri| Query::<Vec<(String, String)>>::try_from_uri(&uri).ok())
-        .and_then(|Query(pairs)| pairs.into_iter().find(|(k, _)| k == ERROR_PARAMETER))
-        .map(|(_, encoded)| encoded);
-    if let (false, Some(encoded)) = (already, carried) {
-        let cookie = vouching_cookie_for(&state.app.auth, path, &encoded);
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
+    if already {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, 64 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let error = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .filter(|answer| answer.get("error").is_some())
+        .map(|_| AppError::de(bytes.clone()));
+    if let Some(error @ AppError::Invalid { .. }) = &error {
+        if error.field() == Some(app::wire::error::REQUEST_FIELD) {
+            let cookie = vouching_cookie(&state.app.auth, path, error);
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                parts.headers.append(header::SET_COOKIE, value);
+            }
         }
     }
-    response
+    Response::from_parts(parts, Body::from(bytes))
 }

@@ -1353,6 +1353,7 @@ async fn requests_that_never_reach_a_use_case_answer_as_client_errors() {
     let listed: BTreeSet<&str> = app::api::PUBLIC_ENDPOINTS.into_iter().collect();
     assert_eq!(public, listed, "the edge's public list is this table's");
     let over_limit = "x=".to_string() + &"y".repeat(BODY_LIMIT);
+    let mut session = app.sign_in(&t.org.owner_email, &t.org.password).await;
     let raw = |endpoint: &str, content_type: &'static str, body: String, cookie: Option<String>| {
         let mut request = app
             .client
@@ -1375,9 +1376,15 @@ async fn requests_that_never_reach_a_use_case_answer_as_client_errors() {
         };
         let needs_session = !matches!(access, Access::Public(_));
         for signed_in in [false, true] {
-            // Fresh each time: a call may end the session it came with.
+            // A call may end the session it came with (signing out does):
+            // a new one then, and only then (hashing is shared by every
+            // test of the run).
             let cookie = if signed_in {
-                Some(app.sign_in(&t.org.owner_email, &t.org.password).await)
+                let alive = app.call("session", &[], Some(&session)).await.body != "null";
+                if !alive {
+                    session = app.sign_in(&t.org.owner_email, &t.org.password).await;
+                }
+                Some(session.clone())
             } else {
                 None
             };
@@ -1458,4 +1465,83 @@ async fn a_form_whose_fields_do_not_decode_comes_back_with_its_reason() {
     assert_eq!(page.status(), StatusCode::OK);
     let body = page.text().await.unwrap();
     assert!(body.contains("missing field"), "{body}");
+
+    // An error someone wrote into the address a sign-in goes on to is not
+    // vouched for: only one the request itself was answered with is.
+    let org = app.organisation().await;
+    let planted = "/login?__path=%2Fapi%2Fsign_in&__err=eyJlcnJvciI6Ik5vdEZvdW5kIn0";
+    let signed_in = app
+        .call_with(
+            "sign_in",
+            &[
+                ("email", org.owner_email.as_str()),
+                ("password", org.password.as_str()),
+                ("next", planted),
+            ],
+            &[("accept", "text/html"), ("referer", &referer)],
+        )
+        .await;
+    assert!(signed_in.status.is_redirection(), "{}", signed_in.status);
+    assert!(
+        !signed_in
+            .set_cookies()
+            .iter()
+            .any(|c| c.starts_with("roster_form_error=")),
+        "{:?}",
+        signed_in.set_cookies()
+    );
+}
+
+/// The plain routes, likewise: what a client gets wrong (no session, an
+/// empty or JSON body to the picture upload, one over its limit, an id
+/// that is not one) is never answered as a fault of ours.
+#[tokio::test]
+async fn the_plain_routes_answer_a_clients_mistakes_below_500() {
+    use app::domain::avatar::MAX_UPLOAD_BYTES;
+    let app = TestApp::spawn().await;
+    let org = app.organisation().await;
+    let owner = app.sign_in(&org.owner_email, &org.password).await;
+    for cookie in [None, Some(owner.as_str())] {
+        let with = |request: reqwest::RequestBuilder| match cookie {
+            Some(c) => request.header("cookie", format!("roster_session={c}")),
+            None => request,
+        };
+        let uploads = [
+            ("multipart/form-data; boundary=x", String::new()),
+            ("application/json", "{}".to_string()),
+            (
+                "multipart/form-data; boundary=x",
+                "y".repeat(MAX_UPLOAD_BYTES + 128 * 1024),
+            ),
+        ];
+        for (content_type, body) in uploads {
+            let status = with(app.client.post(app.url("/profile/avatar")))
+                .header("sec-fetch-site", "same-origin")
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert!(
+                !status.is_server_error(),
+                "upload as {content_type}: {status}"
+            );
+        }
+        for path in [
+            "/avatars/not-an-id",
+            "/avatars/00000000-0000-0000-0000-000000000000",
+            "/team/export.csv?status=nonsense&page=-1",
+            "/audit/export.csv?from=yesterday",
+            "/api/team/events?site=not-an-id",
+        ] {
+            let status = with(app.client.get(app.url(path)))
+                .header("sec-fetch-site", "same-origin")
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert!(!status.is_server_error(), "GET {path}: {status}");
+        }
+    }
 }
