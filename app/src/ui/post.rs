@@ -124,37 +124,26 @@ where
 
 /// The address a plain post of a form to the server function at `path`
 /// goes to: with the page's own address, to come back to without a
-/// `Referer` (see [`crate::domain::next_path::BACK_PARAMETER`]).
+/// `Referer` (see [`crate::domain::next_path::BACK_PARAMETER`]). Only the
+/// server's rendering counts: hydrating leaves an attribute the server
+/// wrote as it is, and a hydrated form posts in place, so the browser's
+/// build carries none of this.
+#[cfg(feature = "ssr")]
 fn form_action(path: &str) -> String {
-    let back = page_address().and_then(|back| {
-        serde_urlencoded::to_string([(crate::domain::next_path::BACK_PARAMETER, back)]).ok()
-    });
+    let back = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.uri.path_and_query().map(|p| p.as_str().to_string()))
+        .and_then(|back| {
+            serde_urlencoded::to_string([(crate::domain::next_path::BACK_PARAMETER, back)]).ok()
+        });
     match back {
         Some(back) => format!("{path}?{back}"),
         None => path.to_string(),
     }
 }
 
-/// The path and query of the page being rendered or hydrated.
-#[cfg(feature = "ssr")]
-fn page_address() -> Option<String> {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.uri.path_and_query().map(|p| p.as_str().to_string()))
-}
-
-#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-fn page_address() -> Option<String> {
-    let location = web_sys::window()?.location();
-    Some(format!(
-        "{}{}",
-        location.pathname().ok()?,
-        location.search().ok()?
-    ))
-}
-
-#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-fn page_address() -> Option<String> {
-    None
+#[cfg(not(feature = "ssr"))]
+fn form_action(path: &str) -> String {
+    path.to_string()
 }
 
 /// Calls the server function `S`: its body, while the server renders a
