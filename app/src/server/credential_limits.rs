@@ -174,15 +174,7 @@ pub async fn count_password_check(
     failures::lock(&mut tx, account).await?;
     // Checks in flight were counted already: at the ceiling, none is
     // hashed (its sessions are ending), however many sessions ask at once.
-    let all_sessions = failures::by_account(
-        &mut *tx,
-        account,
-        Kind::Password,
-        settings.session_absolute,
-        settings.in_session_password_ceiling,
-    )
-    .await?;
-    if all_sessions.count >= settings.in_session_password_ceiling {
+    if sessions_at_ceiling(&mut tx, scope, account).await? {
         return Err(AppError::invalid("current_password", PASSWORD_CEILING_REACHED).into());
     }
     let own = failures::by_attempter(
@@ -199,6 +191,28 @@ pub async fn count_password_check(
     let id = failures::count_failure(&mut *tx, account, Kind::Password, &key).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Whether the wrong passwords the account's sessions made reach the
+/// in-session ceiling. Failures older than any session can be are the
+/// owner's own old typos (a session, even one opened by a switch, lives no
+/// longer), so they no longer count.
+async fn sessions_at_ceiling(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    scope: &RequestScope,
+    account: AccountId,
+) -> Result<bool, ServerError> {
+    let settings = &scope.state.auth;
+    let ceiling = settings.in_session_password_ceiling;
+    let made = failures::by_account(
+        &mut **tx,
+        account,
+        Kind::Password,
+        settings.session_absolute,
+        ceiling,
+    )
+    .await?;
+    Ok(made.count >= ceiling)
 }
 
 /// Takes back a check counted as failed that was not judged (the hasher
@@ -233,17 +247,7 @@ pub async fn password_failed(scope: &RequestScope, account: AccountId) -> Result
     let ceiling = settings.in_session_password_ceiling;
     let mut tx = scope.state.pool.begin().await?;
     failures::lock(&mut tx, account).await?;
-    // Failures older than any session can be are the owner's own old
-    // typos (a session, even one opened by a switch, lives no longer).
-    let all_sessions = failures::by_account(
-        &mut *tx,
-        account,
-        Kind::Password,
-        settings.session_absolute,
-        ceiling,
-    )
-    .await?;
-    if all_sessions.count < ceiling {
+    if !sessions_at_ceiling(&mut tx, scope, account).await? {
         return Ok(());
     }
     let ended = sessions::revoke_all(&mut *tx, account, None, None).await?;
