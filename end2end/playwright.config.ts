@@ -2,7 +2,8 @@ import { defineConfig, devices } from '@playwright/test';
 import * as path from 'path';
 
 // scripts/test chooses the port, the data directory and the binary (a
-// release build with the test-support feature) and exports them.
+// test build, roster-test-hooks: the server with the suite's hooks) and
+// exports them.
 const port = Number(process.env.ROSTER_E2E_PORT ?? 0);
 if (!port) {
   throw new Error('Run the end-to-end tests through scripts/test (ROSTER_E2E_PORT is not set).');

@@ -13,9 +13,9 @@ export SQLX_OFFLINE=true
 TOOLS="$HOME/.cache/roster/tools"
 export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
 
-CARGO_LEPTOS_VERSION=0.3.6
-BINARYEN_VERSION=132.0.0
-SQLX_CLI_VERSION=0.8.6
+# CI builds every workspace crate from scratch (a clean clone): the
+# incremental caches would only be written, never read.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 
 # Each step says how long the one before it took, and `step_times` lists
 # them all at the end, so the next slow step shows where it is.
@@ -58,19 +58,6 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
 }
 
-# The wasm-bindgen version cargo-leptos must use is the one in Cargo.lock.
-wasm_bindgen_version() {
-  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
-}
-
-# Build helpers installed with `cargo install`: lightly optimised, without
-# LTO, because on 2 cores a cold install otherwise takes most of an hour and
-# these tools spend their time waiting on rustc, not computing.
-tool_install() {
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install "$@"
-}
-
 ensure_rust() {
   step "Rust toolchain"
   command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup first (https://rustup.rs)"; exit 1; }
@@ -80,38 +67,28 @@ ensure_rust() {
     note "installing the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
-  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" = "$CARGO_LEPTOS_VERSION" ]; then
-    note "cargo-leptos $CARGO_LEPTOS_VERSION: present"
-  else
-    note "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes on 2 cores, once)"
-    tool_install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
-  fi
-  local wbg
-  wbg="$(wasm_bindgen_version)"
-  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" = "$wbg" ]; then
-    note "wasm-bindgen-cli $wbg: present"
-  else
-    # Not --locked: its lockfile pins a crate the registry no longer has.
-    note "installing wasm-bindgen-cli $wbg (matches Cargo.lock)"
-    tool_install wasm-bindgen-cli --version "$wbg" --force
-  fi
 }
 
 ensure_node() {
   command -v npm >/dev/null || { echo "npm not found: install Node.js first"; exit 1; }
 }
 
-# Debian's wasm-opt (108) produces bundles that fail at hydration; npm's
-# binaryen works. Installed under ~/.cache, first on PATH.
-ensure_wasm_opt() {
-  step "wasm-opt"
+# What `cargo xtask site` runs besides cargo: wasm-opt (npm's binaryen:
+# Debian's wasm-opt 108 produces bundles that fail at hydration), terser
+# and lightningcss. Released binaries from npm, at the versions
+# scripts/build-tools/package-lock.json pins, under ~/.cache, first on PATH.
+ensure_build_tools() {
+  step "Build tools (wasm-opt, terser, lightningcss from npm)"
   ensure_node
-  if [ "$(wasm-opt --version 2>/dev/null | awk '{print $3}')" = "${BINARYEN_VERSION%%.*}" ]; then
-    note "wasm-opt ${BINARYEN_VERSION%%.*} (npm binaryen): present"
+  if cmp -s scripts/build-tools/package-lock.json "$TOOLS/package-lock.json" &&
+    [ -x "$TOOLS/node_modules/.bin/wasm-opt" ] && [ -x "$TOOLS/node_modules/.bin/terser" ] &&
+    [ -x "$TOOLS/node_modules/.bin/lightningcss" ]; then
+    note "present in $TOOLS"
   else
-    note "installing binaryen $BINARYEN_VERSION from npm"
+    note "npm ci in $TOOLS"
     mkdir -p "$TOOLS"
-    npm install --prefix "$TOOLS" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+    cp scripts/build-tools/package.json scripts/build-tools/package-lock.json "$TOOLS/"
+    npm ci --prefix "$TOOLS" --no-audit --no-fund --silent
   fi
 }
 
@@ -139,16 +116,6 @@ ensure_chromium() {
   fi
 }
 
-ensure_sqlx_cli() {
-  step "sqlx-cli"
-  if [ "$(cargo sqlx --version 2>/dev/null | awk '{print $2}')" = "$SQLX_CLI_VERSION" ]; then
-    note "sqlx-cli $SQLX_CLI_VERSION: present"
-  else
-    note "installing sqlx-cli $SQLX_CLI_VERSION (postgres only)"
-    tool_install sqlx-cli --version "$SQLX_CLI_VERSION" --no-default-features --features postgres,rustls --locked
-  fi
-}
-
 ensure_e2e_packages() {
   step "End-to-end test packages"
   ensure_node
@@ -160,18 +127,45 @@ ensure_e2e_packages() {
   fi
 }
 
-# Builds the server and both WASM bundles in release mode: the whole
-# application's and the invitee pages' (Cargo.toml's two cargo-leptos
-# projects; only the first has a server), then names the browser's files by
-# content and compresses them once (`roster assets`). Extra arguments go to
-# cargo-leptos (the test run adds --bin-features test-support).
-build_release() {
-  step "Building Roster (release) $*"
-  cargo leptos build --release --project roster "$@"
-  step "Building the invitee pages' bundle (release)"
-  cargo leptos build --release --project invitee --frontend-only
+# Builds what browsers download: both WASM bundles, their glue, the
+# stylesheet and public/ (Cargo.toml's [[workspace.metadata.leptos]];
+# xtask/src/main.rs says how).
+build_site() {
+  step "Browser bundles (cargo xtask site)"
+  cargo xtask site
+}
+
+# Names the browser's files by content and compresses them once, with the
+# server binary given (`roster assets`).
+name_assets() {
   step "Naming the browser's files by content; brotli and gzip copies"
-  "$CARGO_TARGET_DIR/release/roster" assets target/site target/site-invitee/pkg
+  "$1" assets target/site target/site-invitee/pkg
+}
+
+# Runs `with-db` of the debug build: COMMAND with DATABASE_URL naming a
+# fresh, migrated database (in DIR, removed after).
+with_fresh_db() {
+  local dir="$1"
+  shift
+  mkdir -m 755 "$dir"
+  local status=0
+  ROSTER_DATA_DIR="$dir" "$CARGO_TARGET_DIR/debug/roster" with-db -- "$@" || status=$?
+  rm -rf "$dir"
+  return "$status"
+}
+
+# Compiles the app's queries against a fresh, migrated database, writing
+# what sqlx checked of each (its offline data) into OUT_DIR, then runs the
+# rest of the arguments with that compile. The macros write only when they
+# run, so the app crate is made to compile again.
+compile_queries_into() {
+  local out="$1"
+  shift
+  mkdir -p "$out"
+  rm -f "$out"/query-*.json
+  touch app/src/lib.rs
+  with_fresh_db "$(mktemp -u /tmp/roster-sqlx.XXXXXX)" \
+    env SQLX_OFFLINE=false SQLX_OFFLINE_DIR="$(cd "$out" && pwd)" "$@"
 }
 
 # The invitee pages' download (their bundle's JS and WASM, brotli), in
@@ -209,13 +203,19 @@ check_invitee_budget() {
   fi
 }
 
-# For the measuring scripts: starts the test build that scripts/test leaves
-# (release/roster-test-hooks, or $ROSTER_LOAD_BIN) on a fresh embedded
-# database and a free port, and waits until it answers. Sets WORK, BASE,
-# LOG and SERVER_PID; stops the server and removes WORK on exit.
+# For the measuring scripts: builds the test build in release mode
+# (release/roster-test-hooks; or takes $ROSTER_LOAD_BIN), starts it on a
+# fresh embedded database and a free port, and waits until it answers.
+# Sets WORK, BASE, LOG and SERVER_PID; stops the server and removes WORK on
+# exit. The site must have been built (scripts/run or scripts/test).
 start_test_build() {
-  local bin="${ROSTER_LOAD_BIN:-$CARGO_TARGET_DIR/release/roster-test-hooks}"
-  [ -x "$bin" ] || { echo "no $bin: run scripts/test first (it builds it)"; exit 1; }
+  local bin="${ROSTER_LOAD_BIN:-}"
+  if [ -z "$bin" ]; then
+    step "Building the test build (release)"
+    cargo build --release -p server --bin roster-test-hooks
+    bin="$CARGO_TARGET_DIR/release/roster-test-hooks"
+  fi
+  [ -x "$bin" ] || { echo "no $bin"; exit 1; }
   WORK="$(mktemp -d /tmp/roster-load.XXXXXX)"
   chmod 755 "$WORK"
   local port

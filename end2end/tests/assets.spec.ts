@@ -4,7 +4,7 @@ import * as http from 'http';
 import * as path from 'path';
 import * as zlib from 'zlib';
 
-// What the build left (scripts/lib.sh: cargo-leptos, then `roster assets`).
+// What the build left (scripts/lib.sh: `cargo xtask site`, then `roster assets`).
 const pkg = path.resolve(__dirname, '../../target/site/pkg');
 
 /** GET without any decoding: the bytes exactly as the server sent them. */

@@ -114,10 +114,21 @@ impl Application {
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        self.serve_with(listener, shutdown, None).await
+    }
+
+    /// [`Application::serve`], with the test build's routes when it is
+    /// that build.
+    pub async fn serve_with(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+        test_hooks: Option<http::TestHooks>,
+    ) -> std::io::Result<()> {
         let shutdown = self.state.app.team_events.clone().close_after(shutdown);
         let background = self.state.app.background.clone();
-        let service =
-            http::router(self.state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let service = http::router_with(self.state, test_hooks)
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
         let served = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;

@@ -1,12 +1,12 @@
 //! The browser's files under `/pkg`: named by their content and compressed
 //! once, at build time (`roster assets`, run by scripts/lib.sh after
-//! cargo-leptos), so that the server can let browsers keep them for a year
+//! `cargo xtask site`), so that the server can let browsers keep them for a year
 //! and never compresses them per request.
 //!
 //! The build writes `asset-manifest.json` in the site root; the server reads
 //! it at start and hands the names to the page shell
 //! ([`app::ui::AssetNames`]). Without a manifest (a development build), the
-//! shell names cargo-leptos's plain files and they are revalidated on every
+//! shell names the site build's plain files and they are revalidated on every
 //! use.
 
 use app::ui::AssetNames;
@@ -73,7 +73,7 @@ struct Manifest {
     invitee: Option<String>,
 }
 
-/// `roster assets SITE_ROOT [INVITEE_PKG_DIR]`: renames cargo-leptos's
+/// `roster assets SITE_ROOT [INVITEE_PKG_DIR]`: renames the site build's
 /// output in `SITE_ROOT/pkg` (and the invitee bundle, copied in from its
 /// own site) to content-hashed names, writes brotli (highest quality) and
 /// gzip copies beside each, removes what earlier builds left, and writes

@@ -392,7 +392,7 @@ impl EmbeddedPostgres {
             .database(database)
     }
 
-    /// A `postgres://` URL for tools (sqlx-cli) to reach `database` as
+    /// A `postgres://` URL for tools (sqlx's macros, psql) to reach `database` as
     /// `role`; it carries the password.
     pub fn role_url(&self, role: &str, password: &str, database: &str) -> String {
         format!(

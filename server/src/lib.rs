@@ -1,8 +1,10 @@
 //! The Roster server: configuration, the embedded database, the HTTP
-//! router and its middleware. `main.rs` is the command line around it.
+//! router and its middleware, and the command line around them (`cli`),
+//! which `main.rs` and `bin/roster-test-hooks` run.
 
 pub mod application;
 pub mod assets;
+pub mod cli;
 pub mod config;
 pub mod database;
 pub mod embedded_pg;

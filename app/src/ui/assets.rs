@@ -27,7 +27,7 @@ pub struct AssetNames {
 }
 
 impl Default for AssetNames {
-    /// cargo-leptos's plain names: a development build, without the
+    /// The site build's plain names: a development build, without the
     /// content-named copies or the invitee bundle.
     fn default() -> Self {
         Self {

@@ -10,8 +10,7 @@
 //! - [`exports`]: the CSV downloads;
 //! - [`events`]: the team table's live event stream;
 //! - [`dev_mailbox`]: `/dev/mailbox`, only with `ROSTER_MAIL=dev-mailbox`;
-//! - `test_support`: the Playwright suite's hooks, only in the
-//!   `test-support` build.
+//! - [`TestHooks`]: routes only the test build (`roster-test-hooks`) adds.
 //!
 //! Every plain route takes the [`RequestScope`](app::server::request::RequestScope)
 //! as an extractor and answers errors through `AppError`'s one
@@ -27,8 +26,6 @@ pub mod exports;
 pub mod form_errors;
 mod page_data;
 pub mod security;
-#[cfg(feature = "test-support")]
-mod test_support;
 
 use crate::mailer::DevMailbox;
 use app::server::db::outbox;
@@ -76,7 +73,15 @@ impl FromRef<ServerState> for AppState {
 
 /// Builds the whole application: Leptos pages and server functions, plain
 /// routes, static files, and the security middleware around all of it.
+/// Routes the test build adds (`roster-test-hooks`).
+pub type TestHooks = fn(Router<ServerState>) -> Router<ServerState>;
+
 pub fn router(state: ServerState) -> Router {
+    router_with(state, None)
+}
+
+/// The router, with the test build's routes when it is that build.
+pub fn router_with(state: ServerState, test_hooks: Option<TestHooks>) -> Router {
     let routes = generate_route_list(app::ui::App);
     let app_state = state.app.clone();
     let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
@@ -120,8 +125,10 @@ pub fn router(state: ServerState) -> Router {
     } else {
         router
     };
-    #[cfg(feature = "test-support")]
-    let router = test_support::routes(router);
+    let router = match test_hooks {
+        Some(add) => add(router),
+        None => router,
+    };
     router
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             app::ui::shell(options.clone())

@@ -1,4 +1,5 @@
-//! cargo-leptos reads Cargo.toml; the server reads Leptos.toml. A key in
+//! The site build (`cargo xtask site`) reads Cargo.toml; the server reads
+//! Leptos.toml. A key in
 //! both must mean the same thing.
 
 #[test]

@@ -1,16 +1,15 @@
-//! Hooks for the Playwright suite, compiled only into the `test-support`
-//! build that the test command makes (never the binary `scripts/run`
-//! serves).
+//! Hooks for the Playwright suite, compiled only into `roster-test-hooks`
+//! (never the `roster` that `scripts/run` serves).
 
-use super::ServerState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
+use server::http::ServerState;
 
 /// Adds the hooks to `router`.
-pub fn routes(router: Router<ServerState>) -> Router<ServerState> {
+pub fn add(router: Router<ServerState>) -> Router<ServerState> {
     router
         .route("/test-support/organisations", post(organisation))
         .route("/test-support/invitations/expire", post(expire_invitation))
