@@ -88,7 +88,10 @@ ensure_build_tools() {
     note "npm ci in $TOOLS"
     mkdir -p "$TOOLS"
     cp scripts/build-tools/package.json scripts/build-tools/package-lock.json "$TOOLS/"
-    npm ci --prefix "$TOOLS" --no-audit --no-fund --silent
+    # Once more if the registry failed us: a first download on a new
+    # machine was seen to fail once and pass at once after.
+    npm ci --prefix "$TOOLS" --no-audit --no-fund --loglevel=error ||
+      npm ci --prefix "$TOOLS" --no-audit --no-fund --loglevel=error
   fi
 }
 
