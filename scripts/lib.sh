@@ -88,10 +88,9 @@ ensure_build_tools() {
     note "npm ci in $TOOLS"
     mkdir -p "$TOOLS"
     cp scripts/build-tools/package.json scripts/build-tools/package-lock.json "$TOOLS/"
-    # Once more if the registry failed us: a first download on a new
-    # machine was seen to fail once and pass at once after.
-    npm ci --prefix "$TOOLS" --no-audit --no-fund --loglevel=error ||
-      npm ci --prefix "$TOOLS" --no-audit --no-fund --loglevel=error
+    # From inside: `npm ci --prefix` run elsewhere was seen to download
+    # everything, install nothing and exit 0.
+    (cd "$TOOLS" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
 
@@ -146,7 +145,7 @@ name_assets() {
 }
 
 # Runs `with-db` of the debug build: COMMAND with DATABASE_URL naming a
-# fresh, migrated database (in DIR, removed after).
+# fresh, migrated database in DIR (which must not exist; removed after).
 with_fresh_db() {
   local dir="$1"
   shift
@@ -157,18 +156,17 @@ with_fresh_db() {
   return "$status"
 }
 
-# Compiles the app's queries against a fresh, migrated database, writing
-# what sqlx checked of each (its offline data) into OUT_DIR, then runs the
-# rest of the arguments with that compile. The macros write only when they
-# run, so the app crate is made to compile again.
+# Compiles the app's queries against a fresh, migrated database (in
+# DB_DIR), writing what sqlx checked of each (its offline data) into
+# OUT_DIR, which must be new; then runs the rest of the arguments with that
+# compile. The macros write only when they run, so the app crate is made
+# to compile again.
 compile_queries_into() {
-  local out="$1"
-  shift
-  mkdir -p "$out"
-  rm -f "$out"/query-*.json
+  local out="$1" db="$2"
+  shift 2
+  mkdir "$out"
   touch app/src/lib.rs
-  with_fresh_db "$(mktemp -u /tmp/roster-sqlx.XXXXXX)" \
-    env SQLX_OFFLINE=false SQLX_OFFLINE_DIR="$(cd "$out" && pwd)" "$@"
+  with_fresh_db "$db" env SQLX_OFFLINE=false SQLX_OFFLINE_DIR="$(cd "$out" && pwd)" "$@"
 }
 
 # The invitee pages' download (their bundle's JS and WASM, brotli), in

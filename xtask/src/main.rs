@@ -132,6 +132,7 @@ fn site() -> Result<(), String> {
         .map(|dir| root.join(dir))
         .unwrap_or_else(|| root.join("target"));
 
+    check_site_roots(&bundles)?;
     compile(&root, &bundles)?;
     // Two cores, two bundles: wasm-opt dominates what follows, so each
     // bundle gets its own thread.
@@ -154,7 +155,37 @@ fn site() -> Result<(), String> {
     Ok(())
 }
 
-/// Step 1: every bundle's crate in one cargo run.
+/// Each bundle's site root is emptied before its build: it must be its own,
+/// and inside `target/`, so that no setting can empty anything else.
+fn check_site_roots(bundles: &[Bundle]) -> Result<(), String> {
+    for (i, bundle) in bundles.iter().enumerate() {
+        let root = Path::new(&bundle.site_root);
+        let inside_target = root.starts_with("target")
+            && root.components().count() > 1
+            && root
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside_target {
+            return Err(format!(
+                "bundle {}: site-root {:?} must be a folder inside target/",
+                bundle.name, bundle.site_root
+            ));
+        }
+        if let Some(other) = bundles[..i]
+            .iter()
+            .find(|b| b.site_root == bundle.site_root)
+        {
+            return Err(format!(
+                "bundles {} and {} share site-root {:?}; each build empties its own",
+                other.name, bundle.name, bundle.site_root
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Step 1: every bundle's crate in one cargo run. (cargo-leptos built each
+/// on its own; one run unifies the crates' features, which are the same.)
 fn compile(root: &Path, bundles: &[Bundle]) -> Result<(), String> {
     let first = bundles
         .first()
@@ -233,15 +264,11 @@ fn finish(root: &Path, target_dir: &Path, bundle: &Bundle) -> Result<(), String>
             .wasm_opt_features
             .as_deref()
             .unwrap_or(&default_flags);
-        run(Command::new("wasm-opt")
-            .args(flags)
-            .arg(&wasm)
-            .arg("-o")
-            .arg(&wasm))
+        run(tool("wasm-opt").args(flags).arg(&wasm).arg("-o").arg(&wasm))
     })?;
 
     timed(&format!("{name}: terser"), || {
-        run(Command::new("terser")
+        run(tool("terser")
             .arg(&js)
             .args(["--module", "--compress", "passes=2", "--mangle", "--output"])
             .arg(&js))
@@ -249,7 +276,7 @@ fn finish(root: &Path, target_dir: &Path, bundle: &Bundle) -> Result<(), String>
 
     if let Some(style) = &bundle.style_file {
         timed(&format!("{name}: lightningcss --minify"), || {
-            run(Command::new("lightningcss")
+            run(tool("lightningcss")
                 .args(["--minify", "--targets", &bundle.browserquery])
                 .arg(root.join(style))
                 .arg("-o")
@@ -263,6 +290,24 @@ fn finish(root: &Path, target_dir: &Path, bundle: &Bundle) -> Result<(), String>
         })?;
     }
     Ok(())
+}
+
+/// An npm tool, found first where scripts/lib.sh installs them: another
+/// on PATH may be the wrong one (Debian's wasm-opt 108 makes bundles that
+/// fail at hydration).
+fn tool(name: &str) -> Command {
+    let mut command = Command::new(name);
+    if let Some(home) = std::env::var_os("HOME") {
+        let tools = Path::new(&home).join(".cache/roster/tools/node_modules/.bin");
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        if let Ok(joined) =
+            std::env::join_paths(std::iter::once(tools).chain(std::env::split_paths(&path)))
+        {
+            // The child's PATH is also where `name` is looked up.
+            command.env("PATH", joined);
+        }
+    }
+    command
 }
 
 fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
@@ -324,6 +369,33 @@ mod tests {
                 .join("Cargo.toml");
             assert!(manifest.exists(), "{} names no crate", bundle.lib_package);
         }
+    }
+
+    #[test]
+    fn refuses_site_roots_it_could_not_safely_empty() {
+        let bundle = |name: &str, root: &str| Bundle {
+            name: name.to_string(),
+            output_name: name.to_string(),
+            lib_package: name.to_string(),
+            site_root: root.to_string(),
+            site_pkg_dir: "pkg".to_string(),
+            site_addr: None,
+            style_file: None,
+            browserquery: every_current_browser(),
+            assets_dir: None,
+            lib_profile_release: "wasm-release".to_string(),
+            lib_features: Vec::new(),
+            lib_default_features: false,
+            wasm_opt_features: None,
+        };
+        assert!(check_site_roots(&[bundle("a", "target/site"), bundle("b", "target/b")]).is_ok());
+        for root in [".", "target", "/tmp/site", "target/../app", "app"] {
+            let error = check_site_roots(&[bundle("a", root)]).unwrap_err();
+            assert!(error.contains("inside target/"), "{root}: {error}");
+        }
+        let error = check_site_roots(&[bundle("a", "target/site"), bundle("b", "target/site")])
+            .unwrap_err();
+        assert!(error.contains("share site-root"), "{error}");
     }
 
     #[test]

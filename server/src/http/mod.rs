@@ -71,11 +71,11 @@ impl FromRef<ServerState> for AppState {
     }
 }
 
-/// Builds the whole application: Leptos pages and server functions, plain
-/// routes, static files, and the security middleware around all of it.
 /// Routes the test build adds (`roster-test-hooks`).
 pub type TestHooks = fn(Router<ServerState>) -> Router<ServerState>;
 
+/// Builds the whole application: Leptos pages and server functions, plain
+/// routes, static files, and the security middleware around all of it.
 pub fn router(state: ServerState) -> Router {
     router_with(state, None)
 }
